@@ -1,0 +1,121 @@
+#include "server/app/safeguard_server.h"
+
+#include <dlfcn.h>
+
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "grpc/grpc.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/security/tls_certificate_provider.h"
+#include "grpcpp/security/tls_credentials_options.h"
+#include "grpcpp/server_builder.h"
+#include "server/app/tls_files.h"
+#include "server/core/status_macros.h"
+#include "server/rpc/auth_processor.h"
+#include "server/storage/database_key.h"
+
+namespace safeguard {
+namespace {
+
+std::shared_ptr<grpc::ServerCredentials> MakeCredentials(
+    const ServerTls& tls, const std::string& trust_domain) {
+  using grpc::experimental::IdentityKeyCertPair;
+  auto provider =
+      std::make_shared<grpc::experimental::StaticDataCertificateProvider>(
+          tls.ca_pem,
+          std::vector<IdentityKeyCertPair>{{tls.key_pem, tls.cert_pem}});
+  grpc::experimental::TlsServerCredentialsOptions options(provider);
+  options.watch_root_certs();
+  options.watch_identity_key_cert_pairs();
+  options.set_cert_request_type(
+      GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  if (!tls.crl_dir.empty()) options.set_crl_directory(tls.crl_dir);
+  std::shared_ptr<grpc::ServerCredentials> creds =
+      grpc::experimental::TlsServerCredentials(options);
+  creds->SetAuthMetadataProcessor(
+      std::make_shared<IdentityAuthProcessor>(trust_domain));
+  return creds;
+}
+
+// gRPC's reflection library registers its server plugin from a static
+// initializer, so merely linking it would serve reflection from every
+// server. It is loaded only when reflection is asked for.
+absl::Status LoadReflectionPlugin() {
+  constexpr char kLibrary[] = "libgrpc++_reflection.so.1.51";
+  if (dlopen(kLibrary, RTLD_NOW | RTLD_GLOBAL) == nullptr) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("server reflection is not available: ", kLibrary,
+                     " cannot be loaded"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+SafeguardServer::SafeguardServer(DataDirLock lock,
+                                 std::unique_ptr<SqlCipherStore> store,
+                                 const ServerConfig& config)
+    : lock_(std::move(lock)),
+      store_(std::move(store)),
+      info_service_(*store_, clock_),
+      pool_(std::make_unique<WorkerPool>(config.worker_threads())),
+      info_rpc_(info_service_, *pool_, config.trust_domain()) {}
+
+absl::StatusOr<std::unique_ptr<SafeguardServer>> SafeguardServer::Start(
+    const ServerConfig& config) {
+  SAFEGUARD_ASSIGN_OR_RETURN(ServerTls tls, LoadServerTls(config.tls()));
+  SAFEGUARD_ASSIGN_OR_RETURN(DatabaseKey key, ReadKeyFile(config.key_file()));
+  SAFEGUARD_ASSIGN_OR_RETURN(
+      DataDirLock lock, DataDirLock::Acquire(config.data_dir(), LockPath(config)));
+  absl::StatusOr<std::unique_ptr<SqlCipherStore>> store =
+      SqlCipherStore::Open(DatabasePath(config), key);
+  if (!store.ok()) {
+    return absl::Status(store.status().code(),
+                        absl::StrCat(store.status().message(), "; key file ",
+                                     config.key_file()));
+  }
+
+  std::unique_ptr<SafeguardServer> s(
+      new SafeguardServer(std::move(lock), *std::move(store), config));
+
+  grpc::EnableDefaultHealthCheckService(true);
+  if (config.enable_reflection()) {
+    SAFEGUARD_RETURN_IF_ERROR(LoadReflectionPlugin());
+  }
+  grpc::ServerBuilder builder;
+  // Without this, Linux lets a second server bind the same port silently.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.AddListeningPort(config.listen_address(),
+                           MakeCredentials(tls, config.trust_domain()),
+                           &s->port_);
+  builder.RegisterService(&s->info_rpc_);
+  s->server_ = builder.BuildAndStart();
+  if (s->server_ == nullptr || s->port_ == 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", config.listen_address(),
+                     " (address in use, or not permitted)"));
+  }
+  s->server_->GetHealthCheckService()->SetServingStatus(true);
+  return s;
+}
+
+void SafeguardServer::Shutdown(absl::Duration grace) {
+  absl::MutexLock lock(&shutdown_mu_);
+  if (shut_down_) return;
+  shut_down_ = true;
+  server_->GetHealthCheckService()->SetServingStatus(false);
+  // Blocks until every call has finished; calls still running at the
+  // deadline are cancelled, and their reactors finish through the pool.
+  server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+  server_->Wait();
+  pool_.reset();  // runs what is queued, then joins
+}
+
+SafeguardServer::~SafeguardServer() {
+  if (server_ != nullptr) Shutdown(absl::ZeroDuration());
+}
+
+}  // namespace safeguard

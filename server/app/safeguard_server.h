@@ -1,0 +1,71 @@
+// File: server/app/safeguard_server.h
+//
+// SafeguardServer: the whole running service, wired from a ServerConfig.
+// Start() checks the TLS files and the key, takes the data folder lock,
+// opens the encrypted store (applying migrations), and serves over mTLS:
+// safeguard.v1.ServerInfo, the standard health service and, when enabled,
+// server reflection. Every start-up failure is one Status that names the
+// problem and the file.
+//
+// main() and the integration tests are its only users. Owns everything it
+// builds. Shutdown() may be called from any thread, once or more.
+#ifndef SAFEGUARD_SERVER_APP_SAFEGUARD_SERVER_H_
+#define SAFEGUARD_SERVER_APP_SAFEGUARD_SERVER_H_
+
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "grpcpp/server.h"
+#include "server/app/data_dir_lock.h"
+#include "server/config/server_config.h"
+#include "server/core/clock.h"
+#include "server/core/server_info_service.h"
+#include "server/rpc/server_info_rpc.h"
+#include "server/rpc/worker_pool.h"
+#include "server/storage/sqlcipher_store.h"
+
+namespace safeguard {
+
+class SafeguardServer {
+ public:
+  // REQUIRES: `config` has been through FillDefaults() and ValidateConfig().
+  static absl::StatusOr<std::unique_ptr<SafeguardServer>> Start(
+      const ServerConfig& config);
+
+  SafeguardServer(const SafeguardServer&) = delete;
+  SafeguardServer& operator=(const SafeguardServer&) = delete;
+  ~SafeguardServer();
+
+  // The port the server listens on (the chosen one when configured with 0).
+  int port() const { return port_; }
+  int schema_version() const { return store_->SchemaVersion(); }
+
+  // Stops accepting calls, lets calls in flight finish for up to `grace`
+  // (then cancels them), and waits for the database work to drain. The
+  // database is closed when the object is destroyed.
+  void Shutdown(absl::Duration grace);
+
+ private:
+  SafeguardServer(DataDirLock lock, std::unique_ptr<SqlCipherStore> store,
+                  const ServerConfig& config);
+
+  // Declaration order is destruction order, reversed: the gRPC server goes
+  // first, then the pool, the services, the store, and the lock last.
+  DataDirLock lock_;
+  std::unique_ptr<SqlCipherStore> store_;
+  SystemClock clock_;
+  ServerInfoService info_service_;
+  std::unique_ptr<WorkerPool> pool_;
+  ServerInfoRpc info_rpc_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+
+  absl::Mutex shutdown_mu_;
+  bool shut_down_ ABSL_GUARDED_BY(shutdown_mu_) = false;
+};
+
+}  // namespace safeguard
+
+#endif  // SAFEGUARD_SERVER_APP_SAFEGUARD_SERVER_H_

@@ -1,0 +1,107 @@
+#include "server/app/tls_files.h"
+
+#include <sys/stat.h>
+
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "openssl/bio.h"
+#include "openssl/evp.h"
+#include "openssl/pem.h"
+#include "openssl/x509.h"
+#include "server/core/status_macros.h"
+
+namespace safeguard {
+namespace {
+
+struct BioFree {
+  void operator()(BIO* b) const { BIO_free(b); }
+};
+struct X509Free {
+  void operator()(X509* x) const { X509_free(x); }
+};
+struct PkeyFree {
+  void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
+};
+using X509Ptr = std::unique_ptr<X509, X509Free>;
+using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyFree>;
+
+absl::Status FileError(absl::string_view what, const std::string& path,
+                       absl::string_view problem) {
+  return absl::FailedPreconditionError(
+      absl::StrCat(what, " ", path, ": ", problem));
+}
+
+absl::StatusOr<std::string> ReadFile(absl::string_view what,
+                                     const std::string& path) {
+  if (path.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(what, " is not set"));
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return FileError(what, path, "cannot be read (missing?)");
+  std::stringstream data;
+  data << in.rdbuf();
+  return data.str();
+}
+
+std::unique_ptr<BIO, BioFree> MemBio(const std::string& pem) {
+  return std::unique_ptr<BIO, BioFree>(
+      BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+}
+
+X509Ptr FirstCert(const std::string& pem) {
+  auto bio = MemBio(pem);
+  return X509Ptr(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+}
+
+}  // namespace
+
+absl::StatusOr<ServerTls> LoadServerTls(
+    const ::safeguard::config::v1::TlsConfig& config) {
+  ServerTls tls;
+  SAFEGUARD_ASSIGN_OR_RETURN(tls.ca_pem, ReadFile("CA file", config.ca_file()));
+  SAFEGUARD_ASSIGN_OR_RETURN(tls.cert_pem,
+                             ReadFile("certificate file", config.cert_file()));
+  SAFEGUARD_ASSIGN_OR_RETURN(tls.key_pem,
+                             ReadFile("private key file", config.key_file()));
+
+  if (FirstCert(tls.ca_pem) == nullptr) {
+    return FileError("CA file", config.ca_file(), "holds no PEM certificate");
+  }
+  X509Ptr cert = FirstCert(tls.cert_pem);
+  if (cert == nullptr) {
+    return FileError("certificate file", config.cert_file(),
+                     "holds no PEM certificate");
+  }
+  auto key_bio = MemBio(tls.key_pem);
+  PkeyPtr key(PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr));
+  if (key == nullptr) {
+    return FileError("private key file", config.key_file(),
+                     "holds no unencrypted PEM private key");
+  }
+  if (X509_check_private_key(cert.get(), key.get()) != 1) {
+    return FileError("private key file", config.key_file(),
+                     absl::StrCat("does not match the certificate in ",
+                                  config.cert_file()));
+  }
+  if (X509_cmp_current_time(X509_get0_notAfter(cert.get())) <= 0) {
+    return FileError("certificate file", config.cert_file(), "has expired");
+  }
+  if (X509_cmp_current_time(X509_get0_notBefore(cert.get())) >= 0) {
+    return FileError("certificate file", config.cert_file(),
+                     "is not valid yet");
+  }
+  if (!config.crl_dir().empty()) {
+    struct stat st;
+    if (stat(config.crl_dir().c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+      return FileError("CRL folder", config.crl_dir(), "is not a folder");
+    }
+    tls.crl_dir = config.crl_dir();
+  }
+  return tls;
+}
+
+}  // namespace safeguard

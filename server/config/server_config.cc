@@ -1,0 +1,98 @@
+#include "server/config/server_config.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "absl/status/status.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/io/tokenizer.h"
+#include "google/protobuf/text_format.h"
+
+namespace safeguard {
+namespace {
+
+// Keeps the first parse error, with its position, for the caller.
+class FirstErrorCollector final : public google::protobuf::io::ErrorCollector {
+ public:
+  void AddError(int line, google::protobuf::io::ColumnNumber column,
+                const std::string& message) override {
+    if (!error_.empty()) return;
+    error_ = absl::StrCat(line + 1, ":", column + 1, ": ", message);
+  }
+  const std::string& error() const { return error_; }
+
+ private:
+  std::string error_;
+};
+
+}  // namespace
+
+absl::StatusOr<ServerConfig> LoadConfigFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    return absl::NotFoundError(
+        absl::StrCat("config file ", path, ": cannot be read"));
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  ServerConfig config;
+  FirstErrorCollector errors;
+  google::protobuf::TextFormat::Parser parser;
+  parser.RecordErrorsTo(&errors);
+  if (!parser.ParseFromString(text.str(), &config)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("config file ", path, ":", errors.error()));
+  }
+  return config;
+}
+
+void FillDefaults(ServerConfig& config) {
+  if (config.listen_address().empty()) {
+    config.set_listen_address("127.0.0.1:50051");
+  }
+  if (config.data_dir().empty()) config.set_data_dir("data");
+  if (config.key_file().empty()) {
+    config.set_key_file(absl::StrCat(config.data_dir(), "/db.key"));
+  }
+  if (config.trust_domain().empty()) config.set_trust_domain("safeguard");
+  if (config.worker_threads() == 0) config.set_worker_threads(4);
+  if (config.shutdown_grace_seconds() == 0) {
+    config.set_shutdown_grace_seconds(10);
+  }
+  auto* tls = config.mutable_tls();
+  if (tls->ca_file().empty()) tls->set_ca_file("certs/dev/ca.crt");
+  if (tls->cert_file().empty()) tls->set_cert_file("certs/dev/server.crt");
+  if (tls->key_file().empty()) tls->set_key_file("certs/dev/server.key");
+}
+
+absl::Status ValidateConfig(const ServerConfig& config) {
+  const std::string& address = config.listen_address();
+  size_t colon = address.rfind(':');
+  int port = -1;
+  if (colon == std::string::npos || colon == 0 ||
+      !absl::SimpleAtoi(address.substr(colon + 1), &port) || port < 0 ||
+      port > 65535) {
+    return absl::InvalidArgumentError(
+        "listen_address must be host:port, with a port from 0 to 65535");
+  }
+  if (config.worker_threads() < 1 || config.worker_threads() > 256) {
+    return absl::InvalidArgumentError("worker_threads must be 1 to 256");
+  }
+  if (config.shutdown_grace_seconds() < 1 ||
+      config.shutdown_grace_seconds() > 600) {
+    return absl::InvalidArgumentError(
+        "shutdown_grace_seconds must be 1 to 600");
+  }
+  return absl::OkStatus();
+}
+
+std::string DatabasePath(const ServerConfig& config) {
+  return absl::StrCat(config.data_dir(), "/safeguard.db");
+}
+
+std::string LockPath(const ServerConfig& config) {
+  return absl::StrCat(config.data_dir(), "/safeguardd.lock");
+}
+
+}  // namespace safeguard

@@ -1,0 +1,234 @@
+// safeguardd: the safeguard server, and its operator commands.
+//
+//   safeguardd [serve] [flags]       run the server (the default)
+//   safeguardd genkey --key_file=F   create a new random database key file
+//   safeguardd rekey --new_key_file=F [flags]
+//                                    re-encrypt the database under a new key
+//
+// This is the one wiring point: configuration, process hardening, signals,
+// and the concrete objects all come together here.
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "server/app/data_dir_lock.h"
+#include "server/app/safeguard_server.h"
+#include "server/config/server_config.h"
+#include "server/storage/database_key.h"
+#include "server/storage/rekey.h"
+
+ABSL_FLAG(std::string, config, "",
+          "Configuration file in protobuf text format "
+          "(safeguard.config.v1.ServerConfig); flags override it");
+ABSL_FLAG(std::optional<std::string>, listen_address, std::nullopt,
+          "host:port to listen on; port 0 picks a free port "
+          "(default 127.0.0.1:50051)");
+ABSL_FLAG(std::optional<std::string>, data_dir, std::nullopt,
+          "Folder for the database and its lock file (default data)");
+ABSL_FLAG(std::optional<std::string>, key_file, std::nullopt,
+          "Database key file: 64 hex characters, mode 0600 "
+          "(default <data_dir>/db.key)");
+ABSL_FLAG(std::optional<std::string>, tls_ca_file, std::nullopt,
+          "PEM CA that client certificates must chain to "
+          "(default certs/dev/ca.crt)");
+ABSL_FLAG(std::optional<std::string>, tls_cert_file, std::nullopt,
+          "PEM server certificate chain (default certs/dev/server.crt)");
+ABSL_FLAG(std::optional<std::string>, tls_key_file, std::nullopt,
+          "PEM server private key (default certs/dev/server.key)");
+ABSL_FLAG(std::optional<std::string>, tls_crl_dir, std::nullopt,
+          "Folder of hashed CRLs (<hash>.r0); revoked clients are refused");
+ABSL_FLAG(std::optional<std::string>, trust_domain, std::nullopt,
+          "SPIFFE trust domain of caller identities (default safeguard)");
+ABSL_FLAG(bool, enable_reflection, false,
+          "Serve gRPC server reflection (also on when the config file says "
+          "enable_reflection: true)");
+ABSL_FLAG(std::optional<int32_t>, worker_threads, std::nullopt,
+          "Threads for database work (default 4)");
+ABSL_FLAG(std::optional<int32_t>, shutdown_grace_seconds, std::nullopt,
+          "Seconds calls in flight get to finish at shutdown (default 10)");
+ABSL_FLAG(std::string, new_key_file, "",
+          "rekey: the key file holding the new key");
+
+namespace safeguard {
+namespace {
+
+constexpr char kUsage[] =
+    "safeguardd: the safeguard referral server.\n\n"
+    "Usage:\n"
+    "  safeguardd [serve] [flags]          run the server (default)\n"
+    "  safeguardd genkey --key_file=F      create a new database key file\n"
+    "  safeguardd rekey --new_key_file=F   re-encrypt the database under the\n"
+    "                                      key in F (server must be stopped)\n\n"
+    "Exit codes: 0 clean stop, 1 start-up or command failure, 2 bad usage.";
+
+int Fail(const absl::Status& status) {
+  std::fprintf(stderr, "safeguardd: %s\n", std::string(status.message()).c_str());
+  return 1;
+}
+
+// Keys and decrypted pages must never reach a core file.
+void DisableCoreDumps() {
+  struct rlimit none = {0, 0};
+  setrlimit(RLIMIT_CORE, &none);
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+template <typename T, typename Setter>
+void Override(const absl::Flag<std::optional<T>>& flag, Setter set) {
+  std::optional<T> value = absl::GetFlag(flag);
+  if (value.has_value()) set(*value);
+}
+
+absl::StatusOr<ServerConfig> BuildConfig() {
+  ServerConfig config;
+  const std::string path = absl::GetFlag(FLAGS_config);
+  if (!path.empty()) {
+    absl::StatusOr<ServerConfig> loaded = LoadConfigFile(path);
+    if (!loaded.ok()) return loaded.status();
+    config = *std::move(loaded);
+  }
+  auto* tls = config.mutable_tls();
+  Override(FLAGS_listen_address,
+           [&](const std::string& v) { config.set_listen_address(v); });
+  Override(FLAGS_data_dir, [&](const std::string& v) { config.set_data_dir(v); });
+  Override(FLAGS_key_file, [&](const std::string& v) { config.set_key_file(v); });
+  Override(FLAGS_tls_ca_file, [&](const std::string& v) { tls->set_ca_file(v); });
+  Override(FLAGS_tls_cert_file,
+           [&](const std::string& v) { tls->set_cert_file(v); });
+  Override(FLAGS_tls_key_file,
+           [&](const std::string& v) { tls->set_key_file(v); });
+  Override(FLAGS_tls_crl_dir, [&](const std::string& v) { tls->set_crl_dir(v); });
+  Override(FLAGS_trust_domain,
+           [&](const std::string& v) { config.set_trust_domain(v); });
+  if (absl::GetFlag(FLAGS_enable_reflection)) config.set_enable_reflection(true);
+  Override(FLAGS_worker_threads,
+           [&](int32_t v) { config.set_worker_threads(v); });
+  Override(FLAGS_shutdown_grace_seconds,
+           [&](int32_t v) { config.set_shutdown_grace_seconds(v); });
+  FillDefaults(config);
+  absl::Status valid = ValidateConfig(config);
+  if (!valid.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        path.empty() ? "flags" : absl::StrCat("config file ", path), ": ",
+        valid.message()));
+  }
+  return config;
+}
+
+std::string ListenHost(const ServerConfig& config) {
+  const std::string& address = config.listen_address();
+  return address.substr(0, address.rfind(':'));
+}
+
+int Serve(const ServerConfig& config) {
+  // Block the stop signals in every thread; this one waits for them.
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGTERM);
+  sigaddset(&stop, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+
+  const absl::Time begin = absl::Now();
+  absl::StatusOr<std::unique_ptr<SafeguardServer>> server =
+      SafeguardServer::Start(config);
+  if (!server.ok()) return Fail(server.status());
+  std::fprintf(stderr,
+               "safeguardd %s listening on %s:%d, mTLS required; "
+               "schema v%d; data in %s; started in %lld ms\n",
+               SAFEGUARD_VERSION, ListenHost(config).c_str(),
+               (*server)->port(), (*server)->schema_version(),
+               config.data_dir().c_str(),
+               static_cast<long long>(absl::ToInt64Milliseconds(absl::Now() - begin)));
+  std::fflush(stderr);
+
+  int signal_number = 0;
+  sigwait(&stop, &signal_number);
+  std::fprintf(stderr, "safeguardd: %s received, finishing calls in flight\n",
+               signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
+  (*server)->Shutdown(absl::Seconds(config.shutdown_grace_seconds()));
+  server->reset();  // closes the database cleanly
+  std::fprintf(stderr, "safeguardd: stopped\n");
+  return 0;
+}
+
+int GenKey() {
+  std::optional<std::string> path = absl::GetFlag(FLAGS_key_file);
+  if (!path.has_value()) {
+    return Fail(absl::InvalidArgumentError("genkey needs --key_file"));
+  }
+  absl::Status created = CreateKeyFile(*path);
+  if (!created.ok()) return Fail(created);
+  std::fprintf(stderr, "safeguardd: created key file %s (mode 0600)\n",
+               path->c_str());
+  return 0;
+}
+
+int Rekey(const ServerConfig& config) {
+  const std::string new_path = absl::GetFlag(FLAGS_new_key_file);
+  if (new_path.empty()) {
+    return Fail(absl::InvalidArgumentError("rekey needs --new_key_file"));
+  }
+  absl::StatusOr<DatabaseKey> old_key = ReadKeyFile(config.key_file());
+  if (!old_key.ok()) return Fail(old_key.status());
+  absl::StatusOr<DatabaseKey> new_key = ReadKeyFile(new_path);
+  if (!new_key.ok()) return Fail(new_key.status());
+  absl::StatusOr<DataDirLock> lock =
+      DataDirLock::Acquire(config.data_dir(), LockPath(config));
+  if (!lock.ok()) return Fail(lock.status());
+  const std::string db = DatabasePath(config);
+  absl::Status rekeyed = RekeyDatabase(db, *old_key, *new_key);
+  if (!rekeyed.ok()) return Fail(rekeyed);
+  std::fprintf(stderr,
+               "safeguardd: %s now opens with the key in %s only; set "
+               "key_file to it and destroy the old key file %s\n",
+               db.c_str(), new_path.c_str(), config.key_file().c_str());
+  return 0;
+}
+
+int Main(int argc, char** argv) {
+  DisableCoreDumps();
+  umask(077);  // the database, its WAL and lock file are for this user only
+  absl::FlagsUsageConfig usage_config;
+  usage_config.contains_help_flags = [](absl::string_view file) {
+    return absl::EndsWith(file, "server/main.cc");
+  };
+  usage_config.version_string = [] {
+    return std::string("safeguardd ") + SAFEGUARD_VERSION + "\n";
+  };
+  absl::SetFlagsUsageConfig(usage_config);
+  absl::SetProgramUsageMessage(kUsage);
+  std::vector<char*> args = absl::ParseCommandLine(argc, argv);
+  std::string command = args.size() > 1 ? args[1] : "serve";
+  if (args.size() > 2) {
+    std::fprintf(stderr, "safeguardd: unexpected argument '%s'\n", args[2]);
+    return 2;
+  }
+  if (command == "genkey") return GenKey();
+  if (command != "serve" && command != "rekey") {
+    std::fprintf(stderr,
+                 "safeguardd: unknown command '%s' (serve, genkey, rekey)\n",
+                 command.c_str());
+    return 2;
+  }
+  absl::StatusOr<ServerConfig> config = BuildConfig();
+  if (!config.ok()) return Fail(config.status());
+  return command == "serve" ? Serve(*config) : Rekey(*config);
+}
+
+}  // namespace
+}  // namespace safeguard
+
+int main(int argc, char** argv) { return safeguard::Main(argc, argv); }

@@ -1,0 +1,67 @@
+#include "server/rpc/peer_identity.h"
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/escaping.h"
+#include "grpc/grpc_security_constants.h"
+#include "openssl/bio.h"
+#include "openssl/pem.h"
+#include "openssl/sha.h"
+#include "openssl/x509.h"
+
+namespace safeguard {
+
+std::string CertificateSha256(absl::string_view pem) {
+  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+  if (bio == nullptr) return "";
+  X509* cert = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
+  BIO_free(bio);
+  if (cert == nullptr) return "";
+  unsigned char* der = nullptr;
+  int len = i2d_X509(cert, &der);
+  X509_free(cert);
+  if (len <= 0) return "";
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(der, static_cast<size_t>(len), digest);
+  OPENSSL_free(der);
+  return absl::BytesToHexString(absl::string_view(
+      reinterpret_cast<const char*>(digest), sizeof(digest)));
+}
+
+absl::StatusOr<CallerIdentity> IdentityFromAuthContext(
+    const grpc::AuthContext& context, absl::string_view trust_domain) {
+  if (!context.IsPeerAuthenticated()) {
+    return absl::UnauthenticatedError("no verified client certificate");
+  }
+  absl::StatusOr<CallerIdentity> found =
+      absl::UnauthenticatedError("client certificate has no safeguard identity");
+  int matches = 0;
+  for (const grpc::string_ref& uri :
+       context.FindPropertyValues(GRPC_PEER_URI_PROPERTY_NAME)) {
+    absl::StatusOr<CallerIdentity> id = ParseIdentityUri(
+        absl::string_view(uri.data(), uri.size()), trust_domain);
+    if (id.ok()) {
+      found = std::move(id);
+      ++matches;
+    }
+  }
+  if (matches > 1) {
+    return absl::UnauthenticatedError(
+        "client certificate has more than one safeguard identity");
+  }
+  if (!found.ok()) return found;
+  std::vector<grpc::string_ref> pem =
+      context.FindPropertyValues(GRPC_X509_PEM_CERT_PROPERTY_NAME);
+  if (pem.size() != 1) {
+    return absl::UnauthenticatedError("client certificate is not available");
+  }
+  found->certificate_sha256 =
+      CertificateSha256(absl::string_view(pem[0].data(), pem[0].size()));
+  if (found->certificate_sha256.empty()) {
+    return absl::UnauthenticatedError("client certificate does not parse");
+  }
+  return found;
+}
+
+}  // namespace safeguard

@@ -1,0 +1,38 @@
+// File: server/rpc/server_info_rpc.h
+//
+// ServerInfoRpc: the safeguard.v1.ServerInfo adapter. Each handler takes the
+// identity from the peer, hands the domain call to the WorkerPool (it writes
+// to the database), converts the result and finishes the reactor.
+//
+// Does not own the service or the pool; both must outlive the gRPC server.
+#ifndef SAFEGUARD_SERVER_RPC_SERVER_INFO_RPC_H_
+#define SAFEGUARD_SERVER_RPC_SERVER_INFO_RPC_H_
+
+#include <string>
+
+#include "safeguard/v1/server_info.grpc.pb.h"
+#include "server/core/server_info_service.h"
+#include "server/rpc/worker_pool.h"
+
+namespace safeguard {
+
+class ServerInfoRpc final : public v1::ServerInfo::CallbackService {
+ public:
+  ServerInfoRpc(ServerInfoService& service, WorkerPool& pool,
+                std::string trust_domain)
+      : service_(service), pool_(pool), trust_domain_(std::move(trust_domain)) {}
+
+  grpc::ServerUnaryReactor* GetServerInfo(
+      grpc::CallbackServerContext* context,
+      const v1::GetServerInfoRequest* request,
+      v1::GetServerInfoResponse* response) override;
+
+ private:
+  ServerInfoService& service_;
+  WorkerPool& pool_;
+  const std::string trust_domain_;
+};
+
+}  // namespace safeguard
+
+#endif  // SAFEGUARD_SERVER_RPC_SERVER_INFO_RPC_H_

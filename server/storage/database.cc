@@ -1,0 +1,207 @@
+#include "server/storage/database.h"
+
+#include <sys/stat.h>
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "sqlcipher/sqlite3.h"
+
+namespace safeguard {
+
+absl::Status FromSqliteRc(int rc, sqlite3* db, absl::string_view context) {
+  int primary = rc & 0xff;
+  if (primary == SQLITE_OK || primary == SQLITE_ROW ||
+      primary == SQLITE_DONE) {
+    return absl::OkStatus();
+  }
+  std::string message =
+      absl::StrCat(context, ": ", sqlite3_errstr(rc), " (", rc, ")");
+  switch (primary) {
+    case SQLITE_NOTADB:
+      return absl::FailedPreconditionError(message);
+    case SQLITE_CORRUPT:
+      return absl::DataLossError(message);
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return absl::UnavailableError(message);
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+    case SQLITE_READONLY:
+    case SQLITE_AUTH:
+      return absl::FailedPreconditionError(message);
+    case SQLITE_CONSTRAINT:
+      return absl::AlreadyExistsError(message);
+    case SQLITE_NOMEM:
+    case SQLITE_FULL:
+      return absl::ResourceExhaustedError(message);
+    case SQLITE_IOERR:
+      return absl::UnavailableError(message);
+    case SQLITE_RANGE:
+    case SQLITE_MISMATCH:
+    case SQLITE_TOOBIG:
+      return absl::InvalidArgumentError(message);
+    default:
+      return absl::InternalError(message);
+  }
+}
+
+// ---- Statement -------------------------------------------------------------
+
+Statement::Statement(Statement&& other) noexcept
+    : db_(other.db_), stmt_(std::exchange(other.stmt_, nullptr)) {}
+
+Statement& Statement::operator=(Statement&& other) noexcept {
+  if (this != &other) {
+    sqlite3_finalize(stmt_);
+    db_ = other.db_;
+    stmt_ = std::exchange(other.stmt_, nullptr);
+  }
+  return *this;
+}
+
+Statement::~Statement() { sqlite3_finalize(stmt_); }
+
+absl::Status Statement::BindInt64(int index, int64_t value) {
+  return FromSqliteRc(sqlite3_bind_int64(stmt_, index, value), db_, "bind");
+}
+
+absl::Status Statement::BindText(int index, absl::string_view value) {
+  return FromSqliteRc(sqlite3_bind_text(stmt_, index, value.data(),
+                                        static_cast<int>(value.size()),
+                                        SQLITE_TRANSIENT),
+                      db_, "bind");
+}
+
+absl::StatusOr<bool> Statement::Step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return FromSqliteRc(rc, db_, "step");
+}
+
+absl::Status Statement::Run() {
+  while (true) {
+    absl::StatusOr<bool> row = Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return absl::OkStatus();
+  }
+}
+
+absl::Status Statement::Reset() {
+  sqlite3_clear_bindings(stmt_);
+  return FromSqliteRc(sqlite3_reset(stmt_), db_, "reset");
+}
+
+int64_t Statement::ColumnInt64(int column) const {
+  return sqlite3_column_int64(stmt_, column);
+}
+
+std::string Statement::ColumnText(int column) const {
+  const unsigned char* text = sqlite3_column_text(stmt_, column);
+  if (text == nullptr) return "";
+  return std::string(reinterpret_cast<const char*>(text),
+                     static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
+}
+
+// ---- Database --------------------------------------------------------------
+
+absl::StatusOr<std::unique_ptr<Database>> Database::Open(
+    const std::string& path, const DatabaseKey& key, const Options& options) {
+  struct stat st;
+  bool exists = stat(path.c_str(), &st) == 0;
+  if (!exists && !options.create_if_missing) {
+    return absl::NotFoundError(absl::StrCat("database ", path,
+                                            " does not exist"));
+  }
+  // CREATE is also what lets ATTACH make a new file (rekey's export).
+  int flags =
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX;
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  std::unique_ptr<Database> db(new Database(path, raw));
+  if (rc != SQLITE_OK) {
+    return FromSqliteRc(rc, raw, absl::StrCat("cannot open database ", path));
+  }
+  sqlite3_extended_result_codes(raw, 1);
+
+  std::string raw_key = key.SqlCipherRawKey();
+  rc = sqlite3_key(raw, raw_key.data(), static_cast<int>(raw_key.size()));
+  WipeString(raw_key);
+  if (rc != SQLITE_OK) {
+    return FromSqliteRc(rc, raw, absl::StrCat("cannot key database ", path));
+  }
+  absl::Status s = db->Exec(
+      absl::StrCat("PRAGMA cipher_page_size = ", kCipherPageSize, ";"));
+  if (!s.ok()) return s;
+
+  // Fail closed on a wrong key: the first read of an existing file returns
+  // SQLITE_NOTADB. Nothing has been written to the file before this point.
+  rc = sqlite3_exec(raw, "SELECT count(*) FROM sqlite_master;", nullptr,
+                    nullptr, nullptr);
+  if ((rc & 0xff) == SQLITE_NOTADB) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "database ", path,
+        " cannot be decrypted with this key (wrong key, or not a safeguard "
+        "database)"));
+  }
+  if (rc != SQLITE_OK) {
+    return FromSqliteRc(rc, raw, absl::StrCat("cannot read database ", path));
+  }
+
+  s = db->Exec(
+      "PRAGMA journal_mode = WAL;"
+      "PRAGMA synchronous = FULL;"
+      "PRAGMA foreign_keys = ON;"
+      "PRAGMA busy_timeout = 5000;");
+  if (!s.ok()) return s;
+  return db;
+}
+
+Database::~Database() {
+  if (db_ != nullptr) sqlite3_close_v2(db_);
+}
+
+absl::Status Database::Exec(absl::string_view sql) {
+  std::string text(sql);
+  int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, nullptr);
+  return FromSqliteRc(rc, db_, absl::StrCat("database ", path_));
+}
+
+absl::StatusOr<Statement> Database::Prepare(absl::string_view sql) {
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()),
+                              &stmt, nullptr);
+  if (rc != SQLITE_OK) {
+    sqlite3_finalize(stmt);
+    return FromSqliteRc(rc, db_, absl::StrCat("database ", path_, ": prepare"));
+  }
+  return Statement(db_, stmt);
+}
+
+absl::Status Database::InTransaction(absl::FunctionRef<absl::Status()> body) {
+  absl::Status s = Exec("BEGIN IMMEDIATE;");
+  if (!s.ok()) return s;
+  s = body();
+  if (s.ok()) s = Exec("COMMIT;");
+  if (!s.ok() && !sqlite3_get_autocommit(db_)) {
+    Exec("ROLLBACK;").IgnoreError();
+  }
+  return s;
+}
+
+int64_t Database::Changes() const { return sqlite3_changes(db_); }
+
+absl::Status Database::CheckIntegrity() {
+  absl::StatusOr<Statement> stmt = Prepare("PRAGMA integrity_check;");
+  if (!stmt.ok()) return stmt.status();
+  absl::StatusOr<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row || stmt->ColumnText(0) != "ok") {
+    return absl::DataLossError(
+        absl::StrCat("database ", path_, " failed its integrity check"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace safeguard

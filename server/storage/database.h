@@ -1,0 +1,115 @@
+// File: server/storage/database.h
+//
+// Database and Statement: RAII handles over one SQLCipher connection and one
+// prepared statement, plus FromSqliteRc(), the single place where SQLite
+// result codes become absl::Status.
+//
+// Database::Open() keys the connection with a raw 256-bit key, reads the
+// schema at once so that a wrong key fails closed (SQLITE_NOTADB) before
+// anything is written, then sets WAL journaling with synchronous=FULL.
+//
+// A Database owns its sqlite3 handle and closes it when destroyed; it is
+// thread-compatible (callers serialize access, e.g. SqlCipherStore's mutex).
+// A Statement must not outlive the Database it was prepared on.
+#ifndef SAFEGUARD_SERVER_STORAGE_DATABASE_H_
+#define SAFEGUARD_SERVER_STORAGE_DATABASE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/functional/function_ref.h"
+#include "absl/strings/string_view.h"
+#include "server/storage/database_key.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace safeguard {
+
+// The one converter from SQLite result codes to Status. `context` says what
+// was being done; the SQLite message is appended only for `db` errors that
+// cannot carry personal data (we bind all values as parameters).
+absl::Status FromSqliteRc(int rc, sqlite3* db, absl::string_view context);
+
+class Statement {
+ public:
+  Statement(Statement&& other) noexcept;
+  Statement& operator=(Statement&& other) noexcept;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  ~Statement();
+
+  // Binds parameter `index` (1-based).
+  absl::Status BindInt64(int index, int64_t value);
+  absl::Status BindText(int index, absl::string_view value);
+
+  // Steps once: true while a row is available, false when done.
+  absl::StatusOr<bool> Step();
+  // Steps until done; for statements that return no rows.
+  absl::Status Run();
+  absl::Status Reset();
+
+  int64_t ColumnInt64(int column) const;
+  std::string ColumnText(int column) const;
+
+ private:
+  friend class Database;
+  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+
+  sqlite3* db_;          // not owned
+  sqlite3_stmt* stmt_;   // owned
+};
+
+class Database {
+ public:
+  struct Options {
+    // Create the file if it does not exist. When false, a missing file is
+    // kNotFound.
+    bool create_if_missing = true;
+  };
+
+  // Opens, keys and checks the database at `path`. Errors name the file.
+  static absl::StatusOr<std::unique_ptr<Database>> Open(
+      const std::string& path, const DatabaseKey& key, const Options& options);
+
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+  ~Database();
+
+  // Runs one or more SQL statements that take no parameters.
+  absl::Status Exec(absl::string_view sql);
+  absl::StatusOr<Statement> Prepare(absl::string_view sql);
+
+  // Runs `body` inside BEGIN IMMEDIATE ... COMMIT. If `body` or the commit
+  // fails, rolls back and returns that error: nothing is half-written. An OK
+  // return means the transaction is on stable storage (synchronous=FULL).
+  absl::Status InTransaction(absl::FunctionRef<absl::Status()> body);
+
+  // Rows changed by the last INSERT, UPDATE or DELETE.
+  int64_t Changes() const;
+
+  // Runs PRAGMA integrity_check; OK only if it reports "ok".
+  absl::Status CheckIntegrity();
+
+  const std::string& path() const { return path_; }
+  sqlite3* handle() { return db_; }
+
+ private:
+  Database(std::string path, sqlite3* db) : path_(std::move(path)), db_(db) {}
+
+  const std::string path_;
+  sqlite3* db_;  // owned
+};
+
+using DatabasePtr = std::unique_ptr<Database>;
+
+// SQLCipher page size for every safeguard database: set at creation and on
+// every open (it is not stored in the file).
+inline constexpr int kCipherPageSize = 4096;
+
+}  // namespace safeguard
+
+#endif  // SAFEGUARD_SERVER_STORAGE_DATABASE_H_

@@ -1,0 +1,75 @@
+#include "server/storage/migrations.h"
+
+#include "absl/strings/str_cat.h"
+#include "server/core/status_macros.h"
+
+namespace safeguard {
+namespace {
+
+constexpr Migration kMigrations[] = {
+    {1,
+     "CREATE TABLE callers ("
+     "  agency TEXT NOT NULL,"
+     "  principal TEXT NOT NULL,"
+     "  certificate_sha256 TEXT NOT NULL,"
+     "  first_seen_us INTEGER NOT NULL,"
+     "  last_seen_us INTEGER NOT NULL,"
+     "  calls INTEGER NOT NULL,"
+     "  PRIMARY KEY (agency, principal, certificate_sha256)"
+     ") WITHOUT ROWID;"},
+};
+
+}  // namespace
+
+absl::Span<const Migration> SchemaMigrations() { return kMigrations; }
+
+absl::StatusOr<int> ReadSchemaVersion(Database& db) {
+  SAFEGUARD_ASSIGN_OR_RETURN(
+      Statement stmt,
+      db.Prepare("SELECT count(*) FROM sqlite_master "
+                 "WHERE type = 'table' AND name = 'schema_migrations';"));
+  SAFEGUARD_RETURN_IF_ERROR(stmt.Step().status());
+  if (stmt.ColumnInt64(0) == 0) return 0;
+  SAFEGUARD_ASSIGN_OR_RETURN(
+      Statement max, db.Prepare("SELECT coalesce(max(version), 0) "
+                                "FROM schema_migrations;"));
+  SAFEGUARD_RETURN_IF_ERROR(max.Step().status());
+  return static_cast<int>(max.ColumnInt64(0));
+}
+
+absl::StatusOr<int> ApplyMigrations(Database& db,
+                                    absl::Span<const Migration> migrations) {
+  int version = 0;
+  absl::Status applied = db.InTransaction([&]() -> absl::Status {
+    SAFEGUARD_RETURN_IF_ERROR(
+        db.Exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                "  version INTEGER PRIMARY KEY,"
+                "  applied_at_us INTEGER NOT NULL);"));
+    SAFEGUARD_ASSIGN_OR_RETURN(int current, ReadSchemaVersion(db));
+    int newest = migrations.empty() ? 0 : migrations.back().version;
+    if (current > newest) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "database ", db.path(), " has schema version ", current,
+          ", newer than this safeguardd knows (", newest, ")"));
+    }
+    SAFEGUARD_ASSIGN_OR_RETURN(
+        Statement record,
+        db.Prepare("INSERT INTO schema_migrations (version, applied_at_us) "
+                   "VALUES (?, CAST(strftime('%s','now') AS INTEGER) "
+                   "* 1000000);"));
+    for (const Migration& m : migrations) {
+      if (m.version <= current) continue;
+      SAFEGUARD_RETURN_IF_ERROR(db.Exec(m.sql));
+      SAFEGUARD_RETURN_IF_ERROR(record.BindInt64(1, m.version));
+      SAFEGUARD_RETURN_IF_ERROR(record.Run());
+      SAFEGUARD_RETURN_IF_ERROR(record.Reset());
+      current = m.version;
+    }
+    version = current;
+    return absl::OkStatus();
+  });
+  if (!applied.ok()) return applied;
+  return version;
+}
+
+}  // namespace safeguard

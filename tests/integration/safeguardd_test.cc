@@ -1,0 +1,397 @@
+// The safeguardd binary, driven as an operator would: start-up failures,
+// signals, reflection, process hardening, key rotation (including kill -9
+// in the middle of it) and the development certificate script.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "gtest/gtest.h"
+#include "safeguard/client/client.h"
+#include "server/storage/sqlcipher_store.h"
+#include "tests/testing/status_matchers.h"
+#include "tests/testing/subprocess.h"
+#include "tests/testing/test_server.h"
+
+namespace safeguard {
+namespace {
+
+using ::safeguard::testing::CertFiles;
+using ::safeguard::testing::ListServicesByReflection;
+using ::safeguard::testing::ReadFileOrEmpty;
+using ::safeguard::testing::RunProgram;
+using ::safeguard::testing::Subprocess;
+using ::safeguard::testing::TempDir;
+using ::safeguard::testing::TestChannel;
+using ::safeguard::testing::TestPki;
+
+// A working set-up in a temp folder: PKI, key file, data folder.
+class SafeguarddTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(CreateKeyFile(key_file_).ok());
+    athena_ = pki_.IssueIdentity("suffolk-police", "system/athena");
+  }
+
+  std::vector<std::string> Args(std::vector<std::string> extra = {}) const {
+    std::vector<std::string> args = {
+        SAFEGUARDD_PATH,
+        "--listen_address=127.0.0.1:0",
+        "--data_dir=" + dir_.File("data"),
+        "--key_file=" + key_file_,
+        "--tls_ca_file=" + pki_.ca_file(),
+        "--tls_cert_file=" + pki_.server().cert,
+        "--tls_key_file=" + pki_.server().key,
+        "--shutdown_grace_seconds=5"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  }
+
+  // Starts safeguardd and waits until it listens; returns its port.
+  int StartServer(Subprocess& p) {
+    const std::string marker = "listening on 127.0.0.1:";
+    EXPECT_TRUE(p.WaitForOutput(", mTLS required", absl::Seconds(20)))
+        << p.Output();
+    std::string out = p.Output();
+    size_t at = out.find(marker);
+    int port = 0;
+    if (at != std::string::npos) {
+      at += marker.size();
+      absl::SimpleAtoi(out.substr(at, out.find(',', at) - at), &port);
+    }
+    return port;
+  }
+
+  std::unique_ptr<Client> ClientFor(int port, const CertFiles& cert) {
+    ClientOptions options;
+    options.target = absl::StrCat("127.0.0.1:", port);
+    options.ca_file = pki_.ca_file();
+    options.cert_file = cert.cert;
+    options.key_file = cert.key;
+    auto client = Client::Create(options);
+    EXPECT_TRUE(client.ok()) << client.status();
+    return client.ok() ? *std::move(client) : nullptr;
+  }
+
+  std::string Db() const { return dir_.File("data") + "/safeguard.db"; }
+
+  TempDir dir_;
+  TestPki pki_{dir_.path()};
+  std::string key_file_ = dir_.File("db.key");
+  CertFiles athena_;
+};
+
+TEST_F(SafeguarddTest, ServesAndStopsCleanlyOnEachSignal) {
+  for (int signal : {SIGTERM, SIGINT}) {
+    Subprocess server(Args(), dir_.path(), dir_.File("out"));
+    int port = StartServer(server);
+    ASSERT_GT(port, 0);
+    auto client = ClientFor(port, athena_);
+    SAFEGUARD_ASSERT_OK(client->CheckHealth());
+    auto info = client->GetServerInfo();
+    ASSERT_TRUE(info.ok()) << info.status();
+    EXPECT_EQ(info->caller().agency(), "suffolk-police");
+
+    server.Signal(signal);
+    std::optional<int> status = server.Wait(absl::Seconds(10));
+    ASSERT_TRUE(status.has_value()) << "still running after signal " << signal;
+    EXPECT_TRUE(WIFEXITED(*status)) << server.Output();
+    EXPECT_EQ(WEXITSTATUS(*status), 0) << server.Output();
+    EXPECT_NE(server.Output().find("safeguardd: stopped\n"), std::string::npos);
+    // The database was closed cleanly: its WAL was folded in and removed.
+    EXPECT_FALSE(std::filesystem::exists(Db() + "-wal")) << signal;
+  }
+}
+
+TEST_F(SafeguarddTest, CoreDumpsAreOff) {
+  Subprocess server(Args(), dir_.path(), dir_.File("out"));
+  ASSERT_GT(StartServer(server), 0);
+  std::string limits =
+      ReadFileOrEmpty(absl::StrCat("/proc/", server.pid(), "/limits"));
+  EXPECT_NE(limits.find("Max core file size        0                    0"),
+            std::string::npos)
+      << limits;
+  struct stat st;
+  ASSERT_EQ(stat(Db().c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+}
+
+TEST_F(SafeguarddTest, ReflectionOnlyWithTheFlag) {
+  Subprocess server(Args({"--enable_reflection"}), dir_.path(),
+                    dir_.File("out"));
+  int port = StartServer(server);
+  std::string raw;
+  grpc::Status s = ListServicesByReflection(
+      TestChannel(port, pki_.ca_file(), athena_), &raw);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  EXPECT_NE(raw.find("safeguard.v1.ServerInfo"), std::string::npos);
+  EXPECT_NE(raw.find("grpc.health.v1.Health"), std::string::npos);
+}
+
+// Holds a TCP port on 127.0.0.1 open for the life of the object.
+class BusyPort {
+ public:
+  BusyPort() {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+    bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+    listen(fd_, 1);
+    socklen_t len = sizeof(addr);
+    getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+  }
+  ~BusyPort() { close(fd_); }
+  int port() const { return port_; }
+
+ private:
+  int fd_;
+  int port_;
+};
+
+TEST_F(SafeguarddTest, StartUpFailuresStopWithOneLineNamingTheFile) {
+  // A database to protect: every failure must leave it byte for byte.
+  {
+    auto key = ReadKeyFile(key_file_);
+    ASSERT_TRUE(key.ok());
+    std::filesystem::create_directory(dir_.File("data"));
+    ASSERT_TRUE(SqlCipherStore::Open(Db(), *key).ok());
+  }
+  const std::string db_before = ReadFileOrEmpty(Db());
+
+  std::string other_key = dir_.File("other.key");
+  ASSERT_TRUE(CreateKeyFile(other_key).ok());
+  std::string loose_key = dir_.File("loose.key");
+  std::filesystem::copy_file(key_file_, loose_key);
+  chmod(loose_key.c_str(), 0644);
+  std::string garbage = dir_.File("garbage.pem");
+  std::ofstream(garbage) << "not a certificate\n";
+  CertFiles other = pki_.IssueIdentity("x", "system/y");
+  std::string config = dir_.File("bad.textproto");
+  std::ofstream(config) << "data_dir: \"data\"\nbogus_option: 1\n";
+  BusyPort busy;
+  const std::string busy_address = absl::StrCat("127.0.0.1:", busy.port());
+
+  struct Case {
+    const char* name;
+    std::vector<std::string> flags;
+    std::string line;  // the whole output, one line
+  } cases[] = {
+      {"wrong key", {"--key_file=" + other_key},
+       "safeguardd: database " + Db() +
+           " cannot be decrypted with this key (wrong key, or not a "
+           "safeguard database); key file " + other_key},
+      {"missing key file", {"--key_file=" + dir_.File("nokey")},
+       "safeguardd: key file " + dir_.File("nokey") + ": does not exist"},
+      {"key file readable by others", {"--key_file=" + loose_key},
+       "safeguardd: key file " + loose_key +
+           ": group or others can access it (mode 0644); run chmod 600 on it"},
+      {"missing certificate", {"--tls_cert_file=" + dir_.File("none.crt")},
+       "safeguardd: certificate file " + dir_.File("none.crt") +
+           ": cannot be read (missing?)"},
+      {"certificate and key mismatch", {"--tls_key_file=" + other.key},
+       "safeguardd: private key file " + other.key +
+           ": does not match the certificate in " + pki_.server().cert},
+      {"CA file is not PEM", {"--tls_ca_file=" + garbage},
+       "safeguardd: CA file " + garbage + ": holds no PEM certificate"},
+      {"missing CRL folder", {"--tls_crl_dir=" + dir_.File("nocrl")},
+       "safeguardd: CRL folder " + dir_.File("nocrl") + ": is not a folder"},
+      {"unknown config option", {"--config=" + config},
+       "safeguardd: config file " + config +
+           ":2:13: Message type \"safeguard.config.v1.ServerConfig\" has no "
+           "field named \"bogus_option\"."},
+      {"bad listen address", {"--listen_address=nowhere"},
+       "safeguardd: flags: listen_address must be host:port, with a port "
+       "from 0 to 65535"},
+      {"unknown flag", {"--bogus_flag=1"},
+       "ERROR: Unknown command line flag 'bogus_flag'"},
+  };
+  for (const Case& c : cases) {
+    std::string output;
+    absl::Time begin = absl::Now();
+    int code = RunProgram(Args(c.flags), dir_.path(), &output, absl::Seconds(10));
+    EXPECT_LT(absl::Now() - begin, absl::Seconds(5)) << c.name;
+    EXPECT_EQ(code, 1) << c.name;
+    EXPECT_EQ(output, c.line + "\n") << c.name;
+    EXPECT_EQ(ReadFileOrEmpty(Db()), db_before) << c.name;
+  }
+
+  // A port in use: gRPC logs its own lines first; ours is the last.
+  std::string output;
+  EXPECT_EQ(RunProgram(Args({"--listen_address=" + busy_address}), dir_.path(),
+                       &output, absl::Seconds(10)),
+            1);
+  EXPECT_TRUE(absl::EndsWith(output, "safeguardd: cannot listen on " +
+                                         busy_address +
+                                         " (address in use, or not "
+                                         "permitted)\n"))
+      << output;
+
+  // A second server on a data folder in use.
+  Subprocess first(Args(), dir_.path(), dir_.File("first.out"));
+  ASSERT_GT(StartServer(first), 0);
+  EXPECT_EQ(RunProgram(Args(), dir_.path(), &output, absl::Seconds(10)), 1);
+  EXPECT_EQ(output, "safeguardd: data folder " + dir_.File("data") +
+                        " is in use by another safeguardd (lock file " +
+                        dir_.File("data") + "/safeguardd.lock)\n");
+}
+
+TEST_F(SafeguarddTest, RekeyCommandMovesTheDataToTheNewKey) {
+  {
+    Subprocess server(Args(), dir_.path(), dir_.File("out"));
+    int port = StartServer(server);
+    ASSERT_TRUE(ClientFor(port, athena_)->GetServerInfo().ok());
+  }
+  std::string new_key = dir_.File("new.key");
+  std::string output;
+  ASSERT_EQ(RunProgram({SAFEGUARDD_PATH, "genkey", "--key_file=" + new_key},
+                       dir_.path(), &output),
+            0)
+      << output;
+  ASSERT_EQ(RunProgram({SAFEGUARDD_PATH, "rekey",
+                        "--data_dir=" + dir_.File("data"),
+                        "--key_file=" + key_file_, "--new_key_file=" + new_key},
+                       dir_.path(), &output),
+            0)
+      << output;
+
+  // The old key is refused; the new one opens the same data.
+  EXPECT_EQ(RunProgram(Args(), dir_.path(), &output, absl::Seconds(10)), 1);
+  EXPECT_NE(output.find("cannot be decrypted with this key"), std::string::npos)
+      << output;
+  Subprocess server(Args({"--key_file=" + new_key}), dir_.path(),
+                    dir_.File("out2"));
+  int port = StartServer(server);
+  auto info = ClientFor(port, athena_)->GetServerInfo();
+  ASSERT_TRUE(info.ok()) << info.status();
+  server.Signal(SIGTERM);
+  ASSERT_TRUE(server.Wait(absl::Seconds(10)).has_value());
+  auto key = ReadKeyFile(new_key);
+  ASSERT_TRUE(key.ok());
+  auto store = SqlCipherStore::Open(Db(), *key);
+  ASSERT_TRUE(store.ok()) << store.status();
+  CallerIdentity athena{"suffolk-police", "system/athena",
+                        info->caller().certificate_sha256()};
+  auto record = (*store)->GetCaller(athena);
+  ASSERT_TRUE(record.ok()) << record.status();
+  EXPECT_EQ(record->calls, 2);
+}
+
+// Which of two keys opens the database; fails the test unless exactly one.
+int OpensWith(const std::string& db, const std::string& key_a,
+              const std::string& key_b) {
+  auto a = ReadKeyFile(key_a);
+  auto b = ReadKeyFile(key_b);
+  bool with_a = false, with_b = false;
+  {
+    Database::Options o;
+    o.create_if_missing = false;
+    auto da = Database::Open(db, *a, o);
+    with_a = da.ok() && (*da)->CheckIntegrity().ok();
+    auto dbb = Database::Open(db, *b, o);
+    with_b = dbb.ok() && (*dbb)->CheckIntegrity().ok();
+  }
+  EXPECT_NE(with_a, with_b) << "a=" << with_a << " b=" << with_b;
+  return with_a ? 0 : 1;
+}
+
+TEST_F(SafeguarddTest, RekeyKilledAtAnyPointOpensWithExactlyOneKey) {
+  const std::string keys[2] = {key_file_, dir_.File("second.key")};
+  ASSERT_TRUE(CreateKeyFile(keys[1]).ok());
+  {
+    // Enough rows that a rekey takes a measurable time.
+    auto key = ReadKeyFile(keys[0]);
+    std::filesystem::create_directory(dir_.File("data"));
+    auto store = SqlCipherStore::Open(Db(), *key);
+    ASSERT_TRUE(store.ok());
+    for (int i = 0; i < 3000; ++i) {
+      CallerIdentity c{absl::StrCat("agency-", i), "system/s",
+                       std::string(64, 'a' + i % 6)};
+      ASSERT_TRUE((*store)->RecordCaller(c, absl::FromUnixSeconds(i)).ok());
+    }
+  }
+  auto rekey_args = [&](int from) {
+    return std::vector<std::string>{
+        SAFEGUARDD_PATH, "rekey", "--data_dir=" + dir_.File("data"),
+        "--key_file=" + keys[from], "--new_key_file=" + keys[1 - from]};
+  };
+  // Time one full run, then kill runs at points spread across that time.
+  absl::Time begin = absl::Now();
+  std::string output;
+  ASSERT_EQ(RunProgram(rekey_args(0), dir_.path(), &output), 0) << output;
+  const absl::Duration full = absl::Now() - begin;
+  int current = OpensWith(Db(), keys[0], keys[1]);
+  ASSERT_EQ(current, 1);
+
+  std::mt19937 rng(20261124);
+  int killed_midway = 0;
+  for (int i = 0; i < 20; ++i) {
+    absl::Duration delay = full * (i / 20.0) +
+                           absl::Microseconds(rng() % 2000);
+    Subprocess p(rekey_args(current), dir_.path(), dir_.File("rekey.out"));
+    absl::SleepFor(delay);
+    p.Signal(SIGKILL);
+    std::optional<int> status = p.Wait(absl::Seconds(30));
+    ASSERT_TRUE(status.has_value());
+    if (WIFSIGNALED(*status)) ++killed_midway;
+    current = OpensWith(Db(), keys[0], keys[1]);
+  }
+  EXPECT_GT(killed_midway, 10) << "full run took " << full;
+  // And the data is all there under whichever key holds it.
+  auto key = ReadKeyFile(keys[current]);
+  auto store = SqlCipherStore::Open(Db(), *key);
+  ASSERT_TRUE(store.ok()) << store.status();
+  auto record = (*store)->GetCaller(
+      {"agency-2999", "system/s", std::string(64, 'a' + 2999 % 6)});
+  ASSERT_TRUE(record.ok()) << record.status();
+  EXPECT_EQ(record->first_seen, absl::FromUnixSeconds(2999));
+}
+
+TEST_F(SafeguarddTest, DevelopmentCertificatesWorkWithTheServer) {
+  const std::string certs = dir_.File("dev");
+  std::string output;
+  ASSERT_EQ(RunProgram({"/bin/bash",
+                        std::string(SAFEGUARD_SOURCE_DIR) +
+                            "/certs/make-dev-certs.sh",
+                        certs},
+                       dir_.path(), &output),
+            0)
+      << output;
+  struct stat st;
+  ASSERT_EQ(stat((certs + "/server.key").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  ASSERT_EQ(stat((certs + "/clients/csp-audit.person.auditor.key").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+
+  Subprocess server(Args({"--tls_ca_file=" + certs + "/ca.crt",
+                          "--tls_cert_file=" + certs + "/server.crt",
+                          "--tls_key_file=" + certs + "/server.key"}),
+                    dir_.path(), dir_.File("out"));
+  int port = StartServer(server);
+  const std::string client = certs + "/clients/suffolk-police.system.athena";
+  ASSERT_EQ(RunProgram({SAFEGUARDCTL_PATH, "whoami",
+                        absl::StrCat("--target=127.0.0.1:", port),
+                        "--ca=" + certs + "/ca.crt", "--cert=" + client + ".crt",
+                        "--key=" + client + ".key"},
+                       dir_.path(), &output),
+            0)
+      << output;
+  EXPECT_NE(output.find("agency:          suffolk-police\n"
+                        "principal:       system/athena\n"),
+            std::string::npos)
+      << output;
+}
+
+}  // namespace
+}  // namespace safeguard

@@ -1,0 +1,85 @@
+#include "tests/testing/test_server.h"
+
+#include <stdexcept>
+
+#include "grpcpp/create_channel.h"
+#include "grpcpp/generic/generic_stub.h"
+#include "grpcpp/security/credentials.h"
+#include "server/storage/database_key.h"
+#include "tests/testing/subprocess.h"
+
+namespace safeguard::testing {
+
+ServerConfig TestServerConfig(const TempDir& dir, const TestPki& pki) {
+  ServerConfig config;
+  config.set_listen_address("127.0.0.1:0");
+  config.set_data_dir(dir.File("data"));
+  config.set_key_file(dir.File("db.key"));
+  if (!CreateKeyFile(config.key_file()).ok()) {
+    throw std::runtime_error("cannot create test key file");
+  }
+  config.mutable_tls()->set_ca_file(pki.ca_file());
+  config.mutable_tls()->set_cert_file(pki.server().cert);
+  config.mutable_tls()->set_key_file(pki.server().key);
+  config.set_worker_threads(2);
+  config.set_shutdown_grace_seconds(5);
+  FillDefaults(config);
+  return config;
+}
+
+std::shared_ptr<grpc::Channel> TestChannel(
+    int port, const std::string& ca_file,
+    const std::optional<CertFiles>& client) {
+  grpc::SslCredentialsOptions ssl;
+  ssl.pem_root_certs = ReadFileOrEmpty(ca_file);
+  if (client.has_value()) {
+    ssl.pem_cert_chain = ReadFileOrEmpty(client->cert);
+    ssl.pem_private_key = ReadFileOrEmpty(client->key);
+  }
+  grpc::ChannelArguments args;
+  // A fresh connection per channel, so each test sees its own handshake.
+  args.SetInt("grpc.use_local_subchannel_pool", 1);
+  return grpc::CreateCustomChannel("127.0.0.1:" + std::to_string(port),
+                                   grpc::SslCredentials(ssl), args);
+}
+
+// Lists services through gRPC server reflection with a raw generic call;
+// returns the status, and the raw response in `*raw`.
+grpc::Status ListServicesByReflection(const std::shared_ptr<grpc::Channel>& channel,
+                                      std::string* raw) {
+  grpc::GenericStub stub(channel);
+  grpc::CompletionQueue cq;
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(10));
+  auto call = stub.PrepareCall(
+      &context, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+      &cq);
+  void* tag;
+  bool ok;
+  auto next = [&] { cq.Next(&tag, &ok); return ok; };
+  call->StartCall(reinterpret_cast<void*>(1));
+  next();
+  // ServerReflectionRequest { list_services: "" } (field 7, empty string).
+  grpc::Slice slice(std::string("\x3a\x00", 2));
+  grpc::ByteBuffer request(&slice, 1);
+  call->Write(request, reinterpret_cast<void*>(2));
+  next();
+  call->WritesDone(reinterpret_cast<void*>(3));
+  next();
+  grpc::ByteBuffer response;
+  call->Read(&response, reinterpret_cast<void*>(4));
+  if (next()) {
+    std::vector<grpc::Slice> slices;
+    (void)response.Dump(&slices);
+    for (const grpc::Slice& s : slices) {
+      raw->append(reinterpret_cast<const char*>(s.begin()), s.size());
+    }
+  }
+  grpc::Status status;
+  call->Finish(&status, reinterpret_cast<void*>(5));
+  next();
+  return status;
+}
+
+}  // namespace safeguard::testing

@@ -1,0 +1,37 @@
+// File: tests/testing/test_server.h
+//
+// Helpers for integration tests that run the real server in-process:
+// a ServerConfig on 127.0.0.1 port 0 over a fresh SQLCipher file in a
+// TempDir with a test PKI, and mTLS channels to it.
+#ifndef SAFEGUARD_TESTS_TESTING_TEST_SERVER_H_
+#define SAFEGUARD_TESTS_TESTING_TEST_SERVER_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "grpcpp/channel.h"
+#include "server/config/server_config.h"
+#include "tests/testing/temp_dir.h"
+#include "tests/testing/test_pki.h"
+
+namespace safeguard::testing {
+
+// Creates <dir>/db.key and returns a filled, valid config whose data folder
+// is <dir>/data.
+ServerConfig TestServerConfig(const TempDir& dir, const TestPki& pki);
+
+// An mTLS channel to 127.0.0.1:port that trusts `ca_file`, presenting
+// `client` (or no certificate at all).
+std::shared_ptr<grpc::Channel> TestChannel(int port, const std::string& ca_file,
+                                           const std::optional<CertFiles>& client);
+
+// Asks for the list of services through gRPC server reflection (with a raw
+// generic call, so no reflection stubs are needed). Returns the call's
+// status; the raw ServerReflectionResponse bytes go to `*raw`.
+grpc::Status ListServicesByReflection(
+    const std::shared_ptr<grpc::Channel>& channel, std::string* raw);
+
+}  // namespace safeguard::testing
+
+#endif  // SAFEGUARD_TESTS_TESTING_TEST_SERVER_H_
