@@ -62,7 +62,7 @@ SafeguardServer::SafeguardServer(DataDirLock lock,
       store_(std::move(store)),
       info_service_(*store_, clock_),
       pool_(std::make_unique<WorkerPool>(config.worker_threads())),
-      info_rpc_(info_service_, *pool_, config.trust_domain()) {}
+      info_rpc_(info_service_, gate_, *pool_, config.trust_domain()) {}
 
 absl::StatusOr<std::unique_ptr<SafeguardServer>> SafeguardServer::Start(
     const ServerConfig& config) {
@@ -107,9 +107,11 @@ void SafeguardServer::Shutdown(absl::Duration grace) {
   if (shut_down_) return;
   shut_down_ = true;
   server_->GetHealthCheckService()->SetServingStatus(false);
-  // Blocks until every call has finished; calls still running at the
-  // deadline are cancelled, and their reactors finish through the pool.
-  server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+  gate_.StartDraining();
+  gate_.WaitIdle(absl::Now() + grace);
+  // Cancels whatever is still running and closes every connection at once;
+  // cancelled reactors still finish through the pool before this returns.
+  server_->Shutdown(absl::ToChronoTime(absl::Now()));
   server_->Wait();
   pool_.reset();  // runs what is queued, then joins
 }

@@ -22,6 +22,7 @@
 #include "server/config/server_config.h"
 #include "server/core/clock.h"
 #include "server/core/server_info_service.h"
+#include "server/rpc/call_gate.h"
 #include "server/rpc/server_info_rpc.h"
 #include "server/rpc/worker_pool.h"
 #include "server/storage/sqlcipher_store.h"
@@ -42,10 +43,13 @@ class SafeguardServer {
   int port() const { return port_; }
   int schema_version() const { return store_->SchemaVersion(); }
 
-  // Stops accepting calls, lets calls in flight finish for up to `grace`
-  // (then cancels them), and waits for the database work to drain. The
-  // database is closed when the object is destroyed.
+  // Stops accepting calls (new ones get UNAVAILABLE), lets calls in flight
+  // finish for up to `grace`, cancels what is left, and waits for the
+  // database work to drain. The database is closed when the object is
+  // destroyed.
   void Shutdown(absl::Duration grace);
+
+  WorkerPool& worker_pool_for_test() { return *pool_; }
 
  private:
   SafeguardServer(DataDirLock lock, std::unique_ptr<SqlCipherStore> store,
@@ -57,6 +61,7 @@ class SafeguardServer {
   std::unique_ptr<SqlCipherStore> store_;
   SystemClock clock_;
   ServerInfoService info_service_;
+  CallGate gate_;
   std::unique_ptr<WorkerPool> pool_;
   ServerInfoRpc info_rpc_;
   std::unique_ptr<grpc::Server> server_;

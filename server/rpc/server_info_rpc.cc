@@ -10,10 +10,16 @@ grpc::ServerUnaryReactor* ServerInfoRpc::GetServerInfo(
     const v1::GetServerInfoRequest* request,
     v1::GetServerInfoResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (!gate_.TryEnter()) {
+    reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                                 "the server is shutting down"));
+    return reactor;
+  }
   absl::StatusOr<CallerIdentity> caller =
       IdentityFromAuthContext(*context->auth_context(), trust_domain_);
   if (!caller.ok()) {
     reactor->Finish(ToGrpcStatus(caller.status()));
+    gate_.Exit();
     return reactor;
   }
   pool_.Schedule([this, reactor, response, caller = *std::move(caller)] {
@@ -27,6 +33,7 @@ grpc::ServerUnaryReactor* ServerInfoRpc::GetServerInfo(
       out->set_certificate_sha256(info->caller.certificate_sha256);
     }
     reactor->Finish(ToGrpcStatus(info.status()));
+    gate_.Exit();
   });
   return reactor;
 }

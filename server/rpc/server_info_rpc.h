@@ -4,7 +4,8 @@
 // identity from the peer, hands the domain call to the WorkerPool (it writes
 // to the database), converts the result and finishes the reactor.
 //
-// Does not own the service or the pool; both must outlive the gRPC server.
+// Does not own the service, the gate or the pool; all must outlive the gRPC
+// server.
 #ifndef SAFEGUARD_SERVER_RPC_SERVER_INFO_RPC_H_
 #define SAFEGUARD_SERVER_RPC_SERVER_INFO_RPC_H_
 
@@ -12,15 +13,19 @@
 
 #include "safeguard/v1/server_info.grpc.pb.h"
 #include "server/core/server_info_service.h"
+#include "server/rpc/call_gate.h"
 #include "server/rpc/worker_pool.h"
 
 namespace safeguard {
 
 class ServerInfoRpc final : public v1::ServerInfo::CallbackService {
  public:
-  ServerInfoRpc(ServerInfoService& service, WorkerPool& pool,
+  ServerInfoRpc(ServerInfoService& service, CallGate& gate, WorkerPool& pool,
                 std::string trust_domain)
-      : service_(service), pool_(pool), trust_domain_(std::move(trust_domain)) {}
+      : service_(service),
+        gate_(gate),
+        pool_(pool),
+        trust_domain_(std::move(trust_domain)) {}
 
   grpc::ServerUnaryReactor* GetServerInfo(
       grpc::CallbackServerContext* context,
@@ -29,6 +34,7 @@ class ServerInfoRpc final : public v1::ServerInfo::CallbackService {
 
  private:
   ServerInfoService& service_;
+  CallGate& gate_;
   WorkerPool& pool_;
   const std::string trust_domain_;
 };

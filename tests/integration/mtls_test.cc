@@ -6,6 +6,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <thread>
+
+#include "absl/synchronization/blocking_counter.h"
+#include "absl/synchronization/notification.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/client_context.h"
 #include "gtest/gtest.h"
@@ -198,6 +202,52 @@ TEST_F(MtlsTest, ReflectionIsOffUnlessAskedFor) {
   EXPECT_EQ(ListServicesByReflection(Channel(athena), &raw).error_code(),
             grpc::StatusCode::UNIMPLEMENTED);
   EXPECT_EQ(raw, "");
+}
+
+TEST_F(MtlsTest, ShutdownFinishesCallsInFlightAndRefusesNewOnes) {
+  auto channel = Channel(pki_.IssueIdentity("suffolk-police", "system/athena"));
+  auto stub = v1::ServerInfo::NewStub(channel);
+  {  // Connect first, so the calls below are not racing the handshake.
+    v1::GetServerInfoResponse warm;
+    ASSERT_TRUE(CallServerInfo(channel, &warm).ok());
+  }
+  // Hold every database worker, so an admitted call stays in flight.
+  absl::Notification release;
+  absl::BlockingCounter held(config_.worker_threads());
+  for (int i = 0; i < config_.worker_threads(); ++i) {
+    server_->worker_pool_for_test().Schedule([&] {
+      held.DecrementCount();
+      release.WaitForNotification();
+    });
+  }
+  held.Wait();
+
+  grpc::ClientContext in_flight_context;
+  v1::GetServerInfoRequest in_flight_request;
+  v1::GetServerInfoResponse in_flight_response;
+  grpc::Status in_flight_status;
+  absl::Notification in_flight_done;
+  stub->async()->GetServerInfo(&in_flight_context, &in_flight_request,
+                               &in_flight_response, [&](grpc::Status s) {
+                                 in_flight_status = s;
+                                 in_flight_done.Notify();
+                               });
+  absl::SleepFor(absl::Milliseconds(200));  // let it reach the handler
+
+  std::thread stopper([&] { server_->Shutdown(absl::Seconds(10)); });
+  absl::SleepFor(absl::Milliseconds(200));
+  v1::GetServerInfoResponse late;
+  grpc::Status refused = CallServerInfo(channel, &late);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(refused.error_message(), "the server is shutting down");
+
+  absl::Time released_at = absl::Now();
+  release.Notify();
+  stopper.join();
+  EXPECT_LT(absl::Now() - released_at, absl::Seconds(2));
+  ASSERT_TRUE(in_flight_done.WaitForNotificationWithTimeout(absl::Seconds(5)));
+  EXPECT_TRUE(in_flight_status.ok()) << in_flight_status.error_message();
+  EXPECT_EQ(in_flight_response.caller().principal(), "system/athena");
 }
 
 }  // namespace

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# deploy/install-deps.sh: installs the Debian 12 packages safeguard builds
+# and tests with, if any are missing. Idempotent; needs root (or sudo).
+set -euo pipefail
+packages=(
+  ca-certificates openssl
+  g++ cmake ninja-build pkg-config
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
+  libabsl-dev libssl-dev libsqlcipher-dev
+  grpc-proto                                        # grpc/health/v1/health.proto
+  golang-github-grpc-ecosystem-grpc-gateway-dev     # google/rpc/*.proto
+  libgtest-dev libgmock-dev
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
+    || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# deploy/run.sh [safeguardd flags]: installs what is missing, builds, and runs
+# safeguardd on its development defaults: mTLS on 127.0.0.1:50051 with the
+# certificates from certs/make-dev-certs.sh, an encrypted database in data/
+# keyed from data/db.key (created, mode 0600, on first run). Ctrl-C stops it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+deploy/install-deps.sh
+cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DSAFEGUARD_BUILD_TESTS=OFF >/dev/null
+cmake --build build/release -j "$(nproc)"
+certs/make-dev-certs.sh certs/dev >/dev/null
+mkdir -p -m 700 data
+[ -f data/db.key ] || build/release/server/safeguardd genkey --key_file=data/db.key
+client=certs/dev/clients/suffolk-police.system.athena
+cat <<MSG
+safeguardd is starting on 127.0.0.1:50051 (mutual TLS; CA certs/dev/ca.crt).
+Reach it from another terminal, with any client certificate in certs/dev/clients/:
+  build/release/client/safeguardctl whoami --cert=$client.crt --key=$client.key
+  build/release/client/safeguardctl health --cert=$client.crt --key=$client.key
+MSG
+exec build/release/server/safeguardd "$@"
