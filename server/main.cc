@@ -66,7 +66,7 @@ namespace safeguard {
 namespace {
 
 constexpr char kUsage[] =
-    "safeguardd: the safeguard referral server.\n\n"
+    "the safeguard referral server.\n\n"
     "Usage:\n"
     "  safeguardd [serve] [flags]          run the server (default)\n"
     "  safeguardd genkey --key_file=F      create a new database key file\n"
@@ -204,6 +204,9 @@ int Main(int argc, char** argv) {
   absl::FlagsUsageConfig usage_config;
   usage_config.contains_help_flags = [](absl::string_view file) {
     return absl::EndsWith(file, "server/main.cc");
+  };
+  usage_config.normalize_filename = [](absl::string_view) {
+    return std::string("safeguardd");
   };
   usage_config.version_string = [] {
     return std::string("safeguardd ") + SAFEGUARD_VERSION + "\n";
