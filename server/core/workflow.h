@@ -1,0 +1,177 @@
+// File: server/core/workflow.h
+//
+// The four referral workflows as data. Each TransitionRule is one row of
+// (kind, from state, action, to state, guard, who, deadline, effect): the
+// table in workflow.cc is the whole state machine, read by Workflow, which
+// checks guards and roles, applies effects and sets stage deadlines. No
+// workflow decision lives anywhere else.
+//
+// Submission is the action "submit" from the empty state.
+//
+// Workflow is immutable after construction and safe for concurrent use. It
+// does not own the HolidayCalendar, which must outlive it.
+#ifndef SAFEGUARD_SERVER_CORE_WORKFLOW_H_
+#define SAFEGUARD_SERVER_CORE_WORKFLOW_H_
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "server/core/referral.h"
+#include "server/core/roles.h"
+#include "server/core/working_days.h"
+
+namespace safeguard {
+
+// A condition on the referral, or on the details given with an action, that
+// must hold for a rule to apply.
+enum class Guard {
+  kNone,
+  kNrmReferralAllowed,       // a child, or an adult who gave consent
+  kDutyToNotifyAllowed,      // an adult notified without consent
+  kMaracQualifies,           // meets at least one MARAC criterion
+  kTargetHardeningEligible,  // consent, perpetrator absent, tenure/permission
+  kScaPositive,              // details carry a positive SCA decision
+  kScaNegative,              // details carry a negative SCA decision
+  kReason,                   // a written reason is given
+  kVafAssessment,            // details carry a VAF scoring
+  kMeeting,                  // details carry a meeting date
+  kAppointment,              // details carry an appointment time
+  kInstallation,             // details carry the measures installed
+  kConsentGiven,             // details carry consent given (parent for a minor)
+  kConsentRefused,           // details carry consent refused
+  kExternalReference,        // details carry an external reference
+};
+
+// How the stage deadline changes when a rule applies.
+enum class DeadlineRule {
+  kNone,                    // the new stage has no deadline
+  kKeep,                    // the deadline carries over
+  kRgDecision,              // reasonable-grounds decision, N working days
+  kRecoveryPeriod,          // recovery period, at least N calendar days
+  kGateway,                 // Prevent gateway assessment, N working days
+  kTargetHardeningService,  // survey and measures, N hours from referral
+  kMeetingDate,             // the end of the listed meeting day
+  kFirstReview,             // target hardening review, N months from install
+  kSecondReview,            // target hardening review, M months from install
+  kFirstPostExitReview,     // Channel, N months after exit
+  kSecondPostExitReview,    // Channel, M months after exit
+};
+
+// What the action records on the referral besides the state.
+enum class Effect {
+  kNone,
+  kRecordRgDecision,
+  kRecordCgDecision,
+  kStartRecoveryPeriod,
+  kAddVafAssessment,
+  kRecordExit,
+  kSetMeeting,
+  kSetAppointment,
+  kRecordInstallation,
+  kSetEmergencyFlag,
+  kClearEmergencyFlag,
+  kRecordConsent,
+  kAddExternalReference,
+};
+
+struct TransitionRule {
+  ReferralKind kind;
+  absl::string_view from;
+  absl::string_view action;
+  absl::string_view to;
+  Guard guard;
+  RoleSet who;
+  DeadlineRule deadline;
+  Effect effect;
+};
+
+// Every rule of every workflow.
+absl::Span<const TransitionRule> WorkflowRules();
+
+// The states of a kind's workflow, in table order.
+std::vector<absl::string_view> WorkflowStates(ReferralKind kind);
+
+// Timescales; where domain.md says "not confirmed", these are the defaults
+// an operator may change.
+struct WorkflowConfig {
+  int rg_decision_working_days = 5;
+  int recovery_period_days = 30;
+  int gateway_working_days = 5;
+  // Target hardening service deadline per scheme; schemes not listed get
+  // default_service_hours (the seed report's local scheme: 48 hours).
+  int default_service_hours = 48;
+  std::map<std::string, int> service_hours_by_scheme;
+  int first_review_months = 3;
+  int second_review_months = 6;
+  int first_post_exit_review_months = 6;
+  int second_post_exit_review_months = 12;
+  MaracCriteriaConfig marac;
+};
+
+// What an action may carry besides its name.
+struct TransitionDetails {
+  std::string reason;
+  std::optional<ScaDecision> sca_decision;
+  std::optional<VafAssessment> vaf_assessment;
+  std::optional<Date> meeting_date;
+  std::optional<absl::Time> appointment_time;
+  std::optional<std::vector<SecurityMeasure>> installation;
+  std::optional<ConsentRecord> consent;
+  std::optional<ExternalReference> external_reference;
+};
+
+// Who is acting: "<agency>/<principal>" and the roles the policy grants.
+struct Actor {
+  std::string name;
+  RoleSet roles;
+};
+
+class Workflow {
+ public:
+  Workflow(const HolidayCalendar& calendar, absl::TimeZone zone,
+           WorkflowConfig config)
+      : calendar_(calendar), zone_(zone), config_(std::move(config)) {}
+  Workflow(const Workflow&) = delete;
+  Workflow& operator=(const Workflow&) = delete;
+
+  // Takes `action` on `referral` in place: checks that the action exists
+  // from the current state (else kFailedPrecondition naming the allowed
+  // actions), that the actor's roles may take it (else kPermissionDenied),
+  // and its guard (kInvalidArgument with field violations for missing
+  // details, kFailedPrecondition for a condition on the referral). On
+  // success sets the state, the deadline and the effect's fields, and
+  // appends to the history; the caller bumps the version. On failure
+  // `referral` is unchanged.
+  absl::Status Apply(Referral& referral, absl::string_view action,
+                     const TransitionDetails& details, const Actor& actor,
+                     absl::Time now) const;
+
+  // The actions that exist from the referral's state, whoever takes them.
+  std::vector<std::string> AvailableActions(const Referral& referral) const;
+
+  const WorkflowConfig& config() const { return config_; }
+
+ private:
+  absl::Status CheckGuard(Guard guard, const Referral& referral,
+                          const TransitionDetails& details,
+                          absl::string_view action) const;
+  absl::Time Deadline(DeadlineRule rule, const Referral& referral,
+                      absl::Time now) const;
+  void ApplyEffect(Effect effect, Referral& referral,
+                   const TransitionDetails& details, const Actor& actor,
+                   absl::Time now) const;
+
+  const HolidayCalendar& calendar_;
+  const absl::TimeZone zone_;
+  const WorkflowConfig config_;
+};
+
+}  // namespace safeguard
+
+#endif  // SAFEGUARD_SERVER_CORE_WORKFLOW_H_

@@ -1,0 +1,338 @@
+#include "server/core/workflow.h"
+
+#include <deque>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "server/core/field_violations.h"
+#include "tests/testing/status_matchers.h"
+
+namespace safeguard {
+namespace {
+
+using ::safeguard::testing::StatusIs;
+
+class WorkflowTest : public ::testing::Test {
+ protected:
+  static HolidayCalendar Calendar() {
+    auto calendar = HolidayCalendar::Load(std::string(SAFEGUARD_SOURCE_DIR) +
+                                          "/deploy/bank-holidays-england-and-"
+                                          "wales.txt");
+    EXPECT_TRUE(calendar.ok()) << calendar.status();
+    return *std::move(calendar);
+  }
+  static absl::TimeZone London() {
+    absl::TimeZone tz;
+    EXPECT_TRUE(absl::LoadTimeZone("Europe/London", &tz));
+    return tz;
+  }
+  static absl::Time At(const char* rfc3339) {
+    absl::Time t;
+    std::string err;
+    EXPECT_TRUE(absl::ParseTime(absl::RFC3339_full, rfc3339, &t, &err)) << err;
+    return t;
+  }
+
+  // A referral of `kind` whose data satisfies every referral-side guard.
+  static Referral Satisfying(ReferralKind kind) {
+    Referral r;
+    r.kind = kind;
+    r.consent.status = ConsentStatus::kGiven;
+    switch (kind) {
+      case ReferralKind::kNrm: {
+        NrmForm nrm;
+        nrm.nature = NrmNature::kNrmReferral;
+        r.form = nrm;
+        break;
+      }
+      case ReferralKind::kChannel:
+        r.form = ChannelForm();
+        break;
+      case ReferralKind::kMarac: {
+        MaracForm marac;
+        marac.criteria = {MaracCriterion::kVisibleHighRisk};
+        r.form = marac;
+        break;
+      }
+      case ReferralKind::kTargetHardening: {
+        TargetHardeningForm th;
+        th.tenure = Tenure::kOwnerOccupier;
+        r.form = th;
+        break;
+      }
+      case ReferralKind::kUnspecified:
+        break;
+    }
+    return r;
+  }
+
+  // Details and referral data that satisfy `rule`'s guard.
+  static TransitionDetails DetailsFor(const TransitionRule& rule, Referral& r) {
+    TransitionDetails d;
+    switch (rule.guard) {
+      case Guard::kDutyToNotifyAllowed:
+        std::get<NrmForm>(r.form).nature = NrmNature::kDutyToNotify;
+        r.consent.status = ConsentStatus::kRefused;
+        break;
+      case Guard::kScaPositive:
+        d.sca_decision = ScaDecision{ScaOutcome::kPositive, {2026, 11, 20}};
+        break;
+      case Guard::kScaNegative:
+        d.sca_decision = ScaDecision{ScaOutcome::kNegative, {2026, 11, 20}};
+        break;
+      case Guard::kReason:
+        d.reason = "recorded for the test";
+        break;
+      case Guard::kVafAssessment:
+        d.vaf_assessment = VafAssessment();
+        d.vaf_assessment->framework_version = "vaf-2015";
+        d.vaf_assessment->factor_scores = std::vector<int>(22, 1);
+        break;
+      case Guard::kMeeting:
+        d.meeting_date = Date{2026, 12, 10};
+        break;
+      case Guard::kAppointment:
+        d.appointment_time = At("2026-11-25T10:00:00Z");
+        break;
+      case Guard::kInstallation:
+        d.installation = std::vector<SecurityMeasure>{SecurityMeasure::kLocks};
+        break;
+      case Guard::kConsentGiven:
+        d.consent = ConsentRecord();
+        d.consent->status = ConsentStatus::kGiven;
+        d.consent->legal_basis = LegalBasis::kConsent;
+        break;
+      case Guard::kConsentRefused:
+        d.consent = ConsentRecord();
+        d.consent->status = ConsentStatus::kRefused;
+        d.consent->reason = "does not want support";
+        break;
+      case Guard::kExternalReference:
+        d.external_reference = ExternalReference{ExternalSystem::kNrmCase, "NRM-1"};
+        break;
+      default:
+        break;
+    }
+    return d;
+  }
+
+  static Role AnyRoleOf(RoleSet roles) {
+    for (int i = 0; i < kRoleCount; ++i) {
+      if (roles.Has(static_cast<Role>(i))) return static_cast<Role>(i);
+    }
+    return Role::kAuditor;
+  }
+
+  HolidayCalendar calendar_ = Calendar();
+  Workflow workflow_{calendar_, London(), WorkflowConfig()};
+  absl::Time now_ = At("2026-11-20T09:00:00Z");  // a Friday
+};
+
+TEST_F(WorkflowTest, EveryRuleTakesItsTransition) {
+  for (const TransitionRule& rule : WorkflowRules()) {
+    std::string name = absl::StrCat(ReferralKindName(rule.kind), " ", rule.from,
+                                    " --", rule.action, "--> ", rule.to);
+    Referral r = Satisfying(rule.kind);
+    r.state = std::string(rule.from);
+    TransitionDetails d = DetailsFor(rule, r);
+    Actor actor{"agency/person/x", RoleSet{AnyRoleOf(rule.who)}};
+    absl::Status s = workflow_.Apply(r, rule.action, d, actor, now_);
+    ASSERT_TRUE(s.ok()) << name << ": " << s;
+    EXPECT_EQ(r.state, rule.to) << name;
+    ASSERT_FALSE(r.history.empty()) << name;
+    EXPECT_EQ(r.history.back().action, rule.action) << name;
+    EXPECT_EQ(r.history.back().from_state, rule.from) << name;
+    EXPECT_EQ(r.history.back().to_state, rule.to) << name;
+    EXPECT_EQ(r.history.back().actor, "agency/person/x") << name;
+    if (rule.deadline == DeadlineRule::kNone) {
+      EXPECT_FALSE(r.has_deadline()) << name;
+    } else if (rule.deadline != DeadlineRule::kKeep) {
+      EXPECT_TRUE(r.has_deadline()) << name;
+    }
+  }
+}
+
+TEST_F(WorkflowTest, EveryStateIsReachableFromSubmission) {
+  for (ReferralKind kind : {ReferralKind::kNrm, ReferralKind::kChannel,
+                            ReferralKind::kMarac, ReferralKind::kTargetHardening}) {
+    std::set<std::string> seen = {""};
+    std::deque<std::string> todo = {""};
+    while (!todo.empty()) {
+      std::string from = todo.front();
+      todo.pop_front();
+      for (const TransitionRule& rule : WorkflowRules()) {
+        if (rule.kind == kind && rule.from == from &&
+            seen.insert(std::string(rule.to)).second) {
+          todo.emplace_back(rule.to);
+        }
+      }
+    }
+    for (absl::string_view state : WorkflowStates(kind)) {
+      EXPECT_TRUE(seen.count(std::string(state)))
+          << ReferralKindName(kind) << " " << state;
+    }
+  }
+}
+
+TEST_F(WorkflowTest, RefusedTransitionsNameTheAllowedActions) {
+  struct Case {
+    const char* name;
+    ReferralKind kind;
+    const char* state;
+    const char* action;
+    const char* message;
+  } cases[] = {
+      {"NRM decision before the reference", ReferralKind::kNrm, "NRM_SUBMITTED",
+       "record_rg_decision",
+       "action 'record_rg_decision' is not allowed from state NRM_SUBMITTED; "
+       "allowed: record_sca_reference, withdraw"},
+      {"Duty to Notify is final", ReferralKind::kNrm, "DTN_SUBMITTED", "withdraw",
+       "action 'withdraw' is not allowed from state DTN_SUBMITTED; allowed: "
+       "none (final state)"},
+      {"Channel panel before gateway", ReferralKind::kChannel, "RECEIVED",
+       "panel_adopted",
+       "action 'panel_adopted' is not allowed from state RECEIVED; allowed: "
+       "begin_gateway"},
+      {"MARAC closing before hearing", ReferralKind::kMarac, "LISTED", "close",
+       "action 'close' is not allowed from state LISTED; allowed: "
+       "begin_research"},
+      {"target hardening install before order", ReferralKind::kTargetHardening,
+       "SURVEYED", "record_installation",
+       "action 'record_installation' is not allowed from state SURVEYED; "
+       "allowed: order_works"},
+      {"unknown action", ReferralKind::kTargetHardening, "REFERRED", "teleport",
+       "action 'teleport' is not allowed from state REFERRED; allowed: "
+       "begin_eligibility"},
+  };
+  for (const Case& c : cases) {
+    Referral r = Satisfying(c.kind);
+    r.state = c.state;
+    Referral before = r;
+    Actor actor{"a/person/p", RoleSet{Role::kFirstResponder, Role::kAgencyLead,
+                                      Role::kChannelChair, Role::kMaracCoordinator,
+                                      Role::kSanctuaryCoordinator}};
+    EXPECT_THAT(workflow_.Apply(r, c.action, {}, actor, now_),
+                StatusIs(absl::StatusCode::kFailedPrecondition, c.message))
+        << c.name;
+    EXPECT_EQ(r.state, before.state) << c.name;
+    EXPECT_TRUE(r.history.empty()) << c.name;
+  }
+}
+
+TEST_F(WorkflowTest, RolesAreChecked) {
+  Referral r = Satisfying(ReferralKind::kTargetHardening);
+  r.state = "ELIGIBILITY";
+  Actor contractor{"locks-ltd/person/fitter", RoleSet{Role::kContractor}};
+  EXPECT_THAT(workflow_.Apply(r, "accept", {}, contractor, now_),
+              StatusIs(absl::StatusCode::kPermissionDenied,
+                       "action 'accept' needs one of the roles: "
+                       "sanctuary_coordinator"));
+  EXPECT_EQ(r.state, "ELIGIBILITY");
+}
+
+TEST_F(WorkflowTest, MissingDetailsAreFieldViolations) {
+  Referral r = Satisfying(ReferralKind::kNrm);
+  r.state = "RG_PENDING";
+  Actor fr{"police/person/fr", RoleSet{Role::kFirstResponder}};
+  absl::Status s = workflow_.Apply(r, "record_rg_decision", {}, fr, now_);
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_EQ(FieldViolations(s),
+            (std::vector<FieldViolation>{
+                {"sca_decision.outcome", "is required for record_rg_decision"}}));
+  EXPECT_EQ(r.state, "RG_PENDING");
+}
+
+TEST_F(WorkflowTest, TargetHardeningEligibilityNamesWhatIsMissing) {
+  Referral r = Satisfying(ReferralKind::kTargetHardening);
+  r.state = "ELIGIBILITY";
+  r.consent.status = ConsentStatus::kRefused;
+  auto& th = std::get<TargetHardeningForm>(r.form);
+  th.tenure = Tenure::kPrivateRent;
+  th.perpetrator_resident = true;
+  Actor coordinator{"sanctuary/person/c", RoleSet{Role::kSanctuaryCoordinator}};
+  EXPECT_THAT(workflow_.Apply(r, "accept", {}, coordinator, now_),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       "not eligible for target hardening; missing: the "
+                       "victim's consent, the perpetrator not living at the "
+                       "property, the landlord's permission"));
+  th.perpetrator_resident = false;
+  th.landlord_permission = true;
+  r.consent.status = ConsentStatus::kGiven;
+  SAFEGUARD_EXPECT_OK(workflow_.Apply(r, "accept", {}, coordinator, now_));
+  EXPECT_EQ(r.state, "ACCEPTED");
+}
+
+TEST_F(WorkflowTest, DecisionOutcomeChoosesTheBranch) {
+  Actor fr{"police/person/fr", RoleSet{Role::kFirstResponder}};
+  for (ScaOutcome outcome : {ScaOutcome::kPositive, ScaOutcome::kNegative}) {
+    Referral r = Satisfying(ReferralKind::kNrm);
+    r.state = "RG_PENDING";
+    TransitionDetails d;
+    d.sca_decision = ScaDecision{outcome, {2026, 11, 24}};
+    SAFEGUARD_ASSERT_OK(workflow_.Apply(r, "record_rg_decision", d, fr, now_));
+    EXPECT_EQ(r.state, outcome == ScaOutcome::kPositive ? "RG_POSITIVE"
+                                                        : "RG_NEGATIVE");
+    EXPECT_EQ(std::get<NrmForm>(r.form).reasonable_grounds.outcome, outcome);
+  }
+}
+
+TEST_F(WorkflowTest, StageDeadlines) {
+  absl::TimeZone london = London();
+  struct Case {
+    const char* name;
+    ReferralKind kind;
+    const char* state;
+    const char* action;
+    const char* deadline;  // RFC 3339
+  } cases[] = {
+      // Friday 20 Nov 2026 + 5 working days = Friday 27 Nov, end of day.
+      {"NRM reasonable grounds", ReferralKind::kNrm, "", "submit",
+       "2026-11-27T23:59:59Z"},
+      {"Prevent gateway", ReferralKind::kChannel, "", "submit",
+       "2026-11-27T23:59:59Z"},
+      {"target hardening 48 hours", ReferralKind::kTargetHardening, "", "submit",
+       "2026-11-22T09:00:00Z"},
+      {"recovery period 30 days", ReferralKind::kNrm, "RG_POSITIVE",
+       "start_recovery_support", "2026-12-20T23:59:59Z"},
+      {"MARAC meeting", ReferralKind::kMarac, "COORDINATOR_SCREEN", "list",
+       "2026-12-10T23:59:59Z"},
+      {"first review 3 months", ReferralKind::kTargetHardening, "WORKS_ORDERED",
+       "record_installation", "2027-02-20T23:59:59Z"},
+      {"first post-exit review 6 months", ReferralKind::kChannel,
+       "SUPPORT_PLAN", "exit", "2027-05-20T23:59:59+01:00"},
+  };
+  for (const Case& c : cases) {
+    Referral r = Satisfying(c.kind);
+    r.state = c.state;
+    TransitionDetails d;
+    for (const TransitionRule& rule : WorkflowRules()) {
+      if (rule.kind == c.kind && rule.from == c.state && rule.action == c.action) {
+        d = DetailsFor(rule, r);
+        break;
+      }
+    }
+    Actor actor{"a/person/p",
+                RoleSet{Role::kFirstResponder, Role::kReferrer,
+                        Role::kChannelChair, Role::kMaracCoordinator,
+                        Role::kSanctuaryCoordinator}};
+    SAFEGUARD_ASSERT_OK(workflow_.Apply(r, c.action, d, actor, now_)) << c.name;
+    EXPECT_EQ(absl::FormatTime(absl::RFC3339_sec, r.deadline, london),
+              absl::FormatTime(absl::RFC3339_sec, At(c.deadline), london))
+        << c.name;
+  }
+}
+
+TEST_F(WorkflowTest, ConfiguredSchemeHoursApply) {
+  WorkflowConfig config;
+  config.service_hours_by_scheme["surrey"] = 24 * 30;
+  Workflow workflow(calendar_, London(), config);
+  Referral r = Satisfying(ReferralKind::kTargetHardening);
+  std::get<TargetHardeningForm>(r.form).scheme = "surrey";
+  Actor referrer{"a/person/p", RoleSet{Role::kReferrer}};
+  SAFEGUARD_ASSERT_OK(workflow.Apply(r, "submit", {}, referrer, now_));
+  EXPECT_EQ(r.deadline, now_ + absl::Hours(24 * 30));
+}
+
+}  // namespace
+}  // namespace safeguard
