@@ -203,7 +203,7 @@ int Main(int argc, char** argv) {
   umask(077);  // the database, its WAL and lock file are for this user only
   absl::FlagsUsageConfig usage_config;
   usage_config.contains_help_flags = [](absl::string_view file) {
-    return absl::EndsWith(file, "server/main.cc");
+    return file == "safeguardd";
   };
   usage_config.normalize_filename = [](absl::string_view) {
     return std::string("safeguardd");

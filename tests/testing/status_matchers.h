@@ -11,6 +11,14 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "gmock/gmock.h"
+#include "server/core/field_violations.h"
+
+namespace safeguard {
+// Readable failures for vectors of violations.
+inline void PrintTo(const FieldViolation& v, std::ostream* os) {
+  *os << "{" << v.field << ": " << v.description << "}";
+}
+}  // namespace safeguard
 
 namespace safeguard::testing {
 

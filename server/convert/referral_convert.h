@@ -1,0 +1,43 @@
+// File: server/convert/referral_convert.h
+//
+// Conversions between the referral domain model (server/core/referral.h)
+// and safeguard.v1.Referral. Used by the RPC adapters and by the store,
+// which keeps each referral as its serialized proto. Enum values outside the
+// known range become the UNSPECIFIED value, which validation then refuses.
+//
+// Stateless functions; thread-safe.
+#ifndef SAFEGUARD_SERVER_CONVERT_REFERRAL_CONVERT_H_
+#define SAFEGUARD_SERVER_CONVERT_REFERRAL_CONVERT_H_
+
+#include "absl/time/time.h"
+#include "google/protobuf/timestamp.pb.h"
+#include "safeguard/v1/referral.pb.h"
+#include "server/core/referral.h"
+
+namespace safeguard {
+
+void ToProto(const Referral& in, v1::Referral* out);
+Referral FromProto(const v1::Referral& in);
+
+void ToProto(const ScaDecision& in, v1::ScaDecision* out);
+ScaDecision FromProto(const v1::ScaDecision& in);
+void ToProto(const VafAssessment& in, v1::VafAssessment* out);
+VafAssessment FromProto(const v1::VafAssessment& in);
+void ToProto(const ConsentRecord& in, v1::ConsentRecord* out);
+ConsentRecord FromProto(const v1::ConsentRecord& in);
+void ToProto(const ExternalReference& in, v1::ExternalReference* out);
+ExternalReference FromProto(const v1::ExternalReference& in);
+Date FromProto(const v1::Date& in);
+void ToProto(const Date& in, v1::Date* out);
+
+// Unset timestamps are absl::InfinitePast() (or `unset` where given).
+absl::Time FromTimestamp(const google::protobuf::Timestamp& ts,
+                         absl::Time unset = absl::InfinitePast());
+// Infinite times leave `out` cleared.
+void ToTimestamp(absl::Time t, google::protobuf::Timestamp* out);
+
+SecurityMeasure FromProto(v1::SecurityMeasure in);
+
+}  // namespace safeguard
+
+#endif  // SAFEGUARD_SERVER_CONVERT_REFERRAL_CONVERT_H_

@@ -1,0 +1,346 @@
+#include "server/core/referral_validation.h"
+
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+
+namespace safeguard {
+namespace {
+
+class Checker {
+ public:
+  void Add(std::string field, std::string description) {
+    out_.push_back({std::move(field), std::move(description)});
+  }
+  void AddAll(std::vector<FieldViolation> more) {
+    for (FieldViolation& v : more) out_.push_back(std::move(v));
+  }
+  void Text(const std::string& field, const std::string& value, size_t max,
+            bool required = false) {
+    if (required && absl::StripAsciiWhitespace(value).empty()) {
+      Add(field, "is required");
+    } else if (value.size() > max) {
+      Add(field, absl::StrCat("must be at most ", max, " bytes"));
+    }
+  }
+  void List(const std::string& field, size_t size, size_t max = kMaxListItems) {
+    if (size > max) Add(field, absl::StrCat("must have at most ", max, " items"));
+  }
+  std::vector<FieldViolation> Take() { return std::move(out_); }
+
+ private:
+  std::vector<FieldViolation> out_;
+};
+
+bool ValidDate(const Date& d) {
+  if (d.year < 1900 || d.year > 2200) return false;
+  if (d.month < 0 || d.month > 12) return false;
+  if (d.month == 0) return d.day == 0;
+  if (d.day == 0) return true;
+  absl::CivilDay day(d.year, d.month, d.day);
+  return day.year() == d.year && day.month() == d.month && day.day() == d.day;
+}
+
+void CheckDate(Checker& c, const std::string& field, const Date& d,
+               absl::CivilDay today) {
+  if (d.empty()) return;
+  if (!ValidDate(d)) {
+    c.Add(field, "is not a valid date (year, or year and month, or full date)");
+    return;
+  }
+  absl::CivilDay earliest(d.year, d.month == 0 ? 1 : d.month,
+                          d.day == 0 ? 1 : d.day);
+  if (earliest > today) c.Add(field, "must not be in the future");
+}
+
+void CheckPerson(Checker& c, const std::string& path, const Person& p,
+                 absl::CivilDay today) {
+  c.Text(path + ".full_name", p.full_name, kMaxNameBytes);
+  c.List(path + ".aliases", p.aliases.size());
+  for (size_t i = 0; i < p.aliases.size(); ++i) {
+    c.Text(absl::StrCat(path, ".aliases[", i, "]"), p.aliases[i], kMaxNameBytes,
+           true);
+  }
+  CheckDate(c, path + ".date_of_birth", p.date_of_birth, today);
+  if (p.approximate_age < 0 || p.approximate_age > 120) {
+    c.Add(path + ".approximate_age", "must be from 0 to 120");
+  }
+  c.Text(path + ".gender", p.gender, kMaxNameBytes);
+  c.Text(path + ".nationality", p.nationality, kMaxNameBytes);
+  c.List(path + ".languages", p.languages.size());
+  c.List(path + ".address.lines", p.address.lines.size(), 8);
+  for (size_t i = 0; i < p.address.lines.size(); ++i) {
+    c.Text(absl::StrCat(path, ".address.lines[", i, "]"), p.address.lines[i],
+           kMaxNameBytes);
+  }
+  c.Text(path + ".address.postcode", p.address.postcode, 16);
+  const SafeContactRules& sc = p.safe_contact;
+  for (size_t i = 0; i < sc.channels.size(); ++i) {
+    if (sc.channels[i] == ContactChannel::kUnspecified) {
+      c.Add(absl::StrCat(path, ".safe_contact.channels[", i, "]"),
+            "is not a known contact channel");
+    }
+  }
+  if (!sc.email.empty() && sc.email.find('@') == std::string::npos) {
+    c.Add(path + ".safe_contact.email", "is not an email address");
+  }
+  c.Text(path + ".safe_contact.phone", sc.phone, 40);
+  c.Text(path + ".safe_contact.times", sc.times, kMaxShortTextBytes);
+  c.Text(path + ".safe_contact.instructions", sc.instructions,
+         kMaxShortTextBytes);
+  if (sc.never_at_address &&
+      std::find(sc.channels.begin(), sc.channels.end(),
+                ContactChannel::kLetter) != sc.channels.end()) {
+    c.Add(path + ".safe_contact.channels",
+          "must not include LETTER when contact at the address is forbidden");
+  }
+}
+
+// Child or adult, from the form's flag checked against the date of birth.
+void CheckChildFlag(Checker& c, const std::string& flag_field, bool is_child,
+                    const Referral& r, absl::CivilDay today) {
+  if (r.subjects.empty()) return;
+  std::optional<AgeRange> age = AgeOn(r.subjects[0].date_of_birth, today);
+  if (!age.has_value()) return;
+  if (is_child && age->youngest >= 18) {
+    c.Add(flag_field, "contradicts the subject's date of birth (an adult)");
+  } else if (!is_child && age->oldest < 18) {
+    c.Add(flag_field, "contradicts the subject's date of birth (a child)");
+  }
+}
+
+void CheckConsent(Checker& c, const ConsentRecord& consent) {
+  switch (consent.status) {
+    case ConsentStatus::kUnspecified:
+      c.Add("referral.consent.status", "is required");
+      return;
+    case ConsentStatus::kGiven:
+      return;
+    case ConsentStatus::kRefused:
+    case ConsentStatus::kNotRequired:
+    case ConsentStatus::kOverridden:
+      if (absl::StripAsciiWhitespace(consent.reason).empty()) {
+        c.Add("referral.consent.reason",
+              "is required when consent is not given");
+      }
+      if (consent.legal_basis == LegalBasis::kUnspecified ||
+          consent.legal_basis == LegalBasis::kConsent) {
+        c.Add("referral.consent.legal_basis",
+              "must name the legal basis for sharing without consent");
+      }
+      return;
+  }
+}
+
+void CheckNrm(Checker& c, const Referral& r, const NrmForm& nrm,
+              absl::CivilDay today) {
+  const std::string p = "referral.nrm";
+  CheckChildFlag(c, p + ".subject_is_child", nrm.subject_is_child, r, today);
+  if (nrm.nature == NrmNature::kUnspecified) c.Add(p + ".nature", "is required");
+  if (nrm.exploitation_types.empty()) {
+    c.Add(p + ".exploitation_types", "must name at least one type");
+  }
+  for (size_t i = 0; i < nrm.exploitation_types.size(); ++i) {
+    if (nrm.exploitation_types[i] == ExploitationType::kUnspecified) {
+      c.Add(absl::StrCat(p, ".exploitation_types[", i, "]"),
+            "is not a known exploitation type");
+    }
+  }
+  c.List(p + ".indicators", nrm.indicators.size());
+  c.Text(p + ".location", nrm.location, kMaxShortTextBytes);
+  c.Text(p + ".period", nrm.period, kMaxShortTextBytes);
+  c.Text(p + ".narrative", nrm.narrative, kMaxLongTextBytes);
+  if (nrm.needs_interpreter) {
+    c.Text(p + ".interpreter_language", nrm.interpreter_language, kMaxNameBytes,
+           true);
+  }
+  if (nrm.subject_is_child) {
+    if (nrm.nature == NrmNature::kDutyToNotify) {
+      c.Add(p + ".nature",
+            "a child is referred into the NRM, not notified: use NRM_REFERRAL");
+    }
+    c.Text(p + ".children_services_contact", nrm.children_services_contact,
+           kMaxShortTextBytes, true);
+    return;
+  }
+  if (nrm.nature == NrmNature::kNrmReferral &&
+      r.consent.status != ConsentStatus::kGiven) {
+    c.Add("referral.consent.status",
+          "an adult must give informed consent to an NRM referral; without "
+          "it, submit an anonymous DUTY_TO_NOTIFY");
+  }
+  if (nrm.nature == NrmNature::kDutyToNotify) {
+    if (r.consent.status == ConsentStatus::kGiven) {
+      c.Add("referral.consent.status",
+            "an adult who consents is referred into the NRM: use NRM_REFERRAL");
+    }
+    for (size_t i = 0; i < r.subjects.size(); ++i) {
+      c.AddAll(IdentifyingFields(r.subjects[i],
+                                 absl::StrCat("referral.subjects[", i, "]")));
+    }
+    if (!r.external_references.empty()) {
+      c.Add("referral.external_references",
+            "must be empty in a Duty to Notify (Modern Slavery Act s52(3))");
+    }
+  }
+}
+
+void CheckChannel(Checker& c, const Referral& r, const ChannelForm& f,
+                  absl::CivilDay today) {
+  const std::string p = "referral.channel";
+  CheckChildFlag(c, p + ".subject_is_minor", f.subject_is_minor, r, today);
+  c.Text(p + ".concern", f.concern, kMaxLongTextBytes, true);
+  c.List(p + ".indicators", f.indicators.size());
+  c.Text(p + ".ideology_or_group", f.ideology_or_group, kMaxShortTextBytes);
+  c.Text(p + ".online_activity", f.online_activity, kMaxLongTextBytes);
+  c.Text(p + ".other_safeguarding_concerns", f.other_safeguarding_concerns,
+         kMaxLongTextBytes);
+  if (!r.subjects.empty() && r.subjects[0].full_name.empty()) {
+    c.Add("referral.subjects[0].full_name", "is required");
+  }
+}
+
+void CheckMarac(Checker& c, const Referral& r, const MaracForm& f,
+                const ValidationConfig& config, absl::CivilDay today) {
+  const std::string p = "referral.marac";
+  c.AddAll(ValidateDash(f.dash, p + ".dash", config.marac));
+  if (!r.subjects.empty() && r.subjects[0].full_name.empty()) {
+    c.Add("referral.subjects[0].full_name", "is required (the victim)");
+  }
+  c.Text(p + ".perpetrator.full_name", f.perpetrator.full_name, kMaxNameBytes,
+         true);
+  CheckPerson(c, p + ".perpetrator", f.perpetrator, today);
+  c.List(p + ".children", f.children.size(), 20);
+  for (size_t i = 0; i < f.children.size(); ++i) {
+    const std::string cp = absl::StrCat(p, ".children[", i, "]");
+    c.Text(cp + ".full_name", f.children[i].full_name, kMaxNameBytes, true);
+    CheckDate(c, cp + ".date_of_birth", f.children[i].date_of_birth, today);
+    c.Text(cp + ".school", f.children[i].school, kMaxNameBytes);
+  }
+  c.Text(p + ".relationship", f.relationship, kMaxNameBytes, true);
+}
+
+void CheckTargetHardening(Checker& c, const TargetHardeningForm& f,
+                          const ValidationConfig& config) {
+  const std::string p = "referral.target_hardening";
+  if (f.address.lines.empty()) c.Add(p + ".address.lines", "is required");
+  c.Text(p + ".address.postcode", f.address.postcode, 16, true);
+  c.Text(p + ".access_instructions", f.access_instructions, kMaxShortTextBytes);
+  if (f.measures_requested.empty()) {
+    c.Add(p + ".measures_requested", "must name at least one measure");
+  }
+  for (size_t i = 0; i < f.measures_requested.size(); ++i) {
+    if (f.measures_requested[i] == SecurityMeasure::kUnspecified) {
+      c.Add(absl::StrCat(p, ".measures_requested[", i, "]"),
+            "is not a known measure");
+    }
+  }
+  if (f.tenure == Tenure::kUnspecified) c.Add(p + ".tenure", "is required");
+  if (f.perpetrator_resident) {
+    c.Add(p + ".perpetrator_resident",
+          "must be false: the perpetrator may not live at the property");
+  }
+  if (!config.schemes.empty() &&
+      std::find(config.schemes.begin(), config.schemes.end(), f.scheme) ==
+          config.schemes.end()) {
+    c.Add(p + ".scheme", "is not a configured scheme");
+  }
+}
+
+}  // namespace
+
+std::optional<AgeRange> AgeOn(const Date& dob, absl::CivilDay today) {
+  if (dob.year == 0 || !ValidDate(dob)) return std::nullopt;
+  absl::CivilDay earliest(dob.year, dob.month == 0 ? 1 : dob.month,
+                          dob.day == 0 ? 1 : dob.day);
+  if (earliest > today) return std::nullopt;
+  absl::CivilDay latest =
+      dob.month == 0
+          ? absl::CivilDay(dob.year, 12, 31)
+          : (dob.day == 0
+                 ? absl::CivilDay(absl::CivilMonth(dob.year, dob.month) + 1) - 1
+                 : earliest);
+  auto age = [&](absl::CivilDay born) {
+    int years = static_cast<int>(today.year() - born.year());
+    if (today.month() < born.month() ||
+        (today.month() == born.month() && today.day() < born.day())) {
+      --years;
+    }
+    return years;
+  };
+  return AgeRange{age(latest), age(earliest)};
+}
+
+std::vector<FieldViolation> IdentifyingFields(const Person& person,
+                                              const std::string& path) {
+  const std::string why =
+      "must be empty in a Duty to Notify: it would identify the person "
+      "(Modern Slavery Act s52(3))";
+  std::vector<FieldViolation> out;
+  auto flag = [&](bool present, const char* field) {
+    if (present) out.push_back({path + "." + field, why});
+  };
+  flag(!person.full_name.empty(), "full_name");
+  flag(!person.aliases.empty(), "aliases");
+  flag(!person.date_of_birth.empty(), "date_of_birth");
+  flag(!person.address.empty(), "address");
+  flag(!person.safe_contact.phone.empty(), "safe_contact.phone");
+  flag(!person.safe_contact.email.empty(), "safe_contact.email");
+  flag(!person.safe_contact.instructions.empty(), "safe_contact.instructions");
+  return out;
+}
+
+std::vector<FieldViolation> ValidateSubmission(const Referral& r,
+                                               const ValidationConfig& config,
+                                               absl::Time now) {
+  Checker c;
+  const absl::CivilDay today = absl::ToCivilDay(now, absl::UTCTimeZone());
+  const ReferralKind form_kind = KindOfForm(r.form);
+  if (r.kind == ReferralKind::kUnspecified) {
+    c.Add("referral.kind", "is required");
+  } else if (form_kind == ReferralKind::kUnspecified) {
+    c.Add("referral.form", absl::StrCat("is required: the ",
+                                        ReferralKindName(r.kind), " form"));
+  } else if (form_kind != r.kind) {
+    c.Add("referral.form", "must be the form of the referral's kind");
+  }
+  if (r.area.empty()) {
+    c.Add("referral.area", "is required");
+  } else if (std::find(config.areas.begin(), config.areas.end(), r.area) ==
+             config.areas.end()) {
+    c.Add("referral.area", "is not one of the partnership's areas");
+  }
+  if (r.subjects.empty()) {
+    c.Add("referral.subjects", "must name the person the referral is about");
+  }
+  c.List("referral.subjects", r.subjects.size(), 10);
+  for (size_t i = 0; i < r.subjects.size(); ++i) {
+    CheckPerson(c, absl::StrCat("referral.subjects[", i, "]"), r.subjects[i],
+                today);
+  }
+  CheckConsent(c, r.consent);
+  c.List("referral.external_references", r.external_references.size(), 20);
+  for (size_t i = 0; i < r.external_references.size(); ++i) {
+    const std::string ep = absl::StrCat("referral.external_references[", i, "]");
+    if (r.external_references[i].system == ExternalSystem::kUnspecified) {
+      c.Add(ep + ".system", "is required");
+    }
+    c.Text(ep + ".value", r.external_references[i].value, kMaxNameBytes, true);
+  }
+  if (form_kind == r.kind) {
+    if (const auto* f = std::get_if<NrmForm>(&r.form)) CheckNrm(c, r, *f, today);
+    if (const auto* f = std::get_if<ChannelForm>(&r.form)) {
+      CheckChannel(c, r, *f, today);
+    }
+    if (const auto* f = std::get_if<MaracForm>(&r.form)) {
+      CheckMarac(c, r, *f, config, today);
+    }
+    if (const auto* f = std::get_if<TargetHardeningForm>(&r.form)) {
+      CheckTargetHardening(c, *f, config);
+    }
+  }
+  return c.Take();
+}
+
+}  // namespace safeguard

@@ -1,0 +1,63 @@
+// File: server/core/referral_validation.h
+//
+// ValidateSubmission(): every rule a new referral must meet, for the common
+// envelope and for each kind's form, returning every violation with its
+// field path (as in safeguard.v1.SubmitReferralRequest, e.g.
+// "referral.subjects[0].date_of_birth"). Descriptions never quote values.
+//
+// The NRM rules follow the Modern Slavery Act: an adult must consent to an
+// NRM referral; an adult who does not consent can only be notified as an
+// anonymous Duty to Notify, which refuses every identifying field (s52(3));
+// a child needs no consent but needs a children's services contact.
+//
+// Pure functions; thread-safe.
+#ifndef SAFEGUARD_SERVER_CORE_REFERRAL_VALIDATION_H_
+#define SAFEGUARD_SERVER_CORE_REFERRAL_VALIDATION_H_
+
+#include <string>
+#include <vector>
+
+#include <optional>
+
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "server/core/dash.h"
+#include "server/core/field_violations.h"
+#include "server/core/referral.h"
+
+namespace safeguard {
+
+struct ValidationConfig {
+  // The partnership's areas, e.g. the districts; a referral names one.
+  std::vector<std::string> areas;
+  // Target-hardening schemes; empty means any scheme name is accepted.
+  std::vector<std::string> schemes;
+  MaracCriteriaConfig marac;
+};
+
+// Limits on free text, in bytes.
+inline constexpr size_t kMaxNameBytes = 200;
+inline constexpr size_t kMaxShortTextBytes = 1000;
+inline constexpr size_t kMaxLongTextBytes = 20000;
+inline constexpr size_t kMaxListItems = 100;
+
+std::vector<FieldViolation> ValidateSubmission(const Referral& referral,
+                                               const ValidationConfig& config,
+                                               absl::Time now);
+
+// The fields of a Duty to Notify subject that would identify the person.
+std::vector<FieldViolation> IdentifyingFields(const Person& person,
+                                              const std::string& path);
+
+// The youngest and oldest the person can be on `today` given a possibly
+// partial date of birth (a year-only date spans the whole year), or nullopt
+// for an empty, invalid or future date.
+struct AgeRange {
+  int youngest = 0;
+  int oldest = 0;
+};
+std::optional<AgeRange> AgeOn(const Date& date_of_birth, absl::CivilDay today);
+
+}  // namespace safeguard
+
+#endif  // SAFEGUARD_SERVER_CORE_REFERRAL_VALIDATION_H_
