@@ -56,11 +56,12 @@ absl::Status LoadReflectionPlugin() {
 }  // namespace
 
 SafeguardServer::SafeguardServer(DataDirLock lock,
-                                 std::unique_ptr<SqlCipherStore> store,
+                                 std::unique_ptr<SharedDatabase> db,
                                  const ServerConfig& config)
     : lock_(std::move(lock)),
-      store_(std::move(store)),
-      info_service_(*store_, clock_),
+      db_(std::move(db)),
+      store_(*db_),
+      info_service_(store_, clock_),
       pool_(std::make_unique<WorkerPool>(config.worker_threads())),
       info_rpc_(info_service_, gate_, *pool_, config.trust_domain()) {}
 
@@ -70,16 +71,16 @@ absl::StatusOr<std::unique_ptr<SafeguardServer>> SafeguardServer::Start(
   SAFEGUARD_ASSIGN_OR_RETURN(DatabaseKey key, ReadKeyFile(config.key_file()));
   SAFEGUARD_ASSIGN_OR_RETURN(
       DataDirLock lock, DataDirLock::Acquire(config.data_dir(), LockPath(config)));
-  absl::StatusOr<std::unique_ptr<SqlCipherStore>> store =
-      SqlCipherStore::Open(DatabasePath(config), key);
-  if (!store.ok()) {
-    return absl::Status(store.status().code(),
-                        absl::StrCat(store.status().message(), "; key file ",
+  absl::StatusOr<std::unique_ptr<SharedDatabase>> db =
+      SharedDatabase::Open(DatabasePath(config), key);
+  if (!db.ok()) {
+    return absl::Status(db.status().code(),
+                        absl::StrCat(db.status().message(), "; key file ",
                                      config.key_file()));
   }
 
   std::unique_ptr<SafeguardServer> s(
-      new SafeguardServer(std::move(lock), *std::move(store), config));
+      new SafeguardServer(std::move(lock), *std::move(db), config));
 
   grpc::EnableDefaultHealthCheckService(true);
   if (config.enable_reflection()) {

@@ -25,6 +25,7 @@
 #include "server/rpc/call_gate.h"
 #include "server/rpc/server_info_rpc.h"
 #include "server/rpc/worker_pool.h"
+#include "server/storage/shared_database.h"
 #include "server/storage/sqlcipher_store.h"
 
 namespace safeguard {
@@ -41,7 +42,7 @@ class SafeguardServer {
 
   // The port the server listens on (the chosen one when configured with 0).
   int port() const { return port_; }
-  int schema_version() const { return store_->SchemaVersion(); }
+  int schema_version() const { return db_->schema_version(); }
 
   // Stops accepting calls (new ones get UNAVAILABLE), lets calls in flight
   // finish for up to `grace`, cancels what is left, and waits for the
@@ -52,13 +53,14 @@ class SafeguardServer {
   WorkerPool& worker_pool_for_test() { return *pool_; }
 
  private:
-  SafeguardServer(DataDirLock lock, std::unique_ptr<SqlCipherStore> store,
+  SafeguardServer(DataDirLock lock, std::unique_ptr<SharedDatabase> db,
                   const ServerConfig& config);
 
   // Declaration order is destruction order, reversed: the gRPC server goes
   // first, then the pool, the services, the store, and the lock last.
   DataDirLock lock_;
-  std::unique_ptr<SqlCipherStore> store_;
+  std::unique_ptr<SharedDatabase> db_;
+  SqlCipherStore store_;
   SystemClock clock_;
   ServerInfoService info_service_;
   CallGate gate_;

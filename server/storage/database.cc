@@ -73,6 +73,13 @@ absl::Status Statement::BindText(int index, absl::string_view value) {
                       db_, "bind");
 }
 
+absl::Status Statement::BindBlob(int index, absl::string_view value) {
+  return FromSqliteRc(sqlite3_bind_blob(stmt_, index, value.data(),
+                                        static_cast<int>(value.size()),
+                                        SQLITE_TRANSIENT),
+                      db_, "bind");
+}
+
 absl::StatusOr<bool> Statement::Step() {
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
@@ -98,9 +105,11 @@ int64_t Statement::ColumnInt64(int column) const {
 }
 
 std::string Statement::ColumnText(int column) const {
-  const unsigned char* text = sqlite3_column_text(stmt_, column);
-  if (text == nullptr) return "";
-  return std::string(reinterpret_cast<const char*>(text),
+  // sqlite3_column_blob returns the bytes of TEXT and BLOB alike, with no
+  // conversion.
+  const void* data = sqlite3_column_blob(stmt_, column);
+  if (data == nullptr) return "";
+  return std::string(static_cast<const char*>(data),
                      static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
 }
 

@@ -9,7 +9,7 @@
 // anything is written, then sets WAL journaling with synchronous=FULL.
 //
 // A Database owns its sqlite3 handle and closes it when destroyed; it is
-// thread-compatible (callers serialize access, e.g. SqlCipherStore's mutex).
+// thread-compatible (callers serialize access, e.g. through SharedDatabase).
 // A Statement must not outlive the Database it was prepared on.
 #ifndef SAFEGUARD_SERVER_STORAGE_DATABASE_H_
 #define SAFEGUARD_SERVER_STORAGE_DATABASE_H_
@@ -45,6 +45,7 @@ class Statement {
   // Binds parameter `index` (1-based).
   absl::Status BindInt64(int index, int64_t value);
   absl::Status BindText(int index, absl::string_view value);
+  absl::Status BindBlob(int index, absl::string_view value);
 
   // Steps once: true while a row is available, false when done.
   absl::StatusOr<bool> Step();

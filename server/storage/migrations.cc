@@ -17,6 +17,38 @@ constexpr Migration kMigrations[] = {
      "  calls INTEGER NOT NULL,"
      "  PRIMARY KEY (agency, principal, certificate_sha256)"
      ") WITHOUT ROWID;"},
+    {2,
+     // Each referral is its serialized safeguard.v1.Referral (body) plus the
+     // columns the queue filters and sorts on.
+     "CREATE TABLE referrals ("
+     "  id TEXT NOT NULL UNIQUE,"
+     "  reference TEXT NOT NULL UNIQUE,"
+     "  kind INTEGER NOT NULL,"
+     "  state TEXT NOT NULL,"
+     "  area TEXT NOT NULL,"
+     "  priority INTEGER NOT NULL,"
+     "  deadline_us INTEGER NOT NULL,"
+     "  assignee TEXT NOT NULL,"
+     "  referring_agency TEXT NOT NULL,"
+     "  referrer_name TEXT NOT NULL,"
+     "  version INTEGER NOT NULL,"
+     "  create_us INTEGER NOT NULL,"
+     "  update_us INTEGER NOT NULL,"
+     "  body BLOB NOT NULL);"
+     "CREATE INDEX referrals_by_deadline ON referrals (deadline_us, id);"
+     "CREATE INDEX referrals_by_priority "
+     "  ON referrals (priority DESC, deadline_us, id);"
+     "CREATE TABLE submissions ("
+     "  idempotency_key TEXT PRIMARY KEY,"
+     "  fingerprint TEXT NOT NULL,"
+     "  referral_id TEXT NOT NULL) WITHOUT ROWID;"
+     "CREATE TABLE reference_sequences ("
+     "  prefix TEXT PRIMARY KEY,"
+     "  last INTEGER NOT NULL) WITHOUT ROWID;"
+     "CREATE TABLE marac_pairs ("
+     "  pair TEXT PRIMARY KEY,"
+     "  last_referral_us INTEGER NOT NULL,"
+     "  referral_id TEXT NOT NULL) WITHOUT ROWID;"},
 };
 
 }  // namespace

@@ -1,28 +1,17 @@
 #include "server/storage/sqlcipher_store.h"
 
 #include "server/core/status_macros.h"
-#include "server/storage/migrations.h"
 
 namespace safeguard {
-
-absl::StatusOr<std::unique_ptr<SqlCipherStore>> SqlCipherStore::Open(
-    const std::string& path, const DatabaseKey& key) {
-  SAFEGUARD_ASSIGN_OR_RETURN(DatabasePtr db,
-                             Database::Open(path, key, Database::Options()));
-  SAFEGUARD_ASSIGN_OR_RETURN(int version,
-                             ApplyMigrations(*db, SchemaMigrations()));
-  return std::unique_ptr<SqlCipherStore>(
-      new SqlCipherStore(std::move(db), version));
-}
 
 absl::Status SqlCipherStore::RecordCaller(const CallerIdentity& caller,
                                           absl::Time now) {
   const int64_t now_us = absl::ToUnixMicros(now);
-  absl::MutexLock lock(&mu_);
-  return db_->InTransaction([&]() -> absl::Status {
+  return db_.With([&](Database& db) {
+  return db.InTransaction([&]() -> absl::Status {
     SAFEGUARD_ASSIGN_OR_RETURN(
         Statement update,
-        db_->Prepare("UPDATE callers SET last_seen_us = ?, calls = calls + 1 "
+        db.Prepare("UPDATE callers SET last_seen_us = ?, calls = calls + 1 "
                      "WHERE agency = ? AND principal = ? "
                      "AND certificate_sha256 = ?;"));
     SAFEGUARD_RETURN_IF_ERROR(update.BindInt64(1, now_us));
@@ -30,10 +19,10 @@ absl::Status SqlCipherStore::RecordCaller(const CallerIdentity& caller,
     SAFEGUARD_RETURN_IF_ERROR(update.BindText(3, caller.principal));
     SAFEGUARD_RETURN_IF_ERROR(update.BindText(4, caller.certificate_sha256));
     SAFEGUARD_RETURN_IF_ERROR(update.Run());
-    if (db_->Changes() > 0) return absl::OkStatus();
+    if (db.Changes() > 0) return absl::OkStatus();
     SAFEGUARD_ASSIGN_OR_RETURN(
         Statement insert,
-        db_->Prepare("INSERT INTO callers (agency, principal, "
+        db.Prepare("INSERT INTO callers (agency, principal, "
                      "certificate_sha256, first_seen_us, last_seen_us, calls) "
                      "VALUES (?, ?, ?, ?, ?, 1);"));
     SAFEGUARD_RETURN_IF_ERROR(insert.BindText(1, caller.agency));
@@ -43,14 +32,15 @@ absl::Status SqlCipherStore::RecordCaller(const CallerIdentity& caller,
     SAFEGUARD_RETURN_IF_ERROR(insert.BindInt64(5, now_us));
     return insert.Run();
   });
+  });
 }
 
 absl::StatusOr<CallerRecord> SqlCipherStore::GetCaller(
     const CallerIdentity& caller) const {
-  absl::MutexLock lock(&mu_);
+  return db_.With([&](Database& db) -> absl::StatusOr<CallerRecord> {
   SAFEGUARD_ASSIGN_OR_RETURN(
       Statement stmt,
-      db_->Prepare("SELECT first_seen_us, last_seen_us, calls FROM callers "
+      db.Prepare("SELECT first_seen_us, last_seen_us, calls FROM callers "
                    "WHERE agency = ? AND principal = ? "
                    "AND certificate_sha256 = ?;"));
   SAFEGUARD_RETURN_IF_ERROR(stmt.BindText(1, caller.agency));
@@ -64,6 +54,7 @@ absl::StatusOr<CallerRecord> SqlCipherStore::GetCaller(
   record.last_seen = absl::FromUnixMicros(stmt.ColumnInt64(1));
   record.calls = stmt.ColumnInt64(2);
   return record;
+  });
 }
 
 }  // namespace safeguard

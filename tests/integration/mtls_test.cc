@@ -17,6 +17,7 @@
 #include "safeguard/v1/server_info.grpc.pb.h"
 #include "server/app/safeguard_server.h"
 #include "server/rpc/peer_identity.h"
+#include "server/storage/migrations.h"
 #include "tests/testing/subprocess.h"
 #include "tests/testing/test_server.h"
 
@@ -81,7 +82,8 @@ TEST_F(MtlsTest, GoodClientGetsServerInfoAndHealth) {
   grpc::Status s = CallServerInfo(channel, &info);
   ASSERT_TRUE(s.ok()) << s.error_code() << " " << s.error_message();
   EXPECT_EQ(info.server_version(), SAFEGUARD_VERSION);
-  EXPECT_EQ(info.schema_version(), 1);
+  EXPECT_EQ(info.schema_version(),
+            static_cast<int>(SchemaMigrations().size()));
   EXPECT_EQ(info.caller().agency(), "suffolk-police");
   EXPECT_EQ(info.caller().principal(), "system/athena");
   EXPECT_EQ(info.caller().certificate_sha256(),

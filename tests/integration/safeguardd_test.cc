@@ -18,7 +18,7 @@
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "safeguard/client/client.h"
-#include "server/storage/sqlcipher_store.h"
+#include "tests/testing/open_store.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/subprocess.h"
 #include "tests/testing/test_server.h"
@@ -168,7 +168,7 @@ TEST_F(SafeguarddTest, StartUpFailuresStopWithOneLineNamingTheFile) {
     auto key = ReadKeyFile(key_file_);
     ASSERT_TRUE(key.ok());
     std::filesystem::create_directory(dir_.File("data"));
-    ASSERT_TRUE(SqlCipherStore::Open(Db(), *key).ok());
+    ASSERT_TRUE(::safeguard::testing::OpenStore(Db(), *key).ok());
   }
   const std::string db_before = ReadFileOrEmpty(Db());
 
@@ -281,7 +281,7 @@ TEST_F(SafeguarddTest, RekeyCommandMovesTheDataToTheNewKey) {
   ASSERT_TRUE(server.Wait(absl::Seconds(10)).has_value());
   auto key = ReadKeyFile(new_key);
   ASSERT_TRUE(key.ok());
-  auto store = SqlCipherStore::Open(Db(), *key);
+  auto store = ::safeguard::testing::OpenStore(Db(), *key);
   ASSERT_TRUE(store.ok()) << store.status();
   CallerIdentity athena{"suffolk-police", "system/athena",
                         info->caller().certificate_sha256()};
@@ -315,7 +315,7 @@ TEST_F(SafeguarddTest, RekeyKilledAtAnyPointOpensWithExactlyOneKey) {
     // Enough rows that a rekey takes a measurable time.
     auto key = ReadKeyFile(keys[0]);
     std::filesystem::create_directory(dir_.File("data"));
-    auto store = SqlCipherStore::Open(Db(), *key);
+    auto store = ::safeguard::testing::OpenStore(Db(), *key);
     ASSERT_TRUE(store.ok());
     for (int i = 0; i < 3000; ++i) {
       CallerIdentity c{absl::StrCat("agency-", i), "system/s",
@@ -352,7 +352,7 @@ TEST_F(SafeguarddTest, RekeyKilledAtAnyPointOpensWithExactlyOneKey) {
   EXPECT_GT(killed_midway, 10) << "full run took " << full;
   // And the data is all there under whichever key holds it.
   auto key = ReadKeyFile(keys[current]);
-  auto store = SqlCipherStore::Open(Db(), *key);
+  auto store = ::safeguard::testing::OpenStore(Db(), *key);
   ASSERT_TRUE(store.ok()) << store.status();
   auto record = (*store)->GetCaller(
       {"agency-2999", "system/s", std::string(64, 'a' + 2999 % 6)});

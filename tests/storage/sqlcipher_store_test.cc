@@ -1,4 +1,4 @@
-#include "server/storage/sqlcipher_store.h"
+#include "tests/testing/open_store.h"
 
 #include "gtest/gtest.h"
 #include "server/storage/migrations.h"
@@ -26,8 +26,8 @@ TEST(SqlCipherStoreTest, NewDatabaseIsEncryptedAndMigrated) {
   TempDir dir;
   std::string path = dir.File("safeguard.db");
   {
-    absl::StatusOr<std::unique_ptr<SqlCipherStore>> store =
-        SqlCipherStore::Open(path, KeyOf(1));
+    auto store =
+        ::safeguard::testing::OpenStore(path, KeyOf(1));
     ASSERT_TRUE(store.ok()) << store.status();
     EXPECT_EQ((*store)->SchemaVersion(),
               static_cast<int>(SchemaMigrations().size()));
@@ -39,8 +39,8 @@ TEST(SqlCipherStoreTest, NewDatabaseIsEncryptedAndMigrated) {
   EXPECT_EQ(bytes.find("suffolk-police"), std::string::npos);
 
   // Reopening with the same key finds the data, at the same version.
-  absl::StatusOr<std::unique_ptr<SqlCipherStore>> again =
-      SqlCipherStore::Open(path, KeyOf(1));
+  auto again =
+      ::safeguard::testing::OpenStore(path, KeyOf(1));
   ASSERT_TRUE(again.ok()) << again.status();
   absl::StatusOr<CallerRecord> record = (*again)->GetCaller(kCaller);
   ASSERT_TRUE(record.ok()) << record.status();
@@ -51,10 +51,10 @@ TEST(SqlCipherStoreTest, NewDatabaseIsEncryptedAndMigrated) {
 TEST(SqlCipherStoreTest, WrongKeyFailsClosedAndLeavesTheFileUntouched) {
   TempDir dir;
   std::string path = dir.File("safeguard.db");
-  ASSERT_TRUE(SqlCipherStore::Open(path, KeyOf(1)).ok());
+  ASSERT_TRUE(::safeguard::testing::OpenStore(path, KeyOf(1)).ok());
   std::string before = ReadFileOrEmpty(path);
 
-  EXPECT_THAT(SqlCipherStore::Open(path, KeyOf(2)),
+  EXPECT_THAT(::safeguard::testing::OpenStore(path, KeyOf(2)),
               StatusIs(absl::StatusCode::kFailedPrecondition,
                        "database " + path +
                            " cannot be decrypted with this key (wrong key, or "
@@ -64,8 +64,8 @@ TEST(SqlCipherStoreTest, WrongKeyFailsClosedAndLeavesTheFileUntouched) {
 
 TEST(SqlCipherStoreTest, RecordCallerCountsCalls) {
   TempDir dir;
-  absl::StatusOr<std::unique_ptr<SqlCipherStore>> store =
-      SqlCipherStore::Open(dir.File("db"), KeyOf(1));
+  auto store =
+      ::safeguard::testing::OpenStore(dir.File("db"), KeyOf(1));
   ASSERT_TRUE(store.ok());
   EXPECT_THAT((*store)->GetCaller(kCaller), StatusIs(absl::StatusCode::kNotFound));
   for (int i = 1; i <= 3; ++i) {

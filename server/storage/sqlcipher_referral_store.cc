@@ -1,0 +1,321 @@
+#include "server/storage/sqlcipher_referral_store.h"
+
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "safeguard/v1/referral.pb.h"
+#include "server/convert/referral_convert.h"
+#include "server/core/status_macros.h"
+
+namespace safeguard {
+namespace {
+
+constexpr char kColumns[] =
+    "id, reference, kind, state, area, priority, deadline_us, assignee, "
+    "referring_agency, referrer_name, version, create_us, update_us, body";
+
+std::string Serialize(const Referral& r) {
+  v1::Referral proto;
+  ToProto(r, &proto);
+  std::string out;
+  proto.SerializeToString(&out);
+  return out;
+}
+
+absl::StatusOr<Referral> Deserialize(const std::string& body) {
+  v1::Referral proto;
+  if (!proto.ParseFromString(body)) {
+    return absl::DataLossError("a stored referral does not parse");
+  }
+  return FromProto(proto);
+}
+
+// Binds the 14 columns of kColumns, in order, from `r`.
+absl::Status BindRow(Statement& s, const Referral& r) {
+  const QueueCursor key = CursorOf(r);
+  SAFEGUARD_RETURN_IF_ERROR(s.BindText(1, r.id));
+  SAFEGUARD_RETURN_IF_ERROR(s.BindText(2, r.reference));
+  SAFEGUARD_RETURN_IF_ERROR(s.BindInt64(3, static_cast<int>(r.kind)));
+  SAFEGUARD_RETURN_IF_ERROR(s.BindText(4, r.state));
+  SAFEGUARD_RETURN_IF_ERROR(s.BindText(5, r.area));
+  SAFEGUARD_RETURN_IF_ERROR(s.BindInt64(6, key.priority));
+  SAFEGUARD_RETURN_IF_ERROR(s.BindInt64(7, key.deadline_us));
+  SAFEGUARD_RETURN_IF_ERROR(s.BindText(8, r.assignee));
+  SAFEGUARD_RETURN_IF_ERROR(s.BindText(9, r.referring_agency));
+  SAFEGUARD_RETURN_IF_ERROR(
+      s.BindText(10, absl::StrCat(r.referring_agency, "/", r.referrer)));
+  SAFEGUARD_RETURN_IF_ERROR(s.BindInt64(11, r.version));
+  SAFEGUARD_RETURN_IF_ERROR(s.BindInt64(12, absl::ToUnixMicros(r.create_time)));
+  SAFEGUARD_RETURN_IF_ERROR(s.BindInt64(13, absl::ToUnixMicros(r.update_time)));
+  return s.BindBlob(14, Serialize(r));
+}
+
+absl::StatusOr<Referral> LoadById(Database& db, const std::string& id) {
+  SAFEGUARD_ASSIGN_OR_RETURN(
+      Statement s, db.Prepare("SELECT body FROM referrals WHERE id = ?;"));
+  SAFEGUARD_RETURN_IF_ERROR(s.BindText(1, id));
+  SAFEGUARD_ASSIGN_OR_RETURN(bool row, s.Step());
+  if (!row) return absl::NotFoundError("no such referral");
+  return Deserialize(s.ColumnText(0));
+}
+
+// Builds "WHERE ..." for a queue query; `args` collects the bound values.
+struct Where {
+  std::string sql;
+  std::vector<std::variant<int64_t, std::string>> args;
+
+  void And(const std::string& clause) {
+    absl::StrAppend(&sql, sql.empty() ? " WHERE " : " AND ", clause);
+  }
+  std::string Placeholders(size_t n) {
+    std::vector<std::string> q(n, "?");
+    return absl::StrJoin(q, ", ");
+  }
+};
+
+std::string ScopeClause(const VisibilityScope& scope, Where& w) {
+  std::vector<std::string> parts;
+  if (!scope.kinds.empty()) {
+    parts.push_back(absl::StrCat("kind IN (", w.Placeholders(scope.kinds.size()), ")"));
+    for (ReferralKind k : scope.kinds) w.args.emplace_back(int64_t{static_cast<int>(k)});
+  }
+  if (!scope.all) {
+    bool restricted = false;
+    if (!scope.agencies.empty()) {
+      parts.push_back(absl::StrCat("referring_agency IN (",
+                                   w.Placeholders(scope.agencies.size()), ")"));
+      for (const std::string& a : scope.agencies) w.args.emplace_back(a);
+      restricted = true;
+    }
+    if (!scope.areas.empty()) {
+      parts.push_back(
+          absl::StrCat("area IN (", w.Placeholders(scope.areas.size()), ")"));
+      for (const std::string& a : scope.areas) w.args.emplace_back(a);
+      restricted = true;
+    }
+    if (!scope.referrer.empty()) {
+      parts.push_back("referrer_name = ?");
+      w.args.emplace_back(scope.referrer);
+      restricted = true;
+    }
+    if (!scope.assignee.empty()) {
+      parts.push_back("assignee = ?");
+      w.args.emplace_back(scope.assignee);
+      restricted = true;
+    }
+    if (!restricted) return "0";  // grants nothing, as IsVisible()
+  }
+  if (parts.empty()) return "1";
+  return absl::StrCat("(", absl::StrJoin(parts, " AND "), ")");
+}
+
+}  // namespace
+
+absl::StatusOr<CreateResult> SqlCipherReferralStore::Create(
+    Referral referral, const std::string& reference_prefix,
+    const std::string& idempotency_key, const std::string& fingerprint,
+    const std::optional<std::string>& marac_pair) {
+  return db_.With([&](Database& db) -> absl::StatusOr<CreateResult> {
+    CreateResult result;
+    absl::Status done = db.InTransaction([&]() -> absl::Status {
+      SAFEGUARD_ASSIGN_OR_RETURN(
+          Statement seen,
+          db.Prepare("SELECT fingerprint, referral_id FROM submissions "
+                     "WHERE idempotency_key = ?;"));
+      SAFEGUARD_RETURN_IF_ERROR(seen.BindText(1, idempotency_key));
+      SAFEGUARD_ASSIGN_OR_RETURN(bool was_seen, seen.Step());
+      if (was_seen) {
+        if (seen.ColumnText(0) != fingerprint) {
+          return absl::AlreadyExistsError(
+              "request_id was already used for a different referral");
+        }
+        SAFEGUARD_ASSIGN_OR_RETURN(result.referral,
+                                   LoadById(db, seen.ColumnText(1)));
+        result.created = false;
+        return absl::OkStatus();
+      }
+      // Next number in the prefix's sequence.
+      SAFEGUARD_ASSIGN_OR_RETURN(
+          Statement bump,
+          db.Prepare("UPDATE reference_sequences SET last = last + 1 "
+                     "WHERE prefix = ?;"));
+      SAFEGUARD_RETURN_IF_ERROR(bump.BindText(1, reference_prefix));
+      SAFEGUARD_RETURN_IF_ERROR(bump.Run());
+      if (db.Changes() == 0) {
+        SAFEGUARD_ASSIGN_OR_RETURN(
+            Statement first,
+            db.Prepare("INSERT INTO reference_sequences (prefix, last) "
+                       "VALUES (?, 1);"));
+        SAFEGUARD_RETURN_IF_ERROR(first.BindText(1, reference_prefix));
+        SAFEGUARD_RETURN_IF_ERROR(first.Run());
+      }
+      SAFEGUARD_ASSIGN_OR_RETURN(
+          Statement last,
+          db.Prepare("SELECT last FROM reference_sequences WHERE prefix = ?;"));
+      SAFEGUARD_RETURN_IF_ERROR(last.BindText(1, reference_prefix));
+      SAFEGUARD_RETURN_IF_ERROR(last.Step().status());
+      referral.reference =
+          absl::StrFormat("%s-%06d", reference_prefix, last.ColumnInt64(0));
+
+      SAFEGUARD_ASSIGN_OR_RETURN(
+          Statement insert,
+          db.Prepare(absl::StrCat("INSERT INTO referrals (", kColumns,
+                                  ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                                  "?, ?, ?);")));
+      SAFEGUARD_RETURN_IF_ERROR(BindRow(insert, referral));
+      SAFEGUARD_RETURN_IF_ERROR(insert.Run());
+
+      SAFEGUARD_ASSIGN_OR_RETURN(
+          Statement remember,
+          db.Prepare("INSERT INTO submissions (idempotency_key, fingerprint, "
+                     "referral_id) VALUES (?, ?, ?);"));
+      SAFEGUARD_RETURN_IF_ERROR(remember.BindText(1, idempotency_key));
+      SAFEGUARD_RETURN_IF_ERROR(remember.BindText(2, fingerprint));
+      SAFEGUARD_RETURN_IF_ERROR(remember.BindText(3, referral.id));
+      SAFEGUARD_RETURN_IF_ERROR(remember.Run());
+
+      if (marac_pair.has_value()) {
+        SAFEGUARD_ASSIGN_OR_RETURN(
+            Statement pair,
+            db.Prepare("INSERT OR REPLACE INTO marac_pairs (pair, "
+                       "last_referral_us, referral_id) VALUES (?, ?, ?);"));
+        SAFEGUARD_RETURN_IF_ERROR(pair.BindText(1, *marac_pair));
+        SAFEGUARD_RETURN_IF_ERROR(
+            pair.BindInt64(2, absl::ToUnixMicros(referral.create_time)));
+        SAFEGUARD_RETURN_IF_ERROR(pair.BindText(3, referral.id));
+        SAFEGUARD_RETURN_IF_ERROR(pair.Run());
+      }
+      result.referral = std::move(referral);
+      result.created = true;
+      return absl::OkStatus();
+    });
+    if (!done.ok()) return done;
+    return result;
+  });
+}
+
+absl::StatusOr<Referral> SqlCipherReferralStore::Get(const std::string& id) {
+  return db_.With([&](Database& db) { return LoadById(db, id); });
+}
+
+absl::Status SqlCipherReferralStore::Update(const Referral& referral,
+                                            int64_t expected_version) {
+  return db_.With([&](Database& db) {
+    return db.InTransaction([&]() -> absl::Status {
+      SAFEGUARD_ASSIGN_OR_RETURN(
+          Statement current,
+          db.Prepare("SELECT version FROM referrals WHERE id = ?;"));
+      SAFEGUARD_RETURN_IF_ERROR(current.BindText(1, referral.id));
+      SAFEGUARD_ASSIGN_OR_RETURN(bool found, current.Step());
+      if (!found) return absl::NotFoundError("no such referral");
+      if (current.ColumnInt64(0) != expected_version) {
+        return absl::AbortedError(absl::StrCat(
+            "the referral has changed (version ", current.ColumnInt64(0),
+            ", not ", expected_version, "); read it again and retry"));
+      }
+      SAFEGUARD_ASSIGN_OR_RETURN(
+          Statement update,
+          db.Prepare(absl::StrCat(
+              "UPDATE referrals SET (", kColumns,
+              ") = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) WHERE id = ?;")));
+      SAFEGUARD_RETURN_IF_ERROR(BindRow(update, referral));
+      SAFEGUARD_RETURN_IF_ERROR(update.BindText(15, referral.id));
+      return update.Run();
+    });
+  });
+}
+
+absl::StatusOr<QueuePage> SqlCipherReferralStore::List(const QueueQuery& q) {
+  Where w;
+  if (q.scopes.empty()) return QueuePage();
+  std::vector<std::string> scopes;
+  for (const VisibilityScope& scope : q.scopes) {
+    scopes.push_back(ScopeClause(scope, w));
+  }
+  w.And(absl::StrCat("(", absl::StrJoin(scopes, " OR "), ")"));
+  if (q.kind != ReferralKind::kUnspecified) {
+    w.And("kind = ?");
+    w.args.emplace_back(int64_t{static_cast<int>(q.kind)});
+  }
+  if (!q.state.empty()) {
+    w.And("state = ?");
+    w.args.emplace_back(q.state);
+  }
+  if (!q.area.empty()) {
+    w.And("area = ?");
+    w.args.emplace_back(q.area);
+  }
+  if (q.assignee.has_value()) {
+    w.And("assignee = ?");
+    w.args.emplace_back(*q.assignee);
+  }
+  if (q.min_priority != Priority::kUnspecified) {
+    w.And("priority >= ?");
+    w.args.emplace_back(int64_t{static_cast<int>(q.min_priority)});
+  }
+  if (q.overdue_only) {
+    w.And("deadline_us < ?");
+    w.args.emplace_back(absl::ToUnixMicros(q.now));
+  }
+  std::string order;
+  if (q.order == QueueOrder::kByDeadline) {
+    order = " ORDER BY deadline_us, id";
+    if (q.after.has_value()) {
+      w.And("(deadline_us, id) > (?, ?)");
+      w.args.emplace_back(q.after->deadline_us);
+      w.args.emplace_back(q.after->id);
+    }
+  } else {
+    order = " ORDER BY priority DESC, deadline_us, id";
+    if (q.after.has_value()) {
+      w.And("(priority < ? OR (priority = ? AND (deadline_us, id) > (?, ?)))");
+      w.args.emplace_back(int64_t{q.after->priority});
+      w.args.emplace_back(int64_t{q.after->priority});
+      w.args.emplace_back(q.after->deadline_us);
+      w.args.emplace_back(q.after->id);
+    }
+  }
+  const std::string sql = absl::StrCat("SELECT body FROM referrals", w.sql,
+                                       order, " LIMIT ?;");
+  return db_.With([&](Database& db) -> absl::StatusOr<QueuePage> {
+    SAFEGUARD_ASSIGN_OR_RETURN(Statement s, db.Prepare(sql));
+    int index = 1;
+    for (const auto& arg : w.args) {
+      if (const auto* i = std::get_if<int64_t>(&arg)) {
+        SAFEGUARD_RETURN_IF_ERROR(s.BindInt64(index++, *i));
+      } else {
+        SAFEGUARD_RETURN_IF_ERROR(s.BindText(index++, std::get<std::string>(arg)));
+      }
+    }
+    SAFEGUARD_RETURN_IF_ERROR(s.BindInt64(index, q.page_size + 1));
+    QueuePage page;
+    while (true) {
+      SAFEGUARD_ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) break;
+      SAFEGUARD_ASSIGN_OR_RETURN(Referral r, Deserialize(s.ColumnText(0)));
+      page.referrals.push_back(std::move(r));
+    }
+    if (static_cast<int>(page.referrals.size()) > q.page_size) {
+      page.referrals.pop_back();
+      page.next = CursorOf(page.referrals.back());
+    }
+    return page;
+  });
+}
+
+absl::StatusOr<std::optional<absl::Time>>
+SqlCipherReferralStore::LastMaracReferral(const std::string& pair) {
+  return db_.With([&](Database& db) -> absl::StatusOr<std::optional<absl::Time>> {
+    SAFEGUARD_ASSIGN_OR_RETURN(
+        Statement s,
+        db.Prepare("SELECT last_referral_us FROM marac_pairs WHERE pair = ?;"));
+    SAFEGUARD_RETURN_IF_ERROR(s.BindText(1, pair));
+    SAFEGUARD_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) return std::optional<absl::Time>();
+    return std::optional<absl::Time>(absl::FromUnixMicros(s.ColumnInt64(0)));
+  });
+}
+
+}  // namespace safeguard
