@@ -1,0 +1,235 @@
+#include "server/storage/sqlcipher_referral_store.h"
+
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "tests/testing/open_store.h"
+#include "tests/testing/status_matchers.h"
+#include "tests/testing/temp_dir.h"
+
+namespace safeguard {
+namespace {
+
+using ::safeguard::testing::OpenStore;
+using ::safeguard::testing::StatusIs;
+using ::safeguard::testing::TempDir;
+
+const absl::Time kT0 = absl::FromUnixSeconds(1'790'000'000);
+
+class ReferralStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::array<uint8_t, DatabaseKey::kSize> bytes;
+    bytes.fill(7);
+    auto opened = OpenStore(dir_.File("db"), DatabaseKey(bytes));
+    ASSERT_TRUE(opened.ok()) << opened.status();
+    opened_ = *std::move(opened);
+  }
+  ReferralStore& store() { return *opened_.referrals; }
+
+  static Referral Make(const std::string& id, int hours_to_deadline,
+                       Priority priority = Priority::kStandard,
+                       const std::string& agency = "suffolk-police",
+                       const std::string& area = "ipswich") {
+    Referral r;
+    r.id = id;
+    r.kind = ReferralKind::kChannel;
+    r.state = "RECEIVED";
+    r.version = 1;
+    r.referring_agency = agency;
+    r.referrer = "system/athena";
+    r.area = area;
+    r.priority = priority;
+    r.deadline = kT0 + absl::Hours(hours_to_deadline);
+    r.create_time = kT0;
+    r.update_time = kT0;
+    ChannelForm form;
+    form.concern = "concern " + id;
+    r.form = form;
+    return r;
+  }
+
+  std::string Create(const Referral& r) {
+    auto created = store().Create(r, "CHA-2026", "key-" + r.id, "fp-" + r.id,
+                                  std::nullopt);
+    EXPECT_TRUE(created.ok()) << created.status();
+    return created.ok() ? created->referral.reference : "";
+  }
+
+  static QueueQuery All(QueueOrder order = QueueOrder::kByDeadline) {
+    QueueQuery q;
+    q.order = order;
+    VisibilityScope everything;
+    everything.all = true;
+    q.scopes = {everything};
+    return q;
+  }
+
+  static std::vector<std::string> Ids(const QueuePage& page) {
+    std::vector<std::string> ids;
+    for (const Referral& r : page.referrals) ids.push_back(r.id);
+    return ids;
+  }
+
+  TempDir dir_;
+  testing::OpenedStore opened_;
+};
+
+TEST_F(ReferralStoreTest, CreateNumbersReferencesAndRoundTrips) {
+  EXPECT_EQ(Create(Make("a", 5)), "CHA-2026-000001");
+  EXPECT_EQ(Create(Make("b", 5)), "CHA-2026-000002");
+  auto other = store().Create(Make("c", 5), "MAR-2026", "k-c", "f-c", std::nullopt);
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(other->referral.reference, "MAR-2026-000001");
+
+  auto got = store().Get("b");
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->reference, "CHA-2026-000002");
+  EXPECT_EQ(got->deadline, kT0 + absl::Hours(5));
+  EXPECT_EQ(std::get<ChannelForm>(got->form).concern, "concern b");
+  EXPECT_THAT(store().Get("zzz"), StatusIs(absl::StatusCode::kNotFound));
+}
+
+TEST_F(ReferralStoreTest, IdempotencyKeysReturnTheOriginalOrRefuse) {
+  Referral r = Make("first", 5);
+  auto created = store().Create(r, "CHA-2026", "agency/req-1", "fp-1", std::nullopt);
+  ASSERT_TRUE(created.ok());
+  EXPECT_TRUE(created->created);
+
+  Referral retry = Make("second-id", 5);
+  auto again = store().Create(retry, "CHA-2026", "agency/req-1", "fp-1", std::nullopt);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_FALSE(again->created);
+  EXPECT_EQ(again->referral.id, "first");
+  EXPECT_EQ(again->referral.reference, "CHA-2026-000001");
+
+  EXPECT_THAT(store().Create(Make("third", 5), "CHA-2026", "agency/req-1", "fp-2",
+                             std::nullopt),
+              StatusIs(absl::StatusCode::kAlreadyExists,
+                       "request_id was already used for a different referral"));
+  EXPECT_THAT(store().Get("second-id"), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(store().Get("third"), StatusIs(absl::StatusCode::kNotFound));
+  // The failed attempts did not consume reference numbers.
+  EXPECT_EQ(Create(Make("fourth", 5)), "CHA-2026-000002");
+}
+
+TEST_F(ReferralStoreTest, UpdatesNeedTheCurrentVersion) {
+  Create(Make("a", 5));
+  Referral r = *store().Get("a");
+  r.state = "POLICE_GATEWAY";
+  r.version = 2;
+  SAFEGUARD_ASSERT_OK(store().Update(r, 1));
+  r.state = "NFA";
+  r.version = 2;
+  EXPECT_THAT(store().Update(r, 1),
+              StatusIs(absl::StatusCode::kAborted,
+                       "the referral has changed (version 2, not 1); read it "
+                       "again and retry"));
+  EXPECT_EQ(store().Get("a")->state, "POLICE_GATEWAY");
+  Referral missing = Make("nope", 1);
+  EXPECT_THAT(store().Update(missing, 1), StatusIs(absl::StatusCode::kNotFound));
+}
+
+TEST_F(ReferralStoreTest, QueueOrdersAndPagesStablyWhileReferralsArrive) {
+  for (int i = 0; i < 30; ++i) {
+    Create(Make(absl::StrCat("r", 100 + i), (i * 7) % 30,
+                static_cast<Priority>(1 + i % 4)));
+  }
+  std::set<std::string> seen;
+  QueueQuery q = All(QueueOrder::kByPriority);
+  q.page_size = 4;
+  int pages = 0;
+  int64_t last_priority = 99, last_deadline = -1;
+  while (true) {
+    auto page = store().List(q);
+    ASSERT_TRUE(page.ok()) << page.status();
+    for (const Referral& r : page->referrals) {
+      EXPECT_TRUE(seen.insert(r.id).second) << "repeated " << r.id;
+      QueueCursor k = CursorOf(r);
+      ASSERT_TRUE(k.priority < last_priority ||
+                  (k.priority == last_priority && k.deadline_us >= last_deadline))
+          << r.id;
+      last_priority = k.priority;
+      last_deadline = k.deadline_us;
+    }
+    // New referrals arrive between pages: some sort before the cursor,
+    // some after; none of the original set may be skipped or repeated.
+    Create(Make(absl::StrCat("new", pages), pages % 2 ? -100 : 1000,
+                pages % 2 ? Priority::kCritical : Priority::kStandard));
+    ++pages;
+    if (!page->next.has_value()) break;
+    q.after = page->next;
+  }
+  for (int i = 0; i < 30; ++i) {
+    EXPECT_TRUE(seen.count(absl::StrCat("r", 100 + i))) << i;
+  }
+}
+
+TEST_F(ReferralStoreTest, ScopesAndFiltersRestrictTheQueue) {
+  Create(Make("police-ipswich", 1, Priority::kHigh, "suffolk-police", "ipswich"));
+  Create(Make("police-west", 2, Priority::kStandard, "suffolk-police", "west-suffolk"));
+  Create(Make("council-west", 3, Priority::kCritical, "west-suffolk-council",
+              "west-suffolk"));
+  Referral assigned = Make("assigned", -1, Priority::kMedium, "nhs", "ipswich");
+  assigned.assignee = "secure-homes/person/fitter";
+  Create(assigned);
+
+  struct Case {
+    const char* name;
+    std::vector<VisibilityScope> scopes;
+    std::vector<std::string> expected;  // by deadline
+  } cases[] = {
+      {"no scope sees nothing", {}, {}},
+      {"own agency", {VisibilityScope{false, {"suffolk-police"}}},
+       {"police-ipswich", "police-west"}},
+      {"an area", {VisibilityScope{false, {}, {"west-suffolk"}}},
+       {"police-west", "council-west"}},
+      {"assigned to me",
+       {VisibilityScope{false, {}, {}, "", "secure-homes/person/fitter"}},
+       {"assigned"}},
+      {"union of scopes",
+       {VisibilityScope{false, {"west-suffolk-council"}},
+        VisibilityScope{false, {}, {}, "", "secure-homes/person/fitter"}},
+       {"assigned", "council-west"}},
+      {"other kinds only",
+       {VisibilityScope{true, {}, {}, "", "", {ReferralKind::kMarac}}},
+       {}},
+  };
+  for (const Case& c : cases) {
+    QueueQuery q = All();
+    q.scopes = c.scopes;
+    auto page = store().List(q);
+    ASSERT_TRUE(page.ok()) << c.name << page.status();
+    EXPECT_EQ(Ids(*page), c.expected) << c.name;
+    for (const Referral& r : page->referrals) {
+      EXPECT_TRUE(IsVisible(r, c.scopes)) << c.name << " " << r.id;
+    }
+  }
+
+  QueueQuery overdue = All();
+  overdue.overdue_only = true;
+  overdue.now = kT0;
+  EXPECT_EQ(Ids(*store().List(overdue)), std::vector<std::string>{"assigned"});
+  QueueQuery urgent = All(QueueOrder::kByPriority);
+  urgent.min_priority = Priority::kHigh;
+  EXPECT_EQ(Ids(*store().List(urgent)),
+            (std::vector<std::string>{"council-west", "police-ipswich"}));
+  QueueQuery unassigned = All();
+  unassigned.assignee = "";
+  unassigned.area = "west-suffolk";
+  EXPECT_EQ(Ids(*store().List(unassigned)),
+            (std::vector<std::string>{"police-west", "council-west"}));
+}
+
+TEST_F(ReferralStoreTest, RemembersTheLastMaracReferralOfAPair) {
+  EXPECT_EQ(*store().LastMaracReferral("pair-1"), std::nullopt);
+  Referral r = Make("m1", 5);
+  r.create_time = kT0 + absl::Hours(1);
+  ASSERT_TRUE(store().Create(r, "MAR-2026", "k1", "f1", "pair-1").ok());
+  EXPECT_EQ(*store().LastMaracReferral("pair-1"), kT0 + absl::Hours(1));
+  EXPECT_EQ(*store().LastMaracReferral("pair-2"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace safeguard
