@@ -1,0 +1,295 @@
+#include "server/core/referral_service.h"
+
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "server/core/field_violations.h"
+#include "server/core/referral_validation.h"
+#include "server/core/status_macros.h"
+
+namespace safeguard {
+namespace {
+
+constexpr size_t kMaxRequestIdBytes = 128;
+constexpr size_t kMaxNoteBytes = 10000;
+
+absl::Status NotFound() { return absl::NotFoundError("referral not found"); }
+
+std::string KindPrefix(ReferralKind kind) {
+  switch (kind) {
+    case ReferralKind::kNrm:
+      return "NRM";
+    case ReferralKind::kChannel:
+      return "CHA";
+    case ReferralKind::kMarac:
+      return "MAR";
+    case ReferralKind::kTargetHardening:
+      return "THD";
+    case ReferralKind::kUnspecified:
+      break;
+  }
+  return "REF";
+}
+
+// Clears every field a client may not set.
+void ClearOutputOnly(Referral& r) {
+  r.id.clear();
+  r.reference.clear();
+  r.state.clear();
+  r.version = 0;
+  r.referring_agency.clear();
+  r.referrer.clear();
+  r.deadline = absl::InfiniteFuture();
+  r.assignee.clear();
+  r.notes.clear();
+  r.history.clear();
+  r.create_time = absl::InfinitePast();
+  r.update_time = absl::InfinitePast();
+  r.consent.recorded_by.clear();
+  r.consent.record_time = absl::InfinitePast();
+  if (auto* f = std::get_if<NrmForm>(&r.form)) {
+    f->reasonable_grounds = ScaDecision();
+    f->conclusive_grounds = ScaDecision();
+    f->recovery_period_end = absl::InfinitePast();
+  } else if (auto* f = std::get_if<ChannelForm>(&r.form)) {
+    f->vaf_assessments.clear();
+    f->exit_time = absl::InfinitePast();
+  } else if (auto* f = std::get_if<MaracForm>(&r.form)) {
+    f->dash_score = 0;
+    f->criteria.clear();
+    f->meeting_date = Date();
+    f->actions.clear();
+  } else if (auto* f = std::get_if<TargetHardeningForm>(&r.form)) {
+    f->appointment_time = absl::InfinitePast();
+    f->measures_installed.clear();
+    f->emergency_services_flag = false;
+  }
+}
+
+std::string Normalize(absl::string_view name) {
+  std::string out;
+  for (absl::string_view word :
+       absl::StrSplit(name, absl::ByAnyChar(" \t"), absl::SkipEmpty())) {
+    if (!out.empty()) out += ' ';
+    out += absl::AsciiStrToLower(word);
+  }
+  return out;
+}
+
+std::string PersonKey(const Person& p) {
+  return absl::StrFormat("%s|%04d-%02d-%02d", Normalize(p.full_name),
+                         p.date_of_birth.year, p.date_of_birth.month,
+                         p.date_of_birth.day);
+}
+
+bool ValidAssignee(absl::string_view assignee) {
+  std::vector<absl::string_view> parts = absl::StrSplit(assignee, '/');
+  if (parts.size() != 3) return false;
+  if (parts[1] != "system" && parts[1] != "person") return false;
+  return ParseIdentityUri(IdentityUri("d", parts[0], absl::StrCat(parts[1], "/",
+                                                                  parts[2])),
+                          "d")
+      .ok();
+}
+
+}  // namespace
+
+std::string ReferralService::MaracPairKey(const Referral& r) {
+  const auto* marac = std::get_if<MaracForm>(&r.form);
+  if (marac == nullptr || r.subjects.empty()) return "";
+  return absl::StrCat(PersonKey(r.subjects[0]), "||",
+                      PersonKey(marac->perpetrator));
+}
+
+WorkflowConfig ReferralService::ConfigFor(const CallContext& ctx) const {
+  WorkflowConfig config = workflow_;
+  if (ctx.partnership != nullptr) {
+    for (const auto& [scheme, hours] : ctx.partnership->scheme_service_hours) {
+      config.service_hours_by_scheme[scheme] = hours;
+    }
+  }
+  return config;
+}
+
+std::vector<std::string> ReferralService::AvailableActions(
+    const Referral& referral) const {
+  return Workflow(calendar_, zone_, workflow_).AvailableActions(referral);
+}
+
+absl::StatusOr<Referral> ReferralService::Submit(const CallContext& ctx,
+                                                 const std::string& request_id,
+                                                 const std::string& fingerprint,
+                                                 Referral draft) {
+  const absl::Time now = clock_.Now();
+  if (draft.kind == ReferralKind::kNrm && !ctx.first_responder) {
+    return absl::PermissionDeniedError(
+        "only a First Responder Organisation may submit NRM referrals");
+  }
+  ClearOutputOnly(draft);
+  ValidationConfig validation;
+  if (ctx.partnership != nullptr) {
+    validation.areas = ctx.partnership->areas;
+    for (const auto& [scheme, hours] : ctx.partnership->scheme_service_hours) {
+      validation.schemes.push_back(scheme);
+    }
+  }
+  validation.marac = workflow_.marac;
+  std::vector<FieldViolation> violations;
+  if (request_id.empty()) {
+    violations.push_back({"request_id", "is required"});
+  } else if (request_id.size() > kMaxRequestIdBytes) {
+    violations.push_back(
+        {"request_id", absl::StrCat("must be at most ", kMaxRequestIdBytes,
+                                    " bytes")});
+  }
+  for (FieldViolation& v : ValidateSubmission(draft, validation, now)) {
+    violations.push_back(std::move(v));
+  }
+  if (!violations.empty()) return InvalidArgumentWithViolations(violations);
+
+  std::optional<std::string> pair;
+  if (auto* marac = std::get_if<MaracForm>(&draft.form)) {
+    pair = MaracPairKey(draft);
+    SAFEGUARD_ASSIGN_OR_RETURN(std::optional<absl::Time> previous,
+                               store_.LastMaracReferral(*pair));
+    MaracAssessment assessment =
+        AssessMarac(marac->dash, previous, now, workflow_.marac);
+    marac->dash_score = assessment.score;
+    marac->criteria = assessment.criteria;
+    if (draft.priority < Priority::kHigh) draft.priority = Priority::kHigh;
+  }
+  if (draft.priority == Priority::kUnspecified) {
+    draft.priority = Priority::kStandard;
+  }
+  draft.id = ids_.NewId();
+  draft.referring_agency = ctx.identity.agency;
+  draft.referrer = ctx.identity.principal;
+  draft.create_time = now;
+  draft.update_time = now;
+  draft.consent.recorded_by = ctx.Name();
+  draft.consent.record_time = now;
+  draft.version = 1;
+  Actor actor{ctx.Name(), ctx.roles};
+  SAFEGUARD_RETURN_IF_ERROR(Workflow(calendar_, zone_, ConfigFor(ctx))
+                                .Apply(draft, "submit", {}, actor, now));
+
+  const std::string prefix = absl::StrCat(
+      KindPrefix(draft.kind), "-", absl::ToCivilYear(now, zone_).year());
+  SAFEGUARD_ASSIGN_OR_RETURN(
+      CreateResult result,
+      store_.Create(std::move(draft), prefix,
+                    absl::StrCat(ctx.Name(), "/", request_id), fingerprint,
+                    pair));
+  if (result.created) {
+    events_.Publish({ReferralEventType::kCreated, result.referral, now});
+  }
+  return std::move(result.referral);
+}
+
+absl::StatusOr<Referral> ReferralService::LoadVisible(const CallContext& ctx,
+                                                      const std::string& id) {
+  absl::StatusOr<Referral> r = store_.Get(id);
+  if (absl::IsNotFound(r.status())) return NotFound();
+  if (!r.ok()) return r.status();
+  if (!IsVisible(*r, ctx.scopes)) return NotFound();
+  return r;
+}
+
+absl::StatusOr<Referral> ReferralService::Get(const CallContext& ctx,
+                                              const std::string& id) {
+  return LoadVisible(ctx, id);
+}
+
+absl::StatusOr<QueuePage> ReferralService::List(const CallContext& ctx,
+                                                QueueQuery query) {
+  query.scopes = ctx.scopes;
+  query.now = clock_.Now();
+  return store_.List(query);
+}
+
+absl::StatusOr<Referral> ReferralService::Commit(Referral updated,
+                                                 int64_t expected_version) {
+  SAFEGUARD_RETURN_IF_ERROR(store_.Update(updated, expected_version));
+  events_.Publish({ReferralEventType::kUpdated, updated, updated.update_time});
+  return updated;
+}
+
+absl::StatusOr<Referral> ReferralService::Transition(
+    const CallContext& ctx, const std::string& id, const std::string& action,
+    int64_t version, const TransitionDetails& details) {
+  SAFEGUARD_ASSIGN_OR_RETURN(Referral r, LoadVisible(ctx, id));
+  if (version != r.version) {
+    return absl::AbortedError(absl::StrCat(
+        "the referral has changed (version ", r.version, ", not ", version,
+        "); read it again and retry"));
+  }
+  if (action == "submit") {
+    return absl::InvalidArgumentError("'submit' is not a transition");
+  }
+  const absl::Time now = clock_.Now();
+  Actor actor{ctx.Name(), ctx.roles};
+  SAFEGUARD_RETURN_IF_ERROR(Workflow(calendar_, zone_, ConfigFor(ctx))
+                                .Apply(r, action, details, actor, now));
+  r.version = version + 1;
+  return Commit(std::move(r), version);
+}
+
+absl::StatusOr<Referral> ReferralService::Assign(const CallContext& ctx,
+                                                 const std::string& id,
+                                                 const std::string& assignee,
+                                                 int64_t version) {
+  if (!assignee.empty() && !ValidAssignee(assignee)) {
+    return InvalidArgumentWithViolations(
+        {{"assignee",
+          "must be <agency>/system/<name> or <agency>/person/<name>, or empty "
+          "to unassign"}});
+  }
+  SAFEGUARD_ASSIGN_OR_RETURN(Referral r, LoadVisible(ctx, id));
+  if (version != r.version) {
+    return absl::AbortedError(absl::StrCat(
+        "the referral has changed (version ", r.version, ", not ", version,
+        "); read it again and retry"));
+  }
+  const absl::Time now = clock_.Now();
+  TransitionRecord record;
+  record.actor = ctx.Name();
+  record.time = now;
+  record.action = assignee.empty() ? "unassign" : "assign";
+  record.from_state = r.state;
+  record.to_state = r.state;
+  record.reason = assignee.empty() ? "" : absl::StrCat("assigned to ", assignee);
+  r.history.push_back(std::move(record));
+  r.assignee = assignee;
+  r.update_time = now;
+  r.version = version + 1;
+  return Commit(std::move(r), version);
+}
+
+absl::StatusOr<Referral> ReferralService::AddNote(const CallContext& ctx,
+                                                  const std::string& id,
+                                                  const std::string& text) {
+  if (absl::StripAsciiWhitespace(text).empty()) {
+    return InvalidArgumentWithViolations({{"text", "is required"}});
+  }
+  if (text.size() > kMaxNoteBytes) {
+    return InvalidArgumentWithViolations(
+        {{"text", absl::StrCat("must be at most ", kMaxNoteBytes, " bytes")}});
+  }
+  // A note does not depend on the referral's state: retry on a concurrent
+  // change instead of sending the caller back.
+  for (int attempt = 0;; ++attempt) {
+    SAFEGUARD_ASSIGN_OR_RETURN(Referral r, LoadVisible(ctx, id));
+    const int64_t version = r.version;
+    const absl::Time now = clock_.Now();
+    r.notes.push_back({ctx.Name(), now, text});
+    r.update_time = now;
+    r.version = version + 1;
+    absl::StatusOr<Referral> committed = Commit(std::move(r), version);
+    if (!absl::IsAborted(committed.status()) || attempt == 4) return committed;
+  }
+}
+
+}  // namespace safeguard

@@ -1,0 +1,118 @@
+// File: server/core/referral_service.h
+//
+// ReferralService: the domain side of safeguard.v1.Referrals. It validates
+// submissions, runs the workflows (workflow.h), enforces scope (a referral
+// outside the caller's scope is kNotFound, exactly as a missing one), keeps
+// submissions idempotent by request id, detects repeat MARAC referrals from
+// its own records, and publishes each committed change to ReferralEvents.
+//
+// Whether the caller may call a method at all was decided before the call
+// reached here (server/policy); the CallContext carries that decision's
+// roles and scopes.
+//
+// Does not own the store, events, clock, calendar or id generator; all must
+// outlive it. Safe for concurrent use.
+#ifndef SAFEGUARD_SERVER_CORE_REFERRAL_SERVICE_H_
+#define SAFEGUARD_SERVER_CORE_REFERRAL_SERVICE_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "server/core/clock.h"
+#include "server/core/id_generator.h"
+#include "server/core/identity.h"
+#include "server/core/referral.h"
+#include "server/core/referral_events.h"
+#include "server/core/referral_store.h"
+#include "server/core/workflow.h"
+#include "server/core/working_days.h"
+
+namespace safeguard {
+
+// Partnership data from the policy file; may change on reload.
+struct Partnership {
+  std::vector<std::string> areas;
+  std::map<std::string, int> scheme_service_hours;
+};
+
+// What the service needs to know about the caller of one call.
+struct CallContext {
+  CallerIdentity identity;
+  RoleSet roles;
+  std::vector<VisibilityScope> scopes;
+  // The caller's agency is a First Responder Organisation today.
+  bool first_responder = false;
+  std::shared_ptr<const Partnership> partnership;
+
+  std::string Name() const {
+    return identity.agency + "/" + identity.principal;
+  }
+};
+
+class ReferralService {
+ public:
+  ReferralService(ReferralStore& store, ReferralEvents& events,
+                  const Clock& clock, const HolidayCalendar& calendar,
+                  absl::TimeZone zone, WorkflowConfig workflow,
+                  IdGenerator& ids)
+      : store_(store),
+        events_(events),
+        clock_(clock),
+        calendar_(calendar),
+        zone_(zone),
+        workflow_(std::move(workflow)),
+        ids_(ids) {}
+  ReferralService(const ReferralService&) = delete;
+  ReferralService& operator=(const ReferralService&) = delete;
+
+  // `fingerprint` identifies the submitted body (the RPC layer hashes its
+  // canonical bytes): a retry with the same request id and fingerprint
+  // returns the original referral; another fingerprint is kAlreadyExists.
+  absl::StatusOr<Referral> Submit(const CallContext& ctx,
+                                  const std::string& request_id,
+                                  const std::string& fingerprint,
+                                  Referral draft);
+  absl::StatusOr<Referral> Get(const CallContext& ctx, const std::string& id);
+  absl::StatusOr<QueuePage> List(const CallContext& ctx, QueueQuery query);
+  absl::StatusOr<Referral> Transition(const CallContext& ctx,
+                                      const std::string& id,
+                                      const std::string& action,
+                                      int64_t version,
+                                      const TransitionDetails& details);
+  absl::StatusOr<Referral> Assign(const CallContext& ctx, const std::string& id,
+                                  const std::string& assignee, int64_t version);
+  absl::StatusOr<Referral> AddNote(const CallContext& ctx,
+                                   const std::string& id,
+                                   const std::string& text);
+
+  // The actions the referral's workflow offers from its state.
+  std::vector<std::string> AvailableActions(const Referral& referral) const;
+
+  // The key under which MARAC referrals of the same victim and perpetrator
+  // are matched: normalized names and dates of birth.
+  static std::string MaracPairKey(const Referral& referral);
+
+ private:
+  WorkflowConfig ConfigFor(const CallContext& ctx) const;
+  // The referral if it exists and is in scope; kNotFound otherwise.
+  absl::StatusOr<Referral> LoadVisible(const CallContext& ctx,
+                                       const std::string& id);
+  // Stores `updated` (version already bumped) and publishes it.
+  absl::StatusOr<Referral> Commit(Referral updated, int64_t expected_version);
+
+  ReferralStore& store_;
+  ReferralEvents& events_;
+  const Clock& clock_;
+  const HolidayCalendar& calendar_;
+  const absl::TimeZone zone_;
+  const WorkflowConfig workflow_;
+  IdGenerator& ids_;
+};
+
+}  // namespace safeguard
+
+#endif  // SAFEGUARD_SERVER_CORE_REFERRAL_SERVICE_H_

@@ -1,0 +1,442 @@
+#include "server/policy/policy.h"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/io/tokenizer.h"
+#include "google/protobuf/text_format.h"
+#include "safeguard/v1/referral.pb.h"
+#include "safeguard/v1/referrals.grpc.pb.h"
+#include "safeguard/v1/server_info.grpc.pb.h"
+
+namespace safeguard {
+namespace {
+
+using config::v1::Policy;
+using google::protobuf::Descriptor;
+using google::protobuf::FieldDescriptor;
+using google::protobuf::TextFormat;
+
+class FirstErrorCollector final : public google::protobuf::io::ErrorCollector {
+ public:
+  void AddError(int line, google::protobuf::io::ColumnNumber column,
+                const std::string& message) override {
+    if (error_.empty()) error_ = absl::StrCat(line + 1, ":", column + 1, ": ", message);
+  }
+  const std::string& error() const { return error_; }
+
+ private:
+  std::string error_;
+};
+
+// Finds where a value sits in the parsed text, for error messages.
+class Locator {
+ public:
+  Locator(const std::string& source, const TextFormat::ParseInfoTree* tree)
+      : source_(source), tree_(tree) {}
+
+  // The error for `message` at field `name` (index `index`) of the element
+  // `outer_index` of top-level field `outer`.
+  absl::Status Error(const char* outer, int outer_index, const char* name,
+                     int index, const std::string& message) const {
+    const FieldDescriptor* outer_fd = Policy::descriptor()->FindFieldByName(outer);
+    TextFormat::ParseLocation loc;
+    const TextFormat::ParseInfoTree* nested =
+        tree_->GetTreeForNested(outer_fd, outer_index);
+    if (nested != nullptr && name != nullptr) {
+      const FieldDescriptor* fd = outer_fd->message_type()->FindFieldByName(name);
+      loc = nested->GetLocation(fd, index);
+    }
+    if (loc.line < 0) loc = tree_->GetLocation(outer_fd, outer_index);
+    return absl::InvalidArgumentError(
+        absl::StrCat(source_, ":", loc.line + 1, ":", loc.column + 1, ": ",
+                     message));
+  }
+  absl::Status TopError(const char* field, int index,
+                        const std::string& message) const {
+    TextFormat::ParseLocation loc = tree_->GetLocation(
+        Policy::descriptor()->FindFieldByName(field), index);
+    return absl::InvalidArgumentError(absl::StrCat(
+        source_, ":", loc.line + 1, ":", loc.column + 1, ": ", message));
+  }
+
+ private:
+  const std::string& source_;
+  const TextFormat::ParseInfoTree* tree_;
+};
+
+absl::StatusOr<RoleSet> ParseRoles(
+    const google::protobuf::RepeatedPtrField<std::string>& names,
+    const Locator& at, const char* outer, int outer_index) {
+  RoleSet roles;
+  for (int i = 0; i < names.size(); ++i) {
+    std::optional<Role> role = RoleFromName(names[i]);
+    if (!role.has_value()) {
+      return at.Error(outer, outer_index, "roles", i,
+                      absl::StrCat("unknown role \"", names[i], "\""));
+    }
+    roles.Add(*role);
+  }
+  if (roles.empty()) {
+    return at.Error(outer, outer_index, nullptr, 0, "names no role");
+  }
+  return roles;
+}
+
+absl::StatusOr<std::vector<ReferralKind>> ParseKinds(
+    const google::protobuf::RepeatedField<int>& kinds, const Locator& at,
+    const char* outer, int outer_index) {
+  std::vector<ReferralKind> out;
+  for (int i = 0; i < kinds.size(); ++i) {
+    if (kinds[i] <= 0 || kinds[i] > v1::ReferralKind_MAX) {
+      return at.Error(outer, outer_index, "kinds", i, "unknown referral kind");
+    }
+    out.push_back(static_cast<ReferralKind>(kinds[i]));
+  }
+  return out;
+}
+
+// A field path of safeguard.v1.Referral, e.g. "subjects.full_name".
+bool IsReferralField(const std::string& path) {
+  const Descriptor* message = v1::Referral::descriptor();
+  for (absl::string_view part : absl::StrSplit(path, '.')) {
+    if (message == nullptr) return false;
+    const FieldDescriptor* field = message->FindFieldByName(std::string(part));
+    if (field == nullptr) return false;
+    message = field->message_type();
+  }
+  return true;
+}
+
+std::optional<absl::CivilDay> ParseDay(const std::string& text) {
+  absl::CivilDay day;
+  if (!absl::ParseCivilTime(text, &day)) return std::nullopt;
+  return day;
+}
+
+template <typename T>
+bool Contains(const std::vector<T>& v, const T& x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+}  // namespace
+
+// ---- FieldPaths ----
+
+void FieldPaths::Add(const std::string& dotted_path) {
+  FieldPaths* node = this;
+  for (absl::string_view part : absl::StrSplit(dotted_path, '.')) {
+    if (node->all_) return;
+    node = &node->children_[std::string(part)];
+  }
+  node->all_ = true;
+  node->children_.clear();
+}
+
+const FieldPaths* FieldPaths::Child(const std::string& name) const {
+  auto it = children_.find(name);
+  return it == children_.end() ? nullptr : &it->second;
+}
+
+std::vector<std::string> FieldPaths::Paths() const {
+  std::vector<std::string> out;
+  for (const auto& [name, child] : children_) {
+    if (child.all_) {
+      out.push_back(name);
+      continue;
+    }
+    for (const std::string& sub : child.Paths()) out.push_back(name + "." + sub);
+  }
+  return out;
+}
+
+void ApplyFieldView(const FieldPaths& allowed, google::protobuf::Message* message) {
+  if (allowed.AllowsAll()) return;
+  const google::protobuf::Reflection* reflection = message->GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  reflection->ListFields(*message, &fields);
+  for (const FieldDescriptor* field : fields) {
+    const FieldPaths* child = allowed.Child(field->name());
+    if (child == nullptr) {
+      reflection->ClearField(message, field);
+      continue;
+    }
+    if (child->AllowsAll() ||
+        field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) {
+      continue;
+    }
+    if (field->is_repeated()) {
+      for (int i = 0; i < reflection->FieldSize(*message, field); ++i) {
+        ApplyFieldView(*child,
+                       reflection->MutableRepeatedMessage(message, field, i));
+      }
+    } else {
+      ApplyFieldView(*child, reflection->MutableMessage(message, field));
+    }
+  }
+}
+
+std::vector<std::string> GovernedMethods() {
+  // Reaching the files through their messages also links them in.
+  std::vector<std::string> out;
+  for (const google::protobuf::FileDescriptor* file :
+       {v1::GetServerInfoRequest::descriptor()->file(),
+        v1::SubmitReferralRequest::descriptor()->file()}) {
+    for (int s = 0; s < file->service_count(); ++s) {
+      const google::protobuf::ServiceDescriptor* service = file->service(s);
+      for (int i = 0; i < service->method_count(); ++i) {
+        out.push_back(absl::StrCat(service->full_name(), "/",
+                                   service->method(i)->name()));
+      }
+    }
+  }
+  return out;
+}
+
+// ---- CompiledPolicy ----
+
+absl::StatusOr<std::shared_ptr<const CompiledPolicy>> CompiledPolicy::Load(
+    const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    return absl::NotFoundError(absl::StrCat("policy file ", path,
+                                            ": cannot be read"));
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  return Parse(text.str(), absl::StrCat("policy file ", path));
+}
+
+absl::StatusOr<std::shared_ptr<const CompiledPolicy>> CompiledPolicy::Parse(
+    const std::string& text, const std::string& source) {
+  Policy policy;
+  FirstErrorCollector errors;
+  TextFormat::ParseInfoTree tree;
+  TextFormat::Parser parser;
+  parser.RecordErrorsTo(&errors);
+  parser.WriteLocationsTo(&tree);
+  if (!parser.ParseFromString(text, &policy)) {
+    return absl::InvalidArgumentError(absl::StrCat(source, ":", errors.error()));
+  }
+  const Locator at(source, &tree);
+  std::shared_ptr<CompiledPolicy> out(new CompiledPolicy());
+  auto partnership = std::make_shared<Partnership>();
+
+  for (int i = 0; i < policy.areas_size(); ++i) {
+    if (Contains(partnership->areas, policy.areas(i))) {
+      return at.TopError("areas", i, absl::StrCat("area \"", policy.areas(i),
+                                                  "\" is listed twice"));
+    }
+    partnership->areas.push_back(policy.areas(i));
+  }
+  for (int i = 0; i < policy.schemes_size(); ++i) {
+    const config::v1::Scheme& s = policy.schemes(i);
+    if (s.name().empty() || s.service_hours() <= 0) {
+      return at.Error("schemes", i, nullptr, 0,
+                      "a scheme needs a name and positive service_hours");
+    }
+    partnership->scheme_service_hours[s.name()] = s.service_hours();
+  }
+  for (int i = 0; i < policy.first_responders_size(); ++i) {
+    const config::v1::FirstResponder& fr = policy.first_responders(i);
+    std::optional<absl::CivilDay> from = ParseDay(fr.valid_from());
+    if (fr.agency().empty() || !from.has_value()) {
+      return at.Error("first_responders", i, "valid_from", 0,
+                      "a first responder needs an agency and valid_from "
+                      "(YYYY-MM-DD)");
+    }
+    std::optional<absl::CivilDay> until;
+    if (!fr.valid_until().empty()) {
+      until = ParseDay(fr.valid_until());
+      if (!until.has_value()) {
+        return at.Error("first_responders", i, "valid_until", 0,
+                        "valid_until must be YYYY-MM-DD");
+      }
+    }
+    out->first_responders_.push_back({fr.agency(), *from, until});
+  }
+  for (int i = 0; i < policy.grants_size(); ++i) {
+    const config::v1::Grant& g = policy.grants(i);
+    if (g.agency().empty()) {
+      return at.Error("grants", i, nullptr, 0, "a grant needs an agency");
+    }
+    absl::StatusOr<RoleSet> roles = ParseRoles(g.roles(), at, "grants", i);
+    if (!roles.ok()) return roles.status();
+    for (int a = 0; a < g.areas_size(); ++a) {
+      if (!Contains(partnership->areas, g.areas(a))) {
+        return at.Error("grants", i, "areas", a,
+                        absl::StrCat("unknown area \"", g.areas(a), "\""));
+      }
+    }
+    GrantEntry& entry = out->grants_[g.agency()][g.principal()];
+    if (!entry.roles.empty()) {
+      return at.Error("grants", i, nullptr, 0,
+                      "this identity already has a grant");
+    }
+    entry.roles = *roles;
+    entry.areas.assign(g.areas().begin(), g.areas().end());
+  }
+  const std::vector<std::string> governed = GovernedMethods();
+  for (int i = 0; i < policy.rules_size(); ++i) {
+    const config::v1::Rule& r = policy.rules(i);
+    RuleEntry entry;
+    entry.name = r.name().empty() ? absl::StrCat("rule-", i + 1) : r.name();
+    absl::StatusOr<RoleSet> roles = ParseRoles(r.roles(), at, "rules", i);
+    if (!roles.ok()) return roles.status();
+    entry.roles = *roles;
+    for (int s = 0; s < r.scopes_size(); ++s) {
+      if (r.scopes(s) == config::v1::SCOPE_UNSPECIFIED) {
+        return at.Error("rules", i, "scopes", s, "unknown scope");
+      }
+      entry.scopes.push_back(r.scopes(s));
+    }
+    absl::StatusOr<std::vector<ReferralKind>> kinds =
+        ParseKinds(r.kinds(), at, "rules", i);
+    if (!kinds.ok()) return kinds.status();
+    entry.kinds = *kinds;
+    if (r.methods_size() == 0) {
+      return at.Error("rules", i, nullptr, 0, "a rule needs a method");
+    }
+    for (int m = 0; m < r.methods_size(); ++m) {
+      if (!Contains(governed, r.methods(m))) {
+        return at.Error("rules", i, "methods", m,
+                        absl::StrCat("unknown method \"", r.methods(m), "\""));
+      }
+      out->rules_by_method_[r.methods(m)].push_back(entry);
+    }
+  }
+  for (int i = 0; i < policy.field_views_size(); ++i) {
+    const config::v1::FieldView& v = policy.field_views(i);
+    ViewEntry entry;
+    absl::StatusOr<RoleSet> roles = ParseRoles(v.roles(), at, "field_views", i);
+    if (!roles.ok()) return roles.status();
+    entry.roles = *roles;
+    absl::StatusOr<std::vector<ReferralKind>> kinds =
+        ParseKinds(v.kinds(), at, "field_views", i);
+    if (!kinds.ok()) return kinds.status();
+    entry.kinds = *kinds;
+    for (int f = 0; f < v.fields_size(); ++f) {
+      if (!IsReferralField(v.fields(f))) {
+        return at.Error("field_views", i, "fields", f,
+                        absl::StrCat("unknown field \"", v.fields(f),
+                                     "\" of safeguard.v1.Referral"));
+      }
+      entry.fields.push_back(v.fields(f));
+    }
+    out->views_.push_back(std::move(entry));
+  }
+  out->partnership_ = std::move(partnership);
+  return std::shared_ptr<const CompiledPolicy>(std::move(out));
+}
+
+std::vector<CompiledPolicy::GrantEntry> CompiledPolicy::GrantsOf(
+    const CallerIdentity& caller) const {
+  std::vector<GrantEntry> out;
+  auto agency = grants_.find(caller.agency);
+  if (agency == grants_.end()) return out;
+  for (const std::string& key : {std::string(), caller.principal}) {
+    auto it = agency->second.find(key);
+    if (it != agency->second.end()) out.push_back(it->second);
+  }
+  return out;
+}
+
+RoleSet CompiledPolicy::RolesOf(const CallerIdentity& caller) const {
+  RoleSet roles;
+  for (const GrantEntry& g : GrantsOf(caller)) {
+    for (int i = 0; i < kRoleCount; ++i) {
+      if (g.roles.Has(static_cast<Role>(i))) roles.Add(static_cast<Role>(i));
+    }
+  }
+  return roles;
+}
+
+AccessDecision CompiledPolicy::Decide(const CallerIdentity& caller,
+                                      absl::string_view method) const {
+  AccessDecision d;
+  d.roles = RolesOf(caller);
+  d.rule = "default-deny";
+  auto rules = rules_by_method_.find(std::string(method));
+  if (rules != rules_by_method_.end()) {
+    const std::string me = caller.agency + "/" + caller.principal;
+    for (const RuleEntry& rule : rules->second) {
+      if (!rule.roles.Intersects(d.roles)) continue;
+      if (!d.allowed) d.rule = rule.name;
+      d.allowed = true;
+      for (config::v1::Scope scope : rule.scopes) {
+        VisibilityScope v;
+        v.kinds = rule.kinds;
+        switch (scope) {
+          case config::v1::OWN:
+            v.referrer = me;
+            break;
+          case config::v1::OWN_AGENCY:
+            v.agencies = {caller.agency};
+            break;
+          case config::v1::AREA:
+            for (const GrantEntry& g : GrantsOf(caller)) {
+              if (!g.roles.Intersects(rule.roles)) continue;
+              if (g.areas.empty()) {
+                v.all = true;
+              } else {
+                v.areas.insert(v.areas.end(), g.areas.begin(), g.areas.end());
+              }
+            }
+            if (!v.all && v.areas.empty()) continue;
+            break;
+          case config::v1::ASSIGNED:
+            v.assignee = me;
+            break;
+          case config::v1::ALL:
+            v.all = true;
+            break;
+          default:
+            continue;
+        }
+        d.scopes.push_back(std::move(v));
+      }
+    }
+  }
+  if (!d.allowed) {
+    d.status = absl::PermissionDeniedError(
+        absl::StrCat("the caller's roles may not call ", method));
+  }
+  return d;
+}
+
+FieldPaths CompiledPolicy::View(RoleSet roles, ReferralKind kind) const {
+  FieldPaths paths;
+  for (const ViewEntry& v : views_) {
+    if (!v.roles.Intersects(roles)) continue;
+    if (!v.kinds.empty() && !Contains(v.kinds, kind)) continue;
+    for (const std::string& f : v.fields) paths.Add(f);
+  }
+  return paths;
+}
+
+bool CompiledPolicy::IsFirstResponder(absl::string_view agency,
+                                      absl::Time now) const {
+  const absl::CivilDay today = absl::ToCivilDay(now, absl::UTCTimeZone());
+  for (const FirstResponderEntry& fr : first_responders_) {
+    if (fr.agency == agency && fr.from <= today &&
+        (!fr.until.has_value() || today <= *fr.until)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+absl::Status PolicyHolder::Reload(const std::string& path) {
+  absl::StatusOr<std::shared_ptr<const CompiledPolicy>> loaded =
+      CompiledPolicy::Load(path);
+  if (!loaded.ok()) return loaded.status();
+  absl::MutexLock lock(&mu_);
+  policy_ = *std::move(loaded);
+  return absl::OkStatus();
+}
+
+}  // namespace safeguard

@@ -1,0 +1,143 @@
+// File: server/policy/policy.h
+//
+// CompiledPolicy: the access policy file (safeguard.config.v1.Policy, in
+// protobuf text format), checked and indexed. It answers the three
+// questions every call needs, in one place:
+//
+//   Decide(identity, method)  may this caller call this method at all, by
+//                             which rule, and which referrals does it reach
+//                             (default deny: no matching rule, no call);
+//   View(roles, kind)         which fields of a referral the caller sees;
+//   IsFirstResponder(agency)  may this agency submit NRM referrals today.
+//
+// Load() refuses a policy with an unknown role, method, field, kind, scope
+// or area, naming the file and line. Immutable after loading: safe for
+// concurrent use. PolicyHolder swaps policies on reload.
+#ifndef SAFEGUARD_SERVER_POLICY_POLICY_H_
+#define SAFEGUARD_SERVER_POLICY_POLICY_H_
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "google/protobuf/message.h"
+#include "safeguard/config/v1/policy.pb.h"
+#include "server/core/identity.h"
+#include "server/core/referral_service.h"
+#include "server/core/referral_store.h"
+#include "server/core/roles.h"
+
+namespace safeguard {
+
+// The outcome of Decide(). When !allowed, `status` says why
+// (kPermissionDenied) without naming anything the caller cannot see.
+struct AccessDecision {
+  bool allowed = false;
+  absl::Status status;
+  std::string rule;  // the deciding rule, or "default-deny"
+  RoleSet roles;
+  std::vector<VisibilityScope> scopes;
+};
+
+// A set of field paths of safeguard.v1.Referral, as a tree of names.
+class FieldPaths {
+ public:
+  void Add(const std::string& dotted_path);
+  // True if the whole field at `name` is allowed.
+  bool AllowsAll() const { return all_; }
+  const FieldPaths* Child(const std::string& name) const;
+  bool empty() const { return !all_ && children_.empty(); }
+  // Every path, sorted, e.g. {"name", "subjects.full_name"}.
+  std::vector<std::string> Paths() const;
+
+ private:
+  bool all_ = false;
+  std::map<std::string, FieldPaths> children_;
+};
+
+// Removes from `message` every field not in `allowed`.
+void ApplyFieldView(const FieldPaths& allowed, google::protobuf::Message* message);
+
+// The methods the policy governs: every method of every safeguard.v1
+// service, as "safeguard.v1.Service/Method".
+std::vector<std::string> GovernedMethods();
+
+class CompiledPolicy {
+ public:
+  static absl::StatusOr<std::shared_ptr<const CompiledPolicy>> Load(
+      const std::string& path);
+  static absl::StatusOr<std::shared_ptr<const CompiledPolicy>> Parse(
+      const std::string& text, const std::string& source_name);
+
+  // `method` is "safeguard.v1.Service/Method".
+  AccessDecision Decide(const CallerIdentity& caller,
+                        absl::string_view method) const;
+  RoleSet RolesOf(const CallerIdentity& caller) const;
+  FieldPaths View(RoleSet roles, ReferralKind kind) const;
+  bool IsFirstResponder(absl::string_view agency, absl::Time now) const;
+  const std::shared_ptr<const Partnership>& partnership() const {
+    return partnership_;
+  }
+
+ private:
+  CompiledPolicy() = default;
+
+  struct GrantEntry {
+    RoleSet roles;
+    std::vector<std::string> areas;  // empty: every area
+  };
+  struct RuleEntry {
+    std::string name;
+    RoleSet roles;
+    std::vector<config::v1::Scope> scopes;
+    std::vector<ReferralKind> kinds;
+  };
+  struct ViewEntry {
+    RoleSet roles;
+    std::vector<ReferralKind> kinds;
+    std::vector<std::string> fields;
+  };
+  struct FirstResponderEntry {
+    std::string agency;
+    absl::CivilDay from;
+    std::optional<absl::CivilDay> until;
+  };
+
+  std::vector<GrantEntry> GrantsOf(const CallerIdentity& caller) const;
+
+  // Grants by agency, then principal ("" for the whole agency).
+  std::map<std::string, std::map<std::string, GrantEntry>> grants_;
+  std::map<std::string, std::vector<RuleEntry>> rules_by_method_;
+  std::vector<ViewEntry> views_;
+  std::vector<FirstResponderEntry> first_responders_;
+  std::shared_ptr<const Partnership> partnership_;
+};
+
+// The policy in force; Reload() replaces it only with a valid one.
+class PolicyHolder {
+ public:
+  explicit PolicyHolder(std::shared_ptr<const CompiledPolicy> initial)
+      : policy_(std::move(initial)) {}
+  std::shared_ptr<const CompiledPolicy> Current() const {
+    absl::MutexLock lock(&mu_);
+    return policy_;
+  }
+  // Loads `path`; on success the new policy is in force for every call that
+  // starts afterwards. On failure the old one stays and the error is
+  // returned.
+  absl::Status Reload(const std::string& path);
+
+ private:
+  mutable absl::Mutex mu_;
+  std::shared_ptr<const CompiledPolicy> policy_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace safeguard
+
+#endif  // SAFEGUARD_SERVER_POLICY_POLICY_H_
