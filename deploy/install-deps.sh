@@ -3,7 +3,7 @@
 # and tests with, if any are missing. Idempotent; needs root (or sudo).
 set -euo pipefail
 packages=(
-  ca-certificates openssl
+  ca-certificates openssl tzdata
   g++ cmake ninja-build pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libssl-dev libsqlcipher-dev

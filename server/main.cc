@@ -59,6 +59,14 @@ ABSL_FLAG(std::optional<int32_t>, worker_threads, std::nullopt,
           "Threads for database work (default 4)");
 ABSL_FLAG(std::optional<int32_t>, shutdown_grace_seconds, std::nullopt,
           "Seconds calls in flight get to finish at shutdown (default 10)");
+ABSL_FLAG(std::optional<std::string>, policy_file, std::nullopt,
+          "Access policy file, reloaded on SIGHUP "
+          "(default policy/partnership.textproto)");
+ABSL_FLAG(std::optional<std::string>, bank_holidays_file, std::nullopt,
+          "Bank holidays for working-day deadlines "
+          "(default deploy/bank-holidays-england-and-wales.txt)");
+ABSL_FLAG(std::optional<std::string>, time_zone, std::nullopt,
+          "Time zone of dates and deadlines (default Europe/London)");
 ABSL_FLAG(std::string, new_key_file, "",
           "rekey: the key file holding the new key");
 
@@ -114,6 +122,11 @@ absl::StatusOr<ServerConfig> BuildConfig() {
   Override(FLAGS_trust_domain,
            [&](const std::string& v) { config.set_trust_domain(v); });
   if (absl::GetFlag(FLAGS_enable_reflection)) config.set_enable_reflection(true);
+  Override(FLAGS_policy_file,
+           [&](const std::string& v) { config.set_policy_file(v); });
+  Override(FLAGS_bank_holidays_file,
+           [&](const std::string& v) { config.set_bank_holidays_file(v); });
+  Override(FLAGS_time_zone, [&](const std::string& v) { config.set_time_zone(v); });
   Override(FLAGS_worker_threads,
            [&](int32_t v) { config.set_worker_threads(v); });
   Override(FLAGS_shutdown_grace_seconds,
@@ -139,6 +152,7 @@ int Serve(const ServerConfig& config) {
   sigemptyset(&stop);
   sigaddset(&stop, SIGTERM);
   sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &stop, nullptr);
 
   const absl::Time begin = absl::Now();
@@ -155,7 +169,21 @@ int Serve(const ServerConfig& config) {
   std::fflush(stderr);
 
   int signal_number = 0;
-  sigwait(&stop, &signal_number);
+  while (true) {
+    sigwait(&stop, &signal_number);
+    if (signal_number != SIGHUP) break;
+    absl::Status reloaded = (*server)->ReloadPolicy();
+    if (reloaded.ok()) {
+      std::fprintf(stderr, "safeguardd: policy reloaded from %s\n",
+                   config.policy_file().c_str());
+    } else {
+      std::fprintf(stderr,
+                   "safeguardd: policy reload refused, the previous policy "
+                   "stays in force: %s\n",
+                   std::string(reloaded.message()).c_str());
+    }
+    std::fflush(stderr);
+  }
   std::fprintf(stderr, "safeguardd: %s received, finishing calls in flight\n",
                signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
   (*server)->Shutdown(absl::Seconds(config.shutdown_grace_seconds()));

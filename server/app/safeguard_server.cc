@@ -21,7 +21,8 @@ namespace safeguard {
 namespace {
 
 std::shared_ptr<grpc::ServerCredentials> MakeCredentials(
-    const ServerTls& tls, const std::string& trust_domain) {
+    const ServerTls& tls, const PolicyHolder& policies,
+    const std::string& trust_domain) {
   using grpc::experimental::IdentityKeyCertPair;
   auto provider =
       std::make_shared<grpc::experimental::StaticDataCertificateProvider>(
@@ -36,7 +37,7 @@ std::shared_ptr<grpc::ServerCredentials> MakeCredentials(
   std::shared_ptr<grpc::ServerCredentials> creds =
       grpc::experimental::TlsServerCredentials(options);
   creds->SetAuthMetadataProcessor(
-      std::make_shared<IdentityAuthProcessor>(trust_domain));
+      std::make_shared<AccessProcessor>(policies, trust_domain));
   return creds;
 }
 
@@ -57,17 +58,41 @@ absl::Status LoadReflectionPlugin() {
 
 SafeguardServer::SafeguardServer(DataDirLock lock,
                                  std::unique_ptr<SharedDatabase> db,
+                                 std::shared_ptr<const CompiledPolicy> policy,
+                                 HolidayCalendar calendar, absl::TimeZone zone,
                                  const ServerConfig& config)
     : lock_(std::move(lock)),
+      policy_file_(config.policy_file()),
       db_(std::move(db)),
       store_(*db_),
+      referral_store_(*db_),
+      policies_(std::move(policy)),
+      calendar_(std::move(calendar)),
       info_service_(store_, clock_),
+      referral_service_(referral_store_, events_, clock_, calendar_, zone,
+                        WorkflowConfig(), ids_),
       pool_(std::make_unique<WorkerPool>(config.worker_threads())),
-      info_rpc_(info_service_, gate_, *pool_, config.trust_domain()) {}
+      info_rpc_(info_service_, gate_, *pool_, config.trust_domain()),
+      referrals_rpc_(referral_service_, events_, policies_, clock_, gate_,
+                     *pool_, config.trust_domain()) {}
+
+absl::Status SafeguardServer::ReloadPolicy() {
+  return policies_.Reload(policy_file_);
+}
 
 absl::StatusOr<std::unique_ptr<SafeguardServer>> SafeguardServer::Start(
     const ServerConfig& config) {
   SAFEGUARD_ASSIGN_OR_RETURN(ServerTls tls, LoadServerTls(config.tls()));
+  SAFEGUARD_ASSIGN_OR_RETURN(std::shared_ptr<const CompiledPolicy> policy,
+                             CompiledPolicy::Load(config.policy_file()));
+  SAFEGUARD_ASSIGN_OR_RETURN(HolidayCalendar calendar,
+                             HolidayCalendar::Load(config.bank_holidays_file()));
+  absl::TimeZone zone;
+  if (!absl::LoadTimeZone(config.time_zone(), &zone)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("time zone ", config.time_zone(),
+                     " is unknown (is the tzdata package installed?)"));
+  }
   SAFEGUARD_ASSIGN_OR_RETURN(DatabaseKey key, ReadKeyFile(config.key_file()));
   SAFEGUARD_ASSIGN_OR_RETURN(
       DataDirLock lock, DataDirLock::Acquire(config.data_dir(), LockPath(config)));
@@ -80,7 +105,8 @@ absl::StatusOr<std::unique_ptr<SafeguardServer>> SafeguardServer::Start(
   }
 
   std::unique_ptr<SafeguardServer> s(
-      new SafeguardServer(std::move(lock), *std::move(db), config));
+      new SafeguardServer(std::move(lock), *std::move(db), std::move(policy),
+                          std::move(calendar), zone, config));
 
   grpc::EnableDefaultHealthCheckService(true);
   if (config.enable_reflection()) {
@@ -90,9 +116,11 @@ absl::StatusOr<std::unique_ptr<SafeguardServer>> SafeguardServer::Start(
   // Without this, Linux lets a second server bind the same port silently.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddListeningPort(config.listen_address(),
-                           MakeCredentials(tls, config.trust_domain()),
+                           MakeCredentials(tls, s->policies_,
+                                           config.trust_domain()),
                            &s->port_);
   builder.RegisterService(&s->info_rpc_);
+  builder.RegisterService(&s->referrals_rpc_);
   s->server_ = builder.BuildAndStart();
   if (s->server_ == nullptr || s->port_ == 0) {
     return absl::UnavailableError(

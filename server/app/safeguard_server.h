@@ -1,9 +1,10 @@
 // File: server/app/safeguard_server.h
 //
 // SafeguardServer: the whole running service, wired from a ServerConfig.
-// Start() checks the TLS files and the key, takes the data folder lock,
-// opens the encrypted store (applying migrations), and serves over mTLS:
-// safeguard.v1.ServerInfo, the standard health service and, when enabled,
+// Start() checks the TLS files, the key, the policy, the bank holidays and
+// the time zone, takes the data folder lock, opens the encrypted store
+// (applying migrations), and serves over mTLS: safeguard.v1.ServerInfo,
+// safeguard.v1.Referrals, the standard health service and, when enabled,
 // server reflection. Every start-up failure is one Status that names the
 // problem and the file.
 //
@@ -19,13 +20,20 @@
 #include "absl/time/time.h"
 #include "grpcpp/server.h"
 #include "server/app/data_dir_lock.h"
+#include "server/app/random_id_generator.h"
 #include "server/config/server_config.h"
 #include "server/core/clock.h"
+#include "server/core/referral_events.h"
+#include "server/core/referral_service.h"
 #include "server/core/server_info_service.h"
+#include "server/core/working_days.h"
+#include "server/policy/policy.h"
 #include "server/rpc/call_gate.h"
+#include "server/rpc/referrals_rpc.h"
 #include "server/rpc/server_info_rpc.h"
 #include "server/rpc/worker_pool.h"
 #include "server/storage/shared_database.h"
+#include "server/storage/sqlcipher_referral_store.h"
 #include "server/storage/sqlcipher_store.h"
 
 namespace safeguard {
@@ -50,22 +58,36 @@ class SafeguardServer {
   // destroyed.
   void Shutdown(absl::Duration grace);
 
+  // Loads the policy file again; the new policy replaces the old only if it
+  // is valid.
+  absl::Status ReloadPolicy();
+
   WorkerPool& worker_pool_for_test() { return *pool_; }
 
  private:
   SafeguardServer(DataDirLock lock, std::unique_ptr<SharedDatabase> db,
+                  std::shared_ptr<const CompiledPolicy> policy,
+                  HolidayCalendar calendar, absl::TimeZone zone,
                   const ServerConfig& config);
 
   // Declaration order is destruction order, reversed: the gRPC server goes
   // first, then the pool, the services, the store, and the lock last.
   DataDirLock lock_;
+  const std::string policy_file_;
   std::unique_ptr<SharedDatabase> db_;
   SqlCipherStore store_;
+  SqlCipherReferralStore referral_store_;
+  PolicyHolder policies_;
+  const HolidayCalendar calendar_;
   SystemClock clock_;
+  RandomIdGenerator ids_;
+  ReferralEvents events_;
   ServerInfoService info_service_;
+  ReferralService referral_service_;
   CallGate gate_;
   std::unique_ptr<WorkerPool> pool_;
   ServerInfoRpc info_rpc_;
+  ReferralsRpc referrals_rpc_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
 

@@ -60,6 +60,13 @@ void FillDefaults(ServerConfig& config) {
   if (config.shutdown_grace_seconds() == 0) {
     config.set_shutdown_grace_seconds(10);
   }
+  if (config.policy_file().empty()) {
+    config.set_policy_file("policy/partnership.textproto");
+  }
+  if (config.bank_holidays_file().empty()) {
+    config.set_bank_holidays_file("deploy/bank-holidays-england-and-wales.txt");
+  }
+  if (config.time_zone().empty()) config.set_time_zone("Europe/London");
   auto* tls = config.mutable_tls();
   if (tls->ca_file().empty()) tls->set_ca_file("certs/dev/ca.crt");
   if (tls->cert_file().empty()) tls->set_cert_file("certs/dev/server.crt");

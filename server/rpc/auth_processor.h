@@ -1,26 +1,29 @@
 // File: server/rpc/auth_processor.h
 //
-// IdentityAuthProcessor: the choke point every call passes before any
-// handler runs. The mTLS handshake has already verified the certificate
-// chain, expiry and revocation; this refuses, with UNAUTHENTICATED, any call
-// whose certificate carries no safeguard identity (see
-// server/core/identity.h). The standard health service is exempt so that
-// probes need no agency identity.
+// AccessProcessor: the choke point every call passes before any handler
+// runs. The mTLS handshake has already verified the certificate chain,
+// expiry and revocation. This refuses with UNAUTHENTICATED a call whose
+// certificate carries no safeguard identity (server/core/identity.h), and
+// with PERMISSION_DENIED a call to a method the policy in force does not
+// grant the caller's roles (default deny). The standard health service is
+// exempt so that probes need no agency identity, and so is server
+// reflection when the operator turned it on.
 //
-// Stateless after construction; thread-safe.
+// Does not own the PolicyHolder, which must outlive the server. Thread-safe.
 #ifndef SAFEGUARD_SERVER_RPC_AUTH_PROCESSOR_H_
 #define SAFEGUARD_SERVER_RPC_AUTH_PROCESSOR_H_
 
 #include <string>
 
 #include "grpcpp/security/auth_metadata_processor.h"
+#include "server/policy/policy.h"
 
 namespace safeguard {
 
-class IdentityAuthProcessor final : public grpc::AuthMetadataProcessor {
+class AccessProcessor final : public grpc::AuthMetadataProcessor {
  public:
-  explicit IdentityAuthProcessor(std::string trust_domain)
-      : trust_domain_(std::move(trust_domain)) {}
+  AccessProcessor(const PolicyHolder& policies, std::string trust_domain)
+      : policies_(policies), trust_domain_(std::move(trust_domain)) {}
 
   // grpc::AuthMetadataProcessor
   bool IsBlocking() const override { return false; }
@@ -30,6 +33,7 @@ class IdentityAuthProcessor final : public grpc::AuthMetadataProcessor {
                        OutputMetadata* response_metadata) override;
 
  private:
+  const PolicyHolder& policies_;
   const std::string trust_domain_;
 };
 

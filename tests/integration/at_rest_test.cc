@@ -1,6 +1,8 @@
 // No plaintext at rest: a canary written through the real server never
 // appears in the database file or its WAL, and the file is not a plain
 // SQLite file.
+#include <fstream>
+
 #include "gtest/gtest.h"
 #include "safeguard/v1/server_info.grpc.pb.h"
 #include "server/app/safeguard_server.h"
@@ -29,6 +31,12 @@ TEST(AtRestTest, CanaryNeverReachesTheDiskInPlaintext) {
   TempDir dir;
   TestPki pki(dir.path());
   ServerConfig config = TestServerConfig(dir, pki);
+  // The shipped policy, plus a grant for the canary identity.
+  const std::string policy = dir.File("policy.textproto");
+  std::ofstream(policy) << ReadFileOrEmpty(config.policy_file())
+                        << "\ngrants { agency: \"" << kAgencyCanary
+                        << "\" roles: \"referrer\" }\n";
+  config.set_policy_file(policy);
   const std::string db = DatabasePath(config);
   auto server = SafeguardServer::Start(config);
   ASSERT_TRUE(server.ok()) << server.status();

@@ -52,6 +52,10 @@ class SafeguarddTest : public ::testing::Test {
         "--tls_ca_file=" + pki_.ca_file(),
         "--tls_cert_file=" + pki_.server().cert,
         "--tls_key_file=" + pki_.server().key,
+        "--policy_file=" + std::string(SAFEGUARD_SOURCE_DIR) +
+            "/policy/partnership.textproto",
+        "--bank_holidays_file=" + std::string(SAFEGUARD_SOURCE_DIR) +
+            "/deploy/bank-holidays-england-and-wales.txt",
         "--shutdown_grace_seconds=5"};
     args.insert(args.end(), extra.begin(), extra.end());
     return args;
@@ -180,6 +184,9 @@ TEST_F(SafeguarddTest, StartUpFailuresStopWithOneLineNamingTheFile) {
   std::string garbage = dir_.File("garbage.pem");
   std::ofstream(garbage) << "not a certificate\n";
   CertFiles other = pki_.IssueIdentity("x", "system/y");
+  std::string bad_policy = dir_.File("bad-policy.textproto");
+  std::ofstream(bad_policy) << "areas: \"ipswich\"\n"
+                               "grants {\n  agency: \"a\"\n  roles: \"wizard\"\n}\n";
   std::string config = dir_.File("bad.textproto");
   std::ofstream(config) << "data_dir: \"data\"\nbogus_option: 1\n";
   BusyPort busy;
@@ -216,6 +223,15 @@ TEST_F(SafeguarddTest, StartUpFailuresStopWithOneLineNamingTheFile) {
       {"bad listen address", {"--listen_address=nowhere"},
        "safeguardd: flags: listen_address must be host:port, with a port "
        "from 0 to 65535"},
+      {"malformed policy", {"--policy_file=" + bad_policy},
+       "safeguardd: policy file " + bad_policy +
+           ":4:3: unknown role \"wizard\""},
+      {"missing policy", {"--policy_file=" + dir_.File("none.textproto")},
+       "safeguardd: policy file " + dir_.File("none.textproto") +
+           ": cannot be read"},
+      {"unknown time zone", {"--time_zone=Mars/Olympus"},
+       "safeguardd: time zone Mars/Olympus is unknown (is the tzdata package "
+       "installed?)"},
       {"unknown flag", {"--bogus_flag=1"},
        "ERROR: Unknown command line flag 'bogus_flag'"},
   };

@@ -21,6 +21,10 @@ ServerConfig TestServerConfig(const TempDir& dir, const TestPki& pki) {
   config.mutable_tls()->set_ca_file(pki.ca_file());
   config.mutable_tls()->set_cert_file(pki.server().cert);
   config.mutable_tls()->set_key_file(pki.server().key);
+  config.set_policy_file(std::string(SAFEGUARD_SOURCE_DIR) +
+                         "/policy/partnership.textproto");
+  config.set_bank_holidays_file(std::string(SAFEGUARD_SOURCE_DIR) +
+                                "/deploy/bank-holidays-england-and-wales.txt");
   config.set_worker_threads(2);
   config.set_shutdown_grace_seconds(5);
   FillDefaults(config);

@@ -18,7 +18,7 @@
 namespace safeguard::testing {
 
 // Creates <dir>/db.key and returns a filled, valid config whose data folder
-// is <dir>/data.
+// is <dir>/data, with the shipped policy and bank holidays.
 ServerConfig TestServerConfig(const TempDir& dir, const TestPki& pki);
 
 // An mTLS channel to 127.0.0.1:port that trusts `ca_file`, presenting

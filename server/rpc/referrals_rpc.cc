@@ -1,0 +1,365 @@
+#include "server/rpc/referrals_rpc.h"
+
+#include <deque>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/strip.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "openssl/sha.h"
+#include "server/convert/referral_convert.h"
+#include "server/core/field_violations.h"
+#include "server/rpc/call_context.h"
+#include "server/rpc/page_token.h"
+#include "server/rpc/status_convert.h"
+
+namespace safeguard {
+namespace {
+
+constexpr char kService[] = "safeguard.v1.Referrals/";
+constexpr int kDefaultPageSize = 50;
+constexpr int kMaxPageSize = 100;
+// A watcher this far behind is cut off; it lists again and re-watches.
+constexpr size_t kMaxWatchBacklog = 1000;
+
+std::string Sha256Hex(const std::string& bytes) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+         digest);
+  return absl::BytesToHexString(absl::string_view(
+      reinterpret_cast<const char*>(digest), sizeof(digest)));
+}
+
+std::string DeterministicBytes(const google::protobuf::Message& m) {
+  std::string out;
+  google::protobuf::io::StringOutputStream stream(&out);
+  google::protobuf::io::CodedOutputStream coded(&stream);
+  coded.SetSerializationDeterministic(true);
+  m.SerializeToCodedStream(&coded);
+  coded.Trim();
+  return out;
+}
+
+absl::StatusOr<std::string> IdFromName(const std::string& name) {
+  absl::string_view id = name;
+  if (!absl::ConsumePrefix(&id, "referrals/") || id.empty() ||
+      id.find('/') != absl::string_view::npos) {
+    return InvalidArgumentWithViolations(
+        {{"name", "must be referrals/<referral id>"}});
+  }
+  return std::string(id);
+}
+
+// The referral as this caller may see it.
+void ToViewedProto(const Referral& r, const CompiledPolicy& policy,
+                   RoleSet roles, v1::Referral* out) {
+  ToProto(r, out);
+  ApplyFieldView(policy.View(roles, r.kind), out);
+}
+
+TransitionDetails DetailsFrom(const v1::TransitionReferralRequest& request) {
+  TransitionDetails d;
+  d.reason = request.reason();
+  switch (request.details_case()) {
+    case v1::TransitionReferralRequest::kScaDecision:
+      d.sca_decision = FromProto(request.sca_decision());
+      break;
+    case v1::TransitionReferralRequest::kVafAssessment:
+      d.vaf_assessment = FromProto(request.vaf_assessment());
+      break;
+    case v1::TransitionReferralRequest::kMeeting:
+      d.meeting_date = FromProto(request.meeting().meeting_date());
+      break;
+    case v1::TransitionReferralRequest::kAppointment:
+      d.appointment_time = FromTimestamp(request.appointment().appointment_time());
+      break;
+    case v1::TransitionReferralRequest::kInstallation: {
+      std::vector<SecurityMeasure> measures;
+      for (int m : request.installation().measures_installed()) {
+        measures.push_back(FromProto(static_cast<v1::SecurityMeasure>(m)));
+      }
+      d.installation = std::move(measures);
+      break;
+    }
+    case v1::TransitionReferralRequest::kConsent:
+      d.consent = FromProto(request.consent());
+      break;
+    case v1::TransitionReferralRequest::kExternalReference:
+      d.external_reference = FromProto(request.external_reference());
+      break;
+    case v1::TransitionReferralRequest::DETAILS_NOT_SET:
+      break;
+  }
+  return d;
+}
+
+// Streams committed changes to one watcher. Owned by gRPC: deletes itself
+// in OnDone().
+class WatchReactor final : public grpc::ServerWriteReactor<v1::ReferralEvent> {
+ public:
+  WatchReactor(ReferralEvents& events, ResolvedCall call,
+               const v1::ReferralFilter& filter)
+      : events_(events), call_(std::move(call)), filter_(filter) {
+    subscription_ = events_.Subscribe(
+        call_.context.scopes, [this](const ReferralEvent& e) { Enqueue(e); });
+  }
+
+  void OnWriteDone(bool ok) override {
+    absl::MutexLock lock(&mu_);
+    queue_.pop_front();
+    writing_ = false;
+    if (!ok) {
+      FinishLocked(grpc::Status::CANCELLED);
+      return;
+    }
+    WriteNextLocked();
+  }
+  void OnCancel() override {
+    absl::MutexLock lock(&mu_);
+    FinishLocked(grpc::Status::CANCELLED);
+  }
+  void OnDone() override {
+    events_.Unsubscribe(subscription_);
+    delete this;
+  }
+
+ private:
+  void Enqueue(const ReferralEvent& e) {
+    const Referral& r = e.referral;
+    if (filter_.kind() != v1::REFERRAL_KIND_UNSPECIFIED &&
+        static_cast<int>(r.kind) != filter_.kind()) {
+      return;
+    }
+    if (!filter_.area().empty() && r.area != filter_.area()) return;
+    v1::ReferralEvent out;
+    out.set_type(e.type == ReferralEventType::kCreated
+                     ? v1::ReferralEvent::CREATED
+                     : v1::ReferralEvent::UPDATED);
+    ToViewedProto(r, *call_.policy, call_.context.roles, out.mutable_referral());
+    ToTimestamp(e.time, out.mutable_event_time());
+    absl::MutexLock lock(&mu_);
+    if (finished_) return;
+    if (queue_.size() >= kMaxWatchBacklog) {
+      FinishLocked(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                                "the watcher fell behind; list again and "
+                                "watch again"));
+      return;
+    }
+    queue_.push_back(std::move(out));
+    WriteNextLocked();
+  }
+
+  void WriteNextLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (writing_ || finished_ || queue_.empty()) return;
+    writing_ = true;
+    StartWrite(&queue_.front());
+  }
+  void FinishLocked(const grpc::Status& status)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (finished_) return;
+    finished_ = true;
+    Finish(status);
+  }
+
+  ReferralEvents& events_;
+  const ResolvedCall call_;
+  const v1::ReferralFilter filter_;
+  int64_t subscription_ = 0;
+  absl::Mutex mu_;
+  std::deque<v1::ReferralEvent> queue_ ABSL_GUARDED_BY(mu_);
+  bool writing_ ABSL_GUARDED_BY(mu_) = false;
+  bool finished_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace
+
+template <typename Work>
+grpc::ServerUnaryReactor* ReferralsRpc::Unary(
+    grpc::CallbackServerContext* context, const char* method, Work work) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (!gate_.TryEnter()) {
+    reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                                 "the server is shutting down"));
+    return reactor;
+  }
+  absl::StatusOr<ResolvedCall> call =
+      ResolveCall(*context, policies_, trust_domain_,
+                  absl::StrCat(kService, method), clock_.Now());
+  if (!call.ok()) {
+    reactor->Finish(ToGrpcStatus(call.status()));
+    gate_.Exit();
+    return reactor;
+  }
+  pool_.Schedule([this, reactor, work = std::move(work),
+                  call = *std::move(call)]() mutable {
+    absl::Status status = work(call);
+    reactor->Finish(ToGrpcStatus(status));
+    gate_.Exit();
+  });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* ReferralsRpc::SubmitReferral(
+    grpc::CallbackServerContext* context,
+    const v1::SubmitReferralRequest* request, v1::Referral* response) {
+  return Unary(context, "SubmitReferral", [=](ResolvedCall& call) {
+    absl::StatusOr<Referral> r = service_.Submit(
+        call.context, request->request_id(),
+        Sha256Hex(DeterministicBytes(request->referral())),
+        FromProto(request->referral()));
+    if (!r.ok()) return r.status();
+    ToViewedProto(*r, *call.policy, call.context.roles, response);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* ReferralsRpc::GetReferral(
+    grpc::CallbackServerContext* context, const v1::GetReferralRequest* request,
+    v1::Referral* response) {
+  return Unary(context, "GetReferral", [=](ResolvedCall& call) {
+    absl::StatusOr<std::string> id = IdFromName(request->name());
+    if (!id.ok()) return id.status();
+    absl::StatusOr<Referral> r = service_.Get(call.context, *id);
+    if (!r.ok()) return r.status();
+    ToViewedProto(*r, *call.policy, call.context.roles, response);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* ReferralsRpc::ListReferrals(
+    grpc::CallbackServerContext* context,
+    const v1::ListReferralsRequest* request,
+    v1::ListReferralsResponse* response) {
+  return Unary(context, "ListReferrals", [=](ResolvedCall& call) {
+    std::vector<FieldViolation> bad;
+    QueueQuery q;
+    const v1::ReferralFilter& f = request->filter();
+    if (request->page_size() < 0 || request->page_size() > kMaxPageSize) {
+      bad.push_back({"page_size", absl::StrCat("must be 0 to ", kMaxPageSize)});
+    }
+    q.page_size = request->page_size() == 0 ? kDefaultPageSize
+                                            : request->page_size();
+    if (f.kind() < 0 || f.kind() > v1::ReferralKind_MAX) {
+      bad.push_back({"filter.kind", "is not a referral kind"});
+    }
+    q.kind = static_cast<ReferralKind>(f.kind());
+    q.state = f.state();
+    q.area = f.area();
+    if (!f.assignee().empty()) {
+      q.assignee = f.assignee() == "-" ? std::string() : f.assignee();
+    }
+    if (f.min_priority() < 0 || f.min_priority() > v1::Priority_MAX) {
+      bad.push_back({"filter.min_priority", "is not a priority"});
+    }
+    q.min_priority = static_cast<Priority>(f.min_priority());
+    q.overdue_only = f.overdue_only();
+    q.order = request->order_by() == v1::BY_PRIORITY ? QueueOrder::kByPriority
+                                                     : QueueOrder::kByDeadline;
+    v1::ListReferralsRequest shape = *request;
+    shape.clear_page_token();
+    shape.clear_page_size();
+    const std::string fingerprint =
+        Sha256Hex(DeterministicBytes(shape)).substr(0, 16);
+    if (!request->page_token().empty()) {
+      absl::StatusOr<QueueCursor> after =
+          DecodePageToken(request->page_token(), fingerprint);
+      if (!after.ok()) {
+        for (FieldViolation& v : FieldViolations(after.status())) {
+          bad.push_back(std::move(v));
+        }
+      } else {
+        q.after = *after;
+      }
+    }
+    if (!bad.empty()) return InvalidArgumentWithViolations(bad);
+    absl::StatusOr<QueuePage> page = service_.List(call.context, q);
+    if (!page.ok()) return page.status();
+    for (const Referral& r : page->referrals) {
+      ToViewedProto(r, *call.policy, call.context.roles,
+                    response->add_referrals());
+    }
+    if (page->next.has_value()) {
+      response->set_next_page_token(EncodePageToken(*page->next, fingerprint));
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* ReferralsRpc::TransitionReferral(
+    grpc::CallbackServerContext* context,
+    const v1::TransitionReferralRequest* request, v1::Referral* response) {
+  return Unary(context, "TransitionReferral", [=](ResolvedCall& call) {
+    absl::StatusOr<std::string> id = IdFromName(request->name());
+    if (!id.ok()) return id.status();
+    absl::StatusOr<Referral> r =
+        service_.Transition(call.context, *id, request->action(),
+                            request->version(), DetailsFrom(*request));
+    if (!r.ok()) return r.status();
+    ToViewedProto(*r, *call.policy, call.context.roles, response);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* ReferralsRpc::AssignReferral(
+    grpc::CallbackServerContext* context,
+    const v1::AssignReferralRequest* request, v1::Referral* response) {
+  return Unary(context, "AssignReferral", [=](ResolvedCall& call) {
+    absl::StatusOr<std::string> id = IdFromName(request->name());
+    if (!id.ok()) return id.status();
+    absl::StatusOr<Referral> r = service_.Assign(
+        call.context, *id, request->assignee(), request->version());
+    if (!r.ok()) return r.status();
+    ToViewedProto(*r, *call.policy, call.context.roles, response);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* ReferralsRpc::AddNote(
+    grpc::CallbackServerContext* context, const v1::AddNoteRequest* request,
+    v1::Referral* response) {
+  return Unary(context, "AddNote", [=](ResolvedCall& call) {
+    absl::StatusOr<std::string> id = IdFromName(request->name());
+    if (!id.ok()) return id.status();
+    absl::StatusOr<Referral> r =
+        service_.AddNote(call.context, *id, request->text());
+    if (!r.ok()) return r.status();
+    ToViewedProto(*r, *call.policy, call.context.roles, response);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerWriteReactor<v1::ReferralEvent>* ReferralsRpc::WatchReferrals(
+    grpc::CallbackServerContext* context,
+    const v1::WatchReferralsRequest* request) {
+  absl::StatusOr<ResolvedCall> call =
+      ResolveCall(*context, policies_, trust_domain_,
+                  absl::StrCat(kService, "WatchReferrals"), clock_.Now());
+  std::vector<FieldViolation> bad;
+  const v1::ReferralFilter& f = request->filter();
+  for (const auto& [set, field] :
+       {std::pair<bool, const char*>{!f.state().empty(), "filter.state"},
+        {!f.assignee().empty(), "filter.assignee"},
+        {f.min_priority() != 0, "filter.min_priority"},
+        {f.overdue_only(), "filter.overdue_only"}}) {
+    if (set) {
+      bad.push_back({field,
+                     "is not supported by WatchReferrals, which must show "
+                     "referrals leaving a state; filter by kind or area"});
+    }
+  }
+  absl::Status refused = !call.ok() ? call.status()
+                         : !bad.empty() ? InvalidArgumentWithViolations(bad)
+                                        : absl::OkStatus();
+  if (!refused.ok()) {
+    class Refusal final : public grpc::ServerWriteReactor<v1::ReferralEvent> {
+     public:
+      explicit Refusal(const grpc::Status& s) { Finish(s); }
+      void OnDone() override { delete this; }
+    };
+    return new Refusal(ToGrpcStatus(refused));
+  }
+  return new WatchReactor(events_, *std::move(call), f);
+}
+
+}  // namespace safeguard
