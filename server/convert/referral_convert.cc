@@ -5,6 +5,10 @@
 namespace safeguard {
 namespace {
 
+bool IsFinite(absl::Time t) {
+  return t != absl::InfinitePast() && t != absl::InfiniteFuture();
+}
+
 // The public overloads (for shared messages) join the private ones below.
 using ::safeguard::FromProto;
 using ::safeguard::ToProto;
@@ -111,7 +115,7 @@ void ToProto(const NrmForm& in, v1::NrmForm* out) {
   if (in.conclusive_grounds.outcome != ScaOutcome::kUnspecified) {
     ToProto(in.conclusive_grounds, out->mutable_conclusive_grounds());
   }
-  ToTimestamp(in.recovery_period_end, out->mutable_recovery_period_end());
+  if (IsFinite(in.recovery_period_end)) ToTimestamp(in.recovery_period_end, out->mutable_recovery_period_end());
 }
 NrmForm FromProto(const v1::NrmForm& in) {
   NrmForm out;
@@ -144,7 +148,7 @@ void ToProto(const ChannelForm& in, v1::ChannelForm* out) {
   for (const VafAssessment& v : in.vaf_assessments) {
     ToProto(v, out->add_vaf_assessments());
   }
-  ToTimestamp(in.exit_time, out->mutable_exit_time());
+  if (IsFinite(in.exit_time)) ToTimestamp(in.exit_time, out->mutable_exit_time());
 }
 ChannelForm FromProto(const v1::ChannelForm& in) {
   ChannelForm out;
@@ -232,7 +236,7 @@ void ToProto(const TargetHardeningForm& in, v1::TargetHardeningForm* out) {
   out->set_landlord_permission(in.landlord_permission);
   out->set_perpetrator_resident(in.perpetrator_resident);
   out->set_scheme(in.scheme);
-  ToTimestamp(in.appointment_time, out->mutable_appointment_time());
+  if (IsFinite(in.appointment_time)) ToTimestamp(in.appointment_time, out->mutable_appointment_time());
   for (SecurityMeasure m : in.measures_installed) {
     out->add_measures_installed(static_cast<v1::SecurityMeasure>(EnumTo(m)));
   }
@@ -298,7 +302,7 @@ ScaDecision FromProto(const v1::ScaDecision& in) {
 void ToProto(const VafAssessment& in, v1::VafAssessment* out) {
   out->set_framework_version(in.framework_version);
   for (int s : in.factor_scores) out->add_factor_scores(s);
-  ToTimestamp(in.assess_time, out->mutable_assess_time());
+  if (IsFinite(in.assess_time)) ToTimestamp(in.assess_time, out->mutable_assess_time());
   out->set_assessed_by(in.assessed_by);
   out->set_engagement_total(in.engagement_total);
   out->set_intent_total(in.intent_total);
@@ -321,7 +325,7 @@ void ToProto(const ConsentRecord& in, v1::ConsentRecord* out) {
   out->set_legal_basis(static_cast<v1::LegalBasis>(EnumTo(in.legal_basis)));
   out->set_reason(in.reason);
   out->set_recorded_by(in.recorded_by);
-  ToTimestamp(in.record_time, out->mutable_record_time());
+  if (IsFinite(in.record_time)) ToTimestamp(in.record_time, out->mutable_record_time());
 }
 ConsentRecord FromProto(const v1::ConsentRecord& in) {
   ConsentRecord out;
@@ -353,7 +357,7 @@ void ToProto(const Referral& in, v1::Referral* out) {
   out->set_referrer(in.referrer);
   out->set_area(in.area);
   out->set_priority(static_cast<v1::Priority>(EnumTo(in.priority)));
-  ToTimestamp(in.deadline, out->mutable_deadline());
+  if (IsFinite(in.deadline)) ToTimestamp(in.deadline, out->mutable_deadline());
   out->set_assignee(in.assignee);
   for (const Person& p : in.subjects) ToProto(p, out->add_subjects());
   ToProto(in.consent, out->mutable_consent());
@@ -363,20 +367,20 @@ void ToProto(const Referral& in, v1::Referral* out) {
   for (const Note& n : in.notes) {
     v1::Note* note = out->add_notes();
     note->set_author(n.author);
-    ToTimestamp(n.create_time, note->mutable_create_time());
+    if (IsFinite(n.create_time)) ToTimestamp(n.create_time, note->mutable_create_time());
     note->set_text(n.text);
   }
   for (const TransitionRecord& h : in.history) {
     v1::TransitionRecord* record = out->add_history();
     record->set_actor(h.actor);
-    ToTimestamp(h.time, record->mutable_time());
+    if (IsFinite(h.time)) ToTimestamp(h.time, record->mutable_time());
     record->set_action(h.action);
     record->set_from_state(h.from_state);
     record->set_to_state(h.to_state);
     record->set_reason(h.reason);
   }
-  ToTimestamp(in.create_time, out->mutable_create_time());
-  ToTimestamp(in.update_time, out->mutable_update_time());
+  if (IsFinite(in.create_time)) ToTimestamp(in.create_time, out->mutable_create_time());
+  if (IsFinite(in.update_time)) ToTimestamp(in.update_time, out->mutable_update_time());
   if (const auto* f = std::get_if<NrmForm>(&in.form)) ToProto(*f, out->mutable_nrm());
   if (const auto* f = std::get_if<ChannelForm>(&in.form)) ToProto(*f, out->mutable_channel());
   if (const auto* f = std::get_if<MaracForm>(&in.form)) ToProto(*f, out->mutable_marac());

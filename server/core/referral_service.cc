@@ -230,7 +230,7 @@ absl::StatusOr<Referral> ReferralService::Transition(
     return absl::InvalidArgumentError("'submit' is not a transition");
   }
   const absl::Time now = clock_.Now();
-  Actor actor{ctx.Name(), ctx.roles};
+  Actor actor{ctx.Name(), RolesSeeing(r, ctx.scopes)};
   SAFEGUARD_RETURN_IF_ERROR(Workflow(calendar_, zone_, ConfigFor(ctx))
                                 .Apply(r, action, details, actor, now));
   r.version = version + 1;

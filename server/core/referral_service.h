@@ -42,6 +42,8 @@ struct Partnership {
 // What the service needs to know about the caller of one call.
 struct CallContext {
   CallerIdentity identity;
+  // The roles the method was granted in; a referral is acted on in the
+  // roles of the scopes it is seen through (RolesSeeing).
   RoleSet roles;
   std::vector<VisibilityScope> scopes;
   // The caller's agency is a First Responder Organisation today.

@@ -20,22 +20,41 @@ QueueCursor CursorOf(const Referral& r) {
           r.id};
 }
 
-bool IsVisible(const Referral& r, const std::vector<VisibilityScope>& scopes) {
+namespace {
+
+bool VisibleThrough(const Referral& r, const VisibilityScope& s) {
   const std::string referrer = r.referring_agency + "/" + r.referrer;
-  for (const VisibilityScope& s : scopes) {
-    if (!s.kinds.empty() && !Contains(s.kinds, r.kind)) continue;
+  {
+    if (!s.kinds.empty() && !Contains(s.kinds, r.kind)) return false;
     if (s.all) return true;
-    if (!s.agencies.empty() && !Contains(s.agencies, r.referring_agency)) continue;
-    if (!s.areas.empty() && !Contains(s.areas, r.area)) continue;
-    if (!s.referrer.empty() && s.referrer != referrer) continue;
-    if (!s.assignee.empty() && s.assignee != r.assignee) continue;
-    if (s.agencies.empty() && s.areas.empty() && s.referrer.empty() &&
-        s.assignee.empty()) {
-      continue;  // a scope with no restriction and not `all` grants nothing
+    if (!s.agencies.empty() && !Contains(s.agencies, r.referring_agency)) {
+      return false;
     }
-    return true;
+    if (!s.areas.empty() && !Contains(s.areas, r.area)) return false;
+    if (!s.referrer.empty() && s.referrer != referrer) return false;
+    if (!s.assignee.empty() && s.assignee != r.assignee) return false;
+    // A scope with no restriction that is not `all` grants nothing.
+    return !(s.agencies.empty() && s.areas.empty() && s.referrer.empty() &&
+             s.assignee.empty());
+  }
+}
+
+}  // namespace
+
+bool IsVisible(const Referral& r, const std::vector<VisibilityScope>& scopes) {
+  for (const VisibilityScope& s : scopes) {
+    if (VisibleThrough(r, s)) return true;
   }
   return false;
+}
+
+RoleSet RolesSeeing(const Referral& r,
+                    const std::vector<VisibilityScope>& scopes) {
+  RoleSet roles;
+  for (const VisibilityScope& s : scopes) {
+    if (VisibleThrough(r, s)) roles.AddAll(s.roles);
+  }
+  return roles;
 }
 
 }  // namespace safeguard

@@ -21,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "server/core/referral.h"
+#include "server/core/roles.h"
 
 namespace safeguard {
 
@@ -43,6 +44,9 @@ struct VisibilityScope {
   std::string referrer;                    // "<agency>/<principal>" referred
   std::string assignee;                    // "<agency>/<principal>" assigned
   std::vector<ReferralKind> kinds;         // and only these kinds (empty: any)
+  // The caller's roles that this scope comes from: a referral seen through
+  // it is seen in these roles (their field views, their workflow actions).
+  RoleSet roles;
 };
 
 struct QueueQuery {
@@ -70,6 +74,11 @@ QueueCursor CursorOf(const Referral& referral);
 // Whether `referral` is visible under any of `scopes`.
 bool IsVisible(const Referral& referral,
                const std::vector<VisibilityScope>& scopes);
+
+// The roles in which the caller sees `referral`: those of every scope it is
+// visible through. Empty if it is not visible.
+RoleSet RolesSeeing(const Referral& referral,
+                    const std::vector<VisibilityScope>& scopes);
 
 struct CreateResult {
   Referral referral;

@@ -47,6 +47,12 @@ class RoleSet {
   }
   constexpr bool empty() const { return bits_ == 0; }
   void Add(Role r) { bits_ |= Bit(r); }
+  void AddAll(RoleSet other) { bits_ |= other.bits_; }
+  constexpr RoleSet Intersect(RoleSet other) const {
+    RoleSet out;
+    out.bits_ = bits_ & other.bits_;
+    return out;
+  }
   // "referrer, agency_lead"
   std::string ToString() const;
   friend constexpr bool operator==(RoleSet a, RoleSet b) {

@@ -367,9 +367,11 @@ AccessDecision CompiledPolicy::Decide(const CallerIdentity& caller,
       if (!rule.roles.Intersects(d.roles)) continue;
       if (!d.allowed) d.rule = rule.name;
       d.allowed = true;
+      d.acting_roles.AddAll(rule.roles.Intersect(d.roles));
       for (config::v1::Scope scope : rule.scopes) {
         VisibilityScope v;
         v.kinds = rule.kinds;
+        v.roles = rule.roles.Intersect(d.roles);
         switch (scope) {
           case config::v1::OWN:
             v.referrer = me;

@@ -41,7 +41,8 @@ struct AccessDecision {
   bool allowed = false;
   absl::Status status;
   std::string rule;  // the deciding rule, or "default-deny"
-  RoleSet roles;
+  RoleSet roles;         // every role the caller holds
+  RoleSet acting_roles;  // those the method's matching rules grant it in
   std::vector<VisibilityScope> scopes;
 };
 

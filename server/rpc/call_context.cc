@@ -18,7 +18,7 @@ absl::StatusOr<ResolvedCall> ResolveCall(const grpc::ServerContextBase& server,
   if (!decision.allowed) return decision.status;
   call.rule = decision.rule;
   call.context.identity = *std::move(identity);
-  call.context.roles = decision.roles;
+  call.context.roles = decision.acting_roles;
   call.context.scopes = std::move(decision.scopes);
   call.context.first_responder =
       call.policy->IsFirstResponder(call.context.identity.agency, now);

@@ -51,11 +51,16 @@ absl::StatusOr<std::string> IdFromName(const std::string& name) {
   return std::string(id);
 }
 
-// The referral as this caller may see it.
-void ToViewedProto(const Referral& r, const CompiledPolicy& policy,
-                   RoleSet roles, v1::Referral* out) {
+// The referral as this caller may see it: through the field views of the
+// roles it sees the referral in (or, for its own new submission, the roles
+// it submitted in).
+void ToViewedProto(const Referral& r, const ResolvedCall& call,
+                   v1::Referral* out) {
+  RoleSet roles = call.context.scopes.empty()
+                      ? call.context.roles
+                      : RolesSeeing(r, call.context.scopes);
   ToProto(r, out);
-  ApplyFieldView(policy.View(roles, r.kind), out);
+  ApplyFieldView(call.policy->View(roles, r.kind), out);
 }
 
 TransitionDetails DetailsFrom(const v1::TransitionReferralRequest& request) {
@@ -136,7 +141,7 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::ReferralEvent> {
     out.set_type(e.type == ReferralEventType::kCreated
                      ? v1::ReferralEvent::CREATED
                      : v1::ReferralEvent::UPDATED);
-    ToViewedProto(r, *call_.policy, call_.context.roles, out.mutable_referral());
+    ToViewedProto(r, call_, out.mutable_referral());
     ToTimestamp(e.time, out.mutable_event_time());
     absl::MutexLock lock(&mu_);
     if (finished_) return;
@@ -209,7 +214,7 @@ grpc::ServerUnaryReactor* ReferralsRpc::SubmitReferral(
         Sha256Hex(DeterministicBytes(request->referral())),
         FromProto(request->referral()));
     if (!r.ok()) return r.status();
-    ToViewedProto(*r, *call.policy, call.context.roles, response);
+    ToViewedProto(*r, call, response);
     return absl::OkStatus();
   });
 }
@@ -222,7 +227,7 @@ grpc::ServerUnaryReactor* ReferralsRpc::GetReferral(
     if (!id.ok()) return id.status();
     absl::StatusOr<Referral> r = service_.Get(call.context, *id);
     if (!r.ok()) return r.status();
-    ToViewedProto(*r, *call.policy, call.context.roles, response);
+    ToViewedProto(*r, call, response);
     return absl::OkStatus();
   });
 }
@@ -276,8 +281,7 @@ grpc::ServerUnaryReactor* ReferralsRpc::ListReferrals(
     absl::StatusOr<QueuePage> page = service_.List(call.context, q);
     if (!page.ok()) return page.status();
     for (const Referral& r : page->referrals) {
-      ToViewedProto(r, *call.policy, call.context.roles,
-                    response->add_referrals());
+      ToViewedProto(r, call, response->add_referrals());
     }
     if (page->next.has_value()) {
       response->set_next_page_token(EncodePageToken(*page->next, fingerprint));
@@ -296,7 +300,7 @@ grpc::ServerUnaryReactor* ReferralsRpc::TransitionReferral(
         service_.Transition(call.context, *id, request->action(),
                             request->version(), DetailsFrom(*request));
     if (!r.ok()) return r.status();
-    ToViewedProto(*r, *call.policy, call.context.roles, response);
+    ToViewedProto(*r, call, response);
     return absl::OkStatus();
   });
 }
@@ -310,7 +314,7 @@ grpc::ServerUnaryReactor* ReferralsRpc::AssignReferral(
     absl::StatusOr<Referral> r = service_.Assign(
         call.context, *id, request->assignee(), request->version());
     if (!r.ok()) return r.status();
-    ToViewedProto(*r, *call.policy, call.context.roles, response);
+    ToViewedProto(*r, call, response);
     return absl::OkStatus();
   });
 }
@@ -324,7 +328,7 @@ grpc::ServerUnaryReactor* ReferralsRpc::AddNote(
     absl::StatusOr<Referral> r =
         service_.AddNote(call.context, *id, request->text());
     if (!r.ok()) return r.status();
-    ToViewedProto(*r, *call.policy, call.context.roles, response);
+    ToViewedProto(*r, call, response);
     return absl::OkStatus();
   });
 }

@@ -1,0 +1,499 @@
+// Integration: safeguard.v1.Referrals through the real server (in-process
+// SafeguardServer on 127.0.0.1 port 0, test PKI, a fresh SQLCipher file and
+// the shipped policy): a whole lifecycle of each kind, idempotent retries,
+// version conflicts, bad input, a watch, and a page walk of the queue.
+#include <set>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "gtest/gtest.h"
+#include "server/app/safeguard_server.h"
+#include "tests/testing/referral_fixtures.h"
+#include "tests/testing/test_server.h"
+
+namespace safeguard {
+namespace {
+
+using ::safeguard::testing::Callers;
+using ::safeguard::testing::ChannelSubmission;
+using ::safeguard::testing::Context;
+using ::safeguard::testing::MaracSubmission;
+using ::safeguard::testing::NrmSubmission;
+using ::safeguard::testing::TargetHardeningSubmission;
+using ::safeguard::testing::TempDir;
+using ::safeguard::testing::TestPki;
+using ::safeguard::testing::TestServerConfig;
+
+// Identities granted in policy/partnership.textproto.
+constexpr char kPolice[] = "suffolk-police/system/athena";
+constexpr char kPrevent[] = "suffolk-police/person/prevent-officer";
+constexpr char kCouncil[] = "babergh-mid-suffolk-council/system/case";
+constexpr char kProbation[] = "probation-service/system/ndelius";
+constexpr char kChair[] = "suffolk-county-council/person/channel-chair";
+constexpr char kMaracCoordinator[] =
+    "suffolk-county-council/person/marac-coordinator";
+constexpr char kIdva[] = "leeway/person/idva";
+constexpr char kSanctuary[] = "west-suffolk-council/person/sanctuary-coordinator";
+constexpr char kLocksmith[] = "safe-partnership/person/locksmith";
+constexpr char kFire[] = "suffolk-fire-rescue/person/fire-officer";
+
+std::vector<google::rpc::BadRequest::FieldViolation> Violations(
+    const grpc::Status& s) {
+  google::rpc::Status details;
+  google::rpc::BadRequest bad;
+  std::vector<google::rpc::BadRequest::FieldViolation> out;
+  if (details.ParseFromString(s.error_details()) && details.details_size() == 1 &&
+      details.details(0).UnpackTo(&bad)) {
+    out.assign(bad.field_violations().begin(), bad.field_violations().end());
+  }
+  return out;
+}
+
+class ReferralsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto server = SafeguardServer::Start(config_);
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+    callers_ = std::make_unique<Callers>(pki_, server_->port());
+  }
+
+  grpc::Status Submit(const std::string& who, const std::string& request_id,
+                      const v1::Referral& referral, v1::Referral* out) {
+    v1::SubmitReferralRequest request;
+    request.set_request_id(request_id);
+    *request.mutable_referral() = referral;
+    return callers_->As(who).SubmitReferral(Context().get(), request, out);
+  }
+
+  v1::Referral MustSubmit(const std::string& who, const v1::Referral& r) {
+    v1::Referral out;
+    grpc::Status s = Submit(who, absl::StrCat("req-", ++requests_), r, &out);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return out;
+  }
+
+  grpc::Status Do(const std::string& who, v1::Referral& r,
+                  const std::string& action,
+                  v1::TransitionReferralRequest request = {}) {
+    request.set_name(r.name());
+    request.set_action(action);
+    request.set_version(r.version());
+    v1::Referral out;
+    grpc::Status s =
+        callers_->As(who).TransitionReferral(Context().get(), request, &out);
+    if (s.ok()) r = out;
+    return s;
+  }
+
+  // Takes each action in turn as `who`, expecting OK and the given state.
+  void Walk(const std::string& who, v1::Referral& r,
+            std::vector<std::pair<std::string, std::string>> steps) {
+    for (const auto& [action, state] : steps) {
+      grpc::Status s = Do(who, r, action);
+      ASSERT_TRUE(s.ok()) << action << ": " << s.error_message();
+      EXPECT_EQ(r.state(), state) << action;
+    }
+  }
+
+  grpc::Status Get(const std::string& who, const std::string& name,
+                   v1::Referral* out) {
+    v1::GetReferralRequest request;
+    request.set_name(name);
+    return callers_->As(who).GetReferral(Context().get(), request, out);
+  }
+
+  grpc::Status Assign(const std::string& who, v1::Referral& r,
+                      const std::string& assignee) {
+    v1::AssignReferralRequest request;
+    request.set_name(r.name());
+    request.set_assignee(assignee);
+    request.set_version(r.version());
+    v1::Referral out;
+    grpc::Status s = callers_->As(who).AssignReferral(Context().get(), request, &out);
+    if (s.ok()) r = out;
+    return s;
+  }
+
+  TempDir dir_;
+  TestPki pki_{dir_.path()};
+  ServerConfig config_ = TestServerConfig(dir_, pki_);
+  std::unique_ptr<SafeguardServer> server_;
+  std::unique_ptr<Callers> callers_;
+  int requests_ = 0;
+};
+
+TEST_F(ReferralsTest, NrmLifecycle) {
+  v1::Referral r = MustSubmit(kPolice, NrmSubmission());
+  EXPECT_EQ(r.state(), "NRM_SUBMITTED");
+  EXPECT_EQ(r.version(), 1);
+  EXPECT_EQ(r.referring_agency(), "suffolk-police");
+  EXPECT_EQ(r.referrer(), "system/athena");
+  EXPECT_TRUE(r.has_deadline());  // reasonable grounds: 5 working days
+  EXPECT_EQ(r.reference().substr(0, 4), "NRM-");
+  EXPECT_EQ(r.name().size(), std::string("referrals/").size() + 26);
+
+  v1::TransitionReferralRequest reference;
+  reference.mutable_external_reference()->set_system(v1::NRM_CASE);
+  reference.mutable_external_reference()->set_value("NRM-SCA-000001");
+  ASSERT_TRUE(Do(kPolice, r, "record_sca_reference", reference).ok());
+  EXPECT_EQ(r.state(), "REF_ASSIGNED");
+  Walk(kPolice, r, {{"await_rg_decision", "RG_PENDING"}});
+  v1::TransitionReferralRequest positive;
+  positive.mutable_sca_decision()->set_outcome(v1::POSITIVE);
+  positive.mutable_sca_decision()->mutable_decision_date()->set_year(2026);
+  positive.mutable_sca_decision()->mutable_decision_date()->set_month(11);
+  positive.mutable_sca_decision()->mutable_decision_date()->set_day(20);
+  ASSERT_TRUE(Do(kPolice, r, "record_rg_decision", positive).ok());
+  EXPECT_EQ(r.state(), "RG_POSITIVE");
+  EXPECT_EQ(r.nrm().reasonable_grounds().outcome(), v1::POSITIVE);
+  Walk(kPolice, r, {{"start_recovery_support", "RECOVERY_SUPPORT"}});
+  EXPECT_TRUE(r.nrm().has_recovery_period_end());
+  Walk(kPolice, r, {{"await_cg_decision", "CG_PENDING"}});
+  ASSERT_TRUE(Do(kPolice, r, "record_cg_decision", positive).ok());
+  EXPECT_EQ(r.state(), "CG_POSITIVE");
+  EXPECT_EQ(r.version(), 7);
+  ASSERT_EQ(r.history_size(), 7);
+  EXPECT_EQ(r.history(0).action(), "submit");
+  EXPECT_EQ(r.history(6).to_state(), "CG_POSITIVE");
+  EXPECT_EQ(r.history(6).actor(), kPolice);
+  EXPECT_EQ(r.external_references(0).value(), "NRM-SCA-000001");
+}
+
+TEST_F(ReferralsTest, NrmRulesAtTheServer) {
+  // Only First Responder Organisations may refer into the NRM.
+  v1::Referral out;
+  grpc::Status s = Submit(kProbation, "p-1", NrmSubmission(), &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(s.error_message(),
+            "only a First Responder Organisation may submit NRM referrals");
+
+  // A Duty to Notify that names the person is refused, every field named.
+  v1::Referral dtn = NrmSubmission();
+  dtn.mutable_nrm()->set_nature(v1::DUTY_TO_NOTIFY);
+  dtn.mutable_consent()->set_status(v1::REFUSED);
+  dtn.mutable_consent()->set_legal_basis(v1::MODERN_SLAVERY_ACT_S52);
+  dtn.mutable_consent()->set_reason("does not consent");
+  s = Submit(kPolice, "dtn-1", dtn, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  std::vector<std::string> fields;
+  for (const auto& v : Violations(s)) fields.push_back(v.field());
+  EXPECT_EQ(fields, (std::vector<std::string>{
+                        "referral.subjects[0].full_name",
+                        "referral.subjects[0].date_of_birth",
+                        "referral.subjects[0].safe_contact.phone"}));
+
+  // Anonymous, it is accepted, and final.
+  v1::Person* p = dtn.mutable_subjects(0);
+  p->clear_full_name();
+  p->clear_date_of_birth();
+  p->clear_safe_contact();
+  p->set_gender("male");
+  p->set_approximate_age(35);
+  s = Submit(kPolice, "dtn-2", dtn, &out);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(out.state(), "DTN_SUBMITTED");
+  EXPECT_FALSE(out.has_deadline());
+}
+
+TEST_F(ReferralsTest, ChannelLifecycleAndTheReferrersView) {
+  v1::Referral r = MustSubmit(kProbation, ChannelSubmission());
+  EXPECT_EQ(r.state(), "RECEIVED");
+  EXPECT_TRUE(r.has_deadline());  // gateway: 5 working days
+  // The referrer sees status, never the counter-terrorism detail.
+  EXPECT_FALSE(r.has_channel());
+  EXPECT_EQ(r.subjects_size(), 0);
+
+  v1::Referral full;
+  ASSERT_TRUE(Get(kPrevent, r.name(), &full).ok());
+  EXPECT_EQ(full.channel().ideology_or_group(), "extreme right wing");
+  r = full;
+  Walk(kPrevent, r, {{"begin_gateway", "POLICE_GATEWAY"},
+                     {"gateway_information_gathering", "INFO_GATHERING"}});
+  v1::TransitionReferralRequest vaf;
+  vaf.mutable_vaf_assessment()->set_framework_version("vaf-2015");
+  for (int i = 0; i < 22; ++i) vaf.mutable_vaf_assessment()->add_factor_scores(1);
+  ASSERT_TRUE(Do(kPrevent, r, "refer_to_panel", vaf).ok());
+  Walk(kChair, r, {{"panel_adopted", "ADOPTED"}, {"seek_consent", "CONSENT_SOUGHT"}});
+  v1::TransitionReferralRequest consent;
+  consent.mutable_consent()->set_status(v1::GIVEN);
+  consent.mutable_consent()->set_legal_basis(v1::CONSENT);
+  ASSERT_TRUE(Do(kChair, r, "record_consent_given", consent).ok());
+  EXPECT_EQ(r.state(), "SUPPORT_PLAN");
+  ASSERT_TRUE(Do(kChair, r, "review_vaf", vaf).ok());
+  ASSERT_TRUE(Do(kChair, r, "exit", vaf).ok());
+  EXPECT_EQ(r.state(), "EXITED");
+  EXPECT_EQ(r.channel().vaf_assessments_size(), 3);
+  EXPECT_EQ(r.channel().vaf_assessments(2).assessed_by(), kChair);
+  Walk(kChair, r, {{"complete_post_exit_review", "POST_EXIT_REVIEW_1"},
+                   {"complete_post_exit_review", "POST_EXIT_REVIEW_2"},
+                   {"close", "CLOSED"}});
+
+  v1::Referral seen;
+  ASSERT_TRUE(Get(kProbation, r.name(), &seen).ok());
+  EXPECT_EQ(seen.state(), "CLOSED");
+  EXPECT_FALSE(seen.has_channel());
+  EXPECT_EQ(seen.history_size(), 0);
+}
+
+TEST_F(ReferralsTest, MaracLifecycleCriteriaAndRepeats) {
+  v1::Referral out;
+  grpc::Status s = Submit(kIdva, "m-13", MaracSubmission(13), &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(s.error_message(),
+            "the referral meets no MARAC criterion (visible high risk, "
+            "professional judgement, escalation or repeat)");
+
+  v1::Referral r = MustSubmit(kIdva, MaracSubmission(14));
+  EXPECT_EQ(r.state(), "SUBMITTED");
+  EXPECT_EQ(r.marac().dash_score(), 14);
+  EXPECT_EQ(r.priority(), v1::HIGH);
+  ASSERT_EQ(r.marac().criteria_size(), 1);
+  EXPECT_EQ(r.marac().criteria(0), v1::VISIBLE_HIGH_RISK);
+
+  // The same victim and perpetrator again: a repeat, whatever the score.
+  v1::Referral repeat = MustSubmit(kIdva, MaracSubmission(3));
+  ASSERT_EQ(repeat.marac().criteria_size(), 1);
+  EXPECT_EQ(repeat.marac().criteria(0), v1::REPEAT);
+  // A client cannot claim the criteria itself.
+  v1::Referral claimed = MaracSubmission(2, "Another Person");
+  claimed.mutable_marac()->add_criteria(v1::REPEAT);
+  s = Submit(kIdva, "m-claim", claimed, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+
+  ASSERT_TRUE(Get(kMaracCoordinator, r.name(), &r).ok());
+  Walk(kMaracCoordinator, r, {{"begin_screening", "COORDINATOR_SCREEN"}});
+  v1::TransitionReferralRequest meeting;
+  meeting.mutable_meeting()->mutable_meeting_date()->set_year(2026);
+  meeting.mutable_meeting()->mutable_meeting_date()->set_month(12);
+  meeting.mutable_meeting()->mutable_meeting_date()->set_day(10);
+  ASSERT_TRUE(Do(kMaracCoordinator, r, "list", meeting).ok());
+  EXPECT_EQ(r.state(), "LISTED");
+  EXPECT_EQ(r.marac().meeting_date().day(), 10);
+  Walk(kMaracCoordinator, r, {{"begin_research", "AGENCY_RESEARCH"},
+                              {"record_hearing", "HEARD"}});
+  ASSERT_TRUE(Do(kMaracCoordinator, r, "open_actions", meeting).ok());
+  Walk(kMaracCoordinator, r, {{"review_actions", "ACTIONS_REVIEWED"},
+                              {"close", "CLOSED"}});
+}
+
+TEST_F(ReferralsTest, TargetHardeningLifecycleAndNeedToKnowViews) {
+  v1::Referral r = MustSubmit(kCouncil, TargetHardeningSubmission());
+  EXPECT_EQ(r.state(), "REFERRED");
+  EXPECT_EQ(r.deadline().seconds() - r.create_time().seconds(), 48 * 3600);
+
+  // Nobody sees a job before it is theirs.
+  v1::Referral seen;
+  EXPECT_EQ(Get(kLocksmith, r.name(), &seen).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+
+  ASSERT_TRUE(Get(kSanctuary, r.name(), &r).ok());
+  Walk(kSanctuary, r, {{"begin_eligibility", "ELIGIBILITY"}, {"accept", "ACCEPTED"}});
+  ASSERT_TRUE(Assign(kSanctuary, r, kLocksmith).ok());
+  EXPECT_EQ(r.assignee(), kLocksmith);
+
+  // The locksmith sees the address, access, safe contact, measures and
+  // appointment of its job: nothing else.
+  ASSERT_TRUE(Get(kLocksmith, r.name(), &seen).ok());
+  std::vector<const google::protobuf::FieldDescriptor*> fields;
+  seen.GetReflection()->ListFields(seen, &fields);
+  std::set<std::string> names;
+  for (const auto* f : fields) names.insert(f->name());
+  EXPECT_EQ(names, (std::set<std::string>{"name", "reference", "kind", "state",
+                                          "version", "deadline", "subjects",
+                                          "target_hardening"}));
+  EXPECT_EQ(seen.subjects(0).full_name(), "");
+  EXPECT_EQ(seen.subjects(0).safe_contact().times(), "weekdays 10:00-12:00");
+  EXPECT_EQ(seen.target_hardening().address().postcode(), "IP33 1AA");
+  EXPECT_EQ(seen.target_hardening().tenure(), v1::TENURE_UNSPECIFIED);
+  EXPECT_FALSE(seen.target_hardening().fire_arson_risk());
+
+  v1::TransitionReferralRequest appointment;
+  appointment.mutable_appointment()->mutable_appointment_time()->set_seconds(
+      r.create_time().seconds() + 86400);
+  v1::Referral job = seen;
+  ASSERT_TRUE(Do(kLocksmith, job, "book_survey", appointment).ok());
+  Walk(kLocksmith, job, {{"record_survey", "SURVEYED"}});
+  ASSERT_TRUE(Get(kSanctuary, r.name(), &r).ok());
+  Walk(kSanctuary, r, {{"order_works", "WORKS_ORDERED"}});
+  job.set_version(r.version());
+  v1::TransitionReferralRequest installed;
+  installed.mutable_installation()->add_measures_installed(v1::LOCKS);
+  installed.mutable_installation()->add_measures_installed(v1::LETTERBOX_PLATE);
+  ASSERT_TRUE(Do(kLocksmith, job, "record_installation", installed).ok());
+  EXPECT_EQ(job.state(), "INSTALLED");
+
+  // Fire and rescue: the address and arson risk, in its area.
+  v1::Referral fire;
+  ASSERT_TRUE(Get(kFire, r.name(), &fire).ok());
+  EXPECT_TRUE(fire.target_hardening().fire_arson_risk());
+  EXPECT_EQ(fire.subjects_size(), 0);
+  ASSERT_TRUE(Do(kFire, fire, "set_emergency_flag").ok());
+  EXPECT_TRUE(fire.target_hardening().emergency_services_flag());
+
+  ASSERT_TRUE(Get(kSanctuary, r.name(), &r).ok());
+  Walk(kSanctuary, r, {{"complete_review", "REVIEW_3M"},
+                       {"complete_review", "REVIEW_6M"}});
+  v1::TransitionReferralRequest close;
+  close.set_reason("risk reduced; flag removed");
+  ASSERT_TRUE(Do(kSanctuary, r, "close", close).ok());
+  EXPECT_EQ(r.state(), "CLOSED");
+  EXPECT_FALSE(r.target_hardening().emergency_services_flag());
+}
+
+TEST_F(ReferralsTest, RetriesAreIdempotentByRequestId) {
+  v1::Referral first, again, other;
+  ASSERT_TRUE(Submit(kCouncil, "retry-1", TargetHardeningSubmission(), &first).ok());
+  ASSERT_TRUE(Submit(kCouncil, "retry-1", TargetHardeningSubmission(), &again).ok());
+  EXPECT_EQ(again.name(), first.name());
+  EXPECT_EQ(again.reference(), first.reference());
+  grpc::Status s = Submit(kCouncil, "retry-1",
+                          TargetHardeningSubmission("babergh"), &other);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  // Another caller's identical request id is its own.
+  ASSERT_TRUE(Submit(kProbation, "retry-1", TargetHardeningSubmission(), &other).ok());
+  EXPECT_NE(other.name(), first.name());
+}
+
+TEST_F(ReferralsTest, StaleVersionsAndWrongActionsAreRefused) {
+  v1::Referral r = MustSubmit(kCouncil, TargetHardeningSubmission());
+  ASSERT_TRUE(Get(kSanctuary, r.name(), &r).ok());
+  v1::Referral stale = r;
+  Walk(kSanctuary, r, {{"begin_eligibility", "ELIGIBILITY"}});
+  grpc::Status s = Do(kSanctuary, stale, "begin_eligibility");
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::ABORTED);
+  EXPECT_EQ(s.error_message(),
+            "the referral has changed (version 2, not 1); read it again and "
+            "retry");
+  s = Do(kSanctuary, r, "record_installation");
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(s.error_message(),
+            "action 'record_installation' is not allowed from state "
+            "ELIGIBILITY; allowed: accept, decline");
+  s = Do(kSanctuary, r, "decline");
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  ASSERT_EQ(Violations(s).size(), 1u);
+  EXPECT_EQ(Violations(s)[0].field(), "reason");
+  v1::Referral unchanged;
+  ASSERT_TRUE(Get(kSanctuary, r.name(), &unchanged).ok());
+  EXPECT_EQ(unchanged.version(), 2);
+  EXPECT_EQ(unchanged.state(), "ELIGIBILITY");
+}
+
+TEST_F(ReferralsTest, BadSubmissionsNameEveryField) {
+  v1::Referral bad = TargetHardeningSubmission("atlantis");
+  bad.mutable_target_hardening()->clear_address();
+  bad.mutable_subjects(0)->mutable_date_of_birth()->set_month(13);
+  v1::Referral out;
+  grpc::Status s = Submit(kCouncil, "", bad, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  std::vector<std::string> fields;
+  for (const auto& v : Violations(s)) fields.push_back(v.field());
+  EXPECT_EQ(fields, (std::vector<std::string>{
+                        "request_id", "referral.area",
+                        "referral.subjects[0].date_of_birth",
+                        "referral.target_hardening.address.lines",
+                        "referral.target_hardening.address.postcode"}));
+  // Nothing was stored.
+  v1::ListReferralsRequest list;
+  v1::ListReferralsResponse page;
+  ASSERT_TRUE(callers_->As(kSanctuary).ListReferrals(Context().get(), list, &page).ok());
+  EXPECT_EQ(page.referrals_size(), 0);
+}
+
+TEST_F(ReferralsTest, AWatchSeesAnotherCallersChange) {
+  grpc::ClientContext context;
+  v1::WatchReferralsRequest request;
+  request.mutable_filter()->set_kind(v1::TARGET_HARDENING);
+  auto stream = callers_->As(kSanctuary).WatchReferrals(&context, request);
+  // The subscription exists once the call is running; give it a moment.
+  absl::SleepFor(absl::Milliseconds(300));
+
+  v1::Referral channel = MustSubmit(kProbation, ChannelSubmission());  // not TH
+  v1::Referral r = MustSubmit(kCouncil, TargetHardeningSubmission());
+  v1::ReferralEvent event;
+  ASSERT_TRUE(stream->Read(&event));
+  EXPECT_EQ(event.type(), v1::ReferralEvent::CREATED);
+  EXPECT_EQ(event.referral().name(), r.name());
+  EXPECT_EQ(event.referral().target_hardening().address().postcode(), "IP33 1AA");
+
+  v1::Referral mine;
+  ASSERT_TRUE(Get(kSanctuary, r.name(), &mine).ok());
+  Walk(kSanctuary, mine, {{"begin_eligibility", "ELIGIBILITY"}});
+  ASSERT_TRUE(stream->Read(&event));
+  EXPECT_EQ(event.type(), v1::ReferralEvent::UPDATED);
+  EXPECT_EQ(event.referral().state(), "ELIGIBILITY");
+  context.TryCancel();
+  while (stream->Read(&event)) {
+  }
+  EXPECT_EQ(stream->Finish().error_code(), grpc::StatusCode::CANCELLED);
+}
+
+TEST_F(ReferralsTest, AQueuePageWalkWhileReferralsArrive) {
+  std::set<std::string> submitted;
+  for (int i = 0; i < 20; ++i) {
+    submitted.insert(MustSubmit(kCouncil, TargetHardeningSubmission()).name());
+  }
+  v1::ListReferralsRequest request;
+  request.set_page_size(6);
+  request.mutable_filter()->set_kind(v1::TARGET_HARDENING);
+  request.set_order_by(v1::BY_DEADLINE);
+  std::set<std::string> seen;
+  int pages = 0;
+  while (true) {
+    v1::ListReferralsResponse page;
+    grpc::Status s = callers_->As(kSanctuary).ListReferrals(Context().get(), request, &page);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    for (const v1::Referral& r : page.referrals()) {
+      EXPECT_TRUE(seen.insert(r.name()).second) << r.name();
+    }
+    MustSubmit(kCouncil, TargetHardeningSubmission());  // arrives mid-walk
+    ++pages;
+    if (page.next_page_token().empty()) break;
+    request.set_page_token(page.next_page_token());
+  }
+  EXPECT_GE(pages, 4);
+  for (const std::string& name : submitted) EXPECT_TRUE(seen.count(name)) << name;
+
+  // A token is tied to its filter.
+  request.mutable_filter()->set_area("babergh");
+  v1::ListReferralsResponse page;
+  grpc::Status s = callers_->As(kSanctuary).ListReferrals(Context().get(), request, &page);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  ASSERT_EQ(Violations(s).size(), 1u);
+  EXPECT_EQ(Violations(s)[0].field(), "page_token");
+  EXPECT_EQ(Violations(s)[0].description(), "was issued for another filter or order");
+}
+
+TEST_F(ReferralsTest, NotesAndScopes) {
+  v1::Referral r = MustSubmit(kCouncil, TargetHardeningSubmission());
+  v1::AddNoteRequest note;
+  note.set_name(r.name());
+  note.set_text("Victim prefers morning visits.");
+  v1::Referral out;
+  ASSERT_TRUE(callers_->As(kCouncil).AddNote(Context().get(), note, &out).ok());
+  ASSERT_EQ(out.notes_size(), 1);
+  EXPECT_EQ(out.notes(0).author(), kCouncil);
+  EXPECT_EQ(out.version(), 2);
+
+  // Out of scope is NOT_FOUND, exactly as a referral that does not exist.
+  grpc::Status hidden = Get(kProbation, r.name(), &out);
+  grpc::Status missing = Get(kProbation, "referrals/doesnotexist", &out);
+  EXPECT_EQ(hidden.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(missing.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(hidden.error_message(), missing.error_message());
+  // A method the role may not call at all is PERMISSION_DENIED.
+  v1::TransitionReferralRequest t;
+  t.set_name(r.name());
+  t.set_action("begin_eligibility");
+  t.set_version(2);
+  grpc::Status denied =
+      callers_->As(kProbation).TransitionReferral(Context().get(), t, &out);
+  EXPECT_EQ(denied.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+}
+
+}  // namespace
+}  // namespace safeguard

@@ -1,0 +1,111 @@
+#include "tests/testing/referral_fixtures.h"
+
+#include <chrono>
+
+#include "tests/testing/test_server.h"
+
+namespace safeguard::testing {
+namespace {
+
+v1::Person Adult(const std::string& name) {
+  v1::Person p;
+  p.set_full_name(name);
+  p.mutable_date_of_birth()->set_year(1988);
+  p.mutable_date_of_birth()->set_month(4);
+  p.mutable_date_of_birth()->set_day(12);
+  p.mutable_safe_contact()->add_channels(v1::PHONE);
+  p.mutable_safe_contact()->set_phone("07700900123");
+  p.mutable_safe_contact()->set_times("weekdays 10:00-12:00");
+  return p;
+}
+
+void Consent(v1::Referral& r) {
+  r.mutable_consent()->set_status(v1::GIVEN);
+  r.mutable_consent()->set_legal_basis(v1::CONSENT);
+}
+
+}  // namespace
+
+v1::Referral NrmSubmission(const std::string& area) {
+  v1::Referral r;
+  r.set_kind(v1::NRM);
+  r.set_area(area);
+  *r.add_subjects() = Adult("Sam Example");
+  Consent(r);
+  v1::NrmForm* nrm = r.mutable_nrm();
+  nrm->set_nature(v1::NRM_REFERRAL);
+  nrm->add_exploitation_types(v1::LABOUR);
+  nrm->add_indicators("passport held by employer");
+  nrm->set_narrative("Found working long hours for no pay.");
+  return r;
+}
+
+v1::Referral ChannelSubmission(const std::string& area) {
+  v1::Referral r;
+  r.set_kind(v1::CHANNEL);
+  r.set_area(area);
+  *r.add_subjects() = Adult("Jo Example");
+  Consent(r);
+  r.mutable_channel()->set_concern("Shares extremist material in class.");
+  r.mutable_channel()->set_ideology_or_group("extreme right wing");
+  return r;
+}
+
+v1::Referral MaracSubmission(int yes_answers, const std::string& victim,
+                             const std::string& area) {
+  v1::Referral r;
+  r.set_kind(v1::MARAC);
+  r.set_area(area);
+  *r.add_subjects() = Adult(victim);
+  r.mutable_consent()->set_status(v1::OVERRIDDEN);
+  r.mutable_consent()->set_legal_basis(v1::DPA_2018_SCH1_PARA18);
+  r.mutable_consent()->set_reason("high risk; asking would increase it");
+  v1::MaracForm* m = r.mutable_marac();
+  m->mutable_dash()->set_question_set_version("safelives-2009");
+  for (int i = 0; i < 24; ++i) {
+    m->mutable_dash()->add_answers(i < yes_answers ? v1::YES : v1::NO);
+  }
+  m->mutable_perpetrator()->set_full_name("Pat Example");
+  m->set_relationship("ex-partner");
+  m->set_idva_referral(true);
+  return r;
+}
+
+v1::Referral TargetHardeningSubmission(const std::string& area) {
+  v1::Referral r;
+  r.set_kind(v1::TARGET_HARDENING);
+  r.set_area(area);
+  *r.add_subjects() = Adult("Chris Example");
+  Consent(r);
+  v1::TargetHardeningForm* th = r.mutable_target_hardening();
+  th->mutable_address()->add_lines("1 Example Row");
+  th->mutable_address()->set_town("Bury St Edmunds");
+  th->mutable_address()->set_postcode("IP33 1AA");
+  th->set_access_instructions("Call first; side gate.");
+  th->add_measures_requested(v1::LOCKS);
+  th->add_measures_requested(v1::LETTERBOX_PLATE);
+  th->set_fire_arson_risk(true);
+  th->set_tenure(v1::SOCIAL_RENT);
+  th->set_landlord_permission(true);
+  th->set_scheme("suffolk-target-hardening");
+  return r;
+}
+
+v1::Referrals::Stub& Callers::As(const std::string& who) {
+  auto it = stubs_.find(who);
+  if (it != stubs_.end()) return *it->second;
+  size_t slash = who.find('/');
+  CertFiles cert =
+      pki_.IssueIdentity(who.substr(0, slash), who.substr(slash + 1));
+  auto stub = v1::Referrals::NewStub(TestChannel(port_, pki_.ca_file(), cert));
+  return *(stubs_[who] = std::move(stub));
+}
+
+std::unique_ptr<grpc::ClientContext> Context() {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->set_deadline(std::chrono::system_clock::now() +
+                        std::chrono::seconds(10));
+  return context;
+}
+
+}  // namespace safeguard::testing

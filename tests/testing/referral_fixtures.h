@@ -1,0 +1,46 @@
+// File: tests/testing/referral_fixtures.h
+//
+// Valid safeguard.v1.Referral submissions of each kind, with made-up people
+// (no real personal data), for integration tests, and a client for each
+// identity of the shipped policy. Not thread-safe.
+#ifndef SAFEGUARD_TESTS_TESTING_REFERRAL_FIXTURES_H_
+#define SAFEGUARD_TESTS_TESTING_REFERRAL_FIXTURES_H_
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "grpcpp/grpcpp.h"
+#include "safeguard/v1/referrals.grpc.pb.h"
+#include "tests/testing/test_pki.h"
+
+namespace safeguard::testing {
+
+v1::Referral NrmSubmission(const std::string& area = "west-suffolk");
+v1::Referral ChannelSubmission(const std::string& area = "west-suffolk");
+// `yes_answers` of the 24 DASH answers are YES, the rest NO.
+v1::Referral MaracSubmission(int yes_answers,
+                             const std::string& victim = "Alex Example",
+                             const std::string& area = "babergh");
+v1::Referral TargetHardeningSubmission(const std::string& area = "west-suffolk");
+
+// gRPC stubs for identities, each with its own certificate and channel.
+class Callers {
+ public:
+  Callers(TestPki& pki, int port) : pki_(pki), port_(port) {}
+
+  // "agency/system|person/name"
+  v1::Referrals::Stub& As(const std::string& who);
+
+ private:
+  TestPki& pki_;
+  const int port_;
+  std::map<std::string, std::unique_ptr<v1::Referrals::Stub>> stubs_;
+};
+
+// A ClientContext with a 10 s deadline.
+std::unique_ptr<grpc::ClientContext> Context();
+
+}  // namespace safeguard::testing
+
+#endif  // SAFEGUARD_TESTS_TESTING_REFERRAL_FIXTURES_H_
