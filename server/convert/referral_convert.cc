@@ -326,6 +326,7 @@ void ToProto(const ConsentRecord& in, v1::ConsentRecord* out) {
   out->set_reason(in.reason);
   out->set_recorded_by(in.recorded_by);
   if (IsFinite(in.record_time)) ToTimestamp(in.record_time, out->mutable_record_time());
+  out->set_given_by(static_cast<v1::ConsentGiver>(EnumTo(in.given_by)));
 }
 ConsentRecord FromProto(const v1::ConsentRecord& in) {
   ConsentRecord out;
@@ -334,6 +335,7 @@ ConsentRecord FromProto(const v1::ConsentRecord& in) {
   out.reason = in.reason();
   out.recorded_by = in.recorded_by();
   out.record_time = FromTimestamp(in.record_time());
+  out.given_by = EnumFrom<ConsentGiver>(in.given_by(), v1::ConsentGiver_MAX);
   return out;
 }
 

@@ -73,12 +73,15 @@ enum class LegalBasis {
   kModernSlaveryActS52, kCtsa2015S36, kChildrenAct
 };
 
+enum class ConsentGiver { kUnspecified, kSubject, kParentOrGuardian };
+
 struct ConsentRecord {
   ConsentStatus status = ConsentStatus::kUnspecified;
   LegalBasis legal_basis = LegalBasis::kUnspecified;
   std::string reason;
   std::string recorded_by;  // "<agency>/<principal>"
   absl::Time record_time = absl::InfinitePast();
+  ConsentGiver given_by = ConsentGiver::kUnspecified;
 };
 
 enum class ExternalSystem { kUnspecified, kNrmCase, kCrime, kPreventCase, kMaracCase, kOther };

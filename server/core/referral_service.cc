@@ -104,19 +104,9 @@ std::string ReferralService::MaracPairKey(const Referral& r) {
                       PersonKey(marac->perpetrator));
 }
 
-WorkflowConfig ReferralService::ConfigFor(const CallContext& ctx) const {
-  WorkflowConfig config = workflow_;
-  if (ctx.partnership != nullptr) {
-    for (const auto& [scheme, hours] : ctx.partnership->scheme_service_hours) {
-      config.service_hours_by_scheme[scheme] = hours;
-    }
-  }
-  return config;
-}
-
-std::vector<std::string> ReferralService::AvailableActions(
-    const Referral& referral) const {
-  return Workflow(calendar_, zone_, workflow_).AvailableActions(referral);
+const WorkflowConfig& ReferralService::ConfigFor(const CallContext& ctx) {
+  static const WorkflowConfig* const kDefaults = new WorkflowConfig();
+  return ctx.partnership != nullptr ? ctx.partnership->workflow : *kDefaults;
 }
 
 absl::StatusOr<Referral> ReferralService::Submit(const CallContext& ctx,
@@ -129,14 +119,13 @@ absl::StatusOr<Referral> ReferralService::Submit(const CallContext& ctx,
         "only a First Responder Organisation may submit NRM referrals");
   }
   ClearOutputOnly(draft);
+  const WorkflowConfig& config = ConfigFor(ctx);
   ValidationConfig validation;
-  if (ctx.partnership != nullptr) {
-    validation.areas = ctx.partnership->areas;
-    for (const auto& [scheme, hours] : ctx.partnership->scheme_service_hours) {
-      validation.schemes.push_back(scheme);
-    }
+  if (ctx.partnership != nullptr) validation.areas = ctx.partnership->areas;
+  for (const auto& [scheme, hours] : config.service_hours_by_scheme) {
+    validation.schemes.push_back(scheme);
   }
-  validation.marac = workflow_.marac;
+  validation.marac = config.marac;
   std::vector<FieldViolation> violations;
   if (request_id.empty()) {
     violations.push_back({"request_id", "is required"});
@@ -156,7 +145,7 @@ absl::StatusOr<Referral> ReferralService::Submit(const CallContext& ctx,
     SAFEGUARD_ASSIGN_OR_RETURN(std::optional<absl::Time> previous,
                                store_.LastMaracReferral(*pair));
     MaracAssessment assessment =
-        AssessMarac(marac->dash, previous, now, workflow_.marac);
+        AssessMarac(marac->dash, previous, now, config.marac);
     marac->dash_score = assessment.score;
     marac->criteria = assessment.criteria;
     if (draft.priority < Priority::kHigh) draft.priority = Priority::kHigh;
@@ -173,7 +162,7 @@ absl::StatusOr<Referral> ReferralService::Submit(const CallContext& ctx,
   draft.consent.record_time = now;
   draft.version = 1;
   Actor actor{ctx.Name(), ctx.roles};
-  SAFEGUARD_RETURN_IF_ERROR(Workflow(calendar_, zone_, ConfigFor(ctx))
+  SAFEGUARD_RETURN_IF_ERROR(Workflow(calendar_, zone_, config)
                                 .Apply(draft, "submit", {}, actor, now));
 
   const std::string prefix = absl::StrCat(

@@ -36,7 +36,8 @@ namespace safeguard {
 // Partnership data from the policy file; may change on reload.
 struct Partnership {
   std::vector<std::string> areas;
-  std::map<std::string, int> scheme_service_hours;
+  // Timescales, thresholds and the schemes' service hours.
+  WorkflowConfig workflow;
 };
 
 // What the service needs to know about the caller of one call.
@@ -59,14 +60,12 @@ class ReferralService {
  public:
   ReferralService(ReferralStore& store, ReferralEvents& events,
                   const Clock& clock, const HolidayCalendar& calendar,
-                  absl::TimeZone zone, WorkflowConfig workflow,
-                  IdGenerator& ids)
+                  absl::TimeZone zone, IdGenerator& ids)
       : store_(store),
         events_(events),
         clock_(clock),
         calendar_(calendar),
         zone_(zone),
-        workflow_(std::move(workflow)),
         ids_(ids) {}
   ReferralService(const ReferralService&) = delete;
   ReferralService& operator=(const ReferralService&) = delete;
@@ -91,15 +90,13 @@ class ReferralService {
                                    const std::string& id,
                                    const std::string& text);
 
-  // The actions the referral's workflow offers from its state.
-  std::vector<std::string> AvailableActions(const Referral& referral) const;
-
   // The key under which MARAC referrals of the same victim and perpetrator
   // are matched: normalized names and dates of birth.
   static std::string MaracPairKey(const Referral& referral);
 
  private:
-  WorkflowConfig ConfigFor(const CallContext& ctx) const;
+  // The partnership's timescales, or the defaults without a partnership.
+  static const WorkflowConfig& ConfigFor(const CallContext& ctx);
   // The referral if it exists and is in scope; kNotFound otherwise.
   absl::StatusOr<Referral> LoadVisible(const CallContext& ctx,
                                        const std::string& id);
@@ -111,7 +108,6 @@ class ReferralService {
   const Clock& clock_;
   const HolidayCalendar& calendar_;
   const absl::TimeZone zone_;
-  const WorkflowConfig workflow_;
   IdGenerator& ids_;
 };
 

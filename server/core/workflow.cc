@@ -257,6 +257,19 @@ absl::Status Workflow::CheckGuard(Guard guard, const Referral& r,
                                            : "REFUSED",
                            " for ", action)}});
       }
+      // Channel: an adult decides; for an under-18, a parent or guardian.
+      if (const auto* channel = std::get_if<ChannelForm>(&r.form)) {
+        const ConsentGiver need = channel->subject_is_minor
+                                      ? ConsentGiver::kParentOrGuardian
+                                      : ConsentGiver::kSubject;
+        if (d.consent->given_by != need) {
+          return InvalidArgumentWithViolations(
+              {{"consent.given_by",
+                channel->subject_is_minor
+                    ? "must be PARENT_OR_GUARDIAN for an under-18"
+                    : "must be SUBJECT for an adult"}});
+        }
+      }
       return absl::OkStatus();
     }
     case Guard::kExternalReference:

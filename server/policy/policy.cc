@@ -45,11 +45,13 @@ class Locator {
                      int index, const std::string& message) const {
     const FieldDescriptor* outer_fd = Policy::descriptor()->FindFieldByName(outer);
     TextFormat::ParseLocation loc;
+    // Singular fields are located with index -1.
+    if (!outer_fd->is_repeated()) outer_index = -1;
     const TextFormat::ParseInfoTree* nested =
         tree_->GetTreeForNested(outer_fd, outer_index);
     if (nested != nullptr && name != nullptr) {
       const FieldDescriptor* fd = outer_fd->message_type()->FindFieldByName(name);
-      loc = nested->GetLocation(fd, index);
+      loc = nested->GetLocation(fd, fd->is_repeated() ? index : -1);
     }
     if (loc.line < 0) loc = tree_->GetLocation(outer_fd, outer_index);
     return absl::InvalidArgumentError(
@@ -239,7 +241,36 @@ absl::StatusOr<std::shared_ptr<const CompiledPolicy>> CompiledPolicy::Parse(
       return at.Error("schemes", i, nullptr, 0,
                       "a scheme needs a name and positive service_hours");
     }
-    partnership->scheme_service_hours[s.name()] = s.service_hours();
+    partnership->workflow.service_hours_by_scheme[s.name()] = s.service_hours();
+  }
+  {
+    const config::v1::Timescales& t = policy.timescales();
+    WorkflowConfig& w = partnership->workflow;
+    std::vector<const google::protobuf::FieldDescriptor*> set_fields;
+    t.GetReflection()->ListFields(t, &set_fields);
+    for (const auto* fd : set_fields) {
+      if (t.GetReflection()->GetInt32(t, fd) < 0) {
+        return at.Error("timescales", 0, fd->name().c_str(), 0,
+                        absl::StrCat("timescales.", fd->name(),
+                                     " must not be negative"));
+      }
+    }
+    const auto set = [](int32_t value, int& field) {
+      if (value > 0) field = value;
+    };
+    set(t.rg_decision_working_days(), w.rg_decision_working_days);
+    set(t.recovery_period_days(), w.recovery_period_days);
+    set(t.gateway_working_days(), w.gateway_working_days);
+    set(t.default_service_hours(), w.default_service_hours);
+    set(t.first_review_months(), w.first_review_months);
+    set(t.second_review_months(), w.second_review_months);
+    set(t.first_post_exit_review_months(), w.first_post_exit_review_months);
+    set(t.second_post_exit_review_months(), w.second_post_exit_review_months);
+    set(t.marac_high_risk_threshold(), w.marac.high_risk_threshold);
+    set(t.marac_escalation_incidents(), w.marac.escalation_incidents);
+    set(t.marac_escalation_months(), w.marac.escalation_months);
+    set(t.marac_repeat_months(), w.marac.repeat_months);
+    set(t.marac_min_rationale_chars(), w.marac.min_rationale_chars);
   }
   for (int i = 0; i < policy.first_responders_size(); ++i) {
     const config::v1::FirstResponder& fr = policy.first_responders(i);

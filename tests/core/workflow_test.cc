@@ -102,11 +102,13 @@ class WorkflowTest : public ::testing::Test {
         d.consent = ConsentRecord();
         d.consent->status = ConsentStatus::kGiven;
         d.consent->legal_basis = LegalBasis::kConsent;
+        d.consent->given_by = ConsentGiver::kSubject;
         break;
       case Guard::kConsentRefused:
         d.consent = ConsentRecord();
         d.consent->status = ConsentStatus::kRefused;
         d.consent->reason = "does not want support";
+        d.consent->given_by = ConsentGiver::kSubject;
         break;
       case Guard::kExternalReference:
         d.external_reference = ExternalReference{ExternalSystem::kNrmCase, "NRM-1"};
@@ -261,6 +263,33 @@ TEST_F(WorkflowTest, TargetHardeningEligibilityNamesWhatIsMissing) {
   r.consent.status = ConsentStatus::kGiven;
   SAFEGUARD_EXPECT_OK(workflow_.Apply(r, "accept", {}, coordinator, now_));
   EXPECT_EQ(r.state, "ACCEPTED");
+}
+
+TEST_F(WorkflowTest, ChannelConsentComesFromAParentForAMinor) {
+  Actor chair{"scc/person/chair", RoleSet{Role::kChannelChair}};
+  for (bool minor : {false, true}) {
+    Referral r = Satisfying(ReferralKind::kChannel);
+    std::get<ChannelForm>(r.form).subject_is_minor = minor;
+    r.state = "CONSENT_SOUGHT";
+    TransitionDetails d;
+    d.consent = ConsentRecord();
+    d.consent->status = ConsentStatus::kGiven;
+    d.consent->given_by = minor ? ConsentGiver::kSubject
+                                : ConsentGiver::kParentOrGuardian;
+    absl::Status s = workflow_.Apply(r, "record_consent_given", d, chair, now_);
+    EXPECT_EQ(FieldViolations(s),
+              (std::vector<FieldViolation>{
+                  {"consent.given_by",
+                   minor ? "must be PARENT_OR_GUARDIAN for an under-18"
+                         : "must be SUBJECT for an adult"}}))
+        << minor;
+    d.consent->given_by = minor ? ConsentGiver::kParentOrGuardian
+                                : ConsentGiver::kSubject;
+    SAFEGUARD_ASSERT_OK(workflow_.Apply(r, "record_consent_given", d, chair, now_));
+    EXPECT_EQ(r.state, "SUPPORT_PLAN");
+    EXPECT_EQ(r.consent.given_by, d.consent->given_by);
+    EXPECT_EQ(r.consent.recorded_by, "scc/person/chair");
+  }
 }
 
 TEST_F(WorkflowTest, DecisionOutcomeChoosesTheBranch) {

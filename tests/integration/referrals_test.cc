@@ -221,6 +221,7 @@ TEST_F(ReferralsTest, ChannelLifecycleAndTheReferrersView) {
   v1::TransitionReferralRequest consent;
   consent.mutable_consent()->set_status(v1::GIVEN);
   consent.mutable_consent()->set_legal_basis(v1::CONSENT);
+  consent.mutable_consent()->set_given_by(v1::SUBJECT);
   ASSERT_TRUE(Do(kChair, r, "record_consent_given", consent).ok());
   EXPECT_EQ(r.state(), "SUPPORT_PLAN");
   ASSERT_TRUE(Do(kChair, r, "review_vaf", vaf).ok());
