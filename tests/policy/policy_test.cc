@@ -1,0 +1,200 @@
+#include "server/policy/policy.h"
+
+#include <fstream>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "safeguard/v1/referral.pb.h"
+#include "tests/testing/status_matchers.h"
+#include "tests/testing/temp_dir.h"
+
+namespace safeguard {
+namespace {
+
+using ::safeguard::testing::StatusIs;
+using ::safeguard::testing::TempDir;
+
+const std::string kShipped =
+    std::string(SAFEGUARD_SOURCE_DIR) + "/policy/partnership.textproto";
+
+std::shared_ptr<const CompiledPolicy> Shipped() {
+  auto policy = CompiledPolicy::Load(kShipped);
+  EXPECT_TRUE(policy.ok()) << policy.status();
+  return policy.ok() ? *policy : nullptr;
+}
+
+TEST(PolicyTest, TheShippedPolicyLoadsAndNamesEveryMethod) {
+  std::ifstream in(kShipped);
+  std::stringstream text;
+  text << in.rdbuf();
+  for (const std::string& method : GovernedMethods()) {
+    EXPECT_NE(text.str().find("\"" + method + "\""), std::string::npos)
+        << method << " has no rule in the shipped policy";
+  }
+  ASSERT_NE(Shipped(), nullptr);
+}
+
+TEST(PolicyTest, GovernedMethodsComeFromTheServiceDescriptors) {
+  EXPECT_THAT(GovernedMethods(),
+              ::testing::IsSupersetOf(
+                  {"safeguard.v1.ServerInfo/GetServerInfo",
+                   "safeguard.v1.Referrals/SubmitReferral",
+                   "safeguard.v1.Referrals/GetReferral",
+                   "safeguard.v1.Referrals/ListReferrals",
+                   "safeguard.v1.Referrals/TransitionReferral",
+                   "safeguard.v1.Referrals/AssignReferral",
+                   "safeguard.v1.Referrals/AddNote",
+                   "safeguard.v1.Referrals/WatchReferrals"}));
+}
+
+TEST(PolicyTest, DefaultDeny) {
+  auto policy = CompiledPolicy::Parse(
+      "areas: \"a\"\n"
+      "grants { agency: \"police\" roles: \"referrer\" }\n"
+      "rules { name: \"info\" methods: \"safeguard.v1.ServerInfo/GetServerInfo\"\n"
+      "        roles: \"referrer\" }\n",
+      "test");
+  ASSERT_TRUE(policy.ok()) << policy.status();
+  CallerIdentity police{"police", "system/x", ""};
+  CallerIdentity stranger{"elsewhere", "system/x", ""};
+  AccessDecision ok = (*policy)->Decide(police, "safeguard.v1.ServerInfo/GetServerInfo");
+  EXPECT_TRUE(ok.allowed);
+  EXPECT_EQ(ok.rule, "info");
+  for (const auto& [who, method] :
+       std::vector<std::pair<CallerIdentity, std::string>>{
+           {police, "safeguard.v1.Referrals/GetReferral"},
+           {stranger, "safeguard.v1.ServerInfo/GetServerInfo"},
+           {police, "safeguard.v1.Nothing/Here"}}) {
+    AccessDecision d = (*policy)->Decide(who, method);
+    EXPECT_FALSE(d.allowed) << method;
+    EXPECT_EQ(d.rule, "default-deny");
+    EXPECT_THAT(d.status, StatusIs(absl::StatusCode::kPermissionDenied,
+                                   "the caller's roles may not call " + method));
+  }
+}
+
+TEST(PolicyTest, MalformedPoliciesAreRefusedWithTheirLine) {
+  struct Case {
+    const char* name;
+    const char* text;
+    const char* error;
+  } cases[] = {
+      {"syntax", "areas: \"a\"\ngrants {\n", "test:3:1: Expected identifier, got: "},
+      {"unknown top-level field", "areas: \"a\"\nzones: \"b\"\n",
+       "test:2:6: Message type \"safeguard.config.v1.Policy\" has no field "
+       "named \"zones\"."},
+      {"unknown role",
+       "grants { agency: \"a\" roles: \"referrer\" }\n"
+       "grants { agency: \"b\"\n  roles: \"locksmith\" }\n",
+       "test:3:3: unknown role \"locksmith\""},
+      {"unknown method",
+       "rules {\n  roles: \"auditor\"\n  methods: \"safeguard.v1.Referrals/Delete\"\n}\n",
+       "test:3:3: unknown method \"safeguard.v1.Referrals/Delete\""},
+      {"unknown field",
+       "field_views {\n  roles: \"contractor\"\n  fields: \"target_hardening.pin\"\n}\n",
+       "test:3:3: unknown field \"target_hardening.pin\" of safeguard.v1.Referral"},
+      {"unknown kind",
+       "field_views { roles: \"contractor\"\n kinds: BURGLARY }\n",
+       "test:2:18: Unknown enumeration value of \"BURGLARY\" for field \"kinds\"."},
+      {"unknown scope",
+       "rules { roles: \"referrer\" methods: \"safeguard.v1.Referrals/GetReferral\"\n"
+       "  scopes: EVERYWHERE }\n",
+       "test:2:22: Unknown enumeration value of \"EVERYWHERE\" for field "
+       "\"scopes\"."},
+      {"unknown area in a grant",
+       "areas: \"ipswich\"\ngrants { agency: \"a\" roles: \"referrer\"\n"
+       "  areas: \"ipswich\" areas: \"atlantis\" }\n",
+       "test:3:20: unknown area \"atlantis\""},
+      {"two grants for one identity",
+       "grants { agency: \"a\" roles: \"referrer\" }\n"
+       "grants { agency: \"a\" roles: \"idva\" }\n",
+       "test:2:1: this identity already has a grant"},
+      {"negative timescale", "timescales {\n  gateway_working_days: -1\n}\n",
+       "test:2:3: timescales.gateway_working_days must not be negative"},
+      {"rule without roles",
+       "rules { methods: \"safeguard.v1.Referrals/GetReferral\" }\n",
+       "test:1:1: names no role"},
+  };
+  for (const Case& c : cases) {
+    EXPECT_THAT(CompiledPolicy::Parse(c.text, "test"),
+                StatusIs(absl::StatusCode::kInvalidArgument, c.error))
+        << c.name;
+  }
+}
+
+TEST(PolicyTest, ABadReloadLeavesTheOldPolicyInForce) {
+  TempDir dir;
+  const std::string path = dir.File("policy.textproto");
+  std::ofstream(path) << "grants { agency: \"a\" roles: \"referrer\" }\n";
+  auto first = CompiledPolicy::Load(path);
+  ASSERT_TRUE(first.ok());
+  PolicyHolder holder(*first);
+  const CallerIdentity a{"a", "system/x", ""};
+  EXPECT_TRUE(holder.Current()->RolesOf(a).Has(Role::kReferrer));
+
+  std::ofstream(path) << "grants { agency: \"a\" roles: \"wizard\" }\n";
+  EXPECT_THAT(holder.Reload(path),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "policy file " + path + ":1:22: unknown role \"wizard\""));
+  EXPECT_EQ(holder.Current(), *first);
+
+  std::ofstream(path) << "grants { agency: \"a\" roles: \"idva\" }\n";
+  SAFEGUARD_ASSERT_OK(holder.Reload(path));
+  EXPECT_TRUE(holder.Current()->RolesOf(a).Has(Role::kIdva));
+  EXPECT_FALSE(holder.Current()->RolesOf(a).Has(Role::kReferrer));
+}
+
+TEST(PolicyTest, ScopesFollowTheRulesAndGrants) {
+  auto policy = Shipped();
+  ASSERT_NE(policy, nullptr);
+  const CallerIdentity fire{"suffolk-fire-rescue", "person/fire-officer", ""};
+  AccessDecision d = policy->Decide(fire, "safeguard.v1.Referrals/GetReferral");
+  ASSERT_TRUE(d.allowed);
+  // As a referrer it sees its own; as fire officer, target hardening in its
+  // area.
+  ASSERT_EQ(d.scopes.size(), 2u);
+  EXPECT_EQ(d.scopes[0].referrer, "suffolk-fire-rescue/person/fire-officer");
+  EXPECT_TRUE(d.scopes[0].roles == RoleSet{Role::kReferrer});
+  EXPECT_EQ(d.scopes[1].areas, std::vector<std::string>{"west-suffolk"});
+  EXPECT_EQ(d.scopes[1].kinds,
+            std::vector<ReferralKind>{ReferralKind::kTargetHardening});
+  EXPECT_TRUE(d.scopes[1].roles == RoleSet{Role::kFireOfficer});
+  EXPECT_TRUE(policy->IsFirstResponder("suffolk-police", absl::Now()));
+  EXPECT_FALSE(policy->IsFirstResponder("probation-service", absl::Now()));
+}
+
+TEST(PolicyTest, FieldViewsKeepExactlyTheNamedFields) {
+  FieldPaths paths;
+  paths.Add("name");
+  paths.Add("subjects.safe_contact");
+  paths.Add("target_hardening.address");
+  EXPECT_EQ(paths.Paths(),
+            (std::vector<std::string>{"name", "subjects.safe_contact",
+                                      "target_hardening.address"}));
+  v1::Referral r;
+  r.set_name("referrals/x");
+  r.set_state("REFERRED");
+  for (int i = 0; i < 2; ++i) {
+    v1::Person* p = r.add_subjects();
+    p->set_full_name("Someone");
+    p->mutable_safe_contact()->set_times("mornings");
+  }
+  r.mutable_target_hardening()->mutable_address()->set_postcode("IP1 1AA");
+  r.mutable_target_hardening()->set_fire_arson_risk(true);
+  r.mutable_consent()->set_reason("why");
+  ApplyFieldView(paths, &r);
+  v1::Referral expected;
+  expected.set_name("referrals/x");
+  for (int i = 0; i < 2; ++i) {
+    expected.add_subjects()->mutable_safe_contact()->set_times("mornings");
+  }
+  expected.mutable_target_hardening()->mutable_address()->set_postcode("IP1 1AA");
+  EXPECT_EQ(r.DebugString(), expected.DebugString());
+
+  v1::Referral none = r;
+  ApplyFieldView(FieldPaths(), &none);
+  EXPECT_EQ(none.ByteSizeLong(), 0u);
+}
+
+}  // namespace
+}  // namespace safeguard
