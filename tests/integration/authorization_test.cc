@@ -1,0 +1,318 @@
+// The authorization matrix through the real server: every method of every
+// safeguard.v1 service, for an identity holding each role of the shipped
+// policy (and one holding none), against referrals inside and outside its
+// scope: own and other agency, in and out of area, assigned and not.
+// The expected outcomes are the table below; a method the table does not
+// cover fails the test, so a new RPC cannot ship without its row.
+#include <functional>
+#include <map>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "safeguard/v1/server_info.grpc.pb.h"
+#include "server/app/safeguard_server.h"
+#include "server/policy/policy.h"
+#include "tests/testing/referral_fixtures.h"
+#include "tests/testing/test_server.h"
+
+namespace safeguard {
+namespace {
+
+using ::safeguard::testing::Callers;
+using ::safeguard::testing::ChannelSubmission;
+using ::safeguard::testing::Context;
+using ::safeguard::testing::MaracSubmission;
+using ::safeguard::testing::NrmSubmission;
+using ::safeguard::testing::TargetHardeningSubmission;
+using ::safeguard::testing::TempDir;
+using ::safeguard::testing::TestChannel;
+using ::safeguard::testing::TestPki;
+using ::safeguard::testing::TestServerConfig;
+using Code = grpc::StatusCode;
+
+// The referrals every identity is checked against.
+//   N   NRM, suffolk-police, west-suffolk
+//   C   CHANNEL, probation-service, west-suffolk
+//   M   MARAC, leeway (IDVA), babergh
+//   T1  TARGET_HARDENING, west-suffolk-council, west-suffolk, assigned to
+//       the locksmith
+//   T2  TARGET_HARDENING, babergh-mid-suffolk-council, babergh, unassigned
+const std::vector<std::string> kTargets = {"N", "C", "M", "T1", "T2"};
+
+struct Expectation {
+  const char* role;
+  const char* identity;
+  std::set<std::string> methods;  // short names the identity may call
+  std::set<std::string> visible;  // targets in its scope
+  // Methods whose rules reach other targets than `visible` (scope is per
+  // method: each method's rules carry their own scopes).
+  std::map<std::string, std::set<std::string>> visible_for = {};
+};
+
+const std::set<std::string> kAll = {
+    "GetServerInfo",      "SubmitReferral", "GetReferral", "ListReferrals",
+    "TransitionReferral", "AssignReferral", "AddNote",     "WatchReferrals"};
+
+const Expectation kMatrix[] = {
+    {"referrer", "probation-service/system/ndelius",
+     {"GetServerInfo", "SubmitReferral", "GetReferral", "ListReferrals",
+      "AddNote", "WatchReferrals"},
+     {"C"}},
+    {"first_responder", "suffolk-police/system/athena",
+     {"GetServerInfo", "SubmitReferral", "GetReferral", "ListReferrals",
+      "TransitionReferral", "AddNote", "WatchReferrals"},
+     {"N"}},
+    {"agency_lead", "west-suffolk-council/person/safeguarding-lead", kAll, {"T1"}},
+    {"marac_coordinator", "suffolk-county-council/person/marac-coordinator",
+     kAll, {"M"}},
+    {"channel_chair", "suffolk-county-council/person/channel-chair", kAll, {"C"}},
+    // As a police First Responder it reaches the force's NRM referrals too,
+    // but assigns only Channel cases.
+    {"prevent_officer", "suffolk-police/person/prevent-officer", kAll,
+     {"C", "N"}, {{"AssignReferral", {"C"}}}},
+    {"sanctuary_coordinator",
+     "west-suffolk-council/person/sanctuary-coordinator", kAll, {"T1", "T2"}},
+    {"contractor", "safe-partnership/person/locksmith",
+     {"GetServerInfo", "GetReferral", "ListReferrals", "TransitionReferral",
+      "WatchReferrals"},
+     {"T1"}},
+    {"fire_officer", "suffolk-fire-rescue/person/fire-officer",
+     {"GetServerInfo", "SubmitReferral", "GetReferral", "ListReferrals",
+      "TransitionReferral", "AddNote", "WatchReferrals"},
+     // It adds notes only as a referrer, to its own referrals.
+     {"T1"}, {{"AddNote", {}}}},
+    {"idva", "leeway/person/idva",
+     {"GetServerInfo", "SubmitReferral", "GetReferral", "ListReferrals",
+      "AddNote", "WatchReferrals"},
+     {"M"}},
+    {"auditor", "csp-audit/person/auditor", {"GetServerInfo"}, {}},
+    {"administrator", "csp-admin/person/administrator", {"GetServerInfo"}, {}},
+    {"no role", "unknown-agency/system/x", {}, {}},
+};
+
+class AuthorizationTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto server = SafeguardServer::Start(config_);
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+    callers_ = std::make_unique<Callers>(pki_, server_->port());
+    targets_["N"] = Submit("suffolk-police/system/athena", NrmSubmission());
+    targets_["C"] = Submit("probation-service/system/ndelius", ChannelSubmission());
+    targets_["M"] = Submit("leeway/person/idva", MaracSubmission(15));
+    targets_["T1"] = Submit("west-suffolk-council/system/case",
+                            TargetHardeningSubmission("west-suffolk"));
+    targets_["T2"] = Submit("babergh-mid-suffolk-council/system/case",
+                            TargetHardeningSubmission("babergh"));
+    v1::AssignReferralRequest assign;
+    assign.set_name(targets_["T1"]);
+    assign.set_assignee("safe-partnership/person/locksmith");
+    assign.set_version(1);
+    v1::Referral out;
+    grpc::Status s = callers_->As("west-suffolk-council/person/sanctuary-coordinator")
+                         .AssignReferral(Context().get(), assign, &out);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+
+  std::string Submit(const std::string& who, const v1::Referral& r) {
+    v1::SubmitReferralRequest request;
+    request.set_request_id(absl::StrCat("setup-", targets_.size()));
+    *request.mutable_referral() = r;
+    v1::Referral out;
+    grpc::Status s = callers_->As(who).SubmitReferral(Context().get(), request, &out);
+    EXPECT_TRUE(s.ok()) << who << ": " << s.error_message();
+    return out.name();
+  }
+
+  TempDir dir_;
+  TestPki pki_{dir_.path()};
+  ServerConfig config_ = TestServerConfig(dir_, pki_);
+  std::unique_ptr<SafeguardServer> server_;
+  std::unique_ptr<Callers> callers_;
+  std::map<std::string, std::string> targets_;  // short name -> resource name
+};
+
+TEST_F(AuthorizationTest, EveryMethodEveryRoleInsideAndOutsideScope) {
+  // One probe per method. `target` is empty for methods not about one
+  // referral. Each returns the status code it got.
+  using Probe = std::function<Code(v1::Referrals::Stub&, const std::string& who,
+                                   const std::string& target)>;
+  std::map<std::string, Probe> probes = {
+      {"GetServerInfo",
+       [&](v1::Referrals::Stub&, const std::string& who, const std::string&) {
+         size_t slash = who.find('/');
+         auto stub = v1::ServerInfo::NewStub(TestChannel(
+             server_->port(), pki_.ca_file(),
+             pki_.IssueIdentity(who.substr(0, slash), who.substr(slash + 1))));
+         v1::GetServerInfoResponse out;
+         return stub->GetServerInfo(Context().get(), {}, &out).error_code();
+       }},
+      {"SubmitReferral",
+       [](v1::Referrals::Stub& stub, const std::string&, const std::string&) {
+         // An empty referral: refused as invalid once the call is allowed.
+         v1::SubmitReferralRequest request;
+         request.set_request_id("matrix");
+         v1::Referral out;
+         return stub.SubmitReferral(Context().get(), request, &out).error_code();
+       }},
+      {"GetReferral",
+       [](v1::Referrals::Stub& stub, const std::string&, const std::string& t) {
+         v1::GetReferralRequest request;
+         request.set_name(t);
+         v1::Referral out;
+         return stub.GetReferral(Context().get(), request, &out).error_code();
+       }},
+      {"ListReferrals",
+       [](v1::Referrals::Stub& stub, const std::string&, const std::string&) {
+         v1::ListReferralsResponse out;
+         return stub.ListReferrals(Context().get(), {}, &out).error_code();
+       }},
+      {"TransitionReferral",
+       [](v1::Referrals::Stub& stub, const std::string&, const std::string& t) {
+         // A stale version: ABORTED once the referral is in scope.
+         v1::TransitionReferralRequest request;
+         request.set_name(t);
+         request.set_action("no_such_action");
+         v1::Referral out;
+         return stub.TransitionReferral(Context().get(), request, &out).error_code();
+       }},
+      {"AssignReferral",
+       [](v1::Referrals::Stub& stub, const std::string&, const std::string& t) {
+         v1::AssignReferralRequest request;
+         request.set_name(t);
+         v1::Referral out;
+         return stub.AssignReferral(Context().get(), request, &out).error_code();
+       }},
+      {"AddNote",
+       [](v1::Referrals::Stub& stub, const std::string&, const std::string& t) {
+         v1::AddNoteRequest request;
+         request.set_name(t);
+         request.set_text("checked by the authorization matrix");
+         v1::Referral out;
+         return stub.AddNote(Context().get(), request, &out).error_code();
+       }},
+      {"WatchReferrals",
+       [](v1::Referrals::Stub& stub, const std::string&, const std::string&) {
+         grpc::ClientContext context;
+         context.set_deadline(std::chrono::system_clock::now() +
+                              std::chrono::milliseconds(300));
+         auto stream = stub.WatchReferrals(&context, {});
+         v1::ReferralEvent event;
+         while (stream->Read(&event)) {
+         }
+         // Allowed: the stream stays open until the deadline.
+         return stream->Finish().error_code();
+       }},
+  };
+  const std::set<std::string> per_referral = {"GetReferral", "TransitionReferral",
+                                              "AssignReferral", "AddNote"};
+  const std::map<std::string, Code> in_scope = {
+      {"GetReferral", Code::OK},
+      {"TransitionReferral", Code::ABORTED},
+      {"AssignReferral", Code::ABORTED},
+      {"AddNote", Code::OK}};
+  const std::map<std::string, Code> allowed_code = {
+      {"GetServerInfo", Code::OK},
+      {"SubmitReferral", Code::INVALID_ARGUMENT},
+      {"ListReferrals", Code::OK},
+      {"WatchReferrals", Code::DEADLINE_EXCEEDED}};
+
+  for (const std::string& full : GovernedMethods()) {
+    const std::string method = full.substr(full.find('/') + 1);
+    ASSERT_TRUE(probes.count(method))
+        << full << " has no row in the authorization matrix";
+  }
+
+  int checked = 0;
+  for (const Expectation& e : kMatrix) {
+    v1::Referrals::Stub& stub = callers_->As(e.identity);
+    for (const auto& [method, probe] : probes) {
+      const bool allowed = e.methods.count(method) > 0;
+      if (!per_referral.count(method)) {
+        Code want = allowed ? allowed_code.at(method) : Code::PERMISSION_DENIED;
+        EXPECT_EQ(probe(stub, e.identity, ""), want) << e.role << " " << method;
+        ++checked;
+        continue;
+      }
+      auto special = e.visible_for.find(method);
+      const std::set<std::string>& visible =
+          special == e.visible_for.end() ? e.visible : special->second;
+      for (const std::string& target : kTargets) {
+        Code want = !allowed                ? Code::PERMISSION_DENIED
+                    : visible.count(target) ? in_scope.at(method)
+                                            : Code::NOT_FOUND;
+        EXPECT_EQ(probe(stub, e.identity, targets_[target]), want)
+            << e.role << " " << method << " " << target;
+        ++checked;
+      }
+    }
+    // The queue holds exactly the referrals in scope.
+    if (e.methods.count("ListReferrals")) {
+      v1::ListReferralsResponse page;
+      ASSERT_TRUE(stub.ListReferrals(Context().get(), {}, &page).ok());
+      std::set<std::string> listed, want;
+      for (const v1::Referral& r : page.referrals()) listed.insert(r.name());
+      for (const std::string& t : e.visible) want.insert(targets_[t]);
+      EXPECT_EQ(listed, want) << e.role;
+    }
+  }
+  EXPECT_EQ(checked, 13 * (4 + 4 * 5));
+}
+
+// For each role and kind, the fields of a response are exactly the ones
+// the role's views name.
+TEST_F(AuthorizationTest, FieldViewsPerRoleAndKind) {
+  struct Case {
+    const char* role;
+    const char* identity;
+    const char* target;
+    std::set<std::string> fields;  // top-level fields present
+  } cases[] = {
+      {"referrer, own channel referral", "probation-service/system/ndelius",
+       "C",
+       {"name", "reference", "kind", "state", "version", "referring_agency",
+        "referrer", "area", "priority", "deadline", "create_time",
+        "update_time"}},
+      {"prevent officer, channel", "suffolk-police/person/prevent-officer", "C",
+       {"name", "reference", "kind", "state", "version", "referring_agency",
+        "referrer", "area", "priority", "deadline", "create_time",
+        "update_time", "subjects", "consent", "history", "channel"}},
+      {"first responder, NRM", "suffolk-police/system/athena", "N",
+       {"name", "reference", "kind", "state", "version", "referring_agency",
+        "referrer", "area", "priority", "deadline", "create_time",
+        "update_time", "subjects", "consent", "history", "nrm"}},
+      {"marac coordinator, MARAC",
+       "suffolk-county-council/person/marac-coordinator", "M",
+       {"name", "reference", "kind", "state", "version", "referring_agency",
+        "referrer", "area", "priority", "create_time", "update_time",
+        "subjects", "consent", "history", "marac"}},
+      {"sanctuary coordinator, TH",
+       "west-suffolk-council/person/sanctuary-coordinator", "T1",
+       {"name", "reference", "kind", "state", "version", "referring_agency",
+        "referrer", "area", "priority", "deadline", "assignee", "create_time",
+        "update_time", "subjects", "consent", "history", "target_hardening"}},
+      {"contractor, assigned TH", "safe-partnership/person/locksmith", "T1",
+       {"name", "reference", "kind", "state", "version", "deadline",
+        "subjects", "target_hardening"}},
+      {"fire officer, TH in area", "suffolk-fire-rescue/person/fire-officer",
+       "T1",
+       {"name", "reference", "kind", "state", "version", "deadline", "area",
+        "target_hardening"}},
+  };
+  for (const Case& c : cases) {
+    v1::GetReferralRequest request;
+    request.set_name(targets_[c.target]);
+    v1::Referral r;
+    grpc::Status s = callers_->As(c.identity).GetReferral(Context().get(), request, &r);
+    ASSERT_TRUE(s.ok()) << c.role << ": " << s.error_message();
+    std::vector<const google::protobuf::FieldDescriptor*> fields;
+    r.GetReflection()->ListFields(r, &fields);
+    std::set<std::string> names;
+    for (const auto* f : fields) names.insert(f->name());
+    EXPECT_EQ(names, c.fields) << c.role;
+  }
+}
+
+}  // namespace
+}  // namespace safeguard
