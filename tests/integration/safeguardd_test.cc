@@ -18,6 +18,9 @@
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "safeguard/client/client.h"
+#include "safeguard/v1/referrals.grpc.pb.h"
+#include "safeguard/v1/server_info.grpc.pb.h"
+#include "tests/testing/referral_fixtures.h"
 #include "tests/testing/open_store.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/subprocess.h"
@@ -409,6 +412,84 @@ TEST_F(SafeguarddTest, DevelopmentCertificatesWorkWithTheServer) {
                         "principal:       system/athena\n"),
             std::string::npos)
       << output;
+}
+
+TEST_F(SafeguarddTest, AcknowledgedReferralsSurviveKill9) {
+  std::vector<std::string> acknowledged;
+  std::string last_state;
+  {
+    Subprocess server(Args(), dir_.path(), dir_.File("out"));
+    int port = StartServer(server);
+    auto stub = v1::Referrals::NewStub(TestChannel(port, pki_.ca_file(), athena_));
+    for (int i = 0; i < 20; ++i) {
+      v1::SubmitReferralRequest request;
+      request.set_request_id(absl::StrCat("durable-", i));
+      *request.mutable_referral() = testing::NrmSubmission();
+      v1::Referral out;
+      grpc::Status s = stub->SubmitReferral(testing::Context().get(), request, &out);
+      ASSERT_TRUE(s.ok()) << s.error_message();
+      acknowledged.push_back(out.name());
+    }
+    // A transition acknowledged just before the kill.
+    v1::TransitionReferralRequest t;
+    t.set_name(acknowledged.back());
+    t.set_action("withdraw");
+    t.set_reason("made in error");
+    t.set_version(1);
+    v1::Referral out;
+    ASSERT_TRUE(stub->TransitionReferral(testing::Context().get(), t, &out).ok());
+    last_state = out.state();
+    server.Signal(SIGKILL);
+    ASSERT_TRUE(server.Wait(absl::Seconds(10)).has_value());
+  }
+  Subprocess server(Args(), dir_.path(), dir_.File("out2"));
+  int port = StartServer(server);
+  auto stub = v1::Referrals::NewStub(TestChannel(port, pki_.ca_file(), athena_));
+  for (const std::string& name : acknowledged) {
+    v1::GetReferralRequest get;
+    get.set_name(name);
+    v1::Referral out;
+    grpc::Status s = stub->GetReferral(testing::Context().get(), get, &out);
+    EXPECT_TRUE(s.ok()) << name << ": " << s.error_message();
+  }
+  v1::GetReferralRequest get;
+  get.set_name(acknowledged.back());
+  v1::Referral out;
+  ASSERT_TRUE(stub->GetReferral(testing::Context().get(), get, &out).ok());
+  EXPECT_EQ(out.state(), "WITHDRAWN");
+  EXPECT_EQ(last_state, "WITHDRAWN");
+}
+
+TEST_F(SafeguarddTest, SighupReloadsTheNewPolicyOnlyIfItIsValid) {
+  const std::string shipped = ReadFileOrEmpty(std::string(SAFEGUARD_SOURCE_DIR) +
+                                              "/policy/partnership.textproto");
+  const std::string policy = dir_.File("policy.textproto");
+  std::ofstream(policy) << shipped;
+  Subprocess server(Args({"--policy_file=" + policy}), dir_.path(),
+                    dir_.File("out"));
+  int port = StartServer(server);
+  CertFiles newcomer = pki_.IssueIdentity("new-agency", "system/case");
+  auto info = [&](const CertFiles& who) {
+    v1::GetServerInfoResponse out;
+    return v1::ServerInfo::NewStub(TestChannel(port, pki_.ca_file(), who))
+        ->GetServerInfo(testing::Context().get(), {}, &out)
+        .error_code();
+  };
+  EXPECT_EQ(info(newcomer), grpc::StatusCode::PERMISSION_DENIED);
+
+  std::ofstream(policy) << shipped << "\ngrants { agency: \"new-agency\" "
+                                      "roles: \"sorcerer\" }\n";
+  server.Signal(SIGHUP);
+  ASSERT_TRUE(server.WaitForOutput("policy reload refused", absl::Seconds(10)));
+  EXPECT_NE(server.Output().find("unknown role \"sorcerer\""), std::string::npos);
+  EXPECT_EQ(info(newcomer), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(info(athena_), grpc::StatusCode::OK);  // the old policy stands
+
+  std::ofstream(policy) << shipped << "\ngrants { agency: \"new-agency\" "
+                                      "roles: \"referrer\" }\n";
+  server.Signal(SIGHUP);
+  ASSERT_TRUE(server.WaitForOutput("policy reloaded from", absl::Seconds(10)));
+  EXPECT_EQ(info(newcomer), grpc::StatusCode::OK);
 }
 
 }  // namespace
