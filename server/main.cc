@@ -26,6 +26,7 @@
 #include "absl/time/clock.h"
 #include "server/app/data_dir_lock.h"
 #include "server/app/safeguard_server.h"
+#include "server/audit/audit_format.h"
 #include "server/config/server_config.h"
 #include "server/storage/database_key.h"
 #include "server/storage/rekey.h"
@@ -67,6 +68,16 @@ ABSL_FLAG(std::optional<std::string>, bank_holidays_file, std::nullopt,
           "(default deploy/bank-holidays-england-and-wales.txt)");
 ABSL_FLAG(std::optional<std::string>, time_zone, std::nullopt,
           "Time zone of dates and deadlines (default Europe/London)");
+ABSL_FLAG(std::optional<std::string>, audit_signing_key_file, std::nullopt,
+          "Ed25519 key (PEM, 0600) that signs audit checkpoints "
+          "(default <data_dir>/audit-signing.key)");
+ABSL_FLAG(std::optional<std::string>, audit_checkpoint_file, std::nullopt,
+          "File the signed audit checkpoints are appended to "
+          "(default <data_dir>/audit-checkpoints.log)");
+ABSL_FLAG(std::optional<int32_t>, audit_checkpoint_entries, std::nullopt,
+          "Checkpoint after this many new audit entries (default 1000)");
+ABSL_FLAG(std::optional<int32_t>, audit_checkpoint_seconds, std::nullopt,
+          "Checkpoint after this many seconds with new entries (default 60)");
 ABSL_FLAG(std::string, new_key_file, "",
           "rekey: the key file holding the new key");
 
@@ -78,6 +89,10 @@ constexpr char kUsage[] =
     "Usage:\n"
     "  safeguardd [serve] [flags]          run the server (default)\n"
     "  safeguardd genkey --key_file=F      create a new database key file\n"
+    "  safeguardd genkey --audit_signing_key_file=F\n"
+    "                                      create a new audit signing key\n"
+    "  safeguardd audit-public-key         print the audit signing key's\n"
+    "                                      public half (PEM)\n"
     "  safeguardd rekey --new_key_file=F   re-encrypt the database under the\n"
     "                                      key in F (server must be stopped)\n\n"
     "Exit codes: 0 clean stop, 1 start-up or command failure, 2 bad usage.";
@@ -127,6 +142,14 @@ absl::StatusOr<ServerConfig> BuildConfig() {
   Override(FLAGS_bank_holidays_file,
            [&](const std::string& v) { config.set_bank_holidays_file(v); });
   Override(FLAGS_time_zone, [&](const std::string& v) { config.set_time_zone(v); });
+  Override(FLAGS_audit_signing_key_file,
+           [&](const std::string& v) { config.set_audit_signing_key_file(v); });
+  Override(FLAGS_audit_checkpoint_file,
+           [&](const std::string& v) { config.set_audit_checkpoint_file(v); });
+  Override(FLAGS_audit_checkpoint_entries,
+           [&](int32_t v) { config.set_audit_checkpoint_entries(v); });
+  Override(FLAGS_audit_checkpoint_seconds,
+           [&](int32_t v) { config.set_audit_checkpoint_seconds(v); });
   Override(FLAGS_worker_threads,
            [&](int32_t v) { config.set_worker_threads(v); });
   Override(FLAGS_shutdown_grace_seconds,
@@ -194,13 +217,27 @@ int Serve(const ServerConfig& config) {
 
 int GenKey() {
   std::optional<std::string> path = absl::GetFlag(FLAGS_key_file);
-  if (!path.has_value()) {
-    return Fail(absl::InvalidArgumentError("genkey needs --key_file"));
+  std::optional<std::string> audit = absl::GetFlag(FLAGS_audit_signing_key_file);
+  if (path.has_value() == audit.has_value()) {
+    return Fail(absl::InvalidArgumentError(
+        "genkey needs one of --key_file (database key) or "
+        "--audit_signing_key_file (audit signing key)"));
   }
-  absl::Status created = CreateKeyFile(*path);
+  absl::Status created =
+      path.has_value() ? CreateKeyFile(*path) : CreateSigningKeyFile(*audit);
   if (!created.ok()) return Fail(created);
-  std::fprintf(stderr, "safeguardd: created key file %s (mode 0600)\n",
-               path->c_str());
+  std::fprintf(stderr, "safeguardd: created %s file %s (mode 0600)\n",
+               path.has_value() ? "key" : "audit signing key",
+               path.has_value() ? path->c_str() : audit->c_str());
+  return 0;
+}
+
+// Prints the public half of the audit signing key, for offline checks.
+int AuditPublicKey(const ServerConfig& config) {
+  absl::StatusOr<std::unique_ptr<AuditSigner>> signer =
+      AuditSigner::FromKeyFile(config.audit_signing_key_file());
+  if (!signer.ok()) return Fail(signer.status());
+  std::fputs((*signer)->PublicKeyPem().c_str(), stdout);
   return 0;
 }
 
@@ -248,14 +285,17 @@ int Main(int argc, char** argv) {
     return 2;
   }
   if (command == "genkey") return GenKey();
-  if (command != "serve" && command != "rekey") {
+  if (command != "serve" && command != "rekey" &&
+      command != "audit-public-key") {
     std::fprintf(stderr,
-                 "safeguardd: unknown command '%s' (serve, genkey, rekey)\n",
+                 "safeguardd: unknown command '%s' (serve, genkey, rekey, "
+                 "audit-public-key)\n",
                  command.c_str());
     return 2;
   }
   absl::StatusOr<ServerConfig> config = BuildConfig();
   if (!config.ok()) return Fail(config.status());
+  if (command == "audit-public-key") return AuditPublicKey(*config);
   return command == "serve" ? Serve(*config) : Rekey(*config);
 }
 

@@ -21,8 +21,8 @@ namespace safeguard {
 namespace {
 
 std::shared_ptr<grpc::ServerCredentials> MakeCredentials(
-    const ServerTls& tls, const PolicyHolder& policies,
-    const std::string& trust_domain) {
+    const ServerTls& tls, const PolicyHolder& policies, AuditLog& audit,
+    const Clock& clock, const std::string& trust_domain) {
   using grpc::experimental::IdentityKeyCertPair;
   auto provider =
       std::make_shared<grpc::experimental::StaticDataCertificateProvider>(
@@ -37,7 +37,7 @@ std::shared_ptr<grpc::ServerCredentials> MakeCredentials(
   std::shared_ptr<grpc::ServerCredentials> creds =
       grpc::experimental::TlsServerCredentials(options);
   creds->SetAuthMetadataProcessor(
-      std::make_shared<AccessProcessor>(policies, trust_domain));
+      std::make_shared<AccessProcessor>(policies, audit, clock, trust_domain));
   return creds;
 }
 
@@ -60,21 +60,33 @@ SafeguardServer::SafeguardServer(DataDirLock lock,
                                  std::unique_ptr<SharedDatabase> db,
                                  std::shared_ptr<const CompiledPolicy> policy,
                                  HolidayCalendar calendar, absl::TimeZone zone,
+                                 std::unique_ptr<AuditSigner> signer,
+                                 std::unique_ptr<AuditPublicKey> public_key,
                                  const ServerConfig& config)
     : lock_(std::move(lock)),
       policy_file_(config.policy_file()),
       db_(std::move(db)),
       store_(*db_),
       referral_store_(*db_),
+      audit_log_(*db_),
+      signer_(std::move(signer)),
+      public_key_(std::move(public_key)),
       policies_(std::move(policy)),
       calendar_(std::move(calendar)),
       info_service_(store_, clock_),
       referral_service_(referral_store_, events_, clock_, calendar_, zone,
                         ids_),
+      checkpointer_(audit_log_, *signer_, config.audit_checkpoint_file(),
+                    config.audit_checkpoint_entries(),
+                    absl::Seconds(config.audit_checkpoint_seconds()), clock_),
       pool_(std::make_unique<WorkerPool>(config.worker_threads())),
-      info_rpc_(info_service_, gate_, *pool_, config.trust_domain()),
-      referrals_rpc_(referral_service_, events_, policies_, clock_, gate_,
-                     *pool_, config.trust_domain()) {}
+      info_rpc_(info_service_, audit_log_, policies_, clock_, gate_, *pool_,
+                config.trust_domain()),
+      referrals_rpc_(referral_service_, events_, audit_log_, policies_, clock_,
+                     gate_, *pool_, config.trust_domain()),
+      audit_rpc_(audit_log_, audit_log_, *public_key_,
+                 config.audit_checkpoint_file(), referral_service_, policies_,
+                 clock_, gate_, *pool_, config.trust_domain()) {}
 
 absl::Status SafeguardServer::ReloadPolicy() {
   return policies_.Reload(policy_file_);
@@ -95,6 +107,11 @@ absl::StatusOr<std::unique_ptr<SafeguardServer>> SafeguardServer::Start(
   }
   SAFEGUARD_ASSIGN_OR_RETURN(DatabaseKey key, ReadKeyFile(config.key_file()));
   SAFEGUARD_ASSIGN_OR_RETURN(
+      std::unique_ptr<AuditSigner> signer,
+      AuditSigner::FromKeyFile(config.audit_signing_key_file()));
+  SAFEGUARD_ASSIGN_OR_RETURN(std::unique_ptr<AuditPublicKey> public_key,
+                             AuditPublicKey::FromPem(signer->PublicKeyPem()));
+  SAFEGUARD_ASSIGN_OR_RETURN(
       DataDirLock lock, DataDirLock::Acquire(config.data_dir(), LockPath(config)));
   absl::StatusOr<std::unique_ptr<SharedDatabase>> db =
       SharedDatabase::Open(DatabasePath(config), key);
@@ -106,7 +123,9 @@ absl::StatusOr<std::unique_ptr<SafeguardServer>> SafeguardServer::Start(
 
   std::unique_ptr<SafeguardServer> s(
       new SafeguardServer(std::move(lock), *std::move(db), std::move(policy),
-                          std::move(calendar), zone, config));
+                          std::move(calendar), zone, std::move(signer),
+                          std::move(public_key), config));
+  SAFEGUARD_RETURN_IF_ERROR(s->checkpointer_.Start());
 
   grpc::EnableDefaultHealthCheckService(true);
   if (config.enable_reflection()) {
@@ -116,11 +135,12 @@ absl::StatusOr<std::unique_ptr<SafeguardServer>> SafeguardServer::Start(
   // Without this, Linux lets a second server bind the same port silently.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddListeningPort(config.listen_address(),
-                           MakeCredentials(tls, s->policies_,
-                                           config.trust_domain()),
+                           MakeCredentials(tls, s->policies_, s->audit_log_,
+                                           s->clock_, config.trust_domain()),
                            &s->port_);
   builder.RegisterService(&s->info_rpc_);
   builder.RegisterService(&s->referrals_rpc_);
+  builder.RegisterService(&s->audit_rpc_);
   s->server_ = builder.BuildAndStart();
   if (s->server_ == nullptr || s->port_ == 0) {
     return absl::UnavailableError(
@@ -143,6 +163,7 @@ void SafeguardServer::Shutdown(absl::Duration grace) {
   server_->Shutdown(absl::ToChronoTime(absl::Now()));
   server_->Wait();
   pool_.reset();  // runs what is queued, then joins
+  checkpointer_.Stop();  // signs the final checkpoint
 }
 
 SafeguardServer::~SafeguardServer() {

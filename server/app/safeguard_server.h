@@ -19,6 +19,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "grpcpp/server.h"
+#include "server/app/checkpointer.h"
 #include "server/app/data_dir_lock.h"
 #include "server/app/random_id_generator.h"
 #include "server/config/server_config.h"
@@ -29,10 +30,12 @@
 #include "server/core/working_days.h"
 #include "server/policy/policy.h"
 #include "server/rpc/call_gate.h"
+#include "server/rpc/audit_rpc.h"
 #include "server/rpc/referrals_rpc.h"
 #include "server/rpc/server_info_rpc.h"
 #include "server/rpc/worker_pool.h"
 #include "server/storage/shared_database.h"
+#include "server/storage/sqlcipher_audit_log.h"
 #include "server/storage/sqlcipher_referral_store.h"
 #include "server/storage/sqlcipher_store.h"
 
@@ -63,11 +66,15 @@ class SafeguardServer {
   absl::Status ReloadPolicy();
 
   WorkerPool& worker_pool_for_test() { return *pool_; }
+  AuditRpc& audit_for_test() { return audit_rpc_; }
+  Checkpointer& checkpointer_for_test() { return checkpointer_; }
 
  private:
   SafeguardServer(DataDirLock lock, std::unique_ptr<SharedDatabase> db,
                   std::shared_ptr<const CompiledPolicy> policy,
                   HolidayCalendar calendar, absl::TimeZone zone,
+                  std::unique_ptr<AuditSigner> signer,
+                  std::unique_ptr<AuditPublicKey> public_key,
                   const ServerConfig& config);
 
   // Declaration order is destruction order, reversed: the gRPC server goes
@@ -77,6 +84,9 @@ class SafeguardServer {
   std::unique_ptr<SharedDatabase> db_;
   SqlCipherStore store_;
   SqlCipherReferralStore referral_store_;
+  SqlCipherAuditLog audit_log_;
+  const std::unique_ptr<AuditSigner> signer_;
+  const std::unique_ptr<AuditPublicKey> public_key_;
   PolicyHolder policies_;
   const HolidayCalendar calendar_;
   SystemClock clock_;
@@ -84,10 +94,12 @@ class SafeguardServer {
   ReferralEvents events_;
   ServerInfoService info_service_;
   ReferralService referral_service_;
+  Checkpointer checkpointer_;
   CallGate gate_;
   std::unique_ptr<WorkerPool> pool_;
   ServerInfoRpc info_rpc_;
   ReferralsRpc referrals_rpc_;
+  AuditRpc audit_rpc_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
 

@@ -67,6 +67,20 @@ void FillDefaults(ServerConfig& config) {
     config.set_bank_holidays_file("deploy/bank-holidays-england-and-wales.txt");
   }
   if (config.time_zone().empty()) config.set_time_zone("Europe/London");
+  if (config.audit_signing_key_file().empty()) {
+    config.set_audit_signing_key_file(
+        absl::StrCat(config.data_dir(), "/audit-signing.key"));
+  }
+  if (config.audit_checkpoint_file().empty()) {
+    config.set_audit_checkpoint_file(
+        absl::StrCat(config.data_dir(), "/audit-checkpoints.log"));
+  }
+  if (config.audit_checkpoint_entries() == 0) {
+    config.set_audit_checkpoint_entries(1000);
+  }
+  if (config.audit_checkpoint_seconds() == 0) {
+    config.set_audit_checkpoint_seconds(60);
+  }
   auto* tls = config.mutable_tls();
   if (tls->ca_file().empty()) tls->set_ca_file("certs/dev/ca.crt");
   if (tls->cert_file().empty()) tls->set_cert_file("certs/dev/server.crt");
@@ -90,6 +104,12 @@ absl::Status ValidateConfig(const ServerConfig& config) {
       config.shutdown_grace_seconds() > 600) {
     return absl::InvalidArgumentError(
         "shutdown_grace_seconds must be 1 to 600");
+  }
+  if (config.audit_checkpoint_entries() < 1 ||
+      config.audit_checkpoint_seconds() < 1) {
+    return absl::InvalidArgumentError(
+        "audit_checkpoint_entries and audit_checkpoint_seconds must be "
+        "positive");
   }
   return absl::OkStatus();
 }

@@ -112,7 +112,8 @@ const WorkflowConfig& ReferralService::ConfigFor(const CallContext& ctx) {
 absl::StatusOr<Referral> ReferralService::Submit(const CallContext& ctx,
                                                  const std::string& request_id,
                                                  const std::string& fingerprint,
-                                                 Referral draft) {
+                                                 Referral draft,
+                                                 AuditRecord& audit) {
   const absl::Time now = clock_.Now();
   if (draft.kind == ReferralKind::kNrm && !ctx.first_responder) {
     return absl::PermissionDeniedError(
@@ -167,11 +168,13 @@ absl::StatusOr<Referral> ReferralService::Submit(const CallContext& ctx,
 
   const std::string prefix = absl::StrCat(
       KindPrefix(draft.kind), "-", absl::ToCivilYear(now, zone_).year());
+  audit.view = ViewRoles(ctx, draft).ToString();
   SAFEGUARD_ASSIGN_OR_RETURN(
       CreateResult result,
       store_.Create(std::move(draft), prefix,
                     absl::StrCat(ctx.Name(), "/", request_id), fingerprint,
-                    pair));
+                    pair, audit));
+  audit.referral_id = result.referral.id;
   if (result.created) {
     events_.Publish({ReferralEventType::kCreated, result.referral, now});
   }
@@ -199,17 +202,27 @@ absl::StatusOr<QueuePage> ReferralService::List(const CallContext& ctx,
   return store_.List(query);
 }
 
-absl::StatusOr<Referral> ReferralService::Commit(Referral updated,
-                                                 int64_t expected_version) {
-  SAFEGUARD_RETURN_IF_ERROR(store_.Update(updated, expected_version));
+RoleSet ReferralService::ViewRoles(const CallContext& ctx,
+                                  const Referral& referral) {
+  return ctx.scopes.empty() ? ctx.roles : RolesSeeing(referral, ctx.scopes);
+}
+
+absl::StatusOr<Referral> ReferralService::Commit(const CallContext& ctx,
+                                                 Referral updated,
+                                                 int64_t expected_version,
+                                                 AuditRecord& audit) {
+  audit.referral_id = updated.id;
+  audit.view = ViewRoles(ctx, updated).ToString();
+  SAFEGUARD_RETURN_IF_ERROR(store_.Update(updated, expected_version, audit));
   events_.Publish({ReferralEventType::kUpdated, updated, updated.update_time});
   return updated;
 }
 
 absl::StatusOr<Referral> ReferralService::Transition(
     const CallContext& ctx, const std::string& id, const std::string& action,
-    int64_t version, const TransitionDetails& details) {
+    int64_t version, const TransitionDetails& details, AuditRecord& audit) {
   SAFEGUARD_ASSIGN_OR_RETURN(Referral r, LoadVisible(ctx, id));
+  audit.referral_id = r.id;
   if (version != r.version) {
     return absl::AbortedError(absl::StrCat(
         "the referral has changed (version ", r.version, ", not ", version,
@@ -223,13 +236,14 @@ absl::StatusOr<Referral> ReferralService::Transition(
   SAFEGUARD_RETURN_IF_ERROR(Workflow(calendar_, zone_, ConfigFor(ctx))
                                 .Apply(r, action, details, actor, now));
   r.version = version + 1;
-  return Commit(std::move(r), version);
+  return Commit(ctx, std::move(r), version, audit);
 }
 
 absl::StatusOr<Referral> ReferralService::Assign(const CallContext& ctx,
                                                  const std::string& id,
                                                  const std::string& assignee,
-                                                 int64_t version) {
+                                                 int64_t version,
+                                                 AuditRecord& audit) {
   if (!assignee.empty() && !ValidAssignee(assignee)) {
     return InvalidArgumentWithViolations(
         {{"assignee",
@@ -237,6 +251,7 @@ absl::StatusOr<Referral> ReferralService::Assign(const CallContext& ctx,
           "to unassign"}});
   }
   SAFEGUARD_ASSIGN_OR_RETURN(Referral r, LoadVisible(ctx, id));
+  audit.referral_id = r.id;
   if (version != r.version) {
     return absl::AbortedError(absl::StrCat(
         "the referral has changed (version ", r.version, ", not ", version,
@@ -254,12 +269,13 @@ absl::StatusOr<Referral> ReferralService::Assign(const CallContext& ctx,
   r.assignee = assignee;
   r.update_time = now;
   r.version = version + 1;
-  return Commit(std::move(r), version);
+  return Commit(ctx, std::move(r), version, audit);
 }
 
 absl::StatusOr<Referral> ReferralService::AddNote(const CallContext& ctx,
                                                   const std::string& id,
-                                                  const std::string& text) {
+                                                  const std::string& text,
+                                                  AuditRecord& audit) {
   if (absl::StripAsciiWhitespace(text).empty()) {
     return InvalidArgumentWithViolations({{"text", "is required"}});
   }
@@ -276,7 +292,8 @@ absl::StatusOr<Referral> ReferralService::AddNote(const CallContext& ctx,
     r.notes.push_back({ctx.Name(), now, text});
     r.update_time = now;
     r.version = version + 1;
-    absl::StatusOr<Referral> committed = Commit(std::move(r), version);
+    absl::StatusOr<Referral> committed =
+        Commit(ctx, std::move(r), version, audit);
     if (!absl::IsAborted(committed.status()) || attempt == 4) return committed;
   }
 }

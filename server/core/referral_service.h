@@ -22,6 +22,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "server/core/audit_log.h"
 #include "server/core/clock.h"
 #include "server/core/id_generator.h"
 #include "server/core/identity.h"
@@ -70,25 +71,37 @@ class ReferralService {
   ReferralService(const ReferralService&) = delete;
   ReferralService& operator=(const ReferralService&) = delete;
 
+  // The writes below commit the change together with `audit` (the call's
+  // audit record, which they complete with the referral and view) and set
+  // audit.committed; when they fail, or change nothing, the caller appends
+  // the record with the outcome.
+  //
   // `fingerprint` identifies the submitted body (the RPC layer hashes its
   // canonical bytes): a retry with the same request id and fingerprint
   // returns the original referral; another fingerprint is kAlreadyExists.
   absl::StatusOr<Referral> Submit(const CallContext& ctx,
                                   const std::string& request_id,
                                   const std::string& fingerprint,
-                                  Referral draft);
+                                  Referral draft, AuditRecord& audit);
   absl::StatusOr<Referral> Get(const CallContext& ctx, const std::string& id);
   absl::StatusOr<QueuePage> List(const CallContext& ctx, QueueQuery query);
   absl::StatusOr<Referral> Transition(const CallContext& ctx,
                                       const std::string& id,
                                       const std::string& action,
                                       int64_t version,
-                                      const TransitionDetails& details);
+                                      const TransitionDetails& details,
+                                      AuditRecord& audit);
   absl::StatusOr<Referral> Assign(const CallContext& ctx, const std::string& id,
-                                  const std::string& assignee, int64_t version);
+                                  const std::string& assignee, int64_t version,
+                                  AuditRecord& audit);
   absl::StatusOr<Referral> AddNote(const CallContext& ctx,
                                    const std::string& id,
-                                   const std::string& text);
+                                   const std::string& text, AuditRecord& audit);
+
+  // The roles in which the caller sees `referral` (its field views): those
+  // of the scopes it is reached through, or for a new submission the roles
+  // the caller submitted in.
+  static RoleSet ViewRoles(const CallContext& ctx, const Referral& referral);
 
   // The key under which MARAC referrals of the same victim and perpetrator
   // are matched: normalized names and dates of birth.
@@ -100,8 +113,9 @@ class ReferralService {
   // The referral if it exists and is in scope; kNotFound otherwise.
   absl::StatusOr<Referral> LoadVisible(const CallContext& ctx,
                                        const std::string& id);
-  // Stores `updated` (version already bumped) and publishes it.
-  absl::StatusOr<Referral> Commit(Referral updated, int64_t expected_version);
+  // Stores `updated` (version already bumped) with `audit`, and publishes it.
+  absl::StatusOr<Referral> Commit(const CallContext& ctx, Referral updated,
+                                  int64_t expected_version, AuditRecord& audit);
 
   ReferralStore& store_;
   ReferralEvents& events_;

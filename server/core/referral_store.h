@@ -20,6 +20,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "server/core/audit_log.h"
 #include "server/core/referral.h"
 #include "server/core/roles.h"
 
@@ -95,19 +96,22 @@ class ReferralStore {
   // the same fingerprint returns the stored referral (created = false); a
   // different one is kAlreadyExists. When `marac_pair` is set, records this
   // referral as the latest MARAC referral for that victim-perpetrator pair.
+  // A new referral is stored together with `audit` (its referral id filled
+  // in) in one transaction, and `audit.committed` is set.
   virtual absl::StatusOr<CreateResult> Create(
       Referral referral, const std::string& reference_prefix,
       const std::string& idempotency_key, const std::string& fingerprint,
-      const std::optional<std::string>& marac_pair) = 0;
+      const std::optional<std::string>& marac_pair, AuditRecord& audit) = 0;
 
   // kNotFound if there is no such referral.
   virtual absl::StatusOr<Referral> Get(const std::string& id) = 0;
 
   // Replaces the stored referral if its version is still `expected_version`
   // (kAborted otherwise, kNotFound if missing). The caller has already set
-  // referral.version to expected_version + 1.
+  // referral.version to expected_version + 1. The change and `audit` commit
+  // in one transaction, and `audit.committed` is set.
   virtual absl::Status Update(const Referral& referral,
-                              int64_t expected_version) = 0;
+                              int64_t expected_version, AuditRecord& audit) = 0;
 
   virtual absl::StatusOr<QueuePage> List(const QueueQuery& query) = 0;
 

@@ -9,6 +9,7 @@
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
+#include "safeguard/v1/audit.pb.h"
 #include "safeguard/v1/referral.pb.h"
 #include "safeguard/v1/referrals.grpc.pb.h"
 #include "safeguard/v1/server_info.grpc.pb.h"
@@ -187,7 +188,8 @@ std::vector<std::string> GovernedMethods() {
   std::vector<std::string> out;
   for (const google::protobuf::FileDescriptor* file :
        {v1::GetServerInfoRequest::descriptor()->file(),
-        v1::SubmitReferralRequest::descriptor()->file()}) {
+        v1::SubmitReferralRequest::descriptor()->file(),
+        v1::AuditEntry::descriptor()->file()}) {
     for (int s = 0; s < file->service_count(); ++s) {
       const google::protobuf::ServiceDescriptor* service = file->service(s);
       for (int i = 0; i < service->method_count(); ++i) {

@@ -21,12 +21,34 @@ grpc::Status AccessProcessor::Process(const InputMetadata& auth_metadata,
       absl::StartsWith(path, "/grpc.reflection.")) {
     return grpc::Status::OK;
   }
+  absl::ConsumePrefix(&path, "/");
   absl::StatusOr<CallerIdentity> identity =
       IdentityFromAuthContext(*context, trust_domain_);
-  if (!identity.ok()) return ToGrpcStatus(identity.status());
-  absl::ConsumePrefix(&path, "/");
+  if (!identity.ok()) return Refuse(nullptr, path, identity.status(), RoleSet());
   AccessDecision decision = policies_.Current()->Decide(*identity, path);
-  return decision.allowed ? grpc::Status::OK : ToGrpcStatus(decision.status);
+  if (decision.allowed) return grpc::Status::OK;
+  return Refuse(&*identity, path, decision.status, decision.roles);
+}
+
+grpc::Status AccessProcessor::Refuse(const CallerIdentity* caller,
+                                     absl::string_view method,
+                                     const absl::Status& why, RoleSet roles) {
+  AuditRecord audit;
+  audit.time = clock_.Now();
+  if (caller != nullptr) {
+    audit.agency = caller->agency;
+    audit.principal = caller->principal;
+    audit.certificate_sha256 = caller->certificate_sha256;
+  }
+  audit.roles = roles.ToString();
+  audit.rule = "default-deny";
+  audit.method = std::string(method.substr(0, 200));
+  audit.code = static_cast<int>(why.code());
+  if (!audit_.Append(audit).ok()) {
+    return grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                        "the server cannot record this call now");
+  }
+  return ToGrpcStatus(why);
 }
 
 }  // namespace safeguard

@@ -10,6 +10,7 @@
 #include "openssl/sha.h"
 #include "server/convert/referral_convert.h"
 #include "server/core/field_violations.h"
+#include "server/rpc/audited_call.h"
 #include "server/rpc/call_context.h"
 #include "server/rpc/page_token.h"
 #include "server/rpc/status_convert.h"
@@ -52,15 +53,13 @@ absl::StatusOr<std::string> IdFromName(const std::string& name) {
 }
 
 // The referral as this caller may see it: through the field views of the
-// roles it sees the referral in (or, for its own new submission, the roles
-// it submitted in).
-void ToViewedProto(const Referral& r, const ResolvedCall& call,
-                   v1::Referral* out) {
-  RoleSet roles = call.context.scopes.empty()
-                      ? call.context.roles
-                      : RolesSeeing(r, call.context.scopes);
+// roles it sees the referral in. Returns those roles.
+RoleSet ToViewedProto(const Referral& r, const ResolvedCall& call,
+                      v1::Referral* out) {
+  RoleSet roles = ReferralService::ViewRoles(call.context, r);
   ToProto(r, out);
   ApplyFieldView(call.policy->View(roles, r.kind), out);
+  return roles;
 }
 
 TransitionDetails DetailsFrom(const v1::TransitionReferralRequest& request) {
@@ -181,24 +180,28 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::ReferralEvent> {
 
 template <typename Work>
 grpc::ServerUnaryReactor* ReferralsRpc::Unary(
-    grpc::CallbackServerContext* context, const char* method, Work work) {
+    grpc::CallbackServerContext* context, const char* method,
+    google::protobuf::Message* response, Work work) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   if (!gate_.TryEnter()) {
     reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE,
                                  "the server is shutting down"));
     return reactor;
   }
+  const std::string full_method = absl::StrCat(kService, method);
+  const absl::Time now = clock_.Now();
   absl::StatusOr<ResolvedCall> call =
-      ResolveCall(*context, policies_, trust_domain_,
-                  absl::StrCat(kService, method), clock_.Now());
-  if (!call.ok()) {
-    reactor->Finish(ToGrpcStatus(call.status()));
-    gate_.Exit();
-    return reactor;
-  }
-  pool_.Schedule([this, reactor, work = std::move(work),
-                  call = *std::move(call)]() mutable {
-    absl::Status status = work(call);
+      ResolveCall(*context, policies_, trust_domain_, full_method, now);
+  AuditRecord audit =
+      call.ok() ? BaseAuditRecord(*context, &call->context.identity,
+                                  full_method, call->rule, call->context.roles,
+                                  now)
+                : BaseAuditRecord(*context, nullptr, full_method,
+                                  "default-deny", RoleSet(), now);
+  pool_.Schedule([this, reactor, response, work = std::move(work),
+                  call = std::move(call), audit = std::move(audit)]() mutable {
+    absl::Status status = call.ok() ? work(*call, audit) : call.status();
+    status = FinishAudited(audit_, audit, status, response);
     reactor->Finish(ToGrpcStatus(status));
     gate_.Exit();
   });
@@ -208,13 +211,14 @@ grpc::ServerUnaryReactor* ReferralsRpc::Unary(
 grpc::ServerUnaryReactor* ReferralsRpc::SubmitReferral(
     grpc::CallbackServerContext* context,
     const v1::SubmitReferralRequest* request, v1::Referral* response) {
-  return Unary(context, "SubmitReferral", [=](ResolvedCall& call) {
+  return Unary(context, "SubmitReferral", response,
+               [=](ResolvedCall& call, AuditRecord& audit) {
     absl::StatusOr<Referral> r = service_.Submit(
         call.context, request->request_id(),
         Sha256Hex(DeterministicBytes(request->referral())),
-        FromProto(request->referral()));
+        FromProto(request->referral()), audit);
     if (!r.ok()) return r.status();
-    ToViewedProto(*r, call, response);
+    audit.view = ToViewedProto(*r, call, response).ToString();
     return absl::OkStatus();
   });
 }
@@ -222,12 +226,14 @@ grpc::ServerUnaryReactor* ReferralsRpc::SubmitReferral(
 grpc::ServerUnaryReactor* ReferralsRpc::GetReferral(
     grpc::CallbackServerContext* context, const v1::GetReferralRequest* request,
     v1::Referral* response) {
-  return Unary(context, "GetReferral", [=](ResolvedCall& call) {
+  return Unary(context, "GetReferral", response,
+               [=](ResolvedCall& call, AuditRecord& audit) {
     absl::StatusOr<std::string> id = IdFromName(request->name());
     if (!id.ok()) return id.status();
+    audit.referral_id = *id;
     absl::StatusOr<Referral> r = service_.Get(call.context, *id);
     if (!r.ok()) return r.status();
-    ToViewedProto(*r, call, response);
+    audit.view = ToViewedProto(*r, call, response).ToString();
     return absl::OkStatus();
   });
 }
@@ -236,7 +242,8 @@ grpc::ServerUnaryReactor* ReferralsRpc::ListReferrals(
     grpc::CallbackServerContext* context,
     const v1::ListReferralsRequest* request,
     v1::ListReferralsResponse* response) {
-  return Unary(context, "ListReferrals", [=](ResolvedCall& call) {
+  return Unary(context, "ListReferrals", response,
+               [=](ResolvedCall& call, AuditRecord& audit) {
     std::vector<FieldViolation> bad;
     QueueQuery q;
     const v1::ReferralFilter& f = request->filter();
@@ -280,9 +287,11 @@ grpc::ServerUnaryReactor* ReferralsRpc::ListReferrals(
     if (!bad.empty()) return InvalidArgumentWithViolations(bad);
     absl::StatusOr<QueuePage> page = service_.List(call.context, q);
     if (!page.ok()) return page.status();
+    RoleSet disclosed;
     for (const Referral& r : page->referrals) {
-      ToViewedProto(r, call, response->add_referrals());
+      disclosed.AddAll(ToViewedProto(r, call, response->add_referrals()));
     }
+    audit.view = disclosed.ToString();
     if (page->next.has_value()) {
       response->set_next_page_token(EncodePageToken(*page->next, fingerprint));
     }
@@ -293,12 +302,13 @@ grpc::ServerUnaryReactor* ReferralsRpc::ListReferrals(
 grpc::ServerUnaryReactor* ReferralsRpc::TransitionReferral(
     grpc::CallbackServerContext* context,
     const v1::TransitionReferralRequest* request, v1::Referral* response) {
-  return Unary(context, "TransitionReferral", [=](ResolvedCall& call) {
+  return Unary(context, "TransitionReferral", response,
+               [=](ResolvedCall& call, AuditRecord& audit) {
     absl::StatusOr<std::string> id = IdFromName(request->name());
     if (!id.ok()) return id.status();
     absl::StatusOr<Referral> r =
         service_.Transition(call.context, *id, request->action(),
-                            request->version(), DetailsFrom(*request));
+                            request->version(), DetailsFrom(*request), audit);
     if (!r.ok()) return r.status();
     ToViewedProto(*r, call, response);
     return absl::OkStatus();
@@ -308,11 +318,12 @@ grpc::ServerUnaryReactor* ReferralsRpc::TransitionReferral(
 grpc::ServerUnaryReactor* ReferralsRpc::AssignReferral(
     grpc::CallbackServerContext* context,
     const v1::AssignReferralRequest* request, v1::Referral* response) {
-  return Unary(context, "AssignReferral", [=](ResolvedCall& call) {
+  return Unary(context, "AssignReferral", response,
+               [=](ResolvedCall& call, AuditRecord& audit) {
     absl::StatusOr<std::string> id = IdFromName(request->name());
     if (!id.ok()) return id.status();
     absl::StatusOr<Referral> r = service_.Assign(
-        call.context, *id, request->assignee(), request->version());
+        call.context, *id, request->assignee(), request->version(), audit);
     if (!r.ok()) return r.status();
     ToViewedProto(*r, call, response);
     return absl::OkStatus();
@@ -322,11 +333,12 @@ grpc::ServerUnaryReactor* ReferralsRpc::AssignReferral(
 grpc::ServerUnaryReactor* ReferralsRpc::AddNote(
     grpc::CallbackServerContext* context, const v1::AddNoteRequest* request,
     v1::Referral* response) {
-  return Unary(context, "AddNote", [=](ResolvedCall& call) {
+  return Unary(context, "AddNote", response,
+               [=](ResolvedCall& call, AuditRecord& audit) {
     absl::StatusOr<std::string> id = IdFromName(request->name());
     if (!id.ok()) return id.status();
     absl::StatusOr<Referral> r =
-        service_.AddNote(call.context, *id, request->text());
+        service_.AddNote(call.context, *id, request->text(), audit);
     if (!r.ok()) return r.status();
     ToViewedProto(*r, call, response);
     return absl::OkStatus();
@@ -355,6 +367,16 @@ grpc::ServerWriteReactor<v1::ReferralEvent>* ReferralsRpc::WatchReferrals(
   absl::Status refused = !call.ok() ? call.status()
                          : !bad.empty() ? InvalidArgumentWithViolations(bad)
                                         : absl::OkStatus();
+  // The watch is audited once, when it opens (or is refused). This write
+  // happens on the reactor thread: a watch is opened rarely.
+  const std::string method = absl::StrCat(kService, "WatchReferrals");
+  AuditRecord audit =
+      call.ok() ? BaseAuditRecord(*context, &call->context.identity, method,
+                                  call->rule, call->context.roles, clock_.Now())
+                : BaseAuditRecord(*context, nullptr, method, "default-deny",
+                                  RoleSet(), clock_.Now());
+  if (call.ok()) audit.view = call->context.roles.ToString();
+  refused = FinishAudited(audit_, audit, refused, nullptr);
   if (!refused.ok()) {
     class Refusal final : public grpc::ServerWriteReactor<v1::ReferralEvent> {
      public:

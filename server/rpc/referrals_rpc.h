@@ -4,8 +4,9 @@
 // resolves the caller (identity, policy decision, scopes), converts the
 // request, hands the domain call to the WorkerPool, converts the result
 // through the caller's field view (every field the policy does not show the
-// caller's roles is removed), and finishes. WatchReferrals streams changes
-// to the referrals the caller may see, through the same field view.
+// caller's roles is removed), writes the call's audit entry (or lets the
+// store commit it with the change), and finishes. WatchReferrals streams
+// changes to the referrals the caller may see, through the same field view.
 //
 // Does not own its collaborators; all must outlive the gRPC server.
 #ifndef SAFEGUARD_SERVER_RPC_REFERRALS_RPC_H_
@@ -14,6 +15,7 @@
 #include <string>
 
 #include "safeguard/v1/referrals.grpc.pb.h"
+#include "server/core/audit_log.h"
 #include "server/core/clock.h"
 #include "server/core/referral_events.h"
 #include "server/core/referral_service.h"
@@ -26,10 +28,12 @@ namespace safeguard {
 class ReferralsRpc final : public v1::Referrals::CallbackService {
  public:
   ReferralsRpc(ReferralService& service, ReferralEvents& events,
-               const PolicyHolder& policies, const Clock& clock,
-               CallGate& gate, WorkerPool& pool, std::string trust_domain)
+               AuditLog& audit, const PolicyHolder& policies,
+               const Clock& clock, CallGate& gate, WorkerPool& pool,
+               std::string trust_domain)
       : service_(service),
         events_(events),
+        audit_(audit),
         policies_(policies),
         clock_(clock),
         gate_(gate),
@@ -65,10 +69,13 @@ class ReferralsRpc final : public v1::Referrals::CallbackService {
  private:
   template <typename Work>
   grpc::ServerUnaryReactor* Unary(grpc::CallbackServerContext* context,
-                                  const char* method, Work work);
+                                  const char* method,
+                                  google::protobuf::Message* response,
+                                  Work work);
 
   ReferralService& service_;
   ReferralEvents& events_;
+  AuditLog& audit_;
   const PolicyHolder& policies_;
   const Clock& clock_;
   CallGate& gate_;

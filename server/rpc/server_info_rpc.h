@@ -12,7 +12,10 @@
 #include <string>
 
 #include "safeguard/v1/server_info.grpc.pb.h"
+#include "server/core/audit_log.h"
+#include "server/core/clock.h"
 #include "server/core/server_info_service.h"
+#include "server/policy/policy.h"
 #include "server/rpc/call_gate.h"
 #include "server/rpc/worker_pool.h"
 
@@ -20,9 +23,13 @@ namespace safeguard {
 
 class ServerInfoRpc final : public v1::ServerInfo::CallbackService {
  public:
-  ServerInfoRpc(ServerInfoService& service, CallGate& gate, WorkerPool& pool,
-                std::string trust_domain)
+  ServerInfoRpc(ServerInfoService& service, AuditLog& audit,
+                const PolicyHolder& policies, const Clock& clock,
+                CallGate& gate, WorkerPool& pool, std::string trust_domain)
       : service_(service),
+        audit_(audit),
+        policies_(policies),
+        clock_(clock),
         gate_(gate),
         pool_(pool),
         trust_domain_(std::move(trust_domain)) {}
@@ -34,6 +41,9 @@ class ServerInfoRpc final : public v1::ServerInfo::CallbackService {
 
  private:
   ServerInfoService& service_;
+  AuditLog& audit_;
+  const PolicyHolder& policies_;
+  const Clock& clock_;
   CallGate& gate_;
   WorkerPool& pool_;
   const std::string trust_domain_;

@@ -49,6 +49,25 @@ constexpr Migration kMigrations[] = {
      "  pair TEXT PRIMARY KEY,"
      "  last_referral_us INTEGER NOT NULL,"
      "  referral_id TEXT NOT NULL) WITHOUT ROWID;"},
+    {3,
+     // The hash-chained audit log (server/audit/audit_format.h).
+     "CREATE TABLE audit_entries ("
+     "  seq INTEGER PRIMARY KEY,"
+     "  time_us INTEGER NOT NULL,"
+     "  agency TEXT NOT NULL,"
+     "  principal TEXT NOT NULL,"
+     "  certificate_sha256 TEXT NOT NULL,"
+     "  roles TEXT NOT NULL,"
+     "  rule TEXT NOT NULL,"
+     "  method TEXT NOT NULL,"
+     "  referral TEXT NOT NULL,"
+     "  view TEXT NOT NULL,"
+     "  code INTEGER NOT NULL,"
+     "  break_glass_reason TEXT NOT NULL,"
+     "  request_id TEXT NOT NULL,"
+     "  leaf BLOB NOT NULL,"
+     "  chain BLOB NOT NULL);"
+     "CREATE INDEX audit_by_referral ON audit_entries (referral, seq);"},
 };
 
 }  // namespace

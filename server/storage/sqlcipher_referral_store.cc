@@ -8,6 +8,7 @@
 #include "safeguard/v1/referral.pb.h"
 #include "server/convert/referral_convert.h"
 #include "server/core/status_macros.h"
+#include "server/storage/sqlcipher_audit_log.h"
 
 namespace safeguard {
 namespace {
@@ -116,7 +117,7 @@ std::string ScopeClause(const VisibilityScope& scope, Where& w) {
 absl::StatusOr<CreateResult> SqlCipherReferralStore::Create(
     Referral referral, const std::string& reference_prefix,
     const std::string& idempotency_key, const std::string& fingerprint,
-    const std::optional<std::string>& marac_pair) {
+    const std::optional<std::string>& marac_pair, AuditRecord& audit) {
   return db_.With([&](Database& db) -> absl::StatusOr<CreateResult> {
     CreateResult result;
     absl::Status done = db.InTransaction([&]() -> absl::Status {
@@ -187,11 +188,18 @@ absl::StatusOr<CreateResult> SqlCipherReferralStore::Create(
         SAFEGUARD_RETURN_IF_ERROR(pair.BindText(3, referral.id));
         SAFEGUARD_RETURN_IF_ERROR(pair.Run());
       }
+      AuditRecord entry = audit;
+      entry.referral_id = referral.id;
+      SAFEGUARD_RETURN_IF_ERROR(AppendAuditRecord(db, entry));
       result.referral = std::move(referral);
       result.created = true;
       return absl::OkStatus();
     });
     if (!done.ok()) return done;
+    if (result.created) {
+      audit.referral_id = result.referral.id;
+      audit.committed = true;
+    }
     return result;
   });
 }
@@ -201,8 +209,9 @@ absl::StatusOr<Referral> SqlCipherReferralStore::Get(const std::string& id) {
 }
 
 absl::Status SqlCipherReferralStore::Update(const Referral& referral,
-                                            int64_t expected_version) {
-  return db_.With([&](Database& db) {
+                                            int64_t expected_version,
+                                            AuditRecord& audit) {
+  absl::Status done = db_.With([&](Database& db) {
     return db.InTransaction([&]() -> absl::Status {
       SAFEGUARD_ASSIGN_OR_RETURN(
           Statement current,
@@ -222,9 +231,17 @@ absl::Status SqlCipherReferralStore::Update(const Referral& referral,
               ") = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) WHERE id = ?;")));
       SAFEGUARD_RETURN_IF_ERROR(BindRow(update, referral));
       SAFEGUARD_RETURN_IF_ERROR(update.BindText(15, referral.id));
-      return update.Run();
+      SAFEGUARD_RETURN_IF_ERROR(update.Run());
+      AuditRecord entry = audit;
+      entry.referral_id = referral.id;
+      return AppendAuditRecord(db, entry);
     });
   });
+  if (done.ok()) {
+    audit.referral_id = referral.id;
+    audit.committed = true;
+  }
+  return done;
 }
 
 absl::StatusOr<QueuePage> SqlCipherReferralStore::List(const QueueQuery& q) {

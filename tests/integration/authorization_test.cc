@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "safeguard/v1/audit.grpc.pb.h"
 #include "safeguard/v1/server_info.grpc.pb.h"
 #include "server/app/safeguard_server.h"
 #include "server/policy/policy.h"
@@ -54,6 +55,11 @@ const std::set<std::string> kAll = {
     "GetServerInfo",      "SubmitReferral", "GetReferral", "ListReferrals",
     "TransitionReferral", "AssignReferral", "AddNote",     "WatchReferrals"};
 
+std::set<std::string> WithAccessLog(std::set<std::string> methods) {
+  methods.insert("GetAccessLog");
+  return methods;
+}
+
 const Expectation kMatrix[] = {
     {"referrer", "probation-service/system/ndelius",
      {"GetServerInfo", "SubmitReferral", "GetReferral", "ListReferrals",
@@ -63,7 +69,8 @@ const Expectation kMatrix[] = {
      {"GetServerInfo", "SubmitReferral", "GetReferral", "ListReferrals",
       "TransitionReferral", "AddNote", "WatchReferrals"},
      {"N"}},
-    {"agency_lead", "west-suffolk-council/person/safeguarding-lead", kAll, {"T1"}},
+    {"agency_lead", "west-suffolk-council/person/safeguarding-lead",
+     WithAccessLog(kAll), {"T1"}},
     {"marac_coordinator", "suffolk-county-council/person/marac-coordinator",
      kAll, {"M"}},
     {"channel_chair", "suffolk-county-council/person/channel-chair", kAll, {"C"}},
@@ -86,7 +93,13 @@ const Expectation kMatrix[] = {
      {"GetServerInfo", "SubmitReferral", "GetReferral", "ListReferrals",
       "AddNote", "WatchReferrals"},
      {"M"}},
-    {"auditor", "csp-audit/person/auditor", {"GetServerInfo"}, {}},
+    // The audit log, and case content only through break-glass.
+    {"auditor", "csp-audit/person/auditor",
+     {"GetServerInfo", "ListAuditEntries", "GetAccessLog", "VerifyAuditLog",
+      "ExportAuditLog", "BreakGlass"},
+     {},
+     {{"GetAccessLog", {"N", "C", "M", "T1", "T2"}},
+      {"BreakGlass", {"N", "C", "M", "T1", "T2"}}}},
     {"administrator", "csp-admin/person/administrator", {"GetServerInfo"}, {}},
     {"no role", "unknown-agency/system/x", {}, {}},
 };
@@ -113,6 +126,13 @@ class AuthorizationTest : public ::testing::Test {
     grpc::Status s = callers_->As("west-suffolk-council/person/sanctuary-coordinator")
                          .AssignReferral(Context().get(), assign, &out);
     ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+
+  std::unique_ptr<v1::Audit::Stub> AuditStub(const std::string& who) {
+    size_t slash = who.find('/');
+    return v1::Audit::NewStub(TestChannel(
+        server_->port(), pki_.ca_file(),
+        pki_.IssueIdentity(who.substr(0, slash), who.substr(slash + 1))));
   }
 
   std::string Submit(const std::string& who, const v1::Referral& r) {
@@ -204,19 +224,60 @@ TEST_F(AuthorizationTest, EveryMethodEveryRoleInsideAndOutsideScope) {
          // Allowed: the stream stays open until the deadline.
          return stream->Finish().error_code();
        }},
+      {"ListAuditEntries",
+       [&](v1::Referrals::Stub&, const std::string& who, const std::string&) {
+         v1::ListAuditEntriesResponse out;
+         return AuditStub(who)->ListAuditEntries(Context().get(), {}, &out)
+             .error_code();
+       }},
+      {"GetAccessLog",
+       [&](v1::Referrals::Stub&, const std::string& who, const std::string& t) {
+         v1::GetAccessLogRequest request;
+         request.set_name(t);
+         v1::ListAuditEntriesResponse out;
+         return AuditStub(who)->GetAccessLog(Context().get(), request, &out)
+             .error_code();
+       }},
+      {"VerifyAuditLog",
+       [&](v1::Referrals::Stub&, const std::string& who, const std::string&) {
+         v1::VerifyAuditLogResponse out;
+         return AuditStub(who)->VerifyAuditLog(Context().get(), {}, &out)
+             .error_code();
+       }},
+      {"ExportAuditLog",
+       [&](v1::Referrals::Stub&, const std::string& who, const std::string&) {
+         auto context = Context();
+         auto stream = AuditStub(who)->ExportAuditLog(context.get(), {});
+         v1::AuditExportItem item;
+         while (stream->Read(&item)) {
+         }
+         return stream->Finish().error_code();
+       }},
+      {"BreakGlass",
+       [&](v1::Referrals::Stub&, const std::string& who, const std::string& t) {
+         v1::BreakGlassRequest request;
+         request.set_name(t);
+         request.set_reason("subject access request 2026-114, DPO approved");
+         v1::Referral out;
+         return AuditStub(who)->BreakGlass(Context().get(), request, &out)
+             .error_code();
+       }},
   };
-  const std::set<std::string> per_referral = {"GetReferral", "TransitionReferral",
-                                              "AssignReferral", "AddNote"};
+  const std::set<std::string> per_referral = {
+      "GetReferral", "TransitionReferral", "AssignReferral",
+      "AddNote",     "GetAccessLog",       "BreakGlass"};
   const std::map<std::string, Code> in_scope = {
-      {"GetReferral", Code::OK},
-      {"TransitionReferral", Code::ABORTED},
-      {"AssignReferral", Code::ABORTED},
-      {"AddNote", Code::OK}};
+      {"GetReferral", Code::OK},     {"TransitionReferral", Code::ABORTED},
+      {"AssignReferral", Code::ABORTED}, {"AddNote", Code::OK},
+      {"GetAccessLog", Code::OK},    {"BreakGlass", Code::OK}};
   const std::map<std::string, Code> allowed_code = {
       {"GetServerInfo", Code::OK},
       {"SubmitReferral", Code::INVALID_ARGUMENT},
       {"ListReferrals", Code::OK},
-      {"WatchReferrals", Code::DEADLINE_EXCEEDED}};
+      {"WatchReferrals", Code::DEADLINE_EXCEEDED},
+      {"ListAuditEntries", Code::OK},
+      {"VerifyAuditLog", Code::OK},
+      {"ExportAuditLog", Code::OK}};
 
   for (const std::string& full : GovernedMethods()) {
     const std::string method = full.substr(full.find('/') + 1);
@@ -257,7 +318,7 @@ TEST_F(AuthorizationTest, EveryMethodEveryRoleInsideAndOutsideScope) {
       EXPECT_EQ(listed, want) << e.role;
     }
   }
-  EXPECT_EQ(checked, 13 * (4 + 4 * 5));
+  EXPECT_EQ(checked, 13 * (7 + 6 * 5));
 }
 
 // For each role and kind, the fields of a response are exactly the ones

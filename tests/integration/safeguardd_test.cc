@@ -18,6 +18,7 @@
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "safeguard/client/client.h"
+#include "server/audit/audit_format.h"
 #include "safeguard/v1/referrals.grpc.pb.h"
 #include "safeguard/v1/server_info.grpc.pb.h"
 #include "tests/testing/referral_fixtures.h"
@@ -43,6 +44,7 @@ class SafeguarddTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(CreateKeyFile(key_file_).ok());
+    ASSERT_TRUE(CreateSigningKeyFile(signing_key_).ok());
     athena_ = pki_.IssueIdentity("suffolk-police", "system/athena");
   }
 
@@ -59,6 +61,8 @@ class SafeguarddTest : public ::testing::Test {
             "/policy/partnership.textproto",
         "--bank_holidays_file=" + std::string(SAFEGUARD_SOURCE_DIR) +
             "/deploy/bank-holidays-england-and-wales.txt",
+        "--audit_signing_key_file=" + signing_key_,
+        "--audit_checkpoint_file=" + dir_.File("checkpoints.log"),
         "--shutdown_grace_seconds=5"};
     args.insert(args.end(), extra.begin(), extra.end());
     return args;
@@ -95,6 +99,7 @@ class SafeguarddTest : public ::testing::Test {
   TempDir dir_;
   TestPki pki_{dir_.path()};
   std::string key_file_ = dir_.File("db.key");
+  std::string signing_key_ = dir_.File("audit-signing.key");
   CertFiles athena_;
 };
 

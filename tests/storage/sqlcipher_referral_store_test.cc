@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "server/storage/sqlcipher_audit_log.h"
 #include "tests/testing/open_store.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
@@ -52,7 +53,7 @@ class ReferralStoreTest : public ::testing::Test {
 
   std::string Create(const Referral& r) {
     auto created = store().Create(r, "CHA-2026", "key-" + r.id, "fp-" + r.id,
-                                  std::nullopt);
+                                  std::nullopt, audit_);
     EXPECT_TRUE(created.ok()) << created.status();
     return created.ok() ? created->referral.reference : "";
   }
@@ -74,12 +75,13 @@ class ReferralStoreTest : public ::testing::Test {
 
   TempDir dir_;
   testing::OpenedStore opened_;
+  AuditRecord audit_;
 };
 
 TEST_F(ReferralStoreTest, CreateNumbersReferencesAndRoundTrips) {
   EXPECT_EQ(Create(Make("a", 5)), "CHA-2026-000001");
   EXPECT_EQ(Create(Make("b", 5)), "CHA-2026-000002");
-  auto other = store().Create(Make("c", 5), "MAR-2026", "k-c", "f-c", std::nullopt);
+  auto other = store().Create(Make("c", 5), "MAR-2026", "k-c", "f-c", std::nullopt, audit_);
   ASSERT_TRUE(other.ok());
   EXPECT_EQ(other->referral.reference, "MAR-2026-000001");
 
@@ -93,19 +95,19 @@ TEST_F(ReferralStoreTest, CreateNumbersReferencesAndRoundTrips) {
 
 TEST_F(ReferralStoreTest, IdempotencyKeysReturnTheOriginalOrRefuse) {
   Referral r = Make("first", 5);
-  auto created = store().Create(r, "CHA-2026", "agency/req-1", "fp-1", std::nullopt);
+  auto created = store().Create(r, "CHA-2026", "agency/req-1", "fp-1", std::nullopt, audit_);
   ASSERT_TRUE(created.ok());
   EXPECT_TRUE(created->created);
 
   Referral retry = Make("second-id", 5);
-  auto again = store().Create(retry, "CHA-2026", "agency/req-1", "fp-1", std::nullopt);
+  auto again = store().Create(retry, "CHA-2026", "agency/req-1", "fp-1", std::nullopt, audit_);
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_FALSE(again->created);
   EXPECT_EQ(again->referral.id, "first");
   EXPECT_EQ(again->referral.reference, "CHA-2026-000001");
 
   EXPECT_THAT(store().Create(Make("third", 5), "CHA-2026", "agency/req-1", "fp-2",
-                             std::nullopt),
+                             std::nullopt, audit_),
               StatusIs(absl::StatusCode::kAlreadyExists,
                        "request_id was already used for a different referral"));
   EXPECT_THAT(store().Get("second-id"), StatusIs(absl::StatusCode::kNotFound));
@@ -119,16 +121,16 @@ TEST_F(ReferralStoreTest, UpdatesNeedTheCurrentVersion) {
   Referral r = *store().Get("a");
   r.state = "POLICE_GATEWAY";
   r.version = 2;
-  SAFEGUARD_ASSERT_OK(store().Update(r, 1));
+  SAFEGUARD_ASSERT_OK(store().Update(r, 1, audit_));
   r.state = "NFA";
   r.version = 2;
-  EXPECT_THAT(store().Update(r, 1),
+  EXPECT_THAT(store().Update(r, 1, audit_),
               StatusIs(absl::StatusCode::kAborted,
                        "the referral has changed (version 2, not 1); read it "
                        "again and retry"));
   EXPECT_EQ(store().Get("a")->state, "POLICE_GATEWAY");
   Referral missing = Make("nope", 1);
-  EXPECT_THAT(store().Update(missing, 1), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(store().Update(missing, 1, audit_), StatusIs(absl::StatusCode::kNotFound));
 }
 
 TEST_F(ReferralStoreTest, QueueOrdersAndPagesStablyWhileReferralsArrive) {
@@ -222,11 +224,39 @@ TEST_F(ReferralStoreTest, ScopesAndFiltersRestrictTheQueue) {
             (std::vector<std::string>{"police-west", "council-west"}));
 }
 
+TEST_F(ReferralStoreTest, WritesCommitWithTheirAuditEntryOrNotAtAll) {
+  SqlCipherAuditLog log(*opened_.db);
+  AuditRecord audit;
+  audit.method = "safeguard.v1.Referrals/SubmitReferral";
+  ASSERT_TRUE(store().Create(Make("a", 1), "CHA-2026", "k", "f", std::nullopt,
+                             audit).ok());
+  EXPECT_TRUE(audit.committed);
+  EXPECT_EQ(audit.referral_id, "a");
+  AuditRecord refused;
+  EXPECT_THAT(store().Create(Make("b", 1), "CHA-2026", "k", "other",
+                             std::nullopt, refused),
+              StatusIs(absl::StatusCode::kAlreadyExists));
+  EXPECT_FALSE(refused.committed);
+  Referral stale = *store().Get("a");
+  stale.version = 7;
+  AuditRecord conflict;
+  EXPECT_THAT(store().Update(stale, 6, conflict),
+              StatusIs(absl::StatusCode::kAborted));
+  EXPECT_FALSE(conflict.committed);
+
+  auto entries = log.List(v1::AuditFilter(), 0, 10);
+  ASSERT_TRUE(entries.ok());
+  ASSERT_EQ(entries->size(), 1u);
+  EXPECT_EQ((*entries)[0].sequence(), 1);
+  EXPECT_EQ((*entries)[0].referral(), "referrals/a");
+  EXPECT_EQ((*entries)[0].method(), "safeguard.v1.Referrals/SubmitReferral");
+}
+
 TEST_F(ReferralStoreTest, RemembersTheLastMaracReferralOfAPair) {
   EXPECT_EQ(*store().LastMaracReferral("pair-1"), std::nullopt);
   Referral r = Make("m1", 5);
   r.create_time = kT0 + absl::Hours(1);
-  ASSERT_TRUE(store().Create(r, "MAR-2026", "k1", "f1", "pair-1").ok());
+  ASSERT_TRUE(store().Create(r, "MAR-2026", "k1", "f1", "pair-1", audit_).ok());
   EXPECT_EQ(*store().LastMaracReferral("pair-1"), kT0 + absl::Hours(1));
   EXPECT_EQ(*store().LastMaracReferral("pair-2"), std::nullopt);
 }

@@ -5,6 +5,7 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/security/credentials.h"
+#include "server/audit/audit_format.h"
 #include "server/storage/database_key.h"
 #include "tests/testing/subprocess.h"
 
@@ -17,6 +18,11 @@ ServerConfig TestServerConfig(const TempDir& dir, const TestPki& pki) {
   config.set_key_file(dir.File("db.key"));
   if (!CreateKeyFile(config.key_file()).ok()) {
     throw std::runtime_error("cannot create test key file");
+  }
+  config.set_audit_signing_key_file(dir.File("audit-signing.key"));
+  config.set_audit_checkpoint_file(dir.File("audit-checkpoints.log"));
+  if (!CreateSigningKeyFile(config.audit_signing_key_file()).ok()) {
+    throw std::runtime_error("cannot create test audit signing key");
   }
   config.mutable_tls()->set_ca_file(pki.ca_file());
   config.mutable_tls()->set_cert_file(pki.server().cert);

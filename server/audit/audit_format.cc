@@ -1,0 +1,303 @@
+#include "server/audit/audit_format.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "openssl/evp.h"
+#include "openssl/pem.h"
+
+namespace safeguard {
+namespace {
+
+std::string Sha256(const std::string& a, const std::string& b = "",
+                   const std::string& c = "") {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+  EVP_DigestUpdate(ctx, a.data(), a.size());
+  EVP_DigestUpdate(ctx, b.data(), b.size());
+  EVP_DigestUpdate(ctx, c.data(), c.size());
+  EVP_DigestFinal_ex(ctx, out, &len);
+  EVP_MD_CTX_free(ctx);
+  return std::string(reinterpret_cast<char*>(out), len);
+}
+
+std::string Deterministic(const google::protobuf::Message& m) {
+  std::string out;
+  google::protobuf::io::StringOutputStream stream(&out);
+  google::protobuf::io::CodedOutputStream coded(&stream);
+  coded.SetSerializationDeterministic(true);
+  m.SerializeToCodedStream(&coded);
+  coded.Trim();
+  return out;
+}
+
+absl::Status KeyError(const std::string& path, absl::string_view what) {
+  return absl::FailedPreconditionError(
+      absl::StrCat("audit signing key file ", path, ": ", what));
+}
+
+}  // namespace
+
+std::string ZeroHash() { return std::string(kHashSize, '\0'); }
+
+std::string LeafHash(const v1::AuditEntry& entry) {
+  v1::AuditEntry bare = entry;
+  bare.clear_leaf_hash();
+  bare.clear_chain_hash();
+  return Sha256(std::string(1, '\x00'), Deterministic(bare));
+}
+
+std::string ChainHash(const std::string& previous_chain,
+                      const std::string& leaf) {
+  return Sha256(std::string(1, '\x01'), previous_chain, leaf);
+}
+
+std::string CheckpointMessage(int64_t size, const std::string& head,
+                              int64_t unix_seconds) {
+  return absl::StrCat("safeguard-audit-checkpoint v1\n", size, "\n",
+                      absl::BytesToHexString(head), "\n", unix_seconds, "\n");
+}
+
+std::string FormatCheckpointLine(const v1::AuditCheckpoint& c) {
+  return absl::StrCat("v1 ", c.size(), " ", absl::BytesToHexString(c.head()),
+                      " ", c.time().seconds(), " ",
+                      absl::Base64Escape(c.signature()));
+}
+
+absl::StatusOr<v1::AuditCheckpoint> ParseCheckpointLine(const std::string& line) {
+  std::vector<std::string> parts = absl::StrSplit(line, ' ');
+  v1::AuditCheckpoint c;
+  int64_t size = 0, seconds = 0;
+  std::string signature;
+  if (parts.size() != 5 || parts[0] != "v1" || !absl::SimpleAtoi(parts[1], &size) ||
+      parts[2].size() != 2 * kHashSize || !absl::SimpleAtoi(parts[3], &seconds) ||
+      !absl::Base64Unescape(parts[4], &signature)) {
+    return absl::InvalidArgumentError("not a checkpoint line");
+  }
+  c.set_size(size);
+  c.set_head(absl::HexStringToBytes(parts[2]));
+  c.mutable_time()->set_seconds(seconds);
+  c.set_signature(signature);
+  return c;
+}
+
+absl::StatusOr<std::vector<v1::AuditCheckpoint>> ReadCheckpointFile(
+    const std::string& path) {
+  std::vector<v1::AuditCheckpoint> out;
+  std::ifstream in(path);
+  if (!in) return out;
+  std::string line;
+  int number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    if (line.empty()) continue;
+    absl::StatusOr<v1::AuditCheckpoint> c = ParseCheckpointLine(line);
+    if (!c.ok()) {
+      return absl::DataLossError(absl::StrCat("checkpoint file ", path, ":",
+                                              number, ": not a checkpoint line"));
+    }
+    out.push_back(*std::move(c));
+  }
+  return out;
+}
+
+// ---- keys ----
+
+absl::StatusOr<std::unique_ptr<AuditSigner>> AuditSigner::FromKeyFile(
+    const std::string& path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) return KeyError(path, "does not exist");
+  if (!S_ISREG(st.st_mode)) return KeyError(path, "is not a regular file");
+  if (st.st_uid != geteuid()) {
+    return KeyError(path, "is not owned by the user running safeguardd");
+  }
+  if ((st.st_mode & 077) != 0) {
+    return KeyError(path, absl::StrFormat("group or others can access it "
+                                          "(mode %04o); run chmod 600 on it",
+                                          st.st_mode & 07777));
+  }
+  FILE* f = std::fopen(path.c_str(), "r");
+  if (f == nullptr) return KeyError(path, "cannot be read");
+  EVP_PKEY* key = PEM_read_PrivateKey(f, nullptr, nullptr, nullptr);
+  std::fclose(f);
+  if (key == nullptr || EVP_PKEY_id(key) != EVP_PKEY_ED25519) {
+    EVP_PKEY_free(key);
+    return KeyError(path, "holds no Ed25519 private key (PEM)");
+  }
+  return std::unique_ptr<AuditSigner>(new AuditSigner(key));
+}
+
+AuditSigner::~AuditSigner() { EVP_PKEY_free(static_cast<EVP_PKEY*>(key_)); }
+
+std::string AuditSigner::Sign(const std::string& message) const {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  unsigned char sig[64];
+  size_t len = sizeof(sig);
+  bool ok = EVP_DigestSignInit(ctx, nullptr, nullptr, nullptr,
+                               static_cast<EVP_PKEY*>(key_)) == 1 &&
+            EVP_DigestSign(ctx, sig, &len,
+                           reinterpret_cast<const unsigned char*>(message.data()),
+                           message.size()) == 1;
+  EVP_MD_CTX_free(ctx);
+  return ok ? std::string(reinterpret_cast<char*>(sig), len) : "";
+}
+
+std::string AuditSigner::PublicKeyPem() const {
+  BIO* bio = BIO_new(BIO_s_mem());
+  PEM_write_bio_PUBKEY(bio, static_cast<EVP_PKEY*>(key_));
+  char* data = nullptr;
+  long len = BIO_get_mem_data(bio, &data);
+  std::string out(data, static_cast<size_t>(len));
+  BIO_free(bio);
+  return out;
+}
+
+absl::Status CreateSigningKeyFile(const std::string& path) {
+  EVP_PKEY* key = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
+  if (key == nullptr) return absl::InternalError("cannot make an Ed25519 key");
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    EVP_PKEY_free(key);
+    if (errno == EEXIST) {
+      return absl::AlreadyExistsError(
+          absl::StrCat("audit signing key file ", path, " already exists"));
+    }
+    return KeyError(path, std::strerror(errno));
+  }
+  FILE* f = fdopen(fd, "w");
+  bool ok = PEM_write_PrivateKey(f, key, nullptr, nullptr, 0, nullptr,
+                                 nullptr) == 1 &&
+            std::fflush(f) == 0 && fsync(fd) == 0;
+  std::fclose(f);
+  EVP_PKEY_free(key);
+  if (!ok) {
+    unlink(path.c_str());
+    return KeyError(path, "cannot be written");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<AuditPublicKey>> AuditPublicKey::FromPem(
+    const std::string& pem) {
+  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+  EVP_PKEY* key = PEM_read_bio_PUBKEY(bio, nullptr, nullptr, nullptr);
+  BIO_free(bio);
+  if (key == nullptr || EVP_PKEY_id(key) != EVP_PKEY_ED25519) {
+    EVP_PKEY_free(key);
+    return absl::InvalidArgumentError("not an Ed25519 public key (PEM)");
+  }
+  return std::unique_ptr<AuditPublicKey>(new AuditPublicKey(key));
+}
+
+AuditPublicKey::~AuditPublicKey() { EVP_PKEY_free(static_cast<EVP_PKEY*>(key_)); }
+
+bool AuditPublicKey::Verify(const std::string& message,
+                            const std::string& signature) const {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  bool ok = EVP_DigestVerifyInit(ctx, nullptr, nullptr, nullptr,
+                                 static_cast<EVP_PKEY*>(key_)) == 1 &&
+            EVP_DigestVerify(
+                ctx, reinterpret_cast<const unsigned char*>(signature.data()),
+                signature.size(),
+                reinterpret_cast<const unsigned char*>(message.data()),
+                message.size()) == 1;
+  EVP_MD_CTX_free(ctx);
+  return ok;
+}
+
+// ---- ChainVerifier ----
+
+ChainVerifier::ChainVerifier(std::vector<v1::AuditCheckpoint> checkpoints,
+                             const AuditPublicKey& key)
+    : checkpoints_(std::move(checkpoints)), key_(key) {
+  for (const v1::AuditCheckpoint& c : checkpoints_) wanted_heads_[c.size()];
+}
+
+void ChainVerifier::Fail(int64_t sequence, std::string problem) {
+  if (failed_) return;
+  failed_ = true;
+  result_.set_first_bad_sequence(sequence);
+  result_.set_problem(std::move(problem));
+}
+
+bool ChainVerifier::Add(const v1::AuditEntry& entry) {
+  if (failed_) return false;
+  const int64_t want = count_ + 1;
+  if (entry.sequence() != want) {
+    Fail(want, entry.sequence() > want
+                   ? absl::StrCat("entry ", want, " is missing")
+                   : absl::StrCat("entry ", entry.sequence(),
+                                  " is out of order or repeated"));
+    return false;
+  }
+  const std::string leaf = LeafHash(entry);
+  if (leaf != entry.leaf_hash()) {
+    Fail(want, absl::StrCat("entry ", want, " was changed: its hash differs"));
+    return false;
+  }
+  chain_ = ChainHash(chain_, leaf);
+  if (chain_ != entry.chain_hash()) {
+    Fail(want, absl::StrCat("entry ", want,
+                            " does not follow the entry before it"));
+    return false;
+  }
+  count_ = want;
+  auto it = wanted_heads_.find(count_);
+  if (it != wanted_heads_.end()) it->second = chain_;
+  return true;
+}
+
+v1::VerifyAuditLogResponse ChainVerifier::Finish() {
+  int64_t last_size = 0;
+  int n = 0;
+  for (const v1::AuditCheckpoint& c : checkpoints_) {
+    ++n;
+    if (failed_) break;
+    if (!key_.Verify(CheckpointMessage(c.size(), c.head(), c.time().seconds()),
+                     c.signature())) {
+      Fail(0, absl::StrCat("checkpoint ", n, " (size ", c.size(),
+                           ") has a bad signature"));
+      break;
+    }
+    if (c.size() < last_size) {
+      Fail(0, absl::StrCat("checkpoint ", n, " is older than the one before it"));
+      break;
+    }
+    last_size = c.size();
+    if (c.size() > count_) {
+      Fail(count_ + 1,
+           absl::StrCat("checkpoint ", n, " covers ", c.size(),
+                        " entries but the log has ", count_,
+                        ": entries were removed from the end"));
+      break;
+    }
+    if (c.size() > 0 && wanted_heads_[c.size()] != c.head()) {
+      Fail(0, absl::StrCat("checkpoint ", n, " (size ", c.size(),
+                           ") does not match the log: an entry at or before ",
+                           c.size(), " was changed, removed, added or moved"));
+      break;
+    }
+  }
+  result_.set_ok(!failed_);
+  result_.set_entries(count_);
+  result_.set_checkpoints(static_cast<int64_t>(checkpoints_.size()));
+  result_.set_unsigned_entries(count_ - last_size);
+  return result_;
+}
+
+}  // namespace safeguard

@@ -1,0 +1,101 @@
+// File: server/audit/audit_format.h
+//
+// The audit log's formats, shared by the server and the offline verifier
+// (safeguardctl audit verify-export): the hash chain over entries, the
+// checkpoint file's lines, Ed25519 signing keys, and ChainVerifier, which
+// checks a run of entries and the checkpoints that cover them.
+//
+//   leaf  = SHA-256(0x00 || deterministic bytes of the entry, hashes empty)
+//   chain = SHA-256(0x01 || previous chain || leaf); the first previous
+//           chain is 32 zero bytes
+//   checkpoint line: "v1 <size> <head hex> <unix seconds> <base64 sig>",
+//   the signature over "safeguard-audit-checkpoint v1\n<size>\n<head
+//   hex>\n<unix seconds>\n"
+//
+// Functions are thread-safe; AuditSigner and AuditPublicKey are immutable
+// and thread-safe; ChainVerifier is not.
+#ifndef SAFEGUARD_SERVER_AUDIT_AUDIT_FORMAT_H_
+#define SAFEGUARD_SERVER_AUDIT_AUDIT_FORMAT_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "safeguard/v1/audit.pb.h"
+
+namespace safeguard {
+
+inline constexpr size_t kHashSize = 32;
+
+std::string LeafHash(const v1::AuditEntry& entry);
+std::string ChainHash(const std::string& previous_chain, const std::string& leaf);
+std::string ZeroHash();
+
+std::string CheckpointMessage(int64_t size, const std::string& head,
+                              int64_t unix_seconds);
+std::string FormatCheckpointLine(const v1::AuditCheckpoint& checkpoint);
+absl::StatusOr<v1::AuditCheckpoint> ParseCheckpointLine(const std::string& line);
+// Every checkpoint in the file, in order; a missing file has none.
+absl::StatusOr<std::vector<v1::AuditCheckpoint>> ReadCheckpointFile(
+    const std::string& path);
+
+class AuditSigner {
+ public:
+  // Reads an Ed25519 private key (PEM). Like the database key file, it must
+  // be a regular file of the user's, mode 0600 or 0400.
+  static absl::StatusOr<std::unique_ptr<AuditSigner>> FromKeyFile(
+      const std::string& path);
+  ~AuditSigner();
+  std::string Sign(const std::string& message) const;
+  std::string PublicKeyPem() const;
+
+ private:
+  explicit AuditSigner(void* key) : key_(key) {}
+  void* key_;  // EVP_PKEY*, owned
+};
+
+// Creates a new Ed25519 signing key file (mode 0600); never overwrites.
+absl::Status CreateSigningKeyFile(const std::string& path);
+
+class AuditPublicKey {
+ public:
+  static absl::StatusOr<std::unique_ptr<AuditPublicKey>> FromPem(
+      const std::string& pem);
+  ~AuditPublicKey();
+  bool Verify(const std::string& message, const std::string& signature) const;
+
+ private:
+  explicit AuditPublicKey(void* key) : key_(key) {}
+  void* key_;  // EVP_PKEY*, owned
+};
+
+// Checks entries in sequence order, then the checkpoints.
+class ChainVerifier {
+ public:
+  // `checkpoints` are those to check; `key` verifies their signatures.
+  ChainVerifier(std::vector<v1::AuditCheckpoint> checkpoints,
+                const AuditPublicKey& key);
+
+  // Feeds the next entry; false once a problem was found.
+  bool Add(const v1::AuditEntry& entry);
+  // Checks the checkpoints against what was fed.
+  v1::VerifyAuditLogResponse Finish();
+
+ private:
+  void Fail(int64_t sequence, std::string problem);
+
+  std::vector<v1::AuditCheckpoint> checkpoints_;
+  const AuditPublicKey& key_;
+  std::map<int64_t, std::string> wanted_heads_;  // size -> head seen there
+  int64_t count_ = 0;
+  std::string chain_ = ZeroHash();
+  bool failed_ = false;
+  v1::VerifyAuditLogResponse result_;
+};
+
+}  // namespace safeguard
+
+#endif  // SAFEGUARD_SERVER_AUDIT_AUDIT_FORMAT_H_

@@ -1,0 +1,275 @@
+#include "server/rpc/audit_rpc.h"
+
+#include <cstdio>
+#include <deque>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "server/convert/referral_convert.h"
+#include "server/core/field_violations.h"
+#include "server/rpc/audited_call.h"
+#include "server/rpc/call_context.h"
+#include "server/rpc/status_convert.h"
+
+namespace safeguard {
+namespace {
+
+constexpr char kService[] = "safeguard.v1.Audit/";
+constexpr int kDefaultPage = 100;
+constexpr int kMaxPage = 1000;
+constexpr size_t kMinBreakGlassReason = 20;
+
+absl::StatusOr<std::string> ReferralId(const std::string& name) {
+  absl::string_view id = name;
+  if (!absl::ConsumePrefix(&id, "referrals/") || id.empty() ||
+      id.find('/') != absl::string_view::npos) {
+    return InvalidArgumentWithViolations(
+        {{"name", "must be referrals/<referral id>"}});
+  }
+  return std::string(id);
+}
+
+// Streams entries, then checkpoints, fetching pages on the worker pool.
+// Owned by gRPC: deletes itself in OnDone().
+class ExportReactor final
+    : public grpc::ServerWriteReactor<v1::AuditExportItem> {
+ public:
+  ExportReactor(AuditReader& reader, std::string checkpoint_file,
+                WorkerPool& pool, int64_t from)
+      : reader_(reader),
+        checkpoint_file_(std::move(checkpoint_file)),
+        pool_(pool),
+        after_(from > 0 ? from - 1 : 0) {
+    pool_.Schedule([this] { Fill(); });
+  }
+  void OnWriteDone(bool ok) override {
+    if (!ok) {
+      Finish(grpc::Status::CANCELLED);
+      return;
+    }
+    items_.pop_front();
+    if (items_.empty()) {
+      pool_.Schedule([this] { Fill(); });
+    } else {
+      StartWrite(&items_.front());
+    }
+  }
+  void OnDone() override { delete this; }
+
+ private:
+  void Fill() {
+    if (!entries_done_) {
+      absl::StatusOr<std::vector<v1::AuditEntry>> page =
+          reader_.List(v1::AuditFilter(), after_, 1000);
+      if (!page.ok()) {
+        Finish(ToGrpcStatus(page.status()));
+        return;
+      }
+      for (v1::AuditEntry& e : *page) {
+        after_ = e.sequence();
+        *items_.emplace_back().mutable_entry() = std::move(e);
+      }
+      if (page->empty()) entries_done_ = true;
+    }
+    if (entries_done_ && items_.empty() && !checkpoints_done_) {
+      checkpoints_done_ = true;
+      absl::StatusOr<std::vector<v1::AuditCheckpoint>> checkpoints =
+          ReadCheckpointFile(checkpoint_file_);
+      if (!checkpoints.ok()) {
+        Finish(ToGrpcStatus(checkpoints.status()));
+        return;
+      }
+      for (v1::AuditCheckpoint& c : *checkpoints) {
+        *items_.emplace_back().mutable_checkpoint() = std::move(c);
+      }
+    }
+    if (items_.empty()) {
+      Finish(grpc::Status::OK);
+      return;
+    }
+    StartWrite(&items_.front());
+  }
+
+  AuditReader& reader_;
+  const std::string checkpoint_file_;
+  WorkerPool& pool_;
+  int64_t after_;
+  bool entries_done_ = false;
+  bool checkpoints_done_ = false;
+  // Touched by one step at a time: Fill and OnWriteDone never overlap.
+  std::deque<v1::AuditExportItem> items_;
+};
+
+}  // namespace
+
+template <typename Work>
+grpc::ServerUnaryReactor* AuditRpc::Unary(grpc::CallbackServerContext* context,
+                                          const char* method,
+                                          google::protobuf::Message* response,
+                                          Work work) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (!gate_.TryEnter()) {
+    reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                                 "the server is shutting down"));
+    return reactor;
+  }
+  const std::string full_method = absl::StrCat(kService, method);
+  const absl::Time now = clock_.Now();
+  absl::StatusOr<ResolvedCall> call =
+      ResolveCall(*context, policies_, trust_domain_, full_method, now);
+  AuditRecord audit =
+      call.ok() ? BaseAuditRecord(*context, &call->context.identity,
+                                  full_method, call->rule, call->context.roles,
+                                  now)
+                : BaseAuditRecord(*context, nullptr, full_method,
+                                  "default-deny", RoleSet(), now);
+  pool_.Schedule([this, reactor, response, work = std::move(work),
+                  call = std::move(call), audit = std::move(audit)]() mutable {
+    absl::Status status = call.ok() ? work(*call, audit) : call.status();
+    status = FinishAudited(audit_, audit, status, response);
+    reactor->Finish(ToGrpcStatus(status));
+    gate_.Exit();
+  });
+  return reactor;
+}
+
+absl::Status AuditRpc::ListPage(const v1::AuditFilter& filter,
+                                int32_t page_size, const std::string& token,
+                                v1::ListAuditEntriesResponse* response) {
+  std::vector<FieldViolation> bad;
+  if (page_size < 0 || page_size > kMaxPage) {
+    bad.push_back({"page_size", absl::StrCat("must be 0 to ", kMaxPage)});
+  }
+  int64_t after = 0;
+  if (!token.empty() && (!absl::SimpleAtoi(token, &after) || after < 0)) {
+    bad.push_back({"page_token", "is not a page token from this server"});
+  }
+  if (!bad.empty()) return InvalidArgumentWithViolations(bad);
+  const int limit = page_size == 0 ? kDefaultPage : page_size;
+  absl::StatusOr<std::vector<v1::AuditEntry>> entries =
+      reader_.List(filter, after, limit + 1);
+  if (!entries.ok()) return entries.status();
+  bool more = static_cast<int>(entries->size()) > limit;
+  if (more) entries->pop_back();
+  for (v1::AuditEntry& e : *entries) *response->add_entries() = std::move(e);
+  if (more) {
+    response->set_next_page_token(
+        absl::StrCat(response->entries(response->entries_size() - 1).sequence()));
+  }
+  return absl::OkStatus();
+}
+
+grpc::ServerUnaryReactor* AuditRpc::ListAuditEntries(
+    grpc::CallbackServerContext* context,
+    const v1::ListAuditEntriesRequest* request,
+    v1::ListAuditEntriesResponse* response) {
+  return Unary(context, "ListAuditEntries", response,
+               [=](ResolvedCall&, AuditRecord&) {
+                 return ListPage(request->filter(), request->page_size(),
+                                 request->page_token(), response);
+               });
+}
+
+grpc::ServerUnaryReactor* AuditRpc::GetAccessLog(
+    grpc::CallbackServerContext* context,
+    const v1::GetAccessLogRequest* request,
+    v1::ListAuditEntriesResponse* response) {
+  return Unary(context, "GetAccessLog", response,
+               [=](ResolvedCall& call, AuditRecord& audit) {
+    absl::StatusOr<std::string> id = ReferralId(request->name());
+    if (!id.ok()) return id.status();
+    audit.referral_id = *id;
+    // Only for a referral in the caller's scope.
+    absl::StatusOr<Referral> r = referrals_.Get(call.context, *id);
+    if (!r.ok()) return r.status();
+    v1::AuditFilter filter;
+    filter.set_referral(request->name());
+    return ListPage(filter, request->page_size(), request->page_token(),
+                    response);
+  });
+}
+
+absl::StatusOr<v1::VerifyAuditLogResponse> AuditRpc::Verify() {
+  absl::StatusOr<std::vector<v1::AuditCheckpoint>> checkpoints =
+      ReadCheckpointFile(checkpoint_file_);
+  if (!checkpoints.ok()) return checkpoints.status();
+  ChainVerifier verifier(*std::move(checkpoints), key_);
+  absl::Status walked = reader_.ForEach(
+      1, [&](const v1::AuditEntry& e) { return verifier.Add(e); });
+  if (!walked.ok()) return walked;
+  return verifier.Finish();
+}
+
+grpc::ServerUnaryReactor* AuditRpc::VerifyAuditLog(
+    grpc::CallbackServerContext* context,
+    const v1::VerifyAuditLogRequest* request,
+    v1::VerifyAuditLogResponse* response) {
+  return Unary(context, "VerifyAuditLog", response,
+               [=](ResolvedCall&, AuditRecord&) {
+                 absl::StatusOr<v1::VerifyAuditLogResponse> result = Verify();
+                 if (!result.ok()) return result.status();
+                 *response = *std::move(result);
+                 return absl::OkStatus();
+               });
+}
+
+grpc::ServerWriteReactor<v1::AuditExportItem>* AuditRpc::ExportAuditLog(
+    grpc::CallbackServerContext* context,
+    const v1::ExportAuditLogRequest* request) {
+  const std::string method = absl::StrCat(kService, "ExportAuditLog");
+  absl::StatusOr<ResolvedCall> call =
+      ResolveCall(*context, policies_, trust_domain_, method, clock_.Now());
+  AuditRecord audit =
+      call.ok() ? BaseAuditRecord(*context, &call->context.identity, method,
+                                  call->rule, call->context.roles, clock_.Now())
+                : BaseAuditRecord(*context, nullptr, method, "default-deny",
+                                  RoleSet(), clock_.Now());
+  absl::Status status = FinishAudited(
+      audit_, audit, call.ok() ? absl::OkStatus() : call.status(), nullptr);
+  if (!status.ok()) {
+    class Refusal final
+        : public grpc::ServerWriteReactor<v1::AuditExportItem> {
+     public:
+      explicit Refusal(const grpc::Status& s) { Finish(s); }
+      void OnDone() override { delete this; }
+    };
+    return new Refusal(ToGrpcStatus(status));
+  }
+  return new ExportReactor(reader_, checkpoint_file_, pool_,
+                           request->from_sequence());
+}
+
+grpc::ServerUnaryReactor* AuditRpc::BreakGlass(
+    grpc::CallbackServerContext* context, const v1::BreakGlassRequest* request,
+    v1::Referral* response) {
+  return Unary(context, "BreakGlass", response,
+               [=](ResolvedCall& call, AuditRecord& audit) {
+    std::vector<FieldViolation> bad;
+    absl::StatusOr<std::string> id = ReferralId(request->name());
+    if (!id.ok()) bad = FieldViolations(id.status());
+    const std::string reason(absl::StripAsciiWhitespace(request->reason()));
+    if (reason.size() < kMinBreakGlassReason) {
+      bad.push_back({"reason", absl::StrCat("must say why, in at least ",
+                                            kMinBreakGlassReason,
+                                            " characters")});
+    }
+    if (!bad.empty()) return InvalidArgumentWithViolations(bad);
+    audit.referral_id = *id;
+    audit.break_glass_reason = reason;
+    audit.rule = "break-glass";
+    absl::StatusOr<Referral> r = referrals_.Get(call.context, *id);
+    if (!r.ok()) return r.status();
+    ToProto(*r, response);  // every field: that is what break-glass is for
+    audit.view = "break-glass: all fields";
+    std::fprintf(stderr,
+                 "safeguardd: BREAK-GLASS read, recorded in the audit log "
+                 "(request %s)\n",
+                 audit.request_id.c_str());
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace safeguard

@@ -1,0 +1,191 @@
+#include "server/storage/sqlcipher_audit_log.h"
+
+#include <variant>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "server/audit/audit_format.h"
+#include "server/convert/referral_convert.h"
+#include "server/core/status_macros.h"
+
+namespace safeguard {
+namespace {
+
+constexpr char kColumns[] =
+    "seq, time_us, agency, principal, certificate_sha256, roles, rule, "
+    "method, referral, view, code, break_glass_reason, request_id, leaf, "
+    "chain";
+
+v1::AuditEntry EntryFromRow(const Statement& s) {
+  v1::AuditEntry e;
+  e.set_sequence(s.ColumnInt64(0));
+  ToTimestamp(absl::FromUnixMicros(s.ColumnInt64(1)), e.mutable_time());
+  e.set_agency(s.ColumnText(2));
+  e.set_principal(s.ColumnText(3));
+  e.set_certificate_sha256(s.ColumnText(4));
+  e.set_roles(s.ColumnText(5));
+  e.set_rule(s.ColumnText(6));
+  e.set_method(s.ColumnText(7));
+  e.set_referral(s.ColumnText(8));
+  e.set_view(s.ColumnText(9));
+  e.set_code(static_cast<int32_t>(s.ColumnInt64(10)));
+  e.set_break_glass_reason(s.ColumnText(11));
+  e.set_request_id(s.ColumnText(12));
+  e.set_leaf_hash(s.ColumnText(13));
+  e.set_chain_hash(s.ColumnText(14));
+  return e;
+}
+
+}  // namespace
+
+absl::Status AppendAuditRecord(Database& db, const AuditRecord& r) {
+  SAFEGUARD_ASSIGN_OR_RETURN(
+      Statement last,
+      db.Prepare("SELECT seq, chain FROM audit_entries ORDER BY seq DESC "
+                 "LIMIT 1;"));
+  SAFEGUARD_ASSIGN_OR_RETURN(bool any, last.Step());
+  const int64_t seq = any ? last.ColumnInt64(0) + 1 : 1;
+  const std::string previous = any ? last.ColumnText(1) : ZeroHash();
+
+  v1::AuditEntry e;
+  e.set_sequence(seq);
+  // Whole microseconds, as stored, so the hash can be recomputed from the
+  // row.
+  const int64_t time_us = absl::ToUnixMicros(r.time);
+  ToTimestamp(absl::FromUnixMicros(time_us), e.mutable_time());
+  e.set_agency(r.agency);
+  e.set_principal(r.principal);
+  e.set_certificate_sha256(r.certificate_sha256);
+  e.set_roles(r.roles);
+  e.set_rule(r.rule);
+  e.set_method(r.method);
+  e.set_referral(r.referral_id.empty() ? "" : "referrals/" + r.referral_id);
+  e.set_view(r.view);
+  e.set_code(r.code);
+  e.set_break_glass_reason(r.break_glass_reason);
+  e.set_request_id(r.request_id);
+  const std::string leaf = LeafHash(e);
+  const std::string chain = ChainHash(previous, leaf);
+
+  SAFEGUARD_ASSIGN_OR_RETURN(
+      Statement insert,
+      db.Prepare(absl::StrCat("INSERT INTO audit_entries (", kColumns,
+                              ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                              "?, ?, ?);")));
+  SAFEGUARD_RETURN_IF_ERROR(insert.BindInt64(1, seq));
+  SAFEGUARD_RETURN_IF_ERROR(insert.BindInt64(2, time_us));
+  SAFEGUARD_RETURN_IF_ERROR(insert.BindText(3, e.agency()));
+  SAFEGUARD_RETURN_IF_ERROR(insert.BindText(4, e.principal()));
+  SAFEGUARD_RETURN_IF_ERROR(insert.BindText(5, e.certificate_sha256()));
+  SAFEGUARD_RETURN_IF_ERROR(insert.BindText(6, e.roles()));
+  SAFEGUARD_RETURN_IF_ERROR(insert.BindText(7, e.rule()));
+  SAFEGUARD_RETURN_IF_ERROR(insert.BindText(8, e.method()));
+  SAFEGUARD_RETURN_IF_ERROR(insert.BindText(9, e.referral()));
+  SAFEGUARD_RETURN_IF_ERROR(insert.BindText(10, e.view()));
+  SAFEGUARD_RETURN_IF_ERROR(insert.BindInt64(11, e.code()));
+  SAFEGUARD_RETURN_IF_ERROR(insert.BindText(12, e.break_glass_reason()));
+  SAFEGUARD_RETURN_IF_ERROR(insert.BindText(13, e.request_id()));
+  SAFEGUARD_RETURN_IF_ERROR(insert.BindBlob(14, leaf));
+  SAFEGUARD_RETURN_IF_ERROR(insert.BindBlob(15, chain));
+  return insert.Run();
+}
+
+absl::Status SqlCipherAuditLog::Append(const AuditRecord& record) {
+  return db_.With([&](Database& db) {
+    return db.InTransaction([&] { return AppendAuditRecord(db, record); });
+  });
+}
+
+absl::StatusOr<std::vector<v1::AuditEntry>> SqlCipherAuditLog::List(
+    const v1::AuditFilter& f, int64_t after, int limit) {
+  std::vector<std::string> where = {"seq > ?"};
+  std::vector<std::variant<int64_t, std::string>> args = {after};
+  auto text = [&](const std::string& column, const std::string& value) {
+    if (value.empty()) return;
+    where.push_back(column + " = ?");
+    args.emplace_back(value);
+  };
+  text("referral", f.referral());
+  text("agency", f.agency());
+  text("method", f.method());
+  if (!f.caller().empty()) {
+    where.push_back("agency || '/' || principal = ?");
+    args.emplace_back(f.caller());
+  }
+  if (f.match_code()) {
+    where.push_back("code = ?");
+    args.emplace_back(int64_t{f.code()});
+  }
+  if (f.has_start_time()) {
+    where.push_back("time_us >= ?");
+    args.emplace_back(absl::ToUnixMicros(FromTimestamp(f.start_time())));
+  }
+  if (f.has_end_time()) {
+    where.push_back("time_us < ?");
+    args.emplace_back(absl::ToUnixMicros(FromTimestamp(f.end_time())));
+  }
+  const std::string sql =
+      absl::StrCat("SELECT ", kColumns, " FROM audit_entries WHERE ",
+                   absl::StrJoin(where, " AND "), " ORDER BY seq LIMIT ?;");
+  return db_.With([&](Database& db) -> absl::StatusOr<std::vector<v1::AuditEntry>> {
+    SAFEGUARD_ASSIGN_OR_RETURN(Statement s, db.Prepare(sql));
+    int i = 1;
+    for (const auto& a : args) {
+      if (const auto* n = std::get_if<int64_t>(&a)) {
+        SAFEGUARD_RETURN_IF_ERROR(s.BindInt64(i++, *n));
+      } else {
+        SAFEGUARD_RETURN_IF_ERROR(s.BindText(i++, std::get<std::string>(a)));
+      }
+    }
+    SAFEGUARD_RETURN_IF_ERROR(s.BindInt64(i, limit));
+    std::vector<v1::AuditEntry> out;
+    while (true) {
+      SAFEGUARD_ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) break;
+      out.push_back(EntryFromRow(s));
+    }
+    return out;
+  });
+}
+
+absl::StatusOr<AuditHead> SqlCipherAuditLog::Head() {
+  return db_.With([&](Database& db) -> absl::StatusOr<AuditHead> {
+    SAFEGUARD_ASSIGN_OR_RETURN(
+        Statement s, db.Prepare("SELECT seq, chain FROM audit_entries ORDER "
+                                "BY seq DESC LIMIT 1;"));
+    SAFEGUARD_ASSIGN_OR_RETURN(bool any, s.Step());
+    if (!any) return AuditHead{0, ZeroHash()};
+    return AuditHead{s.ColumnInt64(0), s.ColumnText(1)};
+  });
+}
+
+absl::Status SqlCipherAuditLog::ForEach(
+    int64_t from_sequence,
+    const std::function<bool(const v1::AuditEntry&)>& fn) {
+  // In pages, so the database is not held for the whole walk.
+  constexpr int kPage = 4096;
+  int64_t after = from_sequence - 1;
+  const std::string sql = absl::StrCat(
+      "SELECT ", kColumns, " FROM audit_entries WHERE seq > ? ORDER BY seq "
+      "LIMIT ?;");
+  while (true) {
+    std::vector<v1::AuditEntry> page;
+    SAFEGUARD_RETURN_IF_ERROR(db_.With([&](Database& db) -> absl::Status {
+      SAFEGUARD_ASSIGN_OR_RETURN(Statement s, db.Prepare(sql));
+      SAFEGUARD_RETURN_IF_ERROR(s.BindInt64(1, after));
+      SAFEGUARD_RETURN_IF_ERROR(s.BindInt64(2, kPage));
+      while (true) {
+        SAFEGUARD_ASSIGN_OR_RETURN(bool row, s.Step());
+        if (!row) return absl::OkStatus();
+        page.push_back(EntryFromRow(s));
+      }
+    }));
+    for (const v1::AuditEntry& e : page) {
+      if (!fn(e)) return absl::OkStatus();
+      after = e.sequence();
+    }
+    if (static_cast<int>(page.size()) < kPage) return absl::OkStatus();
+  }
+}
+
+}  // namespace safeguard
