@@ -213,6 +213,8 @@ absl::StatusOr<Referral> ReferralService::Commit(const CallContext& ctx,
                                                  AuditRecord& audit) {
   audit.referral_id = updated.id;
   audit.view = ViewRoles(ctx, updated).ToString();
+  std::string rules = RulesSeeing(updated, ctx.scopes);
+  if (!rules.empty()) audit.rule = rules;
   SAFEGUARD_RETURN_IF_ERROR(store_.Update(updated, expected_version, audit));
   events_.Publish({ReferralEventType::kUpdated, updated, updated.update_time});
   return updated;

@@ -57,4 +57,15 @@ RoleSet RolesSeeing(const Referral& r,
   return roles;
 }
 
+std::string RulesSeeing(const Referral& r,
+                        const std::vector<VisibilityScope>& scopes) {
+  std::string out;
+  for (const VisibilityScope& s : scopes) {
+    if (!VisibleThrough(r, s) || s.rule.empty()) continue;
+    if (out.find(s.rule) != std::string::npos) continue;
+    out += out.empty() ? s.rule : "," + s.rule;
+  }
+  return out;
+}
+
 }  // namespace safeguard

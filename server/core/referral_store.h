@@ -48,6 +48,8 @@ struct VisibilityScope {
   // The caller's roles that this scope comes from: a referral seen through
   // it is seen in these roles (their field views, their workflow actions).
   RoleSet roles;
+  // The policy rule the scope comes from, for the audit log.
+  std::string rule;
 };
 
 struct QueueQuery {
@@ -80,6 +82,10 @@ bool IsVisible(const Referral& referral,
 // visible through. Empty if it is not visible.
 RoleSet RolesSeeing(const Referral& referral,
                     const std::vector<VisibilityScope>& scopes);
+
+// The rules of the scopes `referral` is visible through, comma-separated.
+std::string RulesSeeing(const Referral& referral,
+                        const std::vector<VisibilityScope>& scopes);
 
 struct CreateResult {
   Referral referral;

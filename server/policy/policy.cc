@@ -405,6 +405,7 @@ AccessDecision CompiledPolicy::Decide(const CallerIdentity& caller,
         VisibilityScope v;
         v.kinds = rule.kinds;
         v.roles = rule.roles.Intersect(d.roles);
+        v.rule = rule.name;
         switch (scope) {
           case config::v1::OWN:
             v.referrer = me;

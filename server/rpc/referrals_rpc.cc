@@ -234,6 +234,7 @@ grpc::ServerUnaryReactor* ReferralsRpc::GetReferral(
     absl::StatusOr<Referral> r = service_.Get(call.context, *id);
     if (!r.ok()) return r.status();
     audit.view = ToViewedProto(*r, call, response).ToString();
+    audit.rule = RulesSeeing(*r, call.context.scopes);
     return absl::OkStatus();
   });
 }
