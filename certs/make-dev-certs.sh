@@ -20,14 +20,19 @@ mkdir -p "$out/clients"
 
 # Example callers: agency kind name. Agency names follow the partnership in
 # the seed report; the names are roles, never real people.
+# Each has roles in policy/partnership.textproto.
 clients=(
   "suffolk-police system athena"
   "suffolk-police person prevent-officer"
+  "probation-service system ndelius"
+  "babergh-mid-suffolk-council system case"
   "west-suffolk-council person safeguarding-lead"
+  "west-suffolk-council person sanctuary-coordinator"
   "suffolk-county-council person marac-coordinator"
+  "suffolk-county-council person channel-chair"
   "suffolk-fire-rescue person fire-officer"
-  "sanctuary-scheme person coordinator"
-  "secure-homes-ltd person locksmith"
+  "leeway person idva"
+  "safe-partnership person locksmith"
   "csp-audit person auditor"
   "csp-admin person administrator"
 )

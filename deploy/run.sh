@@ -2,7 +2,9 @@
 # deploy/run.sh [safeguardd flags]: installs what is missing, builds, and runs
 # safeguardd on its development defaults: mTLS on 127.0.0.1:50051 with the
 # certificates from certs/make-dev-certs.sh, an encrypted database in data/
-# keyed from data/db.key (created, mode 0600, on first run). Ctrl-C stops it.
+# keyed from data/db.key, audit checkpoints signed with
+# data/audit-signing.key (both created, mode 0600, on first run), and the
+# access policy policy/partnership.textproto. Ctrl-C stops it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 deploy/install-deps.sh
@@ -12,6 +14,8 @@ cmake --build build/release -j "$(nproc)"
 certs/make-dev-certs.sh certs/dev >/dev/null
 mkdir -p -m 700 data
 [ -f data/db.key ] || build/release/server/safeguardd genkey --key_file=data/db.key
+[ -f data/audit-signing.key ] || build/release/server/safeguardd genkey \
+  --audit_signing_key_file=data/audit-signing.key
 client=certs/dev/clients/suffolk-police.system.athena
 cat <<MSG
 safeguardd is starting on 127.0.0.1:50051 (mutual TLS; CA certs/dev/ca.crt).
