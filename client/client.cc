@@ -1,9 +1,13 @@
 #include "safeguard/client/client.h"
 
 #include <fstream>
+#include <random>
 #include <sstream>
 
+#include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
@@ -11,6 +15,8 @@
 
 namespace safeguard {
 namespace {
+
+constexpr char kDetailsUrl[] = "type.googleapis.com/google.rpc.Status";
 
 absl::StatusOr<std::string> ReadPem(absl::string_view what,
                                     const std::string& path) {
@@ -25,11 +31,49 @@ absl::StatusOr<std::string> ReadPem(absl::string_view what,
 }
 
 absl::Status FromGrpc(const grpc::Status& s) {
-  return absl::Status(static_cast<absl::StatusCode>(s.error_code()),
-                      s.error_message());
+  absl::Status out(static_cast<absl::StatusCode>(s.error_code()),
+                   s.error_message());
+  if (!s.ok() && !s.error_details().empty()) {
+    out.SetPayload(kDetailsUrl, absl::Cord(s.error_details()));
+  }
+  return out;
 }
 
 }  // namespace
+
+std::vector<FieldError> FieldErrors(const absl::Status& status) {
+  std::vector<FieldError> out;
+  absl::optional<absl::Cord> payload = status.GetPayload(kDetailsUrl);
+  if (!payload.has_value()) return out;
+  google::rpc::Status details;
+  if (!details.ParseFromString(std::string(*payload))) return out;
+  for (const google::protobuf::Any& any : details.details()) {
+    google::rpc::BadRequest bad;
+    if (!any.UnpackTo(&bad)) continue;
+    for (const auto& v : bad.field_violations()) {
+      out.push_back({v.field(), v.description()});
+    }
+  }
+  return out;
+}
+
+std::string DescribeError(const absl::Status& status) {
+  std::string out = absl::StrCat(absl::StatusCodeToString(status.code()), ": ",
+                                 status.message(), "\n");
+  for (const FieldError& e : FieldErrors(status)) {
+    absl::StrAppend(&out, "  ", e.field, ": ", e.description, "\n");
+  }
+  return out;
+}
+
+std::string NewRequestId() {
+  std::random_device random;
+  std::string out;
+  for (int i = 0; i < 4; ++i) {
+    absl::StrAppend(&out, absl::Hex(random(), absl::kZeroPad8));
+  }
+  return out;
+}
 
 absl::StatusOr<std::unique_ptr<Client>> Client::Create(
     const ClientOptions& options) {
@@ -52,26 +96,47 @@ Client::Client(const ClientOptions& options,
                std::shared_ptr<grpc::Channel> channel)
     : options_(options),
       channel_(std::move(channel)),
-      server_info_(v1::ServerInfo::NewStub(channel_)) {}
+      server_info_(v1::ServerInfo::NewStub(channel_)),
+      referrals_(v1::Referrals::NewStub(channel_)),
+      audit_(v1::Audit::NewStub(channel_)) {}
+
+template <typename Call>
+absl::Status Client::WithRetries(bool retry, Call call) {
+  const int attempts = retry ? std::max(1, options_.retry.max_attempts) : 1;
+  absl::Duration backoff = options_.retry.initial_backoff;
+  std::mt19937_64 jitter(std::random_device{}());
+  for (int attempt = 1;; ++attempt) {
+    grpc::ClientContext context;
+    context.set_deadline(
+        absl::ToChronoTime(absl::Now() + options_.default_deadline));
+    absl::Status status = FromGrpc(call(&context));
+    if (status.code() != absl::StatusCode::kUnavailable || attempt >= attempts) {
+      return status;
+    }
+    // Full jitter: anywhere between no wait and the current backoff.
+    std::uniform_int_distribution<int64_t> pick(
+        0, absl::ToInt64Microseconds(backoff));
+    absl::SleepFor(absl::Microseconds(pick(jitter)));
+    backoff = std::min(backoff * 2, options_.retry.max_backoff);
+  }
+}
 
 absl::StatusOr<v1::GetServerInfoResponse> Client::GetServerInfo() {
-  grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + options_.default_deadline));
   v1::GetServerInfoResponse response;
-  grpc::Status s =
-      server_info_->GetServerInfo(&context, v1::GetServerInfoRequest(), &response);
-  if (!s.ok()) return FromGrpc(s);
+  absl::Status s = WithRetries(true, [&](grpc::ClientContext* c) {
+    return server_info_->GetServerInfo(c, v1::GetServerInfoRequest(), &response);
+  });
+  if (!s.ok()) return s;
   return response;
 }
 
 absl::Status Client::CheckHealth() {
-  grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + options_.default_deadline));
   auto stub = grpc::health::v1::Health::NewStub(channel_);
   grpc::health::v1::HealthCheckResponse response;
-  grpc::Status s = stub->Check(&context, grpc::health::v1::HealthCheckRequest(),
-                               &response);
-  if (!s.ok()) return FromGrpc(s);
+  absl::Status s = WithRetries(true, [&](grpc::ClientContext* c) {
+    return stub->Check(c, grpc::health::v1::HealthCheckRequest(), &response);
+  });
+  if (!s.ok()) return s;
   if (response.status() != grpc::health::v1::HealthCheckResponse::SERVING) {
     return absl::UnavailableError(absl::StrCat(
         "server is ",
@@ -79,6 +144,153 @@ absl::Status Client::CheckHealth() {
             response.status())));
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<v1::Referral> Client::SubmitReferral(
+    const v1::Referral& referral, std::string request_id) {
+  v1::SubmitReferralRequest request;
+  request.set_request_id(request_id.empty() ? NewRequestId() : request_id);
+  *request.mutable_referral() = referral;
+  v1::Referral response;
+  // The request id makes a retry return the first referral, never a second.
+  absl::Status s = WithRetries(true, [&](grpc::ClientContext* c) {
+    return referrals_->SubmitReferral(c, request, &response);
+  });
+  if (!s.ok()) return s;
+  return response;
+}
+
+absl::StatusOr<v1::Referral> Client::GetReferral(const std::string& name) {
+  v1::GetReferralRequest request;
+  request.set_name(name);
+  v1::Referral response;
+  absl::Status s = WithRetries(true, [&](grpc::ClientContext* c) {
+    return referrals_->GetReferral(c, request, &response);
+  });
+  if (!s.ok()) return s;
+  return response;
+}
+
+absl::StatusOr<v1::ListReferralsResponse> Client::ListReferrals(
+    const v1::ListReferralsRequest& request) {
+  v1::ListReferralsResponse response;
+  absl::Status s = WithRetries(true, [&](grpc::ClientContext* c) {
+    return referrals_->ListReferrals(c, request, &response);
+  });
+  if (!s.ok()) return s;
+  return response;
+}
+
+absl::StatusOr<v1::Referral> Client::TransitionReferral(
+    const v1::TransitionReferralRequest& request) {
+  v1::Referral response;
+  absl::Status s = WithRetries(false, [&](grpc::ClientContext* c) {
+    return referrals_->TransitionReferral(c, request, &response);
+  });
+  if (!s.ok()) return s;
+  return response;
+}
+
+absl::StatusOr<v1::Referral> Client::AssignReferral(const std::string& name,
+                                                    const std::string& assignee,
+                                                    int64_t version) {
+  v1::AssignReferralRequest request;
+  request.set_name(name);
+  request.set_assignee(assignee);
+  request.set_version(version);
+  v1::Referral response;
+  absl::Status s = WithRetries(false, [&](grpc::ClientContext* c) {
+    return referrals_->AssignReferral(c, request, &response);
+  });
+  if (!s.ok()) return s;
+  return response;
+}
+
+absl::StatusOr<v1::Referral> Client::AddNote(const std::string& name,
+                                             const std::string& text) {
+  v1::AddNoteRequest request;
+  request.set_name(name);
+  request.set_text(text);
+  v1::Referral response;
+  absl::Status s = WithRetries(false, [&](grpc::ClientContext* c) {
+    return referrals_->AddNote(c, request, &response);
+  });
+  if (!s.ok()) return s;
+  return response;
+}
+
+absl::Status Client::WatchReferrals(
+    const v1::ReferralFilter& filter,
+    const std::function<bool(const v1::ReferralEvent&)>& on_event) {
+  grpc::ClientContext context;  // no deadline: a watch runs until stopped
+  v1::WatchReferralsRequest request;
+  *request.mutable_filter() = filter;
+  auto stream = referrals_->WatchReferrals(&context, request);
+  v1::ReferralEvent event;
+  while (stream->Read(&event)) {
+    if (!on_event(event)) {
+      context.TryCancel();
+      while (stream->Read(&event)) {
+      }
+      stream->Finish();
+      return absl::OkStatus();
+    }
+  }
+  return FromGrpc(stream->Finish());
+}
+
+absl::StatusOr<v1::ListAuditEntriesResponse> Client::ListAuditEntries(
+    const v1::ListAuditEntriesRequest& request) {
+  v1::ListAuditEntriesResponse response;
+  absl::Status s = WithRetries(true, [&](grpc::ClientContext* c) {
+    return audit_->ListAuditEntries(c, request, &response);
+  });
+  if (!s.ok()) return s;
+  return response;
+}
+
+absl::StatusOr<v1::ListAuditEntriesResponse> Client::GetAccessLog(
+    const v1::GetAccessLogRequest& request) {
+  v1::ListAuditEntriesResponse response;
+  absl::Status s = WithRetries(true, [&](grpc::ClientContext* c) {
+    return audit_->GetAccessLog(c, request, &response);
+  });
+  if (!s.ok()) return s;
+  return response;
+}
+
+absl::StatusOr<v1::VerifyAuditLogResponse> Client::VerifyAuditLog() {
+  v1::VerifyAuditLogResponse response;
+  absl::Status s = WithRetries(true, [&](grpc::ClientContext* c) {
+    return audit_->VerifyAuditLog(c, v1::VerifyAuditLogRequest(), &response);
+  });
+  if (!s.ok()) return s;
+  return response;
+}
+
+absl::Status Client::ExportAuditLog(
+    int64_t from_sequence,
+    const std::function<void(const v1::AuditExportItem&)>& on_item) {
+  grpc::ClientContext context;
+  v1::ExportAuditLogRequest request;
+  request.set_from_sequence(from_sequence);
+  auto stream = audit_->ExportAuditLog(&context, request);
+  v1::AuditExportItem item;
+  while (stream->Read(&item)) on_item(item);
+  return FromGrpc(stream->Finish());
+}
+
+absl::StatusOr<v1::Referral> Client::BreakGlass(const std::string& name,
+                                                const std::string& reason) {
+  v1::BreakGlassRequest request;
+  request.set_name(name);
+  request.set_reason(reason);
+  v1::Referral response;
+  absl::Status s = WithRetries(false, [&](grpc::ClientContext* c) {
+    return audit_->BreakGlass(c, request, &response);
+  });
+  if (!s.ok()) return s;
+  return response;
 }
 
 }  // namespace safeguard

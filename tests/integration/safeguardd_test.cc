@@ -13,10 +13,12 @@
 #include <fstream>
 #include <random>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
+#include "google/protobuf/util/json_util.h"
 #include "safeguard/client/client.h"
 #include "server/audit/audit_format.h"
 #include "safeguard/v1/referrals.grpc.pb.h"
@@ -495,6 +497,117 @@ TEST_F(SafeguarddTest, SighupReloadsTheNewPolicyOnlyIfItIsValid) {
   server.Signal(SIGHUP);
   ASSERT_TRUE(server.WaitForOutput("policy reloaded from", absl::Seconds(10)));
   EXPECT_EQ(info(newcomer), grpc::StatusCode::OK);
+}
+
+// Runs safeguardctl as `who` ("agency/kind/name") against `port`.
+class Ctl {
+ public:
+  Ctl(TestPki& pki, const std::string& dir, int port)
+      : pki_(pki), dir_(dir), port_(port) {}
+  int Run(const std::string& who, std::vector<std::string> args,
+          std::string* output) {
+    size_t slash = who.find('/');
+    CertFiles cert = pki_.IssueIdentity(who.substr(0, slash), who.substr(slash + 1));
+    std::vector<std::string> argv = {SAFEGUARDCTL_PATH,
+                                     absl::StrCat("--target=127.0.0.1:", port_),
+                                     "--ca=" + pki_.ca_file(),
+                                     "--cert=" + cert.cert, "--key=" + cert.key};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return RunProgram(argv, dir_, output);
+  }
+
+ private:
+  TestPki& pki_;
+  const std::string dir_;
+  const int port_;
+};
+
+TEST_F(SafeguarddTest, TheCommandLineEndToEnd) {
+  Subprocess server(Args({"--audit_checkpoint_entries=1"}), dir_.path(),
+                    dir_.File("out"));
+  int port = StartServer(server);
+  Ctl ctl(pki_, dir_.path(), port);
+  const std::string council = "babergh-mid-suffolk-council/system/case";
+  const std::string sanctuary = "west-suffolk-council/person/sanctuary-coordinator";
+  const std::string auditor = "csp-audit/person/auditor";
+  std::string out;
+
+  // A partner submits from a JSON file.
+  std::string json;
+  google::protobuf::util::MessageToJsonString(
+      testing::TargetHardeningSubmission(), &json);
+  std::ofstream(dir_.File("referral.json")) << json;
+  ASSERT_EQ(ctl.Run(council, {"submit", dir_.File("referral.json")}, &out), 0) << out;
+  EXPECT_TRUE(absl::StartsWith(out, "submitted THD-")) << out;
+  const std::string name = out.substr(out.find(" as ") + 4,
+                                      out.find(" (") - out.find(" as ") - 4);
+  EXPECT_TRUE(absl::EndsWith(out, "(REFERRED)\n")) << out;
+
+  // A field-validation failure, readable.
+  v1::Referral bad = testing::TargetHardeningSubmission("atlantis");
+  bad.mutable_target_hardening()->clear_tenure();
+  json.clear();
+  google::protobuf::util::MessageToJsonString(bad, &json);
+  std::ofstream(dir_.File("bad.json")) << json;
+  EXPECT_EQ(ctl.Run(council, {"submit", dir_.File("bad.json")}, &out), 1);
+  EXPECT_EQ(out,
+            "safeguardctl: INVALID_ARGUMENT: invalid fields: referral.area, "
+            "referral.target_hardening.tenure\n"
+            "  referral.area: is not one of the partnership's areas\n"
+            "  referral.target_hardening.tenure: is required\n");
+
+  // The lead's queue and a transition.
+  ASSERT_EQ(ctl.Run(sanctuary, {"queue", "--kind=TARGET_HARDENING"}, &out), 0) << out;
+  EXPECT_TRUE(absl::StartsWith(out, "REFERENCE")) << out;
+  EXPECT_NE(out.find("THD-"), std::string::npos) << out;
+  EXPECT_NE(out.find(name), std::string::npos) << out;
+  ASSERT_EQ(ctl.Run(sanctuary, {"transition", name, "begin_eligibility", "--version=1"},
+                    &out),
+            0)
+      << out;
+  EXPECT_NE(out.find("ELIGIBILITY  version 2"), std::string::npos) << out;
+  EXPECT_EQ(ctl.Run(sanctuary, {"transition", name, "close", "--version=2"}, &out), 1);
+  EXPECT_NE(out.find("FAILED_PRECONDITION: action 'close' is not allowed from "
+                     "state ELIGIBILITY; allowed: accept, decline"),
+            std::string::npos)
+      << out;
+  EXPECT_EQ(ctl.Run(sanctuary, {"bogus"}, &out), 2);
+
+  // The auditor verifies on the server, then exports and verifies offline.
+  ASSERT_EQ(ctl.Run(auditor, {"audit", "verify"}, &out), 0) << out;
+  EXPECT_TRUE(absl::StartsWith(out, "verified: ")) << out;
+  absl::SleepFor(absl::Milliseconds(600));  // let a checkpoint cover them
+  const std::string exported = dir_.File("audit.jsonl");
+  ASSERT_EQ(ctl.Run(auditor, {"audit", "export", "--out=" + exported}, &out), 0)
+      << out;
+  std::string pem;
+  ASSERT_EQ(RunProgram({SAFEGUARDD_PATH, "audit-public-key",
+                        "--audit_signing_key_file=" + signing_key_},
+                       dir_.path(), &pem),
+            0)
+      << pem;
+  std::ofstream(dir_.File("audit.pub")) << pem;
+  server.Signal(SIGTERM);
+  ASSERT_TRUE(server.Wait(absl::Seconds(10)).has_value());
+  std::vector<std::string> offline = {
+      SAFEGUARDCTL_PATH, "audit", "verify-export", "--export_file=" + exported,
+      "--public_key=" + dir_.File("audit.pub")};
+  ASSERT_EQ(RunProgram(offline, dir_.path(), &out), 0) << out;
+  EXPECT_TRUE(absl::StartsWith(out, "verified: ")) << out;
+  EXPECT_EQ(out.find("verified: 0 entries"), std::string::npos) << out;
+
+  // The shipped checkpoint file works too; an edited export does not.
+  std::vector<std::string> with_file = offline;
+  with_file.push_back("--checkpoints=" + dir_.File("checkpoints.log"));
+  ASSERT_EQ(RunProgram(with_file, dir_.path(), &out), 0) << out;
+  std::string text = ReadFileOrEmpty(exported);
+  size_t at = text.find("\"code\":9");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, 8, "\"code\":0");
+  std::ofstream(exported) << text;
+  EXPECT_EQ(RunProgram(offline, dir_.path(), &out), 3);
+  EXPECT_TRUE(absl::StartsWith(out, "FAILED at entry ")) << out;
+  EXPECT_NE(out.find("was changed: its hash differs"), std::string::npos) << out;
 }
 
 }  // namespace

@@ -5,26 +5,36 @@
 //
 // Example:
 //   safeguard::ClientOptions options;
-//   options.target = "127.0.0.1:50051";
-//   options.ca_file = "certs/dev/ca.crt";
-//   options.cert_file = "certs/dev/clients/suffolk-police.system.athena.crt";
-//   options.key_file = "certs/dev/clients/suffolk-police.system.athena.key";
-//   absl::StatusOr<std::unique_ptr<safeguard::Client>> client =
-//       safeguard::Client::Create(options);
-//   if (!client.ok()) ...;
-//   absl::StatusOr<safeguard::v1::GetServerInfoResponse> info =
-//       (*client)->GetServerInfo();
+//   options.target = "safeguard.example.org:50051";
+//   options.ca_file = "ca.crt";
+//   options.cert_file = "athena.crt";   // identity: the URI SAN
+//   options.key_file = "athena.key";
+//   auto client = safeguard::Client::Create(options);
+//   if (!client.ok()) { ... }
+//   safeguard::v1::Referral referral = ...;  // the typed form
+//   absl::StatusOr<safeguard::v1::Referral> submitted =
+//       (*client)->SubmitReferral(referral);
+//   if (!submitted.ok()) {
+//     std::cerr << safeguard::DescribeError(submitted.status());
+//   }
 //
 // A Client owns one channel, reused by every call, and is safe for
 // concurrent use. Every call has a deadline (options.default_deadline).
+// Calls that are safe to repeat (reads, and submissions, which carry a
+// request id that the server de-duplicates) are retried on UNAVAILABLE with
+// exponential backoff and jitter; other calls are not retried.
 #ifndef SAFEGUARD_CLIENT_CLIENT_H_
 #define SAFEGUARD_CLIENT_CLIENT_H_
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "safeguard/v1/audit.grpc.pb.h"
+#include "safeguard/v1/referrals.grpc.pb.h"
 #include "safeguard/v1/server_info.grpc.pb.h"
 
 namespace grpc {
@@ -32,6 +42,13 @@ class Channel;
 }  // namespace grpc
 
 namespace safeguard {
+
+struct RetryPolicy {
+  // Attempts in all, the first included; 1 disables retries.
+  int max_attempts = 4;
+  absl::Duration initial_backoff = absl::Milliseconds(100);
+  absl::Duration max_backoff = absl::Seconds(2);
+};
 
 struct ClientOptions {
   // host:port of safeguardd.
@@ -41,9 +58,22 @@ struct ClientOptions {
   std::string ca_file;
   std::string cert_file;
   std::string key_file;
-  // Deadline of every call.
+  // Deadline of every call (each attempt).
   absl::Duration default_deadline = absl::Seconds(10);
+  RetryPolicy retry;
 };
+
+// One bad field of a refused request (google.rpc.BadRequest).
+struct FieldError {
+  std::string field;        // e.g. "referral.subjects[0].date_of_birth"
+  std::string description;  // e.g. "must not be in the future"
+};
+
+// The field errors carried by a status; empty if there are none.
+std::vector<FieldError> FieldErrors(const absl::Status& status);
+
+// A status for people: the code and message, then one line per bad field.
+std::string DescribeError(const absl::Status& status);
 
 class Client {
  public:
@@ -57,17 +87,55 @@ class Client {
 
   // The server's version and the caller's identity as the server sees it.
   absl::StatusOr<v1::GetServerInfoResponse> GetServerInfo();
-
   // The standard health check; OK means SERVING.
   absl::Status CheckHealth();
+
+  // Submits a referral. Without a request id, one is made; it is reused by
+  // every retry, so a retry never creates a second referral.
+  absl::StatusOr<v1::Referral> SubmitReferral(const v1::Referral& referral,
+                                              std::string request_id = "");
+  absl::StatusOr<v1::Referral> GetReferral(const std::string& name);
+  absl::StatusOr<v1::ListReferralsResponse> ListReferrals(
+      const v1::ListReferralsRequest& request);
+  absl::StatusOr<v1::Referral> TransitionReferral(
+      const v1::TransitionReferralRequest& request);
+  absl::StatusOr<v1::Referral> AssignReferral(const std::string& name,
+                                              const std::string& assignee,
+                                              int64_t version);
+  absl::StatusOr<v1::Referral> AddNote(const std::string& name,
+                                       const std::string& text);
+  // Calls `on_event` for each change until it returns false or the stream
+  // ends. A watch has no deadline.
+  absl::Status WatchReferrals(
+      const v1::ReferralFilter& filter,
+      const std::function<bool(const v1::ReferralEvent&)>& on_event);
+
+  absl::StatusOr<v1::ListAuditEntriesResponse> ListAuditEntries(
+      const v1::ListAuditEntriesRequest& request);
+  absl::StatusOr<v1::ListAuditEntriesResponse> GetAccessLog(
+      const v1::GetAccessLogRequest& request);
+  absl::StatusOr<v1::VerifyAuditLogResponse> VerifyAuditLog();
+  absl::Status ExportAuditLog(
+      int64_t from_sequence,
+      const std::function<void(const v1::AuditExportItem&)>& on_item);
+  absl::StatusOr<v1::Referral> BreakGlass(const std::string& name,
+                                          const std::string& reason);
 
  private:
   Client(const ClientOptions& options, std::shared_ptr<grpc::Channel> channel);
 
+  template <typename Call>
+  absl::Status WithRetries(bool retry, Call call);
+
   const ClientOptions options_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::ServerInfo::Stub> server_info_;
+  std::unique_ptr<v1::Referrals::Stub> referrals_;
+  std::unique_ptr<v1::Audit::Stub> audit_;
 };
+
+// A new random request id (128 bits, hex).
+std::string NewRequestId();
 
 }  // namespace safeguard
 
