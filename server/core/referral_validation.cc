@@ -241,7 +241,8 @@ void CheckTargetHardening(Checker& c, const TargetHardeningForm& f,
     c.Add(p + ".perpetrator_resident",
           "must be false: the perpetrator may not live at the property");
   }
-  if (!config.schemes.empty() &&
+  // An empty scheme means the default service deadline.
+  if (!f.scheme.empty() && !config.schemes.empty() &&
       std::find(config.schemes.begin(), config.schemes.end(), f.scheme) ==
           config.schemes.end()) {
     c.Add(p + ".scheme", "is not a configured scheme");
