@@ -1,0 +1,501 @@
+// safeguard_bench: throughput and latency of the real server (mTLS, policy,
+// validation, encrypted store, audit entry, durable commit), each figure
+// next to a baseline measured in the same run on the same machine:
+//
+//   echo              a bare unary echo over the same mTLS transport, with a
+//                     payload the size of a submission: the RPC ceiling;
+//   sqlcipher_insert  a raw SQLCipher insert of a row that size, committed
+//                     durably (WAL, synchronous=FULL): the storage ceiling;
+//   fdatasync         4 KiB write + fdatasync: the disk's durable-commit rate.
+//
+// Results go to stdout as a table and to --out as JSON. Run with --smoke for
+// a tiny run (the test suite does, to keep the harness working; it asserts
+// no timing). BENCHMARKS.md has the figures and the command.
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <fstream>
+#include <functional>
+#include <random>
+#include <thread>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "echo.grpc.pb.h"
+#include "grpcpp/grpcpp.h"
+#include "grpcpp/security/tls_certificate_provider.h"
+#include "grpcpp/security/tls_credentials_options.h"
+#include "safeguard/v1/referrals.grpc.pb.h"
+#include "server/app/safeguard_server.h"
+#include "server/storage/sqlcipher_audit_log.h"
+#include "server/storage/sqlcipher_referral_store.h"
+#include "sqlcipher/sqlite3.h"
+#include "tests/testing/referral_fixtures.h"
+#include "tests/testing/subprocess.h"
+#include "tests/testing/test_server.h"
+
+ABSL_FLAG(bool, smoke, false, "A tiny run that only checks the harness works");
+ABSL_FLAG(double, seconds, 3, "Seconds per measurement");
+ABSL_FLAG(std::string, concurrency, "1,4,16", "Client threads, comma-separated");
+ABSL_FLAG(int, referrals, 20000, "Referrals preloaded before measuring");
+ABSL_FLAG(int, watchers, 50, "Watchers for the fan-out scenario");
+ABSL_FLAG(std::string, out, "bench-results.json", "JSON results file");
+
+namespace safeguard {
+namespace {
+
+using testing::TestChannel;
+
+struct Result {
+  std::string scenario;
+  int concurrency = 0;
+  int64_t ops = 0;
+  int64_t errors = 0;
+  double seconds = 0;
+  double p50_us = 0, p99_us = 0, p999_us = 0;
+  double per_second() const { return seconds > 0 ? ops / seconds : 0; }
+};
+
+std::vector<Result> g_results;
+
+// What one operation reports.
+enum Outcome { kFailed = 0, kDone = 1, kExhausted = 2 };
+
+// Runs `op(thread, i)` from `threads` threads for `duration`, or until an
+// operation reports kExhausted (nothing left to work on).
+Result Measure(const std::string& name, int threads, absl::Duration duration,
+               const std::function<int(int, int64_t)>& op) {
+  std::vector<std::vector<int64_t>> latencies(threads);
+  std::atomic<int64_t> errors{0};
+  const absl::Time start = absl::Now();
+  const absl::Time end = start + duration;
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&, t] {
+      for (int64_t i = 0; absl::Now() < end; ++i) {
+        absl::Time begin = absl::Now();
+        int outcome = op(t, i);
+        if (outcome == kExhausted) break;
+        latencies[t].push_back(absl::ToInt64Microseconds(absl::Now() - begin));
+        if (outcome == kFailed) ++errors;
+      }
+    });
+  }
+  for (std::thread& th : pool) th.join();
+  Result r;
+  r.scenario = name;
+  r.concurrency = threads;
+  r.seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  std::vector<int64_t> all;
+  for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
+  std::sort(all.begin(), all.end());
+  r.ops = static_cast<int64_t>(all.size());
+  r.errors = errors;
+  auto pct = [&](double p) {
+    return all.empty() ? 0.0
+                       : static_cast<double>(
+                             all[std::min(all.size() - 1,
+                                          static_cast<size_t>(p * all.size()))]);
+  };
+  r.p50_us = pct(0.50);
+  r.p99_us = pct(0.99);
+  r.p999_us = pct(0.999);
+  std::printf("%-22s c=%-3d %9.0f ops/s  p50 %7.0f us  p99 %7.0f us  "
+              "p99.9 %7.0f us  errors %lld\n",
+              name.c_str(), threads, r.per_second(), r.p50_us, r.p99_us,
+              r.p999_us, static_cast<long long>(r.errors));
+  std::fflush(stdout);
+  g_results.push_back(r);
+  return r;
+}
+
+class EchoService final : public bench::Echo::CallbackService {
+  grpc::ServerUnaryReactor* Echo(grpc::CallbackServerContext* context,
+                                 const bench::EchoMessage* request,
+                                 bench::EchoMessage* response) override {
+    *response = *request;
+    auto* reactor = context->DefaultReactor();
+    reactor->Finish(grpc::Status::OK);
+    return reactor;
+  }
+};
+
+// The echo baseline's server: the same TLS settings as safeguardd.
+std::unique_ptr<grpc::Server> StartEcho(const testing::TestPki& pki,
+                                        EchoService& service, int* port) {
+  using grpc::experimental::IdentityKeyCertPair;
+  auto provider =
+      std::make_shared<grpc::experimental::StaticDataCertificateProvider>(
+          testing::ReadFileOrEmpty(pki.ca_file()),
+          std::vector<IdentityKeyCertPair>{
+              {testing::ReadFileOrEmpty(pki.server().key),
+               testing::ReadFileOrEmpty(pki.server().cert)}});
+  grpc::experimental::TlsServerCredentialsOptions options(provider);
+  options.watch_root_certs();
+  options.watch_identity_key_cert_pairs();
+  options.set_cert_request_type(
+      GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort("127.0.0.1:0",
+                           grpc::experimental::TlsServerCredentials(options), port);
+  builder.RegisterService(&service);
+  return builder.BuildAndStart();
+}
+
+double FdatasyncRate(const std::string& dir, absl::Duration duration) {
+  const std::string path = dir + "/fdatasync.bin";
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  char block[4096] = {};
+  int64_t n = 0;
+  absl::Time end = absl::Now() + duration, start = absl::Now();
+  while (absl::Now() < end) {
+    if (pwrite(fd, block, sizeof(block), (n % 256) * 4096) < 0) break;
+    fdatasync(fd);
+    ++n;
+  }
+  close(fd);
+  double rate = n / absl::ToDoubleSeconds(absl::Now() - start);
+  std::printf("%-22s       %9.0f ops/s\n", "fdatasync (4 KiB)", rate);
+  return rate;
+}
+
+// Raw SQLCipher: one durable insert of a `bytes`-sized row per transaction.
+double SqlCipherInsertRate(const std::string& dir, size_t bytes,
+                           absl::Duration duration) {
+  sqlite3* db = nullptr;
+  sqlite3_open((dir + "/raw.db").c_str(), &db);
+  const std::string key = "x'" + std::string(64, 'a') + "'";
+  sqlite3_key(db, key.data(), static_cast<int>(key.size()));
+  sqlite3_exec(db,
+               "PRAGMA cipher_page_size = 4096; PRAGMA journal_mode = WAL;"
+               "PRAGMA synchronous = FULL;"
+               "CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB);",
+               nullptr, nullptr, nullptr);
+  sqlite3_stmt* stmt = nullptr;
+  sqlite3_prepare_v2(db, "INSERT INTO t (body) VALUES (?);", -1, &stmt, nullptr);
+  const std::string body(bytes, 'x');
+  int64_t n = 0;
+  absl::Time end = absl::Now() + duration, start = absl::Now();
+  while (absl::Now() < end) {
+    sqlite3_exec(db, "BEGIN IMMEDIATE;", nullptr, nullptr, nullptr);
+    sqlite3_bind_blob(stmt, 1, body.data(), static_cast<int>(body.size()),
+                      SQLITE_STATIC);
+    sqlite3_step(stmt);
+    sqlite3_reset(stmt);
+    sqlite3_exec(db, "COMMIT;", nullptr, nullptr, nullptr);
+    ++n;
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  double rate = n / absl::ToDoubleSeconds(absl::Now() - start);
+  std::printf("%-22s       %9.0f ops/s  (%zu-byte rows)\n", "sqlcipher_insert",
+              rate, bytes);
+  return rate;
+}
+
+// Synthetic referrals (no real data; fixed seed), written straight to the
+// store with their audit entries, before the server starts.
+std::vector<std::string> Preload(const ServerConfig& config, int count) {
+  auto key = ReadKeyFile(config.key_file());
+  std::filesystem::create_directories(config.data_dir());
+  auto db = SharedDatabase::Open(DatabasePath(config), *key);
+  (*db)->With([](Database& d) { return d.Exec("PRAGMA synchronous = OFF;"); })
+      .IgnoreError();
+  SqlCipherReferralStore store(**db);
+  std::mt19937 rng(20261124);
+  const char* areas[] = {"west-suffolk", "babergh", "mid-suffolk"};
+  const absl::Time now = absl::Now();
+  std::vector<std::string> ids;
+  for (int i = 0; i < count; ++i) {
+    Referral r;
+    r.id = absl::StrCat("bench", i);
+    r.kind = ReferralKind::kTargetHardening;
+    r.state = "REFERRED";
+    r.version = 1;
+    r.referring_agency = "babergh-mid-suffolk-council";
+    r.referrer = "system/case";
+    r.area = areas[rng() % 3];
+    r.priority = static_cast<Priority>(1 + rng() % 4);
+    r.deadline = now + absl::Hours(static_cast<int>(rng() % 2000) - 500);
+    r.create_time = r.update_time = now;
+    Person p;
+    p.full_name = absl::StrCat("Synthetic Person ", i);
+    p.safe_contact.times = "mornings";
+    r.subjects = {p};
+    r.consent.status = ConsentStatus::kGiven;
+    TargetHardeningForm th;
+    th.address.lines = {absl::StrCat(i, " Synthetic Street")};
+    th.address.postcode = "IP1 1AA";
+    th.measures_requested = {SecurityMeasure::kLocks};
+    th.tenure = Tenure::kOwnerOccupier;
+    r.form = th;
+    AuditRecord audit;
+    audit.time = now;
+    audit.method = "safeguard.v1.Referrals/SubmitReferral";
+    audit.agency = r.referring_agency;
+    audit.principal = r.referrer;
+    if (store.Create(r, "THD-BENCH", r.id, "fp", std::nullopt, audit).ok()) {
+      ids.push_back(r.id);
+    }
+  }
+  return ids;
+}
+
+void WriteJson(const std::string& path, double fdatasync, double sqlcipher,
+               double startup_ms, double verify_s, int64_t entries,
+               long rss_kb, int preloaded) {
+  std::ofstream out(path);
+  out << "{\n  \"machine\": {\"cores\": " << std::thread::hardware_concurrency()
+      << "},\n  \"preloaded_referrals\": " << preloaded
+      << ",\n  \"baselines\": {\"fdatasync_per_s\": " << fdatasync
+      << ", \"sqlcipher_insert_per_s\": " << sqlcipher << "},\n"
+      << "  \"startup_ms\": " << startup_ms << ",\n  \"verify_seconds\": "
+      << verify_s << ",\n  \"verified_entries\": " << entries
+      << ",\n  \"peak_rss_kb\": " << rss_kb << ",\n  \"results\": [\n";
+  for (size_t i = 0; i < g_results.size(); ++i) {
+    const Result& r = g_results[i];
+    out << absl::StrFormat(
+        "    {\"scenario\": \"%s\", \"concurrency\": %d, \"ops_per_s\": %.1f, "
+        "\"p50_us\": %.0f, \"p99_us\": %.0f, \"p999_us\": %.0f, \"ops\": %d, "
+        "\"errors\": %d}%s\n",
+        r.scenario, r.concurrency, r.per_second(), r.p50_us, r.p99_us,
+        r.p999_us, r.ops, r.errors, i + 1 < g_results.size() ? "," : "");
+  }
+  out << "  ]\n}\n";
+}
+
+int Main() {
+  const bool smoke = absl::GetFlag(FLAGS_smoke);
+  const absl::Duration each =
+      absl::Seconds(smoke ? 0.2 : absl::GetFlag(FLAGS_seconds));
+  std::vector<int> levels;
+  for (absl::string_view c :
+       absl::StrSplit(smoke ? "1,2" : absl::GetFlag(FLAGS_concurrency), ',')) {
+    int n = 0;
+    if (absl::SimpleAtoi(c, &n) && n > 0) levels.push_back(n);
+  }
+  const int preload = smoke ? 200 : absl::GetFlag(FLAGS_referrals);
+  const int watchers = smoke ? 3 : absl::GetFlag(FLAGS_watchers);
+
+  testing::TempDir dir;
+  testing::TestPki pki(dir.path());
+  ServerConfig config = testing::TestServerConfig(dir, pki);
+  config.set_worker_threads(4);
+
+  std::printf("baselines\n");
+  const double fdatasync = FdatasyncRate(dir.path(), each);
+  v1::SubmitReferralRequest sample;
+  *sample.mutable_referral() = testing::TargetHardeningSubmission();
+  const size_t payload = sample.ByteSizeLong();
+  const double sqlcipher = SqlCipherInsertRate(dir.path(), payload, each);
+
+  absl::Time t0 = absl::Now();
+  std::vector<std::string> ids = Preload(config, preload);
+  std::printf("preloaded %zu referrals in %.1f s\n", ids.size(),
+              absl::ToDoubleSeconds(absl::Now() - t0));
+
+  t0 = absl::Now();
+  auto server = SafeguardServer::Start(config);
+  if (!server.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(server.status().message()).c_str());
+    return 1;
+  }
+  const double startup_ms = absl::ToDoubleMilliseconds(absl::Now() - t0);
+  std::printf("server start-up on %zu referrals: %.1f ms\n", ids.size(), startup_ms);
+
+  EchoService echo_service;
+  int echo_port = 0;
+  auto echo = StartEcho(pki, echo_service, &echo_port);
+
+  const int max_threads = *std::max_element(levels.begin(), levels.end());
+  auto council = pki.IssueIdentity("babergh-mid-suffolk-council", "system/case");
+  auto lead = pki.IssueIdentity("west-suffolk-council", "person/sanctuary-coordinator");
+  auto idva = pki.IssueIdentity("leeway", "person/idva");
+  auto police = pki.IssueIdentity("suffolk-police", "system/athena");
+  std::vector<std::unique_ptr<bench::Echo::Stub>> echo_stubs;
+  std::vector<std::unique_ptr<v1::Referrals::Stub>> partner, coordinator, idvas,
+      fro;
+  for (int t = 0; t < max_threads; ++t) {
+    echo_stubs.push_back(
+        bench::Echo::NewStub(TestChannel(echo_port, pki.ca_file(), council)));
+    partner.push_back(v1::Referrals::NewStub(
+        TestChannel((*server)->port(), pki.ca_file(), council)));
+    coordinator.push_back(v1::Referrals::NewStub(
+        TestChannel((*server)->port(), pki.ca_file(), lead)));
+    idvas.push_back(v1::Referrals::NewStub(
+        TestChannel((*server)->port(), pki.ca_file(), idva)));
+    fro.push_back(v1::Referrals::NewStub(
+        TestChannel((*server)->port(), pki.ca_file(), police)));
+  }
+  bench::EchoMessage echo_request;
+  echo_request.set_payload(std::string(payload, 'x'));
+  std::atomic<int64_t> request_ids{0};
+  auto submit = [&](std::vector<std::unique_ptr<v1::Referrals::Stub>>& stubs,
+                    v1::Referral referral) {
+    return [&stubs, referral, &request_ids](int t, int64_t) {
+      v1::SubmitReferralRequest request;
+      request.set_request_id(absl::StrCat("bench-", request_ids++));
+      *request.mutable_referral() = referral;
+      grpc::ClientContext context;
+      v1::Referral out;
+      return stubs[t]->SubmitReferral(&context, request, &out).ok();
+    };
+  };
+  std::mt19937 pick(7);
+  std::atomic<size_t> next_fresh{0};
+
+  std::printf("\nscenarios (payload %zu bytes)\n", payload);
+  for (int c : levels) {
+    Measure("echo (baseline)", c, each, [&](int t, int64_t) {
+      grpc::ClientContext context;
+      bench::EchoMessage out;
+      return echo_stubs[t]->Echo(&context, echo_request, &out).ok();
+    });
+    Measure("submit target_hardening", c, each,
+            submit(partner, testing::TargetHardeningSubmission()));
+    Measure("get", c, each, [&](int t, int64_t i) {
+      v1::GetReferralRequest request;
+      request.set_name("referrals/" + ids[(i * 7919 + t) % ids.size()]);
+      grpc::ClientContext context;
+      v1::Referral out;
+      return coordinator[t]->GetReferral(&context, request, &out).ok();
+    });
+    Measure("queue page (50, deadline)", c, each, [&](int t, int64_t) {
+      v1::ListReferralsRequest request;
+      request.set_page_size(50);
+      request.mutable_filter()->set_kind(v1::TARGET_HARDENING);
+      request.mutable_filter()->set_area("babergh");
+      request.set_order_by(v1::BY_DEADLINE);
+      grpc::ClientContext context;
+      v1::ListReferralsResponse out;
+      return coordinator[t]->ListReferrals(&context, request, &out).ok();
+    });
+    Measure("transition", c, each, [&](int t, int64_t) {
+      size_t n = next_fresh++;
+      if (n >= ids.size()) return static_cast<int>(kExhausted);
+      v1::TransitionReferralRequest request;
+      request.set_name("referrals/" + ids[n]);
+      request.set_action("begin_eligibility");
+      request.set_version(1);
+      grpc::ClientContext context;
+      v1::Referral out;
+      return coordinator[t]->TransitionReferral(&context, request, &out).ok();
+    });
+    Measure("mixed 80% get/20% submit", c, each, [&](int t, int64_t i) {
+      if (i % 5 == 4) {
+        return static_cast<int>(
+            submit(partner, testing::TargetHardeningSubmission())(t, i));
+      }
+      v1::GetReferralRequest request;
+      request.set_name("referrals/" + ids[(i * 104729 + t) % ids.size()]);
+      grpc::ClientContext context;
+      v1::Referral out;
+      return coordinator[t]->GetReferral(&context, request, &out).ok();
+    });
+  }
+  // The other kinds, at the highest concurrency.
+  Measure("submit marac", max_threads, each,
+          submit(idvas, testing::MaracSubmission(16)));
+  Measure("submit nrm", max_threads, each,
+          submit(fro, testing::NrmSubmission()));
+
+  // Watch fan-out: every watcher must see every new referral.
+  {
+    std::vector<std::unique_ptr<v1::Referrals::Stub>> stubs;
+    std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
+    std::atomic<int64_t> delivered{0};
+    std::vector<std::thread> readers;
+    for (int w = 0; w < watchers; ++w) {
+      stubs.push_back(v1::Referrals::NewStub(
+          TestChannel((*server)->port(), pki.ca_file(), lead)));
+      contexts.push_back(std::make_unique<grpc::ClientContext>());
+      readers.emplace_back([&, w] {
+        v1::WatchReferralsRequest request;
+        auto stream = stubs[w]->WatchReferrals(contexts[w].get(), request);
+        v1::ReferralEvent event;
+        while (stream->Read(&event)) ++delivered;
+        stream->Finish();
+      });
+    }
+    absl::SleepFor(absl::Milliseconds(500));
+    const int events = smoke ? 5 : 200;
+    absl::Time start = absl::Now();
+    for (int i = 0; i < events; ++i) {
+      submit(partner, testing::TargetHardeningSubmission())(0, i);
+    }
+    const int64_t want = static_cast<int64_t>(events) * watchers;
+    while (delivered < want && absl::Now() - start < absl::Seconds(30)) {
+      absl::SleepFor(absl::Milliseconds(5));
+    }
+    double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+    std::printf("%-22s %d watchers x %d changes: %lld of %lld delivered in "
+                "%.2f s (%.0f events/s)\n",
+                "watch fan-out", watchers, events,
+                static_cast<long long>(delivered.load()),
+                static_cast<long long>(want), seconds, delivered / seconds);
+    Result r;
+    r.scenario = "watch fan-out events";
+    r.concurrency = watchers;
+    r.ops = delivered;
+    r.errors = want - delivered;
+    r.seconds = seconds;
+    g_results.push_back(r);
+    for (auto& c : contexts) c->TryCancel();
+    for (auto& th : readers) th.join();
+  }
+
+  t0 = absl::Now();
+  auto verified = (*server)->audit_for_test().Verify();
+  const double verify_s = absl::ToDoubleSeconds(absl::Now() - t0);
+  const int64_t entries = verified.ok() ? verified->entries() : -1;
+  std::printf("verify audit log: %lld entries in %.3f s (ok: %s)\n",
+              static_cast<long long>(entries), verify_s,
+              verified.ok() && verified->ok() ? "yes" : "no");
+
+  struct rusage usage;
+  getrusage(RUSAGE_SELF, &usage);
+  std::printf("peak resident memory (server and clients in one process): %ld MB\n",
+              usage.ru_maxrss / 1024);
+  echo->Shutdown();
+  (*server)->Shutdown(absl::Seconds(5));
+
+  // Ratios against the baselines of this run.
+  double echo_best = 0, submit_best = 0;
+  for (const Result& r : g_results) {
+    if (r.scenario == "echo (baseline)") echo_best = std::max(echo_best, r.per_second());
+    if (r.scenario == "submit target_hardening") {
+      submit_best = std::max(submit_best, r.per_second());
+    }
+  }
+  std::printf("\nratios\n  secure submit / echo:      %.3f\n"
+              "  submit / fdatasync:        %.2f\n"
+              "  submit / sqlcipher_insert: %.2f\n",
+              echo_best > 0 ? submit_best / echo_best : 0,
+              fdatasync > 0 ? submit_best / fdatasync : 0,
+              sqlcipher > 0 ? submit_best / sqlcipher : 0);
+  WriteJson(absl::GetFlag(FLAGS_out), fdatasync, sqlcipher, startup_ms, verify_s,
+            entries, usage.ru_maxrss, preload);
+  bool harness_ok = verified.ok() && verified->ok() && !g_results.empty();
+  for (const Result& r : g_results) {
+    if (r.ops == 0 && r.scenario != "transition") harness_ok = false;
+  }
+  return harness_ok ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace safeguard
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  return safeguard::Main();
+}
