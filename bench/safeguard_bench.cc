@@ -389,7 +389,8 @@ int Main() {
       request.set_version(1);
       grpc::ClientContext context;
       v1::Referral out;
-      return coordinator[t]->TransitionReferral(&context, request, &out).ok();
+      return static_cast<int>(
+          coordinator[t]->TransitionReferral(&context, request, &out).ok());
     });
     Measure("mixed 80% get/20% submit", c, each, [&](int t, int64_t i) {
       if (i % 5 == 4) {
@@ -400,7 +401,8 @@ int Main() {
       request.set_name("referrals/" + ids[(i * 104729 + t) % ids.size()]);
       grpc::ClientContext context;
       v1::Referral out;
-      return coordinator[t]->GetReferral(&context, request, &out).ok();
+      return static_cast<int>(
+          coordinator[t]->GetReferral(&context, request, &out).ok());
     });
   }
   // The other kinds, at the highest concurrency.
