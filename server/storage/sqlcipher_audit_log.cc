@@ -91,9 +91,8 @@ absl::Status AppendAuditRecord(Database& db, const AuditRecord& r) {
 }
 
 absl::Status SqlCipherAuditLog::Append(const AuditRecord& record) {
-  return db_.With([&](Database& db) {
-    return db.InTransaction([&] { return AppendAuditRecord(db, record); });
-  });
+  return db_.Write(
+      [&](Database& db) { return AppendAuditRecord(db, record); });
 }
 
 absl::StatusOr<std::vector<v1::AuditEntry>> SqlCipherAuditLog::List(

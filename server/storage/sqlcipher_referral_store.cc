@@ -118,9 +118,8 @@ absl::StatusOr<CreateResult> SqlCipherReferralStore::Create(
     Referral referral, const std::string& reference_prefix,
     const std::string& idempotency_key, const std::string& fingerprint,
     const std::optional<std::string>& marac_pair, AuditRecord& audit) {
-  return db_.With([&](Database& db) -> absl::StatusOr<CreateResult> {
-    CreateResult result;
-    absl::Status done = db.InTransaction([&]() -> absl::Status {
+  CreateResult result;
+  absl::Status done = db_.Write([&](Database& db) -> absl::Status {
       SAFEGUARD_ASSIGN_OR_RETURN(
           Statement seen,
           db.Prepare("SELECT fingerprint, referral_id FROM submissions "
@@ -194,14 +193,13 @@ absl::StatusOr<CreateResult> SqlCipherReferralStore::Create(
       result.referral = std::move(referral);
       result.created = true;
       return absl::OkStatus();
-    });
-    if (!done.ok()) return done;
-    if (result.created) {
-      audit.referral_id = result.referral.id;
-      audit.committed = true;
-    }
-    return result;
   });
+  if (!done.ok()) return done;
+  if (result.created) {
+    audit.referral_id = result.referral.id;
+    audit.committed = true;
+  }
+  return result;
 }
 
 absl::StatusOr<Referral> SqlCipherReferralStore::Get(const std::string& id) {
@@ -211,8 +209,7 @@ absl::StatusOr<Referral> SqlCipherReferralStore::Get(const std::string& id) {
 absl::Status SqlCipherReferralStore::Update(const Referral& referral,
                                             int64_t expected_version,
                                             AuditRecord& audit) {
-  absl::Status done = db_.With([&](Database& db) {
-    return db.InTransaction([&]() -> absl::Status {
+  absl::Status done = db_.Write([&](Database& db) -> absl::Status {
       SAFEGUARD_ASSIGN_OR_RETURN(
           Statement current,
           db.Prepare("SELECT version FROM referrals WHERE id = ?;"));
@@ -235,7 +232,6 @@ absl::Status SqlCipherReferralStore::Update(const Referral& referral,
       AuditRecord entry = audit;
       entry.referral_id = referral.id;
       return AppendAuditRecord(db, entry);
-    });
   });
   if (done.ok()) {
     audit.referral_id = referral.id;

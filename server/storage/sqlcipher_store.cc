@@ -7,8 +7,7 @@ namespace safeguard {
 absl::Status SqlCipherStore::RecordCaller(const CallerIdentity& caller,
                                           absl::Time now) {
   const int64_t now_us = absl::ToUnixMicros(now);
-  return db_.With([&](Database& db) {
-  return db.InTransaction([&]() -> absl::Status {
+  return db_.Write([&](Database& db) -> absl::Status {
     SAFEGUARD_ASSIGN_OR_RETURN(
         Statement update,
         db.Prepare("UPDATE callers SET last_seen_us = ?, calls = calls + 1 "
@@ -31,7 +30,6 @@ absl::Status SqlCipherStore::RecordCaller(const CallerIdentity& caller,
     SAFEGUARD_RETURN_IF_ERROR(insert.BindInt64(4, now_us));
     SAFEGUARD_RETURN_IF_ERROR(insert.BindInt64(5, now_us));
     return insert.Run();
-  });
   });
 }
 

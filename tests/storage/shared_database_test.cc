@@ -1,0 +1,113 @@
+#include "server/storage/shared_database.h"
+
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
+#include "tests/testing/temp_dir.h"
+
+namespace safeguard {
+namespace {
+
+using ::safeguard::testing::StatusIs;
+using ::safeguard::testing::TempDir;
+
+DatabaseKey Key() {
+  std::array<uint8_t, DatabaseKey::kSize> bytes;
+  bytes.fill(3);
+  return DatabaseKey(bytes);
+}
+
+absl::Status Insert(Database& db, const std::string& value) {
+  auto s = db.Prepare("INSERT INTO t (v) VALUES (?);");
+  if (!s.ok()) return s.status();
+  absl::Status bound = s->BindText(1, value);
+  return bound.ok() ? s->Run() : bound;
+}
+
+int64_t Count(SharedDatabase& db, const std::string& where = "1") {
+  return db.With([&](Database& d) -> int64_t {
+    auto s = d.Prepare("SELECT count(*) FROM t WHERE " + where + ";");
+    if (!s.ok() || !s->Step().ok()) return -1;
+    return s->ColumnInt64(0);
+  });
+}
+
+TEST(SharedDatabaseTest, ConcurrentWritersShareACommitAndFailAlone) {
+  TempDir dir;
+  const std::string path = dir.File("db");
+  auto db = SharedDatabase::Open(path, Key());
+  ASSERT_TRUE(db.ok()) << db.status();
+  ASSERT_TRUE((*db)->With([](Database& d) {
+    return d.Exec("CREATE TABLE t (v TEXT UNIQUE);");
+  }).ok());
+  const int64_t commits_before = (*db)->commits();
+
+  // Hold the connection so that every writer queues up behind the first.
+  absl::Notification release;
+  absl::Notification holding;
+  std::thread holder([&] {
+    (*db)->With([&](Database&) {
+      holding.Notify();
+      release.WaitForNotification();
+      return 0;
+    });
+  });
+  holding.WaitForNotification();
+  constexpr int kWriters = 8;
+  std::vector<absl::Status> results(kWriters);
+  std::vector<std::thread> writers;
+  for (int i = 0; i < kWriters; ++i) {
+    writers.emplace_back([&, i] {
+      results[i] = (*db)->Write([&, i](Database& d) -> absl::Status {
+        absl::Status s = Insert(d, absl::StrCat("row-", i));
+        if (!s.ok() || i != 5) return s;
+        return absl::InvalidArgumentError("writer 5 refuses after writing");
+      });
+    });
+  }
+  absl::SleepFor(absl::Milliseconds(500));  // all eight are waiting
+  release.Notify();
+  for (std::thread& w : writers) w.join();
+  holder.join();
+
+  for (int i = 0; i < kWriters; ++i) {
+    if (i == 5) {
+      EXPECT_THAT(results[i], StatusIs(absl::StatusCode::kInvalidArgument));
+    } else {
+      SAFEGUARD_EXPECT_OK(results[i]) << i;
+    }
+  }
+  // One commit for the first writer, one for the seven queued behind it.
+  EXPECT_LE((*db)->commits() - commits_before, 2);
+  EXPECT_EQ(Count(**db), kWriters - 1);
+  EXPECT_EQ(Count(**db, "v = 'row-5'"), 0);
+
+  // Durable: a fresh connection sees every acknowledged row.
+  db->reset();
+  auto reopened = SharedDatabase::Open(path, Key());
+  ASSERT_TRUE(reopened.ok());
+  EXPECT_EQ(Count(**reopened), kWriters - 1);
+}
+
+TEST(SharedDatabaseTest, AConstraintFailureRollsBackOnlyThatWrite) {
+  TempDir dir;
+  auto db = SharedDatabase::Open(dir.File("db"), Key());
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE((*db)->With([](Database& d) {
+    return d.Exec("CREATE TABLE t (v TEXT UNIQUE);");
+  }).ok());
+  SAFEGUARD_ASSERT_OK((*db)->Write([](Database& d) { return Insert(d, "a"); }));
+  EXPECT_THAT((*db)->Write([](Database& d) -> absl::Status {
+    absl::Status s = Insert(d, "b");
+    return s.ok() ? Insert(d, "a") : s;  // the second insert collides
+  }),
+              StatusIs(absl::StatusCode::kAlreadyExists));
+  EXPECT_EQ(Count(**db), 1);
+  EXPECT_EQ(Count(**db, "v = 'b'"), 0);
+}
+
+}  // namespace
+}  // namespace safeguard
