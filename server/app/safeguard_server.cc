@@ -80,13 +80,12 @@ SafeguardServer::SafeguardServer(DataDirLock lock,
                     config.audit_checkpoint_entries(),
                     absl::Seconds(config.audit_checkpoint_seconds()), clock_),
       pool_(std::make_unique<WorkerPool>(config.worker_threads())),
-      info_rpc_(info_service_, audit_log_, policies_, clock_, gate_, *pool_,
-                config.trust_domain()),
-      referrals_rpc_(referral_service_, events_, audit_log_, policies_, clock_,
-                     gate_, *pool_, config.trust_domain()),
-      audit_rpc_(audit_log_, audit_log_, *public_key_,
-                 config.audit_checkpoint_file(), referral_service_, policies_,
-                 clock_, gate_, *pool_, config.trust_domain()) {}
+      runner_(audit_log_, policies_, clock_, gate_, *pool_,
+              config.trust_domain()),
+      info_rpc_(info_service_, runner_),
+      referrals_rpc_(referral_service_, events_, runner_),
+      audit_rpc_(audit_log_, *public_key_, config.audit_checkpoint_file(),
+                 referral_service_, runner_) {}
 
 absl::Status SafeguardServer::ReloadPolicy() {
   return policies_.Reload(policy_file_);

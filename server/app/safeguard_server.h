@@ -31,6 +31,7 @@
 #include "server/policy/policy.h"
 #include "server/rpc/call_gate.h"
 #include "server/rpc/audit_rpc.h"
+#include "server/rpc/call_runner.h"
 #include "server/rpc/referrals_rpc.h"
 #include "server/rpc/server_info_rpc.h"
 #include "server/rpc/worker_pool.h"
@@ -97,6 +98,7 @@ class SafeguardServer {
   Checkpointer checkpointer_;
   CallGate gate_;
   std::unique_ptr<WorkerPool> pool_;
+  CallRunner runner_;
   ServerInfoRpc info_rpc_;
   ReferralsRpc referrals_rpc_;
   AuditRpc audit_rpc_;

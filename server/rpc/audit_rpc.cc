@@ -10,9 +10,6 @@
 #include "absl/strings/strip.h"
 #include "server/convert/referral_convert.h"
 #include "server/core/field_violations.h"
-#include "server/rpc/audited_call.h"
-#include "server/rpc/call_context.h"
-#include "server/rpc/status_convert.h"
 
 namespace safeguard {
 namespace {
@@ -21,16 +18,6 @@ constexpr char kService[] = "safeguard.v1.Audit/";
 constexpr int kDefaultPage = 100;
 constexpr int kMaxPage = 1000;
 constexpr size_t kMinBreakGlassReason = 20;
-
-absl::StatusOr<std::string> ReferralId(const std::string& name) {
-  absl::string_view id = name;
-  if (!absl::ConsumePrefix(&id, "referrals/") || id.empty() ||
-      id.find('/') != absl::string_view::npos) {
-    return InvalidArgumentWithViolations(
-        {{"name", "must be referrals/<referral id>"}});
-  }
-  return std::string(id);
-}
 
 // Streams entries, then checkpoints, fetching pages on the worker pool.
 // Owned by gRPC: deletes itself in OnDone().
@@ -105,37 +92,6 @@ class ExportReactor final
 
 }  // namespace
 
-template <typename Work>
-grpc::ServerUnaryReactor* AuditRpc::Unary(grpc::CallbackServerContext* context,
-                                          const char* method,
-                                          google::protobuf::Message* response,
-                                          Work work) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  if (!gate_.TryEnter()) {
-    reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                                 "the server is shutting down"));
-    return reactor;
-  }
-  const std::string full_method = absl::StrCat(kService, method);
-  const absl::Time now = clock_.Now();
-  absl::StatusOr<ResolvedCall> call =
-      ResolveCall(*context, policies_, trust_domain_, full_method, now);
-  AuditRecord audit =
-      call.ok() ? BaseAuditRecord(*context, &call->context.identity,
-                                  full_method, call->rule, call->context.roles,
-                                  now)
-                : BaseAuditRecord(*context, nullptr, full_method,
-                                  "default-deny", RoleSet(), now);
-  pool_.Schedule([this, reactor, response, work = std::move(work),
-                  call = std::move(call), audit = std::move(audit)]() mutable {
-    absl::Status status = call.ok() ? work(*call, audit) : call.status();
-    status = FinishAudited(audit_, audit, status, response);
-    reactor->Finish(ToGrpcStatus(status));
-    gate_.Exit();
-  });
-  return reactor;
-}
-
 absl::Status AuditRpc::ListPage(const v1::AuditFilter& filter,
                                 int32_t page_size, const std::string& token,
                                 v1::ListAuditEntriesResponse* response) {
@@ -166,7 +122,7 @@ grpc::ServerUnaryReactor* AuditRpc::ListAuditEntries(
     grpc::CallbackServerContext* context,
     const v1::ListAuditEntriesRequest* request,
     v1::ListAuditEntriesResponse* response) {
-  return Unary(context, "ListAuditEntries", response,
+  return runner_.Unary(context, absl::StrCat(kService, "ListAuditEntries"), response,
                [=](ResolvedCall&, AuditRecord&) {
                  return ListPage(request->filter(), request->page_size(),
                                  request->page_token(), response);
@@ -177,9 +133,9 @@ grpc::ServerUnaryReactor* AuditRpc::GetAccessLog(
     grpc::CallbackServerContext* context,
     const v1::GetAccessLogRequest* request,
     v1::ListAuditEntriesResponse* response) {
-  return Unary(context, "GetAccessLog", response,
+  return runner_.Unary(context, absl::StrCat(kService, "GetAccessLog"), response,
                [=](ResolvedCall& call, AuditRecord& audit) {
-    absl::StatusOr<std::string> id = ReferralId(request->name());
+    absl::StatusOr<std::string> id = ReferralIdFromName(request->name());
     if (!id.ok()) return id.status();
     audit.referral_id = *id;
     // Only for a referral in the caller's scope.
@@ -207,7 +163,7 @@ grpc::ServerUnaryReactor* AuditRpc::VerifyAuditLog(
     grpc::CallbackServerContext* context,
     const v1::VerifyAuditLogRequest* request,
     v1::VerifyAuditLogResponse* response) {
-  return Unary(context, "VerifyAuditLog", response,
+  return runner_.Unary(context, absl::StrCat(kService, "VerifyAuditLog"), response,
                [=](ResolvedCall&, AuditRecord&) {
                  absl::StatusOr<v1::VerifyAuditLogResponse> result = Verify();
                  if (!result.ok()) return result.status();
@@ -219,36 +175,22 @@ grpc::ServerUnaryReactor* AuditRpc::VerifyAuditLog(
 grpc::ServerWriteReactor<v1::AuditExportItem>* AuditRpc::ExportAuditLog(
     grpc::CallbackServerContext* context,
     const v1::ExportAuditLogRequest* request) {
-  const std::string method = absl::StrCat(kService, "ExportAuditLog");
-  absl::StatusOr<ResolvedCall> call =
-      ResolveCall(*context, policies_, trust_domain_, method, clock_.Now());
-  AuditRecord audit =
-      call.ok() ? BaseAuditRecord(*context, &call->context.identity, method,
-                                  call->rule, call->context.roles, clock_.Now())
-                : BaseAuditRecord(*context, nullptr, method, "default-deny",
-                                  RoleSet(), clock_.Now());
-  absl::Status status = FinishAudited(
-      audit_, audit, call.ok() ? absl::OkStatus() : call.status(), nullptr);
-  if (!status.ok()) {
-    class Refusal final
-        : public grpc::ServerWriteReactor<v1::AuditExportItem> {
-     public:
-      explicit Refusal(const grpc::Status& s) { Finish(s); }
-      void OnDone() override { delete this; }
-    };
-    return new Refusal(ToGrpcStatus(status));
+  absl::StatusOr<ResolvedCall> call = runner_.OpenStream(
+      context, absl::StrCat(kService, "ExportAuditLog"), absl::OkStatus());
+  if (!call.ok()) {
+    return RefuseStream<v1::AuditExportItem>(ToGrpcStatus(call.status()));
   }
-  return new ExportReactor(reader_, checkpoint_file_, pool_,
+  return new ExportReactor(reader_, checkpoint_file_, runner_.pool(),
                            request->from_sequence());
 }
 
 grpc::ServerUnaryReactor* AuditRpc::BreakGlass(
     grpc::CallbackServerContext* context, const v1::BreakGlassRequest* request,
     v1::Referral* response) {
-  return Unary(context, "BreakGlass", response,
+  return runner_.Unary(context, absl::StrCat(kService, "BreakGlass"), response,
                [=](ResolvedCall& call, AuditRecord& audit) {
     std::vector<FieldViolation> bad;
-    absl::StatusOr<std::string> id = ReferralId(request->name());
+    absl::StatusOr<std::string> id = ReferralIdFromName(request->name());
     if (!id.ok()) bad = FieldViolations(id.status());
     const std::string reason(absl::StripAsciiWhitespace(request->reason()));
     if (reason.size() < kMinBreakGlassReason) {

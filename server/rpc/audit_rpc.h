@@ -14,31 +14,21 @@
 #include "safeguard/v1/audit.grpc.pb.h"
 #include "server/audit/audit_format.h"
 #include "server/audit/audit_reader.h"
-#include "server/core/audit_log.h"
-#include "server/core/clock.h"
 #include "server/core/referral_service.h"
-#include "server/policy/policy.h"
-#include "server/rpc/call_gate.h"
-#include "server/rpc/worker_pool.h"
+#include "server/rpc/call_runner.h"
 
 namespace safeguard {
 
 class AuditRpc final : public v1::Audit::CallbackService {
  public:
-  AuditRpc(AuditLog& audit, AuditReader& reader, const AuditPublicKey& key,
+  AuditRpc(AuditReader& reader, const AuditPublicKey& key,
            std::string checkpoint_file, ReferralService& referrals,
-           const PolicyHolder& policies, const Clock& clock, CallGate& gate,
-           WorkerPool& pool, std::string trust_domain)
-      : audit_(audit),
-        reader_(reader),
+           CallRunner& runner)
+      : reader_(reader),
         key_(key),
         checkpoint_file_(std::move(checkpoint_file)),
         referrals_(referrals),
-        policies_(policies),
-        clock_(clock),
-        gate_(gate),
-        pool_(pool),
-        trust_domain_(std::move(trust_domain)) {}
+        runner_(runner) {}
 
   grpc::ServerUnaryReactor* ListAuditEntries(
       grpc::CallbackServerContext* context,
@@ -63,25 +53,15 @@ class AuditRpc final : public v1::Audit::CallbackService {
   absl::StatusOr<v1::VerifyAuditLogResponse> Verify();
 
  private:
-  template <typename Work>
-  grpc::ServerUnaryReactor* Unary(grpc::CallbackServerContext* context,
-                                  const char* method,
-                                  google::protobuf::Message* response,
-                                  Work work);
   absl::Status ListPage(const v1::AuditFilter& filter, int32_t page_size,
                         const std::string& page_token,
                         v1::ListAuditEntriesResponse* response);
 
-  AuditLog& audit_;
   AuditReader& reader_;
   const AuditPublicKey& key_;
   const std::string checkpoint_file_;
   ReferralService& referrals_;
-  const PolicyHolder& policies_;
-  const Clock& clock_;
-  CallGate& gate_;
-  WorkerPool& pool_;
-  const std::string trust_domain_;
+  CallRunner& runner_;
 };
 
 }  // namespace safeguard

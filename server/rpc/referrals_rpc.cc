@@ -10,8 +10,6 @@
 #include "openssl/sha.h"
 #include "server/convert/referral_convert.h"
 #include "server/core/field_violations.h"
-#include "server/rpc/audited_call.h"
-#include "server/rpc/call_context.h"
 #include "server/rpc/page_token.h"
 #include "server/rpc/status_convert.h"
 
@@ -40,16 +38,6 @@ std::string DeterministicBytes(const google::protobuf::Message& m) {
   m.SerializeToCodedStream(&coded);
   coded.Trim();
   return out;
-}
-
-absl::StatusOr<std::string> IdFromName(const std::string& name) {
-  absl::string_view id = name;
-  if (!absl::ConsumePrefix(&id, "referrals/") || id.empty() ||
-      id.find('/') != absl::string_view::npos) {
-    return InvalidArgumentWithViolations(
-        {{"name", "must be referrals/<referral id>"}});
-  }
-  return std::string(id);
 }
 
 // The referral as this caller may see it: through the field views of the
@@ -178,40 +166,10 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::ReferralEvent> {
 
 }  // namespace
 
-template <typename Work>
-grpc::ServerUnaryReactor* ReferralsRpc::Unary(
-    grpc::CallbackServerContext* context, const char* method,
-    google::protobuf::Message* response, Work work) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  if (!gate_.TryEnter()) {
-    reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                                 "the server is shutting down"));
-    return reactor;
-  }
-  const std::string full_method = absl::StrCat(kService, method);
-  const absl::Time now = clock_.Now();
-  absl::StatusOr<ResolvedCall> call =
-      ResolveCall(*context, policies_, trust_domain_, full_method, now);
-  AuditRecord audit =
-      call.ok() ? BaseAuditRecord(*context, &call->context.identity,
-                                  full_method, call->rule, call->context.roles,
-                                  now)
-                : BaseAuditRecord(*context, nullptr, full_method,
-                                  "default-deny", RoleSet(), now);
-  pool_.Schedule([this, reactor, response, work = std::move(work),
-                  call = std::move(call), audit = std::move(audit)]() mutable {
-    absl::Status status = call.ok() ? work(*call, audit) : call.status();
-    status = FinishAudited(audit_, audit, status, response);
-    reactor->Finish(ToGrpcStatus(status));
-    gate_.Exit();
-  });
-  return reactor;
-}
-
 grpc::ServerUnaryReactor* ReferralsRpc::SubmitReferral(
     grpc::CallbackServerContext* context,
     const v1::SubmitReferralRequest* request, v1::Referral* response) {
-  return Unary(context, "SubmitReferral", response,
+  return runner_.Unary(context, absl::StrCat(kService, "SubmitReferral"), response,
                [=](ResolvedCall& call, AuditRecord& audit) {
     absl::StatusOr<Referral> r = service_.Submit(
         call.context, request->request_id(),
@@ -226,9 +184,9 @@ grpc::ServerUnaryReactor* ReferralsRpc::SubmitReferral(
 grpc::ServerUnaryReactor* ReferralsRpc::GetReferral(
     grpc::CallbackServerContext* context, const v1::GetReferralRequest* request,
     v1::Referral* response) {
-  return Unary(context, "GetReferral", response,
+  return runner_.Unary(context, absl::StrCat(kService, "GetReferral"), response,
                [=](ResolvedCall& call, AuditRecord& audit) {
-    absl::StatusOr<std::string> id = IdFromName(request->name());
+    absl::StatusOr<std::string> id = ReferralIdFromName(request->name());
     if (!id.ok()) return id.status();
     audit.referral_id = *id;
     absl::StatusOr<Referral> r = service_.Get(call.context, *id);
@@ -243,7 +201,7 @@ grpc::ServerUnaryReactor* ReferralsRpc::ListReferrals(
     grpc::CallbackServerContext* context,
     const v1::ListReferralsRequest* request,
     v1::ListReferralsResponse* response) {
-  return Unary(context, "ListReferrals", response,
+  return runner_.Unary(context, absl::StrCat(kService, "ListReferrals"), response,
                [=](ResolvedCall& call, AuditRecord& audit) {
     std::vector<FieldViolation> bad;
     QueueQuery q;
@@ -303,9 +261,9 @@ grpc::ServerUnaryReactor* ReferralsRpc::ListReferrals(
 grpc::ServerUnaryReactor* ReferralsRpc::TransitionReferral(
     grpc::CallbackServerContext* context,
     const v1::TransitionReferralRequest* request, v1::Referral* response) {
-  return Unary(context, "TransitionReferral", response,
+  return runner_.Unary(context, absl::StrCat(kService, "TransitionReferral"), response,
                [=](ResolvedCall& call, AuditRecord& audit) {
-    absl::StatusOr<std::string> id = IdFromName(request->name());
+    absl::StatusOr<std::string> id = ReferralIdFromName(request->name());
     if (!id.ok()) return id.status();
     absl::StatusOr<Referral> r =
         service_.Transition(call.context, *id, request->action(),
@@ -319,9 +277,9 @@ grpc::ServerUnaryReactor* ReferralsRpc::TransitionReferral(
 grpc::ServerUnaryReactor* ReferralsRpc::AssignReferral(
     grpc::CallbackServerContext* context,
     const v1::AssignReferralRequest* request, v1::Referral* response) {
-  return Unary(context, "AssignReferral", response,
+  return runner_.Unary(context, absl::StrCat(kService, "AssignReferral"), response,
                [=](ResolvedCall& call, AuditRecord& audit) {
-    absl::StatusOr<std::string> id = IdFromName(request->name());
+    absl::StatusOr<std::string> id = ReferralIdFromName(request->name());
     if (!id.ok()) return id.status();
     absl::StatusOr<Referral> r = service_.Assign(
         call.context, *id, request->assignee(), request->version(), audit);
@@ -334,9 +292,9 @@ grpc::ServerUnaryReactor* ReferralsRpc::AssignReferral(
 grpc::ServerUnaryReactor* ReferralsRpc::AddNote(
     grpc::CallbackServerContext* context, const v1::AddNoteRequest* request,
     v1::Referral* response) {
-  return Unary(context, "AddNote", response,
+  return runner_.Unary(context, absl::StrCat(kService, "AddNote"), response,
                [=](ResolvedCall& call, AuditRecord& audit) {
-    absl::StatusOr<std::string> id = IdFromName(request->name());
+    absl::StatusOr<std::string> id = ReferralIdFromName(request->name());
     if (!id.ok()) return id.status();
     absl::StatusOr<Referral> r =
         service_.AddNote(call.context, *id, request->text(), audit);
@@ -349,9 +307,6 @@ grpc::ServerUnaryReactor* ReferralsRpc::AddNote(
 grpc::ServerWriteReactor<v1::ReferralEvent>* ReferralsRpc::WatchReferrals(
     grpc::CallbackServerContext* context,
     const v1::WatchReferralsRequest* request) {
-  absl::StatusOr<ResolvedCall> call =
-      ResolveCall(*context, policies_, trust_domain_,
-                  absl::StrCat(kService, "WatchReferrals"), clock_.Now());
   std::vector<FieldViolation> bad;
   const v1::ReferralFilter& f = request->filter();
   for (const auto& [set, field] :
@@ -365,26 +320,11 @@ grpc::ServerWriteReactor<v1::ReferralEvent>* ReferralsRpc::WatchReferrals(
                      "referrals leaving a state; filter by kind or area"});
     }
   }
-  absl::Status refused = !call.ok() ? call.status()
-                         : !bad.empty() ? InvalidArgumentWithViolations(bad)
-                                        : absl::OkStatus();
-  // The watch is audited once, when it opens (or is refused). This write
-  // happens on the reactor thread: a watch is opened rarely.
-  const std::string method = absl::StrCat(kService, "WatchReferrals");
-  AuditRecord audit =
-      call.ok() ? BaseAuditRecord(*context, &call->context.identity, method,
-                                  call->rule, call->context.roles, clock_.Now())
-                : BaseAuditRecord(*context, nullptr, method, "default-deny",
-                                  RoleSet(), clock_.Now());
-  if (call.ok()) audit.view = call->context.roles.ToString();
-  refused = FinishAudited(audit_, audit, refused, nullptr);
-  if (!refused.ok()) {
-    class Refusal final : public grpc::ServerWriteReactor<v1::ReferralEvent> {
-     public:
-      explicit Refusal(const grpc::Status& s) { Finish(s); }
-      void OnDone() override { delete this; }
-    };
-    return new Refusal(ToGrpcStatus(refused));
+  absl::StatusOr<ResolvedCall> call = runner_.OpenStream(
+      context, absl::StrCat(kService, "WatchReferrals"),
+      bad.empty() ? absl::OkStatus() : InvalidArgumentWithViolations(bad));
+  if (!call.ok()) {
+    return RefuseStream<v1::ReferralEvent>(ToGrpcStatus(call.status()));
   }
   return new WatchReactor(events_, *std::move(call), f);
 }

@@ -15,30 +15,17 @@
 #include <string>
 
 #include "safeguard/v1/referrals.grpc.pb.h"
-#include "server/core/audit_log.h"
-#include "server/core/clock.h"
 #include "server/core/referral_events.h"
 #include "server/core/referral_service.h"
-#include "server/policy/policy.h"
-#include "server/rpc/call_gate.h"
-#include "server/rpc/worker_pool.h"
+#include "server/rpc/call_runner.h"
 
 namespace safeguard {
 
 class ReferralsRpc final : public v1::Referrals::CallbackService {
  public:
   ReferralsRpc(ReferralService& service, ReferralEvents& events,
-               AuditLog& audit, const PolicyHolder& policies,
-               const Clock& clock, CallGate& gate, WorkerPool& pool,
-               std::string trust_domain)
-      : service_(service),
-        events_(events),
-        audit_(audit),
-        policies_(policies),
-        clock_(clock),
-        gate_(gate),
-        pool_(pool),
-        trust_domain_(std::move(trust_domain)) {}
+               CallRunner& runner)
+      : service_(service), events_(events), runner_(runner) {}
 
   grpc::ServerUnaryReactor* SubmitReferral(
       grpc::CallbackServerContext* context,
@@ -67,20 +54,9 @@ class ReferralsRpc final : public v1::Referrals::CallbackService {
       const v1::WatchReferralsRequest* request) override;
 
  private:
-  template <typename Work>
-  grpc::ServerUnaryReactor* Unary(grpc::CallbackServerContext* context,
-                                  const char* method,
-                                  google::protobuf::Message* response,
-                                  Work work);
-
   ReferralService& service_;
   ReferralEvents& events_;
-  AuditLog& audit_;
-  const PolicyHolder& policies_;
-  const Clock& clock_;
-  CallGate& gate_;
-  WorkerPool& pool_;
-  const std::string trust_domain_;
+  CallRunner& runner_;
 };
 
 }  // namespace safeguard
