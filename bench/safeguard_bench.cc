@@ -311,7 +311,8 @@ int Main() {
     return 1;
   }
   const double startup_ms = absl::ToDoubleMilliseconds(absl::Now() - t0);
-  std::printf("server start-up on %zu referrals: %.1f ms\n", ids.size(), startup_ms);
+  std::printf("server start-up on %zu referrals: %.1f ms (port %d)\n",
+              ids.size(), startup_ms, (*server)->port());
 
   EchoService echo_service;
   int echo_port = 0;
@@ -348,7 +349,13 @@ int Main() {
       *request.mutable_referral() = referral;
       grpc::ClientContext context;
       v1::Referral out;
-      return stubs[t]->SubmitReferral(&context, request, &out).ok();
+      grpc::Status s = stubs[t]->SubmitReferral(&context, request, &out);
+      static std::atomic<bool> reported{false};
+      if (!s.ok() && !reported.exchange(true)) {
+        std::fprintf(stderr, "first submit error: %d %s\n", s.error_code(),
+                     s.error_message().c_str());
+      }
+      return s.ok();
     };
   };
   std::mt19937 pick(7);
