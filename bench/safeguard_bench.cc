@@ -50,6 +50,7 @@ ABSL_FLAG(std::string, concurrency, "1,4,16", "Client threads, comma-separated")
 ABSL_FLAG(int, referrals, 20000, "Referrals preloaded before measuring");
 ABSL_FLAG(int, watchers, 50, "Watchers for the fan-out scenario");
 ABSL_FLAG(std::string, out, "bench-results.json", "JSON results file");
+ABSL_FLAG(int, worker_threads, 4, "The server's worker_threads");
 
 namespace safeguard {
 namespace {
@@ -290,7 +291,7 @@ int Main() {
   testing::TempDir dir;
   testing::TestPki pki(dir.path());
   ServerConfig config = testing::TestServerConfig(dir, pki);
-  config.set_worker_threads(4);
+  config.set_worker_threads(absl::GetFlag(FLAGS_worker_threads));
 
   std::printf("baselines\n");
   const double fdatasync = FdatasyncRate(dir.path(), each);
