@@ -88,7 +88,17 @@ SafeguardServer::SafeguardServer(DataDirLock lock,
                  referral_service_, runner_) {}
 
 absl::Status SafeguardServer::ReloadPolicy() {
-  return policies_.Reload(policy_file_);
+  absl::Status reloaded = policies_.Reload(policy_file_);
+  // The operator's change of who may do what is itself audited.
+  AuditRecord audit;
+  audit.time = clock_.Now();
+  audit.agency = "safeguardd";
+  audit.principal = "system/operator";
+  audit.rule = "sighup";
+  audit.method = "safeguardd/ReloadPolicy";
+  audit.code = static_cast<int>(reloaded.code());
+  absl::Status logged = audit_log_.Append(audit);
+  return reloaded.ok() ? logged : reloaded;
 }
 
 absl::StatusOr<std::unique_ptr<SafeguardServer>> SafeguardServer::Start(

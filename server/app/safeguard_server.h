@@ -63,7 +63,7 @@ class SafeguardServer {
   void Shutdown(absl::Duration grace);
 
   // Loads the policy file again; the new policy replaces the old only if it
-  // is valid.
+  // is valid. The outcome is written to the audit log.
   absl::Status ReloadPolicy();
 
   WorkerPool& worker_pool_for_test() { return *pool_; }

@@ -122,6 +122,25 @@ absl::Status MissingDetail(absl::string_view field, absl::string_view action) {
       {{std::string(field), absl::StrCat("is required for ", action)}});
 }
 
+// The Vulnerability Assessment Framework (Channel Duty Guidance 2015): 22
+// factors, in order 13 engagement, 6 intent, 3 capability, each scored 0-3.
+constexpr char kVafFramework[] = "vaf-2015";
+constexpr size_t kVafFactors = 22;
+
+VafAssessment ScoredVaf(VafAssessment vaf, const std::string& by,
+                        absl::Time now) {
+  vaf.assess_time = now;
+  vaf.assessed_by = by;
+  vaf.engagement_total = vaf.intent_total = vaf.capability_total = 0;
+  for (size_t i = 0; i < vaf.factor_scores.size(); ++i) {
+    int& total = i < 13 ? vaf.engagement_total
+                 : i < 19 ? vaf.intent_total
+                          : vaf.capability_total;
+    total += vaf.factor_scores[i];
+  }
+  return vaf;
+}
+
 const TransitionRecord* LastAction(const Referral& r, absl::string_view action) {
   for (auto it = r.history.rbegin(); it != r.history.rend(); ++it) {
     if (it->action == action) return &*it;
@@ -227,10 +246,29 @@ absl::Status Workflow::CheckGuard(Guard guard, const Referral& r,
     case Guard::kReason:
       return d.reason.empty() ? MissingDetail("reason", action)
                               : absl::OkStatus();
-    case Guard::kVafAssessment:
-      return d.vaf_assessment.has_value()
-                 ? absl::OkStatus()
-                 : MissingDetail("vaf_assessment", action);
+    case Guard::kVafAssessment: {
+      if (!d.vaf_assessment.has_value()) {
+        return MissingDetail("vaf_assessment", action);
+      }
+      std::vector<FieldViolation> bad;
+      const VafAssessment& vaf = *d.vaf_assessment;
+      if (vaf.framework_version != kVafFramework) {
+        bad.push_back({"vaf_assessment.framework_version",
+                       absl::StrCat("must be ", kVafFramework)});
+      } else if (vaf.factor_scores.size() != kVafFactors) {
+        bad.push_back({"vaf_assessment.factor_scores",
+                       absl::StrCat("must have ", kVafFactors,
+                                    " scores (13 engagement, 6 intent, 3 "
+                                    "capability)")});
+      }
+      for (size_t i = 0; i < vaf.factor_scores.size(); ++i) {
+        if (vaf.factor_scores[i] < 0 || vaf.factor_scores[i] > 3) {
+          bad.push_back({absl::StrCat("vaf_assessment.factor_scores[", i, "]"),
+                         "must be from 0 to 3"});
+        }
+      }
+      return bad.empty() ? absl::OkStatus() : InvalidArgumentWithViolations(bad);
+    }
     case Guard::kMeeting:
       return d.meeting_date.has_value() && d.meeting_date->day != 0
                  ? absl::OkStatus()
@@ -355,20 +393,12 @@ void Workflow::ApplyEffect(Effect effect, Referral& r,
       std::get<NrmForm>(r.form).recovery_period_end =
           CalendarDaysDeadline(now, config_.recovery_period_days, zone_);
       return;
-    case Effect::kAddVafAssessment: {
-      VafAssessment vaf = *d.vaf_assessment;
-      vaf.assess_time = now;
-      vaf.assessed_by = actor.name;
-      std::get<ChannelForm>(r.form).vaf_assessments.push_back(std::move(vaf));
-      return;
-    }
+    case Effect::kAddVafAssessment:
     case Effect::kRecordExit: {
       ChannelForm& channel = std::get<ChannelForm>(r.form);
-      VafAssessment vaf = *d.vaf_assessment;
-      vaf.assess_time = now;
-      vaf.assessed_by = actor.name;
-      channel.vaf_assessments.push_back(std::move(vaf));
-      channel.exit_time = now;
+      channel.vaf_assessments.push_back(
+          ScoredVaf(*d.vaf_assessment, actor.name, now));
+      if (effect == Effect::kRecordExit) channel.exit_time = now;
       return;
     }
     case Effect::kSetMeeting:

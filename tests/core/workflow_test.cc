@@ -292,6 +292,35 @@ TEST_F(WorkflowTest, ChannelConsentComesFromAParentForAMinor) {
   }
 }
 
+TEST_F(WorkflowTest, VafScoringsAreCheckedAndTotalled) {
+  Actor chair{"scc/person/chair", RoleSet{Role::kChannelChair}};
+  Referral r = Satisfying(ReferralKind::kChannel);
+  r.state = "SUPPORT_PLAN";
+  TransitionDetails d;
+  d.vaf_assessment = VafAssessment();
+  d.vaf_assessment->framework_version = "vaf-2015";
+  d.vaf_assessment->factor_scores = std::vector<int>(21, 1);
+  d.vaf_assessment->factor_scores.push_back(4);
+  absl::Status s = workflow_.Apply(r, "review_vaf", d, chair, now_);
+  EXPECT_EQ(FieldViolations(s),
+            (std::vector<FieldViolation>{
+                {"vaf_assessment.factor_scores[21]", "must be from 0 to 3"}}));
+  d.vaf_assessment->factor_scores.pop_back();
+  EXPECT_EQ(FieldViolations(workflow_.Apply(r, "review_vaf", d, chair, now_)),
+            (std::vector<FieldViolation>{
+                {"vaf_assessment.factor_scores",
+                 "must have 22 scores (13 engagement, 6 intent, 3 capability)"}}));
+  d.vaf_assessment->factor_scores = std::vector<int>(22, 2);
+  d.vaf_assessment->factor_scores[21] = 3;
+  SAFEGUARD_ASSERT_OK(workflow_.Apply(r, "review_vaf", d, chair, now_));
+  const VafAssessment& scored = std::get<ChannelForm>(r.form).vaf_assessments.back();
+  EXPECT_EQ(scored.engagement_total, 26);
+  EXPECT_EQ(scored.intent_total, 12);
+  EXPECT_EQ(scored.capability_total, 7);
+  EXPECT_EQ(scored.assessed_by, "scc/person/chair");
+  EXPECT_EQ(r.state, "SUPPORT_PLAN");
+}
+
 TEST_F(WorkflowTest, DecisionOutcomeChoosesTheBranch) {
   Actor fr{"police/person/fr", RoleSet{Role::kFirstResponder}};
   for (ScaOutcome outcome : {ScaOutcome::kPositive, ScaOutcome::kNegative}) {

@@ -21,6 +21,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "safeguard/client/client.h"
 #include "server/audit/audit_format.h"
+#include "safeguard/v1/audit.grpc.pb.h"
 #include "safeguard/v1/referrals.grpc.pb.h"
 #include "safeguard/v1/server_info.grpc.pb.h"
 #include "tests/testing/referral_fixtures.h"
@@ -497,6 +498,18 @@ TEST_F(SafeguarddTest, SighupReloadsTheNewPolicyOnlyIfItIsValid) {
   server.Signal(SIGHUP);
   ASSERT_TRUE(server.WaitForOutput("policy reloaded from", absl::Seconds(10)));
   EXPECT_EQ(info(newcomer), grpc::StatusCode::OK);
+
+  // Both reloads are in the audit log: the refused one and the good one.
+  v1::ListAuditEntriesRequest list;
+  list.mutable_filter()->set_method("safeguardd/ReloadPolicy");
+  v1::ListAuditEntriesResponse reloads;
+  auto auditor = v1::Audit::NewStub(TestChannel(
+      port, pki_.ca_file(), pki_.IssueIdentity("csp-audit", "person/auditor")));
+  ASSERT_TRUE(auditor->ListAuditEntries(testing::Context().get(), list, &reloads).ok());
+  ASSERT_EQ(reloads.entries_size(), 2);
+  EXPECT_EQ(reloads.entries(0).code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(reloads.entries(1).code(), grpc::StatusCode::OK);
+  EXPECT_EQ(reloads.entries(1).rule(), "sighup");
 }
 
 // Runs safeguardctl as `who` ("agency/kind/name") against `port`.
