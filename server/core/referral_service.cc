@@ -18,6 +18,14 @@ constexpr size_t kMaxNoteBytes = 10000;
 
 absl::Status NotFound() { return absl::NotFoundError("referral not found"); }
 
+// Optimistic concurrency: a change names the version it was made against.
+absl::Status CheckVersion(const Referral& r, int64_t version) {
+  if (version == r.version) return absl::OkStatus();
+  return absl::AbortedError(absl::StrCat("the referral has changed (version ",
+                                         r.version, ", not ", version,
+                                         "); read it again and retry"));
+}
+
 std::string KindPrefix(ReferralKind kind) {
   switch (kind) {
     case ReferralKind::kNrm:
@@ -225,11 +233,7 @@ absl::StatusOr<Referral> ReferralService::Transition(
     int64_t version, const TransitionDetails& details, AuditRecord& audit) {
   SAFEGUARD_ASSIGN_OR_RETURN(Referral r, LoadVisible(ctx, id));
   audit.referral_id = r.id;
-  if (version != r.version) {
-    return absl::AbortedError(absl::StrCat(
-        "the referral has changed (version ", r.version, ", not ", version,
-        "); read it again and retry"));
-  }
+  SAFEGUARD_RETURN_IF_ERROR(CheckVersion(r, version));
   if (action == "submit") {
     return absl::InvalidArgumentError("'submit' is not a transition");
   }
@@ -254,11 +258,7 @@ absl::StatusOr<Referral> ReferralService::Assign(const CallContext& ctx,
   }
   SAFEGUARD_ASSIGN_OR_RETURN(Referral r, LoadVisible(ctx, id));
   audit.referral_id = r.id;
-  if (version != r.version) {
-    return absl::AbortedError(absl::StrCat(
-        "the referral has changed (version ", r.version, ", not ", version,
-        "); read it again and retry"));
-  }
+  SAFEGUARD_RETURN_IF_ERROR(CheckVersion(r, version));
   const absl::Time now = clock_.Now();
   TransitionRecord record;
   record.actor = ctx.Name();
