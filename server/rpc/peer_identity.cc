@@ -2,7 +2,9 @@
 
 #include <string>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/strings/escaping.h"
 #include "grpc/grpc_security_constants.h"
 #include "openssl/bio.h"
@@ -12,7 +14,44 @@
 
 namespace safeguard {
 
-std::string CertificateSha256(absl::string_view pem) {
+namespace {
+
+// Parsing a certificate costs far more than the rest of a call's checks, and
+// a connection presents the same one on every call: remember fingerprints
+// by certificate text. A pure function's results, so no staleness; bounded.
+class FingerprintMemo {
+ public:
+  std::string Get(absl::string_view pem) {
+    {
+      absl::MutexLock lock(&mu_);
+      auto it = memo_.find(pem);
+      if (it != memo_.end()) return it->second;
+    }
+    std::string fingerprint = Compute(pem);
+    absl::MutexLock lock(&mu_);
+    if (memo_.size() >= kMaxEntries) memo_.clear();
+    memo_.emplace(std::string(pem), fingerprint);
+    return fingerprint;
+  }
+
+ private:
+  static constexpr size_t kMaxEntries = 10000;
+  static std::string Compute(absl::string_view pem);
+
+  absl::Mutex mu_;
+  absl::flat_hash_map<std::string, std::string> memo_ ABSL_GUARDED_BY(mu_);
+};
+
+FingerprintMemo& Memo() {
+  static FingerprintMemo* const memo = new FingerprintMemo();
+  return *memo;
+}
+
+}  // namespace
+
+std::string CertificateSha256(absl::string_view pem) { return Memo().Get(pem); }
+
+std::string FingerprintMemo::Compute(absl::string_view pem) {
   BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
   if (bio == nullptr) return "";
   X509* cert = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
