@@ -205,7 +205,8 @@ double SqlCipherInsertRate(const std::string& dir, size_t bytes,
 }
 
 // Synthetic referrals (no real data; fixed seed), written straight to the
-// store with their audit entries, before the server starts.
+// store with their audit entries, before the server starts. Several writers
+// at once, so the group commit batches them.
 std::vector<std::string> Preload(const ServerConfig& config, int count) {
   auto key = ReadKeyFile(config.key_file());
   std::filesystem::create_directories(config.data_dir());
@@ -213,41 +214,54 @@ std::vector<std::string> Preload(const ServerConfig& config, int count) {
   (*db)->With([](Database& d) { return d.Exec("PRAGMA synchronous = OFF;"); })
       .IgnoreError();
   SqlCipherReferralStore store(**db);
-  std::mt19937 rng(20261124);
-  const char* areas[] = {"west-suffolk", "babergh", "mid-suffolk"};
   const absl::Time now = absl::Now();
+  constexpr int kWriters = 16;
+  std::vector<std::vector<std::string>> made(kWriters);
+  std::vector<std::thread> writers;
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&, w] {
+      std::mt19937 rng(20261124 + w);
+      const char* areas[] = {"west-suffolk", "babergh", "mid-suffolk"};
+      for (int i = w; i < count; i += kWriters) {
+        Referral r;
+        r.id = absl::StrCat("bench", i);
+        r.kind = ReferralKind::kTargetHardening;
+        r.state = "REFERRED";
+        r.version = 1;
+        r.referring_agency = "babergh-mid-suffolk-council";
+        r.referrer = "system/case";
+        r.area = areas[rng() % 3];
+        r.priority = static_cast<Priority>(1 + rng() % 4);
+        r.deadline = now + absl::Hours(static_cast<int>(rng() % 2000) - 500);
+        r.create_time = r.update_time = now;
+        Person p;
+        p.full_name = absl::StrCat("Synthetic Person ", i);
+        p.safe_contact.times = "mornings";
+        r.subjects = {p};
+        r.consent.status = ConsentStatus::kGiven;
+        TargetHardeningForm th;
+        th.address.lines = {absl::StrCat(i, " Synthetic Street")};
+        th.address.postcode = "IP1 1AA";
+        th.measures_requested = {SecurityMeasure::kLocks};
+        th.tenure = Tenure::kOwnerOccupier;
+        r.form = th;
+        AuditRecord audit;
+        audit.time = now;
+        audit.method = "safeguard.v1.Referrals/SubmitReferral";
+        audit.agency = r.referring_agency;
+        audit.principal = r.referrer;
+        if (store.Create(r, "THD-BENCH", r.id, "fp", std::nullopt, audit).ok()) {
+          made[w].push_back(r.id);
+        }
+      }
+    });
+  }
+  for (std::thread& t : writers) t.join();
   std::vector<std::string> ids;
   for (int i = 0; i < count; ++i) {
-    Referral r;
-    r.id = absl::StrCat("bench", i);
-    r.kind = ReferralKind::kTargetHardening;
-    r.state = "REFERRED";
-    r.version = 1;
-    r.referring_agency = "babergh-mid-suffolk-council";
-    r.referrer = "system/case";
-    r.area = areas[rng() % 3];
-    r.priority = static_cast<Priority>(1 + rng() % 4);
-    r.deadline = now + absl::Hours(static_cast<int>(rng() % 2000) - 500);
-    r.create_time = r.update_time = now;
-    Person p;
-    p.full_name = absl::StrCat("Synthetic Person ", i);
-    p.safe_contact.times = "mornings";
-    r.subjects = {p};
-    r.consent.status = ConsentStatus::kGiven;
-    TargetHardeningForm th;
-    th.address.lines = {absl::StrCat(i, " Synthetic Street")};
-    th.address.postcode = "IP1 1AA";
-    th.measures_requested = {SecurityMeasure::kLocks};
-    th.tenure = Tenure::kOwnerOccupier;
-    r.form = th;
-    AuditRecord audit;
-    audit.time = now;
-    audit.method = "safeguard.v1.Referrals/SubmitReferral";
-    audit.agency = r.referring_agency;
-    audit.principal = r.referrer;
-    if (store.Create(r, "THD-BENCH", r.id, "fp", std::nullopt, audit).ok()) {
-      ids.push_back(r.id);
-    }
+    const auto& mine = made[i % kWriters];
+    const size_t at = static_cast<size_t>(i / kWriters);
+    if (at < mine.size()) ids.push_back(mine[at]);
   }
   return ids;
 }
