@@ -68,7 +68,6 @@ class SafeguardServer {
 
   WorkerPool& worker_pool_for_test() { return *pool_; }
   AuditRpc& audit_for_test() { return audit_rpc_; }
-  Checkpointer& checkpointer_for_test() { return checkpointer_; }
 
  private:
   SafeguardServer(DataDirLock lock, std::unique_ptr<SharedDatabase> db,

@@ -58,6 +58,13 @@ absl::StatusOr<CallerIdentity> ParseIdentityUri(
   return id;
 }
 
+bool IsValidCallerName(absl::string_view name) {
+  std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
+  return parts.size() == 3 && IsValidName(parts[0]) &&
+         (parts[1] == "system" || parts[1] == "person") &&
+         IsValidName(parts[2]);
+}
+
 std::string IdentityUri(absl::string_view trust_domain,
                         absl::string_view agency, absl::string_view principal) {
   return absl::StrCat(kScheme, trust_domain, "/agency/", agency, "/",

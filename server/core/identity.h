@@ -40,6 +40,10 @@ struct CallerIdentity {
 absl::StatusOr<CallerIdentity> ParseIdentityUri(absl::string_view uri,
                                                 absl::string_view trust_domain);
 
+// Whether `name` is "<agency>/<system|person>/<name>", the way callers and
+// assignees are written, with the naming rules of ParseIdentityUri.
+bool IsValidCallerName(absl::string_view name);
+
 // The URI for an identity: the inverse of ParseIdentityUri.
 std::string IdentityUri(absl::string_view trust_domain,
                         absl::string_view agency, absl::string_view principal);

@@ -24,9 +24,4 @@ void ReferralEvents::Publish(const ReferralEvent& event) {
   }
 }
 
-int ReferralEvents::SubscriberCountForTest() {
-  absl::MutexLock lock(&mu_);
-  return static_cast<int>(subscribers_.size());
-}
-
 }  // namespace safeguard

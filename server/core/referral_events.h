@@ -39,8 +39,6 @@ class ReferralEvents {
   void Unsubscribe(int64_t id);
   void Publish(const ReferralEvent& event);
 
-  int SubscriberCountForTest();
-
  private:
   struct Subscriber {
     std::vector<VisibilityScope> scopes;

@@ -93,16 +93,6 @@ std::string PersonKey(const Person& p) {
                          p.date_of_birth.day);
 }
 
-bool ValidAssignee(absl::string_view assignee) {
-  std::vector<absl::string_view> parts = absl::StrSplit(assignee, '/');
-  if (parts.size() != 3) return false;
-  if (parts[1] != "system" && parts[1] != "person") return false;
-  return ParseIdentityUri(IdentityUri("d", parts[0], absl::StrCat(parts[1], "/",
-                                                                  parts[2])),
-                          "d")
-      .ok();
-}
-
 }  // namespace
 
 std::string ReferralService::MaracPairKey(const Referral& r) {
@@ -250,7 +240,7 @@ absl::StatusOr<Referral> ReferralService::Assign(const CallContext& ctx,
                                                  const std::string& assignee,
                                                  int64_t version,
                                                  AuditRecord& audit) {
-  if (!assignee.empty() && !ValidAssignee(assignee)) {
+  if (!assignee.empty() && !IsValidCallerName(assignee)) {
     return InvalidArgumentWithViolations(
         {{"assignee",
           "must be <agency>/system/<name> or <agency>/person/<name>, or empty "

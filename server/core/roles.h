@@ -46,6 +46,7 @@ class RoleSet {
     return (bits_ & other.bits_) != 0;
   }
   constexpr bool empty() const { return bits_ == 0; }
+  constexpr uint32_t bits() const { return bits_; }
   void Add(Role r) { bits_ |= Bit(r); }
   void AddAll(RoleSet other) { bits_ |= other.bits_; }
   constexpr RoleSet Intersect(RoleSet other) const {

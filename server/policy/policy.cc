@@ -444,8 +444,11 @@ AccessDecision CompiledPolicy::Decide(const CallerIdentity& caller,
   return d;
 }
 
-FieldPaths CompiledPolicy::View(RoleSet roles, ReferralKind kind) const {
-  FieldPaths paths;
+const FieldPaths& CompiledPolicy::View(RoleSet roles, ReferralKind kind) const {
+  absl::MutexLock lock(&views_mu_);
+  auto [it, added] = view_memo_.try_emplace({roles.bits(), kind});
+  if (!added) return it->second;
+  FieldPaths& paths = it->second;
   for (const ViewEntry& v : views_) {
     if (!v.roles.Intersects(roles)) continue;
     if (!v.kinds.empty() && !Contains(v.kinds, kind)) continue;

@@ -80,7 +80,8 @@ class CompiledPolicy {
   AccessDecision Decide(const CallerIdentity& caller,
                         absl::string_view method) const;
   RoleSet RolesOf(const CallerIdentity& caller) const;
-  FieldPaths View(RoleSet roles, ReferralKind kind) const;
+  // Computed once per (roles, kind) and kept for the policy's life.
+  const FieldPaths& View(RoleSet roles, ReferralKind kind) const;
   bool IsFirstResponder(absl::string_view agency, absl::Time now) const;
   const std::shared_ptr<const Partnership>& partnership() const {
     return partnership_;
@@ -116,6 +117,11 @@ class CompiledPolicy {
   std::map<std::string, std::map<std::string, GrantEntry>> grants_;
   std::map<std::string, std::vector<RuleEntry>> rules_by_method_;
   std::vector<ViewEntry> views_;
+  // Views already computed, by role bits and kind. std::map: entries never
+  // move, so returned references stay valid.
+  mutable absl::Mutex views_mu_;
+  mutable std::map<std::pair<uint32_t, ReferralKind>, FieldPaths> view_memo_
+      ABSL_GUARDED_BY(views_mu_);
   std::vector<FirstResponderEntry> first_responders_;
   std::shared_ptr<const Partnership> partnership_;
 };
