@@ -51,6 +51,8 @@ ABSL_FLAG(int, referrals, 20000, "Referrals preloaded before measuring");
 ABSL_FLAG(int, watchers, 50, "Watchers for the fan-out scenario");
 ABSL_FLAG(std::string, out, "bench-results.json", "JSON results file");
 ABSL_FLAG(int, worker_threads, 4, "The server's worker_threads");
+ABSL_FLAG(std::string, only, "",
+          "Run only the scenarios whose names contain this text");
 
 namespace safeguard {
 namespace {
@@ -76,6 +78,8 @@ enum Outcome { kFailed = 0, kDone = 1, kExhausted = 2 };
 // operation reports kExhausted (nothing left to work on).
 Result Measure(const std::string& name, int threads, absl::Duration duration,
                const std::function<int(int, int64_t)>& op) {
+  const std::string only = absl::GetFlag(FLAGS_only);
+  if (!only.empty() && name.find(only) == std::string::npos) return Result();
   std::vector<std::vector<int64_t>> latencies(threads);
   std::atomic<int64_t> errors{0};
   const absl::Time start = absl::Now();

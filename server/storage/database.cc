@@ -2,6 +2,8 @@
 
 #include <sys/stat.h>
 
+#include <cassert>
+
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -49,18 +51,30 @@ absl::Status FromSqliteRc(int rc, sqlite3* db, absl::string_view context) {
 // ---- Statement -------------------------------------------------------------
 
 Statement::Statement(Statement&& other) noexcept
-    : db_(other.db_), stmt_(std::exchange(other.stmt_, nullptr)) {}
+    : owner_(other.owner_),
+      db_(other.db_),
+      stmt_(std::exchange(other.stmt_, nullptr)) {}
 
 Statement& Statement::operator=(Statement&& other) noexcept {
   if (this != &other) {
-    sqlite3_finalize(stmt_);
+    Release();
+    owner_ = other.owner_;
     db_ = other.db_;
     stmt_ = std::exchange(other.stmt_, nullptr);
   }
   return *this;
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() { Release(); }
+
+void Statement::Release() {
+  if (stmt_ == nullptr) return;
+  if (owner_ != nullptr) {
+    owner_->Return(std::exchange(stmt_, nullptr));
+  } else {
+    sqlite3_finalize(std::exchange(stmt_, nullptr));
+  }
+}
 
 absl::Status Statement::BindInt64(int index, int64_t value) {
   return FromSqliteRc(sqlite3_bind_int64(stmt_, index, value), db_, "bind");
@@ -125,7 +139,7 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
   }
   // CREATE is also what lets ATTACH make a new file (rekey's export).
   int flags =
-      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX;
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   sqlite3* raw = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
   std::unique_ptr<Database> db(new Database(path, raw));
@@ -162,22 +176,52 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
       "PRAGMA journal_mode = WAL;"
       "PRAGMA synchronous = FULL;"
       "PRAGMA foreign_keys = ON;"
-      "PRAGMA busy_timeout = 5000;");
+      "PRAGMA busy_timeout = 5000;"
+      "PRAGMA temp_store = MEMORY;");
+  if (s.ok()) {
+    s = db->Exec(absl::StrCat("PRAGMA cache_size = -", options.cache_kib, ";",
+                              options.read_only ? "PRAGMA query_only = 1;" : ""));
+  }
   if (!s.ok()) return s;
   return db;
 }
 
 Database::~Database() {
+  assert(lent_ == 0 && "a Statement outlived its Database");
+  for (auto& [sql, stmt] : kept_) sqlite3_finalize(stmt);
   if (db_ != nullptr) sqlite3_close_v2(db_);
 }
 
+void Database::Return(sqlite3_stmt* stmt) {
+  --lent_;
+  sqlite3_reset(stmt);
+  sqlite3_clear_bindings(stmt);
+  if (kept_.size() >= kMaxKept ||
+      !kept_.try_emplace(sqlite3_sql(stmt), stmt).second) {
+    sqlite3_finalize(stmt);  // full, or a copy of this SQL is kept already
+  }
+}
+
 absl::Status Database::Exec(absl::string_view sql) {
+  // One statement is prepared and kept; a script runs through sqlite3_exec.
+  if (sql.find(';') == sql.size() - 1) {
+    absl::StatusOr<Statement> stmt = Prepare(sql);
+    if (!stmt.ok()) return stmt.status();
+    return stmt->Run();
+  }
   std::string text(sql);
   int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, nullptr);
   return FromSqliteRc(rc, db_, absl::StrCat("database ", path_));
 }
 
 absl::StatusOr<Statement> Database::Prepare(absl::string_view sql) {
+  if (auto it = kept_.find(sql); it != kept_.end()) {
+    sqlite3_stmt* stmt = it->second;
+    kept_.erase(it);
+    ++lent_;
+    return Statement(this, db_, stmt);
+  }
+  ++prepared_;
   sqlite3_stmt* stmt = nullptr;
   int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()),
                               &stmt, nullptr);
@@ -185,7 +229,8 @@ absl::StatusOr<Statement> Database::Prepare(absl::string_view sql) {
     sqlite3_finalize(stmt);
     return FromSqliteRc(rc, db_, absl::StrCat("database ", path_, ": prepare"));
   }
-  return Statement(db_, stmt);
+  ++lent_;
+  return Statement(this, db_, stmt);
 }
 
 absl::Status Database::InTransaction(absl::FunctionRef<absl::Status()> body) {
@@ -193,13 +238,17 @@ absl::Status Database::InTransaction(absl::FunctionRef<absl::Status()> body) {
   if (!s.ok()) return s;
   s = body();
   if (s.ok()) s = Exec("COMMIT;");
-  if (!s.ok() && !sqlite3_get_autocommit(db_)) {
+  if (!s.ok() && InTransaction()) {
     Exec("ROLLBACK;").IgnoreError();
   }
   return s;
 }
 
 int64_t Database::Changes() const { return sqlite3_changes(db_); }
+
+int64_t Database::TotalChanges() const { return sqlite3_total_changes(db_); }
+
+bool Database::InTransaction() const { return !sqlite3_get_autocommit(db_); }
 
 absl::Status Database::CheckIntegrity() {
   absl::StatusOr<Statement> stmt = Prepare("PRAGMA integrity_check;");

@@ -10,7 +10,10 @@
 //
 // A Database owns its sqlite3 handle and closes it when destroyed; it is
 // thread-compatible (callers serialize access, e.g. through SharedDatabase).
-// A Statement must not outlive the Database it was prepared on.
+// It keeps the statements it prepares: a Statement returns to its Database
+// when destroyed (reset, bindings cleared), and the next Prepare() of the
+// same SQL text reuses it, so a hot path parses each statement once. A
+// Statement must not outlive the Database it was prepared on.
 #ifndef SAFEGUARD_SERVER_STORAGE_DATABASE_H_
 #define SAFEGUARD_SERVER_STORAGE_DATABASE_H_
 
@@ -18,6 +21,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/functional/function_ref.h"
@@ -28,6 +32,8 @@ struct sqlite3;
 struct sqlite3_stmt;
 
 namespace safeguard {
+
+class Database;
 
 // The one converter from SQLite result codes to Status. `context` says what
 // was being done; the SQLite message is appended only for `db` errors that
@@ -58,10 +64,13 @@ class Statement {
 
  private:
   friend class Database;
-  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  Statement(Database* owner, sqlite3* db, sqlite3_stmt* stmt)
+      : owner_(owner), db_(db), stmt_(stmt) {}
+  void Release();
 
+  Database* owner_;      // not owned; takes the statement back
   sqlite3* db_;          // not owned
-  sqlite3_stmt* stmt_;   // owned
+  sqlite3_stmt* stmt_;   // owned until returned to `owner_`
 };
 
 class Database {
@@ -70,6 +79,10 @@ class Database {
     // Create the file if it does not exist. When false, a missing file is
     // kNotFound.
     bool create_if_missing = true;
+    // Refuse every write (PRAGMA query_only): a connection for reads only.
+    bool read_only = false;
+    // Page cache of decrypted pages, in KiB.
+    int cache_kib = 8192;
   };
 
   // Opens, keys and checks the database at `path`. Errors name the file.
@@ -82,6 +95,7 @@ class Database {
 
   // Runs one or more SQL statements that take no parameters.
   absl::Status Exec(absl::string_view sql);
+  // Prepares one statement, or takes it from the statements kept.
   absl::StatusOr<Statement> Prepare(absl::string_view sql);
 
   // Runs `body` inside BEGIN IMMEDIATE ... COMMIT. If `body` or the commit
@@ -91,18 +105,35 @@ class Database {
 
   // Rows changed by the last INSERT, UPDATE or DELETE.
   int64_t Changes() const;
+  // Rows changed by every INSERT, UPDATE or DELETE that completed (a
+  // statement that was undone does not count).
+  int64_t TotalChanges() const;
+  // Whether a transaction is open (SQLite ends one itself on some errors).
+  bool InTransaction() const;
 
   // Runs PRAGMA integrity_check; OK only if it reports "ok".
   absl::Status CheckIntegrity();
 
   const std::string& path() const { return path_; }
+  // How many statements have been parsed (kept ones are not parsed again).
+  int64_t prepared() const { return prepared_; }
   sqlite3* handle() { return db_; }
 
  private:
+  friend class Statement;
   Database(std::string path, sqlite3* db) : path_(std::move(path)), db_(db) {}
+  // Keeps `stmt` for reuse, or finalizes it.
+  void Return(sqlite3_stmt* stmt);
+
+  // Statements kept is bounded: the queue's SQL varies with its filters.
+  static constexpr size_t kMaxKept = 128;
 
   const std::string path_;
   sqlite3* db_;  // owned
+  // Idle prepared statements by SQL text; owned.
+  absl::flat_hash_map<std::string, sqlite3_stmt*> kept_;
+  int64_t prepared_ = 0;
+  int64_t lent_ = 0;  // Statements alive; none may outlive the Database
 };
 
 using DatabasePtr = std::unique_ptr<Database>;

@@ -49,14 +49,16 @@ absl::Status Export(const std::string& path, const std::string& temp,
   SAFEGUARD_RETURN_IF_ERROR(db->Exec("PRAGMA wal_checkpoint(TRUNCATE);"));
   SAFEGUARD_RETURN_IF_ERROR(db->Exec(absl::StrCat(
       "PRAGMA cipher_default_page_size = ", kCipherPageSize, ";")));
-  SAFEGUARD_ASSIGN_OR_RETURN(Statement attach,
-                             db->Prepare("ATTACH DATABASE ? AS rekeyed KEY ?;"));
-  std::string raw_key = new_key.SqlCipherRawKey();
-  absl::Status bound = attach.BindText(1, temp);
-  if (bound.ok()) bound = attach.BindText(2, raw_key);
-  WipeString(raw_key);
-  SAFEGUARD_RETURN_IF_ERROR(bound);
-  SAFEGUARD_RETURN_IF_ERROR(attach.Run());
+  {
+    SAFEGUARD_ASSIGN_OR_RETURN(
+        Statement attach, db->Prepare("ATTACH DATABASE ? AS rekeyed KEY ?;"));
+    std::string raw_key = new_key.SqlCipherRawKey();
+    absl::Status bound = attach.BindText(1, temp);
+    if (bound.ok()) bound = attach.BindText(2, raw_key);
+    WipeString(raw_key);
+    SAFEGUARD_RETURN_IF_ERROR(bound);
+    SAFEGUARD_RETURN_IF_ERROR(attach.Run());
+  }
   SAFEGUARD_RETURN_IF_ERROR(db->Exec("SELECT sqlcipher_export('rekeyed');"));
   SAFEGUARD_RETURN_IF_ERROR(db->Exec("DETACH DATABASE rekeyed;"));
   db.reset();

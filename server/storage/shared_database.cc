@@ -1,18 +1,54 @@
 #include "server/storage/shared_database.h"
 
+#include <algorithm>
+
 #include "server/core/status_macros.h"
 #include "server/storage/migrations.h"
 
 namespace safeguard {
 
 absl::StatusOr<std::unique_ptr<SharedDatabase>> SharedDatabase::Open(
-    const std::string& path, const DatabaseKey& key) {
-  SAFEGUARD_ASSIGN_OR_RETURN(DatabasePtr db,
-                             Database::Open(path, key, Database::Options()));
+    const std::string& path, const DatabaseKey& key, const Options& options) {
+  Database::Options writer;
+  writer.cache_kib = 16384;
+  SAFEGUARD_ASSIGN_OR_RETURN(DatabasePtr db, Database::Open(path, key, writer));
   SAFEGUARD_ASSIGN_OR_RETURN(int version,
                              ApplyMigrations(*db, SchemaMigrations()));
+  std::vector<DatabasePtr> readers;
+  Database::Options read_only;
+  read_only.create_if_missing = false;
+  read_only.read_only = true;
+  for (int i = 0; i < std::max(1, options.readers); ++i) {
+    SAFEGUARD_ASSIGN_OR_RETURN(DatabasePtr reader,
+                               Database::Open(path, key, read_only));
+    readers.push_back(std::move(reader));
+  }
   return std::unique_ptr<SharedDatabase>(
-      new SharedDatabase(std::move(db), version));
+      new SharedDatabase(std::move(db), std::move(readers), version));
+}
+
+SharedDatabase::SharedDatabase(DatabasePtr db,
+                               std::vector<DatabasePtr> readers,
+                               int schema_version)
+    : db_(std::move(db)),
+      schema_version_(schema_version),
+      readers_(std::move(readers)) {
+  for (const DatabasePtr& r : readers_) idle_readers_.push_back(r.get());
+}
+
+Database* SharedDatabase::AcquireReader() {
+  absl::MutexLock lock(&readers_mu_);
+  readers_mu_.Await(absl::Condition(
+      +[](std::vector<Database*>* idle) { return !idle->empty(); },
+      &idle_readers_));
+  Database* reader = idle_readers_.back();
+  idle_readers_.pop_back();
+  return reader;
+}
+
+void SharedDatabase::ReleaseReader(Database* reader) {
+  absl::MutexLock lock(&readers_mu_);
+  idle_readers_.push_back(reader);
 }
 
 absl::Status SharedDatabase::Write(
@@ -42,11 +78,18 @@ absl::Status SharedDatabase::Write(
 
 void SharedDatabase::RunBatch(const std::vector<PendingWrite*>& batch) {
   absl::MutexLock lock(&mu_);
-  Database& db = *db_;
+  if (!TryBatch(*db_, batch, /*savepoints=*/false)) {
+    TryBatch(*db_, batch, /*savepoints=*/true);
+  }
+}
+
+bool SharedDatabase::TryBatch(Database& db,
+                              const std::vector<PendingWrite*>& batch,
+                              bool savepoints) {
   absl::Status begin = db.Exec("BEGIN IMMEDIATE;");
   if (!begin.ok()) {
     for (PendingWrite* w : batch) w->status = begin;
-    return;
+    return true;
   }
   bool aborted = false;
   for (PendingWrite* w : batch) {
@@ -54,11 +97,23 @@ void SharedDatabase::RunBatch(const std::vector<PendingWrite*>& batch) {
       w->status = absl::UnavailableError("the group commit was aborted");
       continue;
     }
+    if (!savepoints) {
+      const int64_t before = db.TotalChanges();
+      absl::Status s = (*w->body)(db);
+      if (!s.ok() && (db.TotalChanges() != before || !db.InTransaction())) {
+        // It failed half-way: only a savepoint per write can undo it alone.
+        if (db.InTransaction()) db.Exec("ROLLBACK;").IgnoreError();
+        return false;
+      }
+      w->status = s;
+      continue;
+    }
     absl::Status s = db.Exec("SAVEPOINT write;");
     if (s.ok()) s = (*w->body)(db);
     if (s.ok()) {
       s = db.Exec("RELEASE write;");
-    } else if (!db.Exec("ROLLBACK TO write; RELEASE write;").ok()) {
+    } else if (!db.Exec("ROLLBACK TO write;").ok() ||
+               !db.Exec("RELEASE write;").ok()) {
       aborted = true;  // the transaction itself is gone
     }
     w->status = s;
@@ -67,11 +122,12 @@ void SharedDatabase::RunBatch(const std::vector<PendingWrite*>& batch) {
                                 : db.Exec("COMMIT;");
   commits_.fetch_add(1);
   if (!commit.ok()) {
-    db.Exec("ROLLBACK;").IgnoreError();
+    if (db.InTransaction()) db.Exec("ROLLBACK;").IgnoreError();
     for (PendingWrite* w : batch) {
       if (w->status.ok()) w->status = commit;
     }
   }
+  return true;
 }
 
 }  // namespace safeguard

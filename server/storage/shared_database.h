@@ -1,18 +1,27 @@
 // File: server/storage/shared_database.h
 //
-// SharedDatabase: the one SQLCipher connection of a running server, opened,
+// SharedDatabase: the SQLCipher connections of a running server, opened,
 // keyed and migrated, and lent out to the stores built on it
-// (SqlCipherStore, SqlCipherReferralStore, SqlCipherAuditLog), so that a
-// change and whatever else belongs in its transaction commit together.
+// (SqlCipherStore, SqlCipherReferralStore, SqlCipherAuditLog): one writer
+// connection, so that a change and whatever else belongs in its transaction
+// commit together, and a few read-only connections that read beside it (WAL
+// lets readers see the last commit while the writer works and syncs).
 //
 // Writes go through Write(), which commits concurrent writers together
 // (group commit): the first waiting writer leads, running every queued
-// write in one transaction, each in its own savepoint, then one durable
-// COMMIT for all. A write returns only once that COMMIT is on disk, so
-// "acknowledged means durable" holds with one fsync for many writes. A
-// write that fails rolls back to its savepoint and leaves the others be.
+// write in one transaction, then one durable COMMIT for all. A write
+// returns only once that COMMIT is on disk, so "acknowledged means
+// durable" holds with one fsync for many writes.
 //
-// Owns the Database. Safe for concurrent use.
+// A write that fails without having changed a row simply reports its error.
+// One that fails after changing rows makes the leader roll the batch back
+// and run it again with a savepoint per write, so that it fails alone and
+// leaves the others be. (Savepoints are not the default because SQLCipher
+// encrypts every page a savepoint journals.) A body may therefore run
+// twice; it must keep its results only in what it captured, overwriting
+// them on each run.
+//
+// Owns the Databases. Safe for concurrent use.
 #ifndef SAFEGUARD_SERVER_STORAGE_SHARED_DATABASE_H_
 #define SAFEGUARD_SERVER_STORAGE_SHARED_DATABASE_H_
 
@@ -32,17 +41,51 @@ namespace safeguard {
 
 class SharedDatabase {
  public:
+  struct Options {
+    // Read-only connections; reads wait when all are in use.
+    int readers = 4;
+  };
+
   // Opens (creating if missing) the database at `path`, checks the key and
   // applies pending schema migrations.
   static absl::StatusOr<std::unique_ptr<SharedDatabase>> Open(
-      const std::string& path, const DatabaseKey& key);
+      const std::string& path, const DatabaseKey& key,
+      const Options& options);
+  static absl::StatusOr<std::unique_ptr<SharedDatabase>> Open(
+      const std::string& path, const DatabaseKey& key) {
+    return Open(path, key, Options());
+  }
 
   SharedDatabase(const SharedDatabase&) = delete;
   SharedDatabase& operator=(const SharedDatabase&) = delete;
 
   int schema_version() const { return schema_version_; }
 
-  // Runs `f(Database&)` with the connection to itself (reads).
+  // Runs `f(Database&)` as a read. Each statement sees every write
+  // acknowledged before it started. The read runs on the writer connection
+  // when that is idle, because its page cache stays warm; otherwise on a
+  // read-only connection of its own, beside the group commit (SQLite empties
+  // a reader's cache whenever another connection has written).
+  template <typename F>
+  auto Read(F&& f) {
+    if (mu_.TryLock()) {
+      struct Unlock {
+        absl::Mutex* mu;
+        ~Unlock() ABSL_NO_THREAD_SAFETY_ANALYSIS { mu->Unlock(); }
+      } unlock{&mu_};
+      return f(*db_);
+    }
+    Database* reader = AcquireReader();
+    struct Release {
+      SharedDatabase* self;
+      Database* reader;
+      ~Release() { self->ReleaseReader(reader); }
+    } release{this, reader};
+    return f(*reader);
+  }
+
+  // Runs `f(Database&)` with the writer connection to itself, outside any
+  // group commit (schema changes and repairs in tests and tools).
   template <typename F>
   auto With(F&& f) {
     absl::MutexLock lock(&mu_);
@@ -58,19 +101,32 @@ class SharedDatabase {
   int64_t commits() const { return commits_.load(); }
 
  private:
-  SharedDatabase(DatabasePtr db, int schema_version)
-      : db_(std::move(db)), schema_version_(schema_version) {}
+  SharedDatabase(DatabasePtr db, std::vector<DatabasePtr> readers,
+                 int schema_version);
+
+  Database* AcquireReader() ABSL_LOCKS_EXCLUDED(readers_mu_);
+  void ReleaseReader(Database* reader) ABSL_LOCKS_EXCLUDED(readers_mu_);
 
   struct PendingWrite {
     const std::function<absl::Status(Database&)>* body;
     absl::Status status;
     bool done = false;
   };
-  void RunBatch(const std::vector<PendingWrite*>& batch);
+  void RunBatch(const std::vector<PendingWrite*>& batch)
+      ABSL_LOCKS_EXCLUDED(mu_);
+  // Runs and commits `batch`, setting each write's status. Without
+  // savepoints, returns false (having rolled back) when a write failed
+  // after changing rows.
+  bool TryBatch(Database& db, const std::vector<PendingWrite*>& batch,
+                bool savepoints) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   absl::Mutex mu_;
   const DatabasePtr db_ ABSL_PT_GUARDED_BY(mu_);
   const int schema_version_;
+
+  const std::vector<DatabasePtr> readers_;
+  absl::Mutex readers_mu_;
+  std::vector<Database*> idle_readers_ ABSL_GUARDED_BY(readers_mu_);
 
   absl::Mutex queue_mu_ ABSL_ACQUIRED_BEFORE(mu_);
   absl::CondVar batch_done_;

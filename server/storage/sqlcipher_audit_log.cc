@@ -126,7 +126,7 @@ absl::StatusOr<std::vector<v1::AuditEntry>> SqlCipherAuditLog::List(
   const std::string sql =
       absl::StrCat("SELECT ", kColumns, " FROM audit_entries WHERE ",
                    absl::StrJoin(where, " AND "), " ORDER BY seq LIMIT ?;");
-  return db_.With([&](Database& db) -> absl::StatusOr<std::vector<v1::AuditEntry>> {
+  return db_.Read([&](Database& db) -> absl::StatusOr<std::vector<v1::AuditEntry>> {
     SAFEGUARD_ASSIGN_OR_RETURN(Statement s, db.Prepare(sql));
     int i = 1;
     for (const auto& a : args) {
@@ -148,7 +148,7 @@ absl::StatusOr<std::vector<v1::AuditEntry>> SqlCipherAuditLog::List(
 }
 
 absl::StatusOr<AuditHead> SqlCipherAuditLog::Head() {
-  return db_.With([&](Database& db) -> absl::StatusOr<AuditHead> {
+  return db_.Read([&](Database& db) -> absl::StatusOr<AuditHead> {
     SAFEGUARD_ASSIGN_OR_RETURN(
         Statement s, db.Prepare("SELECT seq, chain FROM audit_entries ORDER "
                                 "BY seq DESC LIMIT 1;"));
@@ -169,7 +169,7 @@ absl::Status SqlCipherAuditLog::ForEach(
       "LIMIT ?;");
   while (true) {
     std::vector<v1::AuditEntry> page;
-    SAFEGUARD_RETURN_IF_ERROR(db_.With([&](Database& db) -> absl::Status {
+    SAFEGUARD_RETURN_IF_ERROR(db_.Read([&](Database& db) -> absl::Status {
       SAFEGUARD_ASSIGN_OR_RETURN(Statement s, db.Prepare(sql));
       SAFEGUARD_RETURN_IF_ERROR(s.BindInt64(1, after));
       SAFEGUARD_RETURN_IF_ERROR(s.BindInt64(2, kPage));

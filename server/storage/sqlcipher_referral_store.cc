@@ -139,7 +139,7 @@ absl::StatusOr<CreateResult> SqlCipherReferralStore::Create(
       // Next number in the prefix's sequence.
       SAFEGUARD_ASSIGN_OR_RETURN(
           Statement bump,
-          db.Prepare("UPDATE reference_sequences SET last = last + 1 "
+          db.Prepare("UPDATE OR FAIL reference_sequences SET last = last + 1 "
                      "WHERE prefix = ?;"));
       SAFEGUARD_RETURN_IF_ERROR(bump.BindText(1, reference_prefix));
       SAFEGUARD_RETURN_IF_ERROR(bump.Run());
@@ -190,7 +190,7 @@ absl::StatusOr<CreateResult> SqlCipherReferralStore::Create(
       AuditRecord entry = audit;
       entry.referral_id = referral.id;
       SAFEGUARD_RETURN_IF_ERROR(AppendAuditRecord(db, entry));
-      result.referral = std::move(referral);
+      result.referral = referral;  // a copy: the body may run again
       result.created = true;
       return absl::OkStatus();
   });
@@ -203,7 +203,7 @@ absl::StatusOr<CreateResult> SqlCipherReferralStore::Create(
 }
 
 absl::StatusOr<Referral> SqlCipherReferralStore::Get(const std::string& id) {
-  return db_.With([&](Database& db) { return LoadById(db, id); });
+  return db_.Read([&](Database& db) { return LoadById(db, id); });
 }
 
 absl::Status SqlCipherReferralStore::Update(const Referral& referral,
@@ -292,7 +292,7 @@ absl::StatusOr<QueuePage> SqlCipherReferralStore::List(const QueueQuery& q) {
   }
   const std::string sql = absl::StrCat("SELECT body FROM referrals", w.sql,
                                        order, " LIMIT ?;");
-  return db_.With([&](Database& db) -> absl::StatusOr<QueuePage> {
+  return db_.Read([&](Database& db) -> absl::StatusOr<QueuePage> {
     SAFEGUARD_ASSIGN_OR_RETURN(Statement s, db.Prepare(sql));
     int index = 1;
     for (const auto& arg : w.args) {
@@ -320,7 +320,7 @@ absl::StatusOr<QueuePage> SqlCipherReferralStore::List(const QueueQuery& q) {
 
 absl::StatusOr<std::optional<absl::Time>>
 SqlCipherReferralStore::LastMaracReferral(const std::string& pair) {
-  return db_.With([&](Database& db) -> absl::StatusOr<std::optional<absl::Time>> {
+  return db_.Read([&](Database& db) -> absl::StatusOr<std::optional<absl::Time>> {
     SAFEGUARD_ASSIGN_OR_RETURN(
         Statement s,
         db.Prepare("SELECT last_referral_us FROM marac_pairs WHERE pair = ?;"));

@@ -35,7 +35,7 @@ absl::Status SqlCipherStore::RecordCaller(const CallerIdentity& caller,
 
 absl::StatusOr<CallerRecord> SqlCipherStore::GetCaller(
     const CallerIdentity& caller) const {
-  return db_.With([&](Database& db) -> absl::StatusOr<CallerRecord> {
+  return db_.Read([&](Database& db) -> absl::StatusOr<CallerRecord> {
   SAFEGUARD_ASSIGN_OR_RETURN(
       Statement stmt,
       db.Prepare("SELECT first_seen_us, last_seen_us, calls FROM callers "

@@ -109,5 +109,35 @@ TEST(SharedDatabaseTest, AConstraintFailureRollsBackOnlyThatWrite) {
   EXPECT_EQ(Count(**db, "v = 'b'"), 0);
 }
 
+TEST(SharedDatabaseTest, OnlyAWriteThatFailedHalfWayRunsAgain) {
+  TempDir dir;
+  auto db = SharedDatabase::Open(dir.File("db"), Key());
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE((*db)->With([](Database& d) {
+    return d.Exec("CREATE TABLE t (v TEXT UNIQUE);");
+  }).ok());
+
+  int clean_runs = 0;
+  EXPECT_THAT((*db)->Write([&](Database&) -> absl::Status {
+    ++clean_runs;
+    return absl::FailedPreconditionError("refused before writing");
+  }),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_EQ(clean_runs, 1);
+
+  // Failing after a write: rolled back, then run again inside a savepoint.
+  int half_way_runs = 0;
+  EXPECT_THAT((*db)->Write([&](Database& d) -> absl::Status {
+    ++half_way_runs;
+    absl::Status s = Insert(d, "half");
+    return s.ok() ? absl::AbortedError("refused after writing") : s;
+  }),
+              StatusIs(absl::StatusCode::kAborted));
+  EXPECT_EQ(half_way_runs, 2);
+  EXPECT_EQ(Count(**db), 0);
+  SAFEGUARD_EXPECT_OK((*db)->Write([](Database& d) { return Insert(d, "half"); }));
+  EXPECT_EQ(Count(**db), 1);
+}
+
 }  // namespace
 }  // namespace safeguard
