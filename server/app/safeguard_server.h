@@ -21,7 +21,7 @@
 #include "grpcpp/server.h"
 #include "server/app/checkpointer.h"
 #include "server/app/data_dir_lock.h"
-#include "server/app/random_id_generator.h"
+#include "server/app/referral_id_generator.h"
 #include "server/config/server_config.h"
 #include "server/core/clock.h"
 #include "server/core/referral_events.h"
@@ -90,7 +90,7 @@ class SafeguardServer {
   PolicyHolder policies_;
   const HolidayCalendar calendar_;
   SystemClock clock_;
-  RandomIdGenerator ids_;
+  ReferralIdGenerator ids_;
   ReferralEvents events_;
   ServerInfoService info_service_;
   ReferralService referral_service_;

@@ -1,7 +1,8 @@
 // File: server/core/id_generator.h
 //
 // IdGenerator: where referral ids come from. The server's implementation
-// (server/app/random_id_generator.h) draws 128 random bits; tests use a
+// (server/app/referral_id_generator.h) makes time-ordered ids with 80
+// random bits; tests use a
 // sequence. Implementations are safe for concurrent use.
 #ifndef SAFEGUARD_SERVER_CORE_ID_GENERATOR_H_
 #define SAFEGUARD_SERVER_CORE_ID_GENERATOR_H_

@@ -1,9 +1,12 @@
 #include "server/rpc/audited_call.h"
 
+#include <atomic>
 #include <cstdio>
+#include <cstdlib>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
 #include "openssl/rand.h"
 
 namespace safeguard {
@@ -18,10 +21,16 @@ std::string RequestIdOf(const grpc::ServerContextBase& context) {
     }
     if (ok) return std::string(id);
   }
-  unsigned char bytes[12];
-  RAND_bytes(bytes, sizeof(bytes));
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(bytes), sizeof(bytes)));
+  // Unique without a CSPRNG draw per call: a random prefix for this process
+  // and a counter.
+  static const std::string* const prefix = [] {
+    unsigned char bytes[8];
+    if (RAND_bytes(bytes, sizeof(bytes)) != 1) std::abort();
+    return new std::string(absl::BytesToHexString(absl::string_view(
+        reinterpret_cast<const char*>(bytes), sizeof(bytes))));
+  }();
+  static std::atomic<uint64_t> next{0};
+  return absl::StrCat(*prefix, "-", absl::Hex(next.fetch_add(1)));
 }
 
 AuditRecord BaseAuditRecord(const grpc::ServerContextBase& context,

@@ -22,7 +22,7 @@
 namespace safeguard {
 
 // The client's "x-request-id" metadata when it is 1-64 characters of
-// [A-Za-z0-9._-]; otherwise a new random id.
+// [A-Za-z0-9._-]; otherwise a new id, unique to this server process.
 std::string RequestIdOf(const grpc::ServerContextBase& context);
 
 AuditRecord BaseAuditRecord(const grpc::ServerContextBase& context,

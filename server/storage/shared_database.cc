@@ -1,6 +1,9 @@
 #include "server/storage/shared_database.h"
 
 #include <algorithm>
+#include <cstdio>
+
+#include "sqlcipher/sqlite3.h"
 
 #include "server/core/status_macros.h"
 #include "server/storage/migrations.h"
@@ -23,17 +26,76 @@ absl::StatusOr<std::unique_ptr<SharedDatabase>> SharedDatabase::Open(
                                Database::Open(path, key, read_only));
     readers.push_back(std::move(reader));
   }
-  return std::unique_ptr<SharedDatabase>(
-      new SharedDatabase(std::move(db), std::move(readers), version));
+  Database::Options checkpointing;
+  checkpointing.create_if_missing = false;
+  checkpointing.cache_kib = 256;  // a checkpoint copies frames, uncached
+  SAFEGUARD_ASSIGN_OR_RETURN(DatabasePtr checkpointer,
+                             Database::Open(path, key, checkpointing));
+  return std::unique_ptr<SharedDatabase>(new SharedDatabase(
+      std::move(db), std::move(readers), std::move(checkpointer),
+      std::max(1, options.checkpoint_pages), version));
 }
 
 SharedDatabase::SharedDatabase(DatabasePtr db,
                                std::vector<DatabasePtr> readers,
+                               DatabasePtr checkpointer, int checkpoint_pages,
                                int schema_version)
     : db_(std::move(db)),
       schema_version_(schema_version),
-      readers_(std::move(readers)) {
+      readers_(std::move(readers)),
+      checkpoint_db_(std::move(checkpointer)),
+      checkpoint_pages_(checkpoint_pages) {
   for (const DatabasePtr& r : readers_) idle_readers_.push_back(r.get());
+  // Replaces SQLite's automatic checkpoint on the writer.
+  sqlite3_wal_hook(db_->handle(), &SharedDatabase::OnWalCommit, this);
+  checkpoint_thread_ = std::thread([this] { CheckpointLoop(); });
+}
+
+SharedDatabase::~SharedDatabase() {
+  {
+    absl::MutexLock lock(&checkpoint_mu_);
+    stopping_ = true;
+  }
+  checkpoint_thread_.join();
+  sqlite3_wal_hook(db_->handle(), nullptr, nullptr);
+}
+
+int SharedDatabase::OnWalCommit(void* arg, sqlite3*, const char*, int pages) {
+  auto* self = static_cast<SharedDatabase*>(arg);
+  if (pages >= self->checkpoint_pages_) {
+    absl::MutexLock lock(&self->checkpoint_mu_);
+    self->checkpoint_wanted_ = true;
+  }
+  return SQLITE_OK;
+}
+
+void SharedDatabase::CheckpointLoop() {
+  while (true) {
+    {
+      absl::MutexLock lock(&checkpoint_mu_);
+      checkpoint_mu_.Await(absl::Condition(
+          +[](SharedDatabase* self) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+            return self->checkpoint_wanted_ || self->stopping_;
+          },
+          this));
+      if (stopping_) return;
+      checkpoint_wanted_ = false;
+    }
+    // PASSIVE: copies what no reader still needs, without blocking the
+    // writer; the writer starts the WAL over once all of it is copied.
+    int rc = sqlite3_wal_checkpoint_v2(checkpoint_db_->handle(), "main",
+                                       SQLITE_CHECKPOINT_PASSIVE, nullptr,
+                                       nullptr);
+    checkpoints_.fetch_add(1);
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+      // Not fatal: the WAL keeps every commit and the next one tries again.
+      std::fprintf(stderr, "safeguardd: WAL checkpoint failed: %s\n",
+                   std::string(FromSqliteRc(rc, checkpoint_db_->handle(),
+                                            "checkpoint")
+                                   .message())
+                       .c_str());
+    }
+  }
 }
 
 Database* SharedDatabase::AcquireReader() {
@@ -56,22 +118,26 @@ absl::Status SharedDatabase::Write(
   PendingWrite mine{&body};
   absl::MutexLock lock(&queue_mu_);
   queue_.push_back(&mine);
+  // Each writer sleeps on its own CondVar: a finished batch wakes only its
+  // own writers, and the first writer still queued, to lead the next.
   while (!mine.done) {
     if (leading_) {
-      batch_done_.Wait(&queue_mu_);
+      mine.wake.Wait(&queue_mu_);
       continue;
     }
-    // Lead one batch: everything queued so far, this write included unless
-    // an earlier leader already took it.
+    // Lead one batch: everything queued so far, this write included.
     leading_ = true;
     std::vector<PendingWrite*> batch;
     batch.swap(queue_);
     queue_mu_.Unlock();
     RunBatch(batch);
     queue_mu_.Lock();
-    for (PendingWrite* w : batch) w->done = true;
     leading_ = false;
-    batch_done_.SignalAll();
+    for (PendingWrite* w : batch) {
+      w->done = true;
+      if (w != &mine) w->wake.Signal();
+    }
+    if (!queue_.empty()) queue_.front()->wake.Signal();
   }
   return mine.status;
 }

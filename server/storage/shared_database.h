@@ -21,7 +21,12 @@
 // twice; it must keep its results only in what it captured, overwriting
 // them on each run.
 //
-// Owns the Databases. Safe for concurrent use.
+// The WAL is checkpointed into the database file by a thread of its own,
+// on a connection of its own, once it holds `checkpoint_pages` pages, so a
+// commit never waits for a checkpoint (SQLite's automatic checkpoint would
+// run inside the COMMIT that crosses the threshold).
+//
+// Owns the Databases and the checkpoint thread. Safe for concurrent use.
 #ifndef SAFEGUARD_SERVER_STORAGE_SHARED_DATABASE_H_
 #define SAFEGUARD_SERVER_STORAGE_SHARED_DATABASE_H_
 
@@ -30,6 +35,7 @@
 #include <memory>
 #include <vector>
 #include <string>
+#include <thread>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
@@ -44,6 +50,8 @@ class SharedDatabase {
   struct Options {
     // Read-only connections; reads wait when all are in use.
     int readers = 4;
+    // WAL pages that start a checkpoint.
+    int checkpoint_pages = 4096;
   };
 
   // Opens (creating if missing) the database at `path`, checks the key and
@@ -58,6 +66,7 @@ class SharedDatabase {
 
   SharedDatabase(const SharedDatabase&) = delete;
   SharedDatabase& operator=(const SharedDatabase&) = delete;
+  ~SharedDatabase();
 
   int schema_version() const { return schema_version_; }
 
@@ -99,10 +108,18 @@ class SharedDatabase {
 
   // How many group commits have run (for tests and benchmarks).
   int64_t commits() const { return commits_.load(); }
+  // How many background checkpoints have run (for tests and benchmarks).
+  int64_t checkpoints() const { return checkpoints_.load(); }
 
  private:
   SharedDatabase(DatabasePtr db, std::vector<DatabasePtr> readers,
+                 DatabasePtr checkpointer, int checkpoint_pages,
                  int schema_version);
+
+  // sqlite3_wal_hook callback: after each commit on the writer.
+  static int OnWalCommit(void* self, struct sqlite3* db, const char* name,
+                         int pages);
+  void CheckpointLoop() ABSL_LOCKS_EXCLUDED(checkpoint_mu_);
 
   Database* AcquireReader() ABSL_LOCKS_EXCLUDED(readers_mu_);
   void ReleaseReader(Database* reader) ABSL_LOCKS_EXCLUDED(readers_mu_);
@@ -111,6 +128,7 @@ class SharedDatabase {
     const std::function<absl::Status(Database&)>* body;
     absl::Status status;
     bool done = false;
+    absl::CondVar wake;  // with queue_mu_
   };
   void RunBatch(const std::vector<PendingWrite*>& batch)
       ABSL_LOCKS_EXCLUDED(mu_);
@@ -129,10 +147,17 @@ class SharedDatabase {
   std::vector<Database*> idle_readers_ ABSL_GUARDED_BY(readers_mu_);
 
   absl::Mutex queue_mu_ ABSL_ACQUIRED_BEFORE(mu_);
-  absl::CondVar batch_done_;
   std::vector<PendingWrite*> queue_ ABSL_GUARDED_BY(queue_mu_);
   bool leading_ ABSL_GUARDED_BY(queue_mu_) = false;
   std::atomic<int64_t> commits_{0};
+
+  const DatabasePtr checkpoint_db_;  // used by the checkpoint thread only
+  const int checkpoint_pages_;
+  absl::Mutex checkpoint_mu_;
+  bool checkpoint_wanted_ ABSL_GUARDED_BY(checkpoint_mu_) = false;
+  bool stopping_ ABSL_GUARDED_BY(checkpoint_mu_) = false;
+  std::atomic<int64_t> checkpoints_{0};
+  std::thread checkpoint_thread_;
 };
 
 }  // namespace safeguard

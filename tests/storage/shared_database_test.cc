@@ -1,5 +1,7 @@
 #include "server/storage/shared_database.h"
 
+#include <sys/stat.h>
+
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -137,6 +139,35 @@ TEST(SharedDatabaseTest, OnlyAWriteThatFailedHalfWayRunsAgain) {
   EXPECT_EQ(Count(**db), 0);
   SAFEGUARD_EXPECT_OK((*db)->Write([](Database& d) { return Insert(d, "half"); }));
   EXPECT_EQ(Count(**db), 1);
+}
+
+TEST(SharedDatabaseTest, TheWalIsCheckpointedInTheBackground) {
+  TempDir dir;
+  const std::string path = dir.File("db");
+  SharedDatabase::Options options;
+  options.checkpoint_pages = 8;
+  auto db = SharedDatabase::Open(path, Key(), options);
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE((*db)->With([](Database& d) {
+    return d.Exec("CREATE TABLE t (v TEXT UNIQUE);");
+  }).ok());
+  auto file_size = [](const std::string& p) {
+    struct stat st;
+    return stat(p.c_str(), &st) == 0 ? static_cast<int64_t>(st.st_size) : -1;
+  };
+  const int64_t before = file_size(path);
+  for (int i = 0; i < 40; ++i) {
+    SAFEGUARD_ASSERT_OK((*db)->Write([i](Database& d) {
+      return Insert(d, absl::StrCat(i, std::string(3000, 'x')));
+    }));
+  }
+  for (int i = 0; i < 500 && (*db)->checkpoints() == 0; ++i) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  EXPECT_GE((*db)->checkpoints(), 1);
+  // The rows' pages reached the database file itself.
+  EXPECT_GE(file_size(path), before + 40 * 3000);
+  EXPECT_EQ(Count(**db), 40);
 }
 
 }  // namespace
