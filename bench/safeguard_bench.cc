@@ -31,6 +31,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "bench/plot.h"
 #include "echo.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/security/tls_certificate_provider.h"
@@ -50,7 +51,9 @@ ABSL_FLAG(std::string, concurrency, "1,4,16", "Client threads, comma-separated")
 ABSL_FLAG(int, referrals, 20000, "Referrals preloaded before measuring");
 ABSL_FLAG(int, watchers, 50, "Watchers for the fan-out scenario");
 ABSL_FLAG(std::string, out, "bench-results.json", "JSON results file");
-ABSL_FLAG(int, worker_threads, 4, "The server's worker_threads");
+ABSL_FLAG(std::string, plot, "bench-results.svg",
+          "SVG plot of latency against throughput");
+ABSL_FLAG(int, worker_threads, 32, "The server's worker_threads");
 ABSL_FLAG(std::string, only, "",
           "Run only the scenarios whose names contain this text");
 
@@ -293,6 +296,29 @@ void WriteJson(const std::string& path, double fdatasync, double sqlcipher,
   out << "  ]\n}\n";
 }
 
+// The scenarios measured at more than one concurrency level, as lines.
+void WritePlot(const std::string& path) {
+  std::vector<PlotSeries> series;
+  for (const Result& r : g_results) {
+    if (r.scenario == "watch fan-out events") continue;
+    auto it = std::find_if(series.begin(), series.end(),
+                           [&](const PlotSeries& s) {
+                             return s.name == r.scenario;
+                           });
+    if (it == series.end()) it = series.insert(series.end(), {r.scenario, {}});
+    it->points.push_back({r.concurrency, r.per_second(), r.p50_us, r.p99_us});
+  }
+  series.erase(std::remove_if(series.begin(), series.end(),
+                              [](const PlotSeries& s) {
+                                return s.points.size() < 2;
+                              }),
+               series.end());
+  std::ofstream(path) << LatencyThroughputSvg(
+      absl::StrCat("safeguard: latency against throughput (",
+                   std::thread::hardware_concurrency(), " cores)"),
+      series);
+}
+
 int Main() {
   const bool smoke = absl::GetFlag(FLAGS_smoke);
   const absl::Duration each =
@@ -518,6 +544,7 @@ int Main() {
               sqlcipher > 0 ? submit_best / sqlcipher : 0);
   WriteJson(absl::GetFlag(FLAGS_out), fdatasync, sqlcipher, startup_ms, verify_s,
             entries, usage.ru_maxrss, preload);
+  WritePlot(absl::GetFlag(FLAGS_plot));
   bool harness_ok = verified.ok() && verified->ok() && !g_results.empty();
   for (const Result& r : g_results) {
     if (r.ops == 0 && r.scenario != "transition") harness_ok = false;

@@ -62,11 +62,20 @@ absl::Status KeyError(const std::string& path, absl::string_view what) {
 
 std::string ZeroHash() { return std::string(kHashSize, '\0'); }
 
+namespace {
+
+// The leaf hash of an entry whose leaf_hash and chain_hash are empty.
+std::string BareLeafHash(const v1::AuditEntry& bare) {
+  return Sha256(std::string(1, '\x00'), Deterministic(bare));
+}
+
+}  // namespace
+
 std::string LeafHash(const v1::AuditEntry& entry) {
   v1::AuditEntry bare = entry;
   bare.clear_leaf_hash();
   bare.clear_chain_hash();
-  return Sha256(std::string(1, '\x00'), Deterministic(bare));
+  return BareLeafHash(bare);
 }
 
 std::string ChainHash(const std::string& previous_chain,
@@ -242,7 +251,7 @@ void ChainVerifier::Fail(int64_t sequence, std::string problem) {
   result_.set_problem(std::move(problem));
 }
 
-bool ChainVerifier::Add(const v1::AuditEntry& entry) {
+bool ChainVerifier::Add(v1::AuditEntry entry) {
   if (failed_) return false;
   const int64_t want = count_ + 1;
   if (entry.sequence() != want) {
@@ -252,13 +261,18 @@ bool ChainVerifier::Add(const v1::AuditEntry& entry) {
                                   " is out of order or repeated"));
     return false;
   }
-  const std::string leaf = LeafHash(entry);
-  if (leaf != entry.leaf_hash()) {
+  // Hashed as written: without its two hashes, which are moved out.
+  const std::string stored_leaf = std::move(*entry.mutable_leaf_hash());
+  const std::string stored_chain = std::move(*entry.mutable_chain_hash());
+  entry.clear_leaf_hash();
+  entry.clear_chain_hash();
+  const std::string leaf = BareLeafHash(entry);
+  if (leaf != stored_leaf) {
     Fail(want, absl::StrCat("entry ", want, " was changed: its hash differs"));
     return false;
   }
   chain_ = ChainHash(chain_, leaf);
-  if (chain_ != entry.chain_hash()) {
+  if (chain_ != stored_chain) {
     Fail(want, absl::StrCat("entry ", want,
                             " does not follow the entry before it"));
     return false;

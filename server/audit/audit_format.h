@@ -80,7 +80,7 @@ class ChainVerifier {
                 const AuditPublicKey& key);
 
   // Feeds the next entry; false once a problem was found.
-  bool Add(const v1::AuditEntry& entry);
+  bool Add(v1::AuditEntry entry);
   // Checks the checkpoints against what was fed.
   v1::VerifyAuditLogResponse Finish();
 

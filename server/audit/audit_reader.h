@@ -30,10 +30,10 @@ class AuditReader {
       const v1::AuditFilter& filter, int64_t after, int limit) = 0;
   virtual absl::StatusOr<AuditHead> Head() = 0;
   // Calls `fn` with every entry from `from_sequence` on, in order, until it
-  // returns false.
+  // returns false; `fn` may move from the entry it is given.
   virtual absl::Status ForEach(
       int64_t from_sequence,
-      const std::function<bool(const v1::AuditEntry&)>& fn) = 0;
+      const std::function<bool(v1::AuditEntry&)>& fn) = 0;
 };
 
 }  // namespace safeguard

@@ -56,7 +56,7 @@ void FillDefaults(ServerConfig& config) {
     config.set_key_file(absl::StrCat(config.data_dir(), "/db.key"));
   }
   if (config.trust_domain().empty()) config.set_trust_domain("safeguard");
-  if (config.worker_threads() == 0) config.set_worker_threads(4);
+  if (config.worker_threads() == 0) config.set_worker_threads(32);
   if (config.shutdown_grace_seconds() == 0) {
     config.set_shutdown_grace_seconds(10);
   }

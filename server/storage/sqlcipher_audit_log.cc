@@ -160,7 +160,7 @@ absl::StatusOr<AuditHead> SqlCipherAuditLog::Head() {
 
 absl::Status SqlCipherAuditLog::ForEach(
     int64_t from_sequence,
-    const std::function<bool(const v1::AuditEntry&)>& fn) {
+    const std::function<bool(v1::AuditEntry&)>& fn) {
   // In pages, so the database is not held for the whole walk.
   constexpr int kPage = 4096;
   int64_t after = from_sequence - 1;
@@ -179,9 +179,9 @@ absl::Status SqlCipherAuditLog::ForEach(
         page.push_back(EntryFromRow(s));
       }
     }));
-    for (const v1::AuditEntry& e : page) {
-      if (!fn(e)) return absl::OkStatus();
+    for (v1::AuditEntry& e : page) {
       after = e.sequence();
+      if (!fn(e)) return absl::OkStatus();
     }
     if (static_cast<int>(page.size()) < kPage) return absl::OkStatus();
   }

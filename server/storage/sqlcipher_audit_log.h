@@ -33,7 +33,7 @@ class SqlCipherAuditLog final : public AuditLog, public AuditReader {
   absl::StatusOr<AuditHead> Head() override;
   absl::Status ForEach(
       int64_t from_sequence,
-      const std::function<bool(const v1::AuditEntry&)>& fn) override;
+      const std::function<bool(v1::AuditEntry&)>& fn) override;
 
  private:
   SharedDatabase& db_;

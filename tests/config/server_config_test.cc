@@ -35,7 +35,7 @@ TEST(ServerConfigTest, LoadsAFileAndFillsDefaults) {
   EXPECT_EQ(config->tls().cert_file(), "certs/dev/server.crt");
   EXPECT_EQ(config->tls().crl_dir(), "/etc/crl");
   EXPECT_EQ(config->trust_domain(), "safeguard");
-  EXPECT_EQ(config->worker_threads(), 4);
+  EXPECT_EQ(config->worker_threads(), 32);
   EXPECT_FALSE(config->enable_reflection());
   EXPECT_EQ(DatabasePath(*config), "/var/lib/safeguard/safeguard.db");
   EXPECT_TRUE(ValidateConfig(*config).ok());
