@@ -13,11 +13,13 @@
 // no timing). BENCHMARKS.md has the figures and the command.
 #include <fcntl.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <random>
@@ -37,7 +39,11 @@
 #include "grpcpp/security/tls_certificate_provider.h"
 #include "grpcpp/security/tls_credentials_options.h"
 #include "safeguard/v1/referrals.grpc.pb.h"
+#include "server/app/referral_id_generator.h"
 #include "server/app/safeguard_server.h"
+#include "server/audit/audit_format.h"
+#include "server/config/server_config.h"
+#include "server/storage/database_key.h"
 #include "server/storage/sqlcipher_audit_log.h"
 #include "server/storage/sqlcipher_referral_store.h"
 #include "sqlcipher/sqlite3.h"
@@ -54,6 +60,9 @@ ABSL_FLAG(std::string, out, "bench-results.json", "JSON results file");
 ABSL_FLAG(std::string, plot, "bench-results.svg",
           "SVG plot of latency against throughput");
 ABSL_FLAG(int, worker_threads, 32, "The server's worker_threads");
+ABSL_FLAG(std::string, keep_dir, "",
+          "Keep the database, its keys and the preloaded referrals in this "
+          "folder, and reuse them on the next run with the same --referrals");
 ABSL_FLAG(std::string, only, "",
           "Run only the scenarios whose names contain this text");
 
@@ -231,7 +240,8 @@ std::vector<std::string> Preload(const ServerConfig& config, int count) {
       const char* areas[] = {"west-suffolk", "babergh", "mid-suffolk"};
       for (int i = w; i < count; i += kWriters) {
         Referral r;
-        r.id = absl::StrCat("bench", i);
+        // Ids as the server makes them, one second apart in the past.
+        r.id = ReferralIdGenerator::IdAt(now - absl::Seconds(count - i));
         r.kind = ReferralKind::kTargetHardening;
         r.state = "REFERRED";
         r.version = 1;
@@ -296,6 +306,45 @@ void WriteJson(const std::string& path, double fdatasync, double sqlcipher,
   out << "  ]\n}\n";
 }
 
+// The server configuration of a benchmark run in `root`: keys are made
+// once and kept, so a kept folder's database opens again.
+ServerConfig BenchConfig(const std::string& root, const testing::TestPki& pki) {
+  ServerConfig config;
+  config.set_listen_address("127.0.0.1:0");
+  config.set_data_dir(root + "/data");
+  config.set_key_file(root + "/db.key");
+  config.set_audit_signing_key_file(root + "/audit-signing.key");
+  config.set_audit_checkpoint_file(root + "/audit-checkpoints.log");
+  if (!std::filesystem::exists(config.key_file())) {
+    CreateKeyFile(config.key_file()).IgnoreError();
+    CreateSigningKeyFile(config.audit_signing_key_file()).IgnoreError();
+  }
+  config.mutable_tls()->set_ca_file(pki.ca_file());
+  config.mutable_tls()->set_cert_file(pki.server().cert);
+  config.mutable_tls()->set_key_file(pki.server().key);
+  config.set_policy_file(std::string(SAFEGUARD_SOURCE_DIR) +
+                         "/policy/partnership.textproto");
+  config.set_bank_holidays_file(std::string(SAFEGUARD_SOURCE_DIR) +
+                                "/deploy/bank-holidays-england-and-wales.txt");
+  config.set_shutdown_grace_seconds(5);
+  FillDefaults(config);
+  return config;
+}
+
+std::vector<std::string> ReadIds(const std::string& path) {
+  std::vector<std::string> ids;
+  std::ifstream in(path);
+  for (std::string id; std::getline(in, id);) ids.push_back(id);
+  return ids;
+}
+
+bool WriteIds(const std::string& path, const std::vector<std::string>& ids) {
+  std::ofstream out(path + ".tmp");
+  for (const std::string& id : ids) out << id << "\n";
+  out.close();
+  return out && std::rename((path + ".tmp").c_str(), path.c_str()) == 0;
+}
+
 // The scenarios measured at more than one concurrency level, as lines.
 void WritePlot(const std::string& path) {
   std::vector<PlotSeries> series;
@@ -332,22 +381,41 @@ int Main() {
   const int preload = smoke ? 200 : absl::GetFlag(FLAGS_referrals);
   const int watchers = smoke ? 3 : absl::GetFlag(FLAGS_watchers);
 
-  testing::TempDir dir;
-  testing::TestPki pki(dir.path());
-  ServerConfig config = testing::TestServerConfig(dir, pki);
+  testing::TempDir temp;
+  const std::string keep = absl::GetFlag(FLAGS_keep_dir);
+  const std::string root = keep.empty() ? temp.path() : keep;
+  std::filesystem::create_directories(root);
+  testing::TestPki pki(root);
+  ServerConfig config = BenchConfig(root, pki);
   config.set_worker_threads(absl::GetFlag(FLAGS_worker_threads));
 
   std::printf("baselines\n");
-  const double fdatasync = FdatasyncRate(dir.path(), each);
+  const double fdatasync = FdatasyncRate(temp.path(), each);
   v1::SubmitReferralRequest sample;
   *sample.mutable_referral() = testing::TargetHardeningSubmission();
   const size_t payload = sample.ByteSizeLong();
-  const double sqlcipher = SqlCipherInsertRate(dir.path(), payload, each);
+  const double sqlcipher = SqlCipherInsertRate(temp.path(), payload, each);
 
   absl::Time t0 = absl::Now();
-  std::vector<std::string> ids = Preload(config, preload);
-  std::printf("preloaded %zu referrals in %.1f s\n", ids.size(),
-              absl::ToDoubleSeconds(absl::Now() - t0));
+  const std::string ids_file = absl::StrCat(root, "/preloaded-", preload);
+  std::vector<std::string> ids = ReadIds(ids_file);
+  if (ids.empty()) {
+    // In a child process, so that its memory is not counted as the server's.
+    pid_t child = fork();
+    if (child == 0) _exit(WriteIds(ids_file, Preload(config, preload)) ? 0 : 1);
+    int status = 0;
+    waitpid(child, &status, 0);
+    ids = ReadIds(ids_file);
+    std::printf("preloaded %zu referrals in %.1f s\n", ids.size(),
+                absl::ToDoubleSeconds(absl::Now() - t0));
+  } else {
+    std::printf("reusing %zu referrals preloaded in %s\n", ids.size(),
+                root.c_str());
+  }
+  if (ids.empty()) {
+    std::fprintf(stderr, "the preload failed\n");
+    return 1;
+  }
 
   t0 = absl::Now();
   auto server = SafeguardServer::Start(config);

@@ -44,12 +44,12 @@ std::string Sha256(const std::string& a, const std::string& b = "",
 }
 
 std::string Deterministic(const google::protobuf::Message& m) {
-  std::string out;
-  google::protobuf::io::StringOutputStream stream(&out);
+  std::string out(m.ByteSizeLong(), '\0');
+  google::protobuf::io::ArrayOutputStream stream(out.data(),
+                                                 static_cast<int>(out.size()));
   google::protobuf::io::CodedOutputStream coded(&stream);
   coded.SetSerializationDeterministic(true);
-  m.SerializeToCodedStream(&coded);
-  coded.Trim();
+  m.SerializeWithCachedSizes(&coded);
   return out;
 }
 
@@ -251,28 +251,34 @@ void ChainVerifier::Fail(int64_t sequence, std::string problem) {
   result_.set_problem(std::move(problem));
 }
 
-bool ChainVerifier::Add(v1::AuditEntry entry) {
+HashedEntry HashEntry(v1::AuditEntry& entry) {
+  // Hashed as written: without its two hashes.
+  HashedEntry h;
+  h.sequence = entry.sequence();
+  h.stored_leaf = entry.leaf_hash();
+  h.stored_chain = entry.chain_hash();
+  entry.clear_leaf_hash();
+  entry.clear_chain_hash();
+  h.leaf = BareLeafHash(entry);
+  return h;
+}
+
+bool ChainVerifier::Add(const HashedEntry& entry) {
   if (failed_) return false;
   const int64_t want = count_ + 1;
-  if (entry.sequence() != want) {
-    Fail(want, entry.sequence() > want
+  if (entry.sequence != want) {
+    Fail(want, entry.sequence > want
                    ? absl::StrCat("entry ", want, " is missing")
-                   : absl::StrCat("entry ", entry.sequence(),
+                   : absl::StrCat("entry ", entry.sequence,
                                   " is out of order or repeated"));
     return false;
   }
-  // Hashed as written: without its two hashes, which are moved out.
-  const std::string stored_leaf = std::move(*entry.mutable_leaf_hash());
-  const std::string stored_chain = std::move(*entry.mutable_chain_hash());
-  entry.clear_leaf_hash();
-  entry.clear_chain_hash();
-  const std::string leaf = BareLeafHash(entry);
-  if (leaf != stored_leaf) {
+  if (entry.leaf != entry.stored_leaf) {
     Fail(want, absl::StrCat("entry ", want, " was changed: its hash differs"));
     return false;
   }
-  chain_ = ChainHash(chain_, leaf);
-  if (chain_ != stored_chain) {
+  chain_ = ChainHash(chain_, entry.leaf);
+  if (chain_ != entry.stored_chain) {
     Fail(want, absl::StrCat("entry ", want,
                             " does not follow the entry before it"));
     return false;

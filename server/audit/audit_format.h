@@ -72,6 +72,17 @@ class AuditPublicKey {
   void* key_;  // EVP_PKEY*, owned
 };
 
+// An entry's stored hashes beside the leaf hash recomputed from the rest of
+// it: the costly part of verification, which any thread may do.
+struct HashedEntry {
+  int64_t sequence = 0;
+  std::string leaf;          // recomputed
+  std::string stored_leaf;   // as read
+  std::string stored_chain;  // as read
+};
+// Clears the entry's two hashes (they are kept in the result).
+HashedEntry HashEntry(v1::AuditEntry& entry);
+
 // Checks entries in sequence order, then the checkpoints.
 class ChainVerifier {
  public:
@@ -80,7 +91,8 @@ class ChainVerifier {
                 const AuditPublicKey& key);
 
   // Feeds the next entry; false once a problem was found.
-  bool Add(v1::AuditEntry entry);
+  bool Add(const HashedEntry& entry);
+  bool Add(v1::AuditEntry entry) { return Add(HashEntry(entry)); }
   // Checks the checkpoints against what was fed.
   v1::VerifyAuditLogResponse Finish();
 

@@ -30,7 +30,8 @@ class AuditReader {
       const v1::AuditFilter& filter, int64_t after, int limit) = 0;
   virtual absl::StatusOr<AuditHead> Head() = 0;
   // Calls `fn` with every entry from `from_sequence` on, in order, until it
-  // returns false; `fn` may move from the entry it is given.
+  // returns false. The entry is refilled for each call, so `fn` may change
+  // it but must copy what it keeps; a read connection is held meanwhile.
   virtual absl::Status ForEach(
       int64_t from_sequence,
       const std::function<bool(v1::AuditEntry&)>& fn) = 0;

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <deque>
+#include <map>
 #include <thread>
 #include <vector>
 
@@ -93,72 +94,103 @@ class ExportReactor final
   std::deque<v1::AuditExportItem> items_;
 };
 
-// Feeds every entry of `reader` to `verifier` in two stages on two cores: a
-// thread reads the entries (SQLCipher decrypts each page) while the calling
-// thread hashes the chunk read before. Returns the walk's status.
-class TwoStages {
+// Feeds every entry of `reader` to `verifier`, with the costly part spread
+// over two threads: each reads every other chunk of consecutive sequences
+// (SQLCipher decrypts each page) and hashes its entries, while the calling
+// thread checks the chain through the chunks in order. A gap or a change
+// shows up there exactly as in a single walk, since each chunk is a run of
+// entries in sequence order. Returns the first read error.
+class ParallelVerification {
  public:
   absl::Status Run(AuditReader& reader, ChainVerifier& verifier) {
-    absl::Status walked;
-    std::thread walker([&] {
-      std::vector<v1::AuditEntry> chunk;
-      absl::Status s = reader.ForEach(1, [&](v1::AuditEntry& e) {
-        chunk.push_back(std::move(e));
-        return chunk.size() < kChunk || HandOver(chunk);
-      });
-      if (s.ok() && !chunk.empty()) HandOver(chunk);
-      absl::MutexLock lock(&mu_);
-      walked = s;
-      read_all_ = true;
-    });
-    bool ok = true;
-    while (ok) {
-      std::vector<v1::AuditEntry> chunk;
+    std::vector<std::thread> walkers;
+    for (int w = 0; w < kWalkers; ++w) {
+      walkers.emplace_back([this, &reader, w] { Walk(reader, w); });
+    }
+    for (int64_t chunk = 0;; ++chunk) {
+      Chunk mine;
       {
         absl::MutexLock lock(&mu_);
-        mu_.Await(absl::Condition(this, &TwoStages::HasChunk));
-        if (ready_.empty()) break;  // all read
-        chunk = std::move(ready_.front());
-        ready_.pop_front();
+        wanted_ = chunk;
+        mu_.Await(absl::Condition(this, &ParallelVerification::WantedIsReady));
+        auto it = ready_.find(chunk);
+        if (it == ready_.end()) break;  // a walker failed
+        mine = std::move(it->second);
+        ready_.erase(it);
       }
-      for (v1::AuditEntry& e : chunk) {
-        if (!(ok = verifier.Add(std::move(e)))) break;
+      bool ok = true;
+      for (const HashedEntry& e : mine.entries) {
+        if (!(ok = verifier.Add(e))) break;
       }
+      if (!ok || mine.last) break;
     }
     {
       absl::MutexLock lock(&mu_);
-      stop_ = true;  // the verifier needs no more
+      stop_ = true;
     }
-    walker.join();
-    return walked;
+    for (std::thread& t : walkers) t.join();
+    absl::MutexLock lock(&mu_);
+    return error_;
   }
 
  private:
-  static constexpr size_t kChunk = 4096, kChunksAhead = 4;
+  static constexpr int kWalkers = 2;
+  static constexpr int64_t kChunk = 4096, kChunksAhead = 4;
 
-  bool HandOver(std::vector<v1::AuditEntry>& chunk) {
-    absl::MutexLock lock(&mu_);
-    mu_.Await(absl::Condition(this, &TwoStages::HasRoom));
-    if (stop_) return false;
-    ready_.push_back(std::move(chunk));
-    chunk.clear();
-    return true;
+  struct Chunk {
+    std::vector<HashedEntry> entries;
+    bool last = false;  // no entries after these
+  };
+  // A walker may read `chunk` once it is close enough to what the checker
+  // wants, so that no more than kChunksAhead chunks wait in memory.
+  struct Turn {
+    const ParallelVerification* self;
+    int64_t chunk;
+    bool Come() const ABSL_NO_THREAD_SAFETY_ANALYSIS {
+      return self->stop_ || chunk < self->wanted_ + kChunksAhead;
+    }
+  };
+
+  void Walk(AuditReader& reader, int walker) {
+    for (int64_t chunk = walker;; chunk += kWalkers) {
+      {
+        absl::MutexLock lock(&mu_);
+        const Turn turn{this, chunk};
+        mu_.Await(absl::Condition(&turn, &Turn::Come));
+        if (stop_) return;
+      }
+      Chunk c;
+      absl::Status s = reader.ForEach(
+          1 + chunk * kChunk, [&](v1::AuditEntry& e) {
+            c.entries.push_back(HashEntry(e));
+            return static_cast<int64_t>(c.entries.size()) < kChunk;
+          });
+      c.last = static_cast<int64_t>(c.entries.size()) < kChunk;
+      absl::MutexLock lock(&mu_);
+      if (!s.ok()) {
+        if (error_.ok()) error_ = s;
+        failed_ = true;
+        return;
+      }
+      ready_.emplace(chunk, std::move(c));
+      if (ready_.at(chunk).last) return;
+    }
   }
-  bool HasRoom() const ABSL_NO_THREAD_SAFETY_ANALYSIS {
-    return ready_.size() < kChunksAhead || stop_;
-  }
-  bool HasChunk() const ABSL_NO_THREAD_SAFETY_ANALYSIS {
-    return !ready_.empty() || read_all_;
+
+  bool WantedIsReady() const ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    return failed_ || ready_.count(wanted_) > 0;
   }
 
   absl::Mutex mu_;
-  std::deque<std::vector<v1::AuditEntry>> ready_ ABSL_GUARDED_BY(mu_);
-  bool read_all_ ABSL_GUARDED_BY(mu_) = false;
+  std::map<int64_t, Chunk> ready_ ABSL_GUARDED_BY(mu_);
+  int64_t wanted_ ABSL_GUARDED_BY(mu_) = 0;
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
+  bool failed_ ABSL_GUARDED_BY(mu_) = false;
+  absl::Status error_ ABSL_GUARDED_BY(mu_);
 };
 
-absl::Status VerifyInTwoStages(AuditReader& reader, ChainVerifier& verifier) {
-  return TwoStages().Run(reader, verifier);
+absl::Status VerifyAll(AuditReader& reader, ChainVerifier& verifier) {
+  return ParallelVerification().Run(reader, verifier);
 }
 
 }  // namespace
@@ -224,7 +256,7 @@ absl::StatusOr<v1::VerifyAuditLogResponse> AuditRpc::Verify() {
       ReadCheckpointFile(checkpoint_file_);
   if (!checkpoints.ok()) return checkpoints.status();
   ChainVerifier verifier(*std::move(checkpoints), key_);
-  absl::Status walked = VerifyInTwoStages(reader_, verifier);
+  absl::Status walked = VerifyAll(reader_, verifier);
   if (!walked.ok()) return walked;
   return verifier.Finish();
 }

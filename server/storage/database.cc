@@ -119,12 +119,17 @@ int64_t Statement::ColumnInt64(int column) const {
 }
 
 std::string Statement::ColumnText(int column) const {
+  return std::string(ColumnView(column));
+}
+
+absl::string_view Statement::ColumnView(int column) const {
   // sqlite3_column_blob returns the bytes of TEXT and BLOB alike, with no
   // conversion.
   const void* data = sqlite3_column_blob(stmt_, column);
-  if (data == nullptr) return "";
-  return std::string(static_cast<const char*>(data),
-                     static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
+  if (data == nullptr) return absl::string_view();
+  return absl::string_view(
+      static_cast<const char*>(data),
+      static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
 }
 
 // ---- Database --------------------------------------------------------------

@@ -61,6 +61,8 @@ class Statement {
 
   int64_t ColumnInt64(int column) const;
   std::string ColumnText(int column) const;
+  // The bytes of a TEXT or BLOB column, valid until the next Step or Reset.
+  absl::string_view ColumnView(int column) const;
 
  private:
   friend class Database;

@@ -12,8 +12,10 @@ namespace safeguard {
 
 absl::StatusOr<std::unique_ptr<SharedDatabase>> SharedDatabase::Open(
     const std::string& path, const DatabaseKey& key, const Options& options) {
+  // The writer's cache stays warm (reads run on it when it is idle); a
+  // reader's is emptied whenever the writer commits, so it stays small.
   Database::Options writer;
-  writer.cache_kib = 16384;
+  writer.cache_kib = 32768;
   SAFEGUARD_ASSIGN_OR_RETURN(DatabasePtr db, Database::Open(path, key, writer));
   SAFEGUARD_ASSIGN_OR_RETURN(int version,
                              ApplyMigrations(*db, SchemaMigrations()));
@@ -21,6 +23,7 @@ absl::StatusOr<std::unique_ptr<SharedDatabase>> SharedDatabase::Open(
   Database::Options read_only;
   read_only.create_if_missing = false;
   read_only.read_only = true;
+  read_only.cache_kib = 2048;
   for (int i = 0; i < std::max(1, options.readers); ++i) {
     SAFEGUARD_ASSIGN_OR_RETURN(DatabasePtr reader,
                                Database::Open(path, key, read_only));

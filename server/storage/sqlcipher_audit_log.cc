@@ -16,23 +16,32 @@ constexpr char kColumns[] =
     "method, referral, view, code, break_glass_reason, request_id, leaf, "
     "chain";
 
-v1::AuditEntry EntryFromRow(const Statement& s) {
-  v1::AuditEntry e;
+// Fills `e` from the row, reusing its strings' storage.
+void FillFromRow(const Statement& s, v1::AuditEntry& e) {
   e.set_sequence(s.ColumnInt64(0));
   ToTimestamp(absl::FromUnixMicros(s.ColumnInt64(1)), e.mutable_time());
-  e.set_agency(s.ColumnText(2));
-  e.set_principal(s.ColumnText(3));
-  e.set_certificate_sha256(s.ColumnText(4));
-  e.set_roles(s.ColumnText(5));
-  e.set_rule(s.ColumnText(6));
-  e.set_method(s.ColumnText(7));
-  e.set_referral(s.ColumnText(8));
-  e.set_view(s.ColumnText(9));
+  auto text = [&](int column, std::string* field) {
+    absl::string_view v = s.ColumnView(column);
+    field->assign(v.data(), v.size());
+  };
+  text(2, e.mutable_agency());
+  text(3, e.mutable_principal());
+  text(4, e.mutable_certificate_sha256());
+  text(5, e.mutable_roles());
+  text(6, e.mutable_rule());
+  text(7, e.mutable_method());
+  text(8, e.mutable_referral());
+  text(9, e.mutable_view());
   e.set_code(static_cast<int32_t>(s.ColumnInt64(10)));
-  e.set_break_glass_reason(s.ColumnText(11));
-  e.set_request_id(s.ColumnText(12));
-  e.set_leaf_hash(s.ColumnText(13));
-  e.set_chain_hash(s.ColumnText(14));
+  text(11, e.mutable_break_glass_reason());
+  text(12, e.mutable_request_id());
+  text(13, e.mutable_leaf_hash());
+  text(14, e.mutable_chain_hash());
+}
+
+v1::AuditEntry EntryFromRow(const Statement& s) {
+  v1::AuditEntry e;
+  FillFromRow(s, e);
   return e;
 }
 
@@ -161,29 +170,31 @@ absl::StatusOr<AuditHead> SqlCipherAuditLog::Head() {
 absl::Status SqlCipherAuditLog::ForEach(
     int64_t from_sequence,
     const std::function<bool(v1::AuditEntry&)>& fn) {
-  // In pages, so the database is not held for the whole walk.
+  // In pages, so that no connection is held for the whole walk.
   constexpr int kPage = 4096;
   int64_t after = from_sequence - 1;
   const std::string sql = absl::StrCat(
       "SELECT ", kColumns, " FROM audit_entries WHERE seq > ? ORDER BY seq "
       "LIMIT ?;");
+  v1::AuditEntry scratch;  // one entry, refilled: no allocation per row
   while (true) {
-    std::vector<v1::AuditEntry> page;
+    int rows = 0;
+    bool stopped = false;
     SAFEGUARD_RETURN_IF_ERROR(db_.Read([&](Database& db) -> absl::Status {
       SAFEGUARD_ASSIGN_OR_RETURN(Statement s, db.Prepare(sql));
       SAFEGUARD_RETURN_IF_ERROR(s.BindInt64(1, after));
       SAFEGUARD_RETURN_IF_ERROR(s.BindInt64(2, kPage));
-      while (true) {
+      while (!stopped) {
         SAFEGUARD_ASSIGN_OR_RETURN(bool row, s.Step());
         if (!row) return absl::OkStatus();
-        page.push_back(EntryFromRow(s));
+        ++rows;
+        FillFromRow(s, scratch);
+        after = scratch.sequence();
+        stopped = !fn(scratch);
       }
+      return absl::OkStatus();
     }));
-    for (v1::AuditEntry& e : page) {
-      after = e.sequence();
-      if (!fn(e)) return absl::OkStatus();
-    }
-    if (static_cast<int>(page.size()) < kPage) return absl::OkStatus();
+    if (stopped || rows < kPage) return absl::OkStatus();
   }
 }
 

@@ -330,6 +330,74 @@ TEST_F(AuditTest, TamperingIsDetectedAndPointsAtTheEntry) {
   }
 }
 
+TEST_F(AuditTest, AVerificationSpanningManyChunksFindsTheFirstBadEntry) {
+  Submit(kCouncil);
+  Stop();
+  // 10,000 more entries, so the walk crosses several 4,096-entry chunks read
+  // on different threads.
+  const std::string db_path = DatabasePath(config_);
+  auto key = ReadKeyFile(config_.key_file());
+  ASSERT_TRUE(key.ok());
+  int64_t total = 0;
+  {
+    auto db = OpenStore(db_path, *key);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(db->db->With([&](Database& d) {
+      return d.InTransaction([&]() -> absl::Status {
+        for (int i = 0; i < 10000; ++i) {
+          AuditRecord r;
+          r.time = absl::FromUnixSeconds(1795000000 + i);
+          r.method = "safeguard.v1.Referrals/GetReferral";
+          r.agency = "suffolk-police";
+          r.principal = "system/athena";
+          r.request_id = absl::StrCat("bulk-", i);
+          absl::Status s = AppendAuditRecord(d, r);
+          if (!s.ok()) return s;
+        }
+        return absl::OkStatus();
+      });
+    }).ok());
+    total = SqlCipherAuditLog(*db->db).Head()->size;
+  }
+  ASSERT_GT(total, 10000);
+  const std::string pristine = db_path + ".pristine";
+  ASSERT_EQ(std::system(("cp " + db_path + " " + pristine).c_str()), 0);
+
+  Start();
+  v1::VerifyAuditLogResponse whole = Verify();
+  EXPECT_TRUE(whole.ok()) << whole.problem();
+  EXPECT_EQ(whole.entries(), total);
+  Stop();
+
+  struct Case {
+    const char* sql;
+    int64_t first_bad;
+    const char* problem;
+  } cases[] = {
+      {"UPDATE audit_entries SET code = 7 WHERE seq = 9000;", 9000,
+       "entry 9000 was changed: its hash differs"},
+      {"DELETE FROM audit_entries WHERE seq = 8193;", 8193,
+       "entry 8193 is missing"},
+      {"DELETE FROM audit_entries WHERE seq = 4096;", 4096,
+       "entry 4096 is missing"},
+  };
+  for (const Case& c : cases) {
+    ASSERT_EQ(std::system(("cp " + pristine + " " + db_path).c_str()), 0);
+    {
+      auto db = OpenStore(db_path, *key);
+      ASSERT_TRUE(db.ok());
+      ASSERT_TRUE(db->db->With([&](Database& d) { return d.Exec(c.sql); }).ok())
+          << c.sql;
+    }
+    Start();
+    v1::VerifyAuditLogResponse v = Verify();
+    EXPECT_FALSE(v.ok()) << c.sql;
+    EXPECT_EQ(v.first_bad_sequence(), c.first_bad) << c.sql;
+    EXPECT_EQ(v.problem(), c.problem) << c.sql;
+    Stop();
+  }
+}
+
 TEST_F(AuditTest, RewritingTheWholeChainIsCaughtByTheSignedCheckpoint) {
   for (int i = 0; i < 5; ++i) Submit(kCouncil);
   Stop();
