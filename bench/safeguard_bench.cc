@@ -64,7 +64,8 @@ ABSL_FLAG(std::string, keep_dir, "",
           "Keep the database, its keys and the preloaded referrals in this "
           "folder, and reuse them on the next run with the same --referrals");
 ABSL_FLAG(std::string, only, "",
-          "Run only the scenarios whose names contain this text");
+          "Run only the scenarios whose names contain one of these "
+          "comma-separated texts");
 
 namespace safeguard {
 namespace {
@@ -91,7 +92,13 @@ enum Outcome { kFailed = 0, kDone = 1, kExhausted = 2 };
 Result Measure(const std::string& name, int threads, absl::Duration duration,
                const std::function<int(int, int64_t)>& op) {
   const std::string only = absl::GetFlag(FLAGS_only);
-  if (!only.empty() && name.find(only) == std::string::npos) return Result();
+  if (!only.empty()) {
+    bool chosen = false;
+    for (absl::string_view part : absl::StrSplit(only, ',')) {
+      chosen |= name.find(std::string(part)) != std::string::npos;
+    }
+    if (!chosen) return Result();
+  }
   std::vector<std::vector<int64_t>> latencies(threads);
   std::atomic<int64_t> errors{0};
   const absl::Time start = absl::Now();
@@ -458,7 +465,8 @@ int Main() {
   }
   bench::EchoMessage echo_request;
   echo_request.set_payload(std::string(payload, 'x'));
-  std::atomic<int64_t> request_ids{0};
+  // Unique across runs too: a kept folder remembers earlier request ids.
+  std::atomic<int64_t> request_ids{absl::ToUnixMicros(absl::Now()) * 1000};
   auto submit = [&](std::vector<std::unique_ptr<v1::Referrals::Stub>>& stubs,
                     v1::Referral referral) {
     return [&stubs, referral, &request_ids](int t, int64_t) {
