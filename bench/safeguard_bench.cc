@@ -34,6 +34,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "bench/plot.h"
+#include "bench/server_process.h"
 #include "echo.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/security/tls_certificate_provider.h"
@@ -141,39 +142,6 @@ Result Measure(const std::string& name, int threads, absl::Duration duration,
   std::fflush(stdout);
   g_results.push_back(r);
   return r;
-}
-
-class EchoService final : public bench::Echo::CallbackService {
-  grpc::ServerUnaryReactor* Echo(grpc::CallbackServerContext* context,
-                                 const bench::EchoMessage* request,
-                                 bench::EchoMessage* response) override {
-    *response = *request;
-    auto* reactor = context->DefaultReactor();
-    reactor->Finish(grpc::Status::OK);
-    return reactor;
-  }
-};
-
-// The echo baseline's server: the same TLS settings as safeguardd.
-std::unique_ptr<grpc::Server> StartEcho(const testing::TestPki& pki,
-                                        EchoService& service, int* port) {
-  using grpc::experimental::IdentityKeyCertPair;
-  auto provider =
-      std::make_shared<grpc::experimental::StaticDataCertificateProvider>(
-          testing::ReadFileOrEmpty(pki.ca_file()),
-          std::vector<IdentityKeyCertPair>{
-              {testing::ReadFileOrEmpty(pki.server().key),
-               testing::ReadFileOrEmpty(pki.server().cert)}});
-  grpc::experimental::TlsServerCredentialsOptions options(provider);
-  options.watch_root_certs();
-  options.watch_identity_key_cert_pairs();
-  options.set_cert_request_type(
-      GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
-  grpc::ServerBuilder builder;
-  builder.AddListeningPort("127.0.0.1:0",
-                           grpc::experimental::TlsServerCredentials(options), port);
-  builder.RegisterService(&service);
-  return builder.BuildAndStart();
 }
 
 double FdatasyncRate(const std::string& dir, absl::Duration duration) {
@@ -292,7 +260,7 @@ std::vector<std::string> Preload(const ServerConfig& config, int count) {
 
 void WriteJson(const std::string& path, double fdatasync, double sqlcipher,
                double startup_ms, double verify_s, int64_t entries,
-               long rss_kb, int preloaded) {
+               long server_rss_kb, long loadgen_rss_kb, int preloaded) {
   std::ofstream out(path);
   out << "{\n  \"machine\": {\"cores\": " << std::thread::hardware_concurrency()
       << "},\n  \"preloaded_referrals\": " << preloaded
@@ -300,7 +268,9 @@ void WriteJson(const std::string& path, double fdatasync, double sqlcipher,
       << ", \"sqlcipher_insert_per_s\": " << sqlcipher << "},\n"
       << "  \"startup_ms\": " << startup_ms << ",\n  \"verify_seconds\": "
       << verify_s << ",\n  \"verified_entries\": " << entries
-      << ",\n  \"peak_rss_kb\": " << rss_kb << ",\n  \"results\": [\n";
+      << ",\n  \"server_peak_rss_kb\": " << server_rss_kb
+      << ",\n  \"load_generator_peak_rss_kb\": " << loadgen_rss_kb
+      << ",\n  \"results\": [\n";
   for (size_t i = 0; i < g_results.size(); ++i) {
     const Result& r = g_results[i];
     out << absl::StrFormat(
@@ -424,19 +394,16 @@ int Main() {
     return 1;
   }
 
-  t0 = absl::Now();
-  auto server = SafeguardServer::Start(config);
+  auto server = ServerProcess::Start(config, pki);
   if (!server.ok()) {
     std::fprintf(stderr, "%s\n", std::string(server.status().message()).c_str());
     return 1;
   }
-  const double startup_ms = absl::ToDoubleMilliseconds(absl::Now() - t0);
-  std::printf("server start-up on %zu referrals: %.1f ms (port %d)\n",
+  const double startup_ms = (*server)->startup_ms();
+  std::printf("server start-up on %zu referrals: %.1f ms (port %d; a process "
+              "of its own)\n",
               ids.size(), startup_ms, (*server)->port());
-
-  EchoService echo_service;
-  int echo_port = 0;
-  auto echo = StartEcho(pki, echo_service, &echo_port);
+  const int echo_port = (*server)->echo_port();
 
   const int max_threads = *std::max_element(levels.begin(), levels.end());
   auto council = pki.IssueIdentity("babergh-mid-suffolk-council", "system/case");
@@ -589,20 +556,18 @@ int Main() {
     for (auto& th : readers) th.join();
   }
 
-  t0 = absl::Now();
-  auto verified = (*server)->audit_for_test().Verify();
-  const double verify_s = absl::ToDoubleSeconds(absl::Now() - t0);
-  const int64_t entries = verified.ok() ? verified->entries() : -1;
+  const ServerProcess::Verified verified = (*server)->Verify();
+  const double verify_s = verified.seconds;
+  const int64_t entries = verified.entries;
   std::printf("verify audit log: %lld entries in %.3f s (ok: %s)\n",
               static_cast<long long>(entries), verify_s,
-              verified.ok() && verified->ok() ? "yes" : "no");
+              verified.ok ? "yes" : "no");
 
+  const long server_rss_kb = (*server)->Stop();
   struct rusage usage;
   getrusage(RUSAGE_SELF, &usage);
-  std::printf("peak resident memory (server and clients in one process): %ld MB\n",
-              usage.ru_maxrss / 1024);
-  echo->Shutdown();
-  (*server)->Shutdown(absl::Seconds(5));
+  std::printf("peak resident memory: server %ld MB; load generator %ld MB\n",
+              server_rss_kb / 1024, usage.ru_maxrss / 1024);
 
   // Ratios against the baselines of this run.
   double echo_best = 0, submit_best = 0;
@@ -619,9 +584,9 @@ int Main() {
               fdatasync > 0 ? submit_best / fdatasync : 0,
               sqlcipher > 0 ? submit_best / sqlcipher : 0);
   WriteJson(absl::GetFlag(FLAGS_out), fdatasync, sqlcipher, startup_ms, verify_s,
-            entries, usage.ru_maxrss, preload);
+            entries, server_rss_kb, usage.ru_maxrss, preload);
   WritePlot(absl::GetFlag(FLAGS_plot));
-  bool harness_ok = verified.ok() && verified->ok() && !g_results.empty();
+  bool harness_ok = verified.ok && !g_results.empty();
   for (const Result& r : g_results) {
     if (r.ops == 0 && r.scenario != "transition") harness_ok = false;
   }

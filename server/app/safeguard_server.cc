@@ -14,15 +14,15 @@
 #include "grpcpp/server_builder.h"
 #include "server/app/tls_files.h"
 #include "server/core/status_macros.h"
-#include "server/rpc/auth_processor.h"
 #include "server/storage/database_key.h"
 
 namespace safeguard {
 namespace {
 
-std::shared_ptr<grpc::ServerCredentials> MakeCredentials(
-    const ServerTls& tls, const PolicyHolder& policies, AuditLog& audit,
-    const Clock& clock, const std::string& trust_domain) {
+// mTLS only: the client's certificate chain, expiry and revocation are
+// checked in the handshake. Who the caller is and what the policy lets them
+// do is decided per call by CallRunner, before any handler's work runs.
+std::shared_ptr<grpc::ServerCredentials> MakeCredentials(const ServerTls& tls) {
   using grpc::experimental::IdentityKeyCertPair;
   auto provider =
       std::make_shared<grpc::experimental::StaticDataCertificateProvider>(
@@ -34,11 +34,7 @@ std::shared_ptr<grpc::ServerCredentials> MakeCredentials(
   options.set_cert_request_type(
       GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
   if (!tls.crl_dir.empty()) options.set_crl_directory(tls.crl_dir);
-  std::shared_ptr<grpc::ServerCredentials> creds =
-      grpc::experimental::TlsServerCredentials(options);
-  creds->SetAuthMetadataProcessor(
-      std::make_shared<AccessProcessor>(policies, audit, clock, trust_domain));
-  return creds;
+  return grpc::experimental::TlsServerCredentials(options);
 }
 
 // gRPC's reflection library registers its server plugin from a static
@@ -144,9 +140,7 @@ absl::StatusOr<std::unique_ptr<SafeguardServer>> SafeguardServer::Start(
   // Without this, Linux lets a second server bind the same port silently.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddListeningPort(config.listen_address(),
-                           MakeCredentials(tls, s->policies_, s->audit_log_,
-                                           s->clock_, config.trust_domain()),
-                           &s->port_);
+                           MakeCredentials(tls), &s->port_);
   builder.RegisterService(&s->info_rpc_);
   builder.RegisterService(&s->referrals_rpc_);
   builder.RegisterService(&s->audit_rpc_);

@@ -1,11 +1,10 @@
 // File: server/rpc/call_context.h
 //
-// ResolveCall(): for a call that passed the access check (auth_processor.h),
-// gathers what its handler needs: the caller's identity from the verified
-// certificate, the policy in force, and that policy's decision for the
-// method (roles, deciding rule, scopes). If the policy was reloaded in
-// between and now refuses the method, the call is refused: fail closed.
-// Thread-safe.
+// ResolveCall(): the access check of every call, and what its handler
+// needs: the caller's identity from the verified certificate (else
+// UNAUTHENTICATED), the policy in force, and that policy's decision for the
+// method (else PERMISSION_DENIED: default deny) with its roles, deciding
+// rule and scopes. Thread-safe.
 #ifndef SAFEGUARD_SERVER_RPC_CALL_CONTEXT_H_
 #define SAFEGUARD_SERVER_RPC_CALL_CONTEXT_H_
 

@@ -1,6 +1,7 @@
 #include "server/rpc/call_runner.h"
 
 #include "absl/strings/strip.h"
+#include "server/rpc/peer_identity.h"
 #include "server/core/field_violations.h"
 
 namespace safeguard {
@@ -9,10 +10,21 @@ AuditRecord CallRunner::Record(const grpc::ServerContextBase& context,
                                const absl::StatusOr<ResolvedCall>& call,
                                const std::string& method,
                                absl::Time now) const {
-  return call.ok() ? BaseAuditRecord(context, &call->context.identity, method,
-                                     call->rule, call->context.roles, now)
-                   : BaseAuditRecord(context, nullptr, method, "default-deny",
-                                     RoleSet(), now);
+  if (call.ok()) {
+    return BaseAuditRecord(context, &call->context.identity, method,
+                           call->rule, call->context.roles, now);
+  }
+  // Refused: name the caller and the roles the policy gave them, when the
+  // certificate carries a safeguard identity at all.
+  absl::StatusOr<CallerIdentity> caller =
+      IdentityFromAuthContext(*context.auth_context(), trust_domain_);
+  if (!caller.ok()) {
+    return BaseAuditRecord(context, nullptr, method, "default-deny", RoleSet(),
+                           now);
+  }
+  return BaseAuditRecord(context, &*caller, method, "default-deny",
+                         policies_.Current()->Decide(*caller, method).roles,
+                         now);
 }
 
 absl::StatusOr<ResolvedCall> CallRunner::OpenStream(

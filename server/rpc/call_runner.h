@@ -1,11 +1,14 @@
 // File: server/rpc/call_runner.h
 //
-// CallRunner: the steps every handler shares, in one place. For a unary
-// call: refuse it if the server is draining, resolve the caller (identity,
-// policy decision, scopes), start its audit record, run the handler's work
-// on the worker pool, write the audit record with the outcome (unless the
-// store committed it with the change; a failed write means UNAVAILABLE and
-// no data), and finish. For a stream: resolve and audit its opening.
+// CallRunner: the steps every handler shares, in one place, and so the
+// choke point of access control. For a unary call: refuse it if the server
+// is draining, resolve the caller (identity, policy decision, scopes; a
+// refused call's work never runs), start its audit record, run the
+// handler's work on the worker pool, write the audit record with the
+// outcome (unless the store committed it with the change; a failed write
+// means UNAVAILABLE and no data), and finish. For a stream: resolve and
+// audit its opening. Refusals are audited before they are sent, on the
+// worker pool; gRPC's network threads never wait for the database.
 //
 // Does not own its collaborators; all must outlive the gRPC server.
 // Thread-safe.

@@ -189,6 +189,48 @@ TEST_F(AuditTest, EveryCallGetsExactlyOneEntryWithNoGaps) {
   EXPECT_TRUE(verified.ok()) << verified.problem();
 }
 
+TEST_F(AuditTest, ARefusalIsAuditedBeforeItIsSentAndNamesTheCaller) {
+  struct Case {
+    const char* name;
+    testing::CertFiles cert;
+    grpc::StatusCode code;
+    const char* agency;
+    const char* principal;
+    const char* roles;
+  } cases[] = {
+      {"a partner asking for the audit log",
+       pki_.IssueIdentity("babergh-mid-suffolk-council", "system/case"),
+       grpc::StatusCode::PERMISSION_DENIED, "babergh-mid-suffolk-council",
+       "system/case", "referrer"},
+      {"a certificate without a safeguard identity",
+       pki_.IssueClient("anonymous", {}), grpc::StatusCode::UNAUTHENTICATED,
+       "", "", ""},
+  };
+  int n = 0;
+  for (const Case& c : cases) {
+    auto stub = v1::Audit::NewStub(TestChannel(server_->port(), pki_.ca_file(), c.cert));
+    const std::string request_id = absl::StrCat("refused-", ++n);
+    auto context = Context();
+    context->AddMetadata("x-request-id", request_id);
+    v1::ListAuditEntriesResponse out;
+    EXPECT_EQ(stub->ListAuditEntries(context.get(), {}, &out).error_code(), c.code)
+        << c.name;
+    // Written before the refusal was sent: it is there at once.
+    std::vector<v1::AuditEntry> found;
+    for (const v1::AuditEntry& e : AllEntries()) {
+      if (e.request_id() == request_id) found.push_back(e);
+    }
+    ASSERT_EQ(found.size(), 1u) << c.name;
+    EXPECT_EQ(found[0].method(), "safeguard.v1.Audit/ListAuditEntries") << c.name;
+    EXPECT_EQ(found[0].code(), static_cast<int>(c.code)) << c.name;
+    EXPECT_EQ(found[0].rule(), "default-deny") << c.name;
+    EXPECT_EQ(found[0].agency(), c.agency) << c.name;
+    EXPECT_EQ(found[0].principal(), c.principal) << c.name;
+    EXPECT_EQ(found[0].roles(), c.roles) << c.name;
+    EXPECT_EQ(found[0].view(), "") << c.name;
+  }
+}
+
 TEST_F(AuditTest, AccessLogAnswersWhoSawAReferral) {
   v1::Referral r = Submit(kCouncil);
   v1::GetReferralRequest get;

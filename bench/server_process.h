@@ -1,0 +1,62 @@
+// File: bench/server_process.h
+//
+// ServerProcess: the server under test (SafeguardServer, the real server
+// object) and the echo baseline, run in a child process of the benchmark so
+// that their memory, start-up time and CPU are measured apart from the load
+// generator's. The child answers a few commands over a pipe: verify the
+// audit log, and stop (reporting its peak resident memory).
+//
+// Start() forks, so it must run before the parent process uses gRPC or
+// starts threads. Owns the child; the destructor stops it. Not thread-safe.
+#ifndef SAFEGUARD_BENCH_SERVER_PROCESS_H_
+#define SAFEGUARD_BENCH_SERVER_PROCESS_H_
+
+#include <sys/types.h>
+
+#include <cstdio>
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "safeguard/config/v1/server_config.pb.h"
+#include "tests/testing/test_pki.h"
+
+namespace safeguard {
+
+class ServerProcess {
+ public:
+  static absl::StatusOr<std::unique_ptr<ServerProcess>> Start(
+      const config::v1::ServerConfig& config, const testing::TestPki& pki);
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+  ~ServerProcess();
+
+  int port() const { return port_; }
+  int echo_port() const { return echo_port_; }
+  double startup_ms() const { return startup_ms_; }
+
+  struct Verified {
+    long long entries = -1;
+    double seconds = 0;
+    bool ok = false;
+  };
+  // Verifies the whole audit log inside the server process.
+  Verified Verify();
+
+  // Shuts the server down; returns its peak resident memory in KiB, or -1.
+  long Stop();
+
+ private:
+  ServerProcess(pid_t pid, FILE* to_child, FILE* from_child)
+      : pid_(pid), to_child_(to_child), from_child_(from_child) {}
+
+  pid_t pid_;
+  FILE* to_child_;    // owned
+  FILE* from_child_;  // owned
+  int port_ = 0;
+  int echo_port_ = 0;
+  double startup_ms_ = 0;
+};
+
+}  // namespace safeguard
+
+#endif  // SAFEGUARD_BENCH_SERVER_PROCESS_H_
