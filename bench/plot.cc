@@ -40,7 +40,8 @@ std::string LatencyThroughputSvg(const std::string& title,
   }
   // Decades of microseconds on y; round thousands of operations on x.
   const double y_lo = std::pow(10, std::floor(std::log10(std::min(min_y, max_y))));
-  const double y_hi = std::pow(10, std::ceil(std::log10(max_y)));
+  const double y_hi = std::max(y_lo * 10,
+                               std::pow(10, std::ceil(std::log10(max_y))));
   const double x_step = std::pow(10, std::floor(std::log10(max_x)));
   const double x_hi = std::ceil(max_x / x_step) * x_step;
   const double plot_w = kWidth - kLeft - kRight, plot_h = kHeight - kTop - kBottom;

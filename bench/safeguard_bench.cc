@@ -88,18 +88,21 @@ std::vector<Result> g_results;
 // What one operation reports.
 enum Outcome { kFailed = 0, kDone = 1, kExhausted = 2 };
 
+// Whether --only chose the scenario `name`.
+bool Selected(const std::string& name) {
+  const std::string only = absl::GetFlag(FLAGS_only);
+  if (only.empty()) return true;
+  for (absl::string_view part : absl::StrSplit(only, ',')) {
+    if (name.find(std::string(part)) != std::string::npos) return true;
+  }
+  return false;
+}
+
 // Runs `op(thread, i)` from `threads` threads for `duration`, or until an
 // operation reports kExhausted (nothing left to work on).
 Result Measure(const std::string& name, int threads, absl::Duration duration,
                const std::function<int(int, int64_t)>& op) {
-  const std::string only = absl::GetFlag(FLAGS_only);
-  if (!only.empty()) {
-    bool chosen = false;
-    for (absl::string_view part : absl::StrSplit(only, ',')) {
-      chosen |= name.find(std::string(part)) != std::string::npos;
-    }
-    if (!chosen) return Result();
-  }
+  if (!Selected(name)) return Result();
   std::vector<std::vector<int64_t>> latencies(threads);
   std::atomic<int64_t> errors{0};
   const absl::Time start = absl::Now();
@@ -164,8 +167,12 @@ double FdatasyncRate(const std::string& dir, absl::Duration duration) {
 // Raw SQLCipher: one durable insert of a `bytes`-sized row per transaction.
 double SqlCipherInsertRate(const std::string& dir, size_t bytes,
                            absl::Duration duration) {
+  const std::string path = dir + "/raw.db";
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    std::remove((path + suffix).c_str());  // a fresh file each run
+  }
   sqlite3* db = nullptr;
-  sqlite3_open((dir + "/raw.db").c_str(), &db);
+  sqlite3_open(path.c_str(), &db);
   const std::string key = "x'" + std::string(64, 'a') + "'";
   sqlite3_key(db, key.data(), static_cast<int>(key.size()));
   sqlite3_exec(db,
@@ -367,11 +374,11 @@ int Main() {
   config.set_worker_threads(absl::GetFlag(FLAGS_worker_threads));
 
   std::printf("baselines\n");
-  const double fdatasync = FdatasyncRate(temp.path(), each);
+  const double fdatasync = FdatasyncRate(root, each);
   v1::SubmitReferralRequest sample;
   *sample.mutable_referral() = testing::TargetHardeningSubmission();
   const size_t payload = sample.ByteSizeLong();
-  const double sqlcipher = SqlCipherInsertRate(temp.path(), payload, each);
+  const double sqlcipher = SqlCipherInsertRate(root, payload, each);
 
   absl::Time t0 = absl::Now();
   const std::string ids_file = absl::StrCat(root, "/preloaded-", preload);
@@ -382,6 +389,7 @@ int Main() {
     if (child == 0) _exit(WriteIds(ids_file, Preload(config, preload)) ? 0 : 1);
     int status = 0;
     waitpid(child, &status, 0);
+    sync();  // the preload's writes reach the disk before anything is timed
     ids = ReadIds(ids_file);
     std::printf("preloaded %zu referrals in %.1f s\n", ids.size(),
                 absl::ToDoubleSeconds(absl::Now() - t0));
@@ -452,7 +460,13 @@ int Main() {
     };
   };
   std::mt19937 pick(7);
-  std::atomic<size_t> next_fresh{0};
+  // Transitions take each preloaded referral once; a kept folder remembers
+  // how far earlier runs got.
+  const std::string transitioned_file =
+      absl::StrCat(root, "/transitioned-", preload);
+  size_t transitioned = 0;
+  std::ifstream(transitioned_file) >> transitioned;
+  std::atomic<size_t> next_fresh{transitioned};
 
   std::printf("\nscenarios (payload %zu bytes)\n", payload);
   for (int c : levels) {
@@ -511,8 +525,11 @@ int Main() {
   Measure("submit nrm", max_threads, each,
           submit(fro, testing::NrmSubmission()));
 
+  std::ofstream(transitioned_file)
+      << std::min(next_fresh.load(), ids.size());
+
   // Watch fan-out: every watcher must see every new referral.
-  {
+  if (Selected("watch fan-out")) {
     std::vector<std::unique_ptr<v1::Referrals::Stub>> stubs;
     std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
     std::atomic<int64_t> delivered{0};

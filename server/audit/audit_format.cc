@@ -45,11 +45,14 @@ std::string Sha256(const std::string& a, const std::string& b = "",
 
 std::string Deterministic(const google::protobuf::Message& m) {
   std::string out(m.ByteSizeLong(), '\0');
-  google::protobuf::io::ArrayOutputStream stream(out.data(),
-                                                 static_cast<int>(out.size()));
-  google::protobuf::io::CodedOutputStream coded(&stream);
-  coded.SetSerializationDeterministic(true);
-  m.SerializeWithCachedSizes(&coded);
+  {
+    // The stream writes its last bytes when destroyed: before `out` is read.
+    google::protobuf::io::ArrayOutputStream stream(
+        out.data(), static_cast<int>(out.size()));
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    m.SerializeWithCachedSizes(&coded);
+  }
   return out;
 }
 

@@ -31,7 +31,8 @@ class AuditReader {
   virtual absl::StatusOr<AuditHead> Head() = 0;
   // Calls `fn` with every entry from `from_sequence` on, in order, until it
   // returns false. The entry is refilled for each call, so `fn` may change
-  // it but must copy what it keeps; a read connection is held meanwhile.
+  // it but must copy what it keeps. `fn` runs while a read-only connection
+  // is held (never the writer's), so it must not read or write the log.
   virtual absl::Status ForEach(
       int64_t from_sequence,
       const std::function<bool(v1::AuditEntry&)>& fn) = 0;

@@ -152,7 +152,7 @@ absl::StatusOr<Referral> ReferralService::Submit(const CallContext& ctx,
   if (draft.priority == Priority::kUnspecified) {
     draft.priority = Priority::kStandard;
   }
-  draft.id = ids_.NewId();
+  draft.id = ids_.NewId(now);
   draft.referring_agency = ctx.identity.agency;
   draft.referrer = ctx.identity.principal;
   draft.create_time = now;

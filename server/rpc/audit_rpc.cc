@@ -99,7 +99,8 @@ class ExportReactor final
 // (SQLCipher decrypts each page) and hashes its entries, while the calling
 // thread checks the chain through the chunks in order. A gap or a change
 // shows up there exactly as in a single walk, since each chunk is a run of
-// entries in sequence order. Returns the first read error.
+// entries in sequence order. Returns the first read error, unless the
+// chain was found broken first.
 class ParallelVerification {
  public:
   absl::Status Run(AuditReader& reader, ChainVerifier& verifier) {
@@ -107,6 +108,7 @@ class ParallelVerification {
     for (int w = 0; w < kWalkers; ++w) {
       walkers.emplace_back([this, &reader, w] { Walk(reader, w); });
     }
+    bool chain_ok = true;
     for (int64_t chunk = 0;; ++chunk) {
       Chunk mine;
       {
@@ -118,17 +120,17 @@ class ParallelVerification {
         mine = std::move(it->second);
         ready_.erase(it);
       }
-      bool ok = true;
       for (const HashedEntry& e : mine.entries) {
-        if (!(ok = verifier.Add(e))) break;
+        if (!(chain_ok = verifier.Add(e))) break;
       }
-      if (!ok || mine.last) break;
+      if (!chain_ok || mine.last) break;
     }
     {
       absl::MutexLock lock(&mu_);
       stop_ = true;
     }
     for (std::thread& t : walkers) t.join();
+    if (!chain_ok) return absl::OkStatus();  // the verifier reports it
     absl::MutexLock lock(&mu_);
     return error_;
   }
@@ -256,6 +258,8 @@ absl::StatusOr<v1::VerifyAuditLogResponse> AuditRpc::Verify() {
       ReadCheckpointFile(checkpoint_file_);
   if (!checkpoints.ok()) return checkpoints.status();
   ChainVerifier verifier(*std::move(checkpoints), key_);
+  // One at a time: each walk takes two read connections and both cores.
+  absl::MutexLock one_at_a_time(&verify_mu_);
   absl::Status walked = VerifyAll(reader_, verifier);
   if (!walked.ok()) return walked;
   return verifier.Finish();

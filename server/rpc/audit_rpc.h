@@ -11,6 +11,7 @@
 
 #include <string>
 
+#include "absl/synchronization/mutex.h"
 #include "safeguard/v1/audit.grpc.pb.h"
 #include "server/audit/audit_format.h"
 #include "server/audit/audit_reader.h"
@@ -62,6 +63,7 @@ class AuditRpc final : public v1::Audit::CallbackService {
   const std::string checkpoint_file_;
   ReferralService& referrals_;
   CallRunner& runner_;
+  absl::Mutex verify_mu_;  // held for a whole verification
 };
 
 }  // namespace safeguard

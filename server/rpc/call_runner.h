@@ -7,8 +7,9 @@
 // handler's work on the worker pool, write the audit record with the
 // outcome (unless the store committed it with the change; a failed write
 // means UNAVAILABLE and no data), and finish. For a stream: resolve and
-// audit its opening. Refusals are audited before they are sent, on the
-// worker pool; gRPC's network threads never wait for the database.
+// audit its opening. Refusals are audited before they are sent: a unary
+// call's on the worker pool, a stream's opening (allowed or refused) on the
+// gRPC thread that opens it, as streams are opened rarely.
 //
 // Does not own its collaborators; all must outlive the gRPC server.
 // Thread-safe.

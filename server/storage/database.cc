@@ -2,7 +2,8 @@
 
 #include <sys/stat.h>
 
-#include <cassert>
+#include <cstdio>
+#include <cstdlib>
 
 #include <utility>
 
@@ -192,7 +193,10 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
 }
 
 Database::~Database() {
-  assert(lent_ == 0 && "a Statement outlived its Database");
+  if (lent_ != 0) {
+    std::fprintf(stderr, "safeguardd: a Statement outlived its Database\n");
+    std::abort();  // a programming error: Return() would use freed memory
+  }
   for (auto& [sql, stmt] : kept_) sqlite3_finalize(stmt);
   if (db_ != nullptr) sqlite3_close_v2(db_);
 }

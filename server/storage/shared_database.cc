@@ -9,6 +9,25 @@
 #include "server/storage/migrations.h"
 
 namespace safeguard {
+namespace {
+
+// A body's answer that it will not write, given before it wrote anything;
+// storage errors (I/O, corruption, memory) are never taken for one.
+bool IsRefusal(const absl::Status& s) {
+  switch (s.code()) {
+    case absl::StatusCode::kNotFound:
+    case absl::StatusCode::kAborted:
+    case absl::StatusCode::kAlreadyExists:
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kPermissionDenied:
+    case absl::StatusCode::kOutOfRange:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<SharedDatabase>> SharedDatabase::Open(
     const std::string& path, const DatabaseKey& key, const Options& options) {
@@ -119,6 +138,11 @@ void SharedDatabase::ReleaseReader(Database* reader) {
 absl::Status SharedDatabase::Write(
     const std::function<absl::Status(Database&)>& body) {
   PendingWrite mine{&body};
+  writes_waiting_.fetch_add(1, std::memory_order_relaxed);
+  struct Done {
+    std::atomic<int>& waiting;
+    ~Done() { waiting.fetch_sub(1, std::memory_order_relaxed); }
+  } done{writes_waiting_};
   absl::MutexLock lock(&queue_mu_);
   queue_.push_back(&mine);
   // Each writer sleeps on its own CondVar: a finished batch wakes only its
@@ -169,7 +193,8 @@ bool SharedDatabase::TryBatch(Database& db,
     if (!savepoints) {
       const int64_t before = db.TotalChanges();
       absl::Status s = (*w->body)(db);
-      if (!s.ok() && (db.TotalChanges() != before || !db.InTransaction())) {
+      if (!s.ok() && (!IsRefusal(s) || db.TotalChanges() != before ||
+                      !db.InTransaction())) {
         // It failed half-way: only a savepoint per write can undo it alone.
         if (db.InTransaction()) db.Exec("ROLLBACK;").IgnoreError();
         return false;

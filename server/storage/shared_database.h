@@ -13,10 +13,11 @@
 // returns only once that COMMIT is on disk, so "acknowledged means
 // durable" holds with one fsync for many writes.
 //
-// A write that fails without having changed a row simply reports its error.
-// One that fails after changing rows makes the leader roll the batch back
-// and run it again with a savepoint per write, so that it fails alone and
-// leaves the others be. (Savepoints are not the default because SQLCipher
+// A write that refuses (NOT_FOUND, ABORTED, ALREADY_EXISTS, ...) without
+// having changed a row simply reports its error. Any other failure, or one
+// after changing rows, makes the leader roll the batch back and run it
+// again with a savepoint per write, so that it fails alone and leaves the
+// others be. (Savepoints are not the default because SQLCipher
 // encrypts every page a savepoint journals.) A body may therefore run
 // twice; it must keep its results only in what it captured, overwriting
 // them on each run.
@@ -36,6 +37,7 @@
 #include <vector>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
@@ -71,20 +73,28 @@ class SharedDatabase {
 
   int schema_version() const { return schema_version_; }
 
-  // Runs `f(Database&)` as a read. Each statement sees every write
+  // Runs `f(Database&)` as a short read. Each statement sees every write
   // acknowledged before it started. The read runs on the writer connection
-  // when that is idle, because its page cache stays warm; otherwise on a
-  // read-only connection of its own, beside the group commit (SQLite empties
-  // a reader's cache whenever another connection has written).
+  // when that is idle and no write is waiting, because its page cache stays
+  // warm; otherwise on a read-only connection of its own, beside the group
+  // commit (SQLite empties a reader's cache whenever another connection has
+  // written).
   template <typename F>
   auto Read(F&& f) {
-    if (mu_.TryLock()) {
+    if (writes_waiting_.load(std::memory_order_relaxed) == 0 && mu_.TryLock()) {
       struct Unlock {
         absl::Mutex* mu;
         ~Unlock() ABSL_NO_THREAD_SAFETY_ANALYSIS { mu->Unlock(); }
       } unlock{&mu_};
       return f(*db_);
     }
+    return ReadApart(std::forward<F>(f));
+  }
+
+  // Runs `f(Database&)` on a read-only connection, never the writer's: for
+  // long reads (the audit walk), which must not hold up commits.
+  template <typename F>
+  auto ReadApart(F&& f) {
     Database* reader = AcquireReader();
     struct Release {
       SharedDatabase* self;
@@ -151,6 +161,7 @@ class SharedDatabase {
   std::vector<PendingWrite*> queue_ ABSL_GUARDED_BY(queue_mu_);
   bool leading_ ABSL_GUARDED_BY(queue_mu_) = false;
   std::atomic<int64_t> commits_{0};
+  std::atomic<int> writes_waiting_{0};  // in Write(), not yet done
 
   const DatabasePtr checkpoint_db_;  // used by the checkpoint thread only
   const int checkpoint_pages_;

@@ -111,34 +111,44 @@ TEST(SharedDatabaseTest, AConstraintFailureRollsBackOnlyThatWrite) {
   EXPECT_EQ(Count(**db, "v = 'b'"), 0);
 }
 
-TEST(SharedDatabaseTest, OnlyAWriteThatFailedHalfWayRunsAgain) {
-  TempDir dir;
-  auto db = SharedDatabase::Open(dir.File("db"), Key());
-  ASSERT_TRUE(db.ok());
-  ASSERT_TRUE((*db)->With([](Database& d) {
-    return d.Exec("CREATE TABLE t (v TEXT UNIQUE);");
-  }).ok());
-
-  int clean_runs = 0;
-  EXPECT_THAT((*db)->Write([&](Database&) -> absl::Status {
-    ++clean_runs;
-    return absl::FailedPreconditionError("refused before writing");
-  }),
-              StatusIs(absl::StatusCode::kFailedPrecondition));
-  EXPECT_EQ(clean_runs, 1);
-
-  // Failing after a write: rolled back, then run again inside a savepoint.
-  int half_way_runs = 0;
-  EXPECT_THAT((*db)->Write([&](Database& d) -> absl::Status {
-    ++half_way_runs;
-    absl::Status s = Insert(d, "half");
-    return s.ok() ? absl::AbortedError("refused after writing") : s;
-  }),
-              StatusIs(absl::StatusCode::kAborted));
-  EXPECT_EQ(half_way_runs, 2);
-  EXPECT_EQ(Count(**db), 0);
-  SAFEGUARD_EXPECT_OK((*db)->Write([](Database& d) { return Insert(d, "half"); }));
-  EXPECT_EQ(Count(**db), 1);
+TEST(SharedDatabaseTest, OnlyARefusalBeforeAnyWriteSkipsTheSavepointRerun) {
+  struct Case {
+    const char* name;
+    bool writes_first;
+    absl::Status error;
+    int runs;  // 2: rolled back and run again inside a savepoint
+  } cases[] = {
+      {"version conflict before writing", false,
+       absl::AbortedError("stale"), 1},
+      {"not found before writing", false, absl::NotFoundError("gone"), 1},
+      {"storage error before writing", false,
+       absl::DataLossError("page check failed"), 2},
+      {"refusal after writing", true, absl::AbortedError("stale"), 2},
+  };
+  for (const Case& c : cases) {
+    TempDir dir;
+    auto db = SharedDatabase::Open(dir.File("db"), Key());
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->With([](Database& d) {
+      return d.Exec("CREATE TABLE t (v TEXT UNIQUE);");
+    }).ok());
+    int runs = 0;
+    EXPECT_THAT((*db)->Write([&](Database& d) -> absl::Status {
+      ++runs;
+      if (c.writes_first) {
+        absl::Status s = Insert(d, "half");
+        if (!s.ok()) return s;
+      }
+      return c.error;
+    }),
+                StatusIs(c.error.code()))
+        << c.name;
+    EXPECT_EQ(runs, c.runs) << c.name;
+    EXPECT_EQ(Count(**db), 0) << c.name;  // nothing of it was kept
+    SAFEGUARD_EXPECT_OK(
+        (*db)->Write([](Database& d) { return Insert(d, "half"); }));
+    EXPECT_EQ(Count(**db), 1) << c.name;
+  }
 }
 
 TEST(SharedDatabaseTest, TheWalIsCheckpointedInTheBackground) {
