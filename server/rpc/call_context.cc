@@ -8,14 +8,19 @@ absl::StatusOr<ResolvedCall> ResolveCall(const grpc::ServerContextBase& server,
                                          const PolicyHolder& policies,
                                          absl::string_view trust_domain,
                                          absl::string_view method,
-                                         absl::Time now) {
+                                         absl::Time now,
+                                         RefusedCaller* refused) {
   absl::StatusOr<CallerIdentity> identity =
       IdentityFromAuthContext(*server.auth_context(), trust_domain);
   if (!identity.ok()) return identity.status();
   ResolvedCall call;
   call.policy = policies.Current();
   AccessDecision decision = call.policy->Decide(*identity, method);
-  if (!decision.allowed) return decision.status;
+  if (!decision.allowed) {
+    refused->identity = *std::move(identity);
+    refused->roles = decision.roles;
+    return decision.status;
+  }
   call.rule = decision.rule;
   call.context.identity = *std::move(identity);
   call.context.roles = decision.acting_roles;

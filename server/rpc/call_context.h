@@ -9,6 +9,7 @@
 #define SAFEGUARD_SERVER_RPC_CALL_CONTEXT_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -25,11 +26,20 @@ struct ResolvedCall {
   std::string rule;
 };
 
+// Who was refused, for the refusal's audit entry: the caller and the roles
+// the deciding policy gave them, when the certificate names a caller.
+struct RefusedCaller {
+  std::optional<CallerIdentity> identity;
+  RoleSet roles;
+};
+
+// Fills `*refused` when the call is refused.
 absl::StatusOr<ResolvedCall> ResolveCall(const grpc::ServerContextBase& server,
                                          const PolicyHolder& policies,
                                          absl::string_view trust_domain,
                                          absl::string_view method,
-                                         absl::Time now);
+                                         absl::Time now,
+                                         RefusedCaller* refused);
 
 }  // namespace safeguard
 

@@ -1,39 +1,32 @@
 #include "server/rpc/call_runner.h"
 
 #include "absl/strings/strip.h"
-#include "server/rpc/peer_identity.h"
 #include "server/core/field_violations.h"
 
 namespace safeguard {
 
 AuditRecord CallRunner::Record(const grpc::ServerContextBase& context,
                                const absl::StatusOr<ResolvedCall>& call,
+                               const RefusedCaller& refused,
                                const std::string& method,
                                absl::Time now) const {
   if (call.ok()) {
     return BaseAuditRecord(context, &call->context.identity, method,
                            call->rule, call->context.roles, now);
   }
-  // Refused: name the caller and the roles the policy gave them, when the
-  // certificate carries a safeguard identity at all.
-  absl::StatusOr<CallerIdentity> caller =
-      IdentityFromAuthContext(*context.auth_context(), trust_domain_);
-  if (!caller.ok()) {
-    return BaseAuditRecord(context, nullptr, method, "default-deny", RoleSet(),
-                           now);
-  }
-  return BaseAuditRecord(context, &*caller, method, "default-deny",
-                         policies_.Current()->Decide(*caller, method).roles,
-                         now);
+  return BaseAuditRecord(
+      context, refused.identity.has_value() ? &*refused.identity : nullptr,
+      method, "default-deny", refused.roles, now);
 }
 
 absl::StatusOr<ResolvedCall> CallRunner::OpenStream(
     grpc::CallbackServerContext* context, const std::string& method,
     const absl::Status& refusal) {
   const absl::Time now = clock_.Now();
+  RefusedCaller refused;
   absl::StatusOr<ResolvedCall> call =
-      ResolveCall(*context, policies_, trust_domain_, method, now);
-  AuditRecord audit = Record(*context, call, method, now);
+      ResolveCall(*context, policies_, trust_domain_, method, now, &refused);
+  AuditRecord audit = Record(*context, call, refused, method, now);
   if (call.ok()) audit.view = call->context.roles.ToString();
   // Written on the reactor thread: streams are opened rarely.
   absl::Status status = FinishAudited(

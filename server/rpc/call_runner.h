@@ -57,9 +57,10 @@ class CallRunner {
       return reactor;
     }
     const absl::Time now = clock_.Now();
+    RefusedCaller refused;
     absl::StatusOr<ResolvedCall> call =
-        ResolveCall(*context, policies_, trust_domain_, method, now);
-    AuditRecord audit = Record(*context, call, method, now);
+        ResolveCall(*context, policies_, trust_domain_, method, now, &refused);
+    AuditRecord audit = Record(*context, call, refused, method, now);
     pool_.Schedule([this, reactor, response, work = std::move(work),
                     call = std::move(call), audit = std::move(audit)]() mutable {
       absl::Status status = call.ok() ? work(*call, audit) : call.status();
@@ -82,7 +83,8 @@ class CallRunner {
  private:
   AuditRecord Record(const grpc::ServerContextBase& context,
                      const absl::StatusOr<ResolvedCall>& call,
-                     const std::string& method, absl::Time now) const;
+                     const RefusedCaller& refused, const std::string& method,
+                     absl::Time now) const;
 
   AuditLog& audit_;
   const PolicyHolder& policies_;
