@@ -97,7 +97,14 @@ v1::Referrals::Stub& Callers::As(const std::string& who) {
   size_t slash = who.find('/');
   CertFiles cert =
       pki_.IssueIdentity(who.substr(0, slash), who.substr(slash + 1));
-  auto stub = v1::Referrals::NewStub(TestChannel(port_, pki_.ca_file(), cert));
+  std::shared_ptr<grpc::Channel> channel =
+      TestChannel(port_, pki_.ca_file(), cert);
+  // Connected before first use, so that a connection attempt that fails
+  // once (gRPC tries again after a back-off) does not fail a test about
+  // something else; tests of the handshake itself use their own channels.
+  channel->WaitForConnected(std::chrono::system_clock::now() +
+                            std::chrono::seconds(10));
+  auto stub = v1::Referrals::NewStub(channel);
   return *(stubs_[who] = std::move(stub));
 }
 
