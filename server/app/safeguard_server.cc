@@ -19,6 +19,8 @@
 namespace safeguard {
 namespace {
 
+constexpr int kMaxRequestBytes = 1 << 20;
+
 // mTLS only: the client's certificate chain, expiry and revocation are
 // checked in the handshake. Who the caller is and what the policy lets them
 // do is decided per call by CallRunner, before any handler's work runs.
@@ -139,6 +141,9 @@ absl::StatusOr<std::unique_ptr<SafeguardServer>> SafeguardServer::Start(
   grpc::ServerBuilder builder;
   // Without this, Linux lets a second server bind the same port silently.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  // A referral is a few kilobytes. A request is parsed before its caller is
+  // refused, so bound what any caller can make the server parse.
+  builder.SetMaxReceiveMessageSize(kMaxRequestBytes);
   builder.AddListeningPort(config.listen_address(),
                            MakeCredentials(tls), &s->port_);
   builder.RegisterService(&s->info_rpc_);

@@ -14,6 +14,7 @@
 #include "grpcpp/client_context.h"
 #include "gtest/gtest.h"
 #include "openssl/ssl.h"
+#include "safeguard/v1/referrals.grpc.pb.h"
 #include "safeguard/v1/server_info.grpc.pb.h"
 #include "server/app/safeguard_server.h"
 #include "server/rpc/peer_identity.h"
@@ -133,6 +134,29 @@ TEST_F(MtlsTest, BadClientCertificatesNeverReachAHandler) {
     grpc::Status s = CallServerInfo(Channel(c.cert), &info);
     EXPECT_EQ(s.error_code(), c.code) << c.name << ": " << s.error_message();
     EXPECT_EQ(info.ByteSizeLong(), 0u) << c.name;
+  }
+}
+
+TEST_F(MtlsTest, RequestsOverOneMebibyteAreRefusedUnread) {
+  auto stub = v1::Referrals::NewStub(
+      Channel(pki_.IssueIdentity("suffolk-police", "system/athena")));
+  struct Case {
+    const char* name;
+    size_t request_id_bytes;
+    grpc::StatusCode code;
+  } cases[] = {
+      {"just under the limit reaches the handler, which refuses the id",
+       (1 << 20) - 64, grpc::StatusCode::INVALID_ARGUMENT},
+      {"over the limit is refused by gRPC", (1 << 20) + 1,
+       grpc::StatusCode::RESOURCE_EXHAUSTED},
+  };
+  for (const Case& c : cases) {
+    v1::SubmitReferralRequest request;
+    request.set_request_id(std::string(c.request_id_bytes, 'x'));
+    grpc::ClientContext context;
+    v1::Referral out;
+    EXPECT_EQ(stub->SubmitReferral(&context, request, &out).error_code(), c.code)
+        << c.name;
   }
 }
 
