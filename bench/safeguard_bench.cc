@@ -42,7 +42,6 @@
 #include "safeguard/v1/referrals.grpc.pb.h"
 #include "server/app/referral_id_generator.h"
 #include "server/app/safeguard_server.h"
-#include "server/audit/audit_format.h"
 #include "server/config/server_config.h"
 #include "server/storage/database_key.h"
 #include "server/storage/sqlcipher_audit_log.h"
@@ -290,31 +289,6 @@ void WriteJson(const std::string& path, double fdatasync, double sqlcipher,
   out << "  ]\n}\n";
 }
 
-// The server configuration of a benchmark run in `root`: keys are made
-// once and kept, so a kept folder's database opens again.
-ServerConfig BenchConfig(const std::string& root, const testing::TestPki& pki) {
-  ServerConfig config;
-  config.set_listen_address("127.0.0.1:0");
-  config.set_data_dir(root + "/data");
-  config.set_key_file(root + "/db.key");
-  config.set_audit_signing_key_file(root + "/audit-signing.key");
-  config.set_audit_checkpoint_file(root + "/audit-checkpoints.log");
-  if (!std::filesystem::exists(config.key_file())) {
-    CreateKeyFile(config.key_file()).IgnoreError();
-    CreateSigningKeyFile(config.audit_signing_key_file()).IgnoreError();
-  }
-  config.mutable_tls()->set_ca_file(pki.ca_file());
-  config.mutable_tls()->set_cert_file(pki.server().cert);
-  config.mutable_tls()->set_key_file(pki.server().key);
-  config.set_policy_file(std::string(SAFEGUARD_SOURCE_DIR) +
-                         "/policy/partnership.textproto");
-  config.set_bank_holidays_file(std::string(SAFEGUARD_SOURCE_DIR) +
-                                "/deploy/bank-holidays-england-and-wales.txt");
-  config.set_shutdown_grace_seconds(5);
-  FillDefaults(config);
-  return config;
-}
-
 std::vector<std::string> ReadIds(const std::string& path) {
   std::vector<std::string> ids;
   std::ifstream in(path);
@@ -370,7 +344,7 @@ int Main() {
   const std::string root = keep.empty() ? temp.path() : keep;
   std::filesystem::create_directories(root);
   testing::TestPki pki(root);
-  ServerConfig config = BenchConfig(root, pki);
+  ServerConfig config = testing::TestServerConfig(root, pki);
   config.set_worker_threads(absl::GetFlag(FLAGS_worker_threads));
 
   std::printf("baselines\n");
@@ -402,7 +376,7 @@ int Main() {
     return 1;
   }
 
-  auto server = ServerProcess::Start(config, pki);
+  auto server = ServerProcess::Start(config);
   if (!server.ok()) {
     std::fprintf(stderr, "%s\n", std::string(server.status().message()).c_str());
     return 1;

@@ -10,10 +10,8 @@
 #include "absl/time/clock.h"
 #include "echo.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
-#include "grpcpp/security/tls_certificate_provider.h"
-#include "grpcpp/security/tls_credentials_options.h"
 #include "server/app/safeguard_server.h"
-#include "tests/testing/subprocess.h"
+#include "server/app/tls_files.h"
 #include "tests/testing/test_server.h"
 
 namespace safeguard {
@@ -30,31 +28,17 @@ class EchoService final : public bench::Echo::CallbackService {
   }
 };
 
-// The echo baseline's server: the same TLS settings as safeguardd.
-std::unique_ptr<grpc::Server> StartEcho(const testing::TestPki& pki,
+// The echo baseline's server: safeguardd's own TLS settings.
+std::unique_ptr<grpc::Server> StartEcho(const ServerTls& tls,
                                         EchoService& service, int* port) {
-  using grpc::experimental::IdentityKeyCertPair;
-  auto provider =
-      std::make_shared<grpc::experimental::StaticDataCertificateProvider>(
-          testing::ReadFileOrEmpty(pki.ca_file()),
-          std::vector<IdentityKeyCertPair>{
-              {testing::ReadFileOrEmpty(pki.server().key),
-               testing::ReadFileOrEmpty(pki.server().cert)}});
-  grpc::experimental::TlsServerCredentialsOptions options(provider);
-  options.watch_root_certs();
-  options.watch_identity_key_cert_pairs();
-  options.set_cert_request_type(
-      GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
   grpc::ServerBuilder builder;
-  builder.AddListeningPort("127.0.0.1:0",
-                           grpc::experimental::TlsServerCredentials(options), port);
+  builder.AddListeningPort("127.0.0.1:0", MakeServerCredentials(tls), port);
   builder.RegisterService(&service);
   return builder.BuildAndStart();
 }
 
 // The child: serves until its command pipe closes.
-int RunChild(const config::v1::ServerConfig& config,
-             const testing::TestPki& pki, FILE* in, FILE* out) {
+int RunChild(const config::v1::ServerConfig& config, FILE* in, FILE* out) {
   const absl::Time t0 = absl::Now();
   auto server = SafeguardServer::Start(config);
   if (!server.ok()) {
@@ -65,7 +49,7 @@ int RunChild(const config::v1::ServerConfig& config,
   const double startup_ms = absl::ToDoubleMilliseconds(absl::Now() - t0);
   EchoService echo_service;
   int echo_port = 0;
-  auto echo = StartEcho(pki, echo_service, &echo_port);
+  auto echo = StartEcho(*LoadServerTls(config.tls()), echo_service, &echo_port);
   std::fprintf(out, "ready %d %d %.3f\n", (*server)->port(), echo_port,
                startup_ms);
   std::fflush(out);
@@ -93,7 +77,7 @@ int RunChild(const config::v1::ServerConfig& config,
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
-    const config::v1::ServerConfig& config, const testing::TestPki& pki) {
+    const config::v1::ServerConfig& config) {
   int to_child[2], from_child[2];
   if (pipe(to_child) != 0 || pipe(from_child) != 0) {
     return absl::InternalError("pipe failed");
@@ -105,7 +89,7 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
     close(from_child[0]);
     FILE* in = fdopen(to_child[0], "r");
     FILE* out = fdopen(from_child[1], "w");
-    _exit(RunChild(config, pki, in, out));
+    _exit(RunChild(config, in, out));
   }
   close(to_child[0]);
   close(from_child[1]);

@@ -18,14 +18,13 @@
 
 #include "absl/status/statusor.h"
 #include "safeguard/config/v1/server_config.pb.h"
-#include "tests/testing/test_pki.h"
 
 namespace safeguard {
 
 class ServerProcess {
  public:
   static absl::StatusOr<std::unique_ptr<ServerProcess>> Start(
-      const config::v1::ServerConfig& config, const testing::TestPki& pki);
+      const config::v1::ServerConfig& config);
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
   ~ServerProcess();

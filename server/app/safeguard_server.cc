@@ -9,8 +9,6 @@
 #include "grpc/grpc.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
-#include "grpcpp/security/tls_certificate_provider.h"
-#include "grpcpp/security/tls_credentials_options.h"
 #include "grpcpp/server_builder.h"
 #include "server/app/tls_files.h"
 #include "server/core/status_macros.h"
@@ -20,24 +18,6 @@ namespace safeguard {
 namespace {
 
 constexpr int kMaxRequestBytes = 1 << 20;
-
-// mTLS only: the client's certificate chain, expiry and revocation are
-// checked in the handshake. Who the caller is and what the policy lets them
-// do is decided per call by CallRunner, before any handler's work runs.
-std::shared_ptr<grpc::ServerCredentials> MakeCredentials(const ServerTls& tls) {
-  using grpc::experimental::IdentityKeyCertPair;
-  auto provider =
-      std::make_shared<grpc::experimental::StaticDataCertificateProvider>(
-          tls.ca_pem,
-          std::vector<IdentityKeyCertPair>{{tls.key_pem, tls.cert_pem}});
-  grpc::experimental::TlsServerCredentialsOptions options(provider);
-  options.watch_root_certs();
-  options.watch_identity_key_cert_pairs();
-  options.set_cert_request_type(
-      GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
-  if (!tls.crl_dir.empty()) options.set_crl_directory(tls.crl_dir);
-  return grpc::experimental::TlsServerCredentials(options);
-}
 
 // gRPC's reflection library registers its server plugin from a static
 // initializer, so merely linking it would serve reflection from every
@@ -145,7 +125,7 @@ absl::StatusOr<std::unique_ptr<SafeguardServer>> SafeguardServer::Start(
   // refused, so bound what any caller can make the server parse.
   builder.SetMaxReceiveMessageSize(kMaxRequestBytes);
   builder.AddListeningPort(config.listen_address(),
-                           MakeCredentials(tls), &s->port_);
+                           MakeServerCredentials(tls), &s->port_);
   builder.RegisterService(&s->info_rpc_);
   builder.RegisterService(&s->referrals_rpc_);
   builder.RegisterService(&s->audit_rpc_);

@@ -8,6 +8,8 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "grpcpp/security/tls_certificate_provider.h"
+#include "grpcpp/security/tls_credentials_options.h"
 #include "openssl/bio.h"
 #include "openssl/evp.h"
 #include "openssl/pem.h"
@@ -102,6 +104,22 @@ absl::StatusOr<ServerTls> LoadServerTls(
     tls.crl_dir = config.crl_dir();
   }
   return tls;
+}
+
+std::shared_ptr<grpc::ServerCredentials> MakeServerCredentials(
+    const ServerTls& tls) {
+  using grpc::experimental::IdentityKeyCertPair;
+  auto provider =
+      std::make_shared<grpc::experimental::StaticDataCertificateProvider>(
+          tls.ca_pem,
+          std::vector<IdentityKeyCertPair>{{tls.key_pem, tls.cert_pem}});
+  grpc::experimental::TlsServerCredentialsOptions options(provider);
+  options.watch_root_certs();
+  options.watch_identity_key_cert_pairs();
+  options.set_cert_request_type(
+      GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  if (!tls.crl_dir.empty()) options.set_crl_directory(tls.crl_dir);
+  return grpc::experimental::TlsServerCredentials(options);
 }
 
 }  // namespace safeguard

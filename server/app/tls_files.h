@@ -1,16 +1,18 @@
 // File: server/app/tls_files.h
 //
 // LoadServerTls(): reads the server's TLS files and checks them before the
-// server starts, so that a bad file stops start-up with a message naming it:
+// server starts (MakeServerCredentials() turns them into gRPC's), so that a bad file stops start-up with a message naming it:
 // every file must exist and parse; the private key must belong to the
 // certificate; the certificate must be within its validity period; the CRL
 // folder, when given, must exist. Thread-safe.
 #ifndef SAFEGUARD_SERVER_APP_TLS_FILES_H_
 #define SAFEGUARD_SERVER_APP_TLS_FILES_H_
 
+#include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "grpcpp/security/server_credentials.h"
 #include "safeguard/config/v1/server_config.pb.h"
 
 namespace safeguard {
@@ -24,6 +26,13 @@ struct ServerTls {
 
 absl::StatusOr<ServerTls> LoadServerTls(
     const ::safeguard::config::v1::TlsConfig& config);
+
+// mTLS only, TLS 1.2 or newer: a client certificate is required and its
+// chain, validity and (with a CRL folder) revocation are checked in the
+// handshake. Who the caller is and what the policy lets them do is decided
+// per call by CallRunner, before any handler's work runs.
+std::shared_ptr<grpc::ServerCredentials> MakeServerCredentials(
+    const ServerTls& tls);
 
 }  // namespace safeguard
 

@@ -26,8 +26,8 @@ namespace {
 // SHA-256 of a || b || c. The algorithm is fetched once and each thread
 // keeps its context: OpenSSL 3's per-call implicit fetch takes a lock and
 // was most of the cost of verifying a long log.
-std::string Sha256(const std::string& a, const std::string& b = "",
-                   const std::string& c = "") {
+std::string Sha256(absl::string_view a, absl::string_view b = "",
+                   absl::string_view c = "") {
   static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
   struct CtxFree {
     void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
@@ -43,7 +43,15 @@ std::string Sha256(const std::string& a, const std::string& b = "",
   return std::string(reinterpret_cast<char*>(out), len);
 }
 
-std::string Deterministic(const google::protobuf::Message& m) {
+
+absl::Status KeyError(const std::string& path, absl::string_view what) {
+  return absl::FailedPreconditionError(
+      absl::StrCat("audit signing key file ", path, ": ", what));
+}
+
+}  // namespace
+
+std::string DeterministicBytes(const google::protobuf::Message& m) {
   std::string out(m.ByteSizeLong(), '\0');
   {
     // The stream writes its last bytes when destroyed: before `out` is read.
@@ -56,12 +64,9 @@ std::string Deterministic(const google::protobuf::Message& m) {
   return out;
 }
 
-absl::Status KeyError(const std::string& path, absl::string_view what) {
-  return absl::FailedPreconditionError(
-      absl::StrCat("audit signing key file ", path, ": ", what));
+std::string Sha256Hex(absl::string_view bytes) {
+  return absl::BytesToHexString(Sha256(bytes));
 }
-
-}  // namespace
 
 std::string ZeroHash() { return std::string(kHashSize, '\0'); }
 
@@ -69,12 +74,15 @@ namespace {
 
 // The leaf hash of an entry whose leaf_hash and chain_hash are empty.
 std::string BareLeafHash(const v1::AuditEntry& bare) {
-  return Sha256(std::string(1, '\x00'), Deterministic(bare));
+  return Sha256(std::string(1, '\x00'), DeterministicBytes(bare));
 }
 
 }  // namespace
 
 std::string LeafHash(const v1::AuditEntry& entry) {
+  if (entry.leaf_hash().empty() && entry.chain_hash().empty()) {
+    return BareLeafHash(entry);  // as a new entry is: no copy needed
+  }
   v1::AuditEntry bare = entry;
   bare.clear_leaf_hash();
   bare.clear_chain_hash();

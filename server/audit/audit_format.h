@@ -24,11 +24,18 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "google/protobuf/message.h"
 #include "safeguard/v1/audit.pb.h"
 
 namespace safeguard {
 
 inline constexpr size_t kHashSize = 32;
+
+// The message's deterministic serialization: the bytes its hashes cover.
+std::string DeterministicBytes(const google::protobuf::Message& m);
+// SHA-256 of `bytes`, as 64 lower-case hex digits.
+std::string Sha256Hex(absl::string_view bytes);
 
 std::string LeafHash(const v1::AuditEntry& entry);
 std::string ChainHash(const std::string& previous_chain, const std::string& leaf);

@@ -24,9 +24,11 @@ namespace safeguard {
 
 enum class ReferralEventType { kCreated, kUpdated };
 
+// Valid only during the callbacks of one Publish(); a subscriber copies what
+// it keeps.
 struct ReferralEvent {
   ReferralEventType type;
-  Referral referral;
+  const Referral& referral;
   absl::Time time;
 };
 

@@ -3,15 +3,11 @@
 #include <algorithm>
 #include <limits>
 
+#include "absl/algorithm/container.h"
+#include "absl/strings/match.h"
+#include "absl/strings/string_view.h"
+
 namespace safeguard {
-namespace {
-
-template <typename T>
-bool Contains(const std::vector<T>& v, const T& x) {
-  return std::find(v.begin(), v.end(), x) != v.end();
-}
-
-}  // namespace
 
 QueueCursor CursorOf(const Referral& r) {
   return {static_cast<int>(r.priority),
@@ -22,21 +18,27 @@ QueueCursor CursorOf(const Referral& r) {
 
 namespace {
 
+// Whether `referrer` ("<agency>/<principal>") names r's referrer.
+bool IsReferrer(const Referral& r, absl::string_view referrer) {
+  return referrer.size() == r.referring_agency.size() + 1 + r.referrer.size() &&
+         absl::StartsWith(referrer, r.referring_agency) &&
+         referrer[r.referring_agency.size()] == '/' &&
+         absl::EndsWith(referrer, r.referrer);
+}
+
 bool VisibleThrough(const Referral& r, const VisibilityScope& s) {
-  const std::string referrer = r.referring_agency + "/" + r.referrer;
-  {
-    if (!s.kinds.empty() && !Contains(s.kinds, r.kind)) return false;
-    if (s.all) return true;
-    if (!s.agencies.empty() && !Contains(s.agencies, r.referring_agency)) {
-      return false;
-    }
-    if (!s.areas.empty() && !Contains(s.areas, r.area)) return false;
-    if (!s.referrer.empty() && s.referrer != referrer) return false;
-    if (!s.assignee.empty() && s.assignee != r.assignee) return false;
-    // A scope with no restriction that is not `all` grants nothing.
-    return !(s.agencies.empty() && s.areas.empty() && s.referrer.empty() &&
-             s.assignee.empty());
+  if (!s.kinds.empty() && !absl::c_linear_search(s.kinds, r.kind)) return false;
+  if (s.all) return true;
+  if (!s.agencies.empty() &&
+      !absl::c_linear_search(s.agencies, r.referring_agency)) {
+    return false;
   }
+  if (!s.areas.empty() && !absl::c_linear_search(s.areas, r.area)) return false;
+  if (!s.referrer.empty() && !IsReferrer(r, s.referrer)) return false;
+  if (!s.assignee.empty() && s.assignee != r.assignee) return false;
+  // A scope with no restriction that is not `all` grants nothing.
+  return !(s.agencies.empty() && s.areas.empty() && s.referrer.empty() &&
+           s.assignee.empty());
 }
 
 }  // namespace

@@ -9,7 +9,8 @@
 // Submission is the action "submit" from the empty state.
 //
 // Workflow is immutable after construction and safe for concurrent use. It
-// does not own the HolidayCalendar, which must outlive it.
+// does not own the HolidayCalendar or the WorkflowConfig, which must
+// outlive it.
 #ifndef SAFEGUARD_SERVER_CORE_WORKFLOW_H_
 #define SAFEGUARD_SERVER_CORE_WORKFLOW_H_
 
@@ -135,8 +136,8 @@ struct Actor {
 class Workflow {
  public:
   Workflow(const HolidayCalendar& calendar, absl::TimeZone zone,
-           WorkflowConfig config)
-      : calendar_(calendar), zone_(zone), config_(std::move(config)) {}
+           const WorkflowConfig& config)
+      : calendar_(calendar), zone_(zone), config_(config) {}
   Workflow(const Workflow&) = delete;
   Workflow& operator=(const Workflow&) = delete;
 
@@ -155,7 +156,6 @@ class Workflow {
   // The actions that exist from the referral's state, whoever takes them.
   std::vector<std::string> AvailableActions(const Referral& referral) const;
 
-  const WorkflowConfig& config() const { return config_; }
 
  private:
   absl::Status CheckGuard(Guard guard, const Referral& referral,
@@ -169,7 +169,7 @@ class Workflow {
 
   const HolidayCalendar& calendar_;
   const absl::TimeZone zone_;
-  const WorkflowConfig config_;
+  const WorkflowConfig& config_;
 };
 
 }  // namespace safeguard

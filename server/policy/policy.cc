@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "google/protobuf/descriptor.h"
@@ -121,11 +122,6 @@ std::optional<absl::CivilDay> ParseDay(const std::string& text) {
   return day;
 }
 
-template <typename T>
-bool Contains(const std::vector<T>& v, const T& x) {
-  return std::find(v.begin(), v.end(), x) != v.end();
-}
-
 }  // namespace
 
 // ---- FieldPaths ----
@@ -231,7 +227,7 @@ absl::StatusOr<std::shared_ptr<const CompiledPolicy>> CompiledPolicy::Parse(
   auto partnership = std::make_shared<Partnership>();
 
   for (int i = 0; i < policy.areas_size(); ++i) {
-    if (Contains(partnership->areas, policy.areas(i))) {
+    if (absl::c_linear_search(partnership->areas, policy.areas(i))) {
       return at.TopError("areas", i, absl::StrCat("area \"", policy.areas(i),
                                                   "\" is listed twice"));
     }
@@ -300,7 +296,7 @@ absl::StatusOr<std::shared_ptr<const CompiledPolicy>> CompiledPolicy::Parse(
     absl::StatusOr<RoleSet> roles = ParseRoles(g.roles(), at, "grants", i);
     if (!roles.ok()) return roles.status();
     for (int a = 0; a < g.areas_size(); ++a) {
-      if (!Contains(partnership->areas, g.areas(a))) {
+      if (!absl::c_linear_search(partnership->areas, g.areas(a))) {
         return at.Error("grants", i, "areas", a,
                         absl::StrCat("unknown area \"", g.areas(a), "\""));
       }
@@ -335,7 +331,7 @@ absl::StatusOr<std::shared_ptr<const CompiledPolicy>> CompiledPolicy::Parse(
       return at.Error("rules", i, nullptr, 0, "a rule needs a method");
     }
     for (int m = 0; m < r.methods_size(); ++m) {
-      if (!Contains(governed, r.methods(m))) {
+      if (!absl::c_linear_search(governed, r.methods(m))) {
         return at.Error("rules", i, "methods", m,
                         absl::StrCat("unknown method \"", r.methods(m), "\""));
       }
@@ -366,25 +362,23 @@ absl::StatusOr<std::shared_ptr<const CompiledPolicy>> CompiledPolicy::Parse(
   return std::shared_ptr<const CompiledPolicy>(std::move(out));
 }
 
-std::vector<CompiledPolicy::GrantEntry> CompiledPolicy::GrantsOf(
+std::vector<const CompiledPolicy::GrantEntry*> CompiledPolicy::GrantsOf(
     const CallerIdentity& caller) const {
-  std::vector<GrantEntry> out;
+  std::vector<const GrantEntry*> out;
   auto agency = grants_.find(caller.agency);
   if (agency == grants_.end()) return out;
-  for (const std::string& key : {std::string(), caller.principal}) {
+  const absl::string_view whole_agency;
+  for (absl::string_view key :
+       {whole_agency, absl::string_view(caller.principal)}) {
     auto it = agency->second.find(key);
-    if (it != agency->second.end()) out.push_back(it->second);
+    if (it != agency->second.end()) out.push_back(&it->second);
   }
   return out;
 }
 
 RoleSet CompiledPolicy::RolesOf(const CallerIdentity& caller) const {
   RoleSet roles;
-  for (const GrantEntry& g : GrantsOf(caller)) {
-    for (int i = 0; i < kRoleCount; ++i) {
-      if (g.roles.Has(static_cast<Role>(i))) roles.Add(static_cast<Role>(i));
-    }
-  }
+  for (const GrantEntry* g : GrantsOf(caller)) roles.AddAll(g->roles);
   return roles;
 }
 
@@ -393,7 +387,7 @@ AccessDecision CompiledPolicy::Decide(const CallerIdentity& caller,
   AccessDecision d;
   d.roles = RolesOf(caller);
   d.rule = "default-deny";
-  auto rules = rules_by_method_.find(std::string(method));
+  auto rules = rules_by_method_.find(method);
   if (rules != rules_by_method_.end()) {
     const std::string me = caller.agency + "/" + caller.principal;
     for (const RuleEntry& rule : rules->second) {
@@ -414,12 +408,12 @@ AccessDecision CompiledPolicy::Decide(const CallerIdentity& caller,
             v.agencies = {caller.agency};
             break;
           case config::v1::AREA:
-            for (const GrantEntry& g : GrantsOf(caller)) {
-              if (!g.roles.Intersects(rule.roles)) continue;
-              if (g.areas.empty()) {
+            for (const GrantEntry* g : GrantsOf(caller)) {
+              if (!g->roles.Intersects(rule.roles)) continue;
+              if (g->areas.empty()) {
                 v.all = true;
               } else {
-                v.areas.insert(v.areas.end(), g.areas.begin(), g.areas.end());
+                v.areas.insert(v.areas.end(), g->areas.begin(), g->areas.end());
               }
             }
             if (!v.all && v.areas.empty()) continue;
@@ -451,7 +445,7 @@ const FieldPaths& CompiledPolicy::View(RoleSet roles, ReferralKind kind) const {
   FieldPaths& paths = it->second;
   for (const ViewEntry& v : views_) {
     if (!v.roles.Intersects(roles)) continue;
-    if (!v.kinds.empty() && !Contains(v.kinds, kind)) continue;
+    if (!v.kinds.empty() && !absl::c_linear_search(v.kinds, kind)) continue;
     for (const std::string& f : v.fields) paths.Add(f);
   }
   return paths;

@@ -53,7 +53,6 @@ class FieldPaths {
   // True if the whole field at `name` is allowed.
   bool AllowsAll() const { return all_; }
   const FieldPaths* Child(const std::string& name) const;
-  bool empty() const { return !all_ && children_.empty(); }
   // Every path, sorted, e.g. {"name", "subjects.full_name"}.
   std::vector<std::string> Paths() const;
 
@@ -111,11 +110,13 @@ class CompiledPolicy {
     std::optional<absl::CivilDay> until;
   };
 
-  std::vector<GrantEntry> GrantsOf(const CallerIdentity& caller) const;
+  std::vector<const GrantEntry*> GrantsOf(const CallerIdentity& caller) const;
 
   // Grants by agency, then principal ("" for the whole agency).
-  std::map<std::string, std::map<std::string, GrantEntry>> grants_;
-  std::map<std::string, std::vector<RuleEntry>> rules_by_method_;
+  std::map<std::string, std::map<std::string, GrantEntry, std::less<>>,
+           std::less<>>
+      grants_;
+  std::map<std::string, std::vector<RuleEntry>, std::less<>> rules_by_method_;
   std::vector<ViewEntry> views_;
   // Views already computed, by role bits and kind. std::map: entries never
   // move, so returned references stay valid.

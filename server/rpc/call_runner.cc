@@ -27,7 +27,7 @@ absl::StatusOr<ResolvedCall> CallRunner::OpenStream(
   absl::StatusOr<ResolvedCall> call =
       ResolveCall(*context, policies_, trust_domain_, method, now, &refused);
   AuditRecord audit = Record(*context, call, refused, method, now);
-  if (call.ok()) audit.view = call->context.roles.ToString();
+  if (call.ok()) audit.view = audit.roles;
   // Written on the reactor thread: streams are opened rarely.
   absl::Status status = FinishAudited(
       audit_, audit, call.ok() ? refusal : call.status(), nullptr);

@@ -5,12 +5,11 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
-#include "absl/strings/escaping.h"
 #include "grpc/grpc_security_constants.h"
 #include "openssl/bio.h"
 #include "openssl/pem.h"
-#include "openssl/sha.h"
 #include "openssl/x509.h"
+#include "server/audit/audit_format.h"
 
 namespace safeguard {
 
@@ -61,11 +60,10 @@ std::string FingerprintMemo::Compute(absl::string_view pem) {
   int len = i2d_X509(cert, &der);
   X509_free(cert);
   if (len <= 0) return "";
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(der, static_cast<size_t>(len), digest);
+  std::string hex = Sha256Hex(
+      absl::string_view(reinterpret_cast<const char*>(der), len));
   OPENSSL_free(der);
-  return absl::BytesToHexString(absl::string_view(
-      reinterpret_cast<const char*>(digest), sizeof(digest)));
+  return hex;
 }
 
 absl::StatusOr<CallerIdentity> IdentityFromAuthContext(

@@ -2,12 +2,11 @@
 
 #include <deque>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
-#include "openssl/sha.h"
+#include "server/audit/audit_format.h"
 #include "server/convert/referral_convert.h"
 #include "server/core/field_violations.h"
 #include "server/rpc/page_token.h"
@@ -21,24 +20,6 @@ constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 100;
 // A watcher this far behind is cut off; it lists again and re-watches.
 constexpr size_t kMaxWatchBacklog = 1000;
-
-std::string Sha256Hex(const std::string& bytes) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
-         digest);
-  return absl::BytesToHexString(absl::string_view(
-      reinterpret_cast<const char*>(digest), sizeof(digest)));
-}
-
-std::string DeterministicBytes(const google::protobuf::Message& m) {
-  std::string out;
-  google::protobuf::io::StringOutputStream stream(&out);
-  google::protobuf::io::CodedOutputStream coded(&stream);
-  coded.SetSerializationDeterministic(true);
-  m.SerializeToCodedStream(&coded);
-  coded.Trim();
-  return out;
-}
 
 // The referral as this caller may see it: through the field views of the
 // roles it sees the referral in. Returns those roles.

@@ -69,12 +69,7 @@ Statement& Statement::operator=(Statement&& other) noexcept {
 Statement::~Statement() { Release(); }
 
 void Statement::Release() {
-  if (stmt_ == nullptr) return;
-  if (owner_ != nullptr) {
-    owner_->Return(std::exchange(stmt_, nullptr));
-  } else {
-    sqlite3_finalize(std::exchange(stmt_, nullptr));
-  }
+  if (stmt_ != nullptr) owner_->Return(std::exchange(stmt_, nullptr));
 }
 
 absl::Status Statement::BindInt64(int index, int64_t value) {
@@ -93,6 +88,17 @@ absl::Status Statement::BindBlob(int index, absl::string_view value) {
                                         static_cast<int>(value.size()),
                                         SQLITE_TRANSIENT),
                       db_, "bind");
+}
+
+absl::Status Statement::BindAll(const std::vector<SqlArg>& args) {
+  int index = 1;
+  for (const SqlArg& arg : args) {
+    absl::Status s = std::holds_alternative<int64_t>(arg)
+                         ? BindInt64(index++, std::get<int64_t>(arg))
+                         : BindText(index++, std::get<std::string>(arg));
+    if (!s.ok()) return s;
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<bool> Statement::Step() {

@@ -20,6 +20,8 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <variant>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
@@ -34,6 +36,9 @@ struct sqlite3_stmt;
 namespace safeguard {
 
 class Database;
+
+// A value bound to a statement parameter whose SQL is built at run time.
+using SqlArg = std::variant<int64_t, std::string>;
 
 // The one converter from SQLite result codes to Status. `context` says what
 // was being done; the SQLite message is appended only for `db` errors that
@@ -52,6 +57,8 @@ class Statement {
   absl::Status BindInt64(int index, int64_t value);
   absl::Status BindText(int index, absl::string_view value);
   absl::Status BindBlob(int index, absl::string_view value);
+  // Binds `args` to parameters 1, 2, ... in order.
+  absl::Status BindAll(const std::vector<SqlArg>& args);
 
   // Steps once: true while a row is available, false when done.
   absl::StatusOr<bool> Step();

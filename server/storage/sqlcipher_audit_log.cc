@@ -1,6 +1,5 @@
 #include "server/storage/sqlcipher_audit_log.h"
 
-#include <variant>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -45,16 +44,22 @@ v1::AuditEntry EntryFromRow(const Statement& s) {
   return e;
 }
 
+// The last entry's sequence and chain hash (0 and zeros when empty).
+absl::StatusOr<AuditHead> ReadHead(Database& db) {
+  SAFEGUARD_ASSIGN_OR_RETURN(
+      Statement s, db.Prepare("SELECT seq, chain FROM audit_entries ORDER BY "
+                              "seq DESC LIMIT 1;"));
+  SAFEGUARD_ASSIGN_OR_RETURN(bool any, s.Step());
+  if (!any) return AuditHead{0, ZeroHash()};
+  return AuditHead{s.ColumnInt64(0), s.ColumnText(1)};
+}
+
 }  // namespace
 
 absl::Status AppendAuditRecord(Database& db, const AuditRecord& r) {
-  SAFEGUARD_ASSIGN_OR_RETURN(
-      Statement last,
-      db.Prepare("SELECT seq, chain FROM audit_entries ORDER BY seq DESC "
-                 "LIMIT 1;"));
-  SAFEGUARD_ASSIGN_OR_RETURN(bool any, last.Step());
-  const int64_t seq = any ? last.ColumnInt64(0) + 1 : 1;
-  const std::string previous = any ? last.ColumnText(1) : ZeroHash();
+  SAFEGUARD_ASSIGN_OR_RETURN(AuditHead head, ReadHead(db));
+  const int64_t seq = head.size + 1;
+  const std::string& previous = head.chain;
 
   v1::AuditEntry e;
   e.set_sequence(seq);
@@ -76,11 +81,10 @@ absl::Status AppendAuditRecord(Database& db, const AuditRecord& r) {
   const std::string leaf = LeafHash(e);
   const std::string chain = ChainHash(previous, leaf);
 
-  SAFEGUARD_ASSIGN_OR_RETURN(
-      Statement insert,
-      db.Prepare(absl::StrCat("INSERT INTO audit_entries (", kColumns,
-                              ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                              "?, ?, ?);")));
+  static const std::string* const kInsert = new std::string(
+      absl::StrCat("INSERT INTO audit_entries (", kColumns,
+                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);"));
+  SAFEGUARD_ASSIGN_OR_RETURN(Statement insert, db.Prepare(*kInsert));
   SAFEGUARD_RETURN_IF_ERROR(insert.BindInt64(1, seq));
   SAFEGUARD_RETURN_IF_ERROR(insert.BindInt64(2, time_us));
   SAFEGUARD_RETURN_IF_ERROR(insert.BindText(3, e.agency()));
@@ -107,7 +111,7 @@ absl::Status SqlCipherAuditLog::Append(const AuditRecord& record) {
 absl::StatusOr<std::vector<v1::AuditEntry>> SqlCipherAuditLog::List(
     const v1::AuditFilter& f, int64_t after, int limit) {
   std::vector<std::string> where = {"seq > ?"};
-  std::vector<std::variant<int64_t, std::string>> args = {after};
+  std::vector<SqlArg> args = {after};
   auto text = [&](const std::string& column, const std::string& value) {
     if (value.empty()) return;
     where.push_back(column + " = ?");
@@ -137,15 +141,8 @@ absl::StatusOr<std::vector<v1::AuditEntry>> SqlCipherAuditLog::List(
                    absl::StrJoin(where, " AND "), " ORDER BY seq LIMIT ?;");
   return db_.Read([&](Database& db) -> absl::StatusOr<std::vector<v1::AuditEntry>> {
     SAFEGUARD_ASSIGN_OR_RETURN(Statement s, db.Prepare(sql));
-    int i = 1;
-    for (const auto& a : args) {
-      if (const auto* n = std::get_if<int64_t>(&a)) {
-        SAFEGUARD_RETURN_IF_ERROR(s.BindInt64(i++, *n));
-      } else {
-        SAFEGUARD_RETURN_IF_ERROR(s.BindText(i++, std::get<std::string>(a)));
-      }
-    }
-    SAFEGUARD_RETURN_IF_ERROR(s.BindInt64(i, limit));
+    SAFEGUARD_RETURN_IF_ERROR(s.BindAll(args));
+    SAFEGUARD_RETURN_IF_ERROR(s.BindInt64(static_cast<int>(args.size()) + 1, limit));
     std::vector<v1::AuditEntry> out;
     while (true) {
       SAFEGUARD_ASSIGN_OR_RETURN(bool row, s.Step());
@@ -157,14 +154,7 @@ absl::StatusOr<std::vector<v1::AuditEntry>> SqlCipherAuditLog::List(
 }
 
 absl::StatusOr<AuditHead> SqlCipherAuditLog::Head() {
-  return db_.Read([&](Database& db) -> absl::StatusOr<AuditHead> {
-    SAFEGUARD_ASSIGN_OR_RETURN(
-        Statement s, db.Prepare("SELECT seq, chain FROM audit_entries ORDER "
-                                "BY seq DESC LIMIT 1;"));
-    SAFEGUARD_ASSIGN_OR_RETURN(bool any, s.Step());
-    if (!any) return AuditHead{0, ZeroHash()};
-    return AuditHead{s.ColumnInt64(0), s.ColumnText(1)};
-  });
+  return db_.Read([](Database& db) { return ReadHead(db); });
 }
 
 absl::Status SqlCipherAuditLog::ForEach(

@@ -25,9 +25,9 @@ std::string Serialize(const Referral& r) {
   return out;
 }
 
-absl::StatusOr<Referral> Deserialize(const std::string& body) {
+absl::StatusOr<Referral> Deserialize(absl::string_view body) {
   v1::Referral proto;
-  if (!proto.ParseFromString(body)) {
+  if (!proto.ParseFromArray(body.data(), static_cast<int>(body.size()))) {
     return absl::DataLossError("a stored referral does not parse");
   }
   return FromProto(proto);
@@ -59,13 +59,13 @@ absl::StatusOr<Referral> LoadById(Database& db, const std::string& id) {
   SAFEGUARD_RETURN_IF_ERROR(s.BindText(1, id));
   SAFEGUARD_ASSIGN_OR_RETURN(bool row, s.Step());
   if (!row) return absl::NotFoundError("no such referral");
-  return Deserialize(s.ColumnText(0));
+  return Deserialize(s.ColumnView(0));
 }
 
 // Builds "WHERE ..." for a queue query; `args` collects the bound values.
 struct Where {
   std::string sql;
-  std::vector<std::variant<int64_t, std::string>> args;
+  std::vector<SqlArg> args;
 
   void And(const std::string& clause) {
     absl::StrAppend(&sql, sql.empty() ? " WHERE " : " AND ", clause);
@@ -159,11 +159,10 @@ absl::StatusOr<CreateResult> SqlCipherReferralStore::Create(
       referral.reference =
           absl::StrFormat("%s-%06d", reference_prefix, last.ColumnInt64(0));
 
-      SAFEGUARD_ASSIGN_OR_RETURN(
-          Statement insert,
-          db.Prepare(absl::StrCat("INSERT INTO referrals (", kColumns,
-                                  ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                                  "?, ?, ?);")));
+      static const std::string* const kInsert = new std::string(
+          absl::StrCat("INSERT INTO referrals (", kColumns,
+                       ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);"));
+      SAFEGUARD_ASSIGN_OR_RETURN(Statement insert, db.Prepare(*kInsert));
       SAFEGUARD_RETURN_IF_ERROR(BindRow(insert, referral));
       SAFEGUARD_RETURN_IF_ERROR(insert.Run());
 
@@ -221,11 +220,10 @@ absl::Status SqlCipherReferralStore::Update(const Referral& referral,
             "the referral has changed (version ", current.ColumnInt64(0),
             ", not ", expected_version, "); read it again and retry"));
       }
-      SAFEGUARD_ASSIGN_OR_RETURN(
-          Statement update,
-          db.Prepare(absl::StrCat(
-              "UPDATE referrals SET (", kColumns,
-              ") = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) WHERE id = ?;")));
+      static const std::string* const kUpdate = new std::string(absl::StrCat(
+          "UPDATE referrals SET (", kColumns,
+          ") = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) WHERE id = ?;"));
+      SAFEGUARD_ASSIGN_OR_RETURN(Statement update, db.Prepare(*kUpdate));
       SAFEGUARD_RETURN_IF_ERROR(BindRow(update, referral));
       SAFEGUARD_RETURN_IF_ERROR(update.BindText(15, referral.id));
       SAFEGUARD_RETURN_IF_ERROR(update.Run());
@@ -294,20 +292,14 @@ absl::StatusOr<QueuePage> SqlCipherReferralStore::List(const QueueQuery& q) {
                                        order, " LIMIT ?;");
   return db_.Read([&](Database& db) -> absl::StatusOr<QueuePage> {
     SAFEGUARD_ASSIGN_OR_RETURN(Statement s, db.Prepare(sql));
-    int index = 1;
-    for (const auto& arg : w.args) {
-      if (const auto* i = std::get_if<int64_t>(&arg)) {
-        SAFEGUARD_RETURN_IF_ERROR(s.BindInt64(index++, *i));
-      } else {
-        SAFEGUARD_RETURN_IF_ERROR(s.BindText(index++, std::get<std::string>(arg)));
-      }
-    }
-    SAFEGUARD_RETURN_IF_ERROR(s.BindInt64(index, q.page_size + 1));
+    SAFEGUARD_RETURN_IF_ERROR(s.BindAll(w.args));
+    SAFEGUARD_RETURN_IF_ERROR(
+        s.BindInt64(static_cast<int>(w.args.size()) + 1, q.page_size + 1));
     QueuePage page;
     while (true) {
       SAFEGUARD_ASSIGN_OR_RETURN(bool row, s.Step());
       if (!row) break;
-      SAFEGUARD_ASSIGN_OR_RETURN(Referral r, Deserialize(s.ColumnText(0)));
+      SAFEGUARD_ASSIGN_OR_RETURN(Referral r, Deserialize(s.ColumnView(0)));
       page.referrals.push_back(std::move(r));
     }
     if (static_cast<int>(page.referrals.size()) > q.page_size) {

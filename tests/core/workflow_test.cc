@@ -127,7 +127,8 @@ class WorkflowTest : public ::testing::Test {
   }
 
   HolidayCalendar calendar_ = Calendar();
-  Workflow workflow_{calendar_, London(), WorkflowConfig()};
+  WorkflowConfig config_;
+  Workflow workflow_{calendar_, London(), config_};
   absl::Time now_ = At("2026-11-20T09:00:00Z");  // a Friday
 };
 

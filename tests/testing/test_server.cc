@@ -1,5 +1,6 @@
 #include "tests/testing/test_server.h"
 
+#include <filesystem>
 #include <stdexcept>
 
 #include "grpcpp/create_channel.h"
@@ -12,17 +13,21 @@
 namespace safeguard::testing {
 
 ServerConfig TestServerConfig(const TempDir& dir, const TestPki& pki) {
+  return TestServerConfig(dir.path(), pki);
+}
+
+ServerConfig TestServerConfig(const std::string& dir, const TestPki& pki) {
   ServerConfig config;
   config.set_listen_address("127.0.0.1:0");
-  config.set_data_dir(dir.File("data"));
-  config.set_key_file(dir.File("db.key"));
-  if (!CreateKeyFile(config.key_file()).ok()) {
-    throw std::runtime_error("cannot create test key file");
-  }
-  config.set_audit_signing_key_file(dir.File("audit-signing.key"));
-  config.set_audit_checkpoint_file(dir.File("audit-checkpoints.log"));
-  if (!CreateSigningKeyFile(config.audit_signing_key_file()).ok()) {
-    throw std::runtime_error("cannot create test audit signing key");
+  config.set_data_dir(dir + "/data");
+  config.set_key_file(dir + "/db.key");
+  config.set_audit_signing_key_file(dir + "/audit-signing.key");
+  config.set_audit_checkpoint_file(dir + "/audit-checkpoints.log");
+  // Keys are made once, so that a kept folder's database opens again.
+  if (!std::filesystem::exists(config.key_file()) &&
+      (!CreateKeyFile(config.key_file()).ok() ||
+       !CreateSigningKeyFile(config.audit_signing_key_file()).ok())) {
+    throw std::runtime_error("cannot create the test keys");
   }
   config.mutable_tls()->set_ca_file(pki.ca_file());
   config.mutable_tls()->set_cert_file(pki.server().cert);

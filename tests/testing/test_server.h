@@ -17,9 +17,11 @@
 
 namespace safeguard::testing {
 
-// Creates <dir>/db.key and returns a filled, valid config whose data folder
-// is <dir>/data, with the shipped policy and bank holidays.
+// Creates <dir>/db.key and the audit signing key unless <dir> has them, and
+// returns a filled, valid config whose data folder is <dir>/data, with the
+// shipped policy and bank holidays.
 ServerConfig TestServerConfig(const TempDir& dir, const TestPki& pki);
+ServerConfig TestServerConfig(const std::string& dir, const TestPki& pki);
 
 // An mTLS channel to 127.0.0.1:port that trusts `ca_file`, presenting
 // `client` (or no certificate at all).
