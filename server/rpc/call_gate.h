@@ -4,7 +4,8 @@
 // new ones, so that shutdown can let admitted calls finish without waiting
 // for idle client connections (gRPC's Server::Shutdown waits for those
 // until its deadline). Every handler calls TryEnter() first and, when that
-// succeeded, Exit() exactly once after finishing its reactor.
+// succeeded, Exit() exactly once when gRPC is done with the call (its
+// reactor's OnDone), so that nothing admitted is cut off.
 //
 // Safe for concurrent use.
 #ifndef SAFEGUARD_SERVER_RPC_CALL_GATE_H_

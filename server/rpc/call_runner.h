@@ -50,12 +50,13 @@ class CallRunner {
                                   const std::string& method,
                                   google::protobuf::Message* response,
                                   Work work) {
-    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
     if (!gate_.TryEnter()) {
-      reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE,
+      grpc::ServerUnaryReactor* refused = context->DefaultReactor();
+      refused->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE,
                                    "the server is shutting down"));
-      return reactor;
+      return refused;
     }
+    grpc::ServerUnaryReactor* reactor = new GatedReactor(gate_);
     const absl::Time now = clock_.Now();
     RefusedCaller refused;
     absl::StatusOr<ResolvedCall> call =
@@ -66,7 +67,6 @@ class CallRunner {
       absl::Status status = call.ok() ? work(*call, audit) : call.status();
       status = FinishAudited(audit_, audit, status, response);
       reactor->Finish(ToGrpcStatus(status));
-      gate_.Exit();
     });
     return reactor;
   }
@@ -81,6 +81,22 @@ class CallRunner {
   WorkerPool& pool() { return pool_; }
 
  private:
+  // Leaves the gate once gRPC is done with the call: after its status has
+  // been sent, or it was cancelled. Leaving right after Finish() would let
+  // shutdown cancel a finished call whose response is not yet on the wire.
+  // Deletes itself.
+  class GatedReactor : public grpc::ServerUnaryReactor {
+   public:
+    explicit GatedReactor(CallGate& gate) : gate_(gate) {}
+    void OnDone() override {
+      gate_.Exit();
+      delete this;
+    }
+
+   private:
+    CallGate& gate_;
+  };
+
   AuditRecord Record(const grpc::ServerContextBase& context,
                      const absl::StatusOr<ResolvedCall>& call,
                      const RefusedCaller& refused, const std::string& method,
