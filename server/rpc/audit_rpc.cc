@@ -33,9 +33,9 @@ class ExportReactor final
       : reader_(reader),
         checkpoint_file_(std::move(checkpoint_file)),
         pool_(pool),
-        after_(from > 0 ? from - 1 : 0) {
-    pool_.Schedule([this] { Fill(); });
-  }
+        after_(from > 0 ? from - 1 : 0) {}
+  // Runs once, on the worker pool, when the opening is allowed and audited.
+  void Start(const ResolvedCall&) { Fill(); }
   void OnWriteDone(bool ok) override {
     if (!ok) {
       Finish(grpc::Status::CANCELLED);
@@ -281,13 +281,10 @@ grpc::ServerUnaryReactor* AuditRpc::VerifyAuditLog(
 grpc::ServerWriteReactor<v1::AuditExportItem>* AuditRpc::ExportAuditLog(
     grpc::CallbackServerContext* context,
     const v1::ExportAuditLogRequest* request) {
-  absl::StatusOr<ResolvedCall> call = runner_.OpenStream(
-      context, absl::StrCat(kService, "ExportAuditLog"), absl::OkStatus());
-  if (!call.ok()) {
-    return RefuseStream<v1::AuditExportItem>(ToGrpcStatus(call.status()));
-  }
-  return new ExportReactor(reader_, checkpoint_file_, runner_.pool(),
-                           request->from_sequence());
+  return runner_.OpenStream(
+      context, absl::StrCat(kService, "ExportAuditLog"), absl::OkStatus(),
+      new ExportReactor(reader_, checkpoint_file_, runner_.pool(),
+                        request->from_sequence()));
 }
 
 grpc::ServerUnaryReactor* AuditRpc::BreakGlass(

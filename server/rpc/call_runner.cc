@@ -19,7 +19,7 @@ AuditRecord CallRunner::Record(const grpc::ServerContextBase& context,
       method, "default-deny", refused.roles, now);
 }
 
-absl::StatusOr<ResolvedCall> CallRunner::OpenStream(
+absl::StatusOr<ResolvedCall> CallRunner::ResolveStream(
     grpc::CallbackServerContext* context, const std::string& method,
     const absl::Status& refusal) {
   const absl::Time now = clock_.Now();
@@ -28,7 +28,6 @@ absl::StatusOr<ResolvedCall> CallRunner::OpenStream(
       ResolveCall(*context, policies_, trust_domain_, method, now, &refused);
   AuditRecord audit = Record(*context, call, refused, method, now);
   if (call.ok()) audit.view = audit.roles;
-  // Written on the reactor thread: streams are opened rarely.
   absl::Status status = FinishAudited(
       audit_, audit, call.ok() ? refusal : call.status(), nullptr);
   if (!status.ok()) return status;

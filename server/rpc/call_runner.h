@@ -7,9 +7,8 @@
 // handler's work on the worker pool, write the audit record with the
 // outcome (unless the store committed it with the change; a failed write
 // means UNAVAILABLE and no data), and finish. For a stream: resolve and
-// audit its opening. Refusals are audited before they are sent: a unary
-// call's on the worker pool, a stream's opening (allowed or refused) on the
-// gRPC thread that opens it, as streams are opened rarely.
+// audit its opening on the worker pool. No gRPC thread waits for the audit
+// log, and refusals are audited before they are sent.
 //
 // Does not own its collaborators; all must outlive the gRPC server.
 // Thread-safe.
@@ -71,12 +70,28 @@ class CallRunner {
     return reactor;
   }
 
-  // Resolves the caller of a stream and audits its opening, with
-  // `refusal` when the request is already known to be bad. Returns the call,
-  // or the status to finish the stream with.
-  absl::StatusOr<ResolvedCall> OpenStream(grpc::CallbackServerContext* context,
-                                          const std::string& method,
-                                          const absl::Status& refusal);
+  // Opens a server stream: on the worker pool, so that no gRPC thread waits
+  // for the audit log, resolves the caller and audits the opening, with
+  // `refusal` when the request is already known to be bad. Then calls
+  // `reactor->Start(ResolvedCall)` there, or finishes the stream with the
+  // refusal. Returns `reactor`, which must not call Finish() before its
+  // Start() has run (it may be cancelled first).
+  template <typename Reactor>
+  Reactor* OpenStream(grpc::CallbackServerContext* context,
+                      std::string method, absl::Status refusal,
+                      Reactor* reactor) {
+    pool_.Schedule([this, context, reactor, method = std::move(method),
+                    refusal = std::move(refusal)] {
+      absl::StatusOr<ResolvedCall> call =
+          ResolveStream(context, method, refusal);
+      if (call.ok()) {
+        reactor->Start(*std::move(call));
+      } else {
+        reactor->Finish(ToGrpcStatus(call.status()));
+      }
+    });
+    return reactor;
+  }
 
   WorkerPool& pool() { return pool_; }
 
@@ -97,6 +112,9 @@ class CallRunner {
     CallGate& gate_;
   };
 
+  absl::StatusOr<ResolvedCall> ResolveStream(
+      grpc::CallbackServerContext* context, const std::string& method,
+      const absl::Status& refusal);
   AuditRecord Record(const grpc::ServerContextBase& context,
                      const absl::StatusOr<ResolvedCall>& call,
                      const RefusedCaller& refused, const std::string& method,
@@ -109,17 +127,6 @@ class CallRunner {
   WorkerPool& pool_;
   const std::string trust_domain_;
 };
-
-// A stream that ends at once with `status`. Owned by gRPC.
-template <typename Response>
-grpc::ServerWriteReactor<Response>* RefuseStream(const grpc::Status& status) {
-  class Refusal final : public grpc::ServerWriteReactor<Response> {
-   public:
-    explicit Refusal(const grpc::Status& s) { this->Finish(s); }
-    void OnDone() override { delete this; }
-  };
-  return new Refusal(status);
-}
 
 // The id in "referrals/<id>", or a "name" field violation.
 absl::StatusOr<std::string> ReferralIdFromName(const std::string& name);

@@ -67,15 +67,22 @@ TransitionDetails DetailsFrom(const v1::TransitionReferralRequest& request) {
   return d;
 }
 
-// Streams committed changes to one watcher. Owned by gRPC: deletes itself
-// in OnDone().
+// Streams committed changes to one watcher, from Start() on. Owned by
+// gRPC: deletes itself in OnDone(). Finish() waits for Start(): until then
+// a wish to finish is only noted.
 class WatchReactor final : public grpc::ServerWriteReactor<v1::ReferralEvent> {
  public:
-  WatchReactor(ReferralEvents& events, ResolvedCall call,
-               const v1::ReferralFilter& filter)
-      : events_(events), call_(std::move(call)), filter_(filter) {
+  WatchReactor(ReferralEvents& events, const v1::ReferralFilter& filter)
+      : events_(events), filter_(filter) {}
+
+  // Runs once, on the worker pool, when the opening is allowed and audited.
+  void Start(ResolvedCall call) {
+    call_ = std::move(call);
     subscription_ = events_.Subscribe(
         call_.context.scopes, [this](const ReferralEvent& e) { Enqueue(e); });
+    absl::MutexLock lock(&mu_);
+    started_ = true;
+    if (finished_) Finish(finish_status_);
   }
 
   void OnWriteDone(bool ok) override {
@@ -132,14 +139,21 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::ReferralEvent> {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (finished_) return;
     finished_ = true;
-    Finish(status);
+    if (started_) {
+      Finish(status);
+    } else {
+      finish_status_ = status;
+    }
   }
 
   ReferralEvents& events_;
-  const ResolvedCall call_;
   const v1::ReferralFilter filter_;
+  // Set by Start() before the subscription that reads them.
+  ResolvedCall call_;
   int64_t subscription_ = 0;
   absl::Mutex mu_;
+  bool started_ ABSL_GUARDED_BY(mu_) = false;
+  grpc::Status finish_status_ ABSL_GUARDED_BY(mu_);
   std::deque<v1::ReferralEvent> queue_ ABSL_GUARDED_BY(mu_);
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
@@ -301,13 +315,10 @@ grpc::ServerWriteReactor<v1::ReferralEvent>* ReferralsRpc::WatchReferrals(
                      "referrals leaving a state; filter by kind or area"});
     }
   }
-  absl::StatusOr<ResolvedCall> call = runner_.OpenStream(
+  return runner_.OpenStream(
       context, absl::StrCat(kService, "WatchReferrals"),
-      bad.empty() ? absl::OkStatus() : InvalidArgumentWithViolations(bad));
-  if (!call.ok()) {
-    return RefuseStream<v1::ReferralEvent>(ToGrpcStatus(call.status()));
-  }
-  return new WatchReactor(events_, *std::move(call), f);
+      bad.empty() ? absl::OkStatus() : InvalidArgumentWithViolations(bad),
+      new WatchReactor(events_, f));
 }
 
 }  // namespace safeguard

@@ -40,4 +40,9 @@ void WorkerPool::Run() {
   }
 }
 
+size_t WorkerPool::queued() {
+  absl::MutexLock lock(&mu_);
+  return queue_.size();
+}
+
 }  // namespace safeguard

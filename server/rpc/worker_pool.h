@@ -8,6 +8,7 @@
 #ifndef SAFEGUARD_SERVER_RPC_WORKER_POOL_H_
 #define SAFEGUARD_SERVER_RPC_WORKER_POOL_H_
 
+#include <cstddef>
 #include <deque>
 #include <functional>
 #include <thread>
@@ -26,6 +27,8 @@ class WorkerPool {
   ~WorkerPool();
 
   void Schedule(std::function<void()> task);
+  // Tasks scheduled and not yet started.
+  size_t queued() ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   void Run();

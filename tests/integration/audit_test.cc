@@ -6,8 +6,11 @@
 #include <random>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/blocking_counter.h"
+#include "absl/synchronization/notification.h"
 #include "gtest/gtest.h"
 #include "safeguard/v1/audit.grpc.pb.h"
+#include "safeguard/v1/referrals.grpc.pb.h"
 #include "safeguard/v1/server_info.grpc.pb.h"
 #include "server/app/safeguard_server.h"
 #include "tests/testing/open_store.h"
@@ -228,6 +231,67 @@ TEST_F(AuditTest, ARefusalIsAuditedBeforeItIsSentAndNamesTheCaller) {
     EXPECT_EQ(found[0].principal(), c.principal) << c.name;
     EXPECT_EQ(found[0].roles(), c.roles) << c.name;
     EXPECT_EQ(found[0].view(), "") << c.name;
+  }
+}
+
+// A stream's opening is resolved and audited on the worker pool, never on a
+// gRPC thread. With every worker held, the opening waits; a cancel in the
+// meantime ends the stream, and the opening is audited all the same.
+TEST_F(AuditTest, AStreamOpeningIsAuditedOnTheWorkerPool) {
+  struct Case {
+    const char* name;
+    bool bad_filter;
+    bool cancel;
+    grpc::StatusCode seen;     // by the client
+    grpc::StatusCode audited;  // the opening's entry
+  } cases[] = {
+      {"allowed, cancelled while it waits", false, true,
+       grpc::StatusCode::CANCELLED, grpc::StatusCode::OK},
+      {"refused for a filter it cannot honour", true, false,
+       grpc::StatusCode::INVALID_ARGUMENT, grpc::StatusCode::INVALID_ARGUMENT},
+  };
+  int n = 0;
+  for (const Case& c : cases) {
+    absl::Notification release;
+    absl::BlockingCounter held(config_.worker_threads());
+    for (int i = 0; i < config_.worker_threads(); ++i) {
+      server_->worker_pool_for_test().Schedule([&] {
+        held.DecrementCount();
+        release.WaitForNotification();
+      });
+    }
+    held.Wait();
+    const std::string request_id = absl::StrCat("stream-", ++n);
+    grpc::ClientContext context;
+    context.AddMetadata("x-request-id", request_id);
+    v1::WatchReferralsRequest request;
+    if (c.bad_filter) request.mutable_filter()->set_state("NEW");
+    auto stream = callers_->As(kSanctuary).WatchReferrals(&context, request);
+    // Cancel only once the server has the call: its opening is queued.
+    for (int tries = 0; server_->worker_pool_for_test().queued() == 0; ++tries) {
+      ASSERT_LT(tries, 500) << c.name;
+      absl::SleepFor(absl::Milliseconds(10));
+    }
+    if (c.cancel) context.TryCancel();
+    release.Notify();
+    v1::ReferralEvent event;
+    EXPECT_FALSE(stream->Read(&event)) << c.name;
+    EXPECT_EQ(stream->Finish().error_code(), c.seen) << c.name;
+
+    std::vector<v1::AuditEntry> found;
+    // A cancelled stream's status may reach the client before the pool has
+    // written its opening's entry.
+    for (int tries = 0; found.empty() && tries < 100; ++tries) {
+      if (tries > 0) absl::SleepFor(absl::Milliseconds(20));
+      for (const v1::AuditEntry& e : AllEntries()) {
+        if (e.request_id() == request_id) found.push_back(e);
+      }
+    }
+    ASSERT_EQ(found.size(), 1u) << c.name;
+    EXPECT_EQ(found[0].method(), "safeguard.v1.Referrals/WatchReferrals")
+        << c.name;
+    EXPECT_EQ(found[0].code(), static_cast<int>(c.audited)) << c.name;
+    EXPECT_EQ(found[0].principal(), "person/sanctuary-coordinator") << c.name;
   }
 }
 
