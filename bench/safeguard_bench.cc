@@ -31,6 +31,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/blocking_counter.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "bench/plot.h"
@@ -507,6 +508,7 @@ int Main() {
     std::vector<std::unique_ptr<v1::Referrals::Stub>> stubs;
     std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
     std::atomic<int64_t> delivered{0};
+    absl::BlockingCounter live(watchers);
     std::vector<std::thread> readers;
     for (int w = 0; w < watchers; ++w) {
       stubs.push_back(v1::Referrals::NewStub(
@@ -515,12 +517,14 @@ int Main() {
       readers.emplace_back([&, w] {
         v1::WatchReferralsRequest request;
         auto stream = stubs[w]->WatchReferrals(contexts[w].get(), request);
+        stream->WaitForInitialMetadata();  // the watch is live
+        live.DecrementCount();
         v1::ReferralEvent event;
         while (stream->Read(&event)) ++delivered;
         stream->Finish();
       });
     }
-    absl::SleepFor(absl::Milliseconds(500));
+    live.Wait();
     const int events = smoke ? 5 : 200;
     absl::Time start = absl::Now();
     for (int i = 0; i < events; ++i) {

@@ -221,20 +221,32 @@ absl::StatusOr<v1::Referral> Client::AddNote(const std::string& name,
 
 absl::Status Client::WatchReferrals(
     const v1::ReferralFilter& filter,
-    const std::function<bool(const v1::ReferralEvent&)>& on_event) {
+    const std::function<bool(const v1::ReferralEvent&)>& on_event,
+    const std::function<absl::Status()>& on_live) {
   grpc::ClientContext context;  // no deadline: a watch runs until stopped
   v1::WatchReferralsRequest request;
   *request.mutable_filter() = filter;
   auto stream = referrals_->WatchReferrals(&context, request);
   v1::ReferralEvent event;
-  while (stream->Read(&event)) {
-    if (!on_event(event)) {
-      context.TryCancel();
-      while (stream->Read(&event)) {
-      }
-      stream->Finish();
-      return absl::OkStatus();
+  auto stop = [&](absl::Status status) {
+    context.TryCancel();
+    while (stream->Read(&event)) {
     }
+    stream->Finish();
+    return status;
+  };
+  if (on_live != nullptr) {
+    stream->WaitForInitialMetadata();
+    // A refused watch ends without it; its status is read below.
+    const auto& metadata = context.GetServerInitialMetadata();
+    auto live = metadata.find("safeguard-watch");
+    if (live != metadata.end() && live->second == "live") {
+      absl::Status s = on_live();
+      if (!s.ok()) return stop(s);
+    }
+  }
+  while (stream->Read(&event)) {
+    if (!on_event(event)) return stop(absl::OkStatus());
   }
   return FromGrpc(stream->Finish());
 }

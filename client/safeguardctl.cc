@@ -193,12 +193,8 @@ v1::ReferralFilter FilterFromFlags() {
   return f;
 }
 
-int Queue(Client& client) {
-  v1::ListReferralsRequest request;
-  *request.mutable_filter() = FilterFromFlags();
-  request.set_page_size(absl::GetFlag(FLAGS_page_size));
-  request.set_order_by(absl::GetFlag(FLAGS_order) == "priority" ? v1::BY_PRIORITY
-                                                                 : v1::BY_DEADLINE);
+// Prints every page of the queue.
+absl::Status ListQueue(Client& client, v1::ListReferralsRequest request) {
   if (!Json()) {
     std::printf("%-18s %-17s %-26s %-13s %-9s %-17s %-30s %s\n", "REFERENCE",
                 "KIND", "STATE", "AREA", "PRIORITY", "DEADLINE (UTC)",
@@ -206,7 +202,7 @@ int Queue(Client& client) {
   }
   while (true) {
     absl::StatusOr<v1::ListReferralsResponse> page = client.ListReferrals(request);
-    if (!page.ok()) return Fail(page.status());
+    if (!page.ok()) return page.status();
     for (const v1::Referral& r : page->referrals()) {
       if (Json()) {
         std::printf("%s\n", ToJson(r, true).c_str());
@@ -217,20 +213,38 @@ int Queue(Client& client) {
     if (page->next_page_token().empty()) break;
     request.set_page_token(page->next_page_token());
   }
-  if (!absl::GetFlag(FLAGS_watch)) return kOk;
+  std::fflush(stdout);
+  return absl::OkStatus();
+}
+
+int Queue(Client& client) {
+  v1::ListReferralsRequest request;
+  *request.mutable_filter() = FilterFromFlags();
+  request.set_page_size(absl::GetFlag(FLAGS_page_size));
+  request.set_order_by(absl::GetFlag(FLAGS_order) == "priority" ? v1::BY_PRIORITY
+                                                                 : v1::BY_DEADLINE);
+  if (!absl::GetFlag(FLAGS_watch)) {
+    absl::Status s = ListQueue(client, request);
+    return s.ok() ? kOk : Fail(s);
+  }
+  // The list is printed once the watch is live, so no change falls between.
   v1::ReferralFilter watch;
   watch.set_kind(request.filter().kind());
   watch.set_area(request.filter().area());
-  absl::Status s = client.WatchReferrals(watch, [](const v1::ReferralEvent& e) {
-    if (Json()) {
-      std::printf("%s\n", ToJson(e, true).c_str());
-    } else {
-      std::printf("%-8s ", e.type() == v1::ReferralEvent::CREATED ? "NEW" : "CHANGED");
-      PrintQueueRow(e.referral());
-    }
-    std::fflush(stdout);
-    return true;
-  });
+  absl::Status s = client.WatchReferrals(
+      watch,
+      [](const v1::ReferralEvent& e) {
+        if (Json()) {
+          std::printf("%s\n", ToJson(e, true).c_str());
+        } else {
+          std::printf("%-8s ", e.type() == v1::ReferralEvent::CREATED ? "NEW"
+                                                                       : "CHANGED");
+          PrintQueueRow(e.referral());
+        }
+        std::fflush(stdout);
+        return true;
+      },
+      [&] { return ListQueue(client, request); });
   return s.ok() ? kOk : Fail(s);
 }
 

@@ -20,6 +20,9 @@ constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 100;
 // A watcher this far behind is cut off; it lists again and re-watches.
 constexpr size_t kMaxWatchBacklog = 1000;
+// Sent as initial metadata once a watch is live (referrals.proto).
+constexpr char kWatchLiveKey[] = "safeguard-watch";
+constexpr char kWatchLiveValue[] = "live";
 
 // The referral as this caller may see it: through the field views of the
 // roles it sees the referral in. Returns those roles.
@@ -68,21 +71,30 @@ TransitionDetails DetailsFrom(const v1::TransitionReferralRequest& request) {
 }
 
 // Streams committed changes to one watcher, from Start() on. Owned by
-// gRPC: deletes itself in OnDone(). Finish() waits for Start(): until then
-// a wish to finish is only noted.
+// gRPC: deletes itself in OnDone(). Nothing is written before Start(), and
+// Finish() waits for it: until then a wish to finish is only noted.
 class WatchReactor final : public grpc::ServerWriteReactor<v1::ReferralEvent> {
  public:
-  WatchReactor(ReferralEvents& events, const v1::ReferralFilter& filter)
-      : events_(events), filter_(filter) {}
+  WatchReactor(grpc::CallbackServerContext* context, ReferralEvents& events,
+               const v1::ReferralFilter& filter)
+      : context_(context), events_(events), filter_(filter) {}
 
-  // Runs once, on the worker pool, when the opening is allowed and audited.
+  // Runs once, on the worker pool, when the opening is allowed and audited:
+  // subscribes, then tells the client the watch is live (initial metadata),
+  // so it may list knowing that no later change will be missed.
   void Start(ResolvedCall call) {
     call_ = std::move(call);
     subscription_ = events_.Subscribe(
         call_.context.scopes, [this](const ReferralEvent& e) { Enqueue(e); });
     absl::MutexLock lock(&mu_);
     started_ = true;
-    if (finished_) Finish(finish_status_);
+    if (finished_) {
+      Finish(finish_status_);
+      return;
+    }
+    context_->AddInitialMetadata(kWatchLiveKey, kWatchLiveValue);
+    StartSendInitialMetadata();
+    WriteNextLocked();
   }
 
   void OnWriteDone(bool ok) override {
@@ -131,7 +143,7 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::ReferralEvent> {
   }
 
   void WriteNextLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    if (writing_ || finished_ || queue_.empty()) return;
+    if (!started_ || writing_ || finished_ || queue_.empty()) return;
     writing_ = true;
     StartWrite(&queue_.front());
   }
@@ -146,6 +158,7 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::ReferralEvent> {
     }
   }
 
+  grpc::CallbackServerContext* const context_;
   ReferralEvents& events_;
   const v1::ReferralFilter filter_;
   // Set by Start() before the subscription that reads them.
@@ -318,7 +331,7 @@ grpc::ServerWriteReactor<v1::ReferralEvent>* ReferralsRpc::WatchReferrals(
   return runner_.OpenStream(
       context, absl::StrCat(kService, "WatchReferrals"),
       bad.empty() ? absl::OkStatus() : InvalidArgumentWithViolations(bad),
-      new WatchReactor(events_, f));
+      new WatchReactor(context, events_, f));
 }
 
 }  // namespace safeguard

@@ -410,8 +410,11 @@ TEST_F(ReferralsTest, AWatchSeesAnotherCallersChange) {
   v1::WatchReferralsRequest request;
   request.mutable_filter()->set_kind(v1::TARGET_HARDENING);
   auto stream = callers_->As(kSanctuary).WatchReferrals(&context, request);
-  // The subscription exists once the call is running; give it a moment.
-  absl::SleepFor(absl::Milliseconds(300));
+  // The server says when the watch is live: no later change is missed.
+  stream->WaitForInitialMetadata();
+  const auto& metadata = context.GetServerInitialMetadata();
+  ASSERT_EQ(metadata.count("safeguard-watch"), 1u);
+  EXPECT_EQ(metadata.find("safeguard-watch")->second, "live");
 
   v1::Referral channel = MustSubmit(kProbation, ChannelSubmission());  // not TH
   v1::Referral r = MustSubmit(kCouncil, TargetHardeningSubmission());

@@ -517,8 +517,8 @@ class Ctl {
  public:
   Ctl(TestPki& pki, const std::string& dir, int port)
       : pki_(pki), dir_(dir), port_(port) {}
-  int Run(const std::string& who, std::vector<std::string> args,
-          std::string* output) {
+  std::vector<std::string> Argv(const std::string& who,
+                                std::vector<std::string> args) {
     size_t slash = who.find('/');
     CertFiles cert = pki_.IssueIdentity(who.substr(0, slash), who.substr(slash + 1));
     std::vector<std::string> argv = {SAFEGUARDCTL_PATH,
@@ -526,7 +526,11 @@ class Ctl {
                                      "--ca=" + pki_.ca_file(),
                                      "--cert=" + cert.cert, "--key=" + cert.key};
     argv.insert(argv.end(), args.begin(), args.end());
-    return RunProgram(argv, dir_, output);
+    return argv;
+  }
+  int Run(const std::string& who, std::vector<std::string> args,
+          std::string* output) {
+    return RunProgram(Argv(who, std::move(args)), dir_, output);
   }
 
  private:
@@ -568,6 +572,27 @@ TEST_F(SafeguarddTest, TheCommandLineEndToEnd) {
             "referral.target_hardening.tenure\n"
             "  referral.area: is not one of the partnership's areas\n"
             "  referral.target_hardening.tenure: is required\n");
+
+  // A lead follows the queue: the list comes once the watch is live, then
+  // every change after it.
+  Subprocess watcher(
+      ctl.Argv(sanctuary, {"queue", "--kind=TARGET_HARDENING", "--watch"}),
+      dir_.path(), dir_.File("watch.out"));
+  ASSERT_TRUE(watcher.WaitForOutput(name, absl::Seconds(20))) << watcher.Output();
+  ASSERT_EQ(ctl.Run(council, {"submit", dir_.File("referral.json")}, &out), 0) << out;
+  const std::string second = out.substr(out.find(" as ") + 4,
+                                        out.find(" (") - out.find(" as ") - 4);
+  ASSERT_TRUE(watcher.WaitForOutput(second, absl::Seconds(20))) << watcher.Output();
+  const std::string followed = watcher.Output();
+  const size_t event = followed.rfind("\nNEW ");
+  ASSERT_NE(event, std::string::npos) << followed;
+  EXPECT_EQ(followed.substr(followed.size() - second.size() - 1),
+            second + "\n")
+      << followed;
+  EXPECT_EQ(followed.find("REFERENCE"), 0u) << followed;
+  EXPECT_LT(followed.find(name), event) << followed;
+  watcher.Signal(SIGTERM);
+  ASSERT_TRUE(watcher.Wait(absl::Seconds(10)).has_value());
 
   // The lead's queue and a transition.
   ASSERT_EQ(ctl.Run(sanctuary, {"queue", "--kind=TARGET_HARDENING"}, &out), 0) << out;

@@ -105,10 +105,14 @@ class Client {
   absl::StatusOr<v1::Referral> AddNote(const std::string& name,
                                        const std::string& text);
   // Calls `on_event` for each change until it returns false or the stream
-  // ends. A watch has no deadline.
+  // ends. A watch has no deadline. `on_live`, if given, runs once the
+  // server says the watch is live, before any event: no change committed
+  // after that is missed, so it is the place to list the queue. If it
+  // fails, the watch ends with its status.
   absl::Status WatchReferrals(
       const v1::ReferralFilter& filter,
-      const std::function<bool(const v1::ReferralEvent&)>& on_event);
+      const std::function<bool(const v1::ReferralEvent&)>& on_event,
+      const std::function<absl::Status()>& on_live = nullptr);
 
   absl::StatusOr<v1::ListAuditEntriesResponse> ListAuditEntries(
       const v1::ListAuditEntriesRequest& request);
