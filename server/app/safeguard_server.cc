@@ -143,8 +143,8 @@ void SafeguardServer::Shutdown(absl::Duration grace) {
   absl::MutexLock lock(&shutdown_mu_);
   if (shut_down_) return;
   shut_down_ = true;
+  gate_.StartDraining();  // before health says so: callers may rely on it
   server_->GetHealthCheckService()->SetServingStatus(false);
-  gate_.StartDraining();
   gate_.WaitIdle(absl::Now() + grace);
   // Cancels whatever is still running and closes every connection at once;
   // cancelled reactors still finish through the pool before this returns.

@@ -138,13 +138,13 @@ void SharedDatabase::ReleaseReader(Database* reader) {
 absl::Status SharedDatabase::Write(
     const std::function<absl::Status(Database&)>& body) {
   PendingWrite mine{&body};
-  writes_waiting_.fetch_add(1, std::memory_order_relaxed);
   struct Done {
     std::atomic<int>& waiting;
     ~Done() { waiting.fetch_sub(1, std::memory_order_relaxed); }
   } done{writes_waiting_};
   absl::MutexLock lock(&queue_mu_);
   queue_.push_back(&mine);
+  writes_waiting_.fetch_add(1, std::memory_order_relaxed);
   // Each writer sleeps on its own CondVar: a finished batch wakes only its
   // own writers, and the first writer still queued, to lead the next.
   while (!mine.done) {

@@ -117,6 +117,8 @@ class SharedDatabase {
   // given, and may run on another waiting writer's thread.
   absl::Status Write(const std::function<absl::Status(Database&)>& body);
 
+  // Writes queued or running, not yet returned (for tests).
+  int writes_waiting() const { return writes_waiting_.load(); }
   // How many group commits have run (for tests and benchmarks).
   int64_t commits() const { return commits_.load(); }
   // How many background checkpoints have run (for tests and benchmarks).

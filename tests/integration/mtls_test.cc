@@ -258,10 +258,24 @@ TEST_F(MtlsTest, ShutdownFinishesCallsInFlightAndRefusesNewOnes) {
                                  in_flight_status = s;
                                  in_flight_done.Notify();
                                });
-  absl::SleepFor(absl::Milliseconds(200));  // let it reach the handler
+  // Admitted once its work waits for a worker.
+  for (int tries = 0;
+       server_->worker_pool_for_test().queued() == 0 && tries < 1000; ++tries) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  EXPECT_EQ(server_->worker_pool_for_test().queued(), 1u);
 
   std::thread stopper([&] { server_->Shutdown(absl::Seconds(10)); });
-  absl::SleepFor(absl::Milliseconds(200));
+  // Draining has started once health says NOT_SERVING.
+  bool draining = false;
+  for (int tries = 0; !draining && tries < 1000; ++tries) {
+    grpc::health::v1::HealthCheckResponse health;
+    draining = CallHealth(channel, &health).ok() &&
+               health.status() ==
+                   grpc::health::v1::HealthCheckResponse::NOT_SERVING;
+    if (!draining) absl::SleepFor(absl::Milliseconds(10));
+  }
+  EXPECT_TRUE(draining);
   v1::GetServerInfoResponse late;
   grpc::Status refused = CallServerInfo(channel, &late);
   EXPECT_EQ(refused.error_code(), grpc::StatusCode::UNAVAILABLE);

@@ -70,7 +70,12 @@ TEST(SharedDatabaseTest, ConcurrentWritersShareACommitAndFailAlone) {
       });
     });
   }
-  absl::SleepFor(absl::Milliseconds(500));  // all eight are waiting
+  // Release only once all eight are queued.
+  for (int tries = 0; (*db)->writes_waiting() < kWriters && tries < 2000;
+       ++tries) {
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  EXPECT_EQ((*db)->writes_waiting(), kWriters);
   release.Notify();
   for (std::thread& w : writers) w.join();
   holder.join();
