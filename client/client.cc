@@ -121,13 +121,19 @@ absl::Status Client::WithRetries(bool retry, Call call) {
   }
 }
 
-absl::StatusOr<v1::GetServerInfoResponse> Client::GetServerInfo() {
-  v1::GetServerInfoResponse response;
-  absl::Status s = WithRetries(true, [&](grpc::ClientContext* c) {
-    return server_info_->GetServerInfo(c, v1::GetServerInfoRequest(), &response);
-  });
+template <typename Response, typename Call>
+absl::StatusOr<Response> Client::Unary(bool retry, Call call) {
+  Response response;
+  absl::Status s = WithRetries(
+      retry, [&](grpc::ClientContext* c) { return call(c, &response); });
   if (!s.ok()) return s;
   return response;
+}
+
+absl::StatusOr<v1::GetServerInfoResponse> Client::GetServerInfo() {
+  return Unary<v1::GetServerInfoResponse>(true, [&](auto* c, auto* out) {
+    return server_info_->GetServerInfo(c, v1::GetServerInfoRequest(), out);
+  });
 }
 
 absl::Status Client::CheckHealth() {
@@ -151,44 +157,32 @@ absl::StatusOr<v1::Referral> Client::SubmitReferral(
   v1::SubmitReferralRequest request;
   request.set_request_id(request_id.empty() ? NewRequestId() : request_id);
   *request.mutable_referral() = referral;
-  v1::Referral response;
   // The request id makes a retry return the first referral, never a second.
-  absl::Status s = WithRetries(true, [&](grpc::ClientContext* c) {
-    return referrals_->SubmitReferral(c, request, &response);
+  return Unary<v1::Referral>(true, [&](auto* c, auto* out) {
+    return referrals_->SubmitReferral(c, request, out);
   });
-  if (!s.ok()) return s;
-  return response;
 }
 
 absl::StatusOr<v1::Referral> Client::GetReferral(const std::string& name) {
   v1::GetReferralRequest request;
   request.set_name(name);
-  v1::Referral response;
-  absl::Status s = WithRetries(true, [&](grpc::ClientContext* c) {
-    return referrals_->GetReferral(c, request, &response);
+  return Unary<v1::Referral>(true, [&](auto* c, auto* out) {
+    return referrals_->GetReferral(c, request, out);
   });
-  if (!s.ok()) return s;
-  return response;
 }
 
 absl::StatusOr<v1::ListReferralsResponse> Client::ListReferrals(
     const v1::ListReferralsRequest& request) {
-  v1::ListReferralsResponse response;
-  absl::Status s = WithRetries(true, [&](grpc::ClientContext* c) {
-    return referrals_->ListReferrals(c, request, &response);
+  return Unary<v1::ListReferralsResponse>(true, [&](auto* c, auto* out) {
+    return referrals_->ListReferrals(c, request, out);
   });
-  if (!s.ok()) return s;
-  return response;
 }
 
 absl::StatusOr<v1::Referral> Client::TransitionReferral(
     const v1::TransitionReferralRequest& request) {
-  v1::Referral response;
-  absl::Status s = WithRetries(false, [&](grpc::ClientContext* c) {
-    return referrals_->TransitionReferral(c, request, &response);
+  return Unary<v1::Referral>(false, [&](auto* c, auto* out) {
+    return referrals_->TransitionReferral(c, request, out);
   });
-  if (!s.ok()) return s;
-  return response;
 }
 
 absl::StatusOr<v1::Referral> Client::AssignReferral(const std::string& name,
@@ -198,12 +192,9 @@ absl::StatusOr<v1::Referral> Client::AssignReferral(const std::string& name,
   request.set_name(name);
   request.set_assignee(assignee);
   request.set_version(version);
-  v1::Referral response;
-  absl::Status s = WithRetries(false, [&](grpc::ClientContext* c) {
-    return referrals_->AssignReferral(c, request, &response);
+  return Unary<v1::Referral>(false, [&](auto* c, auto* out) {
+    return referrals_->AssignReferral(c, request, out);
   });
-  if (!s.ok()) return s;
-  return response;
 }
 
 absl::StatusOr<v1::Referral> Client::AddNote(const std::string& name,
@@ -211,12 +202,9 @@ absl::StatusOr<v1::Referral> Client::AddNote(const std::string& name,
   v1::AddNoteRequest request;
   request.set_name(name);
   request.set_text(text);
-  v1::Referral response;
-  absl::Status s = WithRetries(false, [&](grpc::ClientContext* c) {
-    return referrals_->AddNote(c, request, &response);
+  return Unary<v1::Referral>(false, [&](auto* c, auto* out) {
+    return referrals_->AddNote(c, request, out);
   });
-  if (!s.ok()) return s;
-  return response;
 }
 
 absl::Status Client::WatchReferrals(
@@ -253,31 +241,22 @@ absl::Status Client::WatchReferrals(
 
 absl::StatusOr<v1::ListAuditEntriesResponse> Client::ListAuditEntries(
     const v1::ListAuditEntriesRequest& request) {
-  v1::ListAuditEntriesResponse response;
-  absl::Status s = WithRetries(true, [&](grpc::ClientContext* c) {
-    return audit_->ListAuditEntries(c, request, &response);
+  return Unary<v1::ListAuditEntriesResponse>(true, [&](auto* c, auto* out) {
+    return audit_->ListAuditEntries(c, request, out);
   });
-  if (!s.ok()) return s;
-  return response;
 }
 
 absl::StatusOr<v1::ListAuditEntriesResponse> Client::GetAccessLog(
     const v1::GetAccessLogRequest& request) {
-  v1::ListAuditEntriesResponse response;
-  absl::Status s = WithRetries(true, [&](grpc::ClientContext* c) {
-    return audit_->GetAccessLog(c, request, &response);
+  return Unary<v1::ListAuditEntriesResponse>(true, [&](auto* c, auto* out) {
+    return audit_->GetAccessLog(c, request, out);
   });
-  if (!s.ok()) return s;
-  return response;
 }
 
 absl::StatusOr<v1::VerifyAuditLogResponse> Client::VerifyAuditLog() {
-  v1::VerifyAuditLogResponse response;
-  absl::Status s = WithRetries(true, [&](grpc::ClientContext* c) {
-    return audit_->VerifyAuditLog(c, v1::VerifyAuditLogRequest(), &response);
+  return Unary<v1::VerifyAuditLogResponse>(true, [&](auto* c, auto* out) {
+    return audit_->VerifyAuditLog(c, v1::VerifyAuditLogRequest(), out);
   });
-  if (!s.ok()) return s;
-  return response;
 }
 
 absl::Status Client::ExportAuditLog(
@@ -297,12 +276,9 @@ absl::StatusOr<v1::Referral> Client::BreakGlass(const std::string& name,
   v1::BreakGlassRequest request;
   request.set_name(name);
   request.set_reason(reason);
-  v1::Referral response;
-  absl::Status s = WithRetries(false, [&](grpc::ClientContext* c) {
-    return audit_->BreakGlass(c, request, &response);
+  return Unary<v1::Referral>(false, [&](auto* c, auto* out) {
+    return audit_->BreakGlass(c, request, out);
   });
-  if (!s.ok()) return s;
-  return response;
 }
 
 }  // namespace safeguard

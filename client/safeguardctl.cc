@@ -12,11 +12,12 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
-#include <map>
+#include <iterator>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "absl/algorithm/container.h"
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
@@ -82,30 +83,36 @@ constexpr int kOk = 0, kFailed = 1, kUsage = 2, kUnverified = 3;
 struct Command {
   const char* name;
   const char* args;
+  size_t min_operands;
+  size_t max_operands;
   const char* help;
 };
 const Command kCommands[] = {
-    {"whoami", "", "the caller's identity as the server sees it"},
-    {"health", "", "the server's health (exit 0 when SERVING)"},
-    {"submit", "FILE.json",
+    {"whoami", "", 0, 0, "the caller's identity as the server sees it"},
+    {"health", "", 0, 0, "the server's health (exit 0 when SERVING)"},
+    {"submit", "FILE.json", 1, 1,
      "submit a referral written in protobuf's JSON mapping of "
      "safeguard.v1.Referral; prints its name and reference, or every bad "
      "field (--request_id to reuse one)"},
-    {"get", "referrals/ID", "one referral"},
-    {"queue", "",
+    {"get", "referrals/ID", 1, 1, "one referral"},
+    {"queue", "", 0, 0,
      "the triage queue (--kind --state --area --assignee --overdue --order "
      "--page_size); --watch follows changes"},
-    {"transition", "referrals/ID ACTION",
+    {"transition", "referrals/ID ACTION", 2, 2,
      "take a workflow action (--version, --reason, --details)"},
-    {"assign", "referrals/ID ASSIGNEE", "assign (--version); empty to unassign"},
-    {"note", "referrals/ID TEXT", "add a note"},
-    {"audit list", "", "audit entries (--referral --caller --agency --method)"},
-    {"audit access-log", "referrals/ID", "who accessed one referral"},
-    {"audit verify", "", "have the server check its chain and checkpoints"},
-    {"audit export", "", "write the log and checkpoints to --out (JSON lines)"},
-    {"audit verify-export", "",
+    {"assign", "referrals/ID ASSIGNEE", 1, 2,
+     "assign (--version); without ASSIGNEE, unassign"},
+    {"note", "referrals/ID TEXT", 2, 2, "add a note"},
+    {"audit list", "", 0, 0,
+     "audit entries (--referral --caller --agency --method)"},
+    {"audit access-log", "referrals/ID", 1, 1, "who accessed one referral"},
+    {"audit verify", "", 0, 0,
+     "have the server check its chain and checkpoints"},
+    {"audit export", "", 0, 0,
+     "write the log and checkpoints to --out (JSON lines)"},
+    {"audit verify-export", "", 0, 0,
      "check --export_file offline against --public_key (and --checkpoints)"},
-    {"break-glass", "referrals/ID", "read a referral in full (--reason)"},
+    {"break-glass", "referrals/ID", 1, 1, "read a referral in full (--reason)"},
 };
 
 int Usage(const std::string& command = "") {
@@ -424,17 +431,19 @@ int Main(int argc, char** argv) {
     command = "audit " + operands[0];
     operands.erase(operands.begin());
   }
-  const std::map<std::string, size_t> arity = {
-      {"whoami", 0}, {"health", 0}, {"submit", 1}, {"get", 1}, {"queue", 0},
-      {"transition", 2}, {"assign", 2}, {"note", 2}, {"audit list", 0},
-      {"audit access-log", 1}, {"audit verify", 0}, {"audit export", 0},
-      {"audit verify-export", 0}, {"break-glass", 1}};
-  auto expected = arity.find(command);
-  if (expected == arity.end()) return BadUsage("unknown command '" + command + "'");
-  if (operands.size() != expected->second &&
-      !(command == "assign" && operands.size() == 1)) {
-    return BadUsage(absl::StrCat(command, " takes ", expected->second,
-                                 " argument(s)"));
+  const Command* known = absl::c_find_if(
+      kCommands, [&](const Command& c) { return command == c.name; });
+  if (known == std::end(kCommands)) {
+    return BadUsage("unknown command '" + command + "'");
+  }
+  if (operands.size() < known->min_operands ||
+      operands.size() > known->max_operands) {
+    return BadUsage(absl::StrCat(
+        command, " takes ",
+        known->min_operands == known->max_operands
+            ? absl::StrCat(known->min_operands)
+            : absl::StrCat(known->min_operands, " or ", known->max_operands),
+        " argument(s)"));
   }
   if (command == "audit verify-export") return VerifyExport();
 

@@ -609,7 +609,21 @@ TEST_F(SafeguarddTest, TheCommandLineEndToEnd) {
                      "state ELIGIBILITY; allowed: accept, decline"),
             std::string::npos)
       << out;
-  EXPECT_EQ(ctl.Run(sanctuary, {"bogus"}, &out), 2);
+  struct Misuse {
+    std::vector<std::string> args;
+    const char* message;
+  } misuses[] = {
+      {{"bogus"}, "unknown command 'bogus'"},
+      {{"get"}, "get takes 1 argument(s)"},
+      {{"assign", name, "a", "b"}, "assign takes 1 or 2 argument(s)"},
+      {{"audit"}, "audit needs a subcommand"},
+      {{"audit", "verify", "x"}, "audit verify takes 0 argument(s)"},
+  };
+  for (const Misuse& m : misuses) {
+    EXPECT_EQ(ctl.Run(sanctuary, m.args, &out), 2) << m.message;
+    EXPECT_EQ(out, absl::StrCat("safeguardctl: ", m.message,
+                                " (see safeguardctl help)\n"));
+  }
 
   // The auditor verifies on the server, then exports and verifies offline.
   ASSERT_EQ(ctl.Run(auditor, {"audit", "verify"}, &out), 0) << out;

@@ -128,8 +128,13 @@ class Client {
  private:
   Client(const ClientOptions& options, std::shared_ptr<grpc::Channel> channel);
 
+  // Runs `call(context)` with a fresh deadline per attempt; retries
+  // UNAVAILABLE with backoff when `retry`.
   template <typename Call>
   absl::Status WithRetries(bool retry, Call call);
+  // As WithRetries, for `call(context, Response*)`.
+  template <typename Response, typename Call>
+  absl::StatusOr<Response> Unary(bool retry, Call call);
 
   const ClientOptions options_;
   std::shared_ptr<grpc::Channel> channel_;
