@@ -6,8 +6,6 @@
 #include <random>
 
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/blocking_counter.h"
-#include "absl/synchronization/notification.h"
 #include "gtest/gtest.h"
 #include "safeguard/v1/audit.grpc.pb.h"
 #include "safeguard/v1/referrals.grpc.pb.h"
@@ -252,15 +250,8 @@ TEST_F(AuditTest, AStreamOpeningIsAuditedOnTheWorkerPool) {
   };
   int n = 0;
   for (const Case& c : cases) {
-    absl::Notification release;
-    absl::BlockingCounter held(config_.worker_threads());
-    for (int i = 0; i < config_.worker_threads(); ++i) {
-      server_->worker_pool_for_test().Schedule([&] {
-        held.DecrementCount();
-        release.WaitForNotification();
-      });
-    }
-    held.Wait();
+    testing::HeldWorkers held(server_->worker_pool_for_test(),
+                              config_.worker_threads());
     const std::string request_id = absl::StrCat("stream-", ++n);
     grpc::ClientContext context;
     context.AddMetadata("x-request-id", request_id);
@@ -274,7 +265,7 @@ TEST_F(AuditTest, AStreamOpeningIsAuditedOnTheWorkerPool) {
     }
     EXPECT_EQ(server_->worker_pool_for_test().queued(), 1u) << c.name;
     if (c.cancel) context.TryCancel();
-    release.Notify();
+    held.Release();
     v1::ReferralEvent event;
     EXPECT_FALSE(stream->Read(&event)) << c.name;
     EXPECT_EQ(stream->Finish().error_code(), c.seen) << c.name;

@@ -8,7 +8,6 @@
 
 #include <thread>
 
-#include "absl/synchronization/blocking_counter.h"
 #include "absl/synchronization/notification.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/client_context.h"
@@ -238,15 +237,8 @@ TEST_F(MtlsTest, ShutdownFinishesCallsInFlightAndRefusesNewOnes) {
     ASSERT_TRUE(CallServerInfo(channel, &warm).ok());
   }
   // Hold every database worker, so an admitted call stays in flight.
-  absl::Notification release;
-  absl::BlockingCounter held(config_.worker_threads());
-  for (int i = 0; i < config_.worker_threads(); ++i) {
-    server_->worker_pool_for_test().Schedule([&] {
-      held.DecrementCount();
-      release.WaitForNotification();
-    });
-  }
-  held.Wait();
+  testing::HeldWorkers held(server_->worker_pool_for_test(),
+                            config_.worker_threads());
 
   grpc::ClientContext in_flight_context;
   v1::GetServerInfoRequest in_flight_request;
@@ -282,7 +274,7 @@ TEST_F(MtlsTest, ShutdownFinishesCallsInFlightAndRefusesNewOnes) {
   EXPECT_EQ(refused.error_message(), "the server is shutting down");
 
   absl::Time released_at = absl::Now();
-  release.Notify();
+  held.Release();
   stopper.join();
   EXPECT_LT(absl::Now() - released_at, absl::Seconds(2));
   ASSERT_TRUE(in_flight_done.WaitForNotificationWithTimeout(absl::Seconds(5)));

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "absl/synchronization/blocking_counter.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/security/credentials.h"
@@ -95,6 +96,22 @@ grpc::Status ListServicesByReflection(const std::shared_ptr<grpc::Channel>& chan
   call->Finish(&status, reinterpret_cast<void*>(5));
   next();
   return status;
+}
+
+HeldWorkers::HeldWorkers(WorkerPool& pool, int threads)
+    : release_(std::make_shared<absl::Notification>()) {
+  absl::BlockingCounter held(threads);
+  for (int i = 0; i < threads; ++i) {
+    pool.Schedule([&held, release = release_] {
+      held.DecrementCount();
+      release->WaitForNotification();
+    });
+  }
+  held.Wait();
+}
+
+void HeldWorkers::Release() {
+  if (!release_->HasBeenNotified()) release_->Notify();
 }
 
 }  // namespace safeguard::testing

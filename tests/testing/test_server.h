@@ -2,7 +2,8 @@
 //
 // Helpers for integration tests that run the real server in-process:
 // a ServerConfig on 127.0.0.1 port 0 over a fresh SQLCipher file in a
-// TempDir with a test PKI, and mTLS channels to it.
+// TempDir with a test PKI, mTLS channels to it, and a way to hold its
+// workers.
 #ifndef SAFEGUARD_TESTS_TESTING_TEST_SERVER_H_
 #define SAFEGUARD_TESTS_TESTING_TEST_SERVER_H_
 
@@ -10,8 +11,10 @@
 #include <optional>
 #include <string>
 
+#include "absl/synchronization/notification.h"
 #include "grpcpp/channel.h"
 #include "server/config/server_config.h"
+#include "server/rpc/worker_pool.h"
 #include "tests/testing/temp_dir.h"
 #include "tests/testing/test_pki.h"
 
@@ -33,6 +36,22 @@ std::shared_ptr<grpc::Channel> TestChannel(int port, const std::string& ca_file,
 // status; the raw ServerReflectionResponse bytes go to `*raw`.
 grpc::Status ListServicesByReflection(
     const std::shared_ptr<grpc::Channel>& channel, std::string* raw);
+
+// Occupies every thread of a running server's worker pool until Release()
+// (or destruction), so that work scheduled meanwhile waits in its queue.
+class HeldWorkers {
+ public:
+  HeldWorkers(WorkerPool& pool, int threads);
+  HeldWorkers(const HeldWorkers&) = delete;
+  HeldWorkers& operator=(const HeldWorkers&) = delete;
+  ~HeldWorkers() { Release(); }
+  void Release();
+
+ private:
+  // Shared with the holding tasks, which may still be returning from their
+  // wait when this is destroyed.
+  std::shared_ptr<absl::Notification> release_;
+};
 
 }  // namespace safeguard::testing
 
