@@ -68,6 +68,10 @@ constexpr Migration kMigrations[] = {
      "  leaf BLOB NOT NULL,"
      "  chain BLOB NOT NULL);"
      "CREATE INDEX audit_by_referral ON audit_entries (referral, seq);"},
+    {4,
+     // A queue filtered by area reads its page from here in deadline order,
+     // instead of walking every area's referrals by deadline.
+     "CREATE INDEX referrals_by_area ON referrals (area, deadline_us, id);"},
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "server/storage/sqlcipher_referral_store.h"
 
+#include <algorithm>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -166,6 +167,35 @@ TEST_F(ReferralStoreTest, QueueOrdersAndPagesStablyWhileReferralsArrive) {
   for (int i = 0; i < 30; ++i) {
     EXPECT_TRUE(seen.count(absl::StrCat("r", 100 + i))) << i;
   }
+}
+
+TEST_F(ReferralStoreTest, AnAreaQueuePagesInDeadlineOrder) {
+  // Two areas interleaved, with tied deadlines: the area's page comes from
+  // its own index, ordered by deadline then id, across page boundaries.
+  std::vector<std::pair<int64_t, std::string>> want;
+  for (int i = 0; i < 20; ++i) {
+    const std::string area = i % 2 ? "babergh" : "ipswich";
+    const std::string id = absl::StrCat("r", 200 + i);
+    Referral r = Make(id, (i * 7) % 5, Priority::kStandard, "suffolk-police", area);
+    Create(r);
+    if (area == "babergh") want.emplace_back(absl::ToUnixMicros(r.deadline), id);
+  }
+  std::sort(want.begin(), want.end());
+  std::vector<std::string> want_ids;
+  for (const auto& [deadline, id] : want) want_ids.push_back(id);
+
+  QueueQuery q = All();
+  q.area = "babergh";
+  q.page_size = 3;
+  std::vector<std::string> got;
+  while (true) {
+    auto page = store().List(q);
+    ASSERT_TRUE(page.ok()) << page.status();
+    for (const std::string& id : Ids(*page)) got.push_back(id);
+    if (!page->next.has_value()) break;
+    q.after = page->next;
+  }
+  EXPECT_EQ(got, want_ids);
 }
 
 TEST_F(ReferralStoreTest, ScopesAndFiltersRestrictTheQueue) {
