@@ -1,5 +1,6 @@
 #include "server/storage/sqlcipher_referral_store.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -296,6 +297,7 @@ absl::StatusOr<QueuePage> SqlCipherReferralStore::List(const QueueQuery& q) {
     SAFEGUARD_RETURN_IF_ERROR(
         s.BindInt64(static_cast<int>(w.args.size()) + 1, q.page_size + 1));
     QueuePage page;
+    page.referrals.reserve(static_cast<size_t>(std::max(q.page_size, 0)) + 1);
     while (true) {
       SAFEGUARD_ASSIGN_OR_RETURN(bool row, s.Step());
       if (!row) break;
