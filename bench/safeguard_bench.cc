@@ -33,6 +33,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/blocking_counter.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "bench/plot.h"
 #include "bench/server_process.h"
@@ -54,7 +55,8 @@
 
 ABSL_FLAG(bool, smoke, false, "A tiny run that only checks the harness works");
 ABSL_FLAG(double, seconds, 3, "Seconds per measurement");
-ABSL_FLAG(std::string, concurrency, "1,4,16", "Client threads, comma-separated");
+ABSL_FLAG(std::string, concurrency, "1,4,16",
+          "Calls in flight (clients), comma-separated");
 ABSL_FLAG(int, referrals, 20000, "Referrals preloaded before measuring");
 ABSL_FLAG(int, watchers, 50, "Watchers for the fan-out scenario");
 ABSL_FLAG(std::string, out, "bench-results.json", "JSON results file");
@@ -98,34 +100,57 @@ bool Selected(const std::string& name) {
   return false;
 }
 
-// Runs `op(thread, i)` from `threads` threads for `duration`, or until an
-// operation reports kExhausted (nothing left to work on).
-Result Measure(const std::string& name, int threads, absl::Duration duration,
-               const std::function<int(int, int64_t)>& op) {
+// One asynchronous operation: `op(slot, i, done)` starts call `i` of
+// `slot` and calls `done(outcome)` when it has finished.
+using Done = std::function<void(int)>;
+using AsyncOp = std::function<void(int, int64_t, Done)>;
+
+// A closed loop of `slots` calls in flight for `duration`, or until an
+// operation reports kExhausted (nothing left to work on): each slot starts
+// its next call from the completion of its last, on gRPC's callback
+// threads, so the load generator needs no thread per client.
+Result Measure(const std::string& name, int slots, absl::Duration duration,
+               const AsyncOp& op) {
   if (!Selected(name)) return Result();
-  std::vector<std::vector<int64_t>> latencies(threads);
+  struct Slot {
+    int64_t i = 0;
+    absl::Time begin;
+    std::vector<int64_t> latencies;  // one call at a time per slot
+  };
+  std::vector<Slot> state(slots);
   std::atomic<int64_t> errors{0};
+  absl::BlockingCounter finished(slots);
   const absl::Time start = absl::Now();
   const absl::Time end = start + duration;
-  std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t) {
-    pool.emplace_back([&, t] {
-      for (int64_t i = 0; absl::Now() < end; ++i) {
-        absl::Time begin = absl::Now();
-        int outcome = op(t, i);
-        if (outcome == kExhausted) break;
-        latencies[t].push_back(absl::ToInt64Microseconds(absl::Now() - begin));
-        if (outcome == kFailed) ++errors;
+  std::function<void(int)> next = [&](int s) {
+    Slot& slot = state[s];
+    if (absl::Now() >= end) {
+      finished.DecrementCount();
+      return;
+    }
+    slot.begin = absl::Now();
+    op(s, slot.i++, [&, s](int outcome) {
+      Slot& done = state[s];
+      if (outcome == kExhausted) {
+        finished.DecrementCount();
+        return;
       }
+      done.latencies.push_back(
+          absl::ToInt64Microseconds(absl::Now() - done.begin));
+      if (outcome == kFailed) ++errors;
+      next(s);
     });
-  }
-  for (std::thread& th : pool) th.join();
+  };
+  for (int s = 0; s < slots; ++s) next(s);
+  finished.Wait();
   Result r;
   r.scenario = name;
-  r.concurrency = threads;
+  r.concurrency = slots;
   r.seconds = absl::ToDoubleSeconds(absl::Now() - start);
   std::vector<int64_t> all;
-  for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
+  for (const Slot& slot : state) {
+    all.insert(all.end(), slot.latencies.begin(), slot.latencies.end());
+  }
   std::sort(all.begin(), all.end());
   r.ops = static_cast<int64_t>(all.size());
   r.errors = errors;
@@ -140,11 +165,33 @@ Result Measure(const std::string& name, int threads, absl::Duration duration,
   r.p999_us = pct(0.999);
   std::printf("%-22s c=%-3d %9.0f ops/s  p50 %7.0f us  p99 %7.0f us  "
               "p99.9 %7.0f us  errors %lld\n",
-              name.c_str(), threads, r.per_second(), r.p50_us, r.p99_us,
+              name.c_str(), slots, r.per_second(), r.p50_us, r.p99_us,
               r.p999_us, static_cast<long long>(r.errors));
   std::fflush(stdout);
   g_results.push_back(r);
   return r;
+}
+
+// Starts one unary call through a generated stub's callback interface:
+// `start(context, request, response, callback)`; `done` gets its outcome.
+template <typename Request, typename Response, typename Start>
+void Call(Request request, Start start, Done done) {
+  struct Pending {
+    grpc::ClientContext context;
+    Request request;
+    Response response;
+  };
+  auto pending = std::make_shared<Pending>();
+  pending->request = std::move(request);
+  start(&pending->context, &pending->request, &pending->response,
+        [pending, done = std::move(done)](grpc::Status status) {
+          static std::atomic<bool> reported{false};
+          if (!status.ok() && !reported.exchange(true)) {
+            std::fprintf(stderr, "first error: %d %s\n", status.error_code(),
+                         status.error_message().c_str());
+          }
+          done(status.ok() ? kDone : kFailed);
+        });
 }
 
 double FdatasyncRate(const std::string& dir, absl::Duration duration) {
@@ -419,22 +466,28 @@ int Main() {
   std::atomic<int64_t> request_ids{absl::ToUnixMicros(absl::Now()) * 1000};
   auto submit = [&](std::vector<std::unique_ptr<v1::Referrals::Stub>>& stubs,
                     v1::Referral referral) {
-    return [&stubs, referral, &request_ids](int t, int64_t) {
+    return [&stubs, referral, &request_ids](int t, int64_t, Done done) {
       v1::SubmitReferralRequest request;
       request.set_request_id(absl::StrCat("bench-", request_ids++));
       *request.mutable_referral() = referral;
-      grpc::ClientContext context;
-      v1::Referral out;
-      grpc::Status s = stubs[t]->SubmitReferral(&context, request, &out);
-      static std::atomic<bool> reported{false};
-      if (!s.ok() && !reported.exchange(true)) {
-        std::fprintf(stderr, "first submit error: %d %s\n", s.error_code(),
-                     s.error_message().c_str());
-      }
-      return s.ok();
+      Call<v1::SubmitReferralRequest, v1::Referral>(
+          std::move(request),
+          [&stubs, t](auto* c, auto* q, auto* r, auto cb) {
+            stubs[t]->async()->SubmitReferral(c, q, r, std::move(cb));
+          },
+          std::move(done));
     };
   };
-  std::mt19937 pick(7);
+  auto get = [&](int t, int64_t n, Done done) {
+    v1::GetReferralRequest request;
+    request.set_name("referrals/" + ids[n % ids.size()]);
+    Call<v1::GetReferralRequest, v1::Referral>(
+        std::move(request),
+        [&coordinator, t](auto* c, auto* q, auto* r, auto cb) {
+          coordinator[t]->async()->GetReferral(c, q, r, std::move(cb));
+        },
+        std::move(done));
+  };
   // Transitions take each preloaded referral once; a kept folder remembers
   // how far earlier runs got.
   const std::string transitioned_file =
@@ -445,53 +498,57 @@ int Main() {
 
   std::printf("\nscenarios (payload %zu bytes)\n", payload);
   for (int c : levels) {
-    Measure("echo (baseline)", c, each, [&](int t, int64_t) {
-      grpc::ClientContext context;
-      bench::EchoMessage out;
-      return echo_stubs[t]->Echo(&context, echo_request, &out).ok();
+    Measure("echo (baseline)", c, each, [&](int t, int64_t, Done done) {
+      Call<bench::EchoMessage, bench::EchoMessage>(
+          echo_request,
+          [&echo_stubs, t](auto* c, auto* q, auto* r, auto cb) {
+            echo_stubs[t]->async()->Echo(c, q, r, std::move(cb));
+          },
+          std::move(done));
     });
     Measure("submit target_hardening", c, each,
             submit(partner, testing::TargetHardeningSubmission()));
-    Measure("get", c, each, [&](int t, int64_t i) {
-      v1::GetReferralRequest request;
-      request.set_name("referrals/" + ids[(i * 7919 + t) % ids.size()]);
-      grpc::ClientContext context;
-      v1::Referral out;
-      return coordinator[t]->GetReferral(&context, request, &out).ok();
+    Measure("get", c, each, [&](int t, int64_t i, Done done) {
+      get(t, i * 7919 + t, std::move(done));
     });
-    Measure("queue page (50, deadline)", c, each, [&](int t, int64_t) {
+    Measure("queue page (50, deadline)", c, each, [&](int t, int64_t, Done done) {
       v1::ListReferralsRequest request;
       request.set_page_size(50);
       request.mutable_filter()->set_kind(v1::TARGET_HARDENING);
       request.mutable_filter()->set_area("babergh");
       request.set_order_by(v1::BY_DEADLINE);
-      grpc::ClientContext context;
-      v1::ListReferralsResponse out;
-      return coordinator[t]->ListReferrals(&context, request, &out).ok();
+      Call<v1::ListReferralsRequest, v1::ListReferralsResponse>(
+          std::move(request),
+          [&coordinator, t](auto* c, auto* q, auto* r, auto cb) {
+            coordinator[t]->async()->ListReferrals(c, q, r, std::move(cb));
+          },
+          std::move(done));
     });
-    Measure("transition", c, each, [&](int t, int64_t) {
+    Measure("transition", c, each, [&](int t, int64_t, Done done) {
       size_t n = next_fresh++;
-      if (n >= ids.size()) return static_cast<int>(kExhausted);
+      if (n >= ids.size()) {
+        done(kExhausted);
+        return;
+      }
       v1::TransitionReferralRequest request;
       request.set_name("referrals/" + ids[n]);
       request.set_action("begin_eligibility");
       request.set_version(1);
-      grpc::ClientContext context;
-      v1::Referral out;
-      return static_cast<int>(
-          coordinator[t]->TransitionReferral(&context, request, &out).ok());
+      Call<v1::TransitionReferralRequest, v1::Referral>(
+          std::move(request),
+          [&coordinator, t](auto* c, auto* q, auto* r, auto cb) {
+            coordinator[t]->async()->TransitionReferral(c, q, r, std::move(cb));
+          },
+          std::move(done));
     });
-    Measure("mixed 80% get/20% submit", c, each, [&](int t, int64_t i) {
+    auto mixed_submit = submit(partner, testing::TargetHardeningSubmission());
+    Measure("mixed 80% get/20% submit", c, each,
+            [&](int t, int64_t i, Done done) {
       if (i % 5 == 4) {
-        return static_cast<int>(
-            submit(partner, testing::TargetHardeningSubmission())(t, i));
+        mixed_submit(t, i, std::move(done));
+      } else {
+        get(t, i * 104729 + t, std::move(done));
       }
-      v1::GetReferralRequest request;
-      request.set_name("referrals/" + ids[(i * 104729 + t) % ids.size()]);
-      grpc::ClientContext context;
-      v1::Referral out;
-      return static_cast<int>(
-          coordinator[t]->GetReferral(&context, request, &out).ok());
     });
   }
   // The other kinds, at the highest concurrency.
@@ -526,9 +583,12 @@ int Main() {
     }
     live.Wait();
     const int events = smoke ? 5 : 200;
+    auto fan_out_submit = submit(partner, testing::TargetHardeningSubmission());
     absl::Time start = absl::Now();
     for (int i = 0; i < events; ++i) {
-      submit(partner, testing::TargetHardeningSubmission())(0, i);
+      absl::Notification submitted;
+      fan_out_submit(0, i, [&](int) { submitted.Notify(); });
+      submitted.WaitForNotification();
     }
     const int64_t want = static_cast<int64_t>(events) * watchers;
     while (delivered < want && absl::Now() - start < absl::Seconds(30)) {
