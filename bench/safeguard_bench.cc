@@ -27,6 +27,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -67,7 +68,7 @@ ABSL_FLAG(std::string, keep_dir, "",
           "Keep the database, its keys and the preloaded referrals in this "
           "folder, and reuse them on the next run with the same --referrals");
 ABSL_FLAG(std::string, only, "",
-          "Run only the scenarios whose names contain one of these "
+          "Run only the scenarios whose names start with one of these "
           "comma-separated texts");
 
 namespace safeguard {
@@ -90,12 +91,12 @@ std::vector<Result> g_results;
 // What one operation reports.
 enum Outcome { kFailed = 0, kDone = 1, kExhausted = 2 };
 
-// Whether --only chose the scenario `name`.
+// Whether --only chose the scenario `name` (by a prefix of its name).
 bool Selected(const std::string& name) {
   const std::string only = absl::GetFlag(FLAGS_only);
   if (only.empty()) return true;
   for (absl::string_view part : absl::StrSplit(only, ',')) {
-    if (name.find(std::string(part)) != std::string::npos) return true;
+    if (absl::StartsWith(name, part)) return true;
   }
   return false;
 }

@@ -86,15 +86,20 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::ReferralEvent> {
     call_ = std::move(call);
     subscription_ = events_.Subscribe(
         call_.context.scopes, [this](const ReferralEvent& e) { Enqueue(e); });
-    absl::MutexLock lock(&mu_);
-    started_ = true;
-    if (finished_) {
-      Finish(finish_status_);
-      return;
+    grpc::Status cut_short;
+    {
+      absl::MutexLock lock(&mu_);
+      started_ = true;
+      if (!finished_) {
+        context_->AddInitialMetadata(kWatchLiveKey, kWatchLiveValue);
+        StartSendInitialMetadata();
+        WriteNextLocked();
+        return;
+      }
+      cut_short = finish_status_;
     }
-    context_->AddInitialMetadata(kWatchLiveKey, kWatchLiveValue);
-    StartSendInitialMetadata();
-    WriteNextLocked();
+    // Last: once finished, OnDone may delete this on another thread.
+    Finish(cut_short);
   }
 
   void OnWriteDone(bool ok) override {

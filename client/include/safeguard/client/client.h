@@ -106,9 +106,10 @@ class Client {
                                        const std::string& text);
   // Calls `on_event` for each change until it returns false or the stream
   // ends. A watch has no deadline. `on_live`, if given, runs once the
-  // server says the watch is live, before any event: no change committed
-  // after that is missed, so it is the place to list the queue. If it
-  // fails, the watch ends with its status.
+  // server says the watch is live (initial metadata "safeguard-watch:
+  // live"), before any event: no change committed after that is missed, so
+  // it is the place to list the queue. If it fails, the watch ends with its
+  // status. A refused watch never runs it.
   absl::Status WatchReferrals(
       const v1::ReferralFilter& filter,
       const std::function<bool(const v1::ReferralEvent&)>& on_event,
