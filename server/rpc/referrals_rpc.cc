@@ -76,8 +76,8 @@ TransitionDetails DetailsFrom(const v1::TransitionReferralRequest& request) {
 class WatchReactor final : public grpc::ServerWriteReactor<v1::ReferralEvent> {
  public:
   WatchReactor(grpc::CallbackServerContext* context, ReferralEvents& events,
-               const v1::ReferralFilter& filter)
-      : context_(context), events_(events), filter_(filter) {}
+               WatchViews& views, const v1::ReferralFilter& filter)
+      : context_(context), events_(events), views_(views), filter_(filter) {}
 
   // Runs once, on the worker pool, when the opening is allowed and audited:
   // subscribes, then tells the client the watch is live (initial metadata),
@@ -129,12 +129,7 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::ReferralEvent> {
       return;
     }
     if (!filter_.area().empty() && r.area != filter_.area()) return;
-    v1::ReferralEvent out;
-    out.set_type(e.type == ReferralEventType::kCreated
-                     ? v1::ReferralEvent::CREATED
-                     : v1::ReferralEvent::UPDATED);
-    ToViewedProto(r, call_, out.mutable_referral());
-    ToTimestamp(e.time, out.mutable_event_time());
+    std::shared_ptr<const v1::ReferralEvent> out = views_.For(e, call_);
     absl::MutexLock lock(&mu_);
     if (finished_) return;
     if (queue_.size() >= kMaxWatchBacklog) {
@@ -150,7 +145,7 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::ReferralEvent> {
   void WriteNextLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (!started_ || writing_ || finished_ || queue_.empty()) return;
     writing_ = true;
-    StartWrite(&queue_.front());
+    StartWrite(queue_.front().get());
   }
   void FinishLocked(const grpc::Status& status)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
@@ -165,6 +160,7 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::ReferralEvent> {
 
   grpc::CallbackServerContext* const context_;
   ReferralEvents& events_;
+  WatchViews& views_;
   const v1::ReferralFilter filter_;
   // Set by Start() before the subscription that reads them.
   ResolvedCall call_;
@@ -172,7 +168,8 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::ReferralEvent> {
   absl::Mutex mu_;
   bool started_ ABSL_GUARDED_BY(mu_) = false;
   grpc::Status finish_status_ ABSL_GUARDED_BY(mu_);
-  std::deque<v1::ReferralEvent> queue_ ABSL_GUARDED_BY(mu_);
+  std::deque<std::shared_ptr<const v1::ReferralEvent>> queue_
+      ABSL_GUARDED_BY(mu_);
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
 };
@@ -336,7 +333,7 @@ grpc::ServerWriteReactor<v1::ReferralEvent>* ReferralsRpc::WatchReferrals(
   return runner_.OpenStream(
       context, absl::StrCat(kService, "WatchReferrals"),
       bad.empty() ? absl::OkStatus() : InvalidArgumentWithViolations(bad),
-      new WatchReactor(context, events_, f));
+      new WatchReactor(context, events_, watch_views_, f));
 }
 
 }  // namespace safeguard

@@ -18,6 +18,7 @@
 #include "server/core/referral_events.h"
 #include "server/core/referral_service.h"
 #include "server/rpc/call_runner.h"
+#include "server/rpc/watch_views.h"
 
 namespace safeguard {
 
@@ -56,6 +57,7 @@ class ReferralsRpc final : public v1::Referrals::CallbackService {
  private:
   ReferralService& service_;
   ReferralEvents& events_;
+  WatchViews watch_views_;
   CallRunner& runner_;
 };
 

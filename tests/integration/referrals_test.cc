@@ -436,6 +436,48 @@ TEST_F(ReferralsTest, AWatchSeesAnotherCallersChange) {
   EXPECT_EQ(stream->Finish().error_code(), grpc::StatusCode::CANCELLED);
 }
 
+TEST_F(ReferralsTest, WatchersSeeOneChangeThroughTheirOwnViews) {
+  v1::Referral r = MustSubmit(kCouncil, TargetHardeningSubmission());
+  ASSERT_TRUE(Get(kSanctuary, r.name(), &r).ok());
+  Walk(kSanctuary, r, {{"begin_eligibility", "ELIGIBILITY"}, {"accept", "ACCEPTED"}});
+
+  struct Watcher {
+    const char* who;
+    grpc::ClientContext context;
+    std::unique_ptr<grpc::ClientReader<v1::ReferralEvent>> stream;
+  } lead{kSanctuary}, locksmith{kLocksmith};
+  for (Watcher* w : {&lead, &locksmith}) {
+    v1::WatchReferralsRequest request;
+    request.mutable_filter()->set_kind(v1::TARGET_HARDENING);
+    w->stream = callers_->As(w->who).WatchReferrals(&w->context, request);
+    w->stream->WaitForInitialMetadata();
+  }
+  // The assignment is a change both may see: the lead in full, the
+  // locksmith through its need-to-know view.
+  ASSERT_TRUE(Assign(kSanctuary, r, kLocksmith).ok());
+  v1::ReferralEvent seen_by_lead, seen_by_locksmith;
+  ASSERT_TRUE(lead.stream->Read(&seen_by_lead));
+  ASSERT_TRUE(locksmith.stream->Read(&seen_by_locksmith));
+  for (const v1::ReferralEvent* e : {&seen_by_lead, &seen_by_locksmith}) {
+    EXPECT_EQ(e->type(), v1::ReferralEvent::UPDATED);
+    EXPECT_EQ(e->referral().name(), r.name());
+    EXPECT_EQ(e->referral().version(), r.version());
+    EXPECT_EQ(e->referral().target_hardening().address().postcode(), "IP33 1AA");
+  }
+  EXPECT_EQ(seen_by_lead.referral().assignee(), kLocksmith);
+  EXPECT_EQ(seen_by_lead.referral().subjects(0).full_name(),
+            TargetHardeningSubmission().subjects(0).full_name());
+  EXPECT_EQ(seen_by_locksmith.referral().assignee(), "");
+  EXPECT_EQ(seen_by_locksmith.referral().subjects(0).full_name(), "");
+  for (Watcher* w : {&lead, &locksmith}) {
+    w->context.TryCancel();
+    v1::ReferralEvent rest;
+    while (w->stream->Read(&rest)) {
+    }
+    EXPECT_EQ(w->stream->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  }
+}
+
 TEST_F(ReferralsTest, AQueuePageWalkWhileReferralsArrive) {
   std::set<std::string> submitted;
   for (int i = 0; i < 20; ++i) {

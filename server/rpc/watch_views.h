@@ -1,0 +1,49 @@
+// File: server/rpc/watch_views.h
+//
+// WatchViews: the watch events of one committed change, one message per
+// field view, shared by every watcher that sees the change through the
+// same view (the same roles under the same policy), so a change is
+// converted once per view rather than once per watcher. The feed hands a
+// change to every watcher before the next, so only the current change's
+// messages are kept. The messages are immutable once made; a watcher keeps
+// its shared_ptr until its write is done.
+//
+// Safe for concurrent use.
+#ifndef SAFEGUARD_SERVER_RPC_WATCH_VIEWS_H_
+#define SAFEGUARD_SERVER_RPC_WATCH_VIEWS_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <tuple>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "safeguard/v1/referrals.pb.h"
+#include "server/core/referral_events.h"
+#include "server/policy/policy.h"
+#include "server/rpc/call_context.h"
+
+namespace safeguard {
+
+class WatchViews {
+ public:
+  // The event for `change` as `call`'s caller may see it.
+  std::shared_ptr<const v1::ReferralEvent> For(const ReferralEvent& change,
+                                               const ResolvedCall& call);
+
+ private:
+  // A change: the referral, its version, what happened and when.
+  using ChangeKey = std::tuple<std::string, int64_t, ReferralEventType, absl::Time>;
+
+  absl::Mutex mu_;
+  ChangeKey current_ ABSL_GUARDED_BY(mu_);
+  // By field view: a policy's views live as long as the policy, which every
+  // watcher holding one of these keeps alive.
+  std::map<const FieldPaths*, std::shared_ptr<const v1::ReferralEvent>> events_
+      ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace safeguard
+
+#endif  // SAFEGUARD_SERVER_RPC_WATCH_VIEWS_H_
