@@ -33,25 +33,19 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/blocking_counter.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "bench/plot.h"
 #include "bench/server_process.h"
 #include "echo.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
-#include "grpcpp/security/tls_certificate_provider.h"
-#include "grpcpp/security/tls_credentials_options.h"
 #include "safeguard/v1/referrals.grpc.pb.h"
 #include "server/app/referral_id_generator.h"
-#include "server/app/safeguard_server.h"
 #include "server/config/server_config.h"
 #include "server/storage/database_key.h"
-#include "server/storage/sqlcipher_audit_log.h"
 #include "server/storage/sqlcipher_referral_store.h"
 #include "sqlcipher/sqlite3.h"
 #include "tests/testing/referral_fixtures.h"
-#include "tests/testing/subprocess.h"
 #include "tests/testing/test_server.h"
 
 ABSL_FLAG(bool, smoke, false, "A tiny run that only checks the harness works");
@@ -74,6 +68,7 @@ ABSL_FLAG(std::string, only, "",
 namespace safeguard {
 namespace {
 
+using testing::ConnectedTestChannel;
 using testing::TestChannel;
 
 struct Result {
@@ -110,9 +105,9 @@ using AsyncOp = std::function<void(int, int64_t, Done)>;
 // operation reports kExhausted (nothing left to work on): each slot starts
 // its next call from the completion of its last, on gRPC's callback
 // threads, so the load generator needs no thread per client.
-Result Measure(const std::string& name, int slots, absl::Duration duration,
+void Measure(const std::string& name, int slots, absl::Duration duration,
                const AsyncOp& op) {
-  if (!Selected(name)) return Result();
+  if (!Selected(name)) return;
   struct Slot {
     int64_t i = 0;
     absl::Time begin;
@@ -170,7 +165,6 @@ Result Measure(const std::string& name, int slots, absl::Duration duration,
               r.p999_us, static_cast<long long>(r.errors));
   std::fflush(stdout);
   g_results.push_back(r);
-  return r;
 }
 
 // Starts one unary call through a generated stub's callback interface:
@@ -445,21 +439,17 @@ int Main() {
   std::vector<std::unique_ptr<v1::Referrals::Stub>> partner, coordinator, idvas,
       fro;
   // Every channel connects (TLS handshake) before anything is measured.
-  auto connected = [](std::shared_ptr<grpc::Channel> channel) {
-    channel->WaitForConnected(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
-    return channel;
-  };
   for (int t = 0; t < max_threads; ++t) {
     echo_stubs.push_back(bench::Echo::NewStub(
-        connected(TestChannel(echo_port, pki.ca_file(), council))));
+        ConnectedTestChannel(echo_port, pki.ca_file(), council)));
     partner.push_back(v1::Referrals::NewStub(
-        connected(TestChannel((*server)->port(), pki.ca_file(), council))));
+        ConnectedTestChannel((*server)->port(), pki.ca_file(), council)));
     coordinator.push_back(v1::Referrals::NewStub(
-        connected(TestChannel((*server)->port(), pki.ca_file(), lead))));
+        ConnectedTestChannel((*server)->port(), pki.ca_file(), lead)));
     idvas.push_back(v1::Referrals::NewStub(
-        connected(TestChannel((*server)->port(), pki.ca_file(), idva))));
+        ConnectedTestChannel((*server)->port(), pki.ca_file(), idva)));
     fro.push_back(v1::Referrals::NewStub(
-        connected(TestChannel((*server)->port(), pki.ca_file(), police))));
+        ConnectedTestChannel((*server)->port(), pki.ca_file(), police)));
   }
   bench::EchoMessage echo_request;
   echo_request.set_payload(std::string(payload, 'x'));
@@ -616,10 +606,8 @@ int Main() {
   }
 
   const ServerProcess::Verified verified = (*server)->Verify();
-  const double verify_s = verified.seconds;
-  const int64_t entries = verified.entries;
   std::printf("verify audit log: %lld entries in %.3f s (ok: %s)\n",
-              static_cast<long long>(entries), verify_s,
+              static_cast<long long>(verified.entries), verified.seconds,
               verified.ok ? "yes" : "no");
 
   const long server_rss_kb = (*server)->Stop();
@@ -642,8 +630,9 @@ int Main() {
               echo_best > 0 ? submit_best / echo_best : 0,
               fdatasync > 0 ? submit_best / fdatasync : 0,
               sqlcipher > 0 ? submit_best / sqlcipher : 0);
-  WriteJson(absl::GetFlag(FLAGS_out), fdatasync, sqlcipher, startup_ms, verify_s,
-            entries, server_rss_kb, usage.ru_maxrss, preload);
+  WriteJson(absl::GetFlag(FLAGS_out), fdatasync, sqlcipher, startup_ms,
+            verified.seconds, verified.entries, server_rss_kb, usage.ru_maxrss,
+            preload);
   WritePlot(absl::GetFlag(FLAGS_plot));
   bool harness_ok = verified.ok && !g_results.empty();
   for (const Result& r : g_results) {

@@ -12,7 +12,6 @@
 #include "grpcpp/grpcpp.h"
 #include "server/app/safeguard_server.h"
 #include "server/app/tls_files.h"
-#include "tests/testing/test_server.h"
 
 namespace safeguard {
 namespace {

@@ -3,12 +3,10 @@
 #include <dlfcn.h>
 
 #include <utility>
-#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "grpc/grpc.h"
 #include "grpcpp/health_check_service_interface.h"
-#include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
 #include "server/app/tls_files.h"
 #include "server/core/status_macros.h"

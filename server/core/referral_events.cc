@@ -42,7 +42,7 @@ void ReferralEvents::Publish(const ReferralEvent& event) {
 }
 
 void ReferralEvents::Dispatch() {
-  while (true) {
+  for (int64_t sequence = 1;; ++sequence) {
     Queued next;
     {
       absl::MutexLock lock(&queue_mu_);
@@ -56,7 +56,7 @@ void ReferralEvents::Dispatch() {
       next = std::move(queue_.front());
       queue_.pop_front();
     }
-    const ReferralEvent event{next.type, next.referral, next.time};
+    const ReferralEvent event{next.type, next.referral, next.time, sequence};
     absl::MutexLock lock(&mu_);
     for (auto& [id, subscriber] : subscribers_) {
       if (IsVisible(next.referral, subscriber.scopes)) {

@@ -39,6 +39,9 @@ struct ReferralEvent {
   ReferralEventType type;
   const Referral& referral;
   absl::Time time;
+  // Set by the feed: its number for the change, from 1, the same for every
+  // subscriber it reaches.
+  int64_t sequence = 0;
 };
 
 class ReferralEvents {

@@ -1,6 +1,5 @@
 #include "server/core/referral_store.h"
 
-#include <algorithm>
 #include <limits>
 
 #include "absl/algorithm/container.h"

@@ -1,6 +1,5 @@
 #include "server/policy/policy.h"
 
-#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -385,7 +384,8 @@ RoleSet CompiledPolicy::RolesOf(const CallerIdentity& caller) const {
 AccessDecision CompiledPolicy::Decide(const CallerIdentity& caller,
                                       absl::string_view method) const {
   AccessDecision d;
-  d.roles = RolesOf(caller);
+  const std::vector<const GrantEntry*> grants = GrantsOf(caller);
+  for (const GrantEntry* g : grants) d.roles.AddAll(g->roles);
   d.rule = "default-deny";
   auto rules = rules_by_method_.find(method);
   if (rules != rules_by_method_.end()) {
@@ -408,7 +408,7 @@ AccessDecision CompiledPolicy::Decide(const CallerIdentity& caller,
             v.agencies = {caller.agency};
             break;
           case config::v1::AREA:
-            for (const GrantEntry* g : GrantsOf(caller)) {
+            for (const GrantEntry* g : grants) {
               if (!g->roles.Intersects(rule.roles)) continue;
               if (g->areas.empty()) {
                 v.all = true;

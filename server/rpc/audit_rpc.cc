@@ -167,33 +167,28 @@ class ParallelVerification {
             c.entries.push_back(HashEntry(e));
             return static_cast<int64_t>(c.entries.size()) < kChunk;
           });
-      c.last = static_cast<int64_t>(c.entries.size()) < kChunk;
+      const bool last = static_cast<int64_t>(c.entries.size()) < kChunk;
+      c.last = last;
       absl::MutexLock lock(&mu_);
       if (!s.ok()) {
         if (error_.ok()) error_ = s;
-        failed_ = true;
         return;
       }
       ready_.emplace(chunk, std::move(c));
-      if (ready_.at(chunk).last) return;
+      if (last) return;
     }
   }
 
   bool WantedIsReady() const ABSL_NO_THREAD_SAFETY_ANALYSIS {
-    return failed_ || ready_.count(wanted_) > 0;
+    return !error_.ok() || ready_.count(wanted_) > 0;
   }
 
   absl::Mutex mu_;
   std::map<int64_t, Chunk> ready_ ABSL_GUARDED_BY(mu_);
   int64_t wanted_ ABSL_GUARDED_BY(mu_) = 0;
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
-  bool failed_ ABSL_GUARDED_BY(mu_) = false;
   absl::Status error_ ABSL_GUARDED_BY(mu_);
 };
-
-absl::Status VerifyAll(AuditReader& reader, ChainVerifier& verifier) {
-  return ParallelVerification().Run(reader, verifier);
-}
 
 }  // namespace
 
@@ -260,7 +255,7 @@ absl::StatusOr<v1::VerifyAuditLogResponse> AuditRpc::Verify() {
   ChainVerifier verifier(*std::move(checkpoints), key_);
   // One at a time: each walk takes two read connections and both cores.
   absl::MutexLock one_at_a_time(&verify_mu_);
-  absl::Status walked = VerifyAll(reader_, verifier);
+  absl::Status walked = ParallelVerification().Run(reader_, verifier);
   if (!walked.ok()) return walked;
   return verifier.Finish();
 }

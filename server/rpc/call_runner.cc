@@ -5,28 +5,29 @@
 
 namespace safeguard {
 
-AuditRecord CallRunner::Record(const grpc::ServerContextBase& context,
-                               const absl::StatusOr<ResolvedCall>& call,
-                               const RefusedCaller& refused,
-                               const std::string& method,
-                               absl::Time now) const {
-  if (call.ok()) {
-    return BaseAuditRecord(context, &call->context.identity, method,
-                           call->rule, call->context.roles, now);
-  }
-  return BaseAuditRecord(
-      context, refused.identity.has_value() ? &*refused.identity : nullptr,
-      method, "default-deny", refused.roles, now);
+absl::StatusOr<ResolvedCall> CallRunner::Resolve(
+    const grpc::ServerContextBase& context, const std::string& method,
+    AuditRecord* audit) const {
+  const absl::Time now = clock_.Now();
+  RefusedCaller refused;
+  absl::StatusOr<ResolvedCall> call =
+      ResolveCall(context, policies_, trust_domain_, method, now, &refused);
+  *audit = call.ok()
+               ? BaseAuditRecord(context, &call->context.identity, method,
+                                 call->rule, call->context.roles, now)
+               : BaseAuditRecord(context,
+                                 refused.identity.has_value()
+                                     ? &*refused.identity
+                                     : nullptr,
+                                 method, "default-deny", refused.roles, now);
+  return call;
 }
 
 absl::StatusOr<ResolvedCall> CallRunner::ResolveStream(
     grpc::CallbackServerContext* context, const std::string& method,
     const absl::Status& refusal) {
-  const absl::Time now = clock_.Now();
-  RefusedCaller refused;
-  absl::StatusOr<ResolvedCall> call =
-      ResolveCall(*context, policies_, trust_domain_, method, now, &refused);
-  AuditRecord audit = Record(*context, call, refused, method, now);
+  AuditRecord audit;
+  absl::StatusOr<ResolvedCall> call = Resolve(*context, method, &audit);
   if (call.ok()) audit.view = audit.roles;
   absl::Status status = FinishAudited(
       audit_, audit, call.ok() ? refusal : call.status(), nullptr);

@@ -56,11 +56,8 @@ class CallRunner {
       return refused;
     }
     grpc::ServerUnaryReactor* reactor = new GatedReactor(gate_);
-    const absl::Time now = clock_.Now();
-    RefusedCaller refused;
-    absl::StatusOr<ResolvedCall> call =
-        ResolveCall(*context, policies_, trust_domain_, method, now, &refused);
-    AuditRecord audit = Record(*context, call, refused, method, now);
+    AuditRecord audit;
+    absl::StatusOr<ResolvedCall> call = Resolve(*context, method, &audit);
     pool_.Schedule([this, reactor, response, work = std::move(work),
                     call = std::move(call), audit = std::move(audit)]() mutable {
       absl::Status status = call.ok() ? work(*call, audit) : call.status();
@@ -115,10 +112,11 @@ class CallRunner {
   absl::StatusOr<ResolvedCall> ResolveStream(
       grpc::CallbackServerContext* context, const std::string& method,
       const absl::Status& refusal);
-  AuditRecord Record(const grpc::ServerContextBase& context,
-                     const absl::StatusOr<ResolvedCall>& call,
-                     const RefusedCaller& refused, const std::string& method,
-                     absl::Time now) const;
+  // Resolves the caller of `method` and starts the call's audit record in
+  // `*audit`, naming the caller even when it is refused.
+  absl::StatusOr<ResolvedCall> Resolve(const grpc::ServerContextBase& context,
+                                       const std::string& method,
+                                       AuditRecord* audit) const;
 
   AuditLog& audit_;
   const PolicyHolder& policies_;

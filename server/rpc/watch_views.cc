@@ -10,10 +10,9 @@ std::shared_ptr<const v1::ReferralEvent> WatchViews::For(
   const Referral& r = change.referral;
   const FieldPaths* view =
       &call.policy->View(ReferralService::ViewRoles(call.context, r), r.kind);
-  ChangeKey key{r.id, r.version, change.type, change.time};
   absl::MutexLock lock(&mu_);
-  if (key != current_) {
-    current_ = std::move(key);
+  if (change.sequence != current_) {
+    current_ = change.sequence;
     events_.clear();
   }
   std::shared_ptr<const v1::ReferralEvent>& event = events_[view];

@@ -14,8 +14,6 @@
 
 #include <map>
 #include <memory>
-#include <string>
-#include <tuple>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
@@ -33,11 +31,8 @@ class WatchViews {
                                                const ResolvedCall& call);
 
  private:
-  // A change: the referral, its version, what happened and when.
-  using ChangeKey = std::tuple<std::string, int64_t, ReferralEventType, absl::Time>;
-
   absl::Mutex mu_;
-  ChangeKey current_ ABSL_GUARDED_BY(mu_);
+  int64_t current_ ABSL_GUARDED_BY(mu_) = 0;  // the change's feed sequence
   // By field view: a policy's views live as long as the policy, which every
   // watcher holding one of these keeps alive.
   std::map<const FieldPaths*, std::shared_ptr<const v1::ReferralEvent>> events_

@@ -52,15 +52,12 @@ absl::Status FromSqliteRc(int rc, sqlite3* db, absl::string_view context) {
 // ---- Statement -------------------------------------------------------------
 
 Statement::Statement(Statement&& other) noexcept
-    : owner_(other.owner_),
-      db_(other.db_),
-      stmt_(std::exchange(other.stmt_, nullptr)) {}
+    : owner_(other.owner_), stmt_(std::exchange(other.stmt_, nullptr)) {}
 
 Statement& Statement::operator=(Statement&& other) noexcept {
   if (this != &other) {
     Release();
     owner_ = other.owner_;
-    db_ = other.db_;
     stmt_ = std::exchange(other.stmt_, nullptr);
   }
   return *this;
@@ -73,21 +70,22 @@ void Statement::Release() {
 }
 
 absl::Status Statement::BindInt64(int index, int64_t value) {
-  return FromSqliteRc(sqlite3_bind_int64(stmt_, index, value), db_, "bind");
+  return FromSqliteRc(sqlite3_bind_int64(stmt_, index, value), owner_->db_,
+                      "bind");
 }
 
 absl::Status Statement::BindText(int index, absl::string_view value) {
   return FromSqliteRc(sqlite3_bind_text(stmt_, index, value.data(),
                                         static_cast<int>(value.size()),
                                         SQLITE_TRANSIENT),
-                      db_, "bind");
+                      owner_->db_, "bind");
 }
 
 absl::Status Statement::BindBlob(int index, absl::string_view value) {
   return FromSqliteRc(sqlite3_bind_blob(stmt_, index, value.data(),
                                         static_cast<int>(value.size()),
                                         SQLITE_TRANSIENT),
-                      db_, "bind");
+                      owner_->db_, "bind");
 }
 
 absl::Status Statement::BindAll(const std::vector<SqlArg>& args) {
@@ -105,7 +103,7 @@ absl::StatusOr<bool> Statement::Step() {
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  return FromSqliteRc(rc, db_, "step");
+  return FromSqliteRc(rc, owner_->db_, "step");
 }
 
 absl::Status Statement::Run() {
@@ -118,7 +116,7 @@ absl::Status Statement::Run() {
 
 absl::Status Statement::Reset() {
   sqlite3_clear_bindings(stmt_);
-  return FromSqliteRc(sqlite3_reset(stmt_), db_, "reset");
+  return FromSqliteRc(sqlite3_reset(stmt_), owner_->db_, "reset");
 }
 
 int64_t Statement::ColumnInt64(int column) const {
@@ -184,16 +182,14 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
     return FromSqliteRc(rc, raw, absl::StrCat("cannot read database ", path));
   }
 
-  s = db->Exec(
+  s = db->Exec(absl::StrCat(
       "PRAGMA journal_mode = WAL;"
       "PRAGMA synchronous = FULL;"
       "PRAGMA foreign_keys = ON;"
       "PRAGMA busy_timeout = 5000;"
-      "PRAGMA temp_store = MEMORY;");
-  if (s.ok()) {
-    s = db->Exec(absl::StrCat("PRAGMA cache_size = -", options.cache_kib, ";",
-                              options.read_only ? "PRAGMA query_only = 1;" : ""));
-  }
+      "PRAGMA temp_store = MEMORY;"
+      "PRAGMA cache_size = -", options.cache_kib, ";",
+      options.read_only ? "PRAGMA query_only = 1;" : ""));
   if (!s.ok()) return s;
   return db;
 }
@@ -203,7 +199,7 @@ Database::~Database() {
     std::fprintf(stderr, "safeguardd: a Statement outlived its Database\n");
     std::abort();  // a programming error: Return() would use freed memory
   }
-  for (auto& [sql, stmt] : kept_) sqlite3_finalize(stmt);
+  for (auto& [sql, stmt] : kept_) sqlite3_finalize(stmt);  // null: lent
   if (db_ != nullptr) sqlite3_close_v2(db_);
 }
 
@@ -211,8 +207,16 @@ void Database::Return(sqlite3_stmt* stmt) {
   --lent_;
   sqlite3_reset(stmt);
   sqlite3_clear_bindings(stmt);
-  if (kept_.size() >= kMaxKept ||
-      !kept_.try_emplace(sqlite3_sql(stmt), stmt).second) {
+  // Back into its slot, kept while the statement was lent; a slot is made
+  // (its key allocated) once per SQL text.
+  const absl::string_view sql = sqlite3_sql(stmt);
+  auto it = kept_.find(sql);
+  if (it == kept_.end() && kept_.size() < kMaxKept) {
+    it = kept_.emplace(sql, nullptr).first;
+  }
+  if (it != kept_.end() && it->second == nullptr) {
+    it->second = stmt;
+  } else {
     sqlite3_finalize(stmt);  // full, or a copy of this SQL is kept already
   }
 }
@@ -230,11 +234,9 @@ absl::Status Database::Exec(absl::string_view sql) {
 }
 
 absl::StatusOr<Statement> Database::Prepare(absl::string_view sql) {
-  if (auto it = kept_.find(sql); it != kept_.end()) {
-    sqlite3_stmt* stmt = it->second;
-    kept_.erase(it);
+  if (auto it = kept_.find(sql); it != kept_.end() && it->second != nullptr) {
     ++lent_;
-    return Statement(this, db_, stmt);
+    return Statement(this, std::exchange(it->second, nullptr));
   }
   ++prepared_;
   sqlite3_stmt* stmt = nullptr;
@@ -245,7 +247,7 @@ absl::StatusOr<Statement> Database::Prepare(absl::string_view sql) {
     return FromSqliteRc(rc, db_, absl::StrCat("database ", path_, ": prepare"));
   }
   ++lent_;
-  return Statement(this, db_, stmt);
+  return Statement(this, stmt);
 }
 
 absl::Status Database::InTransaction(absl::FunctionRef<absl::Status()> body) {

@@ -73,12 +73,11 @@ class Statement {
 
  private:
   friend class Database;
-  Statement(Database* owner, sqlite3* db, sqlite3_stmt* stmt)
-      : owner_(owner), db_(db), stmt_(stmt) {}
+  Statement(Database* owner, sqlite3_stmt* stmt)
+      : owner_(owner), stmt_(stmt) {}
   void Release();
 
   Database* owner_;      // not owned; takes the statement back
-  sqlite3* db_;          // not owned
   sqlite3_stmt* stmt_;   // owned until returned to `owner_`
 };
 
@@ -139,7 +138,8 @@ class Database {
 
   const std::string path_;
   sqlite3* db_;  // owned
-  // Idle prepared statements by SQL text; owned.
+  // Prepared statements by SQL text, owned while idle; a lent one leaves
+  // its slot null until it comes back.
   absl::flat_hash_map<std::string, sqlite3_stmt*> kept_;
   int64_t prepared_ = 0;
   int64_t lent_ = 0;  // Statements alive; none may outlive the Database

@@ -138,10 +138,6 @@ void SharedDatabase::ReleaseReader(Database* reader) {
 absl::Status SharedDatabase::Write(
     const std::function<absl::Status(Database&)>& body) {
   PendingWrite mine{&body};
-  struct Done {
-    std::atomic<int>& waiting;
-    ~Done() { waiting.fetch_sub(1, std::memory_order_relaxed); }
-  } done{writes_waiting_};
   absl::MutexLock lock(&queue_mu_);
   queue_.push_back(&mine);
   writes_waiting_.fetch_add(1, std::memory_order_relaxed);
@@ -166,6 +162,7 @@ absl::Status SharedDatabase::Write(
     }
     if (!queue_.empty()) queue_.front()->wake.Signal();
   }
+  writes_waiting_.fetch_sub(1, std::memory_order_relaxed);
   return mine.status;
 }
 

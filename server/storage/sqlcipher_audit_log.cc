@@ -38,12 +38,6 @@ void FillFromRow(const Statement& s, v1::AuditEntry& e) {
   text(14, e.mutable_chain_hash());
 }
 
-v1::AuditEntry EntryFromRow(const Statement& s) {
-  v1::AuditEntry e;
-  FillFromRow(s, e);
-  return e;
-}
-
 // The last entry's sequence and chain hash (0 and zeros when empty).
 absl::StatusOr<AuditHead> ReadHead(Database& db) {
   SAFEGUARD_ASSIGN_OR_RETURN(
@@ -139,15 +133,15 @@ absl::StatusOr<std::vector<v1::AuditEntry>> SqlCipherAuditLog::List(
   const std::string sql =
       absl::StrCat("SELECT ", kColumns, " FROM audit_entries WHERE ",
                    absl::StrJoin(where, " AND "), " ORDER BY seq LIMIT ?;");
+  args.emplace_back(int64_t{limit});
   return db_.Read([&](Database& db) -> absl::StatusOr<std::vector<v1::AuditEntry>> {
     SAFEGUARD_ASSIGN_OR_RETURN(Statement s, db.Prepare(sql));
     SAFEGUARD_RETURN_IF_ERROR(s.BindAll(args));
-    SAFEGUARD_RETURN_IF_ERROR(s.BindInt64(static_cast<int>(args.size()) + 1, limit));
     std::vector<v1::AuditEntry> out;
     while (true) {
       SAFEGUARD_ASSIGN_OR_RETURN(bool row, s.Step());
       if (!row) break;
-      out.push_back(EntryFromRow(s));
+      FillFromRow(s, out.emplace_back());
     }
     return out;
   });

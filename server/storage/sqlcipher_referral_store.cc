@@ -291,11 +291,10 @@ absl::StatusOr<QueuePage> SqlCipherReferralStore::List(const QueueQuery& q) {
   }
   const std::string sql = absl::StrCat("SELECT body FROM referrals", w.sql,
                                        order, " LIMIT ?;");
+  w.args.emplace_back(int64_t{q.page_size + 1});
   return db_.Read([&](Database& db) -> absl::StatusOr<QueuePage> {
     SAFEGUARD_ASSIGN_OR_RETURN(Statement s, db.Prepare(sql));
     SAFEGUARD_RETURN_IF_ERROR(s.BindAll(w.args));
-    SAFEGUARD_RETURN_IF_ERROR(
-        s.BindInt64(static_cast<int>(w.args.size()) + 1, q.page_size + 1));
     QueuePage page;
     page.referrals.reserve(static_cast<size_t>(std::max(q.page_size, 0)) + 1);
     while (true) {

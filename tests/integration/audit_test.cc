@@ -77,6 +77,40 @@ class AuditTest : public ::testing::Test {
     }
   }
 
+  // The entries of the call with this x-request-id.
+  std::vector<v1::AuditEntry> EntriesFor(const std::string& request_id) {
+    std::vector<v1::AuditEntry> found;
+    for (const v1::AuditEntry& e : AllEntries()) {
+      if (e.request_id() == request_id) found.push_back(e);
+    }
+    return found;
+  }
+
+  // With the server stopped: puts the `pristine` copy of the database file
+  // back, runs `sql` on it, then checks that the restarted server's
+  // verification names `first_bad` and `problem`.
+  void ExpectTamperingCaught(const std::string& pristine,
+                             const std::string& sql, int64_t first_bad,
+                             const std::string& problem,
+                             const std::string& label) {
+    const std::string db_path = DatabasePath(config_);
+    ASSERT_EQ(std::system(("cp " + pristine + " " + db_path).c_str()), 0);
+    {
+      auto key = ReadKeyFile(config_.key_file());
+      ASSERT_TRUE(key.ok());
+      auto db = OpenStore(db_path, *key);
+      ASSERT_TRUE(db.ok());
+      ASSERT_TRUE(db->db->With([&](Database& d) { return d.Exec(sql); }).ok())
+          << label;
+    }
+    Start();
+    v1::VerifyAuditLogResponse v = Verify();
+    EXPECT_FALSE(v.ok()) << label;
+    EXPECT_EQ(v.first_bad_sequence(), first_bad) << label;
+    EXPECT_EQ(v.problem(), problem) << label;
+    Stop();
+  }
+
   v1::Referral Submit(const std::string& who) {
     v1::SubmitReferralRequest request;
     request.set_request_id(absl::StrCat("r-", ++submissions_));
@@ -217,10 +251,7 @@ TEST_F(AuditTest, ARefusalIsAuditedBeforeItIsSentAndNamesTheCaller) {
     EXPECT_EQ(stub->ListAuditEntries(context.get(), {}, &out).error_code(), c.code)
         << c.name;
     // Written before the refusal was sent: it is there at once.
-    std::vector<v1::AuditEntry> found;
-    for (const v1::AuditEntry& e : AllEntries()) {
-      if (e.request_id() == request_id) found.push_back(e);
-    }
+    std::vector<v1::AuditEntry> found = EntriesFor(request_id);
     ASSERT_EQ(found.size(), 1u) << c.name;
     EXPECT_EQ(found[0].method(), "safeguard.v1.Audit/ListAuditEntries") << c.name;
     EXPECT_EQ(found[0].code(), static_cast<int>(c.code)) << c.name;
@@ -259,11 +290,7 @@ TEST_F(AuditTest, AStreamOpeningIsAuditedOnTheWorkerPool) {
     if (c.bad_filter) request.mutable_filter()->set_state("NEW");
     auto stream = callers_->As(kSanctuary).WatchReferrals(&context, request);
     // Cancel only once the server has the call: its opening is queued.
-    for (int tries = 0;
-         server_->worker_pool_for_test().queued() == 0 && tries < 1000; ++tries) {
-      absl::SleepFor(absl::Milliseconds(10));
-    }
-    EXPECT_EQ(server_->worker_pool_for_test().queued(), 1u) << c.name;
+    EXPECT_EQ(held.WaitForQueued(), 1u) << c.name;
     if (c.cancel) {
       context.TryCancel();
       // Usually enough for the server to see the cancel before the opening
@@ -281,9 +308,7 @@ TEST_F(AuditTest, AStreamOpeningIsAuditedOnTheWorkerPool) {
     // written its opening's entry.
     for (int tries = 0; found.empty() && tries < 500; ++tries) {
       if (tries > 0) absl::SleepFor(absl::Milliseconds(20));
-      for (const v1::AuditEntry& e : AllEntries()) {
-        if (e.request_id() == request_id) found.push_back(e);
-      }
+      found = EntriesFor(request_id);
     }
     ASSERT_EQ(found.size(), 1u) << c.name;
     EXPECT_EQ(found[0].method(), "safeguard.v1.Referrals/WatchReferrals")
@@ -417,20 +442,7 @@ TEST_F(AuditTest, TamperingIsDetectedAndPointsAtTheEntry) {
   const std::string pristine = db_path + ".pristine";
   ASSERT_EQ(std::system(("cp " + db_path + " " + pristine).c_str()), 0);
   for (const Case& c : cases) {
-    ASSERT_EQ(std::system(("cp " + pristine + " " + db_path).c_str()), 0);
-    {
-      auto key = ReadKeyFile(config_.key_file());
-      auto db = OpenStore(db_path, *key);
-      ASSERT_TRUE(db.ok());
-      ASSERT_TRUE(db->db->With([&](Database& d) { return d.Exec(c.sql); }).ok())
-          << c.name;
-    }
-    Start();
-    v1::VerifyAuditLogResponse v = Verify();
-    EXPECT_FALSE(v.ok()) << c.name;
-    EXPECT_EQ(v.first_bad_sequence(), c.first_bad) << c.name;
-    EXPECT_EQ(v.problem(), c.problem) << c.name;
-    Stop();
+    ExpectTamperingCaught(pristine, c.sql, c.first_bad, c.problem, c.name);
   }
 }
 
@@ -486,19 +498,7 @@ TEST_F(AuditTest, AVerificationSpanningManyChunksFindsTheFirstBadEntry) {
        "entry 4096 is missing"},
   };
   for (const Case& c : cases) {
-    ASSERT_EQ(std::system(("cp " + pristine + " " + db_path).c_str()), 0);
-    {
-      auto db = OpenStore(db_path, *key);
-      ASSERT_TRUE(db.ok());
-      ASSERT_TRUE(db->db->With([&](Database& d) { return d.Exec(c.sql); }).ok())
-          << c.sql;
-    }
-    Start();
-    v1::VerifyAuditLogResponse v = Verify();
-    EXPECT_FALSE(v.ok()) << c.sql;
-    EXPECT_EQ(v.first_bad_sequence(), c.first_bad) << c.sql;
-    EXPECT_EQ(v.problem(), c.problem) << c.sql;
-    Stop();
+    ExpectTamperingCaught(pristine, c.sql, c.first_bad, c.problem, c.sql);
   }
 }
 

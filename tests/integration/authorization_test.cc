@@ -216,13 +216,9 @@ TEST_F(AuthorizationTest, EveryMethodEveryRoleInsideAndOutsideScope) {
        [](v1::Referrals::Stub& stub, const std::string&, const std::string&) {
          auto context = Context();
          auto stream = stub.WatchReferrals(context.get(), {});
-         stream->WaitForInitialMetadata();
          // Allowed: the watch goes live (and would stay open); OK stands
          // for that. Refused: the stream ends with the refusal.
-         const auto& metadata = context->GetServerInitialMetadata();
-         auto announced = metadata.find("safeguard-watch");
-         const bool live =
-             announced != metadata.end() && announced->second == "live";
+         const bool live = testing::WaitUntilLive(*stream, *context);
          if (live) context->TryCancel();
          v1::ReferralEvent event;
          while (stream->Read(&event)) {

@@ -251,11 +251,7 @@ TEST_F(MtlsTest, ShutdownFinishesCallsInFlightAndRefusesNewOnes) {
                                  in_flight_done.Notify();
                                });
   // Admitted once its work waits for a worker.
-  for (int tries = 0;
-       server_->worker_pool_for_test().queued() == 0 && tries < 1000; ++tries) {
-    absl::SleepFor(absl::Milliseconds(10));
-  }
-  EXPECT_EQ(server_->worker_pool_for_test().queued(), 1u);
+  EXPECT_EQ(held.WaitForQueued(), 1u);
 
   std::thread stopper([&] { server_->Shutdown(absl::Seconds(10)); });
   // Draining has started once health says NOT_SERVING.

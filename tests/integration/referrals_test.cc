@@ -411,10 +411,7 @@ TEST_F(ReferralsTest, AWatchSeesAnotherCallersChange) {
   request.mutable_filter()->set_kind(v1::TARGET_HARDENING);
   auto stream = callers_->As(kSanctuary).WatchReferrals(&context, request);
   // The server says when the watch is live: no later change is missed.
-  stream->WaitForInitialMetadata();
-  const auto& metadata = context.GetServerInitialMetadata();
-  ASSERT_EQ(metadata.count("safeguard-watch"), 1u);
-  EXPECT_EQ(metadata.find("safeguard-watch")->second, "live");
+  ASSERT_TRUE(testing::WaitUntilLive(*stream, context));
 
   v1::Referral channel = MustSubmit(kProbation, ChannelSubmission());  // not TH
   v1::Referral r = MustSubmit(kCouncil, TargetHardeningSubmission());
@@ -450,7 +447,7 @@ TEST_F(ReferralsTest, WatchersSeeOneChangeThroughTheirOwnViews) {
     v1::WatchReferralsRequest request;
     request.mutable_filter()->set_kind(v1::TARGET_HARDENING);
     w->stream = callers_->As(w->who).WatchReferrals(&w->context, request);
-    w->stream->WaitForInitialMetadata();
+    EXPECT_TRUE(testing::WaitUntilLive(*w->stream, w->context));
   }
   // The assignment is a change both may see: the lead in full, the
   // locksmith through its need-to-know view.

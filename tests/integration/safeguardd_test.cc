@@ -556,8 +556,12 @@ TEST_F(SafeguarddTest, TheCommandLineEndToEnd) {
   std::ofstream(dir_.File("referral.json")) << json;
   ASSERT_EQ(ctl.Run(council, {"submit", dir_.File("referral.json")}, &out), 0) << out;
   EXPECT_TRUE(absl::StartsWith(out, "submitted THD-")) << out;
-  const std::string name = out.substr(out.find(" as ") + 4,
-                                      out.find(" (") - out.find(" as ") - 4);
+  // "submitted <reference> as <name> (<state>)"
+  auto submitted_name = [](const std::string& out) {
+    const size_t from = out.find(" as ") + 4;
+    return out.substr(from, out.find(" (") - from);
+  };
+  const std::string name = submitted_name(out);
   EXPECT_TRUE(absl::EndsWith(out, "(REFERRED)\n")) << out;
 
   // A field-validation failure, readable.
@@ -580,8 +584,7 @@ TEST_F(SafeguarddTest, TheCommandLineEndToEnd) {
       dir_.path(), dir_.File("watch.out"));
   ASSERT_TRUE(watcher.WaitForOutput(name, absl::Seconds(20))) << watcher.Output();
   ASSERT_EQ(ctl.Run(council, {"submit", dir_.File("referral.json")}, &out), 0) << out;
-  const std::string second = out.substr(out.find(" as ") + 4,
-                                        out.find(" (") - out.find(" as ") - 4);
+  const std::string second = submitted_name(out);
   ASSERT_TRUE(watcher.WaitForOutput(second, absl::Seconds(20))) << watcher.Output();
   const std::string followed = watcher.Output();
   const size_t event = followed.rfind("\nNEW ");

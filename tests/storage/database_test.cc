@@ -3,6 +3,7 @@
 #include "gtest/gtest.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_key.h"
 
 namespace safeguard {
 namespace {
@@ -10,11 +11,7 @@ namespace {
 using ::safeguard::testing::StatusIs;
 using ::safeguard::testing::TempDir;
 
-DatabaseKey Key() {
-  std::array<uint8_t, DatabaseKey::kSize> bytes;
-  bytes.fill(5);
-  return DatabaseKey(bytes);
-}
+DatabaseKey Key() { return testing::TestKey(5); }
 
 constexpr char kInsert[] = "INSERT INTO t (v) VALUES (?);";
 constexpr char kCount[] = "SELECT count(*) FROM t;";

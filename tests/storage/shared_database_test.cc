@@ -1,7 +1,7 @@
 #include "server/storage/shared_database.h"
 
-#include <sys/stat.h>
-
+#include <filesystem>
+#include <memory>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -9,6 +9,7 @@
 #include "gtest/gtest.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_key.h"
 
 namespace safeguard {
 namespace {
@@ -16,17 +17,25 @@ namespace {
 using ::safeguard::testing::StatusIs;
 using ::safeguard::testing::TempDir;
 
-DatabaseKey Key() {
-  std::array<uint8_t, DatabaseKey::kSize> bytes;
-  bytes.fill(3);
-  return DatabaseKey(bytes);
-}
+DatabaseKey Key() { return testing::TestKey(3); }
 
 absl::Status Insert(Database& db, const std::string& value) {
   auto s = db.Prepare("INSERT INTO t (v) VALUES (?);");
   if (!s.ok()) return s.status();
   absl::Status bound = s->BindText(1, value);
   return bound.ok() ? s->Run() : bound;
+}
+
+// A database with the table t (v TEXT UNIQUE) the tests write to.
+absl::StatusOr<std::unique_ptr<SharedDatabase>> OpenWithTable(
+    const std::string& path,
+    const SharedDatabase::Options& options = SharedDatabase::Options()) {
+  auto db = SharedDatabase::Open(path, Key(), options);
+  if (!db.ok()) return db.status();
+  absl::Status created = (*db)->With(
+      [](Database& d) { return d.Exec("CREATE TABLE t (v TEXT UNIQUE);"); });
+  if (!created.ok()) return created;
+  return db;
 }
 
 int64_t Count(SharedDatabase& db, const std::string& where = "1") {
@@ -40,11 +49,8 @@ int64_t Count(SharedDatabase& db, const std::string& where = "1") {
 TEST(SharedDatabaseTest, ConcurrentWritersShareACommitAndFailAlone) {
   TempDir dir;
   const std::string path = dir.File("db");
-  auto db = SharedDatabase::Open(path, Key());
+  auto db = OpenWithTable(path);
   ASSERT_TRUE(db.ok()) << db.status();
-  ASSERT_TRUE((*db)->With([](Database& d) {
-    return d.Exec("CREATE TABLE t (v TEXT UNIQUE);");
-  }).ok());
   const int64_t commits_before = (*db)->commits();
 
   // Hold the connection so that every writer queues up behind the first.
@@ -101,11 +107,8 @@ TEST(SharedDatabaseTest, ConcurrentWritersShareACommitAndFailAlone) {
 
 TEST(SharedDatabaseTest, AConstraintFailureRollsBackOnlyThatWrite) {
   TempDir dir;
-  auto db = SharedDatabase::Open(dir.File("db"), Key());
-  ASSERT_TRUE(db.ok());
-  ASSERT_TRUE((*db)->With([](Database& d) {
-    return d.Exec("CREATE TABLE t (v TEXT UNIQUE);");
-  }).ok());
+  auto db = OpenWithTable(dir.File("db"));
+  ASSERT_TRUE(db.ok()) << db.status();
   SAFEGUARD_ASSERT_OK((*db)->Write([](Database& d) { return Insert(d, "a"); }));
   EXPECT_THAT((*db)->Write([](Database& d) -> absl::Status {
     absl::Status s = Insert(d, "b");
@@ -132,11 +135,8 @@ TEST(SharedDatabaseTest, OnlyARefusalBeforeAnyWriteSkipsTheSavepointRerun) {
   };
   for (const Case& c : cases) {
     TempDir dir;
-    auto db = SharedDatabase::Open(dir.File("db"), Key());
-    ASSERT_TRUE(db.ok());
-    ASSERT_TRUE((*db)->With([](Database& d) {
-      return d.Exec("CREATE TABLE t (v TEXT UNIQUE);");
-    }).ok());
+    auto db = OpenWithTable(dir.File("db"));
+    ASSERT_TRUE(db.ok()) << db.status();
     int runs = 0;
     EXPECT_THAT((*db)->Write([&](Database& d) -> absl::Status {
       ++runs;
@@ -161,16 +161,9 @@ TEST(SharedDatabaseTest, TheWalIsCheckpointedInTheBackground) {
   const std::string path = dir.File("db");
   SharedDatabase::Options options;
   options.checkpoint_pages = 8;
-  auto db = SharedDatabase::Open(path, Key(), options);
-  ASSERT_TRUE(db.ok());
-  ASSERT_TRUE((*db)->With([](Database& d) {
-    return d.Exec("CREATE TABLE t (v TEXT UNIQUE);");
-  }).ok());
-  auto file_size = [](const std::string& p) {
-    struct stat st;
-    return stat(p.c_str(), &st) == 0 ? static_cast<int64_t>(st.st_size) : -1;
-  };
-  const int64_t before = file_size(path);
+  auto db = OpenWithTable(path, options);
+  ASSERT_TRUE(db.ok()) << db.status();
+  const auto before = std::filesystem::file_size(path);
   for (int i = 0; i < 40; ++i) {
     SAFEGUARD_ASSERT_OK((*db)->Write([i](Database& d) {
       return Insert(d, absl::StrCat(i, std::string(3000, 'x')));
@@ -181,7 +174,7 @@ TEST(SharedDatabaseTest, TheWalIsCheckpointedInTheBackground) {
   }
   EXPECT_GE((*db)->checkpoints(), 1);
   // The rows' pages reached the database file itself.
-  EXPECT_GE(file_size(path), before + 40 * 3000);
+  EXPECT_GE(std::filesystem::file_size(path), before + 40 * 3000);
   EXPECT_EQ(Count(**db), 40);
 }
 

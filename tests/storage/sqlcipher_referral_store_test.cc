@@ -9,6 +9,7 @@
 #include "tests/testing/open_store.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_key.h"
 
 namespace safeguard {
 namespace {
@@ -22,9 +23,7 @@ const absl::Time kT0 = absl::FromUnixSeconds(1'790'000'000);
 class ReferralStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::array<uint8_t, DatabaseKey::kSize> bytes;
-    bytes.fill(7);
-    auto opened = OpenStore(dir_.File("db"), DatabaseKey(bytes));
+    auto opened = OpenStore(dir_.File("db"), testing::TestKey(7));
     ASSERT_TRUE(opened.ok()) << opened.status();
     opened_ = *std::move(opened);
   }

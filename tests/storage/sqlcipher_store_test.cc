@@ -5,6 +5,7 @@
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/subprocess.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_key.h"
 
 namespace safeguard {
 namespace {
@@ -13,12 +14,8 @@ using ::safeguard::testing::IsOkAndHolds;
 using ::safeguard::testing::ReadFileOrEmpty;
 using ::safeguard::testing::StatusIs;
 using ::safeguard::testing::TempDir;
+using ::safeguard::testing::TestKey;
 
-DatabaseKey KeyOf(uint8_t fill) {
-  std::array<uint8_t, DatabaseKey::kSize> bytes;
-  bytes.fill(fill);
-  return DatabaseKey(bytes);
-}
 
 const CallerIdentity kCaller{"suffolk-police", "system/athena", "00ff"};
 
@@ -27,7 +24,7 @@ TEST(SqlCipherStoreTest, NewDatabaseIsEncryptedAndMigrated) {
   std::string path = dir.File("safeguard.db");
   {
     auto store =
-        ::safeguard::testing::OpenStore(path, KeyOf(1));
+        ::safeguard::testing::OpenStore(path, TestKey(1));
     ASSERT_TRUE(store.ok()) << store.status();
     EXPECT_EQ((*store)->SchemaVersion(),
               static_cast<int>(SchemaMigrations().size()));
@@ -40,7 +37,7 @@ TEST(SqlCipherStoreTest, NewDatabaseIsEncryptedAndMigrated) {
 
   // Reopening with the same key finds the data, at the same version.
   auto again =
-      ::safeguard::testing::OpenStore(path, KeyOf(1));
+      ::safeguard::testing::OpenStore(path, TestKey(1));
   ASSERT_TRUE(again.ok()) << again.status();
   absl::StatusOr<CallerRecord> record = (*again)->GetCaller(kCaller);
   ASSERT_TRUE(record.ok()) << record.status();
@@ -51,10 +48,10 @@ TEST(SqlCipherStoreTest, NewDatabaseIsEncryptedAndMigrated) {
 TEST(SqlCipherStoreTest, WrongKeyFailsClosedAndLeavesTheFileUntouched) {
   TempDir dir;
   std::string path = dir.File("safeguard.db");
-  ASSERT_TRUE(::safeguard::testing::OpenStore(path, KeyOf(1)).ok());
+  ASSERT_TRUE(::safeguard::testing::OpenStore(path, TestKey(1)).ok());
   std::string before = ReadFileOrEmpty(path);
 
-  EXPECT_THAT(::safeguard::testing::OpenStore(path, KeyOf(2)),
+  EXPECT_THAT(::safeguard::testing::OpenStore(path, TestKey(2)),
               StatusIs(absl::StatusCode::kFailedPrecondition,
                        "database " + path +
                            " cannot be decrypted with this key (wrong key, or "
@@ -65,7 +62,7 @@ TEST(SqlCipherStoreTest, WrongKeyFailsClosedAndLeavesTheFileUntouched) {
 TEST(SqlCipherStoreTest, RecordCallerCountsCalls) {
   TempDir dir;
   auto store =
-      ::safeguard::testing::OpenStore(dir.File("db"), KeyOf(1));
+      ::safeguard::testing::OpenStore(dir.File("db"), TestKey(1));
   ASSERT_TRUE(store.ok());
   EXPECT_THAT((*store)->GetCaller(kCaller), StatusIs(absl::StatusCode::kNotFound));
   for (int i = 1; i <= 3; ++i) {
@@ -82,7 +79,7 @@ TEST(SqlCipherStoreTest, RecordCallerCountsCalls) {
 TEST(MigrationsTest, AFailingMigrationAppliesNothing) {
   TempDir dir;
   absl::StatusOr<DatabasePtr> db =
-      Database::Open(dir.File("db"), KeyOf(1), Database::Options());
+      Database::Open(dir.File("db"), TestKey(1), Database::Options());
   ASSERT_TRUE(db.ok()) << db.status();
   const Migration migrations[] = {
       {1, "CREATE TABLE first (x INTEGER);"},
@@ -107,7 +104,7 @@ TEST(MigrationsTest, AFailingMigrationAppliesNothing) {
 TEST(MigrationsTest, RefusesADatabaseNewerThanThisBuild) {
   TempDir dir;
   absl::StatusOr<DatabasePtr> db =
-      Database::Open(dir.File("db"), KeyOf(1), Database::Options());
+      Database::Open(dir.File("db"), TestKey(1), Database::Options());
   ASSERT_TRUE(db.ok());
   const Migration two[] = {{1, "CREATE TABLE a (x);"}, {2, "CREATE TABLE b (y);"}};
   ASSERT_THAT(ApplyMigrations(**db, two), IsOkAndHolds(2));

@@ -97,14 +97,8 @@ v1::Referrals::Stub& Callers::As(const std::string& who) {
   size_t slash = who.find('/');
   CertFiles cert =
       pki_.IssueIdentity(who.substr(0, slash), who.substr(slash + 1));
-  std::shared_ptr<grpc::Channel> channel =
-      TestChannel(port_, pki_.ca_file(), cert);
-  // Connected before first use, so that a connection attempt that fails
-  // once (gRPC tries again after a back-off) does not fail a test about
-  // something else; tests of the handshake itself use their own channels.
-  channel->WaitForConnected(std::chrono::system_clock::now() +
-                            std::chrono::seconds(10));
-  auto stub = v1::Referrals::NewStub(channel);
+  auto stub = v1::Referrals::NewStub(
+      ConnectedTestChannel(port_, pki_.ca_file(), cert));
   return *(stubs_[who] = std::move(stub));
 }
 
@@ -113,6 +107,14 @@ std::unique_ptr<grpc::ClientContext> Context() {
   context->set_deadline(std::chrono::system_clock::now() +
                         std::chrono::seconds(10));
   return context;
+}
+
+bool WaitUntilLive(grpc::ClientReader<v1::ReferralEvent>& stream,
+                   const grpc::ClientContext& context) {
+  stream.WaitForInitialMetadata();
+  const auto& metadata = context.GetServerInitialMetadata();
+  auto live = metadata.find("safeguard-watch");
+  return live != metadata.end() && live->second == "live";
 }
 
 }  // namespace safeguard::testing

@@ -41,6 +41,11 @@ class Callers {
 // A ClientContext with a 10 s deadline.
 std::unique_ptr<grpc::ClientContext> Context();
 
+// Waits for a watch's initial metadata; true if the server says the watch
+// is live (a refused watch ends without saying so).
+bool WaitUntilLive(grpc::ClientReader<v1::ReferralEvent>& stream,
+                   const grpc::ClientContext& context);
+
 }  // namespace safeguard::testing
 
 #endif  // SAFEGUARD_TESTS_TESTING_REFERRAL_FIXTURES_H_

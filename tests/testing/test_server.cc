@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "absl/synchronization/blocking_counter.h"
+#include "absl/time/clock.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/security/credentials.h"
@@ -61,6 +62,15 @@ std::shared_ptr<grpc::Channel> TestChannel(
 
 // Lists services through gRPC server reflection with a raw generic call;
 // returns the status, and the raw response in `*raw`.
+std::shared_ptr<grpc::Channel> ConnectedTestChannel(int port,
+                                                    const std::string& ca_file,
+                                                    const CertFiles& client) {
+  std::shared_ptr<grpc::Channel> channel = TestChannel(port, ca_file, client);
+  channel->WaitForConnected(std::chrono::system_clock::now() +
+                            std::chrono::seconds(10));
+  return channel;
+}
+
 grpc::Status ListServicesByReflection(const std::shared_ptr<grpc::Channel>& channel,
                                       std::string* raw) {
   grpc::GenericStub stub(channel);
@@ -99,7 +109,7 @@ grpc::Status ListServicesByReflection(const std::shared_ptr<grpc::Channel>& chan
 }
 
 HeldWorkers::HeldWorkers(WorkerPool& pool, int threads)
-    : release_(std::make_shared<absl::Notification>()) {
+    : pool_(pool), release_(std::make_shared<absl::Notification>()) {
   absl::BlockingCounter held(threads);
   for (int i = 0; i < threads; ++i) {
     pool.Schedule([&held, release = release_] {
@@ -108,6 +118,13 @@ HeldWorkers::HeldWorkers(WorkerPool& pool, int threads)
     });
   }
   held.Wait();
+}
+
+size_t HeldWorkers::WaitForQueued() {
+  for (int tries = 0; pool_.queued() == 0 && tries < 1000; ++tries) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  return pool_.queued();
 }
 
 void HeldWorkers::Release() {

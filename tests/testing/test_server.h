@@ -30,6 +30,13 @@ ServerConfig TestServerConfig(const std::string& dir, const TestPki& pki);
 // `client` (or no certificate at all).
 std::shared_ptr<grpc::Channel> TestChannel(int port, const std::string& ca_file,
                                            const std::optional<CertFiles>& client);
+// TestChannel, connected (TLS handshake done) before it is returned, or
+// after 10 s of trying: a first attempt that fails once (gRPC tries again
+// after a back-off) does not fail the first call. Tests of the handshake
+// itself use TestChannel.
+std::shared_ptr<grpc::Channel> ConnectedTestChannel(int port,
+                                                    const std::string& ca_file,
+                                                    const CertFiles& client);
 
 // Asks for the list of services through gRPC server reflection (with a raw
 // generic call, so no reflection stubs are needed). Returns the call's
@@ -46,8 +53,12 @@ class HeldWorkers {
   HeldWorkers& operator=(const HeldWorkers&) = delete;
   ~HeldWorkers() { Release(); }
   void Release();
+  // Waits up to 10 s until at least one task waits in the pool's queue;
+  // returns how many do.
+  size_t WaitForQueued();
 
  private:
+  WorkerPool& pool_;
   // Shared with the holding tasks, which may still be returning from their
   // wait when this is destroyed.
   std::shared_ptr<absl::Notification> release_;
