@@ -291,7 +291,7 @@ std::vector<std::string> Preload(const ServerConfig& config, int count) {
         audit.method = "safeguard.v1.Referrals/SubmitReferral";
         audit.agency = r.referring_agency;
         audit.principal = r.referrer;
-        if (store.Create(r, "THD-BENCH", r.id, "fp", std::nullopt, audit).ok()) {
+        if (store.Create(r, "THD-BENCH", r.id, "fp", std::nullopt, nullptr, audit).ok()) {
           made[w].push_back(r.id);
         }
       }

@@ -27,10 +27,17 @@ absl::Status InvalidArgumentWithViolations(
     const std::vector<FieldViolation>& violations) {
   std::vector<std::string> fields;
   std::string payload;
-  for (const FieldViolation& v : violations) {
+  for (size_t i = 0; i < violations.size() && i < kMaxFieldViolations; ++i) {
+    const FieldViolation& v = violations[i];
     fields.push_back(v.field);
     absl::StrAppend(&payload, Clean(v.field), "\t", Clean(v.description),
                     "\n");
+  }
+  if (violations.size() > kMaxFieldViolations) {
+    fields.push_back("...");
+    absl::StrAppend(&payload, "...\t",
+                    violations.size() - kMaxFieldViolations,
+                    " more fields are invalid\n");
   }
   absl::Status status = absl::InvalidArgumentError(
       absl::StrCat("invalid fields: ", absl::StrJoin(fields, ", ")));

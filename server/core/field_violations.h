@@ -11,6 +11,7 @@
 #ifndef SAFEGUARD_SERVER_CORE_FIELD_VIOLATIONS_H_
 #define SAFEGUARD_SERVER_CORE_FIELD_VIOLATIONS_H_
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,10 @@ struct FieldViolation {
     return a.field == b.field && a.description == b.description;
   }
 };
+
+// A status carries at most this many violations, then one with the field
+// "..." that says how many more there were.
+inline constexpr size_t kMaxFieldViolations = 50;
 
 // REQUIRES: !violations.empty().
 absl::Status InvalidArgumentWithViolations(

@@ -15,6 +15,9 @@ namespace {
 
 constexpr size_t kMaxRequestIdBytes = 128;
 constexpr size_t kMaxNoteBytes = 10000;
+// A referral's notes, so that a page of 50 referrals stays a few MiB.
+constexpr size_t kMaxNotes = 200;
+constexpr size_t kMaxNoteListBytes = 64 * 1024;
 
 absl::Status NotFound() { return absl::NotFoundError("referral not found"); }
 
@@ -107,7 +110,7 @@ const WorkflowConfig& ReferralService::ConfigFor(const CallContext& ctx) {
   return ctx.partnership != nullptr ? ctx.partnership->workflow : *kDefaults;
 }
 
-absl::StatusOr<Referral> ReferralService::Submit(const CallContext& ctx,
+absl::StatusOr<CreateResult> ReferralService::Submit(const CallContext& ctx,
                                                  const std::string& request_id,
                                                  const std::string& fingerprint,
                                                  Referral draft,
@@ -138,16 +141,23 @@ absl::StatusOr<Referral> ReferralService::Submit(const CallContext& ctx,
   }
   if (!violations.empty()) return InvalidArgumentWithViolations(violations);
 
+  // MARAC: every referral goes to the coordinator's screening, whether or
+  // not it meets a criterion, so acceptance never depends on other people's
+  // records. The criteria (REPEAT among them) are computed inside the
+  // store's transaction, once the request id is known to be new.
   std::optional<std::string> pair;
-  if (auto* marac = std::get_if<MaracForm>(&draft.form)) {
+  CompleteNewReferral assess;
+  if (std::holds_alternative<MaracForm>(draft.form)) {
     pair = MaracPairKey(draft);
-    SAFEGUARD_ASSIGN_OR_RETURN(std::optional<absl::Time> previous,
-                               store_.LastMaracReferral(*pair));
-    MaracAssessment assessment =
-        AssessMarac(marac->dash, previous, now, config.marac);
-    marac->dash_score = assessment.score;
-    marac->criteria = assessment.criteria;
     if (draft.priority < Priority::kHigh) draft.priority = Priority::kHigh;
+    assess = [now, marac_config = config.marac](
+                 Referral& r, std::optional<absl::Time> last_for_pair) {
+      MaracForm& marac = std::get<MaracForm>(r.form);
+      MaracAssessment assessment =
+          AssessMarac(marac.dash, last_for_pair, now, marac_config);
+      marac.dash_score = assessment.score;
+      marac.criteria = std::move(assessment.criteria);
+    };
   }
   if (draft.priority == Priority::kUnspecified) {
     draft.priority = Priority::kStandard;
@@ -171,12 +181,12 @@ absl::StatusOr<Referral> ReferralService::Submit(const CallContext& ctx,
       CreateResult result,
       store_.Create(std::move(draft), prefix,
                     absl::StrCat(ctx.Name(), "/", request_id), fingerprint,
-                    pair, audit));
+                    pair, assess, audit));
   audit.referral_id = result.referral.id;
   if (result.created) {
     events_.Publish({ReferralEventType::kCreated, result.referral, now});
   }
-  return std::move(result.referral);
+  return result;
 }
 
 absl::StatusOr<Referral> ReferralService::LoadVisible(const CallContext& ctx,
@@ -238,6 +248,7 @@ absl::StatusOr<Referral> ReferralService::Transition(
 absl::StatusOr<Referral> ReferralService::Assign(const CallContext& ctx,
                                                  const std::string& id,
                                                  const std::string& assignee,
+                                                 RoleSet assignee_roles,
                                                  int64_t version,
                                                  AuditRecord& audit) {
   if (!assignee.empty() && !IsValidCallerName(assignee)) {
@@ -249,6 +260,8 @@ absl::StatusOr<Referral> ReferralService::Assign(const CallContext& ctx,
   SAFEGUARD_ASSIGN_OR_RETURN(Referral r, LoadVisible(ctx, id));
   audit.referral_id = r.id;
   SAFEGUARD_RETURN_IF_ERROR(CheckVersion(r, version));
+  SAFEGUARD_RETURN_IF_ERROR(CheckAssignment(r, RolesSeeing(r, ctx.scopes),
+                                            assignee_roles, assignee.empty()));
   const absl::Time now = clock_.Now();
   TransitionRecord record;
   record.actor = ctx.Name();
@@ -279,6 +292,13 @@ absl::StatusOr<Referral> ReferralService::AddNote(const CallContext& ctx,
   // change instead of sending the caller back.
   for (int attempt = 0;; ++attempt) {
     SAFEGUARD_ASSIGN_OR_RETURN(Referral r, LoadVisible(ctx, id));
+    size_t note_bytes = text.size();
+    for (const Note& n : r.notes) note_bytes += n.text.size();
+    if (r.notes.size() >= kMaxNotes || note_bytes > kMaxNoteListBytes) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the referral holds the most notes it may (", kMaxNotes, " notes, ",
+          kMaxNoteListBytes, " bytes in all)"));
+    }
     const int64_t version = r.version;
     const absl::Time now = clock_.Now();
     r.notes.push_back({ctx.Name(), now, text});

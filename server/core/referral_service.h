@@ -78,8 +78,11 @@ class ReferralService {
   //
   // `fingerprint` identifies the submitted body (the RPC layer hashes its
   // canonical bytes): a retry with the same request id and fingerprint
-  // returns the original referral; another fingerprint is kAlreadyExists.
-  absl::StatusOr<Referral> Submit(const CallContext& ctx,
+  // returns the original referral as it is now, with created = false (it
+  // may be answered only with what identifies it); another fingerprint is
+  // kAlreadyExists. A MARAC referral is accepted whether or not it meets a
+  // criterion; the criteria are computed from the server's records.
+  absl::StatusOr<CreateResult> Submit(const CallContext& ctx,
                                   const std::string& request_id,
                                   const std::string& fingerprint,
                                   Referral draft, AuditRecord& audit);
@@ -91,8 +94,12 @@ class ReferralService {
                                       int64_t version,
                                       const TransitionDetails& details,
                                       AuditRecord& audit);
+  // Assignment is checked like an action (CheckAssignment): by the kind and
+  // state, the caller's roles on the referral, and `assignee_roles`, the
+  // roles the policy grants the assignee.
   absl::StatusOr<Referral> Assign(const CallContext& ctx, const std::string& id,
-                                  const std::string& assignee, int64_t version,
+                                  const std::string& assignee,
+                                  RoleSet assignee_roles, int64_t version,
                                   AuditRecord& audit);
   absl::StatusOr<Referral> AddNote(const CallContext& ctx,
                                    const std::string& id,

@@ -12,6 +12,7 @@
 #define SAFEGUARD_SERVER_CORE_REFERRAL_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -92,6 +93,14 @@ struct CreateResult {
   bool created = false;  // false: an earlier submission with the same key
 };
 
+// Completes a new referral from the store's own records, inside Create's
+// transaction and only once its idempotency key is known to be new: given
+// when the last MARAC referral of its victim-perpetrator pair was made (if
+// a pair was named and there was one). May run more than once; must only
+// change `referral`.
+using CompleteNewReferral =
+    std::function<void(Referral& referral, std::optional<absl::Time> last_for_pair)>;
+
 class ReferralStore {
  public:
   virtual ~ReferralStore() = default;
@@ -100,14 +109,17 @@ class ReferralStore {
   // a per-prefix sequence, and records `idempotency_key` with the body's
   // `fingerprint` in the same transaction. If the key was used before:
   // the same fingerprint returns the stored referral (created = false); a
-  // different one is kAlreadyExists. When `marac_pair` is set, records this
-  // referral as the latest MARAC referral for that victim-perpetrator pair.
-  // A new referral is stored together with `audit` (its referral id filled
-  // in) in one transaction, and `audit.committed` is set.
+  // different one is kAlreadyExists. Only then, and in the same
+  // transaction, is anything else read: `complete` (if set) completes the
+  // new referral, and when `marac_pair` is set this referral becomes the
+  // latest MARAC referral for that victim-perpetrator pair. A new referral
+  // is stored together with `audit` (its referral id filled in) in one
+  // transaction, and `audit.committed` is set.
   virtual absl::StatusOr<CreateResult> Create(
       Referral referral, const std::string& reference_prefix,
       const std::string& idempotency_key, const std::string& fingerprint,
-      const std::optional<std::string>& marac_pair, AuditRecord& audit) = 0;
+      const std::optional<std::string>& marac_pair,
+      const CompleteNewReferral& complete, AuditRecord& audit) = 0;
 
   // kNotFound if there is no such referral.
   virtual absl::StatusOr<Referral> Get(const std::string& id) = 0;
@@ -120,10 +132,6 @@ class ReferralStore {
                               int64_t expected_version, AuditRecord& audit) = 0;
 
   virtual absl::StatusOr<QueuePage> List(const QueueQuery& query) = 0;
-
-  // When the latest MARAC referral for `pair` was made, if any.
-  virtual absl::StatusOr<std::optional<absl::Time>> LastMaracReferral(
-      const std::string& pair) = 0;
 };
 
 using ReferralStorePtr = std::unique_ptr<ReferralStore>;

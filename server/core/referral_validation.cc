@@ -33,7 +33,9 @@ class Checker {
   std::vector<FieldViolation> out_;
 };
 
-bool ValidDate(const Date& d) {
+}  // namespace
+
+bool IsValidDate(const Date& d) {
   if (d.year < 1900 || d.year > 2200) return false;
   if (d.month < 0 || d.month > 12) return false;
   if (d.month == 0) return d.day == 0;
@@ -42,10 +44,12 @@ bool ValidDate(const Date& d) {
   return day.year() == d.year && day.month() == d.month && day.day() == d.day;
 }
 
+namespace {
+
 void CheckDate(Checker& c, const std::string& field, const Date& d,
                absl::CivilDay today) {
   if (d.empty()) return;
-  if (!ValidDate(d)) {
+  if (!IsValidDate(d)) {
     c.Add(field, "is not a valid date (year, or year and month, or full date)");
     return;
   }
@@ -252,7 +256,7 @@ void CheckTargetHardening(Checker& c, const TargetHardeningForm& f,
 }  // namespace
 
 std::optional<AgeRange> AgeOn(const Date& dob, absl::CivilDay today) {
-  if (dob.year == 0 || !ValidDate(dob)) return std::nullopt;
+  if (dob.year == 0 || !IsValidDate(dob)) return std::nullopt;
   absl::CivilDay earliest(dob.year, dob.month == 0 ? 1 : dob.month,
                           dob.day == 0 ? 1 : dob.day);
   if (earliest > today) return std::nullopt;

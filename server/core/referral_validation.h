@@ -45,6 +45,9 @@ std::vector<FieldViolation> ValidateSubmission(const Referral& referral,
                                                const ValidationConfig& config,
                                                absl::Time now);
 
+// A year (1900-2200), a year and month, or a real calendar date.
+bool IsValidDate(const Date& date);
+
 // The fields of a Duty to Notify subject that would identify the person.
 std::vector<FieldViolation> IdentifyingFields(const Person& person,
                                               const std::string& path);

@@ -4,7 +4,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "server/core/field_violations.h"
+#include "server/core/referral_validation.h"
 
 namespace safeguard {
 namespace {
@@ -86,7 +88,7 @@ constexpr TransitionRule kRules[] = {
   {kChannel, "PCM", "close", "CLOSED", G::kReason, kPrevent, D::kNone, E::kNone},
 
   // ---- MARAC (domain.md 1.3) ----
-  {kMarac, "", "submit", "SUBMITTED", G::kMaracQualifies, kAnyReferrer, D::kNone, E::kNone},
+  {kMarac, "", "submit", "SUBMITTED", G::kNone, kAnyReferrer, D::kNone, E::kNone},
   {kMarac, "SUBMITTED", "begin_screening", "COORDINATOR_SCREEN", G::kNone, kCoordinator, D::kNone, E::kNone},
   {kMarac, "COORDINATOR_SCREEN", "return_to_referrer", "RETURNED", G::kReason, kCoordinator, D::kNone, E::kNone},
   {kMarac, "COORDINATOR_SCREEN", "defer", "DEFERRED", G::kReason, kCoordinator, D::kNone, E::kNone},
@@ -115,7 +117,33 @@ constexpr TransitionRule kRules[] = {
   {kTh, "REVIEW_3M", "complete_review", "REVIEW_6M", G::kNone, kSanctuary, D::kNone, E::kNone},
   {kTh, "REVIEW_6M", "close", "CLOSED", G::kReason, kSanctuary, D::kNone, E::kClearEmergencyFlag},
 };
+
+// Case owners in any state with an action left; a locksmith only once the
+// job is accepted (eligibility, and so consent, established) and until the
+// works are done.
+constexpr AssignmentRule kAssignmentRules[] = {
+  {kNrm, "", kFrOrLead, kFrOrLead},
+  {kChannel, "", RoleSet{R::kPreventOfficer, R::kChannelChair}, RoleSet{R::kPreventOfficer, R::kChannelChair}},
+  {kMarac, "", kCoordinator, RoleSet{R::kMaracCoordinator, R::kIdva}},
+  {kTh, "", kSanctuary, kSanctuary},
+  {kTh, "ACCEPTED SURVEY_BOOKED SURVEYED WORKS_ORDERED", kSanctuary, RoleSet{R::kContractor}},
+};
 // clang-format on
+
+bool HasActionsLeft(const Referral& r) {
+  for (const TransitionRule& rule : kRules) {
+    if (rule.kind == r.kind && rule.from == r.state) return true;
+  }
+  return false;
+}
+
+bool InStates(absl::string_view states, const Referral& r) {
+  if (states.empty()) return HasActionsLeft(r);
+  for (absl::string_view s : absl::StrSplit(states, ' ')) {
+    if (s == r.state) return true;
+  }
+  return false;
+}
 
 absl::Status MissingDetail(absl::string_view field, absl::string_view action) {
   return InvalidArgumentWithViolations(
@@ -141,6 +169,16 @@ VafAssessment ScoredVaf(VafAssessment vaf, const std::string& by,
   return vaf;
 }
 
+// How far from today the dates an action records may be.
+constexpr int kMaxDaysAhead = 366;
+constexpr int kMaxDaysBehind = 30;
+
+// The day a full date names, or nullopt for a partial or impossible one.
+std::optional<absl::CivilDay> FullDay(const Date& d) {
+  if (d.month == 0 || d.day == 0 || !IsValidDate(d)) return std::nullopt;
+  return absl::CivilDay(d.year, d.month, d.day);
+}
+
 const TransitionRecord* LastAction(const Referral& r, absl::string_view action) {
   for (auto it = r.history.rbegin(); it != r.history.rend(); ++it) {
     if (it->action == action) return &*it;
@@ -151,6 +189,37 @@ const TransitionRecord* LastAction(const Referral& r, absl::string_view action) 
 }  // namespace
 
 absl::Span<const TransitionRule> WorkflowRules() { return kRules; }
+
+absl::Span<const AssignmentRule> AssignmentRules() { return kAssignmentRules; }
+
+absl::Status CheckAssignment(const Referral& referral, RoleSet actor_roles,
+                             RoleSet assignee_roles, bool unassign) {
+  bool may_assign_kind = false, any_now = false;
+  RoleSet suited;
+  for (const AssignmentRule& rule : kAssignmentRules) {
+    if (rule.kind != referral.kind || !rule.who.Intersects(actor_roles)) continue;
+    may_assign_kind = true;
+    if (!InStates(rule.states, referral)) continue;
+    any_now = true;
+    suited.AddAll(rule.assignee);
+  }
+  if (!may_assign_kind) {
+    return absl::PermissionDeniedError(
+        "the caller's roles may not assign referrals of this kind");
+  }
+  if (unassign) return absl::OkStatus();
+  if (!any_now) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "nobody may be assigned a referral in state ", referral.state));
+  }
+  if (!suited.Intersects(assignee_roles)) {
+    return InvalidArgumentWithViolations(
+        {{"assignee", absl::StrCat("must hold one of the roles suited to this "
+                                   "referral in its state: ",
+                                   suited.ToString())}});
+  }
+  return absl::OkStatus();
+}
 
 std::vector<absl::string_view> WorkflowStates(ReferralKind kind) {
   std::vector<absl::string_view> states;
@@ -181,7 +250,9 @@ std::vector<std::string> Workflow::AvailableActions(
 
 absl::Status Workflow::CheckGuard(Guard guard, const Referral& r,
                                   const TransitionDetails& d,
-                                  absl::string_view action) const {
+                                  absl::string_view action,
+                                  absl::Time now) const {
+  const absl::CivilDay today = absl::ToCivilDay(now, zone_);
   switch (guard) {
     case Guard::kNone:
       return absl::OkStatus();
@@ -202,13 +273,6 @@ absl::Status Workflow::CheckGuard(Guard guard, const Referral& r,
       }
       return absl::FailedPreconditionError(
           "a Duty to Notify is only for an adult who does not consent");
-    }
-    case Guard::kMaracQualifies: {
-      const auto* marac = std::get_if<MaracForm>(&r.form);
-      if (marac != nullptr && !marac->criteria.empty()) return absl::OkStatus();
-      return absl::FailedPreconditionError(
-          "the referral meets no MARAC criterion (visible high risk, "
-          "professional judgement, escalation or repeat)");
     }
     case Guard::kTargetHardeningEligible: {
       const auto* th = std::get_if<TargetHardeningForm>(&r.form);
@@ -236,6 +300,15 @@ absl::Status Workflow::CheckGuard(Guard guard, const Referral& r,
       }
       if (d.sca_decision->decision_date.empty()) {
         return MissingDetail("sca_decision.decision_date", action);
+      }
+      // A decision is made on a day, after the referral and not in future.
+      const std::optional<absl::CivilDay> decided =
+          FullDay(d.sca_decision->decision_date);
+      if (!decided.has_value() || *decided > today ||
+          *decided < absl::ToCivilDay(r.create_time, zone_)) {
+        return InvalidArgumentWithViolations(
+            {{"sca_decision.decision_date",
+              "must be a full date from the referral's submission to today"}});
       }
       ScaOutcome want = guard == Guard::kScaPositive ? ScaOutcome::kPositive
                                                      : ScaOutcome::kNegative;
@@ -269,14 +342,36 @@ absl::Status Workflow::CheckGuard(Guard guard, const Referral& r,
       }
       return bad.empty() ? absl::OkStatus() : InvalidArgumentWithViolations(bad);
     }
-    case Guard::kMeeting:
-      return d.meeting_date.has_value() && d.meeting_date->day != 0
-                 ? absl::OkStatus()
-                 : MissingDetail("meeting.meeting_date", action);
-    case Guard::kAppointment:
-      return d.appointment_time.has_value()
-                 ? absl::OkStatus()
-                 : MissingDetail("appointment.appointment_time", action);
+    case Guard::kMeeting: {
+      if (!d.meeting_date.has_value() || d.meeting_date->empty()) {
+        return MissingDetail("meeting.meeting_date", action);
+      }
+      // Listed to a meeting still to come, at most a year ahead.
+      const std::optional<absl::CivilDay> day = FullDay(*d.meeting_date);
+      if (!day.has_value() || *day < today || *day > today + kMaxDaysAhead) {
+        return InvalidArgumentWithViolations(
+            {{"meeting.meeting_date",
+              absl::StrCat("must be a full date from today to ", kMaxDaysAhead,
+                           " days ahead")}});
+      }
+      return absl::OkStatus();
+    }
+    case Guard::kAppointment: {
+      if (!d.appointment_time.has_value() ||
+          *d.appointment_time == absl::InfinitePast()) {
+        return MissingDetail("appointment.appointment_time", action);
+      }
+      // Booked ahead, or recorded shortly after the visit.
+      const absl::Time t = *d.appointment_time;
+      if (t < now - absl::Hours(24 * kMaxDaysBehind) ||
+          t > now + absl::Hours(24 * kMaxDaysAhead)) {
+        return InvalidArgumentWithViolations(
+            {{"appointment.appointment_time",
+              absl::StrCat("must be from ", kMaxDaysBehind, " days ago to ",
+                           kMaxDaysAhead, " days ahead")}});
+      }
+      return absl::OkStatus();
+    }
     case Guard::kInstallation:
       return d.installation.has_value() && !d.installation->empty()
                  ? absl::OkStatus()
@@ -441,8 +536,9 @@ absl::Status Workflow::Apply(Referral& referral, absl::string_view action,
   }
   if (candidates.empty()) {
     std::vector<std::string> allowed = AvailableActions(referral);
+    // The caller's text is never echoed: only the allowed actions are named.
     return absl::FailedPreconditionError(absl::StrCat(
-        "action '", action, "' is not allowed from state ",
+        "the action is not allowed from state ",
         referral.state.empty() ? "(new)" : referral.state, "; allowed: ",
         allowed.empty() ? "none (final state)" : absl::StrJoin(allowed, ", ")));
   }
@@ -453,7 +549,8 @@ absl::Status Workflow::Apply(Referral& referral, absl::string_view action,
   }
   absl::Status first_failure;
   for (const TransitionRule* rule : candidates) {
-    absl::Status guard = CheckGuard(rule->guard, referral, details, action);
+    absl::Status guard =
+        CheckGuard(rule->guard, referral, details, action, now);
     if (!guard.ok()) {
       if (first_failure.ok()) first_failure = guard;
       continue;

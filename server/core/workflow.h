@@ -35,7 +35,6 @@ enum class Guard {
   kNone,
   kNrmReferralAllowed,       // a child, or an adult who gave consent
   kDutyToNotifyAllowed,      // an adult notified without consent
-  kMaracQualifies,           // meets at least one MARAC criterion
   kTargetHardeningEligible,  // consent, perpetrator absent, tenure/permission
   kScaPositive,              // details carry a positive SCA decision
   kScaNegative,              // details carry a negative SCA decision
@@ -94,6 +93,27 @@ struct TransitionRule {
 
 // Every rule of every workflow.
 absl::Span<const TransitionRule> WorkflowRules();
+
+// Assignment, checked like an action: who may assign a referral of a kind
+// to whom, and in which states. `states` lists them, separated by spaces;
+// empty means every state that has an action left (not a final one). The
+// assigner must hold a role in `who`, the assignee a role in `assignee`.
+struct AssignmentRule {
+  ReferralKind kind;
+  absl::string_view states;
+  RoleSet who;
+  RoleSet assignee;
+};
+absl::Span<const AssignmentRule> AssignmentRules();
+
+// Whether `actor` may assign `referral`, as it is now, to someone holding
+// `assignee_roles`; for an unassignment (`unassign`), only whether the
+// actor may assign the kind at all. kPermissionDenied when the actor's
+// roles may not assign the kind, kFailedPrecondition when nobody may be
+// assigned in its state, and a violation on "assignee" when the assignee
+// holds no role suited to it there.
+absl::Status CheckAssignment(const Referral& referral, RoleSet actor_roles,
+                             RoleSet assignee_roles, bool unassign);
 
 // The states of a kind's workflow, in table order.
 std::vector<absl::string_view> WorkflowStates(ReferralKind kind);
@@ -160,7 +180,7 @@ class Workflow {
  private:
   absl::Status CheckGuard(Guard guard, const Referral& referral,
                           const TransitionDetails& details,
-                          absl::string_view action) const;
+                          absl::string_view action, absl::Time now) const;
   absl::Time Deadline(DeadlineRule rule, const Referral& referral,
                       absl::Time now) const;
   void ApplyEffect(Effect effect, Referral& referral,

@@ -140,6 +140,17 @@ const FieldPaths* FieldPaths::Child(const std::string& name) const {
   return it == children_.end() ? nullptr : &it->second;
 }
 
+bool FieldPaths::Allows(absl::string_view dotted_path) const {
+  const FieldPaths* node = this;
+  for (absl::string_view part : absl::StrSplit(dotted_path, '.')) {
+    if (node->all_) return true;
+    auto it = node->children_.find(std::string(part));
+    if (it == node->children_.end()) return false;
+    node = &it->second;
+  }
+  return node->all_;
+}
+
 std::vector<std::string> FieldPaths::Paths() const {
   std::vector<std::string> out;
   for (const auto& [name, child] : children_) {
@@ -449,6 +460,22 @@ const FieldPaths& CompiledPolicy::View(RoleSet roles, ReferralKind kind) const {
     for (const std::string& f : v.fields) paths.Add(f);
   }
   return paths;
+}
+
+bool CompiledPolicy::ShownThroughAll(const std::vector<VisibilityScope>& scopes,
+                                     ReferralKind kind,
+                                     absl::string_view field) const {
+  for (const VisibilityScope& scope : scopes) {
+    for (int k = 1; k <= v1::ReferralKind_MAX; ++k) {
+      const auto each = static_cast<ReferralKind>(k);
+      if (kind != ReferralKind::kUnspecified && each != kind) continue;
+      if (!scope.kinds.empty() && !absl::c_linear_search(scope.kinds, each)) {
+        continue;
+      }
+      if (!View(scope.roles, each).Allows(field)) return false;
+    }
+  }
+  return true;
 }
 
 bool CompiledPolicy::IsFirstResponder(absl::string_view agency,

@@ -53,6 +53,8 @@ class FieldPaths {
   // True if the whole field at `name` is allowed.
   bool AllowsAll() const { return all_; }
   const FieldPaths* Child(const std::string& name) const;
+  // True if the field at `dotted_path` is allowed whole.
+  bool Allows(absl::string_view dotted_path) const;
   // Every path, sorted, e.g. {"name", "subjects.full_name"}.
   std::vector<std::string> Paths() const;
 
@@ -81,6 +83,11 @@ class CompiledPolicy {
   RoleSet RolesOf(const CallerIdentity& caller) const;
   // Computed once per (roles, kind) and kept for the policy's life.
   const FieldPaths& View(RoleSet roles, ReferralKind kind) const;
+  // Whether `field` is in the view of every referral the scopes reach (of
+  // `kind` only, unless kUnspecified): whether a caller may filter or order
+  // by it without learning what its view hides.
+  bool ShownThroughAll(const std::vector<VisibilityScope>& scopes,
+                       ReferralKind kind, absl::string_view field) const;
   bool IsFirstResponder(absl::string_view agency, absl::Time now) const;
   const std::shared_ptr<const Partnership>& partnership() const {
     return partnership_;

@@ -222,7 +222,7 @@ grpc::ServerUnaryReactor* AuditRpc::ListAuditEntries(
     grpc::CallbackServerContext* context,
     const v1::ListAuditEntriesRequest* request,
     v1::ListAuditEntriesResponse* response) {
-  return runner_.Unary(context, absl::StrCat(kService, "ListAuditEntries"), response,
+  return runner_.Unary(context, absl::StrCat(kService, "ListAuditEntries"), *request, response,
                [=](ResolvedCall&, AuditRecord&) {
                  return ListPage(request->filter(), request->page_size(),
                                  request->page_token(), response);
@@ -233,7 +233,7 @@ grpc::ServerUnaryReactor* AuditRpc::GetAccessLog(
     grpc::CallbackServerContext* context,
     const v1::GetAccessLogRequest* request,
     v1::ListAuditEntriesResponse* response) {
-  return runner_.Unary(context, absl::StrCat(kService, "GetAccessLog"), response,
+  return runner_.Unary(context, absl::StrCat(kService, "GetAccessLog"), *request, response,
                [=](ResolvedCall& call, AuditRecord& audit) {
     absl::StatusOr<std::string> id = ReferralIdFromName(request->name());
     if (!id.ok()) return id.status();
@@ -264,7 +264,7 @@ grpc::ServerUnaryReactor* AuditRpc::VerifyAuditLog(
     grpc::CallbackServerContext* context,
     const v1::VerifyAuditLogRequest* request,
     v1::VerifyAuditLogResponse* response) {
-  return runner_.Unary(context, absl::StrCat(kService, "VerifyAuditLog"), response,
+  return runner_.Unary(context, absl::StrCat(kService, "VerifyAuditLog"), *request, response,
                [=](ResolvedCall&, AuditRecord&) {
                  absl::StatusOr<v1::VerifyAuditLogResponse> result = Verify();
                  if (!result.ok()) return result.status();
@@ -277,7 +277,8 @@ grpc::ServerWriteReactor<v1::AuditExportItem>* AuditRpc::ExportAuditLog(
     grpc::CallbackServerContext* context,
     const v1::ExportAuditLogRequest* request) {
   return runner_.OpenStream(
-      context, absl::StrCat(kService, "ExportAuditLog"), absl::OkStatus(),
+      context, absl::StrCat(kService, "ExportAuditLog"), *request,
+      [](const ResolvedCall&) { return absl::OkStatus(); },
       new ExportReactor(reader_, checkpoint_file_, runner_.pool(),
                         request->from_sequence()));
 }
@@ -285,7 +286,7 @@ grpc::ServerWriteReactor<v1::AuditExportItem>* AuditRpc::ExportAuditLog(
 grpc::ServerUnaryReactor* AuditRpc::BreakGlass(
     grpc::CallbackServerContext* context, const v1::BreakGlassRequest* request,
     v1::Referral* response) {
-  return runner_.Unary(context, absl::StrCat(kService, "BreakGlass"), response,
+  return runner_.Unary(context, absl::StrCat(kService, "BreakGlass"), *request, response,
                [=](ResolvedCall& call, AuditRecord& audit) {
     std::vector<FieldViolation> bad;
     absl::StatusOr<std::string> id = ReferralIdFromName(request->name());

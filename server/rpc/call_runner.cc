@@ -1,5 +1,7 @@
 #include "server/rpc/call_runner.h"
 
+#include "absl/algorithm/container.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/strip.h"
 #include "server/core/field_violations.h"
 
@@ -25,20 +27,25 @@ absl::StatusOr<ResolvedCall> CallRunner::Resolve(
 
 absl::StatusOr<ResolvedCall> CallRunner::ResolveStream(
     grpc::CallbackServerContext* context, const std::string& method,
-    const absl::Status& refusal) {
+    const std::function<absl::Status(const ResolvedCall&)>& check) {
   AuditRecord audit;
   absl::StatusOr<ResolvedCall> call = Resolve(*context, method, &audit);
   if (call.ok()) audit.view = audit.roles;
   absl::Status status = FinishAudited(
-      audit_, audit, call.ok() ? refusal : call.status(), nullptr);
+      audit_, audit, call.ok() ? check(*call) : call.status(), nullptr);
   if (!status.ok()) return status;
   return call;
 }
 
 absl::StatusOr<std::string> ReferralIdFromName(const std::string& name) {
   absl::string_view id = name;
-  if (!absl::ConsumePrefix(&id, "referrals/") || id.empty() ||
-      id.find('/') != absl::string_view::npos) {
+  // Ids are short and plain, so that what reaches the audit log is too.
+  const bool plain = absl::ConsumePrefix(&id, "referrals/") && !id.empty() &&
+                     id.size() <= 64 &&
+                     absl::c_all_of(id, [](char c) {
+                       return absl::ascii_isalnum(c) || c == '-' || c == '_';
+                     });
+  if (!plain) {
     return InvalidArgumentWithViolations(
         {{"name", "must be referrals/<referral id>"}});
   }

@@ -15,6 +15,7 @@
 #ifndef SAFEGUARD_SERVER_RPC_CALL_RUNNER_H_
 #define SAFEGUARD_SERVER_RPC_CALL_RUNNER_H_
 
+#include <functional>
 #include <string>
 #include <utility>
 
@@ -26,6 +27,7 @@
 #include "server/rpc/audited_call.h"
 #include "server/rpc/call_context.h"
 #include "server/rpc/call_gate.h"
+#include "server/rpc/request_limits.h"
 #include "server/rpc/status_convert.h"
 #include "server/rpc/worker_pool.h"
 
@@ -43,10 +45,12 @@ class CallRunner {
         trust_domain_(std::move(trust_domain)) {}
 
   // `work(ResolvedCall&, AuditRecord&) -> absl::Status` fills `response`;
-  // it runs on the worker pool. `method` is "safeguard.v1.Service/Method".
+  // it runs on the worker pool, once `request` has been found within its
+  // limits (request_limits.h). `method` is "safeguard.v1.Service/Method".
   template <typename Work>
   grpc::ServerUnaryReactor* Unary(grpc::CallbackServerContext* context,
                                   const std::string& method,
+                                  const google::protobuf::Message& request,
                                   google::protobuf::Message* response,
                                   Work work) {
     if (!gate_.TryEnter()) {
@@ -58,9 +62,11 @@ class CallRunner {
     grpc::ServerUnaryReactor* reactor = new GatedReactor(gate_);
     AuditRecord audit;
     absl::StatusOr<ResolvedCall> call = Resolve(*context, method, &audit);
-    pool_.Schedule([this, reactor, response, work = std::move(work),
+    pool_.Schedule([this, reactor, &request, response, work = std::move(work),
                     call = std::move(call), audit = std::move(audit)]() mutable {
-      absl::Status status = call.ok() ? work(*call, audit) : call.status();
+      absl::Status status =
+          call.ok() ? CheckRequestLimits(request) : call.status();
+      if (status.ok()) status = work(*call, audit);
       status = FinishAudited(audit_, audit, status, response);
       reactor->Finish(ToGrpcStatus(status));
     });
@@ -68,19 +74,23 @@ class CallRunner {
   }
 
   // Opens a server stream: on the worker pool, so that no gRPC thread waits
-  // for the audit log, resolves the caller and audits the opening, with
-  // `refusal` when the request is already known to be bad. Then calls
-  // `reactor->Start(ResolvedCall)` there, or finishes the stream with the
-  // refusal. Returns `reactor`, which must not call Finish() before its
-  // Start() has run (it may be cancelled first).
-  template <typename Reactor>
+  // for the audit log, resolves the caller, checks the request with
+  // `check(const ResolvedCall&) -> absl::Status` and audits the opening.
+  // Then calls `reactor->Start(ResolvedCall)` there, or finishes the stream
+  // with the refusal. Returns `reactor`, which must not call Finish()
+  // before its Start() has run (it may be cancelled first).
+  template <typename Reactor, typename Check>
   Reactor* OpenStream(grpc::CallbackServerContext* context,
-                      std::string method, absl::Status refusal,
+                      std::string method,
+                      const google::protobuf::Message& request, Check check,
                       Reactor* reactor) {
     pool_.Schedule([this, context, reactor, method = std::move(method),
-                    refusal = std::move(refusal)] {
+                    &request, check = std::move(check)] {
       absl::StatusOr<ResolvedCall> call =
-          ResolveStream(context, method, refusal);
+          ResolveStream(context, method, [&](const ResolvedCall& c) {
+            absl::Status limits = CheckRequestLimits(request);
+            return limits.ok() ? check(c) : limits;
+          });
       if (call.ok()) {
         reactor->Start(*std::move(call));
       } else {
@@ -111,7 +121,7 @@ class CallRunner {
 
   absl::StatusOr<ResolvedCall> ResolveStream(
       grpc::CallbackServerContext* context, const std::string& method,
-      const absl::Status& refusal);
+      const std::function<absl::Status(const ResolvedCall&)>& check);
   // Resolves the caller of `method` and starts the call's audit record in
   // `*audit`, naming the caller even when it is refused.
   absl::StatusOr<ResolvedCall> Resolve(const grpc::ServerContextBase& context,

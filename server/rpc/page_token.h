@@ -1,9 +1,12 @@
 // File: server/rpc/page_token.h
 //
-// Page tokens for ListReferrals: the sort key of the last referral of a page
-// plus a fingerprint of the query, so a token cannot be replayed against
-// another filter or order. Opaque to clients (web-safe base64). Stateless;
-// thread-safe.
+// Page tokens for ListReferrals: the sort key of the last referral of a
+// page in the query's order (the priority only when ordering by priority,
+// which the caller's view must show), authenticated with HMAC-SHA256 under
+// a key of this server process together with a fingerprint of the query
+// and its caller. A token cannot be forged, altered, or replayed against
+// another filter, order or caller; after a restart a client lists from the
+// start again. Opaque to clients (web-safe base64). Thread-safe.
 #ifndef SAFEGUARD_SERVER_RPC_PAGE_TOKEN_H_
 #define SAFEGUARD_SERVER_RPC_PAGE_TOKEN_H_
 
@@ -14,12 +17,16 @@
 
 namespace safeguard {
 
-std::string EncodePageToken(const QueueCursor& cursor,
+// The longest token DecodePageToken reads.
+inline constexpr size_t kMaxPageTokenBytes = 512;
+
+std::string EncodePageToken(const QueueCursor& cursor, QueueOrder order,
                             const std::string& query_fingerprint);
 
 // kInvalidArgument (as a "page_token" field violation) if the token is
-// malformed or was issued for another query.
+// malformed, altered, or was issued for another query, caller or process.
 absl::StatusOr<QueueCursor> DecodePageToken(const std::string& token,
+                                            QueueOrder order,
                                             const std::string& query_fingerprint);
 
 }  // namespace safeguard

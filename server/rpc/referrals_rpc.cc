@@ -18,6 +18,8 @@ namespace {
 constexpr char kService[] = "safeguard.v1.Referrals/";
 constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 100;
+// A page stops early past this many bytes, well under a client's 4 MiB.
+constexpr size_t kMaxPageBytes = 2 << 20;
 // A watcher this far behind is cut off; it lists again and re-watches.
 constexpr size_t kMaxWatchBacklog = 1000;
 // Sent as initial metadata once a watch is live (referrals.proto).
@@ -68,6 +70,59 @@ TransitionDetails DetailsFrom(const v1::TransitionReferralRequest& request) {
       break;
   }
   return d;
+}
+
+constexpr char kHiddenField[] =
+    "names a field the caller's view does not show";
+constexpr size_t kMaxStateBytes = 64;
+constexpr size_t kMaxAreaBytes = 200;
+
+// The filter's problems, shared by ListReferrals and WatchReferrals: values
+// out of range, too long, or on a field some referral the caller may see
+// hides from it (filtering by it would disclose it).
+void CheckFilter(const v1::ReferralFilter& f, const ResolvedCall& call,
+                 std::vector<FieldViolation>* bad) {
+  if (!v1::ReferralKind_IsValid(f.kind())) {
+    bad->push_back({"filter.kind", "is not a referral kind"});
+  }
+  const auto kind = v1::ReferralKind_IsValid(f.kind())
+                        ? static_cast<ReferralKind>(f.kind())
+                        : ReferralKind::kUnspecified;
+  if (f.state().size() > kMaxStateBytes) {
+    bad->push_back({"filter.state",
+                    absl::StrCat("must be at most ", kMaxStateBytes, " bytes")});
+  }
+  if (f.area().size() > kMaxAreaBytes) {
+    bad->push_back({"filter.area",
+                    absl::StrCat("must be at most ", kMaxAreaBytes, " bytes")});
+  }
+  if (!f.assignee().empty() && f.assignee() != "-" &&
+      !IsValidCallerName(f.assignee())) {
+    bad->push_back({"filter.assignee",
+                    "must be <agency>/<system|person>/<name>, or - for "
+                    "unassigned"});
+  }
+  if (f.min_priority() < 0 || !v1::Priority_IsValid(f.min_priority())) {
+    bad->push_back({"filter.min_priority", "is not a priority"});
+  }
+  const struct {
+    bool set;
+    const char* filter_field;
+    const char* referral_field;
+  } uses[] = {
+      {f.kind() != 0, "filter.kind", "kind"},
+      {!f.state().empty(), "filter.state", "state"},
+      {!f.area().empty(), "filter.area", "area"},
+      {!f.assignee().empty(), "filter.assignee", "assignee"},
+      {f.min_priority() != 0, "filter.min_priority", "priority"},
+      {f.overdue_only(), "filter.overdue_only", "deadline"},
+  };
+  for (const auto& use : uses) {
+    if (use.set && !call.policy->ShownThroughAll(call.context.scopes, kind,
+                                                 use.referral_field)) {
+      bad->push_back({use.filter_field, kHiddenField});
+    }
+  }
 }
 
 // Streams committed changes to one watcher, from Start() on. Owned by
@@ -179,14 +234,23 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::ReferralEvent> {
 grpc::ServerUnaryReactor* ReferralsRpc::SubmitReferral(
     grpc::CallbackServerContext* context,
     const v1::SubmitReferralRequest* request, v1::Referral* response) {
-  return runner_.Unary(context, absl::StrCat(kService, "SubmitReferral"), response,
+  return runner_.Unary(context, absl::StrCat(kService, "SubmitReferral"), *request, response,
                [=](ResolvedCall& call, AuditRecord& audit) {
-    absl::StatusOr<Referral> r = service_.Submit(
+    absl::StatusOr<CreateResult> r = service_.Submit(
         call.context, request->request_id(),
         Sha256Hex(DeterministicBytes(request->referral())),
         FromProto(request->referral()), audit);
     if (!r.ok()) return r.status();
-    audit.view = ToViewedProto(*r, call, response).ToString();
+    if (!r->created) {
+      // A retry is answered with what identifies the referral, never through
+      // the submit rule's roles: the referral may have moved on since.
+      response->set_name(absl::StrCat("referrals/", r->referral.id));
+      response->set_reference(r->referral.reference);
+      response->set_state(r->referral.state);
+      audit.view.clear();
+      return absl::OkStatus();
+    }
+    audit.view = ToViewedProto(r->referral, call, response).ToString();
     return absl::OkStatus();
   });
 }
@@ -194,7 +258,7 @@ grpc::ServerUnaryReactor* ReferralsRpc::SubmitReferral(
 grpc::ServerUnaryReactor* ReferralsRpc::GetReferral(
     grpc::CallbackServerContext* context, const v1::GetReferralRequest* request,
     v1::Referral* response) {
-  return runner_.Unary(context, absl::StrCat(kService, "GetReferral"), response,
+  return runner_.Unary(context, absl::StrCat(kService, "GetReferral"), *request, response,
                [=](ResolvedCall& call, AuditRecord& audit) {
     absl::StatusOr<std::string> id = ReferralIdFromName(request->name());
     if (!id.ok()) return id.status();
@@ -211,7 +275,7 @@ grpc::ServerUnaryReactor* ReferralsRpc::ListReferrals(
     grpc::CallbackServerContext* context,
     const v1::ListReferralsRequest* request,
     v1::ListReferralsResponse* response) {
-  return runner_.Unary(context, absl::StrCat(kService, "ListReferrals"), response,
+  return runner_.Unary(context, absl::StrCat(kService, "ListReferrals"), *request, response,
                [=](ResolvedCall& call, AuditRecord& audit) {
     std::vector<FieldViolation> bad;
     QueueQuery q;
@@ -221,30 +285,36 @@ grpc::ServerUnaryReactor* ReferralsRpc::ListReferrals(
     }
     q.page_size = request->page_size() == 0 ? kDefaultPageSize
                                             : request->page_size();
-    if (f.kind() < 0 || f.kind() > v1::ReferralKind_MAX) {
-      bad.push_back({"filter.kind", "is not a referral kind"});
+    CheckFilter(f, call, &bad);
+    if (!v1::QueueOrder_IsValid(request->order_by())) {
+      bad.push_back({"order_by", "is not an order"});
     }
+    if (!bad.empty()) return InvalidArgumentWithViolations(bad);
     q.kind = static_cast<ReferralKind>(f.kind());
     q.state = f.state();
     q.area = f.area();
     if (!f.assignee().empty()) {
       q.assignee = f.assignee() == "-" ? std::string() : f.assignee();
     }
-    if (f.min_priority() < 0 || f.min_priority() > v1::Priority_MAX) {
-      bad.push_back({"filter.min_priority", "is not a priority"});
-    }
     q.min_priority = static_cast<Priority>(f.min_priority());
     q.overdue_only = f.overdue_only();
     q.order = request->order_by() == v1::BY_PRIORITY ? QueueOrder::kByPriority
                                                      : QueueOrder::kByDeadline;
+    // Ordering discloses the sort key: only by a field the view shows.
+    const char* sort_field =
+        q.order == QueueOrder::kByPriority ? "priority" : "deadline";
+    if (!call.policy->ShownThroughAll(call.context.scopes, q.kind, sort_field)) {
+      bad.push_back({"order_by", kHiddenField});
+    }
     v1::ListReferralsRequest shape = *request;
     shape.clear_page_token();
     shape.clear_page_size();
-    const std::string fingerprint =
-        Sha256Hex(DeterministicBytes(shape)).substr(0, 16);
+    // A token is for this query and this caller only.
+    const std::string fingerprint = absl::StrCat(
+        call.context.Name(), "\n", DeterministicBytes(shape));
     if (!request->page_token().empty()) {
       absl::StatusOr<QueueCursor> after =
-          DecodePageToken(request->page_token(), fingerprint);
+          DecodePageToken(request->page_token(), q.order, fingerprint);
       if (!after.ok()) {
         for (FieldViolation& v : FieldViolations(after.status())) {
           bad.push_back(std::move(v));
@@ -257,12 +327,21 @@ grpc::ServerUnaryReactor* ReferralsRpc::ListReferrals(
     absl::StatusOr<QueuePage> page = service_.List(call.context, q);
     if (!page.ok()) return page.status();
     RoleSet disclosed;
+    size_t bytes = 0;
     for (const Referral& r : page->referrals) {
-      disclosed.AddAll(ToViewedProto(r, call, response->add_referrals()));
+      v1::Referral* out = response->add_referrals();
+      disclosed.AddAll(ToViewedProto(r, call, out));
+      bytes += out->ByteSizeLong();
+      if (bytes > kMaxPageBytes && &r != &page->referrals.back()) {
+        // The rest comes on the next page: a page fits any client.
+        page->next = CursorOf(r);
+        break;
+      }
     }
     audit.view = disclosed.ToString();
     if (page->next.has_value()) {
-      response->set_next_page_token(EncodePageToken(*page->next, fingerprint));
+      response->set_next_page_token(
+          EncodePageToken(*page->next, q.order, fingerprint));
     }
     return absl::OkStatus();
   });
@@ -271,7 +350,7 @@ grpc::ServerUnaryReactor* ReferralsRpc::ListReferrals(
 grpc::ServerUnaryReactor* ReferralsRpc::TransitionReferral(
     grpc::CallbackServerContext* context,
     const v1::TransitionReferralRequest* request, v1::Referral* response) {
-  return runner_.Unary(context, absl::StrCat(kService, "TransitionReferral"), response,
+  return runner_.Unary(context, absl::StrCat(kService, "TransitionReferral"), *request, response,
                [=](ResolvedCall& call, AuditRecord& audit) {
     absl::StatusOr<std::string> id = ReferralIdFromName(request->name());
     if (!id.ok()) return id.status();
@@ -287,12 +366,19 @@ grpc::ServerUnaryReactor* ReferralsRpc::TransitionReferral(
 grpc::ServerUnaryReactor* ReferralsRpc::AssignReferral(
     grpc::CallbackServerContext* context,
     const v1::AssignReferralRequest* request, v1::Referral* response) {
-  return runner_.Unary(context, absl::StrCat(kService, "AssignReferral"), response,
+  return runner_.Unary(context, absl::StrCat(kService, "AssignReferral"), *request, response,
                [=](ResolvedCall& call, AuditRecord& audit) {
     absl::StatusOr<std::string> id = ReferralIdFromName(request->name());
     if (!id.ok()) return id.status();
-    absl::StatusOr<Referral> r = service_.Assign(
-        call.context, *id, request->assignee(), request->version(), audit);
+    RoleSet assignee_roles;
+    const std::string& assignee = request->assignee();
+    if (const size_t slash = assignee.find('/'); slash != std::string::npos) {
+      assignee_roles = call.policy->RolesOf(
+          {assignee.substr(0, slash), assignee.substr(slash + 1), ""});
+    }
+    absl::StatusOr<Referral> r =
+        service_.Assign(call.context, *id, assignee, assignee_roles,
+                        request->version(), audit);
     if (!r.ok()) return r.status();
     ToViewedProto(*r, call, response);
     return absl::OkStatus();
@@ -302,7 +388,7 @@ grpc::ServerUnaryReactor* ReferralsRpc::AssignReferral(
 grpc::ServerUnaryReactor* ReferralsRpc::AddNote(
     grpc::CallbackServerContext* context, const v1::AddNoteRequest* request,
     v1::Referral* response) {
-  return runner_.Unary(context, absl::StrCat(kService, "AddNote"), response,
+  return runner_.Unary(context, absl::StrCat(kService, "AddNote"), *request, response,
                [=](ResolvedCall& call, AuditRecord& audit) {
     absl::StatusOr<std::string> id = ReferralIdFromName(request->name());
     if (!id.ok()) return id.status();
@@ -317,23 +403,26 @@ grpc::ServerUnaryReactor* ReferralsRpc::AddNote(
 grpc::ServerWriteReactor<v1::ReferralEvent>* ReferralsRpc::WatchReferrals(
     grpc::CallbackServerContext* context,
     const v1::WatchReferralsRequest* request) {
-  std::vector<FieldViolation> bad;
   const v1::ReferralFilter& f = request->filter();
-  for (const auto& [set, field] :
-       {std::pair<bool, const char*>{!f.state().empty(), "filter.state"},
-        {!f.assignee().empty(), "filter.assignee"},
-        {f.min_priority() != 0, "filter.min_priority"},
-        {f.overdue_only(), "filter.overdue_only"}}) {
-    if (set) {
-      bad.push_back({field,
-                     "is not supported by WatchReferrals, which must show "
-                     "referrals leaving a state; filter by kind or area"});
+  auto check = [f](const ResolvedCall& call) {
+    std::vector<FieldViolation> bad;
+    for (const auto& [set, field] :
+         {std::pair<bool, const char*>{!f.state().empty(), "filter.state"},
+          {!f.assignee().empty(), "filter.assignee"},
+          {f.min_priority() != 0, "filter.min_priority"},
+          {f.overdue_only(), "filter.overdue_only"}}) {
+      if (set) {
+        bad.push_back({field,
+                       "is not supported by WatchReferrals, which must show "
+                       "referrals leaving a state; filter by kind or area"});
+      }
     }
-  }
-  return runner_.OpenStream(
-      context, absl::StrCat(kService, "WatchReferrals"),
-      bad.empty() ? absl::OkStatus() : InvalidArgumentWithViolations(bad),
-      new WatchReactor(context, events_, watch_views_, f));
+    if (bad.empty()) CheckFilter(f, call, &bad);
+    return bad.empty() ? absl::OkStatus() : InvalidArgumentWithViolations(bad);
+  };
+  return runner_.OpenStream(context, absl::StrCat(kService, "WatchReferrals"),
+                            *request, check,
+                            new WatchReactor(context, events_, watch_views_, f));
 }
 
 }  // namespace safeguard

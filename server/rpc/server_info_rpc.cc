@@ -7,7 +7,7 @@ grpc::ServerUnaryReactor* ServerInfoRpc::GetServerInfo(
     const v1::GetServerInfoRequest* request,
     v1::GetServerInfoResponse* response) {
   return runner_.Unary(
-      context, "safeguard.v1.ServerInfo/GetServerInfo", response,
+      context, "safeguard.v1.ServerInfo/GetServerInfo", *request, response,
       [this, response](ResolvedCall& call, AuditRecord&) -> absl::Status {
         absl::StatusOr<ServerInfo> info =
             service_.GetServerInfo(call.context.identity);

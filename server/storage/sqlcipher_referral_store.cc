@@ -118,7 +118,8 @@ std::string ScopeClause(const VisibilityScope& scope, Where& w) {
 absl::StatusOr<CreateResult> SqlCipherReferralStore::Create(
     Referral referral, const std::string& reference_prefix,
     const std::string& idempotency_key, const std::string& fingerprint,
-    const std::optional<std::string>& marac_pair, AuditRecord& audit) {
+    const std::optional<std::string>& marac_pair,
+    const CompleteNewReferral& complete, AuditRecord& audit) {
   CreateResult result;
   absl::Status done = db_.Write([&](Database& db) -> absl::Status {
       SAFEGUARD_ASSIGN_OR_RETURN(
@@ -137,6 +138,19 @@ absl::StatusOr<CreateResult> SqlCipherReferralStore::Create(
         result.created = false;
         return absl::OkStatus();
       }
+      // The key is new: only now is anything else read.
+      Referral row = referral;  // the body may run again
+      std::optional<absl::Time> last_for_pair;
+      if (marac_pair.has_value()) {
+        SAFEGUARD_ASSIGN_OR_RETURN(
+            Statement last_pair,
+            db.Prepare("SELECT last_referral_us FROM marac_pairs "
+                       "WHERE pair = ?;"));
+        SAFEGUARD_RETURN_IF_ERROR(last_pair.BindText(1, *marac_pair));
+        SAFEGUARD_ASSIGN_OR_RETURN(bool found, last_pair.Step());
+        if (found) last_for_pair = absl::FromUnixMicros(last_pair.ColumnInt64(0));
+      }
+      if (complete) complete(row, last_for_pair);
       // Next number in the prefix's sequence.
       SAFEGUARD_ASSIGN_OR_RETURN(
           Statement bump,
@@ -157,14 +171,14 @@ absl::StatusOr<CreateResult> SqlCipherReferralStore::Create(
           db.Prepare("SELECT last FROM reference_sequences WHERE prefix = ?;"));
       SAFEGUARD_RETURN_IF_ERROR(last.BindText(1, reference_prefix));
       SAFEGUARD_RETURN_IF_ERROR(last.Step().status());
-      referral.reference =
+      row.reference =
           absl::StrFormat("%s-%06d", reference_prefix, last.ColumnInt64(0));
 
       static const std::string* const kInsert = new std::string(
           absl::StrCat("INSERT INTO referrals (", kColumns,
                        ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);"));
       SAFEGUARD_ASSIGN_OR_RETURN(Statement insert, db.Prepare(*kInsert));
-      SAFEGUARD_RETURN_IF_ERROR(BindRow(insert, referral));
+      SAFEGUARD_RETURN_IF_ERROR(BindRow(insert, row));
       SAFEGUARD_RETURN_IF_ERROR(insert.Run());
 
       SAFEGUARD_ASSIGN_OR_RETURN(
@@ -173,7 +187,7 @@ absl::StatusOr<CreateResult> SqlCipherReferralStore::Create(
                      "referral_id) VALUES (?, ?, ?);"));
       SAFEGUARD_RETURN_IF_ERROR(remember.BindText(1, idempotency_key));
       SAFEGUARD_RETURN_IF_ERROR(remember.BindText(2, fingerprint));
-      SAFEGUARD_RETURN_IF_ERROR(remember.BindText(3, referral.id));
+      SAFEGUARD_RETURN_IF_ERROR(remember.BindText(3, row.id));
       SAFEGUARD_RETURN_IF_ERROR(remember.Run());
 
       if (marac_pair.has_value()) {
@@ -183,14 +197,14 @@ absl::StatusOr<CreateResult> SqlCipherReferralStore::Create(
                        "last_referral_us, referral_id) VALUES (?, ?, ?);"));
         SAFEGUARD_RETURN_IF_ERROR(pair.BindText(1, *marac_pair));
         SAFEGUARD_RETURN_IF_ERROR(
-            pair.BindInt64(2, absl::ToUnixMicros(referral.create_time)));
-        SAFEGUARD_RETURN_IF_ERROR(pair.BindText(3, referral.id));
+            pair.BindInt64(2, absl::ToUnixMicros(row.create_time)));
+        SAFEGUARD_RETURN_IF_ERROR(pair.BindText(3, row.id));
         SAFEGUARD_RETURN_IF_ERROR(pair.Run());
       }
       AuditRecord entry = audit;
-      entry.referral_id = referral.id;
+      entry.referral_id = row.id;
       SAFEGUARD_RETURN_IF_ERROR(AppendAuditRecord(db, entry));
-      result.referral = referral;  // a copy: the body may run again
+      result.referral = std::move(row);
       result.created = true;
       return absl::OkStatus();
   });
@@ -308,19 +322,6 @@ absl::StatusOr<QueuePage> SqlCipherReferralStore::List(const QueueQuery& q) {
       page.next = CursorOf(page.referrals.back());
     }
     return page;
-  });
-}
-
-absl::StatusOr<std::optional<absl::Time>>
-SqlCipherReferralStore::LastMaracReferral(const std::string& pair) {
-  return db_.Read([&](Database& db) -> absl::StatusOr<std::optional<absl::Time>> {
-    SAFEGUARD_ASSIGN_OR_RETURN(
-        Statement s,
-        db.Prepare("SELECT last_referral_us FROM marac_pairs WHERE pair = ?;"));
-    SAFEGUARD_RETURN_IF_ERROR(s.BindText(1, pair));
-    SAFEGUARD_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) return std::optional<absl::Time>();
-    return std::optional<absl::Time>(absl::FromUnixMicros(s.ColumnInt64(0)));
   });
 }
 

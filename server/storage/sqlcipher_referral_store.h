@@ -24,13 +24,12 @@ class SqlCipherReferralStore final : public ReferralStore {
   absl::StatusOr<CreateResult> Create(
       Referral referral, const std::string& reference_prefix,
       const std::string& idempotency_key, const std::string& fingerprint,
-      const std::optional<std::string>& marac_pair, AuditRecord& audit) override;
+      const std::optional<std::string>& marac_pair,
+      const CompleteNewReferral& complete, AuditRecord& audit) override;
   absl::StatusOr<Referral> Get(const std::string& id) override;
   absl::Status Update(const Referral& referral, int64_t expected_version,
                       AuditRecord& audit) override;
   absl::StatusOr<QueuePage> List(const QueueQuery& query) override;
-  absl::StatusOr<std::optional<absl::Time>> LastMaracReferral(
-      const std::string& pair) override;
 
  private:
   SharedDatabase& db_;

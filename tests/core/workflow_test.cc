@@ -1,6 +1,8 @@
 #include "server/core/workflow.h"
 
 #include <deque>
+#include <functional>
+#include <limits>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -188,24 +190,24 @@ TEST_F(WorkflowTest, RefusedTransitionsNameTheAllowedActions) {
   } cases[] = {
       {"NRM decision before the reference", ReferralKind::kNrm, "NRM_SUBMITTED",
        "record_rg_decision",
-       "action 'record_rg_decision' is not allowed from state NRM_SUBMITTED; "
+       "the action is not allowed from state NRM_SUBMITTED; "
        "allowed: record_sca_reference, withdraw"},
       {"Duty to Notify is final", ReferralKind::kNrm, "DTN_SUBMITTED", "withdraw",
-       "action 'withdraw' is not allowed from state DTN_SUBMITTED; allowed: "
+       "the action is not allowed from state DTN_SUBMITTED; allowed: "
        "none (final state)"},
       {"Channel panel before gateway", ReferralKind::kChannel, "RECEIVED",
        "panel_adopted",
-       "action 'panel_adopted' is not allowed from state RECEIVED; allowed: "
+       "the action is not allowed from state RECEIVED; allowed: "
        "begin_gateway"},
       {"MARAC closing before hearing", ReferralKind::kMarac, "LISTED", "close",
-       "action 'close' is not allowed from state LISTED; allowed: "
+       "the action is not allowed from state LISTED; allowed: "
        "begin_research"},
       {"target hardening install before order", ReferralKind::kTargetHardening,
        "SURVEYED", "record_installation",
-       "action 'record_installation' is not allowed from state SURVEYED; "
+       "the action is not allowed from state SURVEYED; "
        "allowed: order_works"},
       {"unknown action", ReferralKind::kTargetHardening, "REFERRED", "teleport",
-       "action 'teleport' is not allowed from state REFERRED; allowed: "
+       "the action is not allowed from state REFERRED; allowed: "
        "begin_eligibility"},
   };
   for (const Case& c : cases) {
@@ -328,7 +330,7 @@ TEST_F(WorkflowTest, DecisionOutcomeChoosesTheBranch) {
     Referral r = Satisfying(ReferralKind::kNrm);
     r.state = "RG_PENDING";
     TransitionDetails d;
-    d.sca_decision = ScaDecision{outcome, {2026, 11, 24}};
+    d.sca_decision = ScaDecision{outcome, {2026, 11, 19}};
     SAFEGUARD_ASSERT_OK(workflow_.Apply(r, "record_rg_decision", d, fr, now_));
     EXPECT_EQ(r.state, outcome == ScaOutcome::kPositive ? "RG_POSITIVE"
                                                         : "RG_NEGATIVE");
@@ -391,6 +393,155 @@ TEST_F(WorkflowTest, ConfiguredSchemeHoursApply) {
   Actor referrer{"a/person/p", RoleSet{Role::kReferrer}};
   SAFEGUARD_ASSERT_OK(workflow.Apply(r, "submit", {}, referrer, now_));
   EXPECT_EQ(r.deadline, now_ + absl::Hours(24 * 30));
+}
+
+}  // namespace
+}  // namespace safeguard
+
+namespace safeguard {
+namespace {
+
+// The dates an action records must be ones the process allows.
+TEST_F(WorkflowTest, ActionDatesOutsideWhatTheProcessAllowsAreRefused) {
+  const Actor coordinator{"scc/person/c", RoleSet{Role::kMaracCoordinator}};
+  const Actor sanctuary{"wsc/person/s", RoleSet{Role::kSanctuaryCoordinator}};
+  const Actor fr{"police/person/fr", RoleSet{Role::kFirstResponder}};
+  struct Case {
+    const char* name;
+    ReferralKind kind;
+    const char* state;
+    const char* action;
+    std::function<void(TransitionDetails&)> details;
+    const Actor& actor;
+    const char* field;  // nullptr: accepted
+  };
+  const auto meeting = [](Date d) {
+    return [d](TransitionDetails& t) { t.meeting_date = d; };
+  };
+  const auto appointment = [](absl::Time at) {
+    return [at](TransitionDetails& t) { t.appointment_time = at; };
+  };
+  const auto decision = [](Date d) {
+    return [d](TransitionDetails& t) {
+      t.sca_decision = ScaDecision{ScaOutcome::kPositive, d};
+    };
+  };
+  const Case cases[] = {
+      {"meeting in two weeks", ReferralKind::kMarac, "COORDINATOR_SCREEN",
+       "list", meeting({2026, 12, 4}), coordinator, nullptr},
+      {"meeting in month 13", ReferralKind::kMarac, "COORDINATOR_SCREEN",
+       "list", meeting({2026, 13, 1}), coordinator, "meeting.meeting_date"},
+      {"meeting on 31 November", ReferralKind::kMarac, "COORDINATOR_SCREEN",
+       "list", meeting({2026, 11, 31}), coordinator, "meeting.meeting_date"},
+      {"meeting without a day", ReferralKind::kMarac, "COORDINATOR_SCREEN",
+       "list", meeting({2026, 12, 0}), coordinator, "meeting.meeting_date"},
+      {"meeting yesterday", ReferralKind::kMarac, "COORDINATOR_SCREEN", "list",
+       meeting({2026, 11, 19}), coordinator, "meeting.meeting_date"},
+      {"meeting in two years", ReferralKind::kMarac, "COORDINATOR_SCREEN",
+       "list", meeting({2028, 11, 20}), coordinator, "meeting.meeting_date"},
+      {"appointment tomorrow", ReferralKind::kTargetHardening, "ACCEPTED",
+       "book_survey", appointment(At("2026-11-21T10:00:00Z")), sanctuary,
+       nullptr},
+      {"appointment in year 0", ReferralKind::kTargetHardening, "ACCEPTED",
+       "book_survey",
+       appointment(absl::FromCivil(absl::CivilSecond(0, 1, 1),
+                                   absl::UTCTimeZone())),
+       sanctuary, "appointment.appointment_time"},
+      {"appointment in 9999", ReferralKind::kTargetHardening, "ACCEPTED",
+       "book_survey", appointment(At("9999-01-01T10:00:00Z")), sanctuary,
+       "appointment.appointment_time"},
+      {"appointment at INT64_MIN", ReferralKind::kTargetHardening, "ACCEPTED",
+       "book_survey",
+       appointment(absl::FromUnixSeconds(std::numeric_limits<int64_t>::min())),
+       sanctuary, "appointment.appointment_time"},
+      {"appointment left empty", ReferralKind::kTargetHardening, "ACCEPTED",
+       "book_survey", appointment(absl::InfinitePast()), sanctuary,
+       "appointment.appointment_time"},
+      {"decision today", ReferralKind::kNrm, "RG_PENDING", "record_rg_decision",
+       decision({2026, 11, 20}), fr, nullptr},
+      {"decision tomorrow", ReferralKind::kNrm, "RG_PENDING",
+       "record_rg_decision", decision({2026, 11, 21}), fr,
+       "sca_decision.decision_date"},
+      {"decision before the referral", ReferralKind::kNrm, "RG_PENDING",
+       "record_rg_decision", decision({2026, 11, 1}), fr,
+       "sca_decision.decision_date"},
+      {"decision in month 0 of a year", ReferralKind::kNrm, "RG_PENDING",
+       "record_rg_decision", decision({2026, 0, 0}), fr,
+       "sca_decision.decision_date"},
+  };
+  for (const Case& c : cases) {
+    Referral r = Satisfying(c.kind);
+    r.state = c.state;
+    r.create_time = At("2026-11-10T09:00:00Z");
+    TransitionDetails d;
+    c.details(d);
+    const Referral before = r;
+    absl::Status s = workflow_.Apply(r, c.action, d, c.actor, now_);
+    if (c.field == nullptr) {
+      EXPECT_TRUE(s.ok()) << c.name << ": " << s;
+      continue;
+    }
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << c.name;
+    ASSERT_EQ(FieldViolations(s).size(), 1u) << c.name;
+    EXPECT_EQ(FieldViolations(s)[0].field, c.field) << c.name;
+    EXPECT_EQ(r.state, before.state) << c.name;
+  }
+}
+
+// Assignment is checked like an action: kind, state, who assigns, and the
+// assignee's roles.
+TEST(AssignmentTest, ByKindStateAssignerAndAssignee) {
+  const RoleSet contractor{Role::kContractor};
+  const RoleSet sanctuary{Role::kSanctuaryCoordinator};
+  const RoleSet lead{Role::kAgencyLead};
+  const RoleSet referrer{Role::kReferrer};
+  struct Case {
+    const char* name;
+    ReferralKind kind;
+    const char* state;
+    RoleSet actor;
+    RoleSet assignee;
+    bool unassign;
+    absl::StatusCode want;
+  };
+  const Case cases[] = {
+      {"locksmith on an accepted job", ReferralKind::kTargetHardening,
+       "ACCEPTED", sanctuary, contractor, false, absl::StatusCode::kOk},
+      {"locksmith before eligibility", ReferralKind::kTargetHardening,
+       "REFERRED", sanctuary, contractor, false,
+       absl::StatusCode::kInvalidArgument},
+      {"locksmith on a declined job", ReferralKind::kTargetHardening,
+       "DECLINED", sanctuary, contractor, false,
+       absl::StatusCode::kFailedPrecondition},
+      {"coordinator as case owner on a new job", ReferralKind::kTargetHardening,
+       "REFERRED", sanctuary, sanctuary, false, absl::StatusCode::kOk},
+      {"a lead assigning a locksmith", ReferralKind::kTargetHardening,
+       "ACCEPTED", lead, contractor, false,
+       absl::StatusCode::kPermissionDenied},
+      {"a referrer as assignee", ReferralKind::kTargetHardening, "ACCEPTED",
+       sanctuary, referrer, false, absl::StatusCode::kInvalidArgument},
+      {"an IDVA on a MARAC case", ReferralKind::kMarac, "LISTED",
+       RoleSet{Role::kMaracCoordinator}, RoleSet{Role::kIdva}, false,
+       absl::StatusCode::kOk},
+      {"a locksmith on a MARAC case", ReferralKind::kMarac, "LISTED",
+       RoleSet{Role::kMaracCoordinator}, contractor, false,
+       absl::StatusCode::kInvalidArgument},
+      {"unassigning a declined job", ReferralKind::kTargetHardening,
+       "DECLINED", sanctuary, RoleSet(), true, absl::StatusCode::kOk},
+      {"a lead unassigning a job", ReferralKind::kTargetHardening, "ACCEPTED",
+       lead, RoleSet(), true, absl::StatusCode::kPermissionDenied},
+  };
+  for (const Case& c : cases) {
+    Referral r;
+    r.kind = c.kind;
+    r.state = c.state;
+    absl::Status s = CheckAssignment(r, c.actor, c.assignee, c.unassign);
+    EXPECT_EQ(s.code(), c.want) << c.name << ": " << s;
+    if (c.want == absl::StatusCode::kInvalidArgument) {
+      ASSERT_EQ(FieldViolations(s).size(), 1u) << c.name;
+      EXPECT_EQ(FieldViolations(s)[0].field, "assignee") << c.name;
+    }
+  }
 }
 
 }  // namespace

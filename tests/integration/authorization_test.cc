@@ -118,13 +118,25 @@ class AuthorizationTest : public ::testing::Test {
                             TargetHardeningSubmission("west-suffolk"));
     targets_["T2"] = Submit("babergh-mid-suffolk-council/system/case",
                             TargetHardeningSubmission("babergh"));
+    // The locksmith's job: accepted (so the victim consented), then assigned.
+    const char kSanctuary[] = "west-suffolk-council/person/sanctuary-coordinator";
+    v1::Referral out;
+    int64_t version = 1;
+    for (const char* action : {"begin_eligibility", "accept"}) {
+      v1::TransitionReferralRequest step;
+      step.set_name(targets_["T1"]);
+      step.set_action(action);
+      step.set_version(version++);
+      grpc::Status s = callers_->As(kSanctuary).TransitionReferral(
+          Context().get(), step, &out);
+      ASSERT_TRUE(s.ok()) << action << ": " << s.error_message();
+    }
     v1::AssignReferralRequest assign;
     assign.set_name(targets_["T1"]);
     assign.set_assignee("safe-partnership/person/locksmith");
-    assign.set_version(1);
-    v1::Referral out;
-    grpc::Status s = callers_->As("west-suffolk-council/person/sanctuary-coordinator")
-                         .AssignReferral(Context().get(), assign, &out);
+    assign.set_version(version);
+    grpc::Status s =
+        callers_->As(kSanctuary).AssignReferral(Context().get(), assign, &out);
     ASSERT_TRUE(s.ok()) << s.error_message();
   }
 

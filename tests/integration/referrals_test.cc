@@ -26,6 +26,7 @@ using ::safeguard::testing::TargetHardeningSubmission;
 using ::safeguard::testing::TempDir;
 using ::safeguard::testing::TestPki;
 using ::safeguard::testing::TestServerConfig;
+using ::safeguard::testing::Today;
 
 // Identities granted in policy/partnership.textproto.
 constexpr char kPolice[] = "suffolk-police/system/athena";
@@ -144,9 +145,7 @@ TEST_F(ReferralsTest, NrmLifecycle) {
   Walk(kPolice, r, {{"await_rg_decision", "RG_PENDING"}});
   v1::TransitionReferralRequest positive;
   positive.mutable_sca_decision()->set_outcome(v1::POSITIVE);
-  positive.mutable_sca_decision()->mutable_decision_date()->set_year(2026);
-  positive.mutable_sca_decision()->mutable_decision_date()->set_month(11);
-  positive.mutable_sca_decision()->mutable_decision_date()->set_day(20);
+  *positive.mutable_sca_decision()->mutable_decision_date() = Today();
   ASSERT_TRUE(Do(kPolice, r, "record_rg_decision", positive).ok());
   EXPECT_EQ(r.state(), "RG_POSITIVE");
   EXPECT_EQ(r.nrm().reasonable_grounds().outcome(), v1::POSITIVE);
@@ -241,39 +240,45 @@ TEST_F(ReferralsTest, ChannelLifecycleAndTheReferrersView) {
 }
 
 TEST_F(ReferralsTest, MaracLifecycleCriteriaAndRepeats) {
-  v1::Referral out;
-  grpc::Status s = Submit(kIdva, "m-13", MaracSubmission(13), &out);
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_EQ(s.error_message(),
-            "the referral meets no MARAC criterion (visible high risk, "
-            "professional judgement, escalation or repeat)");
+  // Meeting no criterion is no reason to refuse: the coordinator screens it.
+  v1::Referral none = MustSubmit(kIdva, MaracSubmission(13, "Nobody Else"));
+  EXPECT_EQ(none.state(), "SUBMITTED");
+  v1::Referral screened;
+  ASSERT_TRUE(Get(kMaracCoordinator, none.name(), &screened).ok());
+  EXPECT_EQ(screened.marac().dash_score(), 13);
+  EXPECT_EQ(screened.marac().criteria_size(), 0);
 
   v1::Referral r = MustSubmit(kIdva, MaracSubmission(14));
   EXPECT_EQ(r.state(), "SUBMITTED");
-  EXPECT_EQ(r.marac().dash_score(), 14);
   EXPECT_EQ(r.priority(), v1::HIGH);
-  ASSERT_EQ(r.marac().criteria_size(), 1);
-  EXPECT_EQ(r.marac().criteria(0), v1::VISIBLE_HIGH_RISK);
+  // The score and criteria are the coordinator's, not the submitter's.
+  EXPECT_EQ(r.marac().dash_score(), 0);
+  EXPECT_EQ(r.marac().criteria_size(), 0);
+  EXPECT_EQ(r.marac().dash().answers_size(), 24);
+  ASSERT_TRUE(Get(kMaracCoordinator, r.name(), &screened).ok());
+  EXPECT_EQ(screened.marac().dash_score(), 14);
+  ASSERT_EQ(screened.marac().criteria_size(), 1);
+  EXPECT_EQ(screened.marac().criteria(0), v1::VISIBLE_HIGH_RISK);
 
   // The same victim and perpetrator again: a repeat, whatever the score.
   v1::Referral repeat = MustSubmit(kIdva, MaracSubmission(3));
-  ASSERT_EQ(repeat.marac().criteria_size(), 1);
-  EXPECT_EQ(repeat.marac().criteria(0), v1::REPEAT);
+  ASSERT_TRUE(Get(kMaracCoordinator, repeat.name(), &screened).ok());
+  ASSERT_EQ(screened.marac().criteria_size(), 1);
+  EXPECT_EQ(screened.marac().criteria(0), v1::REPEAT);
   // A client cannot claim the criteria itself.
   v1::Referral claimed = MaracSubmission(2, "Another Person");
   claimed.mutable_marac()->add_criteria(v1::REPEAT);
-  s = Submit(kIdva, "m-claim", claimed, &out);
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  claimed = MustSubmit(kIdva, claimed);
+  ASSERT_TRUE(Get(kMaracCoordinator, claimed.name(), &screened).ok());
+  EXPECT_EQ(screened.marac().criteria_size(), 0);
 
   ASSERT_TRUE(Get(kMaracCoordinator, r.name(), &r).ok());
   Walk(kMaracCoordinator, r, {{"begin_screening", "COORDINATOR_SCREEN"}});
   v1::TransitionReferralRequest meeting;
-  meeting.mutable_meeting()->mutable_meeting_date()->set_year(2026);
-  meeting.mutable_meeting()->mutable_meeting_date()->set_month(12);
-  meeting.mutable_meeting()->mutable_meeting_date()->set_day(10);
+  *meeting.mutable_meeting()->mutable_meeting_date() = Today(14);
   ASSERT_TRUE(Do(kMaracCoordinator, r, "list", meeting).ok());
   EXPECT_EQ(r.state(), "LISTED");
-  EXPECT_EQ(r.marac().meeting_date().day(), 10);
+  EXPECT_EQ(r.marac().meeting_date().day(), Today(14).day());
   Walk(kMaracCoordinator, r, {{"begin_research", "AGENCY_RESEARCH"},
                               {"record_hearing", "HEARD"}});
   ASSERT_TRUE(Do(kMaracCoordinator, r, "open_actions", meeting).ok());
@@ -372,7 +377,7 @@ TEST_F(ReferralsTest, StaleVersionsAndWrongActionsAreRefused) {
   s = Do(kSanctuary, r, "record_installation");
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(s.error_message(),
-            "action 'record_installation' is not allowed from state "
+            "the action is not allowed from state "
             "ELIGIBILITY; allowed: accept, decline");
   s = Do(kSanctuary, r, "decline");
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
@@ -508,7 +513,7 @@ TEST_F(ReferralsTest, AQueuePageWalkWhileReferralsArrive) {
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   ASSERT_EQ(Violations(s).size(), 1u);
   EXPECT_EQ(Violations(s)[0].field(), "page_token");
-  EXPECT_EQ(Violations(s)[0].description(), "was issued for another filter or order");
+  EXPECT_EQ(Violations(s)[0].description(), "is not a page token for this query");
 }
 
 TEST_F(ReferralsTest, NotesAndScopes) {

@@ -608,7 +608,7 @@ TEST_F(SafeguarddTest, TheCommandLineEndToEnd) {
       << out;
   EXPECT_NE(out.find("ELIGIBILITY  version 2"), std::string::npos) << out;
   EXPECT_EQ(ctl.Run(sanctuary, {"transition", name, "close", "--version=2"}, &out), 1);
-  EXPECT_NE(out.find("FAILED_PRECONDITION: action 'close' is not allowed from "
+  EXPECT_NE(out.find("FAILED_PRECONDITION: the action is not allowed from "
                      "state ELIGIBILITY; allowed: accept, decline"),
             std::string::npos)
       << out;

@@ -53,7 +53,7 @@ class ReferralStoreTest : public ::testing::Test {
 
   std::string Create(const Referral& r) {
     auto created = store().Create(r, "CHA-2026", "key-" + r.id, "fp-" + r.id,
-                                  std::nullopt, audit_);
+                                  std::nullopt, nullptr, audit_);
     EXPECT_TRUE(created.ok()) << created.status();
     return created.ok() ? created->referral.reference : "";
   }
@@ -81,7 +81,7 @@ class ReferralStoreTest : public ::testing::Test {
 TEST_F(ReferralStoreTest, CreateNumbersReferencesAndRoundTrips) {
   EXPECT_EQ(Create(Make("a", 5)), "CHA-2026-000001");
   EXPECT_EQ(Create(Make("b", 5)), "CHA-2026-000002");
-  auto other = store().Create(Make("c", 5), "MAR-2026", "k-c", "f-c", std::nullopt, audit_);
+  auto other = store().Create(Make("c", 5), "MAR-2026", "k-c", "f-c", std::nullopt, nullptr, audit_);
   ASSERT_TRUE(other.ok());
   EXPECT_EQ(other->referral.reference, "MAR-2026-000001");
 
@@ -95,19 +95,19 @@ TEST_F(ReferralStoreTest, CreateNumbersReferencesAndRoundTrips) {
 
 TEST_F(ReferralStoreTest, IdempotencyKeysReturnTheOriginalOrRefuse) {
   Referral r = Make("first", 5);
-  auto created = store().Create(r, "CHA-2026", "agency/req-1", "fp-1", std::nullopt, audit_);
+  auto created = store().Create(r, "CHA-2026", "agency/req-1", "fp-1", std::nullopt, nullptr, audit_);
   ASSERT_TRUE(created.ok());
   EXPECT_TRUE(created->created);
 
   Referral retry = Make("second-id", 5);
-  auto again = store().Create(retry, "CHA-2026", "agency/req-1", "fp-1", std::nullopt, audit_);
+  auto again = store().Create(retry, "CHA-2026", "agency/req-1", "fp-1", std::nullopt, nullptr, audit_);
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_FALSE(again->created);
   EXPECT_EQ(again->referral.id, "first");
   EXPECT_EQ(again->referral.reference, "CHA-2026-000001");
 
   EXPECT_THAT(store().Create(Make("third", 5), "CHA-2026", "agency/req-1", "fp-2",
-                             std::nullopt, audit_),
+                             std::nullopt, nullptr, audit_),
               StatusIs(absl::StatusCode::kAlreadyExists,
                        "request_id was already used for a different referral"));
   EXPECT_THAT(store().Get("second-id"), StatusIs(absl::StatusCode::kNotFound));
@@ -258,12 +258,12 @@ TEST_F(ReferralStoreTest, WritesCommitWithTheirAuditEntryOrNotAtAll) {
   AuditRecord audit;
   audit.method = "safeguard.v1.Referrals/SubmitReferral";
   ASSERT_TRUE(store().Create(Make("a", 1), "CHA-2026", "k", "f", std::nullopt,
-                             audit).ok());
+                             nullptr, audit).ok());
   EXPECT_TRUE(audit.committed);
   EXPECT_EQ(audit.referral_id, "a");
   AuditRecord refused;
   EXPECT_THAT(store().Create(Make("b", 1), "CHA-2026", "k", "other",
-                             std::nullopt, refused),
+                             std::nullopt, nullptr, refused),
               StatusIs(absl::StatusCode::kAlreadyExists));
   EXPECT_FALSE(refused.committed);
   Referral stale = *store().Get("a");
@@ -281,13 +281,27 @@ TEST_F(ReferralStoreTest, WritesCommitWithTheirAuditEntryOrNotAtAll) {
   EXPECT_EQ((*entries)[0].method(), "safeguard.v1.Referrals/SubmitReferral");
 }
 
-TEST_F(ReferralStoreTest, RemembersTheLastMaracReferralOfAPair) {
-  EXPECT_EQ(*store().LastMaracReferral("pair-1"), std::nullopt);
+TEST_F(ReferralStoreTest, CompletesANewReferralWithTheLastOfItsMaracPair) {
+  std::vector<std::optional<absl::Time>> seen;
+  auto record = [&](Referral& r, std::optional<absl::Time> last) {
+    seen.push_back(last);
+    r.priority = Priority::kCritical;
+  };
   Referral r = Make("m1", 5);
   r.create_time = kT0 + absl::Hours(1);
-  ASSERT_TRUE(store().Create(r, "MAR-2026", "k1", "f1", "pair-1", audit_).ok());
-  EXPECT_EQ(*store().LastMaracReferral("pair-1"), kT0 + absl::Hours(1));
-  EXPECT_EQ(*store().LastMaracReferral("pair-2"), std::nullopt);
+  auto first = store().Create(r, "MAR-2026", "k1", "f1", "pair-1", record, audit_);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->referral.priority, Priority::kCritical);
+  EXPECT_EQ(store().Get("m1")->priority, Priority::kCritical);
+  ASSERT_TRUE(store().Create(Make("m2", 5), "MAR-2026", "k2", "f2", "pair-1",
+                             record, audit_).ok());
+  ASSERT_TRUE(store().Create(Make("m3", 5), "MAR-2026", "k3", "f3", "pair-2",
+                             record, audit_).ok());
+  // A retry of a known request id reads nothing else and completes nothing.
+  ASSERT_TRUE(store().Create(Make("m4", 5), "MAR-2026", "k1", "f1", "pair-1",
+                             record, audit_).ok());
+  EXPECT_EQ(seen, (std::vector<std::optional<absl::Time>>{
+                      std::nullopt, kT0 + absl::Hours(1), std::nullopt}));
 }
 
 }  // namespace

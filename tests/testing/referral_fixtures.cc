@@ -2,6 +2,10 @@
 
 #include <chrono>
 
+#include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+
 #include "tests/testing/test_server.h"
 
 namespace safeguard::testing {
@@ -100,6 +104,17 @@ v1::Referrals::Stub& Callers::As(const std::string& who) {
   auto stub = v1::Referrals::NewStub(
       ConnectedTestChannel(port_, pki_.ca_file(), cert));
   return *(stubs_[who] = std::move(stub));
+}
+
+v1::Date Today(int days) {
+  absl::TimeZone london;
+  absl::LoadTimeZone("Europe/London", &london);
+  const absl::CivilDay day = absl::ToCivilDay(absl::Now(), london) + days;
+  v1::Date out;
+  out.set_year(static_cast<int32_t>(day.year()));
+  out.set_month(day.month());
+  out.set_day(day.day());
+  return out;
 }
 
 std::unique_ptr<grpc::ClientContext> Context() {

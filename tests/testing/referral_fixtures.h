@@ -38,6 +38,9 @@ class Callers {
   std::map<std::string, std::unique_ptr<v1::Referrals::Stub>> stubs_;
 };
 
+// Today in Europe/London, the server's default time zone, plus `days`.
+v1::Date Today(int days = 0);
+
 // A ClientContext with a 10 s deadline.
 std::unique_ptr<grpc::ClientContext> Context();
 
