@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "grpc/grpc.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/resource_quota.h"
 #include "grpcpp/server_builder.h"
 #include "server/app/tls_files.h"
 #include "server/core/status_macros.h"
@@ -16,6 +17,8 @@ namespace safeguard {
 namespace {
 
 constexpr int kMaxRequestBytes = 1 << 20;
+constexpr int kMaxResponseBytes = 4 << 20;
+constexpr size_t kGrpcMemoryBytes = size_t{512} << 20;
 
 // gRPC's reflection library registers its server plugin from a static
 // initializer, so merely linking it would serve reflection from every
@@ -74,6 +77,11 @@ absl::Status SafeguardServer::ReloadPolicy() {
   audit.method = "safeguardd/ReloadPolicy";
   audit.code = static_cast<int>(reloaded.code());
   absl::Status logged = audit_log_.Append(audit);
+  if (reloaded.ok()) {
+    // Open watches are decided again: one that would now be decided
+    // differently ends, and its client watches again under the new policy.
+    referrals_rpc_.RecheckWatches(*policies_.Current());
+  }
   return reloaded.ok() ? logged : reloaded;
 }
 
@@ -122,6 +130,23 @@ absl::StatusOr<std::unique_ptr<SafeguardServer>> SafeguardServer::Start(
   // A referral is a few kilobytes. A request is parsed before its caller is
   // refused, so bound what any caller can make the server parse.
   builder.SetMaxReceiveMessageSize(kMaxRequestBytes);
+  // A queue page is at most 2 MiB (ListReferrals stops early past that).
+  builder.SetMaxSendMessageSize(kMaxResponseBytes);
+  // What one connection may hold open, and for how long: a client that
+  // vanishes is found by keepalive; a connection is closed after
+  // kMaxConnectionAge (its calls get a grace period), so that no stream
+  // lives on a connection forever; the memory gRPC may use is bounded.
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, 100);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 60 * 1000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20 * 1000);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
+                             10 * 1000);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, 15 * 60 * 1000);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, 60 * 60 * 1000);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS, 60 * 1000);
+  grpc::ResourceQuota quota("safeguardd");
+  quota.Resize(kGrpcMemoryBytes);
+  builder.SetResourceQuota(quota);
   builder.AddListeningPort(config.listen_address(),
                            MakeServerCredentials(tls), &s->port_);
   builder.RegisterService(&s->info_rpc_);
@@ -142,6 +167,7 @@ void SafeguardServer::Shutdown(absl::Duration grace) {
   if (shut_down_) return;
   shut_down_ = true;
   gate_.StartDraining();  // before health says so: callers may rely on it
+  referrals_rpc_.EndWatches();  // open-ended: they would hold up the drain
   server_->GetHealthCheckService()->SetServingStatus(false);
   gate_.WaitIdle(absl::Now() + grace);
   // Cancels whatever is still running and closes every connection at once;

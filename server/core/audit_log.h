@@ -14,6 +14,7 @@
 #define SAFEGUARD_SERVER_CORE_AUDIT_LOG_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
@@ -29,6 +30,8 @@ struct AuditRecord {
   std::string rule;                // the deciding rule, or "default-deny"
   std::string method;              // "safeguard.v1.Referrals/GetReferral"
   std::string referral_id;         // the referral concerned, if one
+  // Other referrals disclosed (a queue page, watch events), by id.
+  std::vector<std::string> disclosed;
   std::string view;                // roles whose field views were disclosed
   int code = 0;                    // google.rpc.Code of the outcome
   std::string break_glass_reason;

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "absl/algorithm/container.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "google/protobuf/descriptor.h"
@@ -113,6 +114,27 @@ bool IsReferralField(const std::string& path) {
     message = field->message_type();
   }
   return true;
+}
+
+// The most a timescale may be: beyond these a figure is a mistake, and
+// deadlines are computed by stepping through days.
+constexpr int32_t kMaxServiceHours = 24 * 90;
+
+int32_t TimescaleMax(const std::string& field) {
+  if (absl::EndsWith(field, "_working_days")) return 60;
+  if (absl::EndsWith(field, "_days")) return 365;
+  if (absl::EndsWith(field, "_hours")) return kMaxServiceHours;
+  if (absl::EndsWith(field, "_months")) return 60;
+  if (field == "marac_high_risk_threshold") return 24;  // DASH questions
+  if (field == "marac_escalation_incidents") return 100;
+  return 2000;  // marac_min_rationale_chars
+}
+
+// Methods that read the whole audit log: a scope cannot narrow them.
+bool ReadsWholeLog(absl::string_view method) {
+  return method == "safeguard.v1.Audit/ListAuditEntries" ||
+         method == "safeguard.v1.Audit/VerifyAuditLog" ||
+         method == "safeguard.v1.Audit/ExportAuditLog";
 }
 
 std::optional<absl::CivilDay> ParseDay(const std::string& text) {
@@ -245,9 +267,12 @@ absl::StatusOr<std::shared_ptr<const CompiledPolicy>> CompiledPolicy::Parse(
   }
   for (int i = 0; i < policy.schemes_size(); ++i) {
     const config::v1::Scheme& s = policy.schemes(i);
-    if (s.name().empty() || s.service_hours() <= 0) {
+    if (s.name().empty() || s.service_hours() <= 0 ||
+        s.service_hours() > kMaxServiceHours) {
       return at.Error("schemes", i, nullptr, 0,
-                      "a scheme needs a name and positive service_hours");
+                      absl::StrCat("a scheme needs a name and service_hours "
+                                   "from 1 to ",
+                                   kMaxServiceHours));
     }
     partnership->workflow.service_hours_by_scheme[s.name()] = s.service_hours();
   }
@@ -257,10 +282,12 @@ absl::StatusOr<std::shared_ptr<const CompiledPolicy>> CompiledPolicy::Parse(
     std::vector<const google::protobuf::FieldDescriptor*> set_fields;
     t.GetReflection()->ListFields(t, &set_fields);
     for (const auto* fd : set_fields) {
-      if (t.GetReflection()->GetInt32(t, fd) < 0) {
+      const int32_t value = t.GetReflection()->GetInt32(t, fd);
+      const int32_t max = TimescaleMax(fd->name());
+      if (value < 0 || value > max) {
         return at.Error("timescales", 0, fd->name().c_str(), 0,
                         absl::StrCat("timescales.", fd->name(),
-                                     " must not be negative"));
+                                     " must be from 0 to ", max));
       }
     }
     const auto set = [](int32_t value, int& field) {
@@ -345,6 +372,15 @@ absl::StatusOr<std::shared_ptr<const CompiledPolicy>> CompiledPolicy::Parse(
         return at.Error("rules", i, "methods", m,
                         absl::StrCat("unknown method \"", r.methods(m), "\""));
       }
+      if (ReadsWholeLog(r.methods(m)) &&
+          (entry.scopes.size() != 1 || entry.scopes[0] != config::v1::ALL ||
+           !entry.kinds.empty())) {
+        return at.Error("rules", i, "methods", m,
+                        absl::StrCat(r.methods(m),
+                                     " reads the whole audit log: its rule "
+                                     "must have the one scope ALL and no "
+                                     "kinds"));
+      }
       out->rules_by_method_[r.methods(m)].push_back(entry);
     }
   }
@@ -419,16 +455,18 @@ AccessDecision CompiledPolicy::Decide(const CallerIdentity& caller,
             v.agencies = {caller.agency};
             break;
           case config::v1::AREA:
+            // One scope per grant: its areas reach a referral only in the
+            // roles that grant gives, so a grant without areas never
+            // widens another role's.
             for (const GrantEntry* g : grants) {
-              if (!g->roles.Intersects(rule.roles)) continue;
-              if (g->areas.empty()) {
-                v.all = true;
-              } else {
-                v.areas.insert(v.areas.end(), g->areas.begin(), g->areas.end());
-              }
+              VisibilityScope by_grant = v;
+              by_grant.roles = rule.roles.Intersect(g->roles);
+              if (by_grant.roles.empty()) continue;
+              by_grant.all = g->areas.empty();
+              by_grant.areas = g->areas;
+              d.scopes.push_back(std::move(by_grant));
             }
-            if (!v.all && v.areas.empty()) continue;
-            break;
+            continue;
           case config::v1::ASSIGNED:
             v.assignee = me;
             break;

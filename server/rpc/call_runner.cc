@@ -25,6 +25,16 @@ absl::StatusOr<ResolvedCall> CallRunner::Resolve(
   return call;
 }
 
+absl::Status CallRunner::Expired(const grpc::CallbackServerContext& context) {
+  if (context.IsCancelled()) {
+    return absl::CancelledError("the client cancelled the call");
+  }
+  if (context.deadline() < std::chrono::system_clock::now()) {
+    return absl::DeadlineExceededError("the call's deadline passed");
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<ResolvedCall> CallRunner::ResolveStream(
     grpc::CallbackServerContext* context, const std::string& method,
     const std::function<absl::Status(const ResolvedCall&)>& check) {

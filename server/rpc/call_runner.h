@@ -27,6 +27,7 @@
 #include "server/rpc/audited_call.h"
 #include "server/rpc/call_context.h"
 #include "server/rpc/call_gate.h"
+#include "server/rpc/caller_limiter.h"
 #include "server/rpc/request_limits.h"
 #include "server/rpc/status_convert.h"
 #include "server/rpc/worker_pool.h"
@@ -35,6 +36,9 @@ namespace safeguard {
 
 class CallRunner {
  public:
+  // Calls one caller may have admitted and not finished.
+  static constexpr int kMaxCallsPerCaller = 256;
+
   CallRunner(AuditLog& audit, const PolicyHolder& policies, const Clock& clock,
              CallGate& gate, WorkerPool& pool, std::string trust_domain)
       : audit_(audit),
@@ -62,14 +66,34 @@ class CallRunner {
     grpc::ServerUnaryReactor* reactor = new GatedReactor(gate_);
     AuditRecord audit;
     absl::StatusOr<ResolvedCall> call = Resolve(*context, method, &audit);
-    pool_.Schedule([this, reactor, &request, response, work = std::move(work),
-                    call = std::move(call), audit = std::move(audit)]() mutable {
-      absl::Status status =
-          call.ok() ? CheckRequestLimits(request) : call.status();
-      if (status.ok()) status = work(*call, audit);
-      status = FinishAudited(audit_, audit, status, response);
-      reactor->Finish(ToGrpcStatus(status));
-    });
+    // One caller's calls may not take every worker.
+    const std::string caller = call.ok() ? call->context.Name() : "";
+    if (call.ok() && !callers_.TryAcquire(caller)) {
+      reactor->Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                                   "too many calls in flight from this "
+                                   "caller; retry later"));
+      return reactor;
+    }
+    const bool queued = pool_.TrySchedule(
+        [this, context, reactor, &request, response, caller,
+         work = std::move(work), call = std::move(call),
+         audit = std::move(audit)]() mutable {
+          // A call its client gave up on while it waited does nothing.
+          absl::Status status = Expired(*context);
+          const bool run = status.ok();
+          if (run) {
+            status = call.ok() ? CheckRequestLimits(request) : call.status();
+            if (status.ok()) status = work(*call, audit);
+            status = FinishAudited(audit_, audit, status, response);
+          }
+          if (!caller.empty()) callers_.Release(caller);
+          reactor->Finish(ToGrpcStatus(status));
+        });
+    if (!queued) {
+      if (!caller.empty()) callers_.Release(caller);
+      reactor->Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                                   "the server is busy; retry later"));
+    }
     return reactor;
   }
 
@@ -84,8 +108,19 @@ class CallRunner {
                       std::string method,
                       const google::protobuf::Message& request, Check check,
                       Reactor* reactor) {
+    // The opening passes the drain gate; a watch that is open when
+    // draining starts is ended then (SafeguardServer::Shutdown).
+    if (!gate_.TryEnter()) {
+      reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                                   "the server is shutting down"));
+      return reactor;
+    }
     pool_.Schedule([this, context, reactor, method = std::move(method),
                     &request, check = std::move(check)] {
+      struct Exit {
+        CallGate& gate;
+        ~Exit() { gate.Exit(); }
+      } exit{gate_};
       absl::StatusOr<ResolvedCall> call =
           ResolveStream(context, method, [&](const ResolvedCall& c) {
             absl::Status limits = CheckRequestLimits(request);
@@ -101,6 +136,7 @@ class CallRunner {
   }
 
   WorkerPool& pool() { return pool_; }
+  AuditLog& audit_log() { return audit_; }
 
  private:
   // Leaves the gate once gRPC is done with the call: after its status has
@@ -119,6 +155,8 @@ class CallRunner {
     CallGate& gate_;
   };
 
+  // CANCELLED or DEADLINE_EXCEEDED when the client has given up on the call.
+  static absl::Status Expired(const grpc::CallbackServerContext& context);
   absl::StatusOr<ResolvedCall> ResolveStream(
       grpc::CallbackServerContext* context, const std::string& method,
       const std::function<absl::Status(const ResolvedCall&)>& check);
@@ -134,6 +172,7 @@ class CallRunner {
   CallGate& gate_;
   WorkerPool& pool_;
   const std::string trust_domain_;
+  CallerLimiter callers_{kMaxCallsPerCaller};
 };
 
 // The id in "referrals/<id>", or a "name" field violation.

@@ -1,6 +1,5 @@
 #include "server/rpc/referrals_rpc.h"
 
-#include <deque>
 
 #include "absl/strings/match.h"
 #include "absl/strings/strip.h"
@@ -20,11 +19,6 @@ constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 100;
 // A page stops early past this many bytes, well under a client's 4 MiB.
 constexpr size_t kMaxPageBytes = 2 << 20;
-// A watcher this far behind is cut off; it lists again and re-watches.
-constexpr size_t kMaxWatchBacklog = 1000;
-// Sent as initial metadata once a watch is live (referrals.proto).
-constexpr char kWatchLiveKey[] = "safeguard-watch";
-constexpr char kWatchLiveValue[] = "live";
 
 // The referral as this caller may see it: through the field views of the
 // roles it sees the referral in. Returns those roles.
@@ -124,110 +118,6 @@ void CheckFilter(const v1::ReferralFilter& f, const ResolvedCall& call,
     }
   }
 }
-
-// Streams committed changes to one watcher, from Start() on. Owned by
-// gRPC: deletes itself in OnDone(). Nothing is written before Start(), and
-// Finish() waits for it: until then a wish to finish is only noted.
-class WatchReactor final : public grpc::ServerWriteReactor<v1::ReferralEvent> {
- public:
-  WatchReactor(grpc::CallbackServerContext* context, ReferralEvents& events,
-               WatchViews& views, const v1::ReferralFilter& filter)
-      : context_(context), events_(events), views_(views), filter_(filter) {}
-
-  // Runs once, on the worker pool, when the opening is allowed and audited:
-  // subscribes, then tells the client the watch is live (initial metadata),
-  // so it may list knowing that no later change will be missed.
-  void Start(ResolvedCall call) {
-    call_ = std::move(call);
-    subscription_ = events_.Subscribe(
-        call_.context.scopes, [this](const ReferralEvent& e) { Enqueue(e); });
-    grpc::Status cut_short;
-    {
-      absl::MutexLock lock(&mu_);
-      started_ = true;
-      if (!finished_) {
-        context_->AddInitialMetadata(kWatchLiveKey, kWatchLiveValue);
-        StartSendInitialMetadata();
-        WriteNextLocked();
-        return;
-      }
-      cut_short = finish_status_;
-    }
-    // Last: once finished, OnDone may delete this on another thread.
-    Finish(cut_short);
-  }
-
-  void OnWriteDone(bool ok) override {
-    absl::MutexLock lock(&mu_);
-    queue_.pop_front();
-    writing_ = false;
-    if (!ok) {
-      FinishLocked(grpc::Status::CANCELLED);
-      return;
-    }
-    WriteNextLocked();
-  }
-  void OnCancel() override {
-    absl::MutexLock lock(&mu_);
-    FinishLocked(grpc::Status::CANCELLED);
-  }
-  void OnDone() override {
-    events_.Unsubscribe(subscription_);
-    delete this;
-  }
-
- private:
-  void Enqueue(const ReferralEvent& e) {
-    const Referral& r = e.referral;
-    if (filter_.kind() != v1::REFERRAL_KIND_UNSPECIFIED &&
-        static_cast<int>(r.kind) != filter_.kind()) {
-      return;
-    }
-    if (!filter_.area().empty() && r.area != filter_.area()) return;
-    std::shared_ptr<const v1::ReferralEvent> out = views_.For(e, call_);
-    absl::MutexLock lock(&mu_);
-    if (finished_) return;
-    if (queue_.size() >= kMaxWatchBacklog) {
-      FinishLocked(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                                "the watcher fell behind; list again and "
-                                "watch again"));
-      return;
-    }
-    queue_.push_back(std::move(out));
-    WriteNextLocked();
-  }
-
-  void WriteNextLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    if (!started_ || writing_ || finished_ || queue_.empty()) return;
-    writing_ = true;
-    StartWrite(queue_.front().get());
-  }
-  void FinishLocked(const grpc::Status& status)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    if (finished_) return;
-    finished_ = true;
-    if (started_) {
-      Finish(status);
-    } else {
-      finish_status_ = status;
-    }
-  }
-
-  grpc::CallbackServerContext* const context_;
-  ReferralEvents& events_;
-  WatchViews& views_;
-  const v1::ReferralFilter filter_;
-  // Set by Start() before the subscription that reads them.
-  ResolvedCall call_;
-  int64_t subscription_ = 0;
-  absl::Mutex mu_;
-  bool started_ ABSL_GUARDED_BY(mu_) = false;
-  grpc::Status finish_status_ ABSL_GUARDED_BY(mu_);
-  std::deque<std::shared_ptr<const v1::ReferralEvent>> queue_
-      ABSL_GUARDED_BY(mu_);
-  bool writing_ ABSL_GUARDED_BY(mu_) = false;
-  bool finished_ ABSL_GUARDED_BY(mu_) = false;
-};
 
 }  // namespace
 
@@ -339,6 +229,9 @@ grpc::ServerUnaryReactor* ReferralsRpc::ListReferrals(
       }
     }
     audit.view = disclosed.ToString();
+    for (const v1::Referral& r : response->referrals()) {
+      audit.disclosed.push_back(r.name().substr(sizeof("referrals/") - 1));
+    }
     if (page->next.has_value()) {
       response->set_next_page_token(
           EncodePageToken(*page->next, q.order, fingerprint));
@@ -403,8 +296,13 @@ grpc::ServerUnaryReactor* ReferralsRpc::AddNote(
 grpc::ServerWriteReactor<v1::ReferralEvent>* ReferralsRpc::WatchReferrals(
     grpc::CallbackServerContext* context,
     const v1::WatchReferralsRequest* request) {
+  const std::string method = absl::StrCat(kService, "WatchReferrals");
+  auto* reactor = new WatchReactor(
+      context,
+      {events_, watch_views_, watches_, runner_.audit_log(), runner_.pool()},
+      method, request->filter());
   const v1::ReferralFilter& f = request->filter();
-  auto check = [f](const ResolvedCall& call) {
+  auto check = [&f, reactor](const ResolvedCall& call) {
     std::vector<FieldViolation> bad;
     for (const auto& [set, field] :
          {std::pair<bool, const char*>{!f.state().empty(), "filter.state"},
@@ -418,11 +316,10 @@ grpc::ServerWriteReactor<v1::ReferralEvent>* ReferralsRpc::WatchReferrals(
       }
     }
     if (bad.empty()) CheckFilter(f, call, &bad);
-    return bad.empty() ? absl::OkStatus() : InvalidArgumentWithViolations(bad);
+    if (!bad.empty()) return InvalidArgumentWithViolations(bad);
+    return reactor->Register(call);
   };
-  return runner_.OpenStream(context, absl::StrCat(kService, "WatchReferrals"),
-                            *request, check,
-                            new WatchReactor(context, events_, watch_views_, f));
+  return runner_.OpenStream(context, method, *request, check, reactor);
 }
 
 }  // namespace safeguard

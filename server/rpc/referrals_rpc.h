@@ -18,6 +18,8 @@
 #include "server/core/referral_events.h"
 #include "server/core/referral_service.h"
 #include "server/rpc/call_runner.h"
+#include "server/rpc/watch_reactor.h"
+#include "server/rpc/watch_registry.h"
 #include "server/rpc/watch_views.h"
 
 namespace safeguard {
@@ -54,10 +56,21 @@ class ReferralsRpc final : public v1::Referrals::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::WatchReferralsRequest* request) override;
 
+  // Ends the open watches that `policy` would decide differently; returns
+  // how many.
+  int RecheckWatches(const CompiledPolicy& policy) {
+    return watches_.Recheck(policy);
+  }
+  // Ends every open watch: the server is stopping.
+  void EndWatches() {
+    watches_.EndAll(absl::UnavailableError("the server is shutting down"));
+  }
+
  private:
   ReferralService& service_;
   ReferralEvents& events_;
   WatchViews watch_views_;
+  WatchRegistry watches_;
   CallRunner& runner_;
 };
 

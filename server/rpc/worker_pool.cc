@@ -4,7 +4,8 @@
 
 namespace safeguard {
 
-WorkerPool::WorkerPool(int threads) {
+WorkerPool::WorkerPool(int threads, size_t max_queued)
+    : max_queued_(max_queued) {
   threads_.reserve(static_cast<size_t>(threads));
   for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { Run(); });
 }
@@ -20,6 +21,13 @@ WorkerPool::~WorkerPool() {
 void WorkerPool::Schedule(std::function<void()> task) {
   absl::MutexLock lock(&mu_);
   queue_.push_back(std::move(task));
+}
+
+bool WorkerPool::TrySchedule(std::function<void()> task) {
+  absl::MutexLock lock(&mu_);
+  if (queue_.size() >= max_queued_) return false;
+  queue_.push_back(std::move(task));
+  return true;
 }
 
 void WorkerPool::Run() {

@@ -3,8 +3,10 @@
 // WorkerPool: a fixed set of threads that run blocking work (database calls)
 // for the callback RPC handlers, whose reactor threads must never block.
 //
-// Schedule() never blocks. The destructor runs every task already scheduled,
-// then joins the threads. Safe for concurrent use.
+// Schedule() never blocks. TrySchedule() refuses a task when `max_queued`
+// tasks already wait, so that a burst of calls cannot queue without bound.
+// The destructor runs every task already scheduled, then joins the
+// threads. Safe for concurrent use.
 #ifndef SAFEGUARD_SERVER_RPC_WORKER_POOL_H_
 #define SAFEGUARD_SERVER_RPC_WORKER_POOL_H_
 
@@ -21,12 +23,15 @@ namespace safeguard {
 
 class WorkerPool {
  public:
-  explicit WorkerPool(int threads);
+  explicit WorkerPool(int threads, size_t max_queued = 4096);
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
   ~WorkerPool();
 
+  // For work that must run (a step of a call already admitted).
   void Schedule(std::function<void()> task);
+  // False, without running `task`, when the queue is full.
+  bool TrySchedule(std::function<void()> task);
   // Tasks scheduled and not yet started.
   size_t queued() ABSL_LOCKS_EXCLUDED(mu_);
 
@@ -36,6 +41,7 @@ class WorkerPool {
   absl::Mutex mu_;
   std::deque<std::function<void()>> queue_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  const size_t max_queued_;
   std::vector<std::thread> threads_;
 };
 

@@ -72,6 +72,15 @@ constexpr Migration kMigrations[] = {
      // A queue filtered by area reads its page from here in deadline order,
      // instead of walking every area's referrals by deadline.
      "CREATE INDEX referrals_by_area ON referrals (area, deadline_us, id);"},
+    {5,
+     // Referrals a call disclosed besides its own (a queue page, watch
+     // events): in the hash-chained entry, and indexed here for the access
+     // log of each.
+     "ALTER TABLE audit_entries ADD COLUMN disclosed TEXT NOT NULL DEFAULT '';"
+     "CREATE TABLE audit_disclosures ("
+     "  referral TEXT NOT NULL,"
+     "  seq INTEGER NOT NULL,"
+     "  PRIMARY KEY (referral, seq)) WITHOUT ROWID;"},
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "server/audit/audit_format.h"
 #include "server/convert/referral_convert.h"
 #include "server/core/status_macros.h"
@@ -13,7 +14,7 @@ namespace {
 constexpr char kColumns[] =
     "seq, time_us, agency, principal, certificate_sha256, roles, rule, "
     "method, referral, view, code, break_glass_reason, request_id, leaf, "
-    "chain";
+    "chain, disclosed";
 
 // Fills `e` from the row, reusing its strings' storage.
 void FillFromRow(const Statement& s, v1::AuditEntry& e) {
@@ -36,6 +37,11 @@ void FillFromRow(const Statement& s, v1::AuditEntry& e) {
   text(12, e.mutable_request_id());
   text(13, e.mutable_leaf_hash());
   text(14, e.mutable_chain_hash());
+  e.clear_disclosed();
+  for (absl::string_view name :
+       absl::StrSplit(s.ColumnView(15), ' ', absl::SkipEmpty())) {
+    e.add_disclosed(std::string(name));
+  }
 }
 
 // The last entry's sequence and chain hash (0 and zeros when empty).
@@ -72,12 +78,13 @@ absl::Status AppendAuditRecord(Database& db, const AuditRecord& r) {
   e.set_code(r.code);
   e.set_break_glass_reason(r.break_glass_reason);
   e.set_request_id(r.request_id);
+  for (const std::string& id : r.disclosed) e.add_disclosed("referrals/" + id);
   const std::string leaf = LeafHash(e);
   const std::string chain = ChainHash(previous, leaf);
 
   static const std::string* const kInsert = new std::string(
       absl::StrCat("INSERT INTO audit_entries (", kColumns,
-                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);"));
+                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);"));
   SAFEGUARD_ASSIGN_OR_RETURN(Statement insert, db.Prepare(*kInsert));
   SAFEGUARD_RETURN_IF_ERROR(insert.BindInt64(1, seq));
   SAFEGUARD_RETURN_IF_ERROR(insert.BindInt64(2, time_us));
@@ -94,7 +101,21 @@ absl::Status AppendAuditRecord(Database& db, const AuditRecord& r) {
   SAFEGUARD_RETURN_IF_ERROR(insert.BindText(13, e.request_id()));
   SAFEGUARD_RETURN_IF_ERROR(insert.BindBlob(14, leaf));
   SAFEGUARD_RETURN_IF_ERROR(insert.BindBlob(15, chain));
-  return insert.Run();
+  SAFEGUARD_RETURN_IF_ERROR(
+      insert.BindText(16, absl::StrJoin(e.disclosed(), " ")));
+  SAFEGUARD_RETURN_IF_ERROR(insert.Run());
+  if (e.disclosed().empty()) return absl::OkStatus();
+  SAFEGUARD_ASSIGN_OR_RETURN(
+      Statement index,
+      db.Prepare("INSERT OR IGNORE INTO audit_disclosures (referral, seq) "
+                 "VALUES (?, ?);"));
+  for (const std::string& name : e.disclosed()) {
+    SAFEGUARD_RETURN_IF_ERROR(index.BindText(1, name));
+    SAFEGUARD_RETURN_IF_ERROR(index.BindInt64(2, seq));
+    SAFEGUARD_RETURN_IF_ERROR(index.Run());
+    SAFEGUARD_RETURN_IF_ERROR(index.Reset());
+  }
+  return absl::OkStatus();
 }
 
 absl::Status SqlCipherAuditLog::Append(const AuditRecord& record) {
@@ -111,7 +132,15 @@ absl::StatusOr<std::vector<v1::AuditEntry>> SqlCipherAuditLog::List(
     where.push_back(column + " = ?");
     args.emplace_back(value);
   };
-  text("referral", f.referral());
+  if (!f.referral().empty()) {
+    // Calls about it, and calls that disclosed it among others.
+    where.push_back(
+        "(referral = ? OR seq IN (SELECT seq FROM audit_disclosures "
+        "WHERE referral = ? AND seq > ?))");
+    args.emplace_back(f.referral());
+    args.emplace_back(f.referral());
+    args.emplace_back(after);
+  }
   text("agency", f.agency());
   text("method", f.method());
   if (!f.caller().empty()) {

@@ -110,7 +110,27 @@ TEST(PolicyTest, MalformedPoliciesAreRefusedWithTheirLine) {
        "grants { agency: \"a\" roles: \"idva\" }\n",
        "test:2:1: this identity already has a grant"},
       {"negative timescale", "timescales {\n  gateway_working_days: -1\n}\n",
-       "test:2:3: timescales.gateway_working_days must not be negative"},
+       "test:2:3: timescales.gateway_working_days must be from 0 to 60"},
+      {"fifty million working days",
+       "timescales {\n  rg_decision_working_days: 50000000\n}\n",
+       "test:2:3: timescales.rg_decision_working_days must be from 0 to 60"},
+      {"a threshold beyond the DASH questions",
+       "timescales { marac_high_risk_threshold: 25 }\n",
+       "test:1:14: timescales.marac_high_risk_threshold must be from 0 to 24"},
+      {"a scheme of a million hours",
+       "schemes { name: \"s\" service_hours: 1000000 }\n",
+       "test:1:1: a scheme needs a name and service_hours from 1 to 2160"},
+      {"a scoped rule on the whole audit log",
+       "rules { roles: \"agency_lead\"\n"
+       "  methods: \"safeguard.v1.Audit/ListAuditEntries\"\n"
+       "  scopes: OWN_AGENCY }\n",
+       "test:2:3: safeguard.v1.Audit/ListAuditEntries reads the whole audit "
+       "log: its rule must have the one scope ALL and no kinds"},
+      {"an unscoped rule on the audit export",
+       "rules { roles: \"auditor\"\n"
+       "  methods: \"safeguard.v1.Audit/ExportAuditLog\" }\n",
+       "test:2:3: safeguard.v1.Audit/ExportAuditLog reads the whole audit "
+       "log: its rule must have the one scope ALL and no kinds"},
       {"rule without roles",
        "rules { methods: \"safeguard.v1.Referrals/GetReferral\" }\n",
        "test:1:1: names no role"},
@@ -161,6 +181,33 @@ TEST(PolicyTest, ScopesFollowTheRulesAndGrants) {
   EXPECT_TRUE(d.scopes[1].roles == RoleSet{Role::kFireOfficer});
   EXPECT_TRUE(policy->IsFirstResponder("suffolk-police", absl::Now()));
   EXPECT_FALSE(policy->IsFirstResponder("probation-service", absl::Now()));
+}
+
+TEST(PolicyTest, AGrantWithoutAreasDoesNotWidenAnotherRolesAreas) {
+  auto policy = CompiledPolicy::Parse(
+      "areas: \"north\" areas: \"south\"\n"
+      "grants { agency: \"fire\" roles: \"fire_officer\" }\n"
+      "grants { agency: \"fire\" principal: \"person/p\"\n"
+      "  roles: \"sanctuary_coordinator\" areas: \"north\" }\n"
+      "rules { name: \"r\" roles: \"fire_officer\" "
+      "roles: \"sanctuary_coordinator\"\n"
+      "  methods: \"safeguard.v1.Referrals/GetReferral\" scopes: AREA }\n",
+      "test");
+  ASSERT_TRUE(policy.ok()) << policy.status();
+  AccessDecision d = (*policy)->Decide({"fire", "person/p", ""},
+                                       "safeguard.v1.Referrals/GetReferral");
+  ASSERT_TRUE(d.allowed);
+  ASSERT_EQ(d.scopes.size(), 2u);
+  EXPECT_TRUE(d.scopes[0].all);
+  EXPECT_TRUE(d.scopes[0].roles == RoleSet{Role::kFireOfficer});
+  EXPECT_FALSE(d.scopes[1].all);
+  EXPECT_EQ(d.scopes[1].areas, std::vector<std::string>{"north"});
+  EXPECT_TRUE(d.scopes[1].roles == RoleSet{Role::kSanctuaryCoordinator});
+  // A referral in the south is seen only as a fire officer would see it.
+  Referral south;
+  south.kind = ReferralKind::kTargetHardening;
+  south.area = "south";
+  EXPECT_TRUE(RolesSeeing(south, d.scopes) == RoleSet{Role::kFireOfficer});
 }
 
 TEST(PolicyTest, FieldViewsKeepExactlyTheNamedFields) {
