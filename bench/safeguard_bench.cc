@@ -269,8 +269,11 @@ std::vector<std::string> Preload(const ServerConfig& config, int count) {
         r.kind = ReferralKind::kTargetHardening;
         r.state = "REFERRED";
         r.version = 1;
-        r.referring_agency = "babergh-mid-suffolk-council";
+        // Two agencies' systems refer; one job in 50 is a locksmith's.
+        r.referring_agency =
+            i % 2 == 0 ? "babergh-mid-suffolk-council" : "west-suffolk-council";
         r.referrer = "system/case";
+        if (i % 50 == 0) r.assignee = "safe-partnership/person/locksmith";
         r.area = areas[rng() % 3];
         r.priority = static_cast<Priority>(1 + rng() % 4);
         r.deadline = now + absl::Hours(static_cast<int>(rng() % 2000) - 500);
@@ -435,9 +438,12 @@ int Main() {
   auto lead = pki.IssueIdentity("west-suffolk-council", "person/sanctuary-coordinator");
   auto idva = pki.IssueIdentity("leeway", "person/idva");
   auto police = pki.IssueIdentity("suffolk-police", "system/athena");
+  auto agency_lead =
+      pki.IssueIdentity("west-suffolk-council", "person/safeguarding-lead");
+  auto locksmith = pki.IssueIdentity("safe-partnership", "person/locksmith");
   std::vector<std::unique_ptr<bench::Echo::Stub>> echo_stubs;
   std::vector<std::unique_ptr<v1::Referrals::Stub>> partner, coordinator, idvas,
-      fro;
+      fro, leads, locksmiths;
   // Every channel connects (TLS handshake) before anything is measured.
   for (int t = 0; t < max_threads; ++t) {
     echo_stubs.push_back(bench::Echo::NewStub(
@@ -450,7 +456,27 @@ int Main() {
         ConnectedTestChannel((*server)->port(), pki.ca_file(), idva)));
     fro.push_back(v1::Referrals::NewStub(
         ConnectedTestChannel((*server)->port(), pki.ca_file(), police)));
+    leads.push_back(v1::Referrals::NewStub(
+        ConnectedTestChannel((*server)->port(), pki.ca_file(), agency_lead)));
+    locksmiths.push_back(v1::Referrals::NewStub(
+        ConnectedTestChannel((*server)->port(), pki.ca_file(), locksmith)));
   }
+  // A queue page as a scope reads it: the caller's own referrals, its
+  // agency's, or those assigned to it.
+  auto scoped_page = [](std::vector<std::unique_ptr<v1::Referrals::Stub>>& stubs,
+                        v1::QueueOrder order) {
+    return [&stubs, order](int t, int64_t, Done done) {
+      v1::ListReferralsRequest request;
+      request.set_page_size(50);
+      request.set_order_by(order);
+      Call<v1::ListReferralsRequest, v1::ListReferralsResponse>(
+          std::move(request),
+          [&stubs, t](auto* c, auto* q, auto* r, auto cb) {
+            stubs[t]->async()->ListReferrals(c, q, r, std::move(cb));
+          },
+          std::move(done));
+    };
+  };
   bench::EchoMessage echo_request;
   echo_request.set_payload(std::string(payload, 'x'));
   // Unique across runs too: a kept folder remembers earlier request ids.
@@ -515,6 +541,12 @@ int Main() {
           },
           std::move(done));
     });
+    Measure("queue page (referrer's own)", c, each,
+            scoped_page(partner, v1::BY_DEADLINE));
+    Measure("queue page (agency lead, priority)", c, each,
+            scoped_page(leads, v1::BY_PRIORITY));
+    Measure("queue page (assignee)", c, each,
+            scoped_page(locksmiths, v1::BY_DEADLINE));
     Measure("transition", c, each, [&](int t, int64_t, Done done) {
       size_t n = next_fresh++;
       if (n >= ids.size()) {

@@ -11,6 +11,8 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
+#include "grpcpp/support/channel_arguments.h"
+#include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 
 namespace safeguard {
@@ -87,8 +89,13 @@ absl::StatusOr<std::unique_ptr<Client>> Client::Create(
   ssl.pem_root_certs = *std::move(ca);
   ssl.pem_cert_chain = *std::move(cert);
   ssl.pem_private_key = *std::move(key);
-  std::shared_ptr<grpc::Channel> channel =
-      grpc::CreateChannel(options.target, grpc::SslCredentials(ssl));
+  // The server's own limits: requests of at most 1 MiB, responses of at
+  // most 4 MiB (a queue page stops early to fit).
+  grpc::ChannelArguments args;
+  args.SetMaxSendMessageSize(1 << 20);
+  args.SetMaxReceiveMessageSize(4 << 20);
+  std::shared_ptr<grpc::Channel> channel = grpc::CreateCustomChannel(
+      options.target, grpc::SslCredentials(ssl), args);
   return std::unique_ptr<Client>(new Client(options, std::move(channel)));
 }
 

@@ -295,18 +295,35 @@ int Transition(Client& client, const std::string& name, const std::string& actio
   return kOk;
 }
 
+// `text` with control characters written as \xNN, so that what a caller
+// wrote cannot move an auditor's cursor or recolour the terminal.
+std::string Printable(absl::string_view text) {
+  std::string out;
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) {
+      absl::StrAppendFormat(&out, "\\x%02x", byte);
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 void PrintEntry(const v1::AuditEntry& e) {
   if (Json()) {
     std::printf("%s\n", ToJson(e, true).c_str());
     return;
   }
-  std::printf("%8lld %s %-45s %-28s %-44s %-3d %s%s\n",
-              static_cast<long long>(e.sequence()), When(e.time()).c_str(),
-              (e.agency() + "/" + e.principal()).c_str(), e.rule().c_str(),
-              e.method().c_str(), e.code(), e.referral().c_str(),
-              e.break_glass_reason().empty()
-                  ? ""
-                  : ("  BREAK-GLASS: " + e.break_glass_reason()).c_str());
+  std::printf(
+      "%8lld %s %-45s %-28s %-44s %-3d %s%s\n",
+      static_cast<long long>(e.sequence()), When(e.time()).c_str(),
+      Printable(e.agency() + "/" + e.principal()).c_str(),
+      Printable(e.rule()).c_str(), Printable(e.method()).c_str(), e.code(),
+      Printable(e.referral()).c_str(),
+      e.break_glass_reason().empty()
+          ? ""
+          : ("  BREAK-GLASS: " + Printable(e.break_glass_reason())).c_str());
 }
 
 int PrintEntries(absl::StatusOr<v1::ListAuditEntriesResponse> page) {

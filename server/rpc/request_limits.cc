@@ -101,7 +101,6 @@ class Walker {
     std::vector<const FieldDescriptor*> fields;
     reflection->ListFields(m, &fields);
     for (const FieldDescriptor* field : fields) {
-      if (bad_.size() > kMaxFieldViolations) return;
       const std::string at = path.empty() ? field->name()
                                           : absl::StrCat(path, ".", field->name());
       auto it = Limits().find(field->full_name());

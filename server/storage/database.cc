@@ -35,6 +35,9 @@ absl::Status FromSqliteRc(int rc, sqlite3* db, absl::string_view context) {
       return absl::FailedPreconditionError(message);
     case SQLITE_CONSTRAINT:
       return absl::AlreadyExistsError(message);
+    case SQLITE_INTERRUPT:
+      return absl::DeadlineExceededError(
+          absl::StrCat(context, ": the read ran past its time budget"));
     case SQLITE_NOMEM:
     case SQLITE_FULL:
       return absl::ResourceExhaustedError(message);

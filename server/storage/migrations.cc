@@ -81,6 +81,24 @@ constexpr Migration kMigrations[] = {
      "  referral TEXT NOT NULL,"
      "  seq INTEGER NOT NULL,"
      "  PRIMARY KEY (referral, seq)) WITHOUT ROWID;"},
+    {6,
+     // The queue as each scope reads it, in both orders: a referrer's, an
+     // agency's, an assignee's and an area's page is read from its own
+     // index rather than by scanning every referral.
+     "CREATE INDEX referrals_by_referrer ON referrals "
+     "  (referrer_name, deadline_us, id);"
+     "CREATE INDEX referrals_by_referrer_priority ON referrals "
+     "  (referrer_name, priority DESC, deadline_us, id);"
+     "CREATE INDEX referrals_by_agency ON referrals "
+     "  (referring_agency, deadline_us, id);"
+     "CREATE INDEX referrals_by_agency_priority ON referrals "
+     "  (referring_agency, priority DESC, deadline_us, id);"
+     "CREATE INDEX referrals_by_assignee ON referrals "
+     "  (assignee, deadline_us, id);"
+     "CREATE INDEX referrals_by_assignee_priority ON referrals "
+     "  (assignee, priority DESC, deadline_us, id);"
+     "CREATE INDEX referrals_by_area_priority ON referrals "
+     "  (area, priority DESC, deadline_us, id);"},
 };
 
 }  // namespace

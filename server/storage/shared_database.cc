@@ -53,21 +53,29 @@ absl::StatusOr<std::unique_ptr<SharedDatabase>> SharedDatabase::Open(
   checkpointing.cache_kib = 256;  // a checkpoint copies frames, uncached
   SAFEGUARD_ASSIGN_OR_RETURN(DatabasePtr checkpointer,
                              Database::Open(path, key, checkpointing));
-  return std::unique_ptr<SharedDatabase>(new SharedDatabase(
-      std::move(db), std::move(readers), std::move(checkpointer),
-      std::max(1, options.checkpoint_pages), version));
+  return std::unique_ptr<SharedDatabase>(
+      new SharedDatabase(std::move(db), std::move(readers),
+                         std::move(checkpointer), options, version));
 }
 
 SharedDatabase::SharedDatabase(DatabasePtr db,
                                std::vector<DatabasePtr> readers,
-                               DatabasePtr checkpointer, int checkpoint_pages,
+                               DatabasePtr checkpointer, const Options& options,
                                int schema_version)
     : db_(std::move(db)),
       schema_version_(schema_version),
-      readers_(std::move(readers)),
+      read_budget_(options.read_budget),
       checkpoint_db_(std::move(checkpointer)),
-      checkpoint_pages_(checkpoint_pages) {
-  for (const DatabasePtr& r : readers_) idle_readers_.push_back(r.get());
+      checkpoint_pages_(std::max(1, options.checkpoint_pages)) {
+  for (DatabasePtr& r : readers) {
+    auto reader = std::make_unique<Reader>();
+    reader->db = std::move(r);
+    // Checked every 1000 virtual-machine steps: cheap, and fine-grained.
+    sqlite3_progress_handler(reader->db->handle(), 1000,
+                             &SharedDatabase::OnReaderProgress, reader.get());
+    idle_readers_.push_back(reader.get());
+    readers_.push_back(std::move(reader));
+  }
   // Replaces SQLite's automatic checkpoint on the writer.
   sqlite3_wal_hook(db_->handle(), &SharedDatabase::OnWalCommit, this);
   checkpoint_thread_ = std::thread([this] { CheckpointLoop(); });
@@ -120,17 +128,30 @@ void SharedDatabase::CheckpointLoop() {
   }
 }
 
-Database* SharedDatabase::AcquireReader() {
-  absl::MutexLock lock(&readers_mu_);
-  readers_mu_.Await(absl::Condition(
-      +[](std::vector<Database*>* idle) { return !idle->empty(); },
-      &idle_readers_));
-  Database* reader = idle_readers_.back();
-  idle_readers_.pop_back();
+int SharedDatabase::OnReaderProgress(void* arg) {
+  const auto* reader = static_cast<const Reader*>(arg);
+  return absl::GetCurrentTimeNanos() >
+                 reader->deadline_ns.load(std::memory_order_relaxed)
+             ? 1
+             : 0;
+}
+
+SharedDatabase::Reader* SharedDatabase::AcquireReader() {
+  Reader* reader;
+  {
+    absl::MutexLock lock(&readers_mu_);
+    readers_mu_.Await(absl::Condition(
+        +[](std::vector<Reader*>* idle) { return !idle->empty(); },
+        &idle_readers_));
+    reader = idle_readers_.back();
+    idle_readers_.pop_back();
+  }
+  reader->deadline_ns.store(
+      absl::ToUnixNanos(absl::Now() + read_budget_), std::memory_order_relaxed);
   return reader;
 }
 
-void SharedDatabase::ReleaseReader(Database* reader) {
+void SharedDatabase::ReleaseReader(Reader* reader) {
   absl::MutexLock lock(&readers_mu_);
   idle_readers_.push_back(reader);
 }

@@ -4,8 +4,9 @@
 // keyed and migrated, and lent out to the stores built on it
 // (SqlCipherStore, SqlCipherReferralStore, SqlCipherAuditLog): one writer
 // connection, so that a change and whatever else belongs in its transaction
-// commit together, and a few read-only connections that read beside it (WAL
-// lets readers see the last commit while the writer works and syncs).
+// commit together, and a few read-only connections that every read uses
+// (WAL lets them see the last commit while the writer works and syncs), so
+// that no read holds up a commit, and no read runs past its time budget.
 //
 // Writes go through Write(), which commits concurrent writers together
 // (group commit): the first waiting writer leads, running every queued
@@ -52,6 +53,8 @@ class SharedDatabase {
   struct Options {
     // Read-only connections; reads wait when all are in use.
     int readers = 4;
+    // How long one read may run (see Read()).
+    absl::Duration read_budget = absl::Seconds(2);
     // WAL pages that start a checkpoint (64 MiB: fewer, larger checkpoints
     // disturb commits less on a large database).
     int checkpoint_pages = 16384;
@@ -73,35 +76,20 @@ class SharedDatabase {
 
   int schema_version() const { return schema_version_; }
 
-  // Runs `f(Database&)` as a short read. Each statement sees every write
-  // acknowledged before it started. The read runs on the writer connection
-  // when that is idle and no write is waiting, because its page cache stays
-  // warm; otherwise on a read-only connection of its own, beside the group
-  // commit (SQLite empties a reader's cache whenever another connection has
-  // written).
+  // Runs `f(Database&)` as a read on a read-only connection of its own,
+  // never the writer's, so that no read a caller drives holds up commits.
+  // Each statement sees every write acknowledged before it started. The
+  // read gets `read_budget`: a statement still running then is interrupted
+  // and fails with kDeadlineExceeded. Waits while every reader is in use.
   template <typename F>
   auto Read(F&& f) {
-    if (writes_waiting_.load(std::memory_order_relaxed) == 0 && mu_.TryLock()) {
-      struct Unlock {
-        absl::Mutex* mu;
-        ~Unlock() ABSL_NO_THREAD_SAFETY_ANALYSIS { mu->Unlock(); }
-      } unlock{&mu_};
-      return f(*db_);
-    }
-    return ReadApart(std::forward<F>(f));
-  }
-
-  // Runs `f(Database&)` on a read-only connection, never the writer's: for
-  // long reads (the audit walk), which must not hold up commits.
-  template <typename F>
-  auto ReadApart(F&& f) {
-    Database* reader = AcquireReader();
+    Reader* reader = AcquireReader();
     struct Release {
       SharedDatabase* self;
-      Database* reader;
+      Reader* reader;
       ~Release() { self->ReleaseReader(reader); }
     } release{this, reader};
-    return f(*reader);
+    return f(*reader->db);
   }
 
   // Runs `f(Database&)` with the writer connection to itself, outside any
@@ -125,17 +113,26 @@ class SharedDatabase {
   int64_t checkpoints() const { return checkpoints_.load(); }
 
  private:
+  // A read-only connection and the time its current read must end by.
+  struct Reader {
+    DatabasePtr db;
+    std::atomic<int64_t> deadline_ns{0};
+  };
+
   SharedDatabase(DatabasePtr db, std::vector<DatabasePtr> readers,
-                 DatabasePtr checkpointer, int checkpoint_pages,
+                 DatabasePtr checkpointer, const Options& options,
                  int schema_version);
+
+  // sqlite3_progress_handler callback: interrupts a read past its budget.
+  static int OnReaderProgress(void* reader);
 
   // sqlite3_wal_hook callback: after each commit on the writer.
   static int OnWalCommit(void* self, struct sqlite3* db, const char* name,
                          int pages);
   void CheckpointLoop() ABSL_LOCKS_EXCLUDED(checkpoint_mu_);
 
-  Database* AcquireReader() ABSL_LOCKS_EXCLUDED(readers_mu_);
-  void ReleaseReader(Database* reader) ABSL_LOCKS_EXCLUDED(readers_mu_);
+  Reader* AcquireReader() ABSL_LOCKS_EXCLUDED(readers_mu_);
+  void ReleaseReader(Reader* reader) ABSL_LOCKS_EXCLUDED(readers_mu_);
 
   struct PendingWrite {
     const std::function<absl::Status(Database&)>* body;
@@ -155,9 +152,10 @@ class SharedDatabase {
   const DatabasePtr db_ ABSL_PT_GUARDED_BY(mu_);
   const int schema_version_;
 
-  const std::vector<DatabasePtr> readers_;
+  const absl::Duration read_budget_;
+  std::vector<std::unique_ptr<Reader>> readers_;
   absl::Mutex readers_mu_;
-  std::vector<Database*> idle_readers_ ABSL_GUARDED_BY(readers_mu_);
+  std::vector<Reader*> idle_readers_ ABSL_GUARDED_BY(readers_mu_);
 
   absl::Mutex queue_mu_ ABSL_ACQUIRED_BEFORE(mu_);
   std::vector<PendingWrite*> queue_ ABSL_GUARDED_BY(queue_mu_);

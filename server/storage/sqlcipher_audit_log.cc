@@ -193,7 +193,7 @@ absl::Status SqlCipherAuditLog::ForEach(
   while (true) {
     int rows = 0;
     bool stopped = false;
-    SAFEGUARD_RETURN_IF_ERROR(db_.ReadApart([&](Database& db) -> absl::Status {
+    SAFEGUARD_RETURN_IF_ERROR(db_.Read([&](Database& db) -> absl::Status {
       SAFEGUARD_ASSIGN_OR_RETURN(Statement s, db.Prepare(sql));
       SAFEGUARD_RETURN_IF_ERROR(s.BindInt64(1, after));
       SAFEGUARD_RETURN_IF_ERROR(s.BindInt64(2, kPage));
