@@ -82,10 +82,13 @@ class SharedDatabase {
   template <typename F>
   auto Read(F&& f) {
     if (writes_waiting_.load(std::memory_order_relaxed) == 0 && mu_.TryLock()) {
-      struct Unlock {
-        absl::Mutex* mu;
-        ~Unlock() ABSL_NO_THREAD_SAFETY_ANALYSIS { mu->Unlock(); }
-      } unlock{&mu_};
+      // Adopts the lock TryLock() took, and releases it on return.
+      struct ABSL_SCOPED_LOCKABLE Unlock {
+        explicit Unlock(absl::Mutex* m) ABSL_EXCLUSIVE_LOCKS_REQUIRED(m)
+            : mu(m) {}
+        ~Unlock() ABSL_UNLOCK_FUNCTION() { mu->Unlock(); }
+        absl::Mutex* const mu;
+      } unlock(&mu_);
       return f(*db_);
     }
     return ReadApart(std::forward<F>(f));
