@@ -60,6 +60,10 @@ std::vector<FieldError> FieldErrors(const absl::Status& status) {
 }
 
 std::string DescribeError(const absl::Status& status) {
+  if (absl::IsUnimplemented(status) && status.message().empty()) {
+    return "UNIMPLEMENTED: the server could not decode the request (or does "
+           "not have this method)\n";
+  }
   std::string out = absl::StrCat(absl::StatusCodeToString(status.code()), ": ",
                                  status.message(), "\n");
   for (const FieldError& e : FieldErrors(status)) {

@@ -382,20 +382,10 @@ int VerifyExport() {
   if (!key.ok()) return BadUsage(key_path + ": not an Ed25519 public key");
   std::ifstream in(path);
   if (!in) return BadUsage("cannot read " + path);
-  std::vector<v1::AuditEntry> entries;
-  std::vector<v1::AuditCheckpoint> checkpoints;
-  std::string line;
-  int number = 0;
-  while (std::getline(in, line)) {
-    ++number;
-    if (line.empty()) continue;
-    v1::AuditExportItem item;
-    if (!google::protobuf::util::JsonStringToMessage(line, &item).ok()) {
-      return BadUsage(absl::StrCat(path, ":", number, ": not an export line"));
-    }
-    if (item.has_entry()) entries.push_back(item.entry());
-    if (item.has_checkpoint()) checkpoints.push_back(item.checkpoint());
-  }
+  absl::StatusOr<AuditExport> parsed = ParseAuditExport(in, path);
+  if (!parsed.ok()) return BadUsage(std::string(parsed.status().message()));
+  std::vector<v1::AuditEntry>& entries = parsed->entries;
+  std::vector<v1::AuditCheckpoint>& checkpoints = parsed->checkpoints;
   const std::string shipped = absl::GetFlag(FLAGS_checkpoints);
   if (!shipped.empty()) {
     absl::StatusOr<std::vector<v1::AuditCheckpoint>> file =

@@ -10,6 +10,7 @@ packages=(
   grpc-proto                                        # grpc/health/v1/health.proto
   golang-github-grpc-ecosystem-grpc-gateway-dev     # google/rpc/*.proto
   libgtest-dev libgmock-dev
+  clang-14 libclang-rt-14-dev                       # thread-safety analysis, libFuzzer
 )
 missing=()
 for p in "${packages[@]}"; do

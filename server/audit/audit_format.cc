@@ -17,6 +17,7 @@
 #include "absl/strings/str_split.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "google/protobuf/util/json_util.h"
 #include "openssl/evp.h"
 #include "openssl/pem.h"
 
@@ -139,6 +140,27 @@ absl::StatusOr<std::vector<v1::AuditCheckpoint>> ReadCheckpointFile(
                                               number, ": not a checkpoint line"));
     }
     out.push_back(*std::move(c));
+  }
+  return out;
+}
+
+absl::StatusOr<AuditExport> ParseAuditExport(std::istream& in,
+                                             const std::string& source_name) {
+  AuditExport out;
+  std::string line;
+  int number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    if (line.empty()) continue;
+    v1::AuditExportItem item;
+    if (!google::protobuf::util::JsonStringToMessage(line, &item).ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(source_name, ":", number, ": not an export line"));
+    }
+    if (item.has_entry()) out.entries.push_back(std::move(*item.mutable_entry()));
+    if (item.has_checkpoint()) {
+      out.checkpoints.push_back(std::move(*item.mutable_checkpoint()));
+    }
   }
   return out;
 }

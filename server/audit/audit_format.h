@@ -18,6 +18,7 @@
 #define SAFEGUARD_SERVER_AUDIT_AUDIT_FORMAT_H_
 
 #include <cstdint>
+#include <istream>
 #include <map>
 #include <memory>
 #include <string>
@@ -48,6 +49,17 @@ absl::StatusOr<v1::AuditCheckpoint> ParseCheckpointLine(const std::string& line)
 // Every checkpoint in the file, in order; a missing file has none.
 absl::StatusOr<std::vector<v1::AuditCheckpoint>> ReadCheckpointFile(
     const std::string& path);
+
+// An export as `safeguardctl audit export` writes it: one AuditExportItem a
+// line, in protobuf's JSON mapping; blank lines are skipped.
+struct AuditExport {
+  std::vector<v1::AuditEntry> entries;
+  std::vector<v1::AuditCheckpoint> checkpoints;
+};
+// Reads an export from `in`; kInvalidArgument "<source_name>:<line>: not an
+// export line" for the first line that is not one.
+absl::StatusOr<AuditExport> ParseAuditExport(std::istream& in,
+                                             const std::string& source_name);
 
 class AuditSigner {
  public:

@@ -36,13 +36,18 @@ absl::StatusOr<ServerConfig> LoadConfigFile(const std::string& path) {
   }
   std::stringstream text;
   text << in.rdbuf();
+  return ParseConfig(text.str(), path);
+}
+
+absl::StatusOr<ServerConfig> ParseConfig(const std::string& text,
+                                         const std::string& source_name) {
   ServerConfig config;
   FirstErrorCollector errors;
   google::protobuf::TextFormat::Parser parser;
   parser.RecordErrorsTo(&errors);
-  if (!parser.ParseFromString(text.str(), &config)) {
+  if (!parser.ParseFromString(text, &config)) {
     return absl::InvalidArgumentError(
-        absl::StrCat("config file ", path, ":", errors.error()));
+        absl::StrCat("config file ", source_name, ":", errors.error()));
   }
   return config;
 }

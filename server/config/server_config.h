@@ -18,6 +18,9 @@ using ServerConfig = ::safeguard::config::v1::ServerConfig;
 
 // Parses the text-format file at `path`.
 absl::StatusOr<ServerConfig> LoadConfigFile(const std::string& path);
+// Parses `text`; errors name `source_name` and the line and column.
+absl::StatusOr<ServerConfig> ParseConfig(const std::string& text,
+                                         const std::string& source_name);
 
 // Fills every unset field with its documented default.
 void FillDefaults(ServerConfig& config);

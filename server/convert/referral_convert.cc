@@ -391,6 +391,43 @@ void ToProto(const Referral& in, v1::Referral* out) {
   }
 }
 
+TransitionDetails DetailsFromProto(
+    const v1::TransitionReferralRequest& request) {
+  TransitionDetails d;
+  d.reason = request.reason();
+  switch (request.details_case()) {
+    case v1::TransitionReferralRequest::kScaDecision:
+      d.sca_decision = FromProto(request.sca_decision());
+      break;
+    case v1::TransitionReferralRequest::kVafAssessment:
+      d.vaf_assessment = FromProto(request.vaf_assessment());
+      break;
+    case v1::TransitionReferralRequest::kMeeting:
+      d.meeting_date = FromProto(request.meeting().meeting_date());
+      break;
+    case v1::TransitionReferralRequest::kAppointment:
+      d.appointment_time = FromTimestamp(request.appointment().appointment_time());
+      break;
+    case v1::TransitionReferralRequest::kInstallation: {
+      std::vector<SecurityMeasure> measures;
+      for (int m : request.installation().measures_installed()) {
+        measures.push_back(FromProto(static_cast<v1::SecurityMeasure>(m)));
+      }
+      d.installation = std::move(measures);
+      break;
+    }
+    case v1::TransitionReferralRequest::kConsent:
+      d.consent = FromProto(request.consent());
+      break;
+    case v1::TransitionReferralRequest::kExternalReference:
+      d.external_reference = FromProto(request.external_reference());
+      break;
+    case v1::TransitionReferralRequest::DETAILS_NOT_SET:
+      break;
+  }
+  return d;
+}
+
 Referral FromProto(const v1::Referral& in) {
   Referral out;
   absl::string_view name = in.name();

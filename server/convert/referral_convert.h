@@ -12,7 +12,9 @@
 #include "absl/time/time.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "safeguard/v1/referral.pb.h"
+#include "safeguard/v1/referrals.pb.h"
 #include "server/core/referral.h"
+#include "server/core/workflow.h"
 
 namespace safeguard {
 
@@ -37,6 +39,9 @@ absl::Time FromTimestamp(const google::protobuf::Timestamp& ts,
 void ToTimestamp(absl::Time t, google::protobuf::Timestamp* out);
 
 SecurityMeasure FromProto(v1::SecurityMeasure in);
+
+// The reason and details a TransitionReferralRequest carries for its action.
+TransitionDetails DetailsFromProto(const v1::TransitionReferralRequest& request);
 
 }  // namespace safeguard
 

@@ -30,42 +30,6 @@ RoleSet ToViewedProto(const Referral& r, const ResolvedCall& call,
   return roles;
 }
 
-TransitionDetails DetailsFrom(const v1::TransitionReferralRequest& request) {
-  TransitionDetails d;
-  d.reason = request.reason();
-  switch (request.details_case()) {
-    case v1::TransitionReferralRequest::kScaDecision:
-      d.sca_decision = FromProto(request.sca_decision());
-      break;
-    case v1::TransitionReferralRequest::kVafAssessment:
-      d.vaf_assessment = FromProto(request.vaf_assessment());
-      break;
-    case v1::TransitionReferralRequest::kMeeting:
-      d.meeting_date = FromProto(request.meeting().meeting_date());
-      break;
-    case v1::TransitionReferralRequest::kAppointment:
-      d.appointment_time = FromTimestamp(request.appointment().appointment_time());
-      break;
-    case v1::TransitionReferralRequest::kInstallation: {
-      std::vector<SecurityMeasure> measures;
-      for (int m : request.installation().measures_installed()) {
-        measures.push_back(FromProto(static_cast<v1::SecurityMeasure>(m)));
-      }
-      d.installation = std::move(measures);
-      break;
-    }
-    case v1::TransitionReferralRequest::kConsent:
-      d.consent = FromProto(request.consent());
-      break;
-    case v1::TransitionReferralRequest::kExternalReference:
-      d.external_reference = FromProto(request.external_reference());
-      break;
-    case v1::TransitionReferralRequest::DETAILS_NOT_SET:
-      break;
-  }
-  return d;
-}
-
 constexpr char kHiddenField[] =
     "names a field the caller's view does not show";
 constexpr size_t kMaxStateBytes = 64;
@@ -249,7 +213,7 @@ grpc::ServerUnaryReactor* ReferralsRpc::TransitionReferral(
     if (!id.ok()) return id.status();
     absl::StatusOr<Referral> r =
         service_.Transition(call.context, *id, request->action(),
-                            request->version(), DetailsFrom(*request), audit);
+                            request->version(), DetailsFromProto(*request), audit);
     if (!r.ok()) return r.status();
     ToViewedProto(*r, call, response);
     return absl::OkStatus();

@@ -31,7 +31,6 @@ constexpr char kCouncil[] = "babergh-mid-suffolk-council/system/case";
 constexpr char kSanctuary[] = "west-suffolk-council/person/sanctuary-coordinator";
 constexpr char kProbation[] = "probation-service/system/ndelius";
 constexpr char kNobody[] = "unknown-agency/system/x";
-constexpr char kAuditor[] = "csp-audit/person/auditor";
 
 class AuditTest : public ::testing::Test {
  protected:

@@ -81,7 +81,8 @@ class SafeguarddTest : public ::testing::Test {
     int port = 0;
     if (at != std::string::npos) {
       at += marker.size();
-      absl::SimpleAtoi(out.substr(at, out.find(',', at) - at), &port);
+      EXPECT_TRUE(absl::SimpleAtoi(out.substr(at, out.find(',', at) - at), &port))
+          << out;
     }
     return port;
   }

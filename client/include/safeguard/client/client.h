@@ -73,6 +73,10 @@ struct FieldError {
 std::vector<FieldError> FieldErrors(const absl::Status& status);
 
 // A status for people: the code and message, then one line per bad field.
+// UNIMPLEMENTED with no message is what the server's gRPC answers for a
+// request whose bytes do not decode as the method's request message (as
+// well as for a method it does not have), before any handler runs; it is
+// described as such.
 std::string DescribeError(const absl::Status& status);
 
 class Client {
