@@ -78,6 +78,9 @@ ABSL_FLAG(std::optional<int32_t>, audit_checkpoint_entries, std::nullopt,
           "Checkpoint after this many new audit entries (default 1000)");
 ABSL_FLAG(std::optional<int32_t>, audit_checkpoint_seconds, std::nullopt,
           "Checkpoint after this many seconds with new entries (default 60)");
+ABSL_FLAG(std::optional<int32_t>, disk_reserve_mb, std::nullopt,
+          "MiB kept free in the data folder: below it safeguardd does not "
+          "start, and refuses writes while running (default 256; 0: off)");
 ABSL_FLAG(std::string, new_key_file, "",
           "rekey: the key file holding the new key");
 
@@ -150,6 +153,8 @@ absl::StatusOr<ServerConfig> BuildConfig() {
            [&](int32_t v) { config.set_audit_checkpoint_entries(v); });
   Override(FLAGS_audit_checkpoint_seconds,
            [&](int32_t v) { config.set_audit_checkpoint_seconds(v); });
+  Override(FLAGS_disk_reserve_mb,
+           [&](int32_t v) { config.set_disk_reserve_mb(v); });
   Override(FLAGS_worker_threads,
            [&](int32_t v) { config.set_worker_threads(v); });
   Override(FLAGS_shutdown_grace_seconds,

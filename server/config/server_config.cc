@@ -81,6 +81,7 @@ void FillDefaults(ServerConfig& config) {
   if (config.audit_checkpoint_seconds() == 0) {
     config.set_audit_checkpoint_seconds(60);
   }
+  if (!config.has_disk_reserve_mb()) config.set_disk_reserve_mb(256);
   auto* tls = config.mutable_tls();
   if (tls->ca_file().empty()) tls->set_ca_file("certs/dev/ca.crt");
   if (tls->cert_file().empty()) tls->set_cert_file("certs/dev/server.crt");
@@ -110,6 +111,9 @@ absl::Status ValidateConfig(const ServerConfig& config) {
     return absl::InvalidArgumentError(
         "audit_checkpoint_entries and audit_checkpoint_seconds must be "
         "positive");
+  }
+  if (config.disk_reserve_mb() < 0 || config.disk_reserve_mb() > 1048576) {
+    return absl::InvalidArgumentError("disk_reserve_mb must be 0 to 1048576");
   }
   return absl::OkStatus();
 }
