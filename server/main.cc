@@ -78,6 +78,14 @@ ABSL_FLAG(std::optional<int32_t>, audit_checkpoint_entries, std::nullopt,
           "Checkpoint after this many new audit entries (default 1000)");
 ABSL_FLAG(std::optional<int32_t>, audit_checkpoint_seconds, std::nullopt,
           "Checkpoint after this many seconds with new entries (default 60)");
+ABSL_FLAG(std::optional<int32_t>, disk_reserve_mb, std::nullopt,
+          "MiB kept free in the data folder: below it safeguardd does not "
+          "start, and refuses writes while running (default 256; 0: off)");
+ABSL_FLAG(std::optional<int32_t>, max_calls_per_caller, std::nullopt,
+          "Calls one caller may have in flight; more are refused "
+          "(default 256)");
+ABSL_FLAG(std::optional<int32_t>, max_queued_calls, std::nullopt,
+          "Calls that may wait for a worker; more are refused (default 4096)");
 ABSL_FLAG(std::string, new_key_file, "",
           "rekey: the key file holding the new key");
 
@@ -150,8 +158,14 @@ absl::StatusOr<ServerConfig> BuildConfig() {
            [&](int32_t v) { config.set_audit_checkpoint_entries(v); });
   Override(FLAGS_audit_checkpoint_seconds,
            [&](int32_t v) { config.set_audit_checkpoint_seconds(v); });
+  Override(FLAGS_disk_reserve_mb,
+           [&](int32_t v) { config.set_disk_reserve_mb(v); });
   Override(FLAGS_worker_threads,
            [&](int32_t v) { config.set_worker_threads(v); });
+  Override(FLAGS_max_calls_per_caller,
+           [&](int32_t v) { config.set_max_calls_per_caller(v); });
+  Override(FLAGS_max_queued_calls,
+           [&](int32_t v) { config.set_max_queued_calls(v); });
   Override(FLAGS_shutdown_grace_seconds,
            [&](int32_t v) { config.set_shutdown_grace_seconds(v); });
   FillDefaults(config);

@@ -1,6 +1,7 @@
 #include "server/app/checkpointer.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -11,16 +12,81 @@
 #include "server/convert/referral_convert.h"
 
 namespace safeguard {
+namespace {
+
+absl::Status FileError(const std::string& path, absl::string_view what) {
+  return absl::UnavailableError(
+      absl::StrCat("checkpoint file ", path, ": ", what));
+}
+
+// Cuts the file at `path` back to `length` bytes, durably.
+absl::Status TruncateFile(const std::string& path, int64_t length) {
+  int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  bool ok = fd >= 0 && ftruncate(fd, length) == 0 && fsync(fd) == 0;
+  const int error = errno;
+  if (fd >= 0) close(fd);
+  if (!ok) return FileError(path, std::strerror(error));
+  return absl::OkStatus();
+}
+
+// Fails unless `file` holds the checkpoint `record` describes, at least as
+// far: a file that was cut, lost or replaced would stop covering entries
+// that were signed.
+absl::Status CheckAgainstRecord(const std::string& path,
+                                const CheckpointFileContents& file,
+                                const CheckpointRecord& record) {
+  if (!file.exists) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "checkpoint file ", path, " is missing, but the database recorded ",
+        record.file_bytes, " bytes in it (a checkpoint of ", record.size,
+        " entries); restore it from its shipped copy"));
+  }
+  const int64_t last = file.checkpoints.empty() ? 0 : file.checkpoints.back().size();
+  if (file.good_bytes < record.file_bytes || last < record.size) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "checkpoint file ", path, " is behind the database's record: it has ",
+        file.good_bytes, " bytes (checkpoints up to ", last,
+        " entries), the database recorded ", record.file_bytes,
+        " bytes (a checkpoint of ", record.size,
+        " entries); restore it from its shipped copy"));
+  }
+  for (const v1::AuditCheckpoint& c : file.checkpoints) {
+    if (c.size() == record.size && c.head() == record.head) {
+      return absl::OkStatus();
+    }
+  }
+  return absl::FailedPreconditionError(absl::StrCat(
+      "checkpoint file ", path, " does not hold the checkpoint of ",
+      record.size, " entries that the database recorded; it was replaced"));
+}
+
+}  // namespace
 
 absl::Status Checkpointer::Start() {
-  absl::StatusOr<std::vector<v1::AuditCheckpoint>> existing =
-      ReadCheckpointFile(path_);
-  if (!existing.ok()) return existing.status();
+  absl::StatusOr<CheckpointFileContents> file =
+      ReadCheckpointFileContents(path_);
+  if (!file.ok()) return file.status();
+  if (file->torn_line != 0) {
+    // An append cut short by a full disk or a crash: never signed whole.
+    absl::Status cut = TruncateFile(path_, file->good_bytes);
+    if (!cut.ok()) return cut;
+    std::fprintf(stderr,
+                 "safeguardd: checkpoint file %s: removed its torn last line "
+                 "(line %d, %lld bytes)\n",
+                 path_.c_str(), file->torn_line,
+                 static_cast<long long>(file->file_bytes - file->good_bytes));
+  }
+  absl::StatusOr<std::optional<CheckpointRecord>> record = records_.Last();
+  if (!record.ok()) return record.status();
+  if (record->has_value()) {
+    absl::Status matches = CheckAgainstRecord(path_, *file, **record);
+    if (!matches.ok()) return matches;
+  }
   absl::StatusOr<AuditHead> head = reader_.Head();
   if (!head.ok()) return head.status();
   {
     absl::MutexLock lock(&mu_);
-    last_size_ = existing->empty() ? 0 : existing->back().size();
+    last_size_ = file->checkpoints.empty() ? 0 : file->checkpoints.back().size();
     last_time_ = clock_.Now();
     if (last_size_ > head->size) {
       // The database holds fewer entries than were signed: restored from an
@@ -52,6 +118,40 @@ void Checkpointer::Stop() {
   }
 }
 
+absl::StatusOr<int64_t> Checkpointer::Append(const std::string& line) {
+  int fd = open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return FileError(path_, std::strerror(errno));
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    const int error = errno;
+    close(fd);
+    return FileError(path_, std::strerror(error));
+  }
+  size_t written = 0;
+  int error = 0;
+  while (written < line.size() && error == 0) {
+    ssize_t n = write(fd, line.data() + written, line.size() - written);
+    if (n > 0) {
+      written += static_cast<size_t>(n);
+    } else if (n == 0 || errno != EINTR) {
+      error = n == 0 ? ENOSPC : errno;
+    }
+  }
+  if (error == 0 && fsync(fd) != 0) error = errno;
+  if (error == 0) {
+    close(fd);
+    return static_cast<int64_t>(st.st_size) + static_cast<int64_t>(line.size());
+  }
+  // A full disk, or a failed sync: a torn line would make the file
+  // unreadable after it, so it is cut back to where it was.
+  const bool restored = ftruncate(fd, st.st_size) == 0 && fsync(fd) == 0;
+  close(fd);
+  return FileError(path_,
+                   absl::StrCat("cannot be written (", std::strerror(error),
+                                restored ? "); the partial line was removed"
+                                         : "); the partial line remains"));
+}
+
 absl::Status Checkpointer::CheckpointNow() {
   absl::StatusOr<AuditHead> head = reader_.Head();
   if (!head.ok()) return head.status();
@@ -64,22 +164,18 @@ absl::Status Checkpointer::CheckpointNow() {
   c.mutable_time()->set_seconds(absl::ToUnixSeconds(now));
   c.set_signature(signer_.Sign(
       CheckpointMessage(c.size(), c.head(), c.time().seconds())));
-  const std::string line = FormatCheckpointLine(c) + "\n";
-  int fd = open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    return absl::UnavailableError(absl::StrCat(
-        "checkpoint file ", path_, ": ", std::strerror(errno)));
-  }
-  bool ok = write(fd, line.data(), line.size()) ==
-                static_cast<ssize_t>(line.size()) &&
-            fsync(fd) == 0;
-  close(fd);
-  if (!ok) {
-    return absl::UnavailableError(
-        absl::StrCat("checkpoint file ", path_, ": cannot be written"));
-  }
+  absl::StatusOr<int64_t> file_bytes = Append(FormatCheckpointLine(c) + "\n");
+  if (!file_bytes.ok()) return file_bytes.status();
   last_size_ = head->size;
   last_time_ = now;
+  // After the file is synced: a crash before this leaves the file ahead.
+  absl::Status recorded = records_.Save({c.size(), c.head(), *file_bytes});
+  if (!recorded.ok()) {
+    return absl::Status(
+        recorded.code(),
+        absl::StrCat("checkpoint appended, but not recorded in the database: ",
+                     recorded.message()));
+  }
   return absl::OkStatus();
 }
 
@@ -101,11 +197,16 @@ void Checkpointer::Run() {
             (head->size > last_size_ && clock_.Now() - last_time_ >= every_);
     }
     if (!due) continue;
+    // Said once when checkpoints start failing (a full disk would repeat it
+    // four times a second), and once when they work again.
     absl::Status s = CheckpointNow();
-    if (!s.ok()) {
+    if (!s.ok() && !failing_) {
       std::fprintf(stderr, "safeguardd: audit checkpoint failed: %s\n",
                    std::string(s.message()).c_str());
+    } else if (s.ok() && failing_) {
+      std::fprintf(stderr, "safeguardd: audit checkpoints resumed\n");
     }
+    failing_ = !s.ok();
   }
 }
 

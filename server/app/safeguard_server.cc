@@ -45,6 +45,13 @@ SafeguardServer::SafeguardServer(DataDirLock lock,
     : lock_(std::move(lock)),
       policy_file_(config.policy_file()),
       db_(std::move(db)),
+      storage_watch_(*db_, config.data_dir(),
+                     int64_t{config.disk_reserve_mb()} << 20,
+                     [this](bool writable) {
+                       absl::MutexLock lock(&health_mu_);
+                       writable_ = writable;
+                       PublishHealth();
+                     }),
       store_(*db_),
       referral_store_(*db_),
       audit_log_(*db_),
@@ -55,12 +62,16 @@ SafeguardServer::SafeguardServer(DataDirLock lock,
       info_service_(store_, clock_),
       referral_service_(referral_store_, events_, clock_, calendar_, zone,
                         ids_),
-      checkpointer_(audit_log_, *signer_, config.audit_checkpoint_file(),
+      checkpoint_records_(*db_),
+      checkpointer_(audit_log_, checkpoint_records_, *signer_,
+                    config.audit_checkpoint_file(),
                     config.audit_checkpoint_entries(),
                     absl::Seconds(config.audit_checkpoint_seconds()), clock_),
-      pool_(std::make_unique<WorkerPool>(config.worker_threads())),
+      pool_(std::make_unique<WorkerPool>(
+          config.worker_threads(),
+          static_cast<size_t>(config.max_queued_calls()))),
       runner_(audit_log_, policies_, clock_, gate_, *pool_,
-              config.trust_domain()),
+              config.trust_domain(), config.max_calls_per_caller()),
       info_rpc_(info_service_, runner_),
       referrals_rpc_(referral_service_, events_, runner_),
       audit_rpc_(audit_log_, *public_key_, config.audit_checkpoint_file(),
@@ -106,6 +117,8 @@ absl::StatusOr<std::unique_ptr<SafeguardServer>> SafeguardServer::Start(
                              AuditPublicKey::FromPem(signer->PublicKeyPem()));
   SAFEGUARD_ASSIGN_OR_RETURN(
       DataDirLock lock, DataDirLock::Acquire(config.data_dir(), LockPath(config)));
+  SAFEGUARD_RETURN_IF_ERROR(CheckDiskReserve(
+      config.data_dir(), int64_t{config.disk_reserve_mb()} << 20));
   absl::StatusOr<std::unique_ptr<SharedDatabase>> db =
       SharedDatabase::Open(DatabasePath(config), key);
   if (!db.ok()) {
@@ -158,17 +171,30 @@ absl::StatusOr<std::unique_ptr<SafeguardServer>> SafeguardServer::Start(
         absl::StrCat("cannot listen on ", config.listen_address(),
                      " (address in use, or not permitted)"));
   }
-  s->server_->GetHealthCheckService()->SetServingStatus(true);
+  {
+    absl::MutexLock lock(&s->health_mu_);
+    s->PublishHealth();
+  }
+  s->storage_watch_.Start();
   return s;
+}
+
+void SafeguardServer::PublishHealth() {
+  server_->GetHealthCheckService()->SetServingStatus(writable_ && !draining_);
 }
 
 void SafeguardServer::Shutdown(absl::Duration grace) {
   absl::MutexLock lock(&shutdown_mu_);
   if (shut_down_) return;
   shut_down_ = true;
+  storage_watch_.Stop();  // health stays NOT_SERVING from here on
   gate_.StartDraining();  // before health says so: callers may rely on it
   referrals_rpc_.EndWatches();  // open-ended: they would hold up the drain
-  server_->GetHealthCheckService()->SetServingStatus(false);
+  {
+    absl::MutexLock health(&health_mu_);
+    draining_ = true;
+    PublishHealth();
+  }
   gate_.WaitIdle(absl::Now() + grace);
   // Cancels whatever is still running and closes every connection at once;
   // cancelled reactors still finish through the pool before this returns.

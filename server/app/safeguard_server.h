@@ -6,7 +6,12 @@
 // (applying migrations), and serves over mTLS: safeguard.v1.ServerInfo,
 // safeguard.v1.Referrals, the standard health service and, when enabled,
 // server reflection. Every start-up failure is one Status that names the
-// problem and the file.
+// problem and the file. It also refuses to start with less free space in
+// the data folder than disk_reserve_mb.
+//
+// Health says SERVING only while the server is not draining and its disk
+// can be written (StorageWatch): under the reserve, or after a write failed
+// for a storage reason, it says NOT_SERVING and writes are refused.
 //
 // main() and the integration tests are its only users. Owns everything it
 // builds. Shutdown() may be called from any thread, once or more.
@@ -22,6 +27,7 @@
 #include "server/app/checkpointer.h"
 #include "server/app/data_dir_lock.h"
 #include "server/app/referral_id_generator.h"
+#include "server/app/storage_watch.h"
 #include "server/config/server_config.h"
 #include "server/core/clock.h"
 #include "server/core/referral_events.h"
@@ -35,6 +41,7 @@
 #include "server/rpc/referrals_rpc.h"
 #include "server/rpc/server_info_rpc.h"
 #include "server/rpc/worker_pool.h"
+#include "server/storage/checkpoint_record.h"
 #include "server/storage/shared_database.h"
 #include "server/storage/sqlcipher_audit_log.h"
 #include "server/storage/sqlcipher_referral_store.h"
@@ -82,6 +89,7 @@ class SafeguardServer {
   DataDirLock lock_;
   const std::string policy_file_;
   std::unique_ptr<SharedDatabase> db_;
+  StorageWatch storage_watch_;
   SqlCipherStore store_;
   SqlCipherReferralStore referral_store_;
   SqlCipherAuditLog audit_log_;
@@ -94,6 +102,7 @@ class SafeguardServer {
   ReferralEvents events_;
   ServerInfoService info_service_;
   ReferralService referral_service_;
+  CheckpointRecords checkpoint_records_;
   Checkpointer checkpointer_;
   CallGate gate_;
   std::unique_ptr<WorkerPool> pool_;
@@ -106,6 +115,13 @@ class SafeguardServer {
 
   absl::Mutex shutdown_mu_;
   bool shut_down_ ABSL_GUARDED_BY(shutdown_mu_) = false;
+
+  // Health says SERVING while the disk is writable and the server is not
+  // draining.
+  void PublishHealth() ABSL_EXCLUSIVE_LOCKS_REQUIRED(health_mu_);
+  absl::Mutex health_mu_ ABSL_ACQUIRED_AFTER(shutdown_mu_);
+  bool writable_ ABSL_GUARDED_BY(health_mu_) = true;
+  bool draining_ ABSL_GUARDED_BY(health_mu_) = false;
 };
 
 }  // namespace safeguard

@@ -14,6 +14,7 @@
 #include "openssl/evp.h"
 #include "openssl/pem.h"
 #include "openssl/x509.h"
+#include "server/app/crl_folder.h"
 #include "server/core/status_macros.h"
 
 namespace safeguard {
@@ -101,6 +102,7 @@ absl::StatusOr<ServerTls> LoadServerTls(
     if (stat(config.crl_dir().c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
       return FileError("CRL folder", config.crl_dir(), "is not a folder");
     }
+    SAFEGUARD_RETURN_IF_ERROR(CheckCrlFolder(config.crl_dir(), tls.ca_pem));
     tls.crl_dir = config.crl_dir();
   }
   return tls;

@@ -4,7 +4,8 @@
 // server starts (MakeServerCredentials() turns them into gRPC's), so that a bad file stops start-up with a message naming it:
 // every file must exist and parse; the private key must belong to the
 // certificate; the certificate must be within its validity period; the CRL
-// folder, when given, must exist. Thread-safe.
+// folder, when given, must hold a current CRL of every CA in the CA file
+// (CheckCrlFolder()). Thread-safe.
 #ifndef SAFEGUARD_SERVER_APP_TLS_FILES_H_
 #define SAFEGUARD_SERVER_APP_TLS_FILES_H_
 

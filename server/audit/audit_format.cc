@@ -124,23 +124,37 @@ absl::StatusOr<v1::AuditCheckpoint> ParseCheckpointLine(const std::string& line)
   return c;
 }
 
-absl::StatusOr<std::vector<v1::AuditCheckpoint>> ReadCheckpointFile(
+absl::StatusOr<CheckpointFileContents> ReadCheckpointFileContents(
     const std::string& path) {
-  std::vector<v1::AuditCheckpoint> out;
-  std::ifstream in(path);
+  CheckpointFileContents out;
+  std::ifstream in(path, std::ios::binary);
   if (!in) return out;
+  out.exists = true;
   std::string line;
   int number = 0;
+  int bad_line = 0;  // a line that did not parse, unless it is the last
   while (std::getline(in, line)) {
     ++number;
-    if (line.empty()) continue;
-    absl::StatusOr<v1::AuditCheckpoint> c = ParseCheckpointLine(line);
-    if (!c.ok()) {
-      return absl::DataLossError(absl::StrCat("checkpoint file ", path, ":",
-                                              number, ": not a checkpoint line"));
+    const bool terminated = !in.eof();
+    out.file_bytes += static_cast<int64_t>(line.size()) + (terminated ? 1 : 0);
+    if (line.empty()) {
+      if (bad_line == 0) out.good_bytes = out.file_bytes;
+      continue;
     }
-    out.push_back(*std::move(c));
+    if (bad_line != 0) {
+      return absl::DataLossError(absl::StrCat(
+          "checkpoint file ", path, ":", bad_line, ": not a checkpoint line"));
+    }
+    absl::StatusOr<v1::AuditCheckpoint> c = ParseCheckpointLine(line);
+    if (!terminated || !c.ok()) {
+      bad_line = number;
+      out.torn_line_ended = terminated;
+      continue;
+    }
+    out.checkpoints.push_back(*std::move(c));
+    out.good_bytes = out.file_bytes;
   }
+  out.torn_line = bad_line;
   return out;
 }
 
@@ -163,6 +177,20 @@ absl::StatusOr<AuditExport> ParseAuditExport(std::istream& in,
     }
   }
   return out;
+}
+
+absl::StatusOr<std::vector<v1::AuditCheckpoint>> ReadCheckpointFile(
+    const std::string& path) {
+  absl::StatusOr<CheckpointFileContents> contents =
+      ReadCheckpointFileContents(path);
+  if (!contents.ok()) return contents.status();
+  // Only a line still without its "\n" may be left out.
+  if (contents->torn_line_ended) {
+    return absl::DataLossError(absl::StrCat("checkpoint file ", path, ":",
+                                            contents->torn_line,
+                                            ": not a checkpoint line"));
+  }
+  return std::move(contents->checkpoints);
 }
 
 // ---- keys ----

@@ -46,7 +46,10 @@ std::string CheckpointMessage(int64_t size, const std::string& head,
                               int64_t unix_seconds);
 std::string FormatCheckpointLine(const v1::AuditCheckpoint& checkpoint);
 absl::StatusOr<v1::AuditCheckpoint> ParseCheckpointLine(const std::string& line);
-// Every checkpoint in the file, in order; a missing file has none.
+// Every checkpoint in the file, in order; a missing file has none. A last
+// line without "\n" is left out: it is being appended, or was cut short
+// (safeguardd removes it when it next starts). Any other line that is not a
+// checkpoint is DATA_LOSS naming the file and line.
 absl::StatusOr<std::vector<v1::AuditCheckpoint>> ReadCheckpointFile(
     const std::string& path);
 
@@ -60,6 +63,22 @@ struct AuditExport {
 // export line" for the first line that is not one.
 absl::StatusOr<AuditExport> ParseAuditExport(std::istream& in,
                                              const std::string& source_name);
+
+// A checkpoint file as its writer sees it. An append cut short (a full
+// disk, a crash) leaves a torn last line: one without "\n", or the last
+// non-empty line when it does not parse.
+struct CheckpointFileContents {
+  bool exists = false;
+  std::vector<v1::AuditCheckpoint> checkpoints;
+  int64_t good_bytes = 0;  // up to the end of the last good line
+  int64_t file_bytes = 0;  // more than good_bytes when the last line is torn
+  int torn_line = 0;       // the torn line's number; 0 when there is none
+  bool torn_line_ended = false;  // it has its "\n", yet is no checkpoint
+};
+// Reads the file, setting a torn last line aside (it is not an error); a
+// bad line before the last is DATA_LOSS naming the file and line.
+absl::StatusOr<CheckpointFileContents> ReadCheckpointFileContents(
+    const std::string& path);
 
 class AuditSigner {
  public:

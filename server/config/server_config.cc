@@ -62,6 +62,8 @@ void FillDefaults(ServerConfig& config) {
   }
   if (config.trust_domain().empty()) config.set_trust_domain("safeguard");
   if (config.worker_threads() == 0) config.set_worker_threads(32);
+  if (config.max_calls_per_caller() == 0) config.set_max_calls_per_caller(256);
+  if (config.max_queued_calls() == 0) config.set_max_queued_calls(4096);
   if (config.shutdown_grace_seconds() == 0) {
     config.set_shutdown_grace_seconds(10);
   }
@@ -86,6 +88,7 @@ void FillDefaults(ServerConfig& config) {
   if (config.audit_checkpoint_seconds() == 0) {
     config.set_audit_checkpoint_seconds(60);
   }
+  if (!config.has_disk_reserve_mb()) config.set_disk_reserve_mb(256);
   auto* tls = config.mutable_tls();
   if (tls->ca_file().empty()) tls->set_ca_file("certs/dev/ca.crt");
   if (tls->cert_file().empty()) tls->set_cert_file("certs/dev/server.crt");
@@ -105,6 +108,13 @@ absl::Status ValidateConfig(const ServerConfig& config) {
   if (config.worker_threads() < 1 || config.worker_threads() > 256) {
     return absl::InvalidArgumentError("worker_threads must be 1 to 256");
   }
+  if (config.max_calls_per_caller() < 1 ||
+      config.max_calls_per_caller() > 100000) {
+    return absl::InvalidArgumentError("max_calls_per_caller must be 1 to 100000");
+  }
+  if (config.max_queued_calls() < 1 || config.max_queued_calls() > 1000000) {
+    return absl::InvalidArgumentError("max_queued_calls must be 1 to 1000000");
+  }
   if (config.shutdown_grace_seconds() < 1 ||
       config.shutdown_grace_seconds() > 600) {
     return absl::InvalidArgumentError(
@@ -115,6 +125,9 @@ absl::Status ValidateConfig(const ServerConfig& config) {
     return absl::InvalidArgumentError(
         "audit_checkpoint_entries and audit_checkpoint_seconds must be "
         "positive");
+  }
+  if (config.disk_reserve_mb() < 0 || config.disk_reserve_mb() > 1048576) {
+    return absl::InvalidArgumentError("disk_reserve_mb must be 0 to 1048576");
   }
   return absl::OkStatus();
 }

@@ -36,17 +36,19 @@ namespace safeguard {
 
 class CallRunner {
  public:
-  // Calls one caller may have admitted and not finished.
-  static constexpr int kMaxCallsPerCaller = 256;
 
+  // `max_calls_per_caller`: calls one caller may have admitted and not
+  // finished; past that its calls are refused (RESOURCE_EXHAUSTED).
   CallRunner(AuditLog& audit, const PolicyHolder& policies, const Clock& clock,
-             CallGate& gate, WorkerPool& pool, std::string trust_domain)
+             CallGate& gate, WorkerPool& pool, std::string trust_domain,
+             int max_calls_per_caller)
       : audit_(audit),
         policies_(policies),
         clock_(clock),
         gate_(gate),
         pool_(pool),
-        trust_domain_(std::move(trust_domain)) {}
+        trust_domain_(std::move(trust_domain)),
+        callers_(max_calls_per_caller) {}
 
   // `work(ResolvedCall&, AuditRecord&) -> absl::Status` fills `response`;
   // it runs on the worker pool, once `request` has been found within its
@@ -172,7 +174,7 @@ class CallRunner {
   CallGate& gate_;
   WorkerPool& pool_;
   const std::string trust_domain_;
-  CallerLimiter callers_{kMaxCallsPerCaller};
+  CallerLimiter callers_;
 };
 
 // The id in "referrals/<id>", or a "name" field violation.

@@ -99,6 +99,18 @@ constexpr Migration kMigrations[] = {
      "  (assignee, priority DESC, deadline_us, id);"
      "CREATE INDEX referrals_by_area_priority ON referrals "
      "  (area, priority DESC, deadline_us, id);"},
+    {7,
+     // The last audit checkpoint appended to the checkpoint file, written
+     // once the file is synced, so a file behind it is known to be cut or
+     // replaced; and one row that storage health checks rewrite.
+     "CREATE TABLE audit_checkpoint ("
+     "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+     "  size INTEGER NOT NULL,"
+     "  head BLOB NOT NULL,"
+     "  file_bytes INTEGER NOT NULL);"
+     "CREATE TABLE write_probe ("
+     "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+     "  at_us INTEGER NOT NULL);"},
 };
 
 }  // namespace

@@ -158,6 +158,20 @@ void SharedDatabase::ReleaseReader(Reader* reader) {
 
 absl::Status SharedDatabase::Write(
     const std::function<absl::Status(Database&)>& body) {
+  WriteGate* gate = gate_.load();
+  if (gate != nullptr) {
+    absl::Status admitted = gate->Admit();
+    if (!admitted.ok()) return admitted;
+  }
+  absl::Status status = RunWrite(body);
+  if (gate != nullptr && !status.ok() && !IsRefusal(status)) {
+    gate->Failed(status);
+  }
+  return status;
+}
+
+absl::Status SharedDatabase::RunWrite(
+    const std::function<absl::Status(Database&)>& body) {
   PendingWrite mine{&body};
   absl::MutexLock lock(&queue_mu_);
   queue_.push_back(&mine);

@@ -28,6 +28,12 @@
 // commit never waits for a checkpoint (SQLite's automatic checkpoint would
 // run inside the COMMIT that crosses the threshold).
 //
+// A WriteGate, when set, is asked before each write is queued (a refusal is
+// that write's status; nothing runs) and told of each write that failed
+// for a storage reason (a full disk, an I/O error) rather than a refusal:
+// how the server stops writing while its disk is short of space, and
+// notices that it cannot write.
+//
 // Owns the Databases and the checkpoint thread. Safe for concurrent use.
 #ifndef SAFEGUARD_SERVER_STORAGE_SHARED_DATABASE_H_
 #define SAFEGUARD_SERVER_STORAGE_SHARED_DATABASE_H_
@@ -50,6 +56,16 @@ namespace safeguard {
 
 class SharedDatabase {
  public:
+  // See the file comment. Implementations are thread-safe.
+  class WriteGate {
+   public:
+    virtual ~WriteGate() = default;
+    // OK to let a write run; otherwise the error it returns.
+    virtual absl::Status Admit() = 0;
+    // A write failed with `status`, a storage error.
+    virtual void Failed(const absl::Status& status) = 0;
+  };
+
   struct Options {
     // Read-only connections; reads wait when all are in use.
     int readers = 4;
@@ -105,6 +121,10 @@ class SharedDatabase {
   // given, and may run on another waiting writer's thread.
   absl::Status Write(const std::function<absl::Status(Database&)>& body);
 
+  // Sets (or, with nullptr, clears) the gate every later write passes;
+  // not owned, must outlive its use. Set it before writes run.
+  void set_write_gate(WriteGate* gate) { gate_.store(gate); }
+
   // Writes queued or running, not yet returned (for tests).
   int writes_waiting() const { return writes_waiting_.load(); }
   // How many group commits have run (for tests and benchmarks).
@@ -134,6 +154,10 @@ class SharedDatabase {
   Reader* AcquireReader() ABSL_LOCKS_EXCLUDED(readers_mu_);
   void ReleaseReader(Reader* reader) ABSL_LOCKS_EXCLUDED(readers_mu_);
 
+  // Write() past the gate.
+  absl::Status RunWrite(const std::function<absl::Status(Database&)>& body)
+      ABSL_LOCKS_EXCLUDED(queue_mu_, mu_);
+
   struct PendingWrite {
     const std::function<absl::Status(Database&)>* body;
     absl::Status status;
@@ -162,6 +186,7 @@ class SharedDatabase {
   bool leading_ ABSL_GUARDED_BY(queue_mu_) = false;
   std::atomic<int64_t> commits_{0};
   std::atomic<int> writes_waiting_{0};  // in Write(), not yet done
+  std::atomic<WriteGate*> gate_{nullptr};
 
   const DatabasePtr checkpoint_db_;  // used by the checkpoint thread only
   const int checkpoint_pages_;

@@ -36,9 +36,19 @@ TEST(ServerConfigTest, LoadsAFileAndFillsDefaults) {
   EXPECT_EQ(config->tls().crl_dir(), "/etc/crl");
   EXPECT_EQ(config->trust_domain(), "safeguard");
   EXPECT_EQ(config->worker_threads(), 32);
+  EXPECT_EQ(config->disk_reserve_mb(), 256);
   EXPECT_FALSE(config->enable_reflection());
   EXPECT_EQ(DatabasePath(*config), "/var/lib/safeguard/safeguard.db");
   EXPECT_TRUE(ValidateConfig(*config).ok());
+}
+
+TEST(ServerConfigTest, AZeroDiskReserveTurnsTheCheckOff) {
+  TempDir dir;
+  absl::StatusOr<ServerConfig> config =
+      LoadConfigFile(Write(dir, "disk_reserve_mb: 0\n"));
+  ASSERT_TRUE(config.ok()) << config.status();
+  FillDefaults(*config);
+  EXPECT_EQ(config->disk_reserve_mb(), 0);
 }
 
 TEST(ServerConfigTest, ParseErrorsNameFileLineAndColumn) {
@@ -86,6 +96,9 @@ TEST(ServerConfigTest, RefusesValuesThatCannotWork) {
       {"grace too long",
        [](ServerConfig& c) { c.set_shutdown_grace_seconds(601); },
        "shutdown_grace_seconds must be 1 to 600"},
+      {"negative disk reserve",
+       [](ServerConfig& c) { c.set_disk_reserve_mb(-1); },
+       "disk_reserve_mb must be 0 to 1048576"},
   };
   for (const Case& c : cases) {
     ServerConfig config;

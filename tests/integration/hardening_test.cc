@@ -534,7 +534,18 @@ TEST_F(HardeningTest, BadInputIsBoundedAndNeverEchoed) {
 
 // One caller cannot queue without bound, and a call its client gave up on
 // before it started does nothing, and writes nothing.
-TEST_F(HardeningTest, OneCallerCannotTakeTheServer) {
+class AdmissionTest : public HardeningTest {
+ protected:
+  static constexpr int kMax = 20;
+  void SetUp() override {
+    config_.set_max_calls_per_caller(kMax);
+    // The expired call, the caller's kMax and one more may wait.
+    config_.set_max_queued_calls(kMax + 2);
+    HardeningTest::SetUp();
+  }
+};
+
+TEST_F(AdmissionTest, OneCallerCannotTakeTheServer) {
   auto info = [&](const std::string& who) {
     const size_t slash = who.find('/');
     return v1::ServerInfo::NewStub(TestChannel(
@@ -556,7 +567,6 @@ TEST_F(HardeningTest, OneCallerCannotTakeTheServer) {
               grpc::StatusCode::DEADLINE_EXCEEDED);
   }
   // The caller's limit of calls in flight.
-  constexpr int kMax = CallRunner::kMaxCallsPerCaller;
   std::atomic<int> ok{0};
   std::atomic<int> pending{kMax};
   absl::Notification all_done;
@@ -571,24 +581,45 @@ TEST_F(HardeningTest, OneCallerCannotTakeTheServer) {
           if (--pending == 0) all_done.Notify();
         });
   }
+  const absl::Time give_up = absl::Now() + absl::Seconds(30);
   while (server_->worker_pool_for_test().queued() <
-         static_cast<size_t>(kMax) + 1) {
+             static_cast<size_t>(kMax) + 1 &&
+         absl::Now() < give_up) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
+  ASSERT_EQ(server_->worker_pool_for_test().queued(),
+            static_cast<size_t>(kMax) + 1);
   v1::GetServerInfoResponse out;
   grpc::Status refused = probation->GetServerInfo(Context().get(), {}, &out);
   EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
   EXPECT_EQ(refused.error_message(),
             "too many calls in flight from this caller; retry later");
+  // Another caller still gets in, until the queue is full.
+  auto idva = info(kIdva);
+  auto waiting = Context();
+  v1::GetServerInfoResponse waiting_out;
+  absl::Notification waited;
+  idva->async()->GetServerInfo(waiting.get(), &request, &waiting_out,
+                               [&](grpc::Status s) {
+                                 EXPECT_TRUE(s.ok()) << s.error_message();
+                                 waited.Notify();
+                               });
+  while (server_->worker_pool_for_test().queued() <
+             static_cast<size_t>(kMax) + 2 &&
+         absl::Now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  grpc::Status busy = idva->GetServerInfo(Context().get(), {}, &out);
+  EXPECT_EQ(busy.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(busy.error_message(), "the server is busy; retry later");
   held.Release();
   ASSERT_TRUE(all_done.WaitForNotificationWithTimeout(absl::Seconds(60)));
+  ASSERT_TRUE(waited.WaitForNotificationWithTimeout(absl::Seconds(60)));
   EXPECT_EQ(ok.load(), kMax);
-  // Others are served meanwhile and after.
-  auto idva = info(kIdva);
   EXPECT_TRUE(idva->GetServerInfo(Context().get(), {}, &out).ok());
-  // The expired call and the refused one wrote nothing; the others did.
-  // (The first listing's own entry is the one more.)
-  EXPECT_EQ(AllEntries().size() - entries_before, static_cast<size_t>(kMax) + 2);
+  // The expired and the refused calls wrote nothing; the others did.
+  // (The first listing's own entry is one more.)
+  EXPECT_EQ(AllEntries().size() - entries_before, static_cast<size_t>(kMax) + 3);
 }
 
 }  // namespace

@@ -513,6 +513,114 @@ TEST_F(SafeguarddTest, SighupReloadsTheNewPolicyOnlyIfItIsValid) {
   EXPECT_EQ(reloads.entries(1).rule(), "sighup");
 }
 
+// Replaces every `from` in `text` by `to`.
+std::string ReplaceAll(std::string text, const std::string& from,
+                       const std::string& to) {
+  for (size_t at = text.find(from); at != std::string::npos;
+       at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+  return text;
+}
+
+// The shipped configuration, moved under a temporary root (only its path
+// prefixes and listen address change), installed as the steps in
+// deploy/safeguardd.service say and started as the unit starts it.
+TEST_F(SafeguarddTest, TheShippedConfigurationStartsTheServer) {
+  const std::string root = dir_.File("root");
+  const std::string etc = root + "/etc/safeguard";
+  const std::string state = root + "/var/lib/safeguard";
+  const std::string share = root + "/usr/share/safeguard";
+  std::string config = ReadFileOrEmpty(std::string(SAFEGUARD_SOURCE_DIR) +
+                                       "/deploy/safeguardd.textproto");
+  ASSERT_NE(config.find("listen_address: \"0.0.0.0:50051\""),
+            std::string::npos);
+  config = ReplaceAll(config, "\"0.0.0.0:50051\"", "\"127.0.0.1:0\"");
+  config = ReplaceAll(config, "\"/etc/safeguard", "\"" + etc);
+  config = ReplaceAll(config, "\"/var/lib/safeguard", "\"" + state);
+  config = ReplaceAll(config, "\"/usr/share/safeguard", "\"" + share);
+  // Every path it names is absolute and now under the temporary root.
+  for (absl::string_view line : absl::StrSplit(config, '\n')) {
+    const size_t quote = line.find('"');
+    if (quote == absl::string_view::npos || line.substr(0, 1) == "#") continue;
+    const absl::string_view value = line.substr(quote + 1);
+    if (absl::StartsWith(value, "/")) {
+      EXPECT_TRUE(absl::StartsWith(value, root)) << line;
+    } else {
+      EXPECT_FALSE(absl::StrContains(line, "file") ||
+                   absl::StrContains(line, "_dir"))
+          << "a relative path: " << line;
+    }
+  }
+  const std::string config_file = etc + "/safeguardd.textproto";
+
+  // The installation steps.
+  for (const std::string& folder : {etc + "/tls/crl", state, share}) {
+    std::filesystem::create_directories(folder);
+  }
+  chmod(state.c_str(), 0700);
+  std::ofstream(config_file) << config;
+  namespace fs = std::filesystem;
+  const std::string source = SAFEGUARD_SOURCE_DIR;
+  fs::copy_file(source + "/policy/partnership.textproto",
+                etc + "/partnership.textproto");
+  fs::copy_file(source + "/deploy/bank-holidays-england-and-wales.txt",
+                share + "/bank-holidays-england-and-wales.txt");
+  fs::copy_file(pki_.ca_file(), etc + "/tls/ca.crt");
+  fs::copy_file(pki_.server().cert, etc + "/tls/server.crt");
+  fs::copy_file(pki_.server().key, etc + "/tls/server.key");
+  pki_.WriteCrl();
+  fs::copy_file(pki_.crl_dir() + "/" + pki_.CrlFileName(),
+                etc + "/tls/crl/" + pki_.CrlFileName());
+  std::string output;
+  ASSERT_EQ(RunProgram({SAFEGUARDD_PATH, "genkey", "--key_file=" + etc + "/db.key"},
+                       root, &output),
+            0)
+      << output;
+  ASSERT_EQ(RunProgram({SAFEGUARDD_PATH, "genkey",
+                        "--audit_signing_key_file=" + etc + "/audit-signing.key"},
+                       root, &output),
+            0)
+      << output;
+
+  // As the unit runs it: only --config, in WorkingDirectory.
+  Subprocess server({SAFEGUARDD_PATH, "--config=" + config_file}, state,
+                    dir_.File("out"));
+  int port = StartServer(server);
+  ASSERT_GT(port, 0) << server.Output();
+  EXPECT_TRUE(::safeguard::testing::WaitForHealth(
+      port, pki_.ca_file(), athena_,
+      grpc::health::v1::HealthCheckResponse::SERVING));
+  auto client = ClientFor(port, athena_);
+  SAFEGUARD_EXPECT_OK(client->GetServerInfo().status());
+  server.Signal(SIGTERM);
+  std::optional<int> status = server.Wait(absl::Seconds(10));
+  ASSERT_TRUE(status.has_value());
+  EXPECT_EQ(*status, 0) << server.Output();
+  EXPECT_TRUE(fs::exists(state + "/safeguard.db"));
+  EXPECT_TRUE(fs::exists(state + "/audit-checkpoints.log"));
+}
+
+TEST(DeployTest, TheSystemdUnitVerifies) {
+  if (access("/usr/bin/systemd-analyze", X_OK) != 0) {
+    GTEST_SKIP() << "systemd-analyze is not installed on this machine";
+  }
+  TempDir dir;
+  // The unit as installed, with the binary where this build put it.
+  const std::string unit = ReplaceAll(
+      ReadFileOrEmpty(std::string(SAFEGUARD_SOURCE_DIR) +
+                      "/deploy/safeguardd.service"),
+      "/usr/local/bin/safeguardd", SAFEGUARDD_PATH);
+  std::ofstream(dir.File("safeguardd.service")) << unit;
+  std::string output;
+  EXPECT_EQ(RunProgram({"/usr/bin/systemd-analyze", "verify",
+                        dir.File("safeguardd.service")},
+                       dir.path(), &output),
+            0)
+      << output;
+  EXPECT_EQ(output, "");
+}
+
 // Runs safeguardctl as `who` ("agency/kind/name") against `port`.
 class Ctl {
  public:

@@ -4,6 +4,8 @@
 
 #include <cstdio>
 #include <stdexcept>
+#include <tuple>
+#include <utility>
 
 #include "openssl/evp.h"
 #include "openssl/pem.h"
@@ -52,7 +54,7 @@ void AddExt(X509* cert, X509* issuer, int nid, const std::string& value) {
 }
 
 X509* NewCert(const std::string& cn, EVP_PKEY* key, X509* issuer,
-              EVP_PKEY* issuer_key, long not_before_s, long not_after_s) {
+              long not_before_s, long not_after_s, bool ca) {
   X509* cert = X509_new();
   X509_set_version(cert, 2);
   unsigned char serial[16];
@@ -71,15 +73,17 @@ X509* NewCert(const std::string& cn, EVP_PKEY* key, X509* issuer,
   X509_set_issuer_name(cert, issuer != nullptr ? X509_get_subject_name(issuer)
                                                : name);
   X509* ext_issuer = issuer != nullptr ? issuer : cert;
-  if (issuer == nullptr) {
+  if (ca) {
     AddExt(cert, ext_issuer, NID_basic_constraints, "critical,CA:TRUE");
     AddExt(cert, ext_issuer, NID_key_usage, "critical,keyCertSign,cRLSign");
     AddExt(cert, ext_issuer, NID_subject_key_identifier, "hash");
+    if (issuer != nullptr) {
+      AddExt(cert, ext_issuer, NID_authority_key_identifier, "keyid");
+    }
   } else {
     AddExt(cert, ext_issuer, NID_basic_constraints, "critical,CA:FALSE");
     AddExt(cert, ext_issuer, NID_authority_key_identifier, "keyid");
   }
-  (void)issuer_key;
   return cert;
 }
 
@@ -91,12 +95,15 @@ struct TestPki::Impl {
   EVP_PKEY* ca_key = nullptr;
   X509* ca = nullptr;
   std::vector<std::string> revoked_pems;
+  // Intermediate CAs, in the order added.
+  std::vector<std::pair<X509*, EVP_PKEY*>> intermediates;
 };
 
 TestPki::TestPki(const std::string& dir, const std::string& name)
     : impl_(new Impl), dir_(dir) {
   impl_->ca_key = NewKey();
-  impl_->ca = NewCert(name, impl_->ca_key, nullptr, nullptr, -kDay, 365 * kDay);
+  impl_->ca = NewCert(name, impl_->ca_key, nullptr, -kDay, 365 * kDay,
+                      /*ca=*/true);
   Check(X509_sign(impl_->ca, impl_->ca_key, EVP_sha256()) > 0, "sign CA");
   ca_file_ = dir + "/" + name + ".crt";
   WriteCert(impl_->ca, ca_file_);
@@ -104,8 +111,8 @@ TestPki::TestPki(const std::string& dir, const std::string& name)
   mkdir(crl_dir_.c_str(), 0700);
 
   EVP_PKEY* key = NewKey();
-  X509* cert = NewCert("localhost", key, impl_->ca, impl_->ca_key, -kDay,
-                       30 * kDay);
+  X509* cert = NewCert("localhost", key, impl_->ca, -kDay, 30 * kDay,
+                       /*ca=*/false);
   AddExt(cert, impl_->ca, NID_key_usage, "critical,digitalSignature");
   AddExt(cert, impl_->ca, NID_ext_key_usage, "serverAuth");
   AddExt(cert, impl_->ca, NID_subject_alt_name,
@@ -119,6 +126,10 @@ TestPki::TestPki(const std::string& dir, const std::string& name)
 }
 
 TestPki::~TestPki() {
+  for (auto& [cert, key] : impl_->intermediates) {
+    X509_free(cert);
+    EVP_PKEY_free(key);
+  }
   X509_free(impl_->ca);
   EVP_PKEY_free(impl_->ca_key);
   delete impl_;
@@ -136,8 +147,8 @@ CertFiles TestPki::IssueClient(const std::string& file_name,
     not_after = 30 * kDay;
   }
   EVP_PKEY* key = NewKey();
-  X509* cert = NewCert(file_name, key, impl_->ca, impl_->ca_key, not_before,
-                       not_after);
+  X509* cert = NewCert(file_name, key, impl_->ca, not_before, not_after,
+                       /*ca=*/false);
   AddExt(cert, impl_->ca, NID_key_usage, "critical,digitalSignature");
   AddExt(cert, impl_->ca, NID_ext_key_usage,
          kind == CertKind::kServerAuthOnly ? "serverAuth" : "clientAuth");
@@ -184,15 +195,39 @@ void TestPki::Revoke(const CertFiles& files) {
   WriteCrl();
 }
 
-void TestPki::WriteCrl() {
+void TestPki::AddIntermediateCa(const std::string& name) {
+  EVP_PKEY* key = NewKey();
+  X509* cert = NewCert(name, key, impl_->ca, -kDay, 365 * kDay, /*ca=*/true);
+  Check(X509_sign(cert, impl_->ca_key, EVP_sha256()) > 0, "sign intermediate");
+  FILE* f = std::fopen(ca_file_.c_str(), "a");
+  Check(f != nullptr, "open CA file");
+  Check(PEM_write_X509(f, cert) == 1, "write intermediate");
+  std::fclose(f);
+  impl_->intermediates.emplace_back(cert, key);
+}
+
+std::string TestPki::CrlFileName(int ca) const {
+  X509* cert = ca == 0 ? impl_->ca : impl_->intermediates.at(ca - 1).first;
+  char name[32];
+  std::snprintf(name, sizeof(name), "%08lx.r0",
+                X509_NAME_hash_ex(X509_get_subject_name(cert), nullptr,
+                                  nullptr, nullptr));
+  return name;
+}
+
+std::string TestPki::WriteCrl(const CrlOptions& options) {
+  X509* ca = impl_->ca;
+  EVP_PKEY* ca_key = impl_->ca_key;
+  if (options.ca > 0) std::tie(ca, ca_key) = impl_->intermediates.at(options.ca - 1);
   X509_CRL* crl = X509_CRL_new();
   X509_CRL_set_version(crl, 1);
-  X509_CRL_set_issuer_name(crl, X509_get_subject_name(impl_->ca));
-  ASN1_TIME* now = X509_gmtime_adj(nullptr, -3600);
-  ASN1_TIME* next = X509_gmtime_adj(nullptr, 7 * kDay);
+  X509_CRL_set_issuer_name(crl, X509_get_subject_name(ca));
+  ASN1_TIME* now = X509_gmtime_adj(nullptr, options.expired ? -2 * kDay : -3600);
+  ASN1_TIME* next = X509_gmtime_adj(nullptr, options.expired ? -kDay : 7 * kDay);
   X509_CRL_set1_lastUpdate(crl, now);
   X509_CRL_set1_nextUpdate(crl, next);
   for (const std::string& pem : impl_->revoked_pems) {
+    if (options.ca != 0) break;
     BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
     X509* cert = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
     BIO_free(bio);
@@ -205,17 +240,20 @@ void TestPki::WriteCrl() {
   ASN1_TIME_free(now);
   ASN1_TIME_free(next);
   X509_CRL_sort(crl);
-  Check(X509_CRL_sign(crl, impl_->ca_key, EVP_sha256()) > 0, "sign CRL");
-  char name[32];
-  std::snprintf(name, sizeof(name), "%08lx.r0",
-                X509_NAME_hash_ex(X509_get_subject_name(impl_->ca), nullptr,
-                                  nullptr, nullptr));
-  std::string path = crl_dir_ + "/" + name;
+  EVP_PKEY* foreign = options.foreign_key ? NewKey() : nullptr;
+  Check(X509_CRL_sign(crl, foreign != nullptr ? foreign : ca_key,
+                      EVP_sha256()) > 0,
+        "sign CRL");
+  EVP_PKEY_free(foreign);
+  const std::string path =
+      crl_dir_ + "/" +
+      (options.file_name.empty() ? CrlFileName(options.ca) : options.file_name);
   FILE* f = std::fopen(path.c_str(), "w");
   Check(f != nullptr, "open CRL file");
   PEM_write_X509_CRL(f, crl);
   std::fclose(f);
   X509_CRL_free(crl);
+  return path;
 }
 
 }  // namespace safeguard::testing

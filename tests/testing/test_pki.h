@@ -3,8 +3,10 @@
 // TestPki: a certificate authority generated in-process for tests, with the
 // server certificate and any client certificates a test asks for: valid,
 // expired, not yet valid, without the clientAuth purpose, or revoked (listed
-// in a CRL written to crl_dir() in OpenSSL's hashed form). Files are written
-// under the folder given to the constructor; keys are mode 0600.
+// in a CRL written to crl_dir() in OpenSSL's hashed form). Intermediate CAs
+// can be added to the CA file, and CRLs written wrong in each way a CRL
+// folder can be. Files are written under the folder given to the
+// constructor; keys are mode 0600.
 //
 // Not thread-safe; one per test.
 #ifndef SAFEGUARD_TESTS_TESTING_TEST_PKI_H_
@@ -25,6 +27,14 @@ enum class CertKind {
   kExpired,
   kNotYetValid,
   kServerAuthOnly,  // extendedKeyUsage=serverAuth: not for clients
+};
+
+// A CRL to write; by default the CA's current CRL under its hashed name.
+struct CrlOptions {
+  int ca = 0;                // 0: the CA; n: the n-th intermediate added
+  bool expired = false;      // its next update is in the past
+  bool foreign_key = false;  // signed by another key than the CA's
+  std::string file_name;     // default: <subject hash>.r0
 };
 
 class TestPki {
@@ -54,7 +64,15 @@ class TestPki {
   void Revoke(const CertFiles& files);
 
   // Writes this CA's CRL (possibly empty) into crl_dir().
-  void WriteCrl();
+  void WriteCrl() { WriteCrl(CrlOptions()); }
+  // Writes a CRL into crl_dir() as `options` says; returns its path. The
+  // revoked certificates are listed in the CA's own CRLs only.
+  std::string WriteCrl(const CrlOptions& options);
+
+  // Adds an intermediate CA named `name`, signed by this CA, to ca_file().
+  void AddIntermediateCa(const std::string& name);
+  // The name OpenSSL looks up the CA's (0) or an intermediate's CRL by.
+  std::string CrlFileName(int ca = 0) const;
 
  private:
   struct Impl;

@@ -71,6 +71,27 @@ std::shared_ptr<grpc::Channel> ConnectedTestChannel(int port,
   return channel;
 }
 
+bool WaitForHealth(int port, const std::string& ca_file,
+                   const CertFiles& client,
+                   grpc::health::v1::HealthCheckResponse::ServingStatus want) {
+  auto stub = grpc::health::v1::Health::NewStub(
+      ConnectedTestChannel(port, ca_file, client));
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(20));
+  auto watch = stub->Watch(&context, grpc::health::v1::HealthCheckRequest());
+  grpc::health::v1::HealthCheckResponse status;
+  while (watch->Read(&status)) {
+    if (status.status() == want) {
+      context.TryCancel();
+      watch->Finish().IgnoreError();
+      return true;
+    }
+  }
+  watch->Finish().IgnoreError();
+  return false;
+}
+
 grpc::Status ListServicesByReflection(const std::shared_ptr<grpc::Channel>& channel,
                                       std::string* raw) {
   grpc::GenericStub stub(channel);

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "absl/synchronization/notification.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/channel.h"
 #include "server/config/server_config.h"
 #include "server/rpc/worker_pool.h"
@@ -37,6 +38,13 @@ std::shared_ptr<grpc::Channel> TestChannel(int port, const std::string& ca_file,
 std::shared_ptr<grpc::Channel> ConnectedTestChannel(int port,
                                                     const std::string& ca_file,
                                                     const CertFiles& client);
+
+// Watches the server's overall health (grpc.health.v1.Health/Watch) until
+// it reports `want`; false if it has not within 20 s. `client` need have
+// no identity.
+bool WaitForHealth(int port, const std::string& ca_file,
+                   const CertFiles& client,
+                   grpc::health::v1::HealthCheckResponse::ServingStatus want);
 
 // Asks for the list of services through gRPC server reflection (with a raw
 // generic call, so no reflection stubs are needed). Returns the call's

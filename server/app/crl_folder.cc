@@ -1,0 +1,126 @@
+#include "server/app/crl_folder.h"
+
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <ctime>
+#include <memory>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "openssl/bio.h"
+#include "openssl/err.h"
+#include "openssl/pem.h"
+#include "openssl/x509.h"
+
+namespace safeguard {
+namespace {
+
+struct X509Free {
+  void operator()(X509* x) const { X509_free(x); }
+};
+struct CrlFree {
+  void operator()(X509_CRL* c) const { X509_CRL_free(c); }
+};
+struct BioFree {
+  void operator()(BIO* b) const { BIO_free(b); }
+};
+using X509Ptr = std::unique_ptr<X509, X509Free>;
+using CrlPtr = std::unique_ptr<X509_CRL, CrlFree>;
+using BioPtr = std::unique_ptr<BIO, BioFree>;
+
+std::vector<X509Ptr> ReadCertificates(const std::string& pem) {
+  std::vector<X509Ptr> out;
+  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  while (X509* cert = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
+    out.emplace_back(cert);
+  }
+  ERR_clear_error();  // the end of the bundle reads as an error
+  return out;
+}
+
+std::string NameText(const X509_NAME* name) {
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253);
+  char* data = nullptr;
+  long len = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<size_t>(len));
+}
+
+std::string TimeText(const ASN1_TIME* t) {
+  std::tm tm{};
+  if (ASN1_TIME_to_tm(t, &tm) != 1) return "an unreadable time";
+  return absl::StrFormat("%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
+                         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+                         tm.tm_sec);
+}
+
+bool Exists(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0;
+}
+
+// What is wrong with the CRL file `name` for `ca`, or "" if nothing.
+std::string CrlProblem(const std::string& dir, const std::string& name,
+                       X509* ca) {
+  FILE* f = std::fopen((dir + "/" + name).c_str(), "r");
+  CrlPtr crl(f != nullptr ? PEM_read_X509_CRL(f, nullptr, nullptr, nullptr)
+                          : nullptr);
+  if (f != nullptr) std::fclose(f);
+  ERR_clear_error();
+  if (crl == nullptr) {
+    return absl::StrCat("a parseable CRL: ", name, " is not a PEM CRL");
+  }
+  const X509_NAME* issuer = X509_CRL_get_issuer(crl.get());
+  if (X509_NAME_cmp(issuer, X509_get_subject_name(ca)) != 0) {
+    return absl::StrCat("a CRL it issued: ", name, " is issued by \"",
+                        NameText(issuer), "\"");
+  }
+  if (X509_CRL_verify(crl.get(), X509_get0_pubkey(ca)) != 1) {
+    ERR_clear_error();
+    return absl::StrCat("a CRL it signed: ", name,
+                        " does not carry its signature");
+  }
+  const ASN1_TIME* next = X509_CRL_get0_nextUpdate(crl.get());
+  if (next == nullptr) {
+    return absl::StrCat("a current CRL: ", name, " has no next update time");
+  }
+  if (X509_cmp_current_time(next) <= 0) {
+    return absl::StrCat("a current CRL: ", name, " expired at ",
+                        TimeText(next));
+  }
+  if (X509_cmp_current_time(X509_CRL_get0_lastUpdate(crl.get())) >= 0) {
+    return absl::StrCat("a current CRL: ", name, " is not valid yet");
+  }
+  return "";
+}
+
+}  // namespace
+
+absl::Status CheckCrlFolder(const std::string& dir, const std::string& ca_pem) {
+  for (const X509Ptr& ca : ReadCertificates(ca_pem)) {
+    const X509_NAME* subject = X509_get_subject_name(ca.get());
+    const std::string hash = absl::StrFormat(
+        "%08lx", X509_NAME_hash_ex(subject, nullptr, nullptr, nullptr));
+    std::string problem;
+    if (!Exists(absl::StrCat(dir, "/", hash, ".r0"))) {
+      problem = absl::StrCat("a CRL named ", hash,
+                             ".r0 (its subject hash, as OpenSSL looks it up)");
+    }
+    // OpenSSL reads .r0, .r1, ... up to the first missing number.
+    for (int n = 0; problem.empty(); ++n) {
+      const std::string name = absl::StrCat(hash, ".r", n);
+      if (!Exists(absl::StrCat(dir, "/", name))) break;
+      problem = CrlProblem(dir, name, ca.get());
+    }
+    if (!problem.empty()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("CRL folder ", dir, ": CA \"", NameText(subject),
+                       "\" lacks ", problem));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace safeguard
