@@ -113,9 +113,22 @@ void SharedDatabase::CheckpointLoop() {
     }
     // PASSIVE: copies what no reader still needs, without blocking the
     // writer; the writer starts the WAL over once all of it is copied.
+    int log_pages = 0;
     int rc = sqlite3_wal_checkpoint_v2(checkpoint_db_->handle(), "main",
-                                       SQLITE_CHECKPOINT_PASSIVE, nullptr,
+                                       SQLITE_CHECKPOINT_PASSIVE, &log_pages,
                                        nullptr);
+    if (rc == SQLITE_OK && log_pages >= kMaxWalFactor * checkpoint_pages_) {
+      // Writers that never pause would let a passive checkpoint chase the
+      // log's end for ever, and the WAL grow without bound. Past the cap,
+      // take the writer's turn between two group commits, fold all of it
+      // in and cut the file back, so that the WAL, and so the disk reserve
+      // it needs, stays bounded. (Reads finish within their budget.)
+      absl::MutexLock writer(&mu_);
+      rc = sqlite3_wal_checkpoint_v2(checkpoint_db_->handle(), "main",
+                                     SQLITE_CHECKPOINT_TRUNCATE, nullptr,
+                                     nullptr);
+      wal_truncations_.fetch_add(1);
+    }
     checkpoints_.fetch_add(1);
     if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
       // Not fatal: the WAL keeps every commit and the next one tries again.

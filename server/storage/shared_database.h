@@ -26,7 +26,10 @@
 // The WAL is checkpointed into the database file by a thread of its own,
 // on a connection of its own, once it holds `checkpoint_pages` pages, so a
 // commit never waits for a checkpoint (SQLite's automatic checkpoint would
-// run inside the COMMIT that crosses the threshold).
+// run inside the COMMIT that crosses the threshold). Should writers never
+// pause long enough for that to finish, at kMaxWalFactor times that size
+// the checkpoint waits for a gap between commits, folds the whole WAL in
+// and truncates it: the WAL never grows past about twice its threshold.
 //
 // A WriteGate, when set, is asked before each write is queued (a refusal is
 // that write's status; nothing runs) and told of each write that failed
@@ -131,6 +134,9 @@ class SharedDatabase {
   int64_t commits() const { return commits_.load(); }
   // How many background checkpoints have run (for tests and benchmarks).
   int64_t checkpoints() const { return checkpoints_.load(); }
+  // How many of them had to fold and truncate a WAL past its cap.
+  int64_t wal_truncations() const { return wal_truncations_.load(); }
+  static constexpr int kMaxWalFactor = 2;
 
  private:
   // A read-only connection and the time its current read must end by.
@@ -194,6 +200,7 @@ class SharedDatabase {
   bool checkpoint_wanted_ ABSL_GUARDED_BY(checkpoint_mu_) = false;
   bool stopping_ ABSL_GUARDED_BY(checkpoint_mu_) = false;
   std::atomic<int64_t> checkpoints_{0};
+  std::atomic<int64_t> wal_truncations_{0};
   std::thread checkpoint_thread_;
 };
 

@@ -64,10 +64,7 @@ class ReferralsTest : public ::testing::Test {
 
   grpc::Status Submit(const std::string& who, const std::string& request_id,
                       const v1::Referral& referral, v1::Referral* out) {
-    v1::SubmitReferralRequest request;
-    request.set_request_id(request_id);
-    *request.mutable_referral() = referral;
-    return callers_->As(who).SubmitReferral(Context().get(), request, out);
+    return callers_->Submit(who, request_id, referral, out);
   }
 
   v1::Referral MustSubmit(const std::string& who, const v1::Referral& r) {
@@ -80,14 +77,7 @@ class ReferralsTest : public ::testing::Test {
   grpc::Status Do(const std::string& who, v1::Referral& r,
                   const std::string& action,
                   v1::TransitionReferralRequest request = {}) {
-    request.set_name(r.name());
-    request.set_action(action);
-    request.set_version(r.version());
-    v1::Referral out;
-    grpc::Status s =
-        callers_->As(who).TransitionReferral(Context().get(), request, &out);
-    if (s.ok()) r = out;
-    return s;
+    return callers_->Transition(who, r, action, std::move(request));
   }
 
   // Takes each action in turn as `who`, expecting OK and the given state.
@@ -102,21 +92,12 @@ class ReferralsTest : public ::testing::Test {
 
   grpc::Status Get(const std::string& who, const std::string& name,
                    v1::Referral* out) {
-    v1::GetReferralRequest request;
-    request.set_name(name);
-    return callers_->As(who).GetReferral(Context().get(), request, out);
+    return callers_->Get(who, name, out);
   }
 
   grpc::Status Assign(const std::string& who, v1::Referral& r,
                       const std::string& assignee) {
-    v1::AssignReferralRequest request;
-    request.set_name(r.name());
-    request.set_assignee(assignee);
-    request.set_version(r.version());
-    v1::Referral out;
-    grpc::Status s = callers_->As(who).AssignReferral(Context().get(), request, &out);
-    if (s.ok()) r = out;
-    return s;
+    return callers_->Assign(who, r, assignee);
   }
 
   TempDir dir_;

@@ -737,6 +737,22 @@ TEST_F(SafeguarddTest, TheCommandLineEndToEnd) {
                                 " (see safeguardctl help)\n"));
   }
 
+  // What a caller wrote reaches an auditor's terminal with its control
+  // characters escaped.
+  ASSERT_EQ(ctl.Run(auditor,
+                    {"break-glass", name,
+                     "--reason=\x1b[31mrecolour the auditor's terminal\x1b[0m"},
+                    &out),
+            0)
+      << out;
+  ASSERT_EQ(ctl.Run(auditor, {"audit", "list", "--referral=" + name}, &out), 0)
+      << out;
+  EXPECT_EQ(out.find('\x1b'), std::string::npos) << out;
+  EXPECT_NE(out.find("BREAK-GLASS: \\x1b[31mrecolour the auditor's "
+                     "terminal\\x1b[0m"),
+            std::string::npos)
+      << out;
+
   // The auditor verifies on the server, then exports and verifies offline.
   ASSERT_EQ(ctl.Run(auditor, {"audit", "verify"}, &out), 0) << out;
   EXPECT_TRUE(absl::StartsWith(out, "verified: ")) << out;

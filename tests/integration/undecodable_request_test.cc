@@ -21,42 +21,13 @@ namespace {
 using ::safeguard::testing::ConnectedTestChannel;
 using ::safeguard::testing::Context;
 using ::safeguard::testing::NrmSubmission;
+using ::safeguard::testing::RawCall;
 using ::safeguard::testing::TempDir;
 using ::safeguard::testing::TestPki;
 using ::safeguard::testing::TestServerConfig;
 
 // A varint that never ends: no protobuf message decodes from it.
 const std::string kUndecodable("\xff\xff\xff\xff", 4);
-
-// Sends `bytes` as the one request message of `method` ("/pkg.Service/M")
-// and returns the call's status.
-grpc::Status RawCall(const std::shared_ptr<grpc::Channel>& channel,
-                     const std::string& method, const std::string& bytes) {
-  grpc::GenericStub stub(channel);
-  grpc::CompletionQueue cq;
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::seconds(10));
-  auto call = stub.PrepareCall(&context, method, &cq);
-  void* tag;
-  bool ok;
-  auto next = [&] { return cq.Next(&tag, &ok) && ok; };
-  call->StartCall(reinterpret_cast<void*>(1));
-  next();
-  grpc::Slice slice(bytes);
-  grpc::ByteBuffer request(&slice, 1);
-  call->Write(request, reinterpret_cast<void*>(2));
-  next();
-  call->WritesDone(reinterpret_cast<void*>(3));
-  next();
-  grpc::ByteBuffer response;
-  call->Read(&response, reinterpret_cast<void*>(4));
-  next();
-  grpc::Status status;
-  call->Finish(&status, reinterpret_cast<void*>(5));
-  next();
-  return status;
-}
 
 class UndecodableRequestTest : public ::testing::Test {
  protected:

@@ -106,6 +106,46 @@ v1::Referrals::Stub& Callers::As(const std::string& who) {
   return *(stubs_[who] = std::move(stub));
 }
 
+grpc::Status Callers::Submit(const std::string& who,
+                             const std::string& request_id,
+                             const v1::Referral& referral, v1::Referral* out) {
+  v1::SubmitReferralRequest request;
+  request.set_request_id(request_id);
+  *request.mutable_referral() = referral;
+  return As(who).SubmitReferral(Context().get(), request, out);
+}
+
+grpc::Status Callers::Get(const std::string& who, const std::string& name,
+                          v1::Referral* out) {
+  v1::GetReferralRequest request;
+  request.set_name(name);
+  return As(who).GetReferral(Context().get(), request, out);
+}
+
+grpc::Status Callers::Transition(const std::string& who, v1::Referral& r,
+                                 const std::string& action,
+                                 v1::TransitionReferralRequest request) {
+  request.set_name(r.name());
+  request.set_action(action);
+  request.set_version(r.version());
+  v1::Referral out;
+  grpc::Status s = As(who).TransitionReferral(Context().get(), request, &out);
+  if (s.ok()) r = out;
+  return s;
+}
+
+grpc::Status Callers::Assign(const std::string& who, v1::Referral& r,
+                             const std::string& assignee) {
+  v1::AssignReferralRequest request;
+  request.set_name(r.name());
+  request.set_assignee(assignee);
+  request.set_version(r.version());
+  v1::Referral out;
+  grpc::Status s = As(who).AssignReferral(Context().get(), request, &out);
+  if (s.ok()) r = out;
+  return s;
+}
+
 v1::Date Today(int days) {
   absl::TimeZone london;
   absl::LoadTimeZone("Europe/London", &london);

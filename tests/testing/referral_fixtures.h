@@ -32,6 +32,18 @@ class Callers {
   // "agency/system|person/name"
   v1::Referrals::Stub& As(const std::string& who);
 
+  // The calls tests make most, as `who`. Transition and Assign send the
+  // version of `r` and, when they succeed, replace `r` with the answer.
+  grpc::Status Submit(const std::string& who, const std::string& request_id,
+                      const v1::Referral& referral, v1::Referral* out);
+  grpc::Status Get(const std::string& who, const std::string& name,
+                   v1::Referral* out);
+  grpc::Status Transition(const std::string& who, v1::Referral& r,
+                          const std::string& action,
+                          v1::TransitionReferralRequest request = {});
+  grpc::Status Assign(const std::string& who, v1::Referral& r,
+                      const std::string& assignee);
+
  private:
   TestPki& pki_;
   const int port_;

@@ -92,41 +92,47 @@ bool WaitForHealth(int port, const std::string& ca_file,
   return false;
 }
 
-grpc::Status ListServicesByReflection(const std::shared_ptr<grpc::Channel>& channel,
-                                      std::string* raw) {
+grpc::Status RawCall(const std::shared_ptr<grpc::Channel>& channel,
+                     const std::string& method, const std::string& bytes,
+                     std::string* response) {
   grpc::GenericStub stub(channel);
   grpc::CompletionQueue cq;
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() +
                        std::chrono::seconds(10));
-  auto call = stub.PrepareCall(
-      &context, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
-      &cq);
+  auto call = stub.PrepareCall(&context, method, &cq);
   void* tag;
   bool ok;
-  auto next = [&] { cq.Next(&tag, &ok); return ok; };
+  auto next = [&] { return cq.Next(&tag, &ok) && ok; };
   call->StartCall(reinterpret_cast<void*>(1));
   next();
-  // ServerReflectionRequest { list_services: "" } (field 7, empty string).
-  grpc::Slice slice(std::string("\x3a\x00", 2));
+  grpc::Slice slice(bytes);
   grpc::ByteBuffer request(&slice, 1);
   call->Write(request, reinterpret_cast<void*>(2));
   next();
   call->WritesDone(reinterpret_cast<void*>(3));
   next();
-  grpc::ByteBuffer response;
-  call->Read(&response, reinterpret_cast<void*>(4));
-  if (next()) {
+  grpc::ByteBuffer answer;
+  call->Read(&answer, reinterpret_cast<void*>(4));
+  if (next() && response != nullptr) {
     std::vector<grpc::Slice> slices;
-    (void)response.Dump(&slices);
+    (void)answer.Dump(&slices);
     for (const grpc::Slice& s : slices) {
-      raw->append(reinterpret_cast<const char*>(s.begin()), s.size());
+      response->append(reinterpret_cast<const char*>(s.begin()), s.size());
     }
   }
   grpc::Status status;
   call->Finish(&status, reinterpret_cast<void*>(5));
   next();
   return status;
+}
+
+grpc::Status ListServicesByReflection(const std::shared_ptr<grpc::Channel>& channel,
+                                      std::string* raw) {
+  // ServerReflectionRequest { list_services: "" } (field 7, empty string).
+  return RawCall(channel,
+                 "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+                 std::string("\x3a\x00", 2), raw);
 }
 
 HeldWorkers::HeldWorkers(WorkerPool& pool, int threads)

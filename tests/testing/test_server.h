@@ -46,6 +46,13 @@ bool WaitForHealth(int port, const std::string& ca_file,
                    const CertFiles& client,
                    grpc::health::v1::HealthCheckResponse::ServingStatus want);
 
+// Sends `bytes` as the one request message of `method` ("/pkg.Service/M")
+// with a raw generic call; the first response message's bytes go to
+// `*response` (if given). Returns the call's status.
+grpc::Status RawCall(const std::shared_ptr<grpc::Channel>& channel,
+                     const std::string& method, const std::string& bytes,
+                     std::string* response = nullptr);
+
 // Asks for the list of services through gRPC server reflection (with a raw
 // generic call, so no reflection stubs are needed). Returns the call's
 // status; the raw ServerReflectionResponse bytes go to `*raw`.
