@@ -92,6 +92,7 @@ SharedDatabase::~SharedDatabase() {
 
 int SharedDatabase::OnWalCommit(void* arg, sqlite3*, const char*, int pages) {
   auto* self = static_cast<SharedDatabase*>(arg);
+  self->wal_pages_.store(pages, std::memory_order_relaxed);
   if (pages >= self->checkpoint_pages_) {
     absl::MutexLock lock(&self->checkpoint_mu_);
     self->checkpoint_wanted_ = true;
@@ -113,22 +114,9 @@ void SharedDatabase::CheckpointLoop() {
     }
     // PASSIVE: copies what no reader still needs, without blocking the
     // writer; the writer starts the WAL over once all of it is copied.
-    int log_pages = 0;
     int rc = sqlite3_wal_checkpoint_v2(checkpoint_db_->handle(), "main",
-                                       SQLITE_CHECKPOINT_PASSIVE, &log_pages,
+                                       SQLITE_CHECKPOINT_PASSIVE, nullptr,
                                        nullptr);
-    if (rc == SQLITE_OK && log_pages >= kMaxWalFactor * checkpoint_pages_) {
-      // Writers that never pause would let a passive checkpoint chase the
-      // log's end for ever, and the WAL grow without bound. Past the cap,
-      // take the writer's turn between two group commits, fold all of it
-      // in and cut the file back, so that the WAL, and so the disk reserve
-      // it needs, stays bounded. (Reads finish within their budget.)
-      absl::MutexLock writer(&mu_);
-      rc = sqlite3_wal_checkpoint_v2(checkpoint_db_->handle(), "main",
-                                     SQLITE_CHECKPOINT_TRUNCATE, nullptr,
-                                     nullptr);
-      wal_truncations_.fetch_add(1);
-    }
     checkpoints_.fetch_add(1);
     if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
       // Not fatal: the WAL keeps every commit and the next one tries again.
@@ -216,6 +204,20 @@ absl::Status SharedDatabase::RunWrite(
 
 void SharedDatabase::RunBatch(const std::vector<PendingWrite*>& batch) {
   absl::MutexLock lock(&mu_);
+  if (wal_pages_.load(std::memory_order_relaxed) >=
+      kMaxWalFactor * checkpoint_pages_) {
+    // Writers that never pause let the background checkpoint chase the
+    // log's end for ever, and the WAL grow without bound. Past the cap this
+    // batch waits while the writer folds the whole WAL in and cuts the file
+    // back, so that the WAL, and the disk reserve it needs, stay bounded.
+    // (Reads finish within their budget; a busy one is waited for.)
+    if (sqlite3_wal_checkpoint_v2(db_->handle(), "main",
+                                  SQLITE_CHECKPOINT_TRUNCATE, nullptr,
+                                  nullptr) == SQLITE_OK) {
+      wal_pages_.store(0, std::memory_order_relaxed);
+    }
+    wal_truncations_.fetch_add(1);
+  }
   if (!TryBatch(*db_, batch, /*savepoints=*/false)) {
     TryBatch(*db_, batch, /*savepoints=*/true);
   }

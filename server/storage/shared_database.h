@@ -28,8 +28,8 @@
 // commit never waits for a checkpoint (SQLite's automatic checkpoint would
 // run inside the COMMIT that crosses the threshold). Should writers never
 // pause long enough for that to finish, at kMaxWalFactor times that size
-// the checkpoint waits for a gap between commits, folds the whole WAL in
-// and truncates it: the WAL never grows past about twice its threshold.
+// the next group commit first folds the whole WAL in and truncates it: the
+// WAL never grows much past twice its threshold.
 //
 // A WriteGate, when set, is asked before each write is queued (a refusal is
 // that write's status; nothing runs) and told of each write that failed
@@ -201,6 +201,7 @@ class SharedDatabase {
   bool stopping_ ABSL_GUARDED_BY(checkpoint_mu_) = false;
   std::atomic<int64_t> checkpoints_{0};
   std::atomic<int64_t> wal_truncations_{0};
+  std::atomic<int> wal_pages_{0};  // at the last commit
   std::thread checkpoint_thread_;
 };
 

@@ -267,7 +267,7 @@ TEST(SharedDatabaseTest, TheWalStaysBoundedUnderWritersThatNeverPause) {
   // Twice the threshold, plus what is committed while a passive checkpoint
   // runs: well under what the writers put through (tens of MiB a second).
   const int64_t page = 4096 + 24;
-  EXPECT_LT(largest.load(), 16 * 256 * page) << (*db)->wal_truncations();
+  EXPECT_LT(largest.load(), 4 * 256 * page) << (*db)->wal_truncations();
   EXPECT_GT((*db)->wal_truncations(), 0);
 }
 
