@@ -114,9 +114,13 @@ void SharedDatabase::CheckpointLoop() {
     }
     // PASSIVE: copies what no reader still needs, without blocking the
     // writer; the writer starts the WAL over once all of it is copied.
-    int rc = sqlite3_wal_checkpoint_v2(checkpoint_db_->handle(), "main",
-                                       SQLITE_CHECKPOINT_PASSIVE, nullptr,
-                                       nullptr);
+    int rc;
+    {
+      absl::MutexLock fold(&wal_fold_mu_);
+      rc = sqlite3_wal_checkpoint_v2(checkpoint_db_->handle(), "main",
+                                     SQLITE_CHECKPOINT_PASSIVE, nullptr,
+                                     nullptr);
+    }
     checkpoints_.fetch_add(1);
     if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
       // Not fatal: the WAL keeps every commit and the next one tries again.
@@ -210,7 +214,9 @@ void SharedDatabase::RunBatch(const std::vector<PendingWrite*>& batch) {
     // log's end for ever, and the WAL grow without bound. Past the cap this
     // batch waits while the writer folds the whole WAL in and cuts the file
     // back, so that the WAL, and the disk reserve it needs, stay bounded.
-    // (Reads finish within their budget; a busy one is waited for.)
+    // (Reads finish within their budget; a busy one is waited for; so is
+    // a background checkpoint, which finishes the sooner for it.)
+    absl::MutexLock fold(&wal_fold_mu_);
     if (sqlite3_wal_checkpoint_v2(db_->handle(), "main",
                                   SQLITE_CHECKPOINT_TRUNCATE, nullptr,
                                   nullptr) == SQLITE_OK) {

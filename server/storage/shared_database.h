@@ -202,6 +202,9 @@ class SharedDatabase {
   std::atomic<int64_t> checkpoints_{0};
   std::atomic<int64_t> wal_truncations_{0};
   std::atomic<int> wal_pages_{0};  // at the last commit
+  // Held while a checkpoint runs: SQLite lets one run at a time, and would
+  // refuse the writer's at once.
+  absl::Mutex wal_fold_mu_ ABSL_ACQUIRED_AFTER(mu_);
   std::thread checkpoint_thread_;
 };
 

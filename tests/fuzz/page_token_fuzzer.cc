@@ -27,7 +27,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   QueueCursor cursor;
   cursor.priority = order == QueueOrder::kByPriority ? static_cast<int>(size) : 0;
   cursor.deadline_us = static_cast<int64_t>(size) * 1000003;
-  cursor.id = token.empty() ? "x" : token;
+  // Ids are at most 64 characters (ReferralIdFromName).
+  cursor.id = token.empty() ? "x" : token.substr(0, 64);
   absl::StatusOr<QueueCursor> again =
       DecodePageToken(EncodePageToken(cursor, order, kFingerprint), order,
                       kFingerprint);

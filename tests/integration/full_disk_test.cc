@@ -77,7 +77,9 @@ class FullDiskTest : public ::testing::Test {
     const std::string marker = "listening on 127.0.0.1:";
     size_t at = out.find(marker) + marker.size();
     int port = 0;
-    absl::SimpleAtoi(out.substr(at, out.find(',', at) - at), &port);
+    if (!absl::SimpleAtoi(out.substr(at, out.find(',', at) - at), &port)) {
+      return 0;
+    }
     return port;
   }
 
