@@ -253,9 +253,8 @@ absl::Status SqlCipherReferralStore::Update(const Referral& referral,
   return done;
 }
 
-absl::StatusOr<QueuePage> SqlCipherReferralStore::List(const QueueQuery& q) {
-  Where w;
-  if (q.scopes.empty()) return QueuePage();
+// The SQL of a queue page and its arguments. REQUIRES: !q.scopes.empty().
+static std::string QueueSql(const QueueQuery& q, Where& w) {
   std::vector<std::string> scopes;
   for (const VisibilityScope& scope : q.scopes) {
     scopes.push_back(ScopeClause(scope, w));
@@ -303,9 +302,30 @@ absl::StatusOr<QueuePage> SqlCipherReferralStore::List(const QueueQuery& q) {
       w.args.emplace_back(q.after->id);
     }
   }
-  const std::string sql = absl::StrCat("SELECT body FROM referrals", w.sql,
-                                       order, " LIMIT ?;");
   w.args.emplace_back(int64_t{q.page_size + 1});
+  return absl::StrCat("SELECT body FROM referrals", w.sql, order, " LIMIT ?;");
+}
+
+absl::StatusOr<std::vector<std::string>> SqlCipherReferralStore::QueuePlan(
+    const QueueQuery& q) {
+  Where w;
+  const std::string sql = absl::StrCat("EXPLAIN QUERY PLAN ", QueueSql(q, w));
+  return db_.Read([&](Database& db) -> absl::StatusOr<std::vector<std::string>> {
+    SAFEGUARD_ASSIGN_OR_RETURN(Statement s, db.Prepare(sql));
+    SAFEGUARD_RETURN_IF_ERROR(s.BindAll(w.args));
+    std::vector<std::string> steps;
+    while (true) {
+      SAFEGUARD_ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) return steps;
+      steps.push_back(s.ColumnText(3));
+    }
+  });
+}
+
+absl::StatusOr<QueuePage> SqlCipherReferralStore::List(const QueueQuery& q) {
+  if (q.scopes.empty()) return QueuePage();
+  Where w;
+  const std::string sql = QueueSql(q, w);
   return db_.Read([&](Database& db) -> absl::StatusOr<QueuePage> {
     SAFEGUARD_ASSIGN_OR_RETURN(Statement s, db.Prepare(sql));
     SAFEGUARD_RETURN_IF_ERROR(s.BindAll(w.args));

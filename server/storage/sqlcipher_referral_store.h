@@ -11,6 +11,9 @@
 #ifndef SAFEGUARD_SERVER_STORAGE_SQLCIPHER_REFERRAL_STORE_H_
 #define SAFEGUARD_SERVER_STORAGE_SQLCIPHER_REFERRAL_STORE_H_
 
+#include <string>
+#include <vector>
+
 #include "server/core/referral_store.h"
 #include "server/storage/shared_database.h"
 
@@ -30,6 +33,10 @@ class SqlCipherReferralStore final : public ReferralStore {
   absl::Status Update(const Referral& referral, int64_t expected_version,
                       AuditRecord& audit) override;
   absl::StatusOr<QueuePage> List(const QueueQuery& query) override;
+
+  // How SQLite reads a queue page: one line per step of its query plan
+  // (each scope's query has an index of its own; tests check it).
+  absl::StatusOr<std::vector<std::string>> QueuePlan(const QueueQuery& query);
 
  private:
   SharedDatabase& db_;

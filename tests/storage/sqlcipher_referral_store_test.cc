@@ -4,6 +4,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
 #include "server/storage/sqlcipher_audit_log.h"
 #include "tests/testing/open_store.h"
@@ -302,6 +303,60 @@ TEST_F(ReferralStoreTest, CompletesANewReferralWithTheLastOfItsMaracPair) {
                              record, audit_).ok());
   EXPECT_EQ(seen, (std::vector<std::optional<absl::Time>>{
                       std::nullopt, kT0 + absl::Hours(1), std::nullopt}));
+}
+
+// Each scope's queue is read through an index of its own, in both orders:
+// a referrer polling its queue does not scan every encrypted page.
+TEST_F(ReferralStoreTest, EachScopesQueueReadsItsOwnIndex) {
+  for (int i = 0; i < 20; ++i) Create(Make(absl::StrCat("r", i), i));
+  struct Case {
+    const char* name;
+    VisibilityScope scope;
+    QueueOrder order;
+    const char* index;
+  };
+  auto scope = [](auto set) {
+    VisibilityScope s;
+    set(s);
+    return s;
+  };
+  const Case cases[] = {
+      {"referrer by deadline",
+       scope([](auto& s) { s.referrer = "suffolk-police/system/athena"; }),
+       QueueOrder::kByDeadline, "referrals_by_referrer "},
+      {"referrer by priority",
+       scope([](auto& s) { s.referrer = "suffolk-police/system/athena"; }),
+       QueueOrder::kByPriority, "referrals_by_referrer_priority "},
+      {"agency by deadline",
+       scope([](auto& s) { s.agencies = {"suffolk-police"}; }),
+       QueueOrder::kByDeadline, "referrals_by_agency "},
+      {"agency by priority",
+       scope([](auto& s) { s.agencies = {"suffolk-police"}; }),
+       QueueOrder::kByPriority, "referrals_by_agency_priority "},
+      {"assignee by deadline",
+       scope([](auto& s) { s.assignee = "safe-partnership/person/l"; }),
+       QueueOrder::kByDeadline, "referrals_by_assignee "},
+      {"assignee by priority",
+       scope([](auto& s) { s.assignee = "safe-partnership/person/l"; }),
+       QueueOrder::kByPriority, "referrals_by_assignee_priority "},
+      {"area by deadline", scope([](auto& s) { s.areas = {"babergh"}; }),
+       QueueOrder::kByDeadline, "referrals_by_area "},
+      {"area by priority", scope([](auto& s) { s.areas = {"babergh"}; }),
+       QueueOrder::kByPriority, "referrals_by_area_priority "},
+  };
+  for (const Case& c : cases) {
+    QueueQuery q;
+    q.scopes = {c.scope};
+    q.order = c.order;
+    auto plan = opened_.referrals->QueuePlan(q);
+    ASSERT_TRUE(plan.ok()) << c.name << ": " << plan.status();
+    const std::string text = absl::StrJoin(*plan, "; ") + " ";
+    EXPECT_NE(text.find(absl::StrCat("USING INDEX ", c.index)),
+              std::string::npos)
+        << c.name << ": " << text;
+    EXPECT_EQ(text.find("TEMP B-TREE"), std::string::npos)
+        << c.name << ": " << text;
+  }
 }
 
 }  // namespace
