@@ -1,6 +1,7 @@
 #include "server/storage/sqlcipher_referral_store.h"
 
 #include <algorithm>
+#include <tuple>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -324,21 +325,51 @@ absl::StatusOr<std::vector<std::string>> SqlCipherReferralStore::QueuePlan(
 
 absl::StatusOr<QueuePage> SqlCipherReferralStore::List(const QueueQuery& q) {
   if (q.scopes.empty()) return QueuePage();
-  Where w;
-  const std::string sql = QueueSql(q, w);
+  // One query per scope, each reading its own index for at most a page and
+  // one more, merged here: an OR of scopes would make SQLite read and sort
+  // every referral they reach.
+  std::vector<std::pair<std::string, std::vector<SqlArg>>> queries;
+  for (const VisibilityScope& scope : q.scopes) {
+    QueueQuery one = q;
+    one.scopes = {scope};
+    Where w;
+    std::string sql = QueueSql(one, w);
+    queries.emplace_back(std::move(sql), std::move(w.args));
+  }
+  const bool by_priority = q.order == QueueOrder::kByPriority;
+  auto before = [by_priority](const QueueCursor& a, const QueueCursor& b) {
+    if (by_priority && a.priority != b.priority) return a.priority > b.priority;
+    return std::tie(a.deadline_us, a.id) < std::tie(b.deadline_us, b.id);
+  };
   return db_.Read([&](Database& db) -> absl::StatusOr<QueuePage> {
-    SAFEGUARD_ASSIGN_OR_RETURN(Statement s, db.Prepare(sql));
-    SAFEGUARD_RETURN_IF_ERROR(s.BindAll(w.args));
-    QueuePage page;
-    page.referrals.reserve(static_cast<size_t>(std::max(q.page_size, 0)) + 1);
-    while (true) {
-      SAFEGUARD_ASSIGN_OR_RETURN(bool row, s.Step());
-      if (!row) break;
-      SAFEGUARD_ASSIGN_OR_RETURN(Referral r, Deserialize(s.ColumnView(0)));
-      page.referrals.push_back(std::move(r));
+    std::vector<std::pair<QueueCursor, Referral>> rows;
+    for (const auto& [sql, args] : queries) {
+      SAFEGUARD_ASSIGN_OR_RETURN(Statement s, db.Prepare(sql));
+      SAFEGUARD_RETURN_IF_ERROR(s.BindAll(args));
+      while (true) {
+        SAFEGUARD_ASSIGN_OR_RETURN(bool row, s.Step());
+        if (!row) break;
+        SAFEGUARD_ASSIGN_OR_RETURN(Referral r, Deserialize(s.ColumnView(0)));
+        QueueCursor key = CursorOf(r);
+        rows.emplace_back(std::move(key), std::move(r));
+      }
     }
-    if (static_cast<int>(page.referrals.size()) > q.page_size) {
-      page.referrals.pop_back();
+    std::sort(rows.begin(), rows.end(), [&](const auto& a, const auto& b) {
+      return before(a.first, b.first);
+    });
+    // A referral that several scopes reach comes once.
+    rows.erase(std::unique(rows.begin(), rows.end(),
+                           [](const auto& a, const auto& b) {
+                             return a.first.id == b.first.id;
+                           }),
+               rows.end());
+    QueuePage page;
+    const size_t size = static_cast<size_t>(std::max(q.page_size, 0));
+    page.referrals.reserve(std::min(rows.size(), size));
+    for (size_t k = 0; k < rows.size() && k < size; ++k) {
+      page.referrals.push_back(std::move(rows[k].second));
+    }
+    if (rows.size() > size && !page.referrals.empty()) {
       page.next = CursorOf(page.referrals.back());
     }
     return page;
