@@ -4,6 +4,7 @@
 #include <tuple>
 #include <vector>
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -254,6 +255,31 @@ absl::Status SqlCipherReferralStore::Update(const Referral& referral,
   return done;
 }
 
+// Whether every referral `inner` reaches, `outer` reaches too (judged
+// conservatively: false when unsure).
+static bool Covers(const VisibilityScope& outer, const VisibilityScope& inner) {
+  for (ReferralKind k : inner.kinds.empty() ? outer.kinds : inner.kinds) {
+    if (!outer.kinds.empty() && !absl::c_linear_search(outer.kinds, k)) {
+      return false;
+    }
+  }
+  if (!outer.kinds.empty() && inner.kinds.empty()) return false;
+  if (outer.all) return true;
+  const bool only_agencies = !outer.agencies.empty() && outer.areas.empty() &&
+                             outer.referrer.empty() && outer.assignee.empty();
+  if (!only_agencies) return false;
+  if (!inner.agencies.empty()) {
+    return absl::c_all_of(inner.agencies, [&](const std::string& a) {
+      return absl::c_linear_search(outer.agencies, a);
+    });
+  }
+  if (!inner.referrer.empty()) {
+    const std::string agency = inner.referrer.substr(0, inner.referrer.find('/'));
+    return absl::c_linear_search(outer.agencies, agency);
+  }
+  return false;
+}
+
 // The SQL of a queue page and its arguments. REQUIRES: !q.scopes.empty().
 static std::string QueueSql(const QueueQuery& q, Where& w) {
   std::vector<std::string> scopes;
@@ -329,7 +355,16 @@ absl::StatusOr<QueuePage> SqlCipherReferralStore::List(const QueueQuery& q) {
   // one more, merged here: an OR of scopes would make SQLite read and sort
   // every referral they reach.
   std::vector<std::pair<std::string, std::vector<SqlArg>>> queries;
-  for (const VisibilityScope& scope : q.scopes) {
+  for (size_t i = 0; i < q.scopes.size(); ++i) {
+    const VisibilityScope& scope = q.scopes[i];
+    // A scope whose referrals another one reaches adds no rows (a lead's
+    // own referrals, and its agency's NRM ones, are its agency's).
+    bool covered = false;
+    for (size_t j = 0; j < q.scopes.size() && !covered; ++j) {
+      covered = j != i && Covers(q.scopes[j], scope) &&
+                !(j > i && Covers(scope, q.scopes[j]));
+    }
+    if (covered) continue;
     QueueQuery one = q;
     one.scopes = {scope};
     Where w;
