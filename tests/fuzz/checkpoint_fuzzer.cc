@@ -12,18 +12,6 @@
 #include "server/audit/audit_format.h"
 #include "tests/fuzz/fuzz_keys.h"
 
-namespace {
-
-const safeguard::AuditPublicKey& Key() {
-  static const safeguard::AuditPublicKey* const key =
-      safeguard::AuditPublicKey::FromPem(safeguard::fuzz::kFuzzAuditPublicKeyPem)
-          .value()
-          .release();
-  return *key;
-}
-
-}  // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace safeguard;  // NOLINT
   const std::string text(reinterpret_cast<const char*>(data), size);
@@ -35,8 +23,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!again.ok() || again->SerializeAsString() != c->SerializeAsString()) {
       std::abort();
     }
-    (void)Key().Verify(CheckpointMessage(c->size(), c->head(), c->time().seconds()),
-                       c->signature());
+    (void)safeguard::fuzz::FuzzAuditKey().Verify(
+        CheckpointMessage(c->size(), c->head(), c->time().seconds()),
+        c->signature());
   }
   return 0;
 }

@@ -1,23 +1,36 @@
 // File: tests/fuzz/fuzz_keys.h
 //
-// A fixed Ed25519 audit key pair for the fuzz targets and their seed
-// generator: seeds signed with the private half carry valid checkpoint
-// signatures, so fuzzing starts past the signature check. Made for this
-// purpose only; it signs nothing else.
+// FuzzAuditKey(): the audit public key the checkpoint and export fuzz
+// targets verify signatures with, from a key pair made once per run (no
+// key is kept in the tree). The seeds were signed with another run's key,
+// so their signatures do not verify: the targets exercise the parsers, the
+// chain checks and the verifier's refusal of a bad signature.
 #ifndef SAFEGUARD_TESTS_FUZZ_FUZZ_KEYS_H_
 #define SAFEGUARD_TESTS_FUZZ_FUZZ_KEYS_H_
 
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <memory>
+#include <string>
+
+#include "server/audit/audit_format.h"
+
 namespace safeguard::fuzz {
 
-inline constexpr char kFuzzAuditPublicKeyPem[] =
-    "-----BEGIN PUBLIC KEY-----\n"
-    "MCowBQYDK2VwAyEA4/v+S75ab2EN50Lx6sHOXgHkniJnmQR40+rn7FSEuTE=\n"
-    "-----END PUBLIC KEY-----\n";
-
-inline constexpr char kFuzzAuditPrivateKeyPem[] =
-    "-----BEGIN PRIVATE KEY-----\n"
-    "MC4CAQAwBQYDK2VwBCIEIP01aKASxRJWFMXROnBpLLgrW0GkIuSW6z9XmSh8jA87\n"
-    "-----END PRIVATE KEY-----\n";
+inline const AuditPublicKey& FuzzAuditKey() {
+  static const AuditPublicKey* const key = [] {
+    char dir[] = "/tmp/safeguard-fuzz-key-XXXXXX";
+    if (mkdtemp(dir) == nullptr) abort();
+    const std::string file = std::string(dir) + "/audit.key";
+    if (!CreateSigningKeyFile(file).ok()) abort();
+    std::unique_ptr<AuditSigner> signer = AuditSigner::FromKeyFile(file).value();
+    unlink(file.c_str());
+    rmdir(dir);
+    return AuditPublicKey::FromPem(signer->PublicKeyPem()).value().release();
+  }();
+  return *key;
+}
 
 }  // namespace safeguard::fuzz
 

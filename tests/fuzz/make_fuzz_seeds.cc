@@ -22,7 +22,6 @@
 #include "server/core/workflow.h"
 #include "server/rpc/page_token.h"
 #include "tests/fuzz/fuzz_input.pb.h"
-#include "tests/fuzz/fuzz_keys.h"
 #include "tests/testing/referral_fixtures.h"
 
 namespace safeguard::fuzz {
@@ -208,13 +207,11 @@ void WritePageTokens() {
                         "0123456789abcdef"));
 }
 
-// A chain of three entries and two checkpoints signed with the fuzz key.
+// A chain of three entries and two checkpoints, signed with a key made here.
 void WriteAudit() {
   const std::string key_file = absl::StrCat(out_dir, "/.fuzz-audit.key");
-  {
-    std::ofstream(key_file) << kFuzzAuditPrivateKeyPem;
-    chmod(key_file.c_str(), 0600);
-  }
+  // A key made for these seeds only, and not kept.
+  if (!CreateSigningKeyFile(key_file).ok()) std::abort();
   std::unique_ptr<AuditSigner> signer = AuditSigner::FromKeyFile(key_file).value();
   unlink(key_file.c_str());
   std::string chain = ZeroHash();

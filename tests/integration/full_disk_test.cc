@@ -44,6 +44,9 @@ class FullDiskTest : public ::testing::Test {
     ASSERT_TRUE(CreateSigningKeyFile(dir_.File("audit-signing.key")).ok());
     std::filesystem::create_directory(disk_);
     auto tmpfs = PrivateTmpfs::Mount(disk_, kDiskBytes, dir_.path());
+    // A small disk of its own needs root and a private mount namespace
+    // (unshare, nsenter); without them (a chroot, a user account) the disk
+    // cannot be filled safely, and the test says why it did not run.
     if (!tmpfs.ok()) GTEST_SKIP() << tmpfs.status().message();
     tmpfs_ = *std::move(tmpfs);
   }
