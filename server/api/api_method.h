@@ -12,9 +12,11 @@
 // OK) and the call's CallTicket, which the transport keeps until the answer
 // is on the wire (it holds the server's drain open for the call).
 //
-// Server streaming: `open(call, request, sink)` returns the StreamSession,
-// owned by the transport, which must keep it (and `sink`, and `request`)
-// alive until the session has called sink->Close(). The session calls the
+// Server streaming: `open(call, request, sink, &session)` stores the
+// StreamSession in `session` before anything can call the sink; the
+// transport owns it and must keep it (and `sink`, and `request`) alive
+// until the session has called sink->Close() (it may stay null if the
+// sink was closed at once). The session calls the
 // sink from any thread:
 //   Live()   at most once, first: the stream is open and allowed; for a
 //            watch, every later change will be seen.
@@ -38,8 +40,10 @@
 #include "absl/strings/string_view.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
+#include "server/access/access_gate.h"
 #include "server/access/call_gate.h"
 #include "server/access/inbound_call.h"
+#include "server/api/request_limits.h"
 
 namespace safeguard {
 
@@ -66,11 +70,94 @@ struct ApiMethod {
   std::function<void(InboundCall call, const google::protobuf::Message& request,
                      google::protobuf::Message* response, UnaryDone done)>
       unary;
-  std::function<std::unique_ptr<StreamSession>(
-      InboundCall call, const google::protobuf::Message& request,
-      StreamSink* sink)>
+  std::function<void(InboundCall call, const google::protobuf::Message& request,
+                     StreamSink* sink, std::unique_ptr<StreamSession>* session)>
       open;
 };
+
+// A server stream of the API: what a transport's StreamSession is, plus
+// what MakeStream calls while the opening is decided. Check() runs on the
+// worker pool before the opening is audited; then exactly one of Start()
+// (allowed and audited) or Refuse() (its last act: sink->Close).
+class ApiStream : public StreamSession {
+ public:
+  virtual absl::Status Check(const ResolvedCall&) { return absl::OkStatus(); }
+  virtual void Start(ResolvedCall call) = 0;
+  virtual void Refuse(const absl::Status& why) = 0;
+};
+
+// The "safeguard.v1.Service/Method" name of `method`.
+std::string FullMethodName(const google::protobuf::MethodDescriptor& method);
+
+// A unary method whose body is
+// `body(ResolvedCall&, AuditRecord&, const Request&, Response*) -> Status`,
+// run through `gate` once the request is found within its limits
+// (request_limits.h). `gate` must outlive the method.
+template <typename Request, typename Response, typename Body>
+ApiMethod MakeUnary(AccessGate& gate,
+                    const google::protobuf::MethodDescriptor* descriptor,
+                    Body body) {
+  ApiMethod m;
+  m.descriptor = descriptor;
+  m.unary = [&gate, name = FullMethodName(*descriptor), body](
+                InboundCall call, const google::protobuf::Message& request,
+                google::protobuf::Message* response, UnaryDone done) {
+    if (request.GetDescriptor() != Request::descriptor() ||
+        response->GetDescriptor() != Response::descriptor()) {
+      done(absl::InternalError("request of the wrong type"), CallTicket());
+      return;
+    }
+    call.method = name;
+    const auto* req = static_cast<const Request*>(&request);
+    auto* resp = static_cast<Response*>(response);
+    gate.Unary(
+        std::move(call),
+        [body, req, resp](ResolvedCall& c, AuditRecord& audit) {
+          absl::Status limits = CheckRequestLimits(*req);
+          if (!limits.ok()) return limits;
+          return body(c, audit, *req, resp);
+        },
+        std::move(done));
+  };
+  return m;
+}
+
+// A server-streaming method whose sessions are made by
+// `make(const Request&, StreamSink*) -> std::unique_ptr<ApiStream>`.
+template <typename Request, typename Make>
+ApiMethod MakeStream(AccessGate& gate,
+                     const google::protobuf::MethodDescriptor* descriptor,
+                     Make make) {
+  ApiMethod m;
+  m.descriptor = descriptor;
+  m.open = [&gate, name = FullMethodName(*descriptor), make](
+               InboundCall call, const google::protobuf::Message& request,
+               StreamSink* sink, std::unique_ptr<StreamSession>* session) {
+    if (request.GetDescriptor() != Request::descriptor()) {
+      sink->Close(absl::InternalError("request of the wrong type"));
+      return;
+    }
+    call.method = name;
+    const auto* req = static_cast<const Request*>(&request);
+    std::unique_ptr<ApiStream> made = make(*req, sink);
+    ApiStream* s = made.get();
+    *session = std::move(made);
+    gate.OpenStream(
+        std::move(call),
+        [s, req](const ResolvedCall& c) {
+          absl::Status limits = CheckRequestLimits(*req);
+          return limits.ok() ? s->Check(c) : limits;
+        },
+        [s](absl::StatusOr<ResolvedCall> c) {
+          if (c.ok()) {
+            s->Start(*std::move(c));
+          } else {
+            s->Refuse(c.status());
+          }
+        });
+  };
+  return m;
+}
 
 }  // namespace safeguard
 

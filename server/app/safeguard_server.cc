@@ -1,39 +1,14 @@
 #include "server/app/safeguard_server.h"
 
-#include <dlfcn.h>
-
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "grpc/grpc.h"
-#include "grpcpp/health_check_service_interface.h"
-#include "grpcpp/resource_quota.h"
-#include "grpcpp/server_builder.h"
+#include "server/api/server_info_api.h"
 #include "server/app/tls_files.h"
 #include "server/core/status_macros.h"
 #include "server/storage/database_key.h"
 
 namespace safeguard {
-namespace {
-
-constexpr int kMaxRequestBytes = 1 << 20;
-constexpr int kMaxResponseBytes = 4 << 20;
-constexpr size_t kGrpcMemoryBytes = size_t{512} << 20;
-
-// gRPC's reflection library registers its server plugin from a static
-// initializer, so merely linking it would serve reflection from every
-// server. It is loaded only when reflection is asked for.
-absl::Status LoadReflectionPlugin() {
-  constexpr char kLibrary[] = "libgrpc++_reflection.so.1.51";
-  if (dlopen(kLibrary, RTLD_NOW | RTLD_GLOBAL) == nullptr) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("server reflection is not available: ", kLibrary,
-                     " cannot be loaded"));
-  }
-  return absl::OkStatus();
-}
-
-}  // namespace
 
 SafeguardServer::SafeguardServer(DataDirLock lock,
                                  std::unique_ptr<SharedDatabase> db,
@@ -70,30 +45,26 @@ SafeguardServer::SafeguardServer(DataDirLock lock,
       pool_(std::make_unique<WorkerPool>(
           config.worker_threads(),
           static_cast<size_t>(config.max_queued_calls()))),
-      runner_(audit_log_, policies_, clock_, gate_, *pool_,
-              config.trust_domain(), config.max_calls_per_caller()),
-      info_rpc_(info_service_, runner_),
-      referrals_rpc_(referral_service_, events_, runner_),
-      audit_rpc_(audit_log_, *public_key_, config.audit_checkpoint_file(),
-                 referral_service_, runner_) {}
+      authenticator_(config.trust_domain()),
+      access_(authenticator_, audit_log_, policies_, clock_, gate_, *pool_,
+              config.max_calls_per_caller()),
+      referrals_api_(referral_service_, events_, access_),
+      audit_api_(audit_log_, *public_key_, config.audit_checkpoint_file(),
+                 referral_service_, access_) {}
 
 absl::Status SafeguardServer::ReloadPolicy() {
-  absl::Status reloaded = policies_.Reload(policy_file_);
   // The operator's change of who may do what is itself audited.
-  AuditRecord audit;
-  audit.time = clock_.Now();
-  audit.agency = "safeguardd";
-  audit.principal = "system/operator";
-  audit.rule = "sighup";
-  audit.method = "safeguardd/ReloadPolicy";
-  audit.code = static_cast<int>(reloaded.code());
-  absl::Status logged = audit_log_.Append(audit);
-  if (reloaded.ok()) {
-    // Open watches are decided again: one that would now be decided
-    // differently ends, and its client watches again under the new policy.
-    referrals_rpc_.RecheckWatches(*policies_.Current());
-  }
-  return reloaded.ok() ? logged : reloaded;
+  return access_.System(
+      "safeguardd/ReloadPolicy", "operator", "sighup", [this] {
+        absl::Status reloaded = policies_.Reload(policy_file_);
+        if (reloaded.ok()) {
+          // Open watches are decided again: one that would now be decided
+          // differently ends, and its client watches again under the new
+          // policy.
+          referrals_api_.RecheckWatches(*policies_.Current());
+        }
+        return reloaded;
+      });
 }
 
 absl::StatusOr<std::unique_ptr<SafeguardServer>> SafeguardServer::Start(
@@ -133,44 +104,16 @@ absl::StatusOr<std::unique_ptr<SafeguardServer>> SafeguardServer::Start(
                           std::move(public_key), config));
   SAFEGUARD_RETURN_IF_ERROR(s->checkpointer_.Start());
 
-  grpc::EnableDefaultHealthCheckService(true);
-  if (config.enable_reflection()) {
-    SAFEGUARD_RETURN_IF_ERROR(LoadReflectionPlugin());
-  }
-  grpc::ServerBuilder builder;
-  // Without this, Linux lets a second server bind the same port silently.
-  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
-  // A referral is a few kilobytes. A request is parsed before its caller is
-  // refused, so bound what any caller can make the server parse.
-  builder.SetMaxReceiveMessageSize(kMaxRequestBytes);
-  // A queue page is at most 2 MiB (ListReferrals stops early past that).
-  builder.SetMaxSendMessageSize(kMaxResponseBytes);
-  // What one connection may hold open, and for how long: a client that
-  // vanishes is found by keepalive; a connection is closed after
-  // kMaxConnectionAge (its calls get a grace period), so that no stream
-  // lives on a connection forever; the memory gRPC may use is bounded.
-  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, 100);
-  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 60 * 1000);
-  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20 * 1000);
-  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
-                             10 * 1000);
-  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, 15 * 60 * 1000);
-  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, 60 * 60 * 1000);
-  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS, 60 * 1000);
-  grpc::ResourceQuota quota("safeguardd");
-  quota.Resize(kGrpcMemoryBytes);
-  builder.SetResourceQuota(quota);
-  builder.AddListeningPort(config.listen_address(),
-                           MakeServerCredentials(tls), &s->port_);
-  builder.RegisterService(&s->info_rpc_);
-  builder.RegisterService(&s->referrals_rpc_);
-  builder.RegisterService(&s->audit_rpc_);
-  s->server_ = builder.BuildAndStart();
-  if (s->server_ == nullptr || s->port_ == 0) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot listen on ", config.listen_address(),
-                     " (address in use, or not permitted)"));
-  }
+  std::vector<ApiMethod> methods = s->referrals_api_.Methods();
+  for (ApiMethod& m : s->audit_api_.Methods()) methods.push_back(std::move(m));
+  methods.push_back(ServerInfoMethod(s->access_, s->info_service_));
+  SAFEGUARD_ASSIGN_OR_RETURN(
+      ApiMethods api,
+      ApiMethods::Build(std::move(methods), *s->policies_.Current()));
+  s->api_.emplace(std::move(api));
+  SAFEGUARD_ASSIGN_OR_RETURN(s->grpc_,
+                             GrpcFront::Start(config, tls, *s->api_));
+  s->port_ = s->grpc_->port();
   {
     absl::MutexLock lock(&s->health_mu_);
     s->PublishHealth();
@@ -180,7 +123,7 @@ absl::StatusOr<std::unique_ptr<SafeguardServer>> SafeguardServer::Start(
 }
 
 void SafeguardServer::PublishHealth() {
-  server_->GetHealthCheckService()->SetServingStatus(writable_ && !draining_);
+  grpc_->SetServing(writable_ && !draining_);
 }
 
 void SafeguardServer::Shutdown(absl::Duration grace) {
@@ -189,7 +132,7 @@ void SafeguardServer::Shutdown(absl::Duration grace) {
   shut_down_ = true;
   storage_watch_.Stop();  // health stays NOT_SERVING from here on
   gate_.StartDraining();  // before health says so: callers may rely on it
-  referrals_rpc_.EndWatches();  // open-ended: they would hold up the drain
+  referrals_api_.EndWatches();  // open-ended: they would hold up the drain
   {
     absl::MutexLock health(&health_mu_);
     draining_ = true;
@@ -198,14 +141,13 @@ void SafeguardServer::Shutdown(absl::Duration grace) {
   gate_.WaitIdle(absl::Now() + grace);
   // Cancels whatever is still running and closes every connection at once;
   // cancelled reactors still finish through the pool before this returns.
-  server_->Shutdown(absl::ToChronoTime(absl::Now()));
-  server_->Wait();
+  grpc_->Stop();
   pool_.reset();  // runs what is queued, then joins
   checkpointer_.Stop();  // signs the final checkpoint
 }
 
 SafeguardServer::~SafeguardServer() {
-  if (server_ != nullptr) Shutdown(absl::ZeroDuration());
+  if (grpc_ != nullptr) Shutdown(absl::ZeroDuration());
 }
 
 }  // namespace safeguard

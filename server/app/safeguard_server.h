@@ -35,12 +35,14 @@
 #include "server/core/server_info_service.h"
 #include "server/core/working_days.h"
 #include "server/policy/policy.h"
-#include "server/rpc/call_gate.h"
-#include "server/rpc/audit_rpc.h"
-#include "server/rpc/call_runner.h"
-#include "server/rpc/referrals_rpc.h"
-#include "server/rpc/server_info_rpc.h"
-#include "server/rpc/worker_pool.h"
+#include "server/access/access_gate.h"
+#include "server/access/authenticator.h"
+#include "server/access/call_gate.h"
+#include "server/access/worker_pool.h"
+#include "server/api/api_methods.h"
+#include "server/api/audit_api.h"
+#include "server/api/referrals_api.h"
+#include "server/app/grpc_front.h"
 #include "server/storage/checkpoint_record.h"
 #include "server/storage/shared_database.h"
 #include "server/storage/sqlcipher_audit_log.h"
@@ -74,7 +76,7 @@ class SafeguardServer {
   absl::Status ReloadPolicy();
 
   WorkerPool& worker_pool_for_test() { return *pool_; }
-  AuditRpc& audit_for_test() { return audit_rpc_; }
+  AuditApi& audit_for_test() { return audit_api_; }
 
  private:
   SafeguardServer(DataDirLock lock, std::unique_ptr<SharedDatabase> db,
@@ -84,8 +86,9 @@ class SafeguardServer {
                   std::unique_ptr<AuditPublicKey> public_key,
                   const ServerConfig& config);
 
-  // Declaration order is destruction order, reversed: the gRPC server goes
-  // first, then the pool, the services, the store, and the lock last.
+  // Declaration order is destruction order, reversed: the front ends go
+  // first, then the API, the pool, the services, the store, and the lock
+  // last.
   DataDirLock lock_;
   const std::string policy_file_;
   std::unique_ptr<SharedDatabase> db_;
@@ -106,11 +109,12 @@ class SafeguardServer {
   Checkpointer checkpointer_;
   CallGate gate_;
   std::unique_ptr<WorkerPool> pool_;
-  CallRunner runner_;
-  ServerInfoRpc info_rpc_;
-  ReferralsRpc referrals_rpc_;
-  AuditRpc audit_rpc_;
-  std::unique_ptr<grpc::Server> server_;
+  CertificateAuthenticator authenticator_;
+  AccessGate access_;
+  ReferralsApi referrals_api_;
+  AuditApi audit_api_;
+  std::optional<ApiMethods> api_;
+  std::unique_ptr<GrpcFront> grpc_;
   int port_ = 0;
 
   absl::Mutex shutdown_mu_;

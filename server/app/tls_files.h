@@ -31,7 +31,7 @@ absl::StatusOr<ServerTls> LoadServerTls(
 // mTLS only, TLS 1.2 or newer: a client certificate is required and its
 // chain, validity and (with a CRL folder) revocation are checked in the
 // handshake. Who the caller is and what the policy lets them do is decided
-// per call by CallRunner, before any handler's work runs.
+// per call by the AccessGate, before any handler's work runs.
 std::shared_ptr<grpc::ServerCredentials> MakeServerCredentials(
     const ServerTls& tls);
 

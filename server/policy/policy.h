@@ -81,6 +81,10 @@ class CompiledPolicy {
   AccessDecision Decide(const CallerIdentity& caller,
                         absl::string_view method) const;
   RoleSet RolesOf(const CallerIdentity& caller) const;
+  // Whether any rule names `method`.
+  bool HasRuleFor(absl::string_view method) const {
+    return rules_by_method_.find(method) != rules_by_method_.end();
+  }
   // Computed once per (roles, kind) and kept for the policy's life.
   const FieldPaths& View(RoleSet roles, ReferralKind kind) const;
   // Whether `field` is in the view of every referral the scopes reach (of

@@ -1,35 +1,21 @@
 // File: server/rpc/audit_rpc.h
 //
-// AuditRpc: the safeguard.v1.Audit adapter. Auditors list, verify and
-// export the audit log; leads see the access log of referrals in their
-// scope; an auditor's break-glass read returns one referral in full for a
-// written reason, marked in the log. Every call is itself audited.
+// AuditRpc: the safeguard.v1.Audit service for gRPC. Each handler hands
+// its call to the API's method (server/api/audit_api.h) through the gRPC
+// adapter; nothing is decided here.
 //
-// Does not own its collaborators; all must outlive the gRPC server.
+// Does not own `api`, which must outlive the gRPC server.
 #ifndef SAFEGUARD_SERVER_RPC_AUDIT_RPC_H_
 #define SAFEGUARD_SERVER_RPC_AUDIT_RPC_H_
 
-#include <string>
-
-#include "absl/synchronization/mutex.h"
 #include "safeguard/v1/audit.grpc.pb.h"
-#include "server/audit/audit_format.h"
-#include "server/audit/audit_reader.h"
-#include "server/core/referral_service.h"
-#include "server/rpc/call_runner.h"
+#include "server/api/api_methods.h"
 
 namespace safeguard {
 
 class AuditRpc final : public v1::Audit::CallbackService {
  public:
-  AuditRpc(AuditReader& reader, const AuditPublicKey& key,
-           std::string checkpoint_file, ReferralService& referrals,
-           CallRunner& runner)
-      : reader_(reader),
-        key_(key),
-        checkpoint_file_(std::move(checkpoint_file)),
-        referrals_(referrals),
-        runner_(runner) {}
+  explicit AuditRpc(const ApiMethods& api) : api_(api) {}
 
   grpc::ServerUnaryReactor* ListAuditEntries(
       grpc::CallbackServerContext* context,
@@ -50,20 +36,8 @@ class AuditRpc final : public v1::Audit::CallbackService {
                                        const v1::BreakGlassRequest* request,
                                        v1::Referral* response) override;
 
-  // Recomputes the chain and checks the checkpoint file.
-  absl::StatusOr<v1::VerifyAuditLogResponse> Verify();
-
  private:
-  absl::Status ListPage(const v1::AuditFilter& filter, int32_t page_size,
-                        const std::string& page_token,
-                        v1::ListAuditEntriesResponse* response);
-
-  AuditReader& reader_;
-  const AuditPublicKey& key_;
-  const std::string checkpoint_file_;
-  ReferralService& referrals_;
-  CallRunner& runner_;
-  absl::Mutex verify_mu_;  // held for a whole verification
+  const ApiMethods& api_;
 };
 
 }  // namespace safeguard

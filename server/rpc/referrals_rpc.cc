@@ -1,289 +1,31 @@
 #include "server/rpc/referrals_rpc.h"
 
-
-#include "absl/strings/match.h"
-#include "absl/strings/strip.h"
-#include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
-#include "server/audit/audit_format.h"
-#include "server/convert/referral_convert.h"
-#include "server/core/field_violations.h"
-#include "server/rpc/page_token.h"
-#include "server/rpc/status_convert.h"
+#include "server/rpc/grpc_adapter.h"
 
 namespace safeguard {
-namespace {
 
-constexpr char kService[] = "safeguard.v1.Referrals/";
-constexpr int kDefaultPageSize = 50;
-constexpr int kMaxPageSize = 100;
-// A page stops early past this many bytes, well under a client's 4 MiB.
-constexpr size_t kMaxPageBytes = 2 << 20;
-
-// The referral as this caller may see it: through the field views of the
-// roles it sees the referral in. Returns those roles.
-RoleSet ToViewedProto(const Referral& r, const ResolvedCall& call,
-                      v1::Referral* out) {
-  RoleSet roles = ReferralService::ViewRoles(call.context, r);
-  ToProto(r, out);
-  ApplyFieldView(call.policy->View(roles, r.kind), out);
-  return roles;
-}
-
-constexpr char kHiddenField[] =
-    "names a field the caller's view does not show";
-constexpr size_t kMaxStateBytes = 64;
-constexpr size_t kMaxAreaBytes = 200;
-
-// The filter's problems, shared by ListReferrals and WatchReferrals: values
-// out of range, too long, or on a field some referral the caller may see
-// hides from it (filtering by it would disclose it).
-void CheckFilter(const v1::ReferralFilter& f, const ResolvedCall& call,
-                 std::vector<FieldViolation>* bad) {
-  if (!v1::ReferralKind_IsValid(f.kind())) {
-    bad->push_back({"filter.kind", "is not a referral kind"});
+#define SAFEGUARD_UNARY(Method, Request, Response)                           \
+  grpc::ServerUnaryReactor* ReferralsRpc::Method(                            \
+      grpc::CallbackServerContext* context, const Request* request,          \
+      Response* response) {                                                  \
+    return ServeUnary(context, api_.Get("safeguard.v1.Referrals/" #Method),  \
+                      *request, response);                                   \
   }
-  const auto kind = v1::ReferralKind_IsValid(f.kind())
-                        ? static_cast<ReferralKind>(f.kind())
-                        : ReferralKind::kUnspecified;
-  if (f.state().size() > kMaxStateBytes) {
-    bad->push_back({"filter.state",
-                    absl::StrCat("must be at most ", kMaxStateBytes, " bytes")});
-  }
-  if (f.area().size() > kMaxAreaBytes) {
-    bad->push_back({"filter.area",
-                    absl::StrCat("must be at most ", kMaxAreaBytes, " bytes")});
-  }
-  if (!f.assignee().empty() && f.assignee() != "-" &&
-      !IsValidCallerName(f.assignee())) {
-    bad->push_back({"filter.assignee",
-                    "must be <agency>/<system|person>/<name>, or - for "
-                    "unassigned"});
-  }
-  if (f.min_priority() < 0 || !v1::Priority_IsValid(f.min_priority())) {
-    bad->push_back({"filter.min_priority", "is not a priority"});
-  }
-  const struct {
-    bool set;
-    const char* filter_field;
-    const char* referral_field;
-  } uses[] = {
-      {f.kind() != 0, "filter.kind", "kind"},
-      {!f.state().empty(), "filter.state", "state"},
-      {!f.area().empty(), "filter.area", "area"},
-      {!f.assignee().empty(), "filter.assignee", "assignee"},
-      {f.min_priority() != 0, "filter.min_priority", "priority"},
-      {f.overdue_only(), "filter.overdue_only", "deadline"},
-  };
-  for (const auto& use : uses) {
-    if (use.set && !call.policy->ShownThroughAll(call.context.scopes, kind,
-                                                 use.referral_field)) {
-      bad->push_back({use.filter_field, kHiddenField});
-    }
-  }
-}
 
-}  // namespace
-
-grpc::ServerUnaryReactor* ReferralsRpc::SubmitReferral(
-    grpc::CallbackServerContext* context,
-    const v1::SubmitReferralRequest* request, v1::Referral* response) {
-  return runner_.Unary(context, absl::StrCat(kService, "SubmitReferral"), *request, response,
-               [=](ResolvedCall& call, AuditRecord& audit) {
-    absl::StatusOr<CreateResult> r = service_.Submit(
-        call.context, request->request_id(),
-        Sha256Hex(DeterministicBytes(request->referral())),
-        FromProto(request->referral()), audit);
-    if (!r.ok()) return r.status();
-    if (!r->created) {
-      // A retry is answered with what identifies the referral, never through
-      // the submit rule's roles: the referral may have moved on since.
-      response->set_name(absl::StrCat("referrals/", r->referral.id));
-      response->set_reference(r->referral.reference);
-      response->set_state(r->referral.state);
-      audit.view.clear();
-      return absl::OkStatus();
-    }
-    audit.view = ToViewedProto(r->referral, call, response).ToString();
-    return absl::OkStatus();
-  });
-}
-
-grpc::ServerUnaryReactor* ReferralsRpc::GetReferral(
-    grpc::CallbackServerContext* context, const v1::GetReferralRequest* request,
-    v1::Referral* response) {
-  return runner_.Unary(context, absl::StrCat(kService, "GetReferral"), *request, response,
-               [=](ResolvedCall& call, AuditRecord& audit) {
-    absl::StatusOr<std::string> id = ReferralIdFromName(request->name());
-    if (!id.ok()) return id.status();
-    audit.referral_id = *id;
-    absl::StatusOr<Referral> r = service_.Get(call.context, *id);
-    if (!r.ok()) return r.status();
-    audit.view = ToViewedProto(*r, call, response).ToString();
-    audit.rule = RulesSeeing(*r, call.context.scopes);
-    return absl::OkStatus();
-  });
-}
-
-grpc::ServerUnaryReactor* ReferralsRpc::ListReferrals(
-    grpc::CallbackServerContext* context,
-    const v1::ListReferralsRequest* request,
-    v1::ListReferralsResponse* response) {
-  return runner_.Unary(context, absl::StrCat(kService, "ListReferrals"), *request, response,
-               [=](ResolvedCall& call, AuditRecord& audit) {
-    std::vector<FieldViolation> bad;
-    QueueQuery q;
-    const v1::ReferralFilter& f = request->filter();
-    if (request->page_size() < 0 || request->page_size() > kMaxPageSize) {
-      bad.push_back({"page_size", absl::StrCat("must be 0 to ", kMaxPageSize)});
-    }
-    q.page_size = request->page_size() == 0 ? kDefaultPageSize
-                                            : request->page_size();
-    CheckFilter(f, call, &bad);
-    if (!v1::QueueOrder_IsValid(request->order_by())) {
-      bad.push_back({"order_by", "is not an order"});
-    }
-    if (!bad.empty()) return InvalidArgumentWithViolations(bad);
-    q.kind = static_cast<ReferralKind>(f.kind());
-    q.state = f.state();
-    q.area = f.area();
-    if (!f.assignee().empty()) {
-      q.assignee = f.assignee() == "-" ? std::string() : f.assignee();
-    }
-    q.min_priority = static_cast<Priority>(f.min_priority());
-    q.overdue_only = f.overdue_only();
-    q.order = request->order_by() == v1::BY_PRIORITY ? QueueOrder::kByPriority
-                                                     : QueueOrder::kByDeadline;
-    // Ordering discloses the sort key: only by a field the view shows.
-    const char* sort_field =
-        q.order == QueueOrder::kByPriority ? "priority" : "deadline";
-    if (!call.policy->ShownThroughAll(call.context.scopes, q.kind, sort_field)) {
-      bad.push_back({"order_by", kHiddenField});
-    }
-    v1::ListReferralsRequest shape = *request;
-    shape.clear_page_token();
-    shape.clear_page_size();
-    // A token is for this query and this caller only.
-    const std::string fingerprint = absl::StrCat(
-        call.context.Name(), "\n", DeterministicBytes(shape));
-    if (!request->page_token().empty()) {
-      absl::StatusOr<QueueCursor> after =
-          DecodePageToken(request->page_token(), q.order, fingerprint);
-      if (!after.ok()) {
-        for (FieldViolation& v : FieldViolations(after.status())) {
-          bad.push_back(std::move(v));
-        }
-      } else {
-        q.after = *after;
-      }
-    }
-    if (!bad.empty()) return InvalidArgumentWithViolations(bad);
-    absl::StatusOr<QueuePage> page = service_.List(call.context, q);
-    if (!page.ok()) return page.status();
-    RoleSet disclosed;
-    size_t bytes = 0;
-    for (const Referral& r : page->referrals) {
-      v1::Referral* out = response->add_referrals();
-      disclosed.AddAll(ToViewedProto(r, call, out));
-      bytes += out->ByteSizeLong();
-      if (bytes > kMaxPageBytes && &r != &page->referrals.back()) {
-        // The rest comes on the next page: a page fits any client.
-        page->next = CursorOf(r);
-        break;
-      }
-    }
-    audit.view = disclosed.ToString();
-    for (const v1::Referral& r : response->referrals()) {
-      audit.disclosed.push_back(r.name().substr(sizeof("referrals/") - 1));
-    }
-    if (page->next.has_value()) {
-      response->set_next_page_token(
-          EncodePageToken(*page->next, q.order, fingerprint));
-    }
-    return absl::OkStatus();
-  });
-}
-
-grpc::ServerUnaryReactor* ReferralsRpc::TransitionReferral(
-    grpc::CallbackServerContext* context,
-    const v1::TransitionReferralRequest* request, v1::Referral* response) {
-  return runner_.Unary(context, absl::StrCat(kService, "TransitionReferral"), *request, response,
-               [=](ResolvedCall& call, AuditRecord& audit) {
-    absl::StatusOr<std::string> id = ReferralIdFromName(request->name());
-    if (!id.ok()) return id.status();
-    absl::StatusOr<Referral> r =
-        service_.Transition(call.context, *id, request->action(),
-                            request->version(), DetailsFromProto(*request), audit);
-    if (!r.ok()) return r.status();
-    ToViewedProto(*r, call, response);
-    return absl::OkStatus();
-  });
-}
-
-grpc::ServerUnaryReactor* ReferralsRpc::AssignReferral(
-    grpc::CallbackServerContext* context,
-    const v1::AssignReferralRequest* request, v1::Referral* response) {
-  return runner_.Unary(context, absl::StrCat(kService, "AssignReferral"), *request, response,
-               [=](ResolvedCall& call, AuditRecord& audit) {
-    absl::StatusOr<std::string> id = ReferralIdFromName(request->name());
-    if (!id.ok()) return id.status();
-    RoleSet assignee_roles;
-    const std::string& assignee = request->assignee();
-    if (const size_t slash = assignee.find('/'); slash != std::string::npos) {
-      assignee_roles = call.policy->RolesOf(
-          {assignee.substr(0, slash), assignee.substr(slash + 1), ""});
-    }
-    absl::StatusOr<Referral> r =
-        service_.Assign(call.context, *id, assignee, assignee_roles,
-                        request->version(), audit);
-    if (!r.ok()) return r.status();
-    ToViewedProto(*r, call, response);
-    return absl::OkStatus();
-  });
-}
-
-grpc::ServerUnaryReactor* ReferralsRpc::AddNote(
-    grpc::CallbackServerContext* context, const v1::AddNoteRequest* request,
-    v1::Referral* response) {
-  return runner_.Unary(context, absl::StrCat(kService, "AddNote"), *request, response,
-               [=](ResolvedCall& call, AuditRecord& audit) {
-    absl::StatusOr<std::string> id = ReferralIdFromName(request->name());
-    if (!id.ok()) return id.status();
-    absl::StatusOr<Referral> r =
-        service_.AddNote(call.context, *id, request->text(), audit);
-    if (!r.ok()) return r.status();
-    ToViewedProto(*r, call, response);
-    return absl::OkStatus();
-  });
-}
+SAFEGUARD_UNARY(SubmitReferral, v1::SubmitReferralRequest, v1::Referral)
+SAFEGUARD_UNARY(GetReferral, v1::GetReferralRequest, v1::Referral)
+SAFEGUARD_UNARY(ListReferrals, v1::ListReferralsRequest,
+                v1::ListReferralsResponse)
+SAFEGUARD_UNARY(TransitionReferral, v1::TransitionReferralRequest, v1::Referral)
+SAFEGUARD_UNARY(AssignReferral, v1::AssignReferralRequest, v1::Referral)
+SAFEGUARD_UNARY(AddNote, v1::AddNoteRequest, v1::Referral)
+#undef SAFEGUARD_UNARY
 
 grpc::ServerWriteReactor<v1::ReferralEvent>* ReferralsRpc::WatchReferrals(
     grpc::CallbackServerContext* context,
     const v1::WatchReferralsRequest* request) {
-  const std::string method = absl::StrCat(kService, "WatchReferrals");
-  auto* reactor = new WatchReactor(
-      context,
-      {events_, watch_views_, watches_, runner_.audit_log(), runner_.pool()},
-      method, request->filter());
-  const v1::ReferralFilter& f = request->filter();
-  auto check = [&f, reactor](const ResolvedCall& call) {
-    std::vector<FieldViolation> bad;
-    for (const auto& [set, field] :
-         {std::pair<bool, const char*>{!f.state().empty(), "filter.state"},
-          {!f.assignee().empty(), "filter.assignee"},
-          {f.min_priority() != 0, "filter.min_priority"},
-          {f.overdue_only(), "filter.overdue_only"}}) {
-      if (set) {
-        bad.push_back({field,
-                       "is not supported by WatchReferrals, which must show "
-                       "referrals leaving a state; filter by kind or area"});
-      }
-    }
-    if (bad.empty()) CheckFilter(f, call, &bad);
-    if (!bad.empty()) return InvalidArgumentWithViolations(bad);
-    return reactor->Register(call);
-  };
-  return runner_.OpenStream(context, method, *request, check, reactor);
+  return ServeStream<v1::ReferralEvent>(
+      context, api_.Get("safeguard.v1.Referrals/WatchReferrals"), *request);
 }
 
 }  // namespace safeguard

@@ -20,7 +20,7 @@
 #include "safeguard/v1/referrals.pb.h"
 #include "server/audit/audit_format.h"
 #include "server/core/workflow.h"
-#include "server/rpc/page_token.h"
+#include "server/api/page_token.h"
 #include "tests/fuzz/fuzz_input.pb.h"
 #include "tests/testing/referral_fixtures.h"
 

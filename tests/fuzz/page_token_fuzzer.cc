@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "server/rpc/page_token.h"
+#include "server/api/page_token.h"
 
 namespace {
 

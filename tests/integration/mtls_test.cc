@@ -16,7 +16,7 @@
 #include "safeguard/v1/referrals.grpc.pb.h"
 #include "safeguard/v1/server_info.grpc.pb.h"
 #include "server/app/safeguard_server.h"
-#include "server/rpc/peer_identity.h"
+#include "server/access/authenticator.h"
 #include "server/storage/migrations.h"
 #include "tests/testing/subprocess.h"
 #include "tests/testing/test_server.h"

@@ -15,7 +15,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/channel.h"
 #include "server/config/server_config.h"
-#include "server/rpc/worker_pool.h"
+#include "server/access/worker_pool.h"
 #include "tests/testing/temp_dir.h"
 #include "tests/testing/test_pki.h"
 

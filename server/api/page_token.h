@@ -1,4 +1,4 @@
-// File: server/rpc/page_token.h
+// File: server/api/page_token.h
 //
 // Page tokens for ListReferrals: the sort key of the last referral of a
 // page in the query's order (the priority only when ordering by priority,
@@ -7,8 +7,8 @@
 // and its caller. A token cannot be forged, altered, or replayed against
 // another filter, order or caller; after a restart a client lists from the
 // start again. Opaque to clients (web-safe base64). Thread-safe.
-#ifndef SAFEGUARD_SERVER_RPC_PAGE_TOKEN_H_
-#define SAFEGUARD_SERVER_RPC_PAGE_TOKEN_H_
+#ifndef SAFEGUARD_SERVER_API_PAGE_TOKEN_H_
+#define SAFEGUARD_SERVER_API_PAGE_TOKEN_H_
 
 #include <string>
 
@@ -31,4 +31,4 @@ absl::StatusOr<QueueCursor> DecodePageToken(const std::string& token,
 
 }  // namespace safeguard
 
-#endif  // SAFEGUARD_SERVER_RPC_PAGE_TOKEN_H_
+#endif  // SAFEGUARD_SERVER_API_PAGE_TOKEN_H_

@@ -1,4 +1,4 @@
-// File: server/rpc/worker_pool.h
+// File: server/access/worker_pool.h
 //
 // WorkerPool: a fixed set of threads that run blocking work (database calls)
 // for the callback RPC handlers, whose reactor threads must never block.
@@ -7,8 +7,8 @@
 // tasks already wait, so that a burst of calls cannot queue without bound.
 // The destructor runs every task already scheduled, then joins the
 // threads. Safe for concurrent use.
-#ifndef SAFEGUARD_SERVER_RPC_WORKER_POOL_H_
-#define SAFEGUARD_SERVER_RPC_WORKER_POOL_H_
+#ifndef SAFEGUARD_SERVER_ACCESS_WORKER_POOL_H_
+#define SAFEGUARD_SERVER_ACCESS_WORKER_POOL_H_
 
 #include <cstddef>
 #include <deque>
@@ -47,4 +47,4 @@ class WorkerPool {
 
 }  // namespace safeguard
 
-#endif  // SAFEGUARD_SERVER_RPC_WORKER_POOL_H_
+#endif  // SAFEGUARD_SERVER_ACCESS_WORKER_POOL_H_

@@ -1,4 +1,4 @@
-#include "server/rpc/watch_registry.h"
+#include "server/api/watch_registry.h"
 
 #include <utility>
 

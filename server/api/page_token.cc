@@ -1,4 +1,4 @@
-#include "server/rpc/page_token.h"
+#include "server/api/page_token.h"
 
 #include <cstdlib>
 #include <vector>

@@ -1,4 +1,4 @@
-// File: server/rpc/request_limits.h
+// File: server/api/request_limits.h
 //
 // CheckRequestLimits(): the bounds every request meets before anything else
 // reads it, checked over the whole message by reflection in one place:
@@ -10,8 +10,8 @@
 //
 // The limits are in request_limits.cc, documented beside the API in
 // proto/safeguard/v1/referral.proto. Pure; thread-safe.
-#ifndef SAFEGUARD_SERVER_RPC_REQUEST_LIMITS_H_
-#define SAFEGUARD_SERVER_RPC_REQUEST_LIMITS_H_
+#ifndef SAFEGUARD_SERVER_API_REQUEST_LIMITS_H_
+#define SAFEGUARD_SERVER_API_REQUEST_LIMITS_H_
 
 #include <cstddef>
 
@@ -30,4 +30,4 @@ absl::Status CheckRequestLimits(const google::protobuf::Message& request);
 
 }  // namespace safeguard
 
-#endif  // SAFEGUARD_SERVER_RPC_REQUEST_LIMITS_H_
+#endif  // SAFEGUARD_SERVER_API_REQUEST_LIMITS_H_

@@ -1,4 +1,4 @@
-#include "server/rpc/request_limits.h"
+#include "server/api/request_limits.h"
 
 #include <string>
 #include <vector>

@@ -1,4 +1,4 @@
-// File: server/rpc/watch_registry.h
+// File: server/api/watch_registry.h
 //
 // WatchRegistry: the open WatchReferrals streams, so that a policy reload
 // can re-decide each of them, and so that no identity holds more than
@@ -11,8 +11,8 @@
 // not block or call back into the registry.
 //
 // Safe for concurrent use.
-#ifndef SAFEGUARD_SERVER_RPC_WATCH_REGISTRY_H_
-#define SAFEGUARD_SERVER_RPC_WATCH_REGISTRY_H_
+#ifndef SAFEGUARD_SERVER_API_WATCH_REGISTRY_H_
+#define SAFEGUARD_SERVER_API_WATCH_REGISTRY_H_
 
 #include <cstdint>
 #include <functional>
@@ -24,7 +24,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "server/policy/policy.h"
-#include "server/rpc/call_context.h"
+#include "server/access/access_gate.h"
 
 namespace safeguard {
 
@@ -63,4 +63,4 @@ class WatchRegistry {
 
 }  // namespace safeguard
 
-#endif  // SAFEGUARD_SERVER_RPC_WATCH_REGISTRY_H_
+#endif  // SAFEGUARD_SERVER_API_WATCH_REGISTRY_H_

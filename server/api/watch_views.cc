@@ -1,4 +1,4 @@
-#include "server/rpc/watch_views.h"
+#include "server/api/watch_views.h"
 
 #include "server/convert/referral_convert.h"
 #include "server/core/referral_service.h"

@@ -1,4 +1,4 @@
-// File: server/rpc/watch_views.h
+// File: server/api/watch_views.h
 //
 // WatchViews: the watch events of one committed change, one message per
 // field view, shared by every watcher that sees the change through the
@@ -9,8 +9,8 @@
 // its shared_ptr until its write is done.
 //
 // Safe for concurrent use.
-#ifndef SAFEGUARD_SERVER_RPC_WATCH_VIEWS_H_
-#define SAFEGUARD_SERVER_RPC_WATCH_VIEWS_H_
+#ifndef SAFEGUARD_SERVER_API_WATCH_VIEWS_H_
+#define SAFEGUARD_SERVER_API_WATCH_VIEWS_H_
 
 #include <map>
 #include <memory>
@@ -20,7 +20,7 @@
 #include "safeguard/v1/referrals.pb.h"
 #include "server/core/referral_events.h"
 #include "server/policy/policy.h"
-#include "server/rpc/call_context.h"
+#include "server/access/access_gate.h"
 
 namespace safeguard {
 
@@ -41,4 +41,4 @@ class WatchViews {
 
 }  // namespace safeguard
 
-#endif  // SAFEGUARD_SERVER_RPC_WATCH_VIEWS_H_
+#endif  // SAFEGUARD_SERVER_API_WATCH_VIEWS_H_

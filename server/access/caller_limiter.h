@@ -1,11 +1,11 @@
-// File: server/rpc/caller_limiter.h
+// File: server/access/caller_limiter.h
 //
 // CallerLimiter: how many calls each caller has admitted and not finished,
 // so that one partner's system cannot take every worker: past `max` a
 // caller's new calls are refused (RESOURCE_EXHAUSTED) until some finish.
 // Keyed by "<agency>/<principal>". Safe for concurrent use.
-#ifndef SAFEGUARD_SERVER_RPC_CALLER_LIMITER_H_
-#define SAFEGUARD_SERVER_RPC_CALLER_LIMITER_H_
+#ifndef SAFEGUARD_SERVER_ACCESS_CALLER_LIMITER_H_
+#define SAFEGUARD_SERVER_ACCESS_CALLER_LIMITER_H_
 
 #include <string>
 
@@ -42,4 +42,4 @@ class CallerLimiter {
 
 }  // namespace safeguard
 
-#endif  // SAFEGUARD_SERVER_RPC_CALLER_LIMITER_H_
+#endif  // SAFEGUARD_SERVER_ACCESS_CALLER_LIMITER_H_

@@ -1,0 +1,284 @@
+#include "server/api/referrals_api.h"
+
+#include <memory>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "server/api/page_token.h"
+#include "server/api/resource_names.h"
+#include "server/api/watch_session.h"
+#include "server/audit/audit_format.h"
+#include "server/convert/referral_convert.h"
+#include "server/core/field_violations.h"
+
+namespace safeguard {
+namespace {
+
+constexpr int kDefaultPageSize = 50;
+constexpr int kMaxPageSize = 100;
+// A page stops early past this many bytes, well under a client's 4 MiB.
+constexpr size_t kMaxPageBytes = 2 << 20;
+
+// The referral as this caller may see it: through the field views of the
+// roles it sees the referral in. Returns those roles.
+RoleSet ToViewedProto(const Referral& r, const ResolvedCall& call,
+                      v1::Referral* out) {
+  RoleSet roles = ReferralService::ViewRoles(call.context, r);
+  ToProto(r, out);
+  ApplyFieldView(call.policy->View(roles, r.kind), out);
+  return roles;
+}
+
+constexpr char kHiddenField[] =
+    "names a field the caller's view does not show";
+constexpr size_t kMaxStateBytes = 64;
+constexpr size_t kMaxAreaBytes = 200;
+
+}  // namespace
+
+void CheckFilter(const v1::ReferralFilter& f, const ResolvedCall& call,
+                 std::vector<FieldViolation>* bad) {
+  if (!v1::ReferralKind_IsValid(f.kind())) {
+    bad->push_back({"filter.kind", "is not a referral kind"});
+  }
+  const auto kind = v1::ReferralKind_IsValid(f.kind())
+                        ? static_cast<ReferralKind>(f.kind())
+                        : ReferralKind::kUnspecified;
+  if (f.state().size() > kMaxStateBytes) {
+    bad->push_back({"filter.state",
+                    absl::StrCat("must be at most ", kMaxStateBytes, " bytes")});
+  }
+  if (f.area().size() > kMaxAreaBytes) {
+    bad->push_back({"filter.area",
+                    absl::StrCat("must be at most ", kMaxAreaBytes, " bytes")});
+  }
+  if (!f.assignee().empty() && f.assignee() != "-" &&
+      !IsValidCallerName(f.assignee())) {
+    bad->push_back({"filter.assignee",
+                    "must be <agency>/<system|person>/<name>, or - for "
+                    "unassigned"});
+  }
+  if (f.min_priority() < 0 || !v1::Priority_IsValid(f.min_priority())) {
+    bad->push_back({"filter.min_priority", "is not a priority"});
+  }
+  const struct {
+    bool set;
+    const char* filter_field;
+    const char* referral_field;
+  } uses[] = {
+      {f.kind() != 0, "filter.kind", "kind"},
+      {!f.state().empty(), "filter.state", "state"},
+      {!f.area().empty(), "filter.area", "area"},
+      {!f.assignee().empty(), "filter.assignee", "assignee"},
+      {f.min_priority() != 0, "filter.min_priority", "priority"},
+      {f.overdue_only(), "filter.overdue_only", "deadline"},
+  };
+  for (const auto& use : uses) {
+    if (use.set && !call.policy->ShownThroughAll(call.context.scopes, kind,
+                                                 use.referral_field)) {
+      bad->push_back({use.filter_field, kHiddenField});
+    }
+  }
+}
+
+std::vector<ApiMethod> ReferralsApi::Methods() {
+  const google::protobuf::ServiceDescriptor* service =
+      v1::SubmitReferralRequest::descriptor()->file()->FindServiceByName(
+          "Referrals");
+  auto method = [service](const char* name) {
+    return service->FindMethodByName(name);
+  };
+  using v1::Referral;
+  return {
+      MakeUnary<v1::SubmitReferralRequest, Referral>(
+          gate_, method("SubmitReferral"),
+          [this](ResolvedCall& c, AuditRecord& a, const auto& q, auto* r) {
+            return Submit(c, a, q, r);
+          }),
+      MakeUnary<v1::GetReferralRequest, Referral>(
+          gate_, method("GetReferral"),
+          [this](ResolvedCall& c, AuditRecord& a, const auto& q, auto* r) {
+            return Get(c, a, q, r);
+          }),
+      MakeUnary<v1::ListReferralsRequest, v1::ListReferralsResponse>(
+          gate_, method("ListReferrals"),
+          [this](ResolvedCall& c, AuditRecord& a, const auto& q, auto* r) {
+            return List(c, a, q, r);
+          }),
+      MakeUnary<v1::TransitionReferralRequest, Referral>(
+          gate_, method("TransitionReferral"),
+          [this](ResolvedCall& c, AuditRecord& a, const auto& q, auto* r) {
+            return Transition(c, a, q, r);
+          }),
+      MakeUnary<v1::AssignReferralRequest, Referral>(
+          gate_, method("AssignReferral"),
+          [this](ResolvedCall& c, AuditRecord& a, const auto& q, auto* r) {
+            return Assign(c, a, q, r);
+          }),
+      MakeUnary<v1::AddNoteRequest, Referral>(
+          gate_, method("AddNote"),
+          [this](ResolvedCall& c, AuditRecord& a, const auto& q, auto* r) {
+            return AddNote(c, a, q, r);
+          }),
+      MakeStream<v1::WatchReferralsRequest>(
+          gate_, method("WatchReferrals"),
+          [this, name = FullMethodName(*method("WatchReferrals"))](
+              const v1::WatchReferralsRequest& request, StreamSink* sink) {
+            return std::make_unique<WatchSession>(
+                WatchSession::Services{events_, watch_views_, watches_, gate_},
+                name, request.filter(), sink);
+          }),
+  };
+}
+
+absl::Status ReferralsApi::Submit(ResolvedCall& call, AuditRecord& audit,
+                                  const v1::SubmitReferralRequest& request,
+                                  v1::Referral* response) {
+  absl::StatusOr<CreateResult> r = service_.Submit(
+      call.context, request.request_id(),
+      Sha256Hex(DeterministicBytes(request.referral())),
+      FromProto(request.referral()), audit);
+  if (!r.ok()) return r.status();
+  if (!r->created) {
+    // A retry is answered with what identifies the referral, never through
+    // the submit rule's roles: the referral may have moved on since.
+    response->set_name(ReferralName(r->referral.id));
+    response->set_reference(r->referral.reference);
+    response->set_state(r->referral.state);
+    audit.view.clear();
+    return absl::OkStatus();
+  }
+  audit.view = ToViewedProto(r->referral, call, response).ToString();
+  return absl::OkStatus();
+}
+
+absl::Status ReferralsApi::Get(ResolvedCall& call, AuditRecord& audit,
+                               const v1::GetReferralRequest& request,
+                               v1::Referral* response) {
+  absl::StatusOr<std::string> id = ReferralIdFromName(request.name());
+  if (!id.ok()) return id.status();
+  audit.referral_id = *id;
+  absl::StatusOr<Referral> r = service_.Get(call.context, *id);
+  if (!r.ok()) return r.status();
+  audit.view = ToViewedProto(*r, call, response).ToString();
+  audit.rule = RulesSeeing(*r, call.context.scopes);
+  return absl::OkStatus();
+}
+
+absl::Status ReferralsApi::List(ResolvedCall& call, AuditRecord& audit,
+                                const v1::ListReferralsRequest& request,
+                                v1::ListReferralsResponse* response) {
+  std::vector<FieldViolation> bad;
+  QueueQuery q;
+  const v1::ReferralFilter& f = request.filter();
+  if (request.page_size() < 0 || request.page_size() > kMaxPageSize) {
+    bad.push_back({"page_size", absl::StrCat("must be 0 to ", kMaxPageSize)});
+  }
+  q.page_size = request.page_size() == 0 ? kDefaultPageSize
+                                         : request.page_size();
+  CheckFilter(f, call, &bad);
+  if (!v1::QueueOrder_IsValid(request.order_by())) {
+    bad.push_back({"order_by", "is not an order"});
+  }
+  if (!bad.empty()) return InvalidArgumentWithViolations(bad);
+  q.kind = static_cast<ReferralKind>(f.kind());
+  q.state = f.state();
+  q.area = f.area();
+  if (!f.assignee().empty()) {
+    q.assignee = f.assignee() == "-" ? std::string() : f.assignee();
+  }
+  q.min_priority = static_cast<Priority>(f.min_priority());
+  q.overdue_only = f.overdue_only();
+  q.order = request.order_by() == v1::BY_PRIORITY ? QueueOrder::kByPriority
+                                                  : QueueOrder::kByDeadline;
+  // Ordering discloses the sort key: only by a field the view shows.
+  const char* sort_field =
+      q.order == QueueOrder::kByPriority ? "priority" : "deadline";
+  if (!call.policy->ShownThroughAll(call.context.scopes, q.kind, sort_field)) {
+    bad.push_back({"order_by", kHiddenField});
+  }
+  v1::ListReferralsRequest shape = request;
+  shape.clear_page_token();
+  shape.clear_page_size();
+  // A token is for this query and this caller only.
+  const std::string fingerprint =
+      absl::StrCat(call.context.Name(), "\n", DeterministicBytes(shape));
+  if (!request.page_token().empty()) {
+    absl::StatusOr<QueueCursor> after =
+        DecodePageToken(request.page_token(), q.order, fingerprint);
+    if (!after.ok()) {
+      for (FieldViolation& v : FieldViolations(after.status())) {
+        bad.push_back(std::move(v));
+      }
+    } else {
+      q.after = *after;
+    }
+  }
+  if (!bad.empty()) return InvalidArgumentWithViolations(bad);
+  absl::StatusOr<QueuePage> page = service_.List(call.context, q);
+  if (!page.ok()) return page.status();
+  RoleSet disclosed;
+  size_t bytes = 0;
+  for (const Referral& r : page->referrals) {
+    v1::Referral* out = response->add_referrals();
+    disclosed.AddAll(ToViewedProto(r, call, out));
+    audit.disclosed.push_back(r.id);
+    bytes += out->ByteSizeLong();
+    if (bytes > kMaxPageBytes && &r != &page->referrals.back()) {
+      // The rest comes on the next page: a page fits any client.
+      page->next = CursorOf(r);
+      break;
+    }
+  }
+  audit.view = disclosed.ToString();
+  if (page->next.has_value()) {
+    response->set_next_page_token(
+        EncodePageToken(*page->next, q.order, fingerprint));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ReferralsApi::Transition(
+    ResolvedCall& call, AuditRecord& audit,
+    const v1::TransitionReferralRequest& request, v1::Referral* response) {
+  absl::StatusOr<std::string> id = ReferralIdFromName(request.name());
+  if (!id.ok()) return id.status();
+  absl::StatusOr<Referral> r =
+      service_.Transition(call.context, *id, request.action(),
+                          request.version(), DetailsFromProto(request), audit);
+  if (!r.ok()) return r.status();
+  ToViewedProto(*r, call, response);
+  return absl::OkStatus();
+}
+
+absl::Status ReferralsApi::Assign(ResolvedCall& call, AuditRecord& audit,
+                                  const v1::AssignReferralRequest& request,
+                                  v1::Referral* response) {
+  absl::StatusOr<std::string> id = ReferralIdFromName(request.name());
+  if (!id.ok()) return id.status();
+  RoleSet assignee_roles;
+  const std::string& assignee = request.assignee();
+  if (const size_t slash = assignee.find('/'); slash != std::string::npos) {
+    assignee_roles = call.policy->RolesOf(
+        {assignee.substr(0, slash), assignee.substr(slash + 1), ""});
+  }
+  absl::StatusOr<Referral> r = service_.Assign(
+      call.context, *id, assignee, assignee_roles, request.version(), audit);
+  if (!r.ok()) return r.status();
+  ToViewedProto(*r, call, response);
+  return absl::OkStatus();
+}
+
+absl::Status ReferralsApi::AddNote(ResolvedCall& call, AuditRecord& audit,
+                                   const v1::AddNoteRequest& request,
+                                   v1::Referral* response) {
+  absl::StatusOr<std::string> id = ReferralIdFromName(request.name());
+  if (!id.ok()) return id.status();
+  absl::StatusOr<Referral> r =
+      service_.AddNote(call.context, *id, request.text(), audit);
+  if (!r.ok()) return r.status();
+  ToViewedProto(*r, call, response);
+  return absl::OkStatus();
+}
+
+}  // namespace safeguard
