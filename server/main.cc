@@ -86,6 +86,13 @@ ABSL_FLAG(std::optional<int32_t>, max_calls_per_caller, std::nullopt,
           "(default 256)");
 ABSL_FLAG(std::optional<int32_t>, max_queued_calls, std::nullopt,
           "Calls that may wait for a worker; more are refused (default 4096)");
+ABSL_FLAG(std::optional<std::string>, http_listen_address, std::nullopt,
+          "host:port of the HTTPS listener (Connect protocol, for browsers); "
+          "empty turns it off (default 127.0.0.1:8443)");
+ABSL_FLAG(std::optional<std::string>, console_dir, std::nullopt,
+          "Folder of the web console's static files, served at / over HTTPS");
+ABSL_FLAG(std::optional<int32_t>, http_threads, std::nullopt,
+          "Threads of the HTTPS listener (default 64)");
 ABSL_FLAG(std::string, new_key_file, "",
           "rekey: the key file holding the new key");
 
@@ -166,6 +173,12 @@ absl::StatusOr<ServerConfig> BuildConfig() {
            [&](int32_t v) { config.set_max_calls_per_caller(v); });
   Override(FLAGS_max_queued_calls,
            [&](int32_t v) { config.set_max_queued_calls(v); });
+  Override(FLAGS_http_listen_address,
+           [&](const std::string& v) { config.set_http_listen_address(v); });
+  Override(FLAGS_console_dir,
+           [&](const std::string& v) { config.set_console_dir(v); });
+  Override(FLAGS_http_threads,
+           [&](int32_t v) { config.set_http_threads(v); });
   Override(FLAGS_shutdown_grace_seconds,
            [&](int32_t v) { config.set_shutdown_grace_seconds(v); });
   FillDefaults(config);

@@ -52,6 +52,18 @@ absl::StatusOr<ServerConfig> ParseConfig(const std::string& text,
   return config;
 }
 
+namespace {
+
+bool IsHostPort(const std::string& address) {
+  const size_t colon = address.rfind(':');
+  int port = -1;
+  return colon != std::string::npos && colon != 0 &&
+         absl::SimpleAtoi(address.substr(colon + 1), &port) && port >= 0 &&
+         port <= 65535;
+}
+
+}  // namespace
+
 void FillDefaults(ServerConfig& config) {
   if (config.listen_address().empty()) {
     config.set_listen_address("127.0.0.1:50051");
@@ -62,6 +74,10 @@ void FillDefaults(ServerConfig& config) {
   }
   if (config.trust_domain().empty()) config.set_trust_domain("safeguard");
   if (config.worker_threads() == 0) config.set_worker_threads(32);
+  if (!config.has_http_listen_address()) {
+    config.set_http_listen_address("127.0.0.1:8443");
+  }
+  if (config.http_threads() == 0) config.set_http_threads(64);
   if (config.max_calls_per_caller() == 0) config.set_max_calls_per_caller(256);
   if (config.max_queued_calls() == 0) config.set_max_queued_calls(4096);
   if (config.shutdown_grace_seconds() == 0) {
@@ -96,14 +112,18 @@ void FillDefaults(ServerConfig& config) {
 }
 
 absl::Status ValidateConfig(const ServerConfig& config) {
-  const std::string& address = config.listen_address();
-  size_t colon = address.rfind(':');
-  int port = -1;
-  if (colon == std::string::npos || colon == 0 ||
-      !absl::SimpleAtoi(address.substr(colon + 1), &port) || port < 0 ||
-      port > 65535) {
+  if (!IsHostPort(config.listen_address())) {
     return absl::InvalidArgumentError(
         "listen_address must be host:port, with a port from 0 to 65535");
+  }
+  if (!config.http_listen_address().empty() &&
+      !IsHostPort(config.http_listen_address())) {
+    return absl::InvalidArgumentError(
+        "http_listen_address must be host:port, with a port from 0 to 65535, "
+        "or empty to turn the HTTPS listener off");
+  }
+  if (config.http_threads() < 4 || config.http_threads() > 1024) {
+    return absl::InvalidArgumentError("http_threads must be 4 to 1024");
   }
   if (config.worker_threads() < 1 || config.worker_threads() > 256) {
     return absl::InvalidArgumentError("worker_threads must be 1 to 256");
