@@ -133,6 +133,8 @@ struct Answer {
 class ConnectServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    mkdir(dir_.File("pki").c_str(), 0700);
+    mkdir(dir_.File("other").c_str(), 0700);
     pki_ = std::make_unique<TestPki>(dir_.File("pki"));
     client_ = pki_->IssueIdentity("suffolk-police", "system/athena");
     revoked_ = pki_->IssueIdentity("suffolk-police", "system/revoked");
@@ -661,6 +663,7 @@ TEST_F(ConnectServerTest, SecurityHeadersOnAnApiAnswer) {
 
 TEST(ConnectServerStartTest, RefusesBadFilesAndMethods) {
   TempDir dir;
+  mkdir(dir.File("pki").c_str(), 0700);
   TestPki pki(dir.File("pki"));
   ConnectServerOptions options;
   options.cert_file = pki.server().cert;
