@@ -26,7 +26,8 @@ cmake --build "$work/example" >/dev/null
 bash "$src/certs/make-dev-certs.sh" "$work/certs" >/dev/null
 "$safeguardd" genkey --key_file="$work/db.key" 2>/dev/null
 "$safeguardd" genkey --audit_signing_key_file="$work/audit.key" 2>/dev/null
-"$safeguardd" --listen_address=127.0.0.1:0 --data_dir="$work/data" \
+"$safeguardd" --listen_address=127.0.0.1:0 --http_listen_address=127.0.0.1:0 \
+  --data_dir="$work/data" \
   --key_file="$work/db.key" --audit_signing_key_file="$work/audit.key" \
   --tls_ca_file="$work/certs/ca.crt" --tls_cert_file="$work/certs/server.crt" \
   --tls_key_file="$work/certs/server.key" \

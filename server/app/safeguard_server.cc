@@ -114,6 +114,21 @@ absl::StatusOr<std::unique_ptr<SafeguardServer>> SafeguardServer::Start(
   SAFEGUARD_ASSIGN_OR_RETURN(s->grpc_,
                              GrpcFront::Start(config, tls, *s->api_));
   s->port_ = s->grpc_->port();
+  if (!config.http_listen_address().empty()) {
+    // The same files, CA, CRLs and identity rules as gRPC.
+    http::ConnectServerOptions options;
+    options.listen_address = config.http_listen_address();
+    options.cert_file = config.tls().cert_file();
+    options.key_file = config.tls().key_file();
+    options.client_ca_file = config.tls().ca_file();
+    options.crl_dir = config.tls().crl_dir();
+    options.static_dir = config.console_dir();
+    options.threads = config.http_threads();
+    // Streams may hold most threads, never all: calls still get through.
+    options.max_streams = config.http_threads() * 3 / 4;
+    SAFEGUARD_ASSIGN_OR_RETURN(s->http_,
+                               http::ConnectServer::Start(options, s->api_->All()));
+  }
   {
     absl::MutexLock lock(&s->health_mu_);
     s->PublishHealth();
@@ -142,6 +157,7 @@ void SafeguardServer::Shutdown(absl::Duration grace) {
   // Cancels whatever is still running and closes every connection at once;
   // cancelled reactors still finish through the pool before this returns.
   grpc_->Stop();
+  if (http_ != nullptr) http_->Shutdown();
   pool_.reset();  // runs what is queued, then joins
   checkpointer_.Stop();  // signs the final checkpoint
 }

@@ -43,6 +43,7 @@
 #include "server/api/audit_api.h"
 #include "server/api/referrals_api.h"
 #include "server/app/grpc_front.h"
+#include "server/http/https_server.h"
 #include "server/storage/checkpoint_record.h"
 #include "server/storage/shared_database.h"
 #include "server/storage/sqlcipher_audit_log.h"
@@ -63,6 +64,8 @@ class SafeguardServer {
 
   // The port the server listens on (the chosen one when configured with 0).
   int port() const { return port_; }
+  // The HTTPS listener's port; 0 when it is off.
+  int http_port() const { return http_ == nullptr ? 0 : http_->port(); }
   int schema_version() const { return db_->schema_version(); }
 
   // Stops accepting calls (new ones get UNAVAILABLE), lets calls in flight
@@ -115,6 +118,7 @@ class SafeguardServer {
   AuditApi audit_api_;
   std::optional<ApiMethods> api_;
   std::unique_ptr<GrpcFront> grpc_;
+  std::unique_ptr<http::ConnectServer> http_;
   int port_ = 0;
 
   absl::Mutex shutdown_mu_;

@@ -1,7 +1,8 @@
 // request_fuzzer: every request message of safeguard.v1.Referrals and
-// safeguard.v1.Audit, from bytes, through what the server does with it
-// before any store access: conversion to the domain, validation, the
-// workflow (ReferralService over an in-memory store), names, page tokens.
+// safeguard.v1.Audit, from bytes, through the API's own method bodies
+// (ReferralsApi over an in-memory store, as every transport calls them
+// once a call is admitted): limits, conversion to the domain, validation,
+// the workflow, field views, names, page tokens, watch filters.
 //
 // The first byte picks the message (kMessages); the rest is parsed as it.
 // Bytes that do not parse are dropped, as gRPC drops them.
@@ -23,6 +24,8 @@
 #include "server/core/referral_service.h"
 #include "server/core/working_days.h"
 #include "server/policy/policy.h"
+#include "server/access/access_gate.h"
+#include "server/api/referrals_api.h"
 #include "server/api/resource_names.h"
 #include "server/api/page_token.h"
 #include "server/api/request_limits.h"
@@ -124,57 +127,98 @@ RoleSet RolesFromBits(uint32_t bits) {
   return roles;
 }
 
-// What the server sends back: the status as gRPC carries it, or the
-// referral through the caller's field view.
-void Respond(const absl::StatusOr<Referral>& r, const CallContext& ctx) {
-  if (!r.ok()) {
-    (void)ToGrpcStatus(r.status());
-    return;
-  }
-  v1::Referral out;
-  ToProto(*r, &out);
-  ApplyFieldView(ctx.partnership == nullptr
-                     ? FieldPaths()
-                     : Env().policy->View(ctx.roles, r->kind),
-                 &out);
-  (void)out.SerializeAsString();
+// A fake audit log: the bodies never append (the AccessGate does).
+class NoAuditLog final : public AuditLog {
+ public:
+  absl::Status Append(const AuditRecord&) override { return absl::OkStatus(); }
+};
+
+// The admission side that ReferralsApi's methods would use; its bodies,
+// called directly here, do not.
+struct Admission {
+  Admission()
+      : authenticator("safeguard"),
+        policies(Env().policy),
+        pool(1),
+        gate(authenticator, audit, policies, clock, call_gate, pool, 1) {}
+  CertificateAuthenticator authenticator;
+  NoAuditLog audit;
+  PolicyHolder policies;
+  FixedClock clock;
+  CallGate call_gate;
+  WorkerPool pool;
+  AccessGate gate;
+};
+
+Admission& Admit() {
+  static Admission* const admission = new Admission();
+  return *admission;
 }
 
-// Runs ReferralService as the server's handlers do.
+// What the server sends back: the status as gRPC carries it, or the
+// message serialized.
+void Respond(const absl::Status& status, const google::protobuf::Message& m) {
+  if (!status.ok()) {
+    (void)ToGrpcStatus(status);
+    return;
+  }
+  (void)m.SerializeAsString();
+}
+
+// An admitted call of a caller holding `roles`, who sees every referral in
+// them.
+ResolvedCall Call(RoleSet roles) {
+  ResolvedCall call;
+  call.context = Caller(roles);
+  call.policy = Env().policy;
+  call.rule = "fuzz";
+  return call;
+}
+
+// The API's bodies over a fresh in-memory store.
 struct Service {
   Service()
-      : service(store, Env().events, clock, *Env().calendar, Env().zone, ids) {}
-  absl::StatusOr<Referral> Submit(const CallContext& ctx,
-                                  const v1::SubmitReferralRequest& request) {
-    if (absl::Status limits = CheckRequestLimits(request); !limits.ok()) {
-      return limits;
-    }
-    AuditRecord audit;
-    absl::StatusOr<CreateResult> created = service.Submit(
-        ctx, request.request_id(),
-        Sha256Hex(DeterministicBytes(request.referral())),
-        FromProto(request.referral()), audit);
-    if (!created.ok()) return created.status();
-    return std::move(created->referral);
-  }
+      : service(store, Env().events, clock, *Env().calendar, Env().zone, ids),
+        api(service, Env().events, Admit().gate) {}
   MemoryReferralStore store;
   FixedClock clock;
   CountingIds ids;
   ReferralService service;
+  ReferralsApi api;
 };
+
+// Runs a body as its ApiMethod does: the request's limits first.
+template <typename Request, typename Response, typename Body>
+absl::Status Run(const Request& request, Response* response, Body body) {
+  absl::Status status = CheckRequestLimits(request);
+  if (status.ok()) status = body(request, response);
+  Respond(status, *response);
+  return status;
+}
 
 void Submit(const v1::SubmitReferralRequest& request) {
   Service s;
-  CallContext ctx = Caller(AllRoles());
-  Respond(s.Submit(ctx, request), ctx);
+  ResolvedCall call = Call(AllRoles());
+  AuditRecord audit;
+  v1::Referral out;
+  (void)Run(request, &out, [&](const auto& q, auto* r) {
+    return s.api.Submit(call, audit, q, r);
+  });
 }
 
 void RunSession(const Session& session) {
   Service s;
-  const CallContext submitter = Caller(AllRoles());
-  absl::StatusOr<Referral> r = s.Submit(submitter, session.submit());
-  Respond(r, submitter);
-  if (!r.ok()) return;
+  ResolvedCall submitter = Call(AllRoles());
+  AuditRecord audit;
+  v1::Referral created;
+  if (!Run(session.submit(), &created, [&](const auto& q, auto* r) {
+         return s.api.Submit(submitter, audit, q, r);
+       }).ok()) {
+    return;
+  }
+  absl::StatusOr<Referral> r =
+      s.store.Get(created.name().substr(sizeof("referrals/") - 1));
+  if (!r.ok()) std::abort();  // acknowledged, so stored
   if (!session.start_state().empty()) {
     bool known = false;
     for (absl::string_view state : WorkflowStates(r->kind)) {
@@ -184,65 +228,73 @@ void RunSession(const Session& session) {
     r->state = session.start_state();
     s.store.Put(*r);
   }
-  const CallContext actor = Caller(RolesFromBits(session.role_bits()));
-  for (const v1::TransitionReferralRequest& t : session.transitions()) {
-    (void)ReferralIdFromName(t.name());
-    if (!CheckRequestLimits(t).ok()) continue;
-    AuditRecord audit;
-    absl::StatusOr<Referral> next =
-        s.service.Transition(actor, r->id, t.action(), r->version,
-                             DetailsFromProto(t), audit);
-    Respond(next, actor);
-    if (next.ok()) {
-      bool known = false;
-      for (absl::string_view state : WorkflowStates(next->kind)) {
-        known = known || state == next->state;
-      }
-      if (!known) std::abort();  // the workflow left its own table
-      r = *std::move(next);
+  ResolvedCall actor = Call(RolesFromBits(session.role_bits()));
+  int64_t version = r->version;
+  for (v1::TransitionReferralRequest t : session.transitions()) {
+    t.set_name(created.name());
+    t.set_version(version);
+    v1::Referral next;
+    if (!Run(t, &next, [&](const auto& q, auto* out) {
+           return s.api.Transition(actor, audit, q, out);
+         }).ok()) {
+      continue;
     }
+    absl::StatusOr<Referral> stored = s.store.Get(r->id);
+    if (!stored.ok()) std::abort();
+    bool known = false;
+    for (absl::string_view state : WorkflowStates(stored->kind)) {
+      known = known || state == stored->state;
+    }
+    if (!known) std::abort();  // the workflow left its own table
+    version = stored->version;
   }
 }
 
+void Get(const v1::GetReferralRequest& request) {
+  Service s;
+  ResolvedCall call = Call(AllRoles());
+  AuditRecord audit;
+  v1::Referral out;
+  (void)Run(request, &out, [&](const auto& q, auto* r) {
+    return s.api.Get(call, audit, q, r);
+  });
+}
+
 void List(const v1::ListReferralsRequest& request) {
-  v1::ListReferralsRequest shape = request;
-  shape.clear_page_token();
-  shape.clear_page_size();
-  (void)CheckRequestLimits(request);
-  const std::string fingerprint = DeterministicBytes(shape);
-  absl::StatusOr<QueueCursor> after = DecodePageToken(
-      request.page_token(),
-      request.order_by() == v1::BY_PRIORITY ? QueueOrder::kByPriority
-                                            : QueueOrder::kByDeadline,
-      fingerprint);
-  if (!after.ok()) (void)FieldViolations(after.status());
+  Service s;
+  ResolvedCall call = Call(AllRoles());
+  AuditRecord audit;
+  v1::ListReferralsResponse out;
+  (void)Run(request, &out, [&](const auto& q, auto* r) {
+    return s.api.List(call, audit, q, r);
+  });
 }
 
 void Assign(const v1::AssignReferralRequest& request) {
   Service s;
-  CallContext ctx = Caller(AllRoles());
-  absl::StatusOr<std::string> id = ReferralIdFromName(request.name());
-  if (!id.ok()) return;
+  ResolvedCall call = Call(AllRoles());
   AuditRecord audit;
-  RoleSet assignee_roles;
-  if (const size_t slash = request.assignee().find('/');
-      slash != std::string::npos) {
-    assignee_roles = Env().policy->RolesOf({request.assignee().substr(0, slash),
-                                            request.assignee().substr(slash + 1),
-                                            ""});
-  }
-  Respond(s.service.Assign(ctx, *id, request.assignee(), assignee_roles,
-                           request.version(), audit),
-          ctx);
+  v1::Referral out;
+  (void)Run(request, &out, [&](const auto& q, auto* r) {
+    return s.api.Assign(call, audit, q, r);
+  });
 }
 
 void AddNote(const v1::AddNoteRequest& request) {
   Service s;
-  CallContext ctx = Caller(AllRoles());
-  absl::StatusOr<std::string> id = ReferralIdFromName(request.name());
-  if (!id.ok()) return;
+  ResolvedCall call = Call(AllRoles());
   AuditRecord audit;
-  Respond(s.service.AddNote(ctx, *id, request.text(), audit), ctx);
+  v1::Referral out;
+  (void)Run(request, &out, [&](const auto& q, auto* r) {
+    return s.api.AddNote(call, audit, q, r);
+  });
+}
+
+void Watch(const v1::WatchReferralsRequest& request) {
+  std::vector<FieldViolation> bad;
+  if (CheckRequestLimits(request).ok()) {
+    CheckFilter(request.filter(), Call(AllRoles()), &bad);
+  }
 }
 
 void ListAuditEntries(const v1::ListAuditEntriesRequest& request) {
@@ -280,7 +332,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     case kGet: {
       v1::GetReferralRequest m;
-      if (Parse(data, size, &m)) (void)ReferralIdFromName(m.name());
+      if (Parse(data, size, &m)) Get(m);
       break;
     }
     case kList: {
@@ -300,7 +352,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     case kWatch: {
       v1::WatchReferralsRequest m;
-      (void)Parse(data, size, &m);
+      if (Parse(data, size, &m)) Watch(m);
       break;
     }
     case kListAuditEntries: {

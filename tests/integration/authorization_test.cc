@@ -14,6 +14,7 @@
 #include "safeguard/v1/server_info.grpc.pb.h"
 #include "server/app/safeguard_server.h"
 #include "server/policy/policy.h"
+#include "tests/testing/connect_client.h"
 #include "tests/testing/referral_fixtures.h"
 #include "tests/testing/test_server.h"
 
@@ -147,6 +148,77 @@ class AuthorizationTest : public ::testing::Test {
         pki_.IssueIdentity(who.substr(0, slash), who.substr(slash + 1))));
   }
 
+  std::shared_ptr<grpc::Channel> ChannelOf(const std::string& who) {
+    auto& channel = channels_[who];
+    if (channel == nullptr) {
+      size_t slash = who.find('/');
+      channel = testing::ConnectedTestChannel(
+          server_->port(), pki_.ca_file(),
+          pki_.IssueIdentity(who.substr(0, slash), who.substr(slash + 1)));
+    }
+    return channel;
+  }
+
+  testing::ConnectClient& ConnectOf(const std::string& who) {
+    auto& client = connect_[who];
+    if (client == nullptr) {
+      size_t slash = who.find('/');
+      client = std::make_unique<testing::ConnectClient>(
+          server_->http_port(), pki_.ca_file(),
+          pki_.IssueIdentity(who.substr(0, slash), who.substr(slash + 1)));
+    }
+    return *client;
+  }
+
+  static std::string OutputOf(const std::string& method) {
+    const size_t slash = method.find('/');
+    return google::protobuf::DescriptorPool::generated_pool()
+        ->FindServiceByName(method.substr(0, slash))
+        ->FindMethodByName(method.substr(slash + 1))
+        ->output_type()
+        ->full_name();
+  }
+
+  // The sequence of the audit log's last entry: that of this read itself,
+  // which is written before its answer.
+  int64_t AuditSize() {
+    auto stub = AuditStub("csp-audit/person/auditor");
+    int64_t last = 0;
+    std::string token;
+    do {
+      v1::ListAuditEntriesRequest request;
+      request.set_page_size(1000);
+      request.set_page_token(token);
+      v1::ListAuditEntriesResponse page;
+      grpc::Status s = stub->ListAuditEntries(Context().get(), request, &page);
+      EXPECT_TRUE(s.ok()) << s.error_message();
+      if (!s.ok()) break;
+      for (const v1::AuditEntry& e : page.entries()) last = e.sequence();
+      token = page.next_page_token();
+    } while (!token.empty());
+    return last + 1;
+  }
+
+  // The entries after sequence `after` (fewer than 1000), each as method,
+  // caller, outcome, referral and view.
+  std::vector<std::string> AuditedSince(int64_t after) {
+    v1::ListAuditEntriesRequest request;
+    request.set_page_size(1000);
+    request.set_page_token(absl::StrCat(after));
+    v1::ListAuditEntriesResponse page;
+    grpc::Status s = AuditStub("csp-audit/person/auditor")
+                         ->ListAuditEntries(Context().get(), request, &page);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    EXPECT_TRUE(page.next_page_token().empty());
+    std::vector<std::string> out;
+    for (const v1::AuditEntry& e : page.entries()) {
+      out.push_back(absl::StrCat(e.method(), " ", e.agency(), "/",
+                                 e.principal(), " ", e.code(), " ",
+                                 e.referral(), " ", e.view()));
+    }
+    return out;
+  }
+
   std::string Submit(const std::string& who, const v1::Referral& r) {
     v1::SubmitReferralRequest request;
     request.set_request_id(absl::StrCat("setup-", targets_.size()));
@@ -163,119 +235,114 @@ class AuthorizationTest : public ::testing::Test {
   std::unique_ptr<SafeguardServer> server_;
   std::unique_ptr<Callers> callers_;
   std::map<std::string, std::string> targets_;  // short name -> resource name
+  std::map<std::string, std::shared_ptr<grpc::Channel>> channels_;
+  std::map<std::string, std::unique_ptr<testing::ConnectClient>> connect_;
 };
 
+enum class Transport { kGrpc, kConnect };
+
+// What one caller's call of one method came to, over one transport.
+using Probe = std::function<int(Transport, const std::string& who,
+                                const std::string& target)>;
+
 TEST_F(AuthorizationTest, EveryMethodEveryRoleInsideAndOutsideScope) {
-  // One probe per method. `target` is empty for methods not about one
-  // referral. Each returns the status code it got.
-  using Probe = std::function<Code(v1::Referrals::Stub&, const std::string& who,
-                                   const std::string& target)>;
+  // One probe per method, the same over both transports. `target` is empty
+  // for methods not about one referral. Each returns the status code.
+  auto unary = [&](const std::string& method,
+                   const google::protobuf::Message& request) -> Probe {
+    std::shared_ptr<google::protobuf::Message> req(request.New());
+    req->CopyFrom(request);
+    return [this, method, req](Transport t, const std::string& who,
+                               const std::string& target) {
+      std::unique_ptr<google::protobuf::Message> q(req->New());
+      q->CopyFrom(*req);
+      if (const auto* name = q->GetDescriptor()->FindFieldByName("name")) {
+        q->GetReflection()->SetString(q.get(), name, target);
+      }
+      if (t == Transport::kGrpc) {
+        return static_cast<int>(
+            testing::RawCall(ChannelOf(who), "/" + method, q->SerializeAsString())
+                .error_code());
+      }
+      // Responses are read as what they are: the method's output type.
+      const auto* out_type =
+          q->GetDescriptor()->file()->pool()->FindMessageTypeByName(
+              OutputOf(method));
+      std::unique_ptr<google::protobuf::Message> out(
+          google::protobuf::MessageFactory::generated_factory()
+              ->GetPrototype(out_type)
+              ->New());
+      return static_cast<int>(ConnectOf(who).Unary(method, *q, out.get()).code());
+    };
+  };
+  auto stream = [&](const std::string& method,
+                    const google::protobuf::Message& request) -> Probe {
+    std::shared_ptr<google::protobuf::Message> req(request.New());
+    req->CopyFrom(request);
+    return [this, method, req](Transport t, const std::string& who,
+                               const std::string&) -> int {
+      if (t == Transport::kConnect) {
+        // Allowed: the stream goes live (a watch would stay open); OK stands
+        // for that. Refused: it ends with the refusal.
+        testing::StreamResult r = ConnectOf(who).Stream(
+            method, *req, testing::Format::kProto, 100000, 500);
+        return r.live && r.status.ok() ? 0 : static_cast<int>(r.status.code());
+      }
+      auto context = Context();
+      if (method == "safeguard.v1.Referrals/WatchReferrals") {
+        auto s = callers_->As(who).WatchReferrals(
+            context.get(), static_cast<const v1::WatchReferralsRequest&>(*req));
+        const bool live = testing::WaitUntilLive(*s, *context);
+        if (live) context->TryCancel();
+        v1::ReferralEvent event;
+        while (s->Read(&event)) {
+        }
+        grpc::Status status = s->Finish();
+        return live ? 0 : static_cast<int>(status.error_code());
+      }
+      auto s = AuditStub(who)->ExportAuditLog(
+          context.get(), static_cast<const v1::ExportAuditLogRequest&>(*req));
+      v1::AuditExportItem item;
+      while (s->Read(&item)) {
+      }
+      return static_cast<int>(s->Finish().error_code());
+    };
+  };
+  // An empty referral: refused as invalid once the call is allowed. An
+  // unknown action and a stale version: ABORTED once the referral is in
+  // scope.
+  v1::SubmitReferralRequest submit;
+  submit.set_request_id("matrix");
+  v1::TransitionReferralRequest transition;
+  transition.set_action("no_such_action");
+  v1::AddNoteRequest note;
+  note.set_text("checked by the authorization matrix");
+  v1::BreakGlassRequest break_glass;
+  break_glass.set_reason("subject access request 2026-114, DPO approved");
   std::map<std::string, Probe> probes = {
       {"GetServerInfo",
-       [&](v1::Referrals::Stub&, const std::string& who, const std::string&) {
-         size_t slash = who.find('/');
-         auto stub = v1::ServerInfo::NewStub(TestChannel(
-             server_->port(), pki_.ca_file(),
-             pki_.IssueIdentity(who.substr(0, slash), who.substr(slash + 1))));
-         v1::GetServerInfoResponse out;
-         return stub->GetServerInfo(Context().get(), {}, &out).error_code();
-       }},
-      {"SubmitReferral",
-       [](v1::Referrals::Stub& stub, const std::string&, const std::string&) {
-         // An empty referral: refused as invalid once the call is allowed.
-         v1::SubmitReferralRequest request;
-         request.set_request_id("matrix");
-         v1::Referral out;
-         return stub.SubmitReferral(Context().get(), request, &out).error_code();
-       }},
+       unary("safeguard.v1.ServerInfo/GetServerInfo", v1::GetServerInfoRequest())},
+      {"SubmitReferral", unary("safeguard.v1.Referrals/SubmitReferral", submit)},
       {"GetReferral",
-       [](v1::Referrals::Stub& stub, const std::string&, const std::string& t) {
-         v1::GetReferralRequest request;
-         request.set_name(t);
-         v1::Referral out;
-         return stub.GetReferral(Context().get(), request, &out).error_code();
-       }},
+       unary("safeguard.v1.Referrals/GetReferral", v1::GetReferralRequest())},
       {"ListReferrals",
-       [](v1::Referrals::Stub& stub, const std::string&, const std::string&) {
-         v1::ListReferralsResponse out;
-         return stub.ListReferrals(Context().get(), {}, &out).error_code();
-       }},
+       unary("safeguard.v1.Referrals/ListReferrals", v1::ListReferralsRequest())},
       {"TransitionReferral",
-       [](v1::Referrals::Stub& stub, const std::string&, const std::string& t) {
-         // A stale version: ABORTED once the referral is in scope.
-         v1::TransitionReferralRequest request;
-         request.set_name(t);
-         request.set_action("no_such_action");
-         v1::Referral out;
-         return stub.TransitionReferral(Context().get(), request, &out).error_code();
-       }},
+       unary("safeguard.v1.Referrals/TransitionReferral", transition)},
       {"AssignReferral",
-       [](v1::Referrals::Stub& stub, const std::string&, const std::string& t) {
-         v1::AssignReferralRequest request;
-         request.set_name(t);
-         v1::Referral out;
-         return stub.AssignReferral(Context().get(), request, &out).error_code();
-       }},
-      {"AddNote",
-       [](v1::Referrals::Stub& stub, const std::string&, const std::string& t) {
-         v1::AddNoteRequest request;
-         request.set_name(t);
-         request.set_text("checked by the authorization matrix");
-         v1::Referral out;
-         return stub.AddNote(Context().get(), request, &out).error_code();
-       }},
+       unary("safeguard.v1.Referrals/AssignReferral", v1::AssignReferralRequest())},
+      {"AddNote", unary("safeguard.v1.Referrals/AddNote", note)},
       {"WatchReferrals",
-       [](v1::Referrals::Stub& stub, const std::string&, const std::string&) {
-         auto context = Context();
-         auto stream = stub.WatchReferrals(context.get(), {});
-         // Allowed: the watch goes live (and would stay open); OK stands
-         // for that. Refused: the stream ends with the refusal.
-         const bool live = testing::WaitUntilLive(*stream, *context);
-         if (live) context->TryCancel();
-         v1::ReferralEvent event;
-         while (stream->Read(&event)) {
-         }
-         grpc::Status status = stream->Finish();
-         return live ? Code::OK : status.error_code();
-       }},
+       stream("safeguard.v1.Referrals/WatchReferrals", v1::WatchReferralsRequest())},
       {"ListAuditEntries",
-       [&](v1::Referrals::Stub&, const std::string& who, const std::string&) {
-         v1::ListAuditEntriesResponse out;
-         return AuditStub(who)->ListAuditEntries(Context().get(), {}, &out)
-             .error_code();
-       }},
+       unary("safeguard.v1.Audit/ListAuditEntries", v1::ListAuditEntriesRequest())},
       {"GetAccessLog",
-       [&](v1::Referrals::Stub&, const std::string& who, const std::string& t) {
-         v1::GetAccessLogRequest request;
-         request.set_name(t);
-         v1::ListAuditEntriesResponse out;
-         return AuditStub(who)->GetAccessLog(Context().get(), request, &out)
-             .error_code();
-       }},
+       unary("safeguard.v1.Audit/GetAccessLog", v1::GetAccessLogRequest())},
       {"VerifyAuditLog",
-       [&](v1::Referrals::Stub&, const std::string& who, const std::string&) {
-         v1::VerifyAuditLogResponse out;
-         return AuditStub(who)->VerifyAuditLog(Context().get(), {}, &out)
-             .error_code();
-       }},
+       unary("safeguard.v1.Audit/VerifyAuditLog", v1::VerifyAuditLogRequest())},
       {"ExportAuditLog",
-       [&](v1::Referrals::Stub&, const std::string& who, const std::string&) {
-         auto context = Context();
-         auto stream = AuditStub(who)->ExportAuditLog(context.get(), {});
-         v1::AuditExportItem item;
-         while (stream->Read(&item)) {
-         }
-         return stream->Finish().error_code();
-       }},
-      {"BreakGlass",
-       [&](v1::Referrals::Stub&, const std::string& who, const std::string& t) {
-         v1::BreakGlassRequest request;
-         request.set_name(t);
-         request.set_reason("subject access request 2026-114, DPO approved");
-         v1::Referral out;
-         return AuditStub(who)->BreakGlass(Context().get(), request, &out)
-             .error_code();
-       }},
+       stream("safeguard.v1.Audit/ExportAuditLog", v1::ExportAuditLogRequest())},
+      {"BreakGlass", unary("safeguard.v1.Audit/BreakGlass", break_glass)},
   };
   const std::set<std::string> per_referral = {
       "GetReferral", "TransitionReferral", "AssignReferral",
@@ -299,40 +366,55 @@ TEST_F(AuthorizationTest, EveryMethodEveryRoleInsideAndOutsideScope) {
         << full << " has no row in the authorization matrix";
   }
 
-  int checked = 0;
-  for (const Expectation& e : kMatrix) {
-    v1::Referrals::Stub& stub = callers_->As(e.identity);
-    for (const auto& [method, probe] : probes) {
-      const bool allowed = e.methods.count(method) > 0;
-      if (!per_referral.count(method)) {
-        Code want = allowed ? allowed_code.at(method) : Code::PERMISSION_DENIED;
-        EXPECT_EQ(probe(stub, e.identity, ""), want) << e.role << " " << method;
-        ++checked;
-        continue;
-      }
-      auto special = e.visible_for.find(method);
-      const std::set<std::string>& visible =
-          special == e.visible_for.end() ? e.visible : special->second;
-      for (const std::string& target : kTargets) {
-        Code want = !allowed                ? Code::PERMISSION_DENIED
-                    : visible.count(target) ? in_scope.at(method)
-                                            : Code::NOT_FOUND;
-        EXPECT_EQ(probe(stub, e.identity, targets_[target]), want)
-            << e.role << " " << method << " " << target;
-        ++checked;
+  // The audit entries each pass writes, as what identifies them.
+  std::vector<std::string> audited[2];
+  for (Transport transport : {Transport::kGrpc, Transport::kConnect}) {
+    const char* via = transport == Transport::kGrpc ? "gRPC" : "Connect";
+    const int64_t before = AuditSize();
+    int checked = 0;
+    for (const Expectation& e : kMatrix) {
+      for (const auto& [method, probe] : probes) {
+        const bool allowed = e.methods.count(method) > 0;
+        if (!per_referral.count(method)) {
+          Code want =
+              allowed ? allowed_code.at(method) : Code::PERMISSION_DENIED;
+          EXPECT_EQ(probe(transport, e.identity, ""), want)
+              << via << " " << e.role << " " << method;
+          ++checked;
+          continue;
+        }
+        auto special = e.visible_for.find(method);
+        const std::set<std::string>& visible =
+            special == e.visible_for.end() ? e.visible : special->second;
+        for (const std::string& target : kTargets) {
+          Code want = !allowed                ? Code::PERMISSION_DENIED
+                      : visible.count(target) ? in_scope.at(method)
+                                              : Code::NOT_FOUND;
+          EXPECT_EQ(probe(transport, e.identity, targets_[target]), want)
+              << via << " " << e.role << " " << method << " " << target;
+          ++checked;
+        }
       }
     }
-    // The queue holds exactly the referrals in scope.
-    if (e.methods.count("ListReferrals")) {
-      v1::ListReferralsResponse page;
-      ASSERT_TRUE(stub.ListReferrals(Context().get(), {}, &page).ok());
-      std::set<std::string> listed, want;
-      for (const v1::Referral& r : page.referrals()) listed.insert(r.name());
-      for (const std::string& t : e.visible) want.insert(targets_[t]);
-      EXPECT_EQ(listed, want) << e.role;
-    }
+    EXPECT_EQ(checked, 13 * (7 + 6 * 5));
+    audited[transport == Transport::kGrpc ? 0 : 1] = AuditedSince(before);
   }
-  EXPECT_EQ(checked, 13 * (7 + 6 * 5));
+  // Each call wrote exactly one entry, and the two passes wrote the same.
+  EXPECT_EQ(audited[0].size(), 13u * (7 + 6 * 5));
+  EXPECT_EQ(audited[0], audited[1]);
+
+  // The queue holds exactly the referrals in scope.
+  for (const Expectation& e : kMatrix) {
+    if (!e.methods.count("ListReferrals")) continue;
+    v1::ListReferralsResponse page;
+    ASSERT_TRUE(callers_->As(e.identity)
+                    .ListReferrals(Context().get(), {}, &page)
+                    .ok());
+    std::set<std::string> listed, want;
+    for (const v1::Referral& r : page.referrals()) listed.insert(r.name());
+    for (const std::string& t : e.visible) want.insert(targets_[t]);
+    EXPECT_EQ(listed, want) << e.role;
+  }
 }
 
 // For each role and kind, the fields of a response are exactly the ones

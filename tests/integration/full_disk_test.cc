@@ -58,6 +58,7 @@ class FullDiskTest : public ::testing::Test {
     return std::make_unique<Subprocess>(
         tmpfs_->Command(
             {SAFEGUARDD_PATH, "--listen_address=127.0.0.1:0",
+             "--http_listen_address=127.0.0.1:0",
              "--data_dir=" + disk_ + "/data", "--key_file=" + dir_.File("db.key"),
              "--tls_ca_file=" + pki_.ca_file(),
              "--tls_cert_file=" + pki_.server().cert,

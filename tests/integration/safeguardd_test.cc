@@ -55,6 +55,7 @@ class SafeguarddTest : public ::testing::Test {
     std::vector<std::string> args = {
         SAFEGUARDD_PATH,
         "--listen_address=127.0.0.1:0",
+        "--http_listen_address=127.0.0.1:0",
         "--data_dir=" + dir_.File("data"),
         "--key_file=" + key_file_,
         "--tls_ca_file=" + pki_.ca_file(),
@@ -536,6 +537,9 @@ TEST_F(SafeguarddTest, TheShippedConfigurationStartsTheServer) {
   ASSERT_NE(config.find("listen_address: \"0.0.0.0:50051\""),
             std::string::npos);
   config = ReplaceAll(config, "\"0.0.0.0:50051\"", "\"127.0.0.1:0\"");
+  ASSERT_NE(config.find("http_listen_address: \"0.0.0.0:8443\""),
+            std::string::npos);
+  config = ReplaceAll(config, "\"0.0.0.0:8443\"", "\"127.0.0.1:0\"");
   config = ReplaceAll(config, "\"/etc/safeguard", "\"" + etc);
   config = ReplaceAll(config, "\"/var/lib/safeguard", "\"" + state);
   config = ReplaceAll(config, "\"/usr/share/safeguard", "\"" + share);

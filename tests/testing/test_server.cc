@@ -21,6 +21,8 @@ ServerConfig TestServerConfig(const TempDir& dir, const TestPki& pki) {
 ServerConfig TestServerConfig(const std::string& dir, const TestPki& pki) {
   ServerConfig config;
   config.set_listen_address("127.0.0.1:0");
+  config.set_http_listen_address("127.0.0.1:0");
+  config.set_http_threads(8);
   config.set_data_dir(dir + "/data");
   config.set_key_file(dir + "/db.key");
   config.set_audit_signing_key_file(dir + "/audit-signing.key");

@@ -1,0 +1,952 @@
+#include "server/http/https_server.h"
+
+#include <limits.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <atomic>
+#include <cstdio>
+#include <deque>
+#include <fstream>
+#include <functional>
+#include <optional>
+#include <sstream>
+#include <thread>
+#include <utility>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
+#include "httplib.h"
+#include "openssl/err.h"
+#include "openssl/pem.h"
+#include "openssl/ssl.h"
+#include "openssl/x509.h"
+#include "openssl/x509_vfy.h"
+#include "server/http/connect_codec.h"
+
+namespace safeguard::http {
+namespace {
+
+using google::protobuf::Message;
+using httplib::DataSink;
+using httplib::Request;
+using httplib::Response;
+using HandlerResponse = httplib::Server::HandlerResponse;
+
+// How often a waiting stream looks at its client's socket and at shutdown.
+constexpr absl::Duration kPollInterval = absl::Milliseconds(200);
+
+// A body declared at most this many times the limit is read and dropped
+// before the refusal; a larger one is refused unread.
+constexpr uint64_t kDrainFactor = 4;
+
+// The headers every answer carries, whatever produced it.
+constexpr std::pair<const char*, const char*> kSecurityHeaders[] = {
+    {"Cache-Control", "no-store"},
+    {"Content-Security-Policy",
+     "default-src 'self'; object-src 'none'; base-uri 'none'; "
+     "frame-ancestors 'none'; form-action 'self'"},
+    {"X-Content-Type-Options", "nosniff"},
+    {"Referrer-Policy", "no-referrer"},
+    {"X-Frame-Options", "DENY"},
+    {"Strict-Transport-Security", "max-age=31536000"},
+};
+
+// httplib's task queue with a fixed number of threads and a bound on the
+// connections waiting for one: when that many wait, enqueue() (the accept
+// loop) blocks, so further clients wait in the kernel's listen backlog.
+class BoundedTaskQueue final : public httplib::TaskQueue {
+ public:
+  BoundedTaskQueue(int threads, size_t max_waiting)
+      : max_waiting_(max_waiting) {
+    for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { Work(); });
+  }
+  ~BoundedTaskQueue() override { shutdown(); }
+
+  void enqueue(std::function<void()> fn) override {
+    absl::MutexLock lock(&mu_);
+    mu_.Await(absl::Condition(this, &BoundedTaskQueue::HasRoom));
+    jobs_.push_back(std::move(fn));
+  }
+
+  // Runs the jobs already queued, then joins the threads.
+  void shutdown() override {
+    {
+      absl::MutexLock lock(&mu_);
+      stopping_ = true;
+    }
+    for (std::thread& t : threads_) {
+      if (t.joinable()) t.join();
+    }
+  }
+
+ private:
+  bool HasRoom() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return jobs_.size() < max_waiting_;
+  }
+  bool HasWorkOrStopping() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return !jobs_.empty() || stopping_;
+  }
+
+  void Work() {
+    for (;;) {
+      std::function<void()> job;
+      {
+        absl::MutexLock lock(&mu_);
+        mu_.Await(absl::Condition(this, &BoundedTaskQueue::HasWorkOrStopping));
+        if (jobs_.empty()) return;
+        job = std::move(jobs_.front());
+        jobs_.pop_front();
+      }
+      job();
+    }
+  }
+
+  const size_t max_waiting_;
+  absl::Mutex mu_;
+  std::deque<std::function<void()>> jobs_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::vector<std::thread> threads_;
+};
+
+std::string OpenSslError() {
+  unsigned long e = ERR_get_error();
+  ERR_clear_error();
+  if (e == 0) return "unknown error";
+  char buf[256];
+  ERR_error_string_n(e, buf, sizeof(buf));
+  return buf;
+}
+
+// Fills the server's SSL_CTX: TLS 1.2 or newer, its certificate, client
+// certificates required and verified against the CA file and, with a CRL
+// folder, against the CRLs there (looked up by subject hash, as gRPC does)
+// for every certificate of the chain. No session resumption, so every
+// connection's client certificate is verified afresh.
+bool SetUpTls(SSL_CTX& ctx, const ConnectServerOptions& o, std::string* error) {
+  auto fail = [&](absl::string_view what, const std::string& path,
+                  absl::string_view problem) {
+    *error = absl::StrCat(what, " ", path, ": ", problem, " (", OpenSslError(),
+                          ")");
+    return false;
+  };
+  SSL_CTX_set_min_proto_version(&ctx, TLS1_2_VERSION);
+  SSL_CTX_set_options(&ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
+                                SSL_OP_NO_TICKET |
+                                SSL_OP_CIPHER_SERVER_PREFERENCE);
+  SSL_CTX_set_session_cache_mode(&ctx, SSL_SESS_CACHE_OFF);
+  SSL_CTX_set_num_tickets(&ctx, 0);
+  if (SSL_CTX_use_certificate_chain_file(&ctx, o.cert_file.c_str()) != 1) {
+    return fail("certificate file", o.cert_file,
+                "cannot be read as a PEM certificate chain");
+  }
+  EVP_PKEY* key = nullptr;
+  if (FILE* f = std::fopen(o.key_file.c_str(), "r"); f != nullptr) {
+    key = PEM_read_PrivateKey(f, nullptr, nullptr, nullptr);
+    std::fclose(f);
+  }
+  if (key == nullptr) {
+    return fail("private key file", o.key_file,
+                "cannot be read as an unencrypted PEM private key");
+  }
+  const bool key_matches = SSL_CTX_use_PrivateKey(&ctx, key) == 1 &&
+                           SSL_CTX_check_private_key(&ctx) == 1;
+  EVP_PKEY_free(key);
+  if (!key_matches) {
+    return fail("private key file", o.key_file,
+                absl::StrCat("does not match the certificate in ", o.cert_file));
+  }
+  if (SSL_CTX_load_verify_locations(&ctx, o.client_ca_file.c_str(), nullptr) !=
+      1) {
+    return fail("CA file", o.client_ca_file, "cannot be read as PEM certificates");
+  }
+  STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(o.client_ca_file.c_str());
+  if (names == nullptr) {
+    return fail("CA file", o.client_ca_file, "holds no PEM certificate");
+  }
+  SSL_CTX_set_client_CA_list(&ctx, names);
+  if (!o.crl_dir.empty()) {
+    struct stat st;
+    if (stat(o.crl_dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+      return fail("CRL folder", o.crl_dir, "is not a folder");
+    }
+    X509_STORE* store = SSL_CTX_get_cert_store(&ctx);
+    if (X509_STORE_load_locations(store, nullptr, o.crl_dir.c_str()) != 1) {
+      return fail("CRL folder", o.crl_dir, "cannot be used");
+    }
+    X509_STORE_set_flags(store,
+                         X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL);
+  }
+  SSL_CTX_set_purpose(&ctx, X509_PURPOSE_SSL_CLIENT);
+  SSL_CTX_set_verify(&ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
+                     nullptr);
+  ERR_clear_error();
+  return true;
+}
+
+// The verified client certificate of the connection, in PEM; empty if none.
+std::string PeerCertificatePem(const SSL* ssl) {
+  if (ssl == nullptr || SSL_get_verify_result(ssl) != X509_V_OK) return "";
+  X509* cert = SSL_get0_peer_certificate(ssl);
+  if (cert == nullptr) return "";
+  BIO* bio = BIO_new(BIO_s_mem());
+  if (bio == nullptr) return "";
+  std::string pem;
+  if (PEM_write_bio_X509(bio, cert) == 1) {
+    char* data = nullptr;
+    long len = BIO_get_mem_data(bio, &data);
+    if (len > 0) pem.assign(data, static_cast<size_t>(len));
+  }
+  BIO_free(bio);
+  return pem;
+}
+
+// The client's socket, for noticing that it went away.
+class PeerWatch {
+ public:
+  explicit PeerWatch(int fd) : fd_(fd) {}
+
+  // True once the client has closed its side of the connection (or it
+  // broke). Safe from any thread until Finish(); false after it.
+  bool Gone() {
+    absl::MutexLock lock(&mu_);
+    if (finished_ || fd_ < 0) return false;
+    pollfd p{fd_, POLLIN | POLLRDHUP, 0};
+    if (poll(&p, 1, 0) <= 0) return false;
+    if ((p.revents & (POLLERR | POLLHUP | POLLRDHUP | POLLNVAL)) != 0) {
+      return true;
+    }
+    if ((p.revents & POLLIN) != 0) {
+      char c;
+      return recv(fd_, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+    }
+    return false;
+  }
+
+  // The call is over: the socket may be closed and its number reused.
+  void Finish() {
+    absl::MutexLock lock(&mu_);
+    finished_ = true;
+  }
+
+ private:
+  absl::Mutex mu_;
+  const int fd_;
+  bool finished_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+int SocketOf(const Request& req) {
+  return req.ssl != nullptr ? SSL_get_fd(req.ssl) : -1;
+}
+
+bool HasBody(const Request& req) {
+  return (req.has_header("Content-Length") &&
+          req.get_header_value("Content-Length") != "0") ||
+         req.has_header("Transfer-Encoding");
+}
+
+void AnswerPlain(const Request& req, Response& res, int status,
+                 absl::string_view text) {
+  res.status = status;
+  res.set_content(absl::StrCat(text, "\n"), "text/plain; charset=utf-8");
+  // An unread body would be read as the next request: ask for a close.
+  if (HasBody(req)) res.set_header("Connection", "close");
+}
+
+// Sets `bytes` as the body and keeps `ticket` until the answer is written
+// (the Response, and so the releaser, is destroyed after writing).
+void SetBody(Response& res, std::string bytes, const std::string& type,
+             CallTicket ticket) {
+  auto held = std::make_shared<CallTicket>(std::move(ticket));
+  auto data = std::make_shared<std::string>(std::move(bytes));
+  auto release = [held](bool) { held->Release(); };
+  if (!data->empty()) {
+    // A fixed length: httplib never compresses these.
+    res.set_content_provider(
+        data->size(), type,
+        [data](size_t offset, size_t length, DataSink& sink) {
+          return sink.write(data->data() + offset, length);
+        },
+        release);
+  } else {
+    res.set_chunked_content_provider(
+        type,
+        [](size_t, DataSink& sink) {
+          sink.done();
+          return true;
+        },
+        release);
+  }
+}
+
+// A refusal or failure in Connect's form: for a unary call, the error JSON
+// with its HTTP status; for a stream, 200 and an end-of-stream frame.
+void AnswerError(Response& res, ContentType type, const absl::Status& status,
+                 CallTicket ticket = CallTicket()) {
+  if (type.streaming) {
+    res.status = 200;
+    SetBody(res, EncodeEnvelope(kFlagEndStream, EndStreamJson(status)),
+            ContentTypeName(type), std::move(ticket));
+  } else {
+    res.status = HttpStatusForCode(status.code());
+    SetBody(res, ErrorJson(status), "application/json", std::move(ticket));
+  }
+}
+
+const char* StaticContentType(absl::string_view path) {
+  static constexpr std::pair<const char*, const char*> kTypes[] = {
+      {".html", "text/html; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"},
+      {".js", "text/javascript; charset=utf-8"},
+      {".mjs", "text/javascript; charset=utf-8"},
+      {".json", "application/json"},
+      {".map", "application/json"},
+      {".webmanifest", "application/manifest+json"},
+      {".txt", "text/plain; charset=utf-8"},
+      {".svg", "image/svg+xml"},
+      {".png", "image/png"},
+      {".ico", "image/x-icon"},
+      {".woff2", "font/woff2"},
+      {".woff", "font/woff"},
+  };
+  for (const auto& [ext, type] : kTypes) {
+    if (absl::EndsWith(path, ext)) return type;
+  }
+  return "application/octet-stream";
+}
+
+// A request path that may name a static file: segments of [A-Za-z0-9._-],
+// none empty or starting with a dot (so no "..", no hidden files).
+bool IsSafeStaticPath(absl::string_view path) {
+  if (!absl::ConsumePrefix(&path, "/")) return false;
+  for (absl::string_view segment : absl::StrSplit(path, '/')) {
+    if (segment.empty() || segment[0] == '.') return false;
+    for (char c : segment) {
+      if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '.' &&
+          c != '_' && c != '-') {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+// The transport's side of one stream: the StreamSink the session calls,
+// and what the connection's thread needs to write the stream. Every call
+// into the session (OnWritten, Cancel) and its destruction happen on the
+// connection's thread.
+class StreamCall final : public StreamSink {
+ public:
+  StreamCall(ContentType type, std::shared_ptr<PeerWatch> peer,
+             std::function<void()> on_destroy)
+      : type_(type), peer_(std::move(peer)), on_destroy_(std::move(on_destroy)) {}
+  ~StreamCall() override {
+    Finish();
+    peer_->Finish();
+    on_destroy_();
+  }
+
+  // StreamSink
+  void Live() override {
+    absl::MutexLock lock(&mu_);
+    live_ = true;
+  }
+  void Write(const Message& message) override {
+    absl::StatusOr<std::string> encoded = EncodeMessage(type_.codec, message);
+    absl::MutexLock lock(&mu_);
+    if (closed_) return;
+    pending_.push_back(encoded.ok() ? std::optional<std::string>(EncodeEnvelope(
+                                          0, *encoded))
+                                    : std::nullopt);
+  }
+  void Close(const absl::Status& status) override {
+    absl::MutexLock lock(&mu_);
+    if (closed_) return;
+    closed_ = true;
+    close_status_ = status;
+  }
+
+  void Open(const ApiMethod& method, InboundCall call,
+            std::unique_ptr<Message> request) {
+    request_ = std::move(request);
+    method.open(std::move(call), *request_, this, &session_);
+    if (session_ == nullptr) {
+      Close(absl::InternalError("the stream could not be opened"));
+    }
+  }
+
+  // Waits until the session has said Live or Close, cancelling it if the
+  // client goes away or the server shuts down meanwhile. True if live.
+  bool WaitLive(const std::atomic<bool>& shutting_down) {
+    for (;;) {
+      {
+        absl::MutexLock lock(&mu_);
+        mu_.AwaitWithTimeout(absl::Condition(this, &StreamCall::LiveOrClosed),
+                             kPollInterval);
+        if (closed_ && !live_) return false;
+        if (live_) return true;
+      }
+      CheckClientAndShutdown(shutting_down);
+    }
+  }
+
+  // What a stream's content provider does on each call: waits a while for
+  // a message or the close, and writes it. False to end the response
+  // because the client is gone.
+  bool Provide(DataSink& sink, const std::atomic<bool>& shutting_down) {
+    if (shutting_down.load()) {
+      CancelOnce(absl::UnavailableError("the server is shutting down"));
+    }
+    std::optional<std::optional<std::string>> next;
+    bool closed = false;
+    absl::Status final_status;
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.AwaitWithTimeout(absl::Condition(this, &StreamCall::HasNews),
+                           kPollInterval);
+      if (!pending_.empty()) {
+        next = std::move(pending_.front());
+        pending_.pop_front();
+      } else if (closed_) {
+        closed = true;
+        final_status = cancel_status_.value_or(close_status_);
+      }
+    }
+    if (next.has_value()) {
+      bool ok = next->has_value() && sink.write((*next)->data(), (*next)->size());
+      if (!next->has_value()) {
+        cancel_status_ = absl::InternalError("a message could not be encoded");
+      }
+      if (!IsClosed()) session_->OnWritten(ok);
+      if (!next->has_value()) {
+        CancelOnce(*cancel_status_);
+        return true;
+      }
+      return ok;
+    }
+    if (closed) {
+      std::string end = EncodeEnvelope(kFlagEndStream, EndStreamJson(final_status));
+      if (!sink.write(end.data(), end.size())) return false;
+      sink.done();
+      return true;
+    }
+    return CheckClientAndShutdown(shutting_down);
+  }
+
+  // When the response is over (written, or the client gone): the session is
+  // cancelled unless it has closed, and destroyed once it has.
+  void Finish() {
+    if (session_ == nullptr) return;
+    if (!IsClosed()) CancelOnce(absl::CancelledError("the client went away"));
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(&closed_));
+    }
+    session_.reset();
+  }
+
+  // The status a stream that never went live ends with.
+  absl::Status EndStatus() {
+    absl::MutexLock lock(&mu_);
+    return cancel_status_.value_or(close_status_);
+  }
+
+ private:
+  bool LiveOrClosed() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return live_ || closed_;
+  }
+  bool HasNews() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return !pending_.empty() || closed_;
+  }
+  bool IsClosed() {
+    absl::MutexLock lock(&mu_);
+    return closed_;
+  }
+
+  // False if the client is gone (the session is cancelled); cancels the
+  // session with UNAVAILABLE if the server is shutting down.
+  bool CheckClientAndShutdown(const std::atomic<bool>& shutting_down) {
+    if (peer_->Gone()) {
+      CancelOnce(absl::CancelledError("the client went away"));
+      return false;
+    }
+    if (shutting_down.load()) {
+      CancelOnce(absl::UnavailableError("the server is shutting down"));
+    }
+    return true;
+  }
+
+  void CancelOnce(const absl::Status& why) {
+    if (cancelled_) return;
+    cancelled_ = true;
+    if (!cancel_status_.has_value()) cancel_status_ = why;
+    session_->Cancel();
+  }
+
+  const ContentType type_;
+  const std::shared_ptr<PeerWatch> peer_;
+  const std::function<void()> on_destroy_;
+  std::unique_ptr<Message> request_;
+  std::unique_ptr<StreamSession> session_;
+  // The connection's thread only:
+  bool cancelled_ = false;
+  std::optional<absl::Status> cancel_status_;
+
+  absl::Mutex mu_;
+  bool live_ ABSL_GUARDED_BY(mu_) = false;
+  bool closed_ ABSL_GUARDED_BY(mu_) = false;
+  absl::Status close_status_ ABSL_GUARDED_BY(mu_);
+  // Enveloped messages to write; nullopt for one that could not be encoded.
+  std::deque<std::optional<std::string>> pending_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace
+
+class ConnectServer::Impl {
+ public:
+  Impl(const ConnectServerOptions& options,
+       absl::flat_hash_map<std::string, const ApiMethod*> routes)
+      : options_(options), routes_(std::move(routes)) {}
+
+  ~Impl() { Shutdown(); }
+
+  absl::Status Start() {
+    std::string tls_error;
+    server_ = std::make_unique<httplib::SSLServer>(
+        [this, &tls_error](SSL_CTX& ctx) {
+          return SetUpTls(ctx, options_, &tls_error);
+        });
+    if (!server_->is_valid()) {
+      return absl::FailedPreconditionError(
+          tls_error.empty() ? "the TLS context could not be made" : tls_error);
+    }
+    if (!options_.static_dir.empty()) {
+      char resolved[PATH_MAX];
+      if (realpath(options_.static_dir.c_str(), resolved) == nullptr) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("static folder ", options_.static_dir, ": not found"));
+      }
+      static_root_ = resolved;
+    }
+
+    const int threads = options_.threads;
+    const size_t waiting = options_.max_waiting_connections;
+    server_->new_task_queue = [threads, waiting] {
+      return new BoundedTaskQueue(threads, waiting);
+    };
+    auto seconds = [](absl::Duration d) {
+      return static_cast<time_t>(absl::ToInt64Seconds(d));
+    };
+    auto micros = [](absl::Duration d) {
+      return static_cast<time_t>(
+          absl::ToInt64Microseconds(d - absl::Trunc(d, absl::Seconds(1))));
+    };
+    server_->set_read_timeout(seconds(options_.read_timeout),
+                              micros(options_.read_timeout));
+    server_->set_write_timeout(seconds(options_.write_timeout),
+                               micros(options_.write_timeout));
+    server_->set_keep_alive_timeout(
+        std::max<time_t>(1, seconds(options_.keep_alive_timeout)));
+    server_->set_keep_alive_max_count(
+        static_cast<size_t>(options_.keep_alive_max_requests));
+    server_->set_payload_max_length(options_.max_request_bytes);
+    server_->set_pre_routing_handler(
+        [this](const Request& req, Response& res) { return PreRoute(req, res); });
+    server_->Post(".*", [this](const Request& req, Response& res,
+                               const httplib::ContentReader& reader) {
+      HandleCall(req, res, reader);
+    });
+    server_->set_post_routing_handler([](const Request&, Response& res) {
+      for (const auto& [name, value] : kSecurityHeaders) {
+        res.headers.erase(name);
+        res.headers.emplace(name, value);
+      }
+    });
+
+    // "host:port", the host perhaps in brackets.
+    const std::string& address = options_.listen_address;
+    const size_t colon = address.rfind(':');
+    int port = -1;
+    if (colon == std::string::npos ||
+        !absl::SimpleAtoi(address.substr(colon + 1), &port) || port < 0 ||
+        port > 65535) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("listen address ", address, ": not host:port"));
+    }
+    std::string host = address.substr(0, colon);
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+      host = host.substr(1, host.size() - 2);
+    }
+    if (port == 0) {
+      port_ = server_->bind_to_any_port(host);
+    } else {
+      port_ = server_->bind_to_port(host, port) ? port : -1;
+    }
+    if (port_ <= 0) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("listen address ", address, ": cannot listen there"));
+    }
+    listen_thread_ = std::thread([this] { server_->listen_after_bind(); });
+    // stop() does nothing until the loop runs: wait for it.
+    const absl::Time give_up = absl::Now() + absl::Seconds(10);
+    while (!server_->is_running()) {
+      if (absl::Now() > give_up) {
+        return absl::InternalError("the HTTPS server did not start");
+      }
+      absl::SleepFor(absl::Milliseconds(1));
+    }
+    return absl::OkStatus();
+  }
+
+  int port() const { return port_; }
+
+  void Shutdown() {
+    {
+      absl::MutexLock lock(&streams_mu_);
+      if (shutting_down_.exchange(true)) return;
+      // Open streams notice within kPollInterval, cancel their sessions and
+      // end with unavailable.
+      streams_mu_.Await(absl::Condition(
+          +[](int* n) { return *n == 0; }, &open_streams_));
+    }
+    if (server_ != nullptr) server_->stop();
+    if (listen_thread_.joinable()) listen_thread_.join();
+  }
+
+ private:
+  std::string OwnOrigin(const Request& req) const {
+    if (!options_.origin.empty()) return options_.origin;
+    return absl::StrCat("https://", req.get_header_value("Host"));
+  }
+
+  // Every request comes here first, before any body is read: all but a
+  // well-formed call to a known method is answered here.
+  HandlerResponse PreRoute(const Request& req, Response& res) {
+    if (req.has_header("Origin") &&
+        req.get_header_value("Origin") != OwnOrigin(req)) {
+      AnswerPlain(req, res, 403, "cross-origin requests are refused");
+      return HandlerResponse::Handled;
+    }
+    if (req.has_header("Range")) {
+      AnswerPlain(req, res, 416, "ranges are not served");
+      return HandlerResponse::Handled;
+    }
+    auto route = routes_.find(req.path);
+    if (route == routes_.end()) {
+      if (req.method == "GET" || req.method == "HEAD") {
+        ServeStatic(req, res);
+      } else if (req.method == "POST") {
+        AnswerPlain(req, res, 404, "not found");
+      } else {
+        AnswerPlain(req, res, 405, "method not allowed");
+      }
+      return HandlerResponse::Handled;
+    }
+    if (req.method != "POST") {
+      AnswerPlain(req, res, 405, "method not allowed");
+      res.set_header("Allow", "POST");
+      return HandlerResponse::Handled;
+    }
+    const bool streaming = route->second->open != nullptr;
+    std::optional<ContentType> type =
+        ParseContentType(req.get_header_value("Content-Type"));
+    if (!type.has_value() || type->streaming != streaming) {
+      AnswerPlain(req, res, 415, "unsupported content type");
+      res.set_header("Accept-Post", streaming ? "application/connect+json, "
+                                                "application/connect+proto"
+                                              : "application/json, "
+                                                "application/proto");
+      return HandlerResponse::Handled;
+    }
+    absl::Status refusal = CheckHeaders(req);
+    if (!refusal.ok()) {
+      AnswerError(res, *type, refusal);
+      if (HasBody(req)) res.set_header("Connection", "close");
+      return HandlerResponse::Handled;
+    }
+    return HandlerResponse::Unhandled;  // on to HandleCall
+  }
+
+  // The Connect headers of a call to a known method.
+  absl::Status CheckHeaders(const Request& req) const {
+    if (shutting_down_.load()) {
+      return absl::UnavailableError("the server is shutting down");
+    }
+    if (req.get_header_value("Connect-Protocol-Version") != "1") {
+      return absl::InvalidArgumentError(
+          "the Connect-Protocol-Version header must be 1");
+    }
+    for (const char* header : {"Content-Encoding", "Connect-Content-Encoding"}) {
+      const std::string encoding = req.get_header_value(header);
+      if (!encoding.empty() && encoding != "identity") {
+        return absl::UnimplementedError(
+            absl::StrCat("the supported ", header, " is identity"));
+      }
+    }
+    absl::StatusOr<std::optional<absl::Duration>> timeout =
+        ParseTimeoutHeader(req.get_header_value("Connect-Timeout-Ms"));
+    if (!timeout.ok()) return timeout.status();
+    if (req.has_header("Content-Length")) {
+      uint64_t length = 0;
+      if (!absl::SimpleAtoi(req.get_header_value("Content-Length"), &length)) {
+        return absl::InvalidArgumentError("the Content-Length is not a number");
+      }
+      (void)length;  // bounded in HandleCall
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status TooLarge() const {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "requests are at most ", options_.max_request_bytes, " bytes"));
+  }
+
+  // A call that PreRoute let through: reads the body and runs the method.
+  void HandleCall(const Request& req, Response& res,
+                  const httplib::ContentReader& reader) {
+    const ApiMethod& method = *routes_.at(req.path);
+    const ContentType type =
+        *ParseContentType(req.get_header_value("Content-Type"));
+    // A body declared too large is refused before it is read; one up to
+    // kDrainFactor times the limit is read and dropped first, so that the
+    // client, still sending it, gets the answer rather than a reset.
+    uint64_t declared = 0;
+    if (absl::SimpleAtoi(req.get_header_value("Content-Length"), &declared) &&
+        declared > options_.max_request_bytes) {
+      if (declared <= kDrainFactor * options_.max_request_bytes) {
+        reader([](const char*, size_t) { return true; });
+      } else {
+        res.set_header("Connection", "close");
+      }
+      AnswerError(res, type, TooLarge());
+      return;
+    }
+    std::string body;
+    bool too_large = false;
+    const bool read = reader([&](const char* data, size_t n) {
+      if (body.size() + n > options_.max_request_bytes) {
+        too_large = true;
+        return false;
+      }
+      body.append(data, n);
+      return true;
+    });
+    if (too_large || !read) {
+      AnswerError(res, type,
+                  too_large ? TooLarge()
+                            : absl::InvalidArgumentError(
+                                  "the request body could not be read"));
+      res.set_header("Connection", "close");
+      return;
+    }
+
+    absl::string_view message_bytes = body;
+    std::string unwrapped;
+    if (type.streaming) {
+      absl::StatusOr<std::string> inner = ParseRequestEnvelope(body);
+      if (!inner.ok()) {
+        AnswerError(res, type, inner.status());
+        return;
+      }
+      unwrapped = *std::move(inner);
+      message_bytes = unwrapped;
+    }
+    const google::protobuf::MethodDescriptor& descriptor = *method.descriptor;
+    auto* factory = google::protobuf::MessageFactory::generated_factory();
+    std::unique_ptr<Message> request(
+        factory->GetPrototype(descriptor.input_type())->New());
+    absl::Status decoded = DecodeMessage(type.codec, message_bytes, request.get());
+    if (!decoded.ok()) {
+      AnswerError(res, type, decoded);
+      return;
+    }
+
+    auto peer = std::make_shared<PeerWatch>(SocketOf(req));
+    InboundCall call;
+    call.method = absl::StrCat(descriptor.service()->full_name(), "/",
+                               descriptor.name());
+    call.peer_certificate_pem = PeerCertificatePem(req.ssl);
+    call.request_id_hint = req.get_header_value("X-Request-Id");
+    absl::StatusOr<std::optional<absl::Duration>> timeout =
+        ParseTimeoutHeader(req.get_header_value("Connect-Timeout-Ms"));
+    if (timeout.ok() && timeout->has_value()) {
+      call.deadline = absl::Now() + **timeout;
+    }
+    call.cancelled = [peer] { return peer->Gone(); };
+
+    if (type.streaming) {
+      RunStream(method, type, std::move(call), std::move(request), peer, res);
+    } else {
+      RunUnary(method, type, std::move(call), std::move(request), *peer, res);
+    }
+  }
+
+  void RunUnary(const ApiMethod& method, ContentType type, InboundCall call,
+                std::unique_ptr<Message> request, PeerWatch& peer,
+                Response& res) {
+    struct Outcome {
+      absl::Notification done;
+      absl::Status status;
+      CallTicket ticket;
+    };
+    auto outcome = std::make_shared<Outcome>();
+    auto* factory = google::protobuf::MessageFactory::generated_factory();
+    std::unique_ptr<Message> response(
+        factory->GetPrototype(method.descriptor->output_type())->New());
+    method.unary(std::move(call), *request, response.get(),
+                 [outcome](absl::Status status, CallTicket ticket) {
+                   outcome->status = std::move(status);
+                   outcome->ticket = std::move(ticket);
+                   outcome->done.Notify();
+                 });
+    outcome->done.WaitForNotification();
+    peer.Finish();
+    if (!outcome->status.ok()) {
+      AnswerError(res, type, outcome->status, std::move(outcome->ticket));
+      return;
+    }
+    absl::StatusOr<std::string> encoded = EncodeMessage(type.codec, *response);
+    if (!encoded.ok()) {
+      AnswerError(res, type, encoded.status(), std::move(outcome->ticket));
+      return;
+    }
+    res.status = 200;
+    SetBody(res, *std::move(encoded), ContentTypeName(type),
+            std::move(outcome->ticket));
+  }
+
+  void RunStream(const ApiMethod& method, ContentType type, InboundCall call,
+                 std::unique_ptr<Message> request,
+                 std::shared_ptr<PeerWatch> peer, Response& res) {
+    {
+      absl::MutexLock lock(&streams_mu_);
+      if (shutting_down_.load()) {
+        AnswerError(res, type,
+                    absl::UnavailableError("the server is shutting down"));
+        return;
+      }
+      if (open_streams_ >= options_.max_streams) {
+        AnswerError(res, type,
+                    absl::ResourceExhaustedError("too many open streams"));
+        return;
+      }
+      ++open_streams_;
+    }
+    auto stream = std::make_shared<StreamCall>(type, std::move(peer), [this] {
+      absl::MutexLock lock(&streams_mu_);
+      --open_streams_;
+    });
+    stream->Open(method, std::move(call), std::move(request));
+    if (!stream->WaitLive(shutting_down_)) {
+      // Closed before it was live: a refusal, or a failure to start.
+      absl::Status end = stream->EndStatus();
+      stream->Finish();
+      AnswerError(res, type, end);
+      return;
+    }
+    res.status = 200;
+    res.set_header("Safeguard-Watch", "live");
+    res.set_chunked_content_provider(
+        ContentTypeName(type),
+        [this, stream](size_t, DataSink& sink) {
+          return stream->Provide(sink, shutting_down_);
+        },
+        [stream](bool) { stream->Finish(); });
+  }
+
+  void ServeStatic(const Request& req, Response& res) {
+    std::string path = req.path == "/" ? "/index.html" : req.path;
+    if (static_root_.empty() || !IsSafeStaticPath(path)) {
+      AnswerPlain(req, res, 404, "not found");
+      return;
+    }
+    char resolved[PATH_MAX];
+    const std::string wanted = static_root_ + path;
+    struct stat st;
+    if (realpath(wanted.c_str(), resolved) == nullptr ||
+        !absl::StartsWith(resolved, static_root_ + "/") ||
+        stat(resolved, &st) != 0 || !S_ISREG(st.st_mode) ||
+        static_cast<size_t>(st.st_size) > options_.max_static_file_bytes) {
+      AnswerPlain(req, res, 404, "not found");
+      return;
+    }
+    std::ifstream in(resolved, std::ios::binary);
+    std::stringstream data;
+    data << in.rdbuf();
+    if (!in) {
+      AnswerPlain(req, res, 404, "not found");
+      return;
+    }
+    res.status = 200;
+    res.set_content(data.str(), StaticContentType(path));
+    if (HasBody(req)) res.set_header("Connection", "close");
+  }
+
+  const ConnectServerOptions options_;
+  const absl::flat_hash_map<std::string, const ApiMethod*> routes_;
+  std::string static_root_;  // realpath of options_.static_dir, or empty
+  std::unique_ptr<httplib::SSLServer> server_;
+  std::thread listen_thread_;
+  int port_ = -1;
+
+  std::atomic<bool> shutting_down_{false};
+  absl::Mutex streams_mu_;
+  int open_streams_ ABSL_GUARDED_BY(streams_mu_) = 0;
+};
+
+absl::StatusOr<std::unique_ptr<ConnectServer>> ConnectServer::Start(
+    const ConnectServerOptions& options,
+    const std::vector<const ApiMethod*>& methods) {
+  if (options.threads < 2 || options.max_streams < 1 ||
+      options.max_streams >= options.threads ||
+      options.max_waiting_connections < 1 || options.max_request_bytes < 1 ||
+      options.keep_alive_max_requests < 1) {
+    return absl::InvalidArgumentError(
+        "HTTPS options: threads must be at least 2 and more than max_streams "
+        "(at least 1), and the other limits at least 1");
+  }
+  absl::flat_hash_map<std::string, const ApiMethod*> routes;
+  for (const ApiMethod* method : methods) {
+    if (method == nullptr || method->descriptor == nullptr ||
+        (method->unary == nullptr) == (method->open == nullptr) ||
+        method->descriptor->client_streaming() ||
+        method->descriptor->server_streaming() != (method->open != nullptr)) {
+      return absl::InvalidArgumentError(
+          "every HTTPS method needs a descriptor and exactly one of unary or "
+          "open, as the method streams");
+    }
+    const std::string path =
+        absl::StrCat("/", method->descriptor->service()->full_name(), "/",
+                     method->descriptor->name());
+    if (!routes.emplace(path, method).second) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("HTTPS method ", path, " is given twice"));
+    }
+  }
+  auto impl = std::make_unique<Impl>(options, std::move(routes));
+  absl::Status started = impl->Start();
+  if (!started.ok()) return started;
+  return std::unique_ptr<ConnectServer>(new ConnectServer(std::move(impl)));
+}
+
+ConnectServer::ConnectServer(std::unique_ptr<Impl> impl)
+    : impl_(std::move(impl)) {}
+
+ConnectServer::~ConnectServer() { Shutdown(); }
+
+int ConnectServer::port() const { return impl_->port(); }
+
+void ConnectServer::Shutdown() { impl_->Shutdown(); }
+
+}  // namespace safeguard::http

@@ -1,0 +1,471 @@
+// Integration: the API over HTTPS in the Connect protocol, through the real
+// server (in-process SafeguardServer with both listeners on 127.0.0.1 port
+// 0, test PKI, a fresh SQLCipher file, the shipped policy), called with
+// tests/testing/connect_client.h: unary calls in JSON and binary, a watch
+// that sees another caller's change, the gRPC suite's bad input answered
+// alike over both transports, and every refusal of the listener, after
+// which it keeps serving.
+#include <fstream>
+#include <functional>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "gtest/gtest.h"
+#include "safeguard/v1/server_info.pb.h"
+#include "server/access/authenticator.h"
+#include "server/app/safeguard_server.h"
+#include "server/core/field_violations.h"
+#include "tests/testing/connect_client.h"
+#include "tests/testing/referral_fixtures.h"
+#include "tests/testing/status_matchers.h"
+#include "tests/testing/subprocess.h"
+#include "tests/testing/test_server.h"
+
+namespace safeguard {
+namespace {
+
+using ::safeguard::testing::Callers;
+using ::safeguard::testing::ConnectClient;
+using ::safeguard::testing::Context;
+using ::safeguard::testing::Format;
+using ::safeguard::testing::HttpAnswer;
+using ::safeguard::testing::TargetHardeningSubmission;
+using ::safeguard::testing::TempDir;
+using ::safeguard::testing::TestPki;
+using ::safeguard::testing::TestServerConfig;
+
+constexpr char kCouncil[] = "babergh-mid-suffolk-council/system/case";
+constexpr char kSanctuary[] = "west-suffolk-council/person/sanctuary-coordinator";
+
+// What a call came to: its code and every field violation.
+struct Outcome {
+  int code = 0;
+  std::vector<FieldViolation> violations;
+  friend bool operator==(const Outcome& a, const Outcome& b) {
+    return a.code == b.code && a.violations == b.violations;
+  }
+  friend std::ostream& operator<<(std::ostream& os, const Outcome& o) {
+    os << "code " << o.code;
+    for (const FieldViolation& v : o.violations) {
+      os << " {" << v.field << ": " << v.description << "}";
+    }
+    return os;
+  }
+};
+
+Outcome FromGrpc(const grpc::Status& s) {
+  Outcome out;
+  out.code = s.error_code();
+  google::rpc::Status details;
+  google::rpc::BadRequest bad;
+  if (details.ParseFromString(s.error_details()) &&
+      details.details_size() == 1 && details.details(0).UnpackTo(&bad)) {
+    for (const auto& v : bad.field_violations()) {
+      out.violations.push_back({v.field(), v.description()});
+    }
+  }
+  return out;
+}
+
+Outcome FromStatus(const absl::Status& s) {
+  return {static_cast<int>(s.code()), FieldViolations(s)};
+}
+
+class ConnectTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    pki_.WriteCrl();
+    revoked_ = pki_.IssueIdentity("west-suffolk-council", "person/leaver");
+    pki_.Revoke(revoked_);
+    config_.mutable_tls()->set_crl_dir(pki_.crl_dir());
+    static_dir_ = dir_.File("console");
+    std::filesystem::create_directories(static_dir_);
+    std::ofstream(static_dir_ + "/index.html") << "<!doctype html><title>x</title>";
+    config_.set_console_dir(static_dir_);
+    auto server = SafeguardServer::Start(config_);
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+    ASSERT_GT(server_->http_port(), 0);
+    callers_ = std::make_unique<Callers>(pki_, server_->port());
+  }
+
+  ConnectClient& As(const std::string& who) {
+    auto& client = clients_[who];
+    if (client == nullptr) client = NewClient(Identity(who));
+    return *client;
+  }
+  std::unique_ptr<ConnectClient> NewClient(const std::optional<testing::CertFiles>& cert) {
+    return std::make_unique<ConnectClient>(server_->http_port(), pki_.ca_file(),
+                                           cert);
+  }
+  testing::CertFiles Identity(const std::string& who) {
+    const size_t slash = who.find('/');
+    return pki_.IssueIdentity(who.substr(0, slash), who.substr(slash + 1));
+  }
+
+  // `request` to `method` as `who` over gRPC (a raw call) and over Connect
+  // in binary and in JSON: the three outcomes.
+  std::vector<Outcome> Everywhere(const std::string& who,
+                                  const std::string& method,
+                                  const google::protobuf::Message& request) {
+    auto channel = testing::ConnectedTestChannel(server_->port(),
+                                                 pki_.ca_file(), Identity(who));
+    std::vector<Outcome> out;
+    out.push_back(FromGrpc(
+        testing::RawCall(channel, "/" + method, request.SerializeAsString())));
+    for (Format f : {Format::kProto, Format::kJson}) {
+      std::unique_ptr<google::protobuf::Message> response(
+          google::protobuf::MessageFactory::generated_factory()
+              ->GetPrototype(
+                  google::protobuf::DescriptorPool::generated_pool()
+                      ->FindMethodByName(absl::StrReplaceAll(method, {{"/", "."}}))
+                      ->output_type())
+              ->New());
+      out.push_back(FromStatus(As(who).Unary(method, request, response.get(), f)));
+    }
+    return out;
+  }
+
+  // The listener still answers a plain call.
+  void ExpectServing() {
+    v1::GetServerInfoResponse info;
+    EXPECT_THAT(As(kSanctuary).Unary("safeguard.v1.ServerInfo/GetServerInfo",
+                                     v1::GetServerInfoRequest(), &info),
+                testing::IsOk());
+    EXPECT_EQ(info.caller().agency(), "west-suffolk-council");
+  }
+
+  TempDir dir_;
+  TestPki pki_{dir_.path()};
+  ServerConfig config_ = TestServerConfig(dir_, pki_);
+  std::string static_dir_;
+  testing::CertFiles revoked_;
+  std::unique_ptr<SafeguardServer> server_;
+  std::unique_ptr<Callers> callers_;
+  std::map<std::string, std::unique_ptr<ConnectClient>> clients_;
+};
+
+TEST_F(ConnectTest, UnaryCallsInJsonAndBinaryMatchGrpc) {
+  // Who am I, in JSON: the certificate's identity and fingerprint.
+  const testing::CertFiles council = Identity(kCouncil);
+  v1::GetServerInfoResponse info;
+  ASSERT_THAT(NewClient(council)->Unary("safeguard.v1.ServerInfo/GetServerInfo",
+                                        v1::GetServerInfoRequest(), &info,
+                                        Format::kJson),
+              testing::IsOk());
+  EXPECT_EQ(info.caller().agency(), "babergh-mid-suffolk-council");
+  EXPECT_EQ(info.caller().principal(), "system/case");
+  EXPECT_EQ(info.caller().certificate_sha256(),
+            CertificateSha256(testing::ReadFileOrEmpty(council.cert)));
+
+  // Submitted in binary, read back in JSON and over gRPC: the same.
+  v1::SubmitReferralRequest submit;
+  submit.set_request_id("connect-1");
+  *submit.mutable_referral() = TargetHardeningSubmission();
+  v1::Referral created;
+  ASSERT_THAT(As(kCouncil).Unary("safeguard.v1.Referrals/SubmitReferral",
+                                 submit, &created, Format::kProto),
+              testing::IsOk());
+  EXPECT_EQ(created.state(), "REFERRED");
+  v1::GetReferralRequest get;
+  get.set_name(created.name());
+  v1::Referral via_json, via_grpc;
+  ASSERT_THAT(As(kSanctuary).Unary("safeguard.v1.Referrals/GetReferral", get,
+                                   &via_json, Format::kJson),
+              testing::IsOk());
+  ASSERT_TRUE(callers_->Get(kSanctuary, created.name(), &via_grpc).ok());
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(via_json,
+                                                                 via_grpc))
+      << via_json.DebugString() << "\nvs\n" << via_grpc.DebugString();
+  EXPECT_EQ(via_json.target_hardening().address().postcode(), "IP33 1AA");
+
+  // A retry with the same request id, over the other transport, is the
+  // same referral.
+  v1::Referral again;
+  ASSERT_TRUE(callers_->Submit(kCouncil, "connect-1", submit.referral(), &again).ok());
+  EXPECT_EQ(again.name(), created.name());
+
+  // Absent and not yours are the same answer.
+  get.set_name("referrals/no-such-referral");
+  v1::Referral none;
+  EXPECT_THAT(As(kSanctuary).Unary("safeguard.v1.Referrals/GetReferral", get,
+                                   &none, Format::kJson),
+              testing::StatusIs(absl::StatusCode::kNotFound,
+                                "referral not found"));
+  get.set_name(created.name());
+  EXPECT_THAT(As("suffolk-police/system/athena")
+                  .Unary("safeguard.v1.Referrals/GetReferral", get, &none),
+              testing::StatusIs(absl::StatusCode::kNotFound,
+                                "referral not found"));
+}
+
+TEST_F(ConnectTest, AWatchSeesAnotherCallersChange) {
+  v1::WatchReferralsRequest request;
+  request.mutable_filter()->set_kind(v1::TARGET_HARDENING);
+  v1::Referral submitted;
+  // Once the server says the watch is live, another caller submits over
+  // gRPC; the event comes through the watcher's view.
+  testing::StreamResult watched = As(kSanctuary).Stream(
+      "safeguard.v1.Referrals/WatchReferrals", request, Format::kJson, 1, 10000,
+      [&] {
+        EXPECT_TRUE(callers_->Submit(kCouncil, "watched-1",
+                                     TargetHardeningSubmission(), &submitted)
+                        .ok());
+      });
+  EXPECT_TRUE(watched.live);
+  ASSERT_EQ(watched.messages.size(), 1u);
+  v1::ReferralEvent event;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(watched.messages[0],
+                                                          &event)
+                  .ok());
+  EXPECT_EQ(event.type(), v1::ReferralEvent::CREATED);
+  EXPECT_EQ(event.referral().name(), submitted.name());
+  EXPECT_EQ(event.referral().target_hardening().address().postcode(),
+            "IP33 1AA");
+
+  // A refused watch ends with its refusal, never live.
+  v1::WatchReferralsRequest bad;
+  bad.mutable_filter()->set_state("REFERRED");
+  testing::StreamResult refused = As(kSanctuary).Stream(
+      "safeguard.v1.Referrals/WatchReferrals", bad, Format::kProto, 1, 2000);
+  EXPECT_FALSE(refused.live);
+  EXPECT_TRUE(refused.ended);
+  EXPECT_EQ(FromStatus(refused.status),
+            (Outcome{3,
+                     {{"filter.state",
+                       "is not supported by WatchReferrals, which must show "
+                       "referrals leaving a state; filter by kind or area"}}}));
+  ExpectServing();
+}
+
+TEST_F(ConnectTest, BadInputGetsTheSameAnswerOverBothTransports) {
+  struct Case {
+    const char* name;
+    std::string method;
+    std::function<std::unique_ptr<google::protobuf::Message>()> request;
+    Outcome want;
+  };
+  auto submission = [](std::function<void(v1::Referral&)> change) {
+    return [change] {
+      auto q = std::make_unique<v1::SubmitReferralRequest>();
+      q->set_request_id("bad-input");
+      *q->mutable_referral() = TargetHardeningSubmission();
+      change(*q->mutable_referral());
+      return q;
+    };
+  };
+  const std::string submit = "safeguard.v1.Referrals/SubmitReferral";
+  std::vector<Case> cases = {
+      {"every field named", submit,
+       [] {
+         auto q = std::make_unique<v1::SubmitReferralRequest>();
+         *q->mutable_referral() = TargetHardeningSubmission("atlantis");
+         q->mutable_referral()->mutable_target_hardening()->clear_address();
+         q->mutable_referral()->mutable_subjects(0)->mutable_date_of_birth()
+             ->set_month(13);
+         return q;
+       },
+       {3,
+        {{"request_id", "is required: a client-chosen id that makes retries safe"},
+         {"referral.area", ""},
+         {"referral.subjects[0].date_of_birth", ""},
+         {"referral.target_hardening.address.lines", ""},
+         {"referral.target_hardening.address.postcode", ""}}}},
+      {"a megabyte town", submit, submission([](v1::Referral& r) {
+         r.mutable_target_hardening()->mutable_address()->set_town(
+             std::string(900 * 1024, 'x'));
+       }),
+       {3, {{"referral.target_hardening.address.town",
+             "must be at most 100 bytes"}}}},
+      {"ten thousand channels", submit, submission([](v1::Referral& r) {
+         for (int i = 0; i < 10000; ++i) {
+           r.mutable_subjects(0)->mutable_safe_contact()->add_channels(v1::PHONE);
+         }
+       }),
+       {3, {{"referral.subjects[0].safe_contact.channels",
+             "must have at most 10 items"}}}},
+      {"priority 99", submit,
+       submission([](v1::Referral& r) { r.set_priority(v1::Priority(99)); }),
+       {3, {{"referral.priority", "is not one of the values the API defines"}}}},
+      {"a history written by the client", submit,
+       submission([](v1::Referral& r) { r.add_history()->set_action("submit"); }),
+       {3, {{"referral.history", "must be empty"}}}},
+      {"a long name", "safeguard.v1.Referrals/GetReferral",
+       [] {
+         auto q = std::make_unique<v1::GetReferralRequest>();
+         q->set_name("referrals/" + std::string(1 << 19, 'z'));
+         return q;
+       },
+       {3, {{"name", "must be at most 100 bytes"}}}},
+      {"an escape in a name", "safeguard.v1.Referrals/GetReferral",
+       [] {
+         auto q = std::make_unique<v1::GetReferralRequest>();
+         q->set_name("referrals/\x1b[31mred");
+         return q;
+       },
+       {3, {{"name", "must be referrals/<referral id>"}}}},
+      {"a page size out of range", "safeguard.v1.Referrals/ListReferrals",
+       [] {
+         auto q = std::make_unique<v1::ListReferralsRequest>();
+         q->set_page_size(1000);
+         q->set_page_token("not-a-token");
+         return q;
+       },
+       {3, {{"page_size", "must be 0 to 100"}}}},
+  };
+  for (Case& c : cases) {
+    std::unique_ptr<google::protobuf::Message> request = c.request();
+    std::vector<Outcome> got = Everywhere(
+        c.method == submit ? kCouncil : kSanctuary, c.method, *request);
+    ASSERT_EQ(got.size(), 3u);
+    // The descriptions of the first case are checked by the gRPC suite;
+    // here the fields and their order, and that all three agree.
+    if (std::string(c.name) == "every field named") {
+      std::vector<std::string> fields;
+      for (const FieldViolation& v : got[0].violations) fields.push_back(v.field);
+      std::vector<std::string> want;
+      for (const FieldViolation& v : c.want.violations) want.push_back(v.field);
+      EXPECT_EQ(got[0].code, c.want.code) << c.name;
+      EXPECT_EQ(fields, want) << c.name;
+    } else {
+      EXPECT_EQ(got[0], c.want) << c.name << " over gRPC";
+    }
+    EXPECT_EQ(got[1], got[0]) << c.name << " over Connect, binary";
+    EXPECT_EQ(got[2], got[0]) << c.name << " over Connect, JSON";
+  }
+
+  // Violations are capped alike: 10 subjects with 6 bad fields each.
+  auto many = submission([](v1::Referral& r) {
+    r.clear_subjects();
+    for (int i = 0; i < 10; ++i) {
+      v1::Person* p = r.add_subjects();
+      p->set_full_name(std::string(300, 'n'));
+      p->set_gender(std::string(300, 'g'));
+      p->set_nationality(std::string(300, 'n'));
+      p->mutable_address()->set_town(std::string(300, 't'));
+      p->mutable_address()->set_postcode(std::string(300, 'p'));
+      p->mutable_safe_contact()->set_phone(std::string(300, '0'));
+    }
+  })();
+  std::vector<Outcome> got = Everywhere(kCouncil, submit, *many);
+  ASSERT_EQ(got[0].violations.size(), 51u);
+  EXPECT_EQ(got[0].violations.back(),
+            (FieldViolation{"...", "10 more fields are invalid"}));
+  EXPECT_EQ(got[1], got[0]);
+  EXPECT_EQ(got[2], got[0]);
+  // Nothing was stored by any of it.
+  v1::ListReferralsResponse page;
+  ASSERT_TRUE(callers_->As(kSanctuary)
+                  .ListReferrals(Context().get(), {}, &page)
+                  .ok());
+  EXPECT_EQ(page.referrals_size(), 0);
+}
+
+TEST_F(ConnectTest, RefusedRequestsLeaveTheServerServing) {
+  const std::string path = "/safeguard.v1.ServerInfo/GetServerInfo";
+  const std::map<std::string, std::string> connect = {
+      {"Connect-Protocol-Version", "1"}, {"Content-Type", "application/json"}};
+  ConnectClient& lead = As(kSanctuary);
+
+  // No client certificate, one from another CA, and a revoked one: no
+  // TLS session, so no answer.
+  TempDir other_dir;
+  TestPki other(other_dir.path(), "other-ca");
+  struct {
+    const char* name;
+    std::optional<testing::CertFiles> cert;
+  } strangers[] = {
+      {"no certificate", std::nullopt},
+      {"another CA", other.IssueIdentity("west-suffolk-council",
+                                         "person/sanctuary-coordinator")},
+      {"revoked", revoked_},
+  };
+  for (const auto& s : strangers) {
+    HttpAnswer answer = NewClient(s.cert)->Post(path, connect, "{}");
+    EXPECT_EQ(answer.status, 0) << s.name;
+    ExpectServing();
+  }
+
+  struct Case {
+    const char* name;
+    std::string method;
+    std::string path;
+    std::map<std::string, std::string> headers;
+    std::string body;
+    int status;
+    absl::StatusCode code;  // in the Connect error body; kOk: none wanted
+  };
+  const Case cases[] = {
+      {"without the protocol header", "POST", path,
+       {{"Content-Type", "application/json"}}, "{}", 400, absl::StatusCode::kInvalidArgument},
+      {"a form post", "POST", path,
+       {{"Connect-Protocol-Version", "1"},
+        {"Content-Type", "application/x-www-form-urlencoded"}},
+       "a=b", 415, absl::StatusCode::kOk},
+      {"from another origin", "POST", path,
+       {{"Connect-Protocol-Version", "1"}, {"Content-Type", "application/json"},
+        {"Origin", "https://elsewhere.example"}},
+       "{}", 403, absl::StatusCode::kOk},
+      {"over 1 MiB", "POST", path, connect,
+       "{\"x\":\"" + std::string(1 << 20, 'a') + "\"}", 429,
+       absl::StatusCode::kResourceExhausted},
+      {"a method that is not governed", "POST", "/grpc.health.v1.Health/Check",
+       connect, "{}", 404, absl::StatusCode::kOk},
+      {"a GET of an API method", "GET", path, {}, "", 405, absl::StatusCode::kOk},
+      {"an OPTIONS preflight", "OPTIONS", path, {}, "", 405,
+       absl::StatusCode::kOk},
+  };
+  for (const Case& c : cases) {
+    HttpAnswer answer = c.method == "POST" ? lead.Post(c.path, c.headers, c.body)
+                                           : lead.Send(c.method, c.path);
+    EXPECT_EQ(answer.status, c.status) << c.name;
+    if (c.code != absl::StatusCode::kOk) {
+      EXPECT_EQ(testing::StatusFromConnectError(answer.body).code(), c.code)
+          << c.name;
+    }
+    EXPECT_EQ(answer.Header("access-control-allow-origin"), "") << c.name;
+    ExpectServing();
+  }
+}
+
+TEST_F(ConnectTest, EveryAnswerCarriesTheSecurityHeaders) {
+  ConnectClient& lead = As(kSanctuary);
+  const std::map<std::string, std::string> connect = {
+      {"Connect-Protocol-Version", "1"}, {"Content-Type", "application/json"}};
+  struct {
+    const char* name;
+    HttpAnswer answer;
+    int status;
+  } answers[] = {
+      {"an API answer",
+       lead.Post("/safeguard.v1.ServerInfo/GetServerInfo", connect, "{}"), 200},
+      {"an API error",
+       lead.Post("/safeguard.v1.Referrals/GetReferral", connect,
+                 "{\"name\":\"referrals/none\"}"),
+       404},
+      {"a static file", lead.Get("/"), 200},
+      {"an unknown path", lead.Get("/no/such/file"), 404},
+  };
+  for (const auto& a : answers) {
+    EXPECT_EQ(a.answer.status, a.status) << a.name;
+    EXPECT_EQ(a.answer.Header("cache-control"), "no-store") << a.name;
+    EXPECT_EQ(a.answer.Header("x-content-type-options"), "nosniff") << a.name;
+    EXPECT_EQ(a.answer.Header("referrer-policy"), "no-referrer") << a.name;
+    EXPECT_EQ(a.answer.Header("x-frame-options"), "DENY") << a.name;
+    EXPECT_EQ(a.answer.Header("strict-transport-security").rfind("max-age=", 0),
+              0u)
+        << a.name;
+    const std::string csp = a.answer.Header("content-security-policy");
+    EXPECT_NE(csp.find("default-src 'self'"), std::string::npos) << a.name;
+    EXPECT_NE(csp.find("frame-ancestors 'none'"), std::string::npos) << a.name;
+    EXPECT_EQ(a.answer.Header("access-control-allow-origin"), "") << a.name;
+  }
+  EXPECT_EQ(answers[2].answer.body, "<!doctype html><title>x</title>");
+}
+
+}  // namespace
+}  // namespace safeguard
