@@ -4,10 +4,9 @@
 
 #include "openssl/bio.h"
 #include "openssl/pem.h"
-#include "openssl/sha.h"
 #include "openssl/x509.h"
 #include "openssl/x509v3.h"
-#include "absl/strings/escaping.h"
+#include "server/common/sha256.h"
 
 namespace safeguard {
 namespace {
@@ -29,11 +28,10 @@ std::string DerSha256(X509* cert) {
   unsigned char* der = nullptr;
   const int len = i2d_X509(cert, &der);
   if (len <= 0) return "";
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(der, static_cast<size_t>(len), digest);
+  std::string hex = Sha256Hex(absl::string_view(
+      reinterpret_cast<const char*>(der), static_cast<size_t>(len)));
   OPENSSL_free(der);
-  return absl::BytesToHexString(absl::string_view(
-      reinterpret_cast<const char*>(digest), sizeof(digest)));
+  return hex;
 }
 
 }  // namespace

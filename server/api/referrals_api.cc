@@ -7,7 +7,8 @@
 #include "server/api/page_token.h"
 #include "server/api/resource_names.h"
 #include "server/api/watch_session.h"
-#include "server/audit/audit_format.h"
+#include "server/common/deterministic_bytes.h"
+#include "server/common/sha256.h"
 #include "server/convert/referral_convert.h"
 #include "server/core/field_violations.h"
 

@@ -1,84 +1,31 @@
 #include "server/audit/audit_format.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 #include <fstream>
 #include <memory>
-#include <sstream>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/json_util.h"
 #include "openssl/evp.h"
 #include "openssl/pem.h"
+#include "server/common/deterministic_bytes.h"
+#include "server/common/secret_file.h"
 
 namespace safeguard {
 namespace {
 
-// SHA-256 of a || b || c. The algorithm is fetched once and each thread
-// keeps its context: OpenSSL 3's per-call implicit fetch takes a lock and
-// was most of the cost of verifying a long log.
-std::string Sha256(absl::string_view a, absl::string_view b = "",
-                   absl::string_view c = "") {
-  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  struct CtxFree {
-    void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
-  };
-  thread_local std::unique_ptr<EVP_MD_CTX, CtxFree> ctx(EVP_MD_CTX_new());
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_DigestInit_ex(ctx.get(), md, nullptr);
-  EVP_DigestUpdate(ctx.get(), a.data(), a.size());
-  EVP_DigestUpdate(ctx.get(), b.data(), b.size());
-  EVP_DigestUpdate(ctx.get(), c.data(), c.size());
-  EVP_DigestFinal_ex(ctx.get(), out, &len);
-  return std::string(reinterpret_cast<char*>(out), len);
-}
-
-
-absl::Status KeyError(const std::string& path, absl::string_view what) {
-  return absl::FailedPreconditionError(
-      absl::StrCat("audit signing key file ", path, ": ", what));
-}
-
-}  // namespace
-
-std::string DeterministicBytes(const google::protobuf::Message& m) {
-  std::string out(m.ByteSizeLong(), '\0');
-  {
-    // The stream writes its last bytes when destroyed: before `out` is read.
-    google::protobuf::io::ArrayOutputStream stream(
-        out.data(), static_cast<int>(out.size()));
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    m.SerializeWithCachedSizes(&coded);
-  }
-  return out;
-}
-
-std::string Sha256Hex(absl::string_view bytes) {
-  return absl::BytesToHexString(Sha256(bytes));
-}
-
-std::string ZeroHash() { return std::string(kHashSize, '\0'); }
-
-namespace {
+constexpr absl::string_view kKeyFile = "audit signing key file";
 
 // The leaf hash of an entry whose leaf_hash and chain_hash are empty.
 std::string BareLeafHash(const v1::AuditEntry& bare) {
-  return Sha256(std::string(1, '\x00'), DeterministicBytes(bare));
+  return Sha256({absl::string_view("\x00", 1), DeterministicBytes(bare)});
 }
 
 }  // namespace
+
+std::string ZeroHash() { return std::string(kHashSize, '\0'); }
 
 std::string LeafHash(const v1::AuditEntry& entry) {
   if (entry.leaf_hash().empty() && entry.chain_hash().empty()) {
@@ -92,7 +39,7 @@ std::string LeafHash(const v1::AuditEntry& entry) {
 
 std::string ChainHash(const std::string& previous_chain,
                       const std::string& leaf) {
-  return Sha256(std::string(1, '\x01'), previous_chain, leaf);
+  return Sha256({"\x01", previous_chain, leaf});
 }
 
 std::string CheckpointMessage(int64_t size, const std::string& head,
@@ -197,24 +144,16 @@ absl::StatusOr<std::vector<v1::AuditCheckpoint>> ReadCheckpointFile(
 
 absl::StatusOr<std::unique_ptr<AuditSigner>> AuditSigner::FromKeyFile(
     const std::string& path) {
-  struct stat st;
-  if (stat(path.c_str(), &st) != 0) return KeyError(path, "does not exist");
-  if (!S_ISREG(st.st_mode)) return KeyError(path, "is not a regular file");
-  if (st.st_uid != geteuid()) {
-    return KeyError(path, "is not owned by the user running safeguardd");
-  }
-  if ((st.st_mode & 077) != 0) {
-    return KeyError(path, absl::StrFormat("group or others can access it "
-                                          "(mode %04o); run chmod 600 on it",
-                                          st.st_mode & 07777));
-  }
-  FILE* f = std::fopen(path.c_str(), "r");
-  if (f == nullptr) return KeyError(path, "cannot be read");
-  EVP_PKEY* key = PEM_read_PrivateKey(f, nullptr, nullptr, nullptr);
-  std::fclose(f);
+  absl::StatusOr<std::string> pem = ReadSecretFile(kKeyFile, path);
+  if (!pem.ok()) return pem.status();
+  BIO* bio = BIO_new_mem_buf(pem->data(), static_cast<int>(pem->size()));
+  EVP_PKEY* key = PEM_read_bio_PrivateKey(bio, nullptr, nullptr, nullptr);
+  BIO_free(bio);
+  WipeString(*pem);
   if (key == nullptr || EVP_PKEY_id(key) != EVP_PKEY_ED25519) {
     EVP_PKEY_free(key);
-    return KeyError(path, "holds no Ed25519 private key (PEM)");
+    return absl::FailedPreconditionError(absl::StrCat(
+        kKeyFile, " ", path, ": holds no Ed25519 private key (PEM)"));
   }
   return std::unique_ptr<AuditSigner>(new AuditSigner(key));
 }
@@ -247,26 +186,20 @@ std::string AuditSigner::PublicKeyPem() const {
 absl::Status CreateSigningKeyFile(const std::string& path) {
   EVP_PKEY* key = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
   if (key == nullptr) return absl::InternalError("cannot make an Ed25519 key");
-  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    EVP_PKEY_free(key);
-    if (errno == EEXIST) {
-      return absl::AlreadyExistsError(
-          absl::StrCat("audit signing key file ", path, " already exists"));
-    }
-    return KeyError(path, std::strerror(errno));
-  }
-  FILE* f = fdopen(fd, "w");
-  bool ok = PEM_write_PrivateKey(f, key, nullptr, nullptr, 0, nullptr,
-                                 nullptr) == 1 &&
-            std::fflush(f) == 0 && fsync(fd) == 0;
-  std::fclose(f);
+  // Secure memory: the PEM is cleansed when the BIO is freed.
+  BIO* bio = BIO_new(BIO_s_secmem());
+  const bool written = bio != nullptr &&
+                       PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0,
+                                                nullptr, nullptr) == 1;
   EVP_PKEY_free(key);
-  if (!ok) {
-    unlink(path.c_str());
-    return KeyError(path, "cannot be written");
-  }
-  return absl::OkStatus();
+  char* data = nullptr;
+  const long len = written ? BIO_get_mem_data(bio, &data) : 0;
+  absl::Status created =
+      written ? CreateSecretFile(kKeyFile, path,
+                                 absl::string_view(data, static_cast<size_t>(len)))
+              : absl::InternalError("cannot write an Ed25519 key as PEM");
+  BIO_free(bio);
+  return created;
 }
 
 absl::StatusOr<std::unique_ptr<AuditPublicKey>> AuditPublicKey::FromPem(

@@ -26,17 +26,12 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "google/protobuf/message.h"
 #include "safeguard/v1/audit.pb.h"
+#include "server/common/sha256.h"
 
 namespace safeguard {
 
-inline constexpr size_t kHashSize = 32;
-
-// The message's deterministic serialization: the bytes its hashes cover.
-std::string DeterministicBytes(const google::protobuf::Message& m);
-// SHA-256 of `bytes`, as 64 lower-case hex digits.
-std::string Sha256Hex(absl::string_view bytes);
+inline constexpr size_t kHashSize = kSha256Size;
 
 std::string LeafHash(const v1::AuditEntry& entry);
 std::string ChainHash(const std::string& previous_chain, const std::string& leaf);
@@ -82,8 +77,8 @@ absl::StatusOr<CheckpointFileContents> ReadCheckpointFileContents(
 
 class AuditSigner {
  public:
-  // Reads an Ed25519 private key (PEM). Like the database key file, it must
-  // be a regular file of the user's, mode 0600 or 0400.
+  // Reads an Ed25519 private key (PEM) from a secret file
+  // (server/common/secret_file.h), as the database key is read.
   static absl::StatusOr<std::unique_ptr<AuditSigner>> FromKeyFile(
       const std::string& path);
   ~AuditSigner();
@@ -95,7 +90,8 @@ class AuditSigner {
   void* key_;  // EVP_PKEY*, owned
 };
 
-// Creates a new Ed25519 signing key file (mode 0600); never overwrites.
+// Creates a new Ed25519 signing key file, a secret file (mode 0600); never
+// overwrites.
 absl::Status CreateSigningKeyFile(const std::string& path);
 
 class AuditPublicKey {

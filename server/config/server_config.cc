@@ -1,54 +1,24 @@
 #include "server/config/server_config.h"
 
-#include <fstream>
-#include <sstream>
-
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/io/tokenizer.h"
-#include "google/protobuf/text_format.h"
+#include "server/common/text_proto.h"
+#include "server/core/status_macros.h"
 
 namespace safeguard {
-namespace {
-
-// Keeps the first parse error, with its position, for the caller.
-class FirstErrorCollector final : public google::protobuf::io::ErrorCollector {
- public:
-  void AddError(int line, google::protobuf::io::ColumnNumber column,
-                const std::string& message) override {
-    if (!error_.empty()) return;
-    error_ = absl::StrCat(line + 1, ":", column + 1, ": ", message);
-  }
-  const std::string& error() const { return error_; }
-
- private:
-  std::string error_;
-};
-
-}  // namespace
 
 absl::StatusOr<ServerConfig> LoadConfigFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) {
-    return absl::NotFoundError(
-        absl::StrCat("config file ", path, ": cannot be read"));
-  }
-  std::stringstream text;
-  text << in.rdbuf();
-  return ParseConfig(text.str(), path);
+  ServerConfig config;
+  SAFEGUARD_RETURN_IF_ERROR(ReadTextProtoFile("config file", path, &config));
+  return config;
 }
 
 absl::StatusOr<ServerConfig> ParseConfig(const std::string& text,
                                          const std::string& source_name) {
   ServerConfig config;
-  FirstErrorCollector errors;
-  google::protobuf::TextFormat::Parser parser;
-  parser.RecordErrorsTo(&errors);
-  if (!parser.ParseFromString(text, &config)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("config file ", source_name, ":", errors.error()));
-  }
+  SAFEGUARD_RETURN_IF_ERROR(
+      ParseTextProto(text, absl::StrCat("config file ", source_name), &config));
   return config;
 }
 

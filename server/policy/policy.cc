@@ -1,19 +1,16 @@
 #include "server/policy/policy.h"
 
-#include <fstream>
-#include <sstream>
-
 #include "absl/algorithm/container.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "google/protobuf/descriptor.h"
-#include "google/protobuf/io/tokenizer.h"
-#include "google/protobuf/text_format.h"
 #include "safeguard/v1/audit.pb.h"
 #include "safeguard/v1/referral.pb.h"
 #include "safeguard/v1/referrals.grpc.pb.h"
 #include "safeguard/v1/server_info.grpc.pb.h"
+#include "server/common/text_proto.h"
+#include "server/core/status_macros.h"
 
 namespace safeguard {
 namespace {
@@ -22,18 +19,6 @@ using config::v1::Policy;
 using google::protobuf::Descriptor;
 using google::protobuf::FieldDescriptor;
 using google::protobuf::TextFormat;
-
-class FirstErrorCollector final : public google::protobuf::io::ErrorCollector {
- public:
-  void AddError(int line, google::protobuf::io::ColumnNumber column,
-                const std::string& message) override {
-    if (error_.empty()) error_ = absl::StrCat(line + 1, ":", column + 1, ": ", message);
-  }
-  const std::string& error() const { return error_; }
-
- private:
-  std::string error_;
-};
 
 // Finds where a value sits in the parsed text, for error messages.
 class Locator {
@@ -233,27 +218,25 @@ std::vector<std::string> GovernedMethods() {
 
 absl::StatusOr<std::shared_ptr<const CompiledPolicy>> CompiledPolicy::Load(
     const std::string& path) {
-  std::ifstream in(path);
-  if (!in) {
-    return absl::NotFoundError(absl::StrCat("policy file ", path,
-                                            ": cannot be read"));
-  }
-  std::stringstream text;
-  text << in.rdbuf();
-  return Parse(text.str(), absl::StrCat("policy file ", path));
+  Policy policy;
+  TextFormat::ParseInfoTree tree;
+  SAFEGUARD_RETURN_IF_ERROR(
+      ReadTextProtoFile("policy file", path, &policy, &tree));
+  return Compile(policy, tree, absl::StrCat("policy file ", path));
 }
 
 absl::StatusOr<std::shared_ptr<const CompiledPolicy>> CompiledPolicy::Parse(
     const std::string& text, const std::string& source) {
   Policy policy;
-  FirstErrorCollector errors;
   TextFormat::ParseInfoTree tree;
-  TextFormat::Parser parser;
-  parser.RecordErrorsTo(&errors);
-  parser.WriteLocationsTo(&tree);
-  if (!parser.ParseFromString(text, &policy)) {
-    return absl::InvalidArgumentError(absl::StrCat(source, ":", errors.error()));
-  }
+  SAFEGUARD_RETURN_IF_ERROR(ParseTextProto(text, source, &policy, &tree));
+  return Compile(policy, tree, source);
+}
+
+absl::StatusOr<std::shared_ptr<const CompiledPolicy>> CompiledPolicy::Compile(
+    const config::v1::Policy& policy,
+    const google::protobuf::TextFormat::ParseInfoTree& tree,
+    const std::string& source) {
   const Locator at(source, &tree);
   std::shared_ptr<CompiledPolicy> out(new CompiledPolicy());
   auto partnership = std::make_shared<Partnership>();

@@ -27,6 +27,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "google/protobuf/message.h"
+#include "google/protobuf/text_format.h"
 #include "safeguard/config/v1/policy.pb.h"
 #include "server/core/identity.h"
 #include "server/core/referral_service.h"
@@ -99,6 +100,12 @@ class CompiledPolicy {
 
  private:
   CompiledPolicy() = default;
+  // Checks and indexes a parsed policy; `tree` locates its fields for
+  // errors, which name `source`.
+  static absl::StatusOr<std::shared_ptr<const CompiledPolicy>> Compile(
+      const config::v1::Policy& policy,
+      const google::protobuf::TextFormat::ParseInfoTree& tree,
+      const std::string& source);
 
   struct GrantEntry {
     RoleSet roles;

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "server/common/secret_file.h"
 #include "sqlcipher/sqlite3.h"
 
 namespace safeguard {

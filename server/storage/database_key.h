@@ -3,10 +3,10 @@
 // DatabaseKey: a raw 256-bit SQLCipher key, read from a key file.
 //
 // A key file holds the key as 64 hexadecimal characters (an optional
-// trailing newline is allowed) or as 32 raw bytes. ReadKeyFile() refuses a
-// file that is not a regular file, is not owned by the calling user, or that
-// group or others may access (mode must be 0600 or 0400), so a key never sits
-// where another account can read it.
+// trailing newline is allowed) or as 32 raw bytes. It is a secret file
+// (server/common/secret_file.h): a regular file, not a link, of the user
+// running safeguardd, that group and others may not access (mode 0600 or
+// 0400), so a key never sits where another account can read it.
 //
 // The key bytes are wiped when the key is destroyed. Move-only.
 #ifndef SAFEGUARD_SERVER_STORAGE_DATABASE_KEY_H_
@@ -17,6 +17,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "server/common/secret_file.h"  // WipeString, for SqlCipherRawKey
 
 namespace safeguard {
 
@@ -50,9 +51,6 @@ absl::StatusOr<DatabaseKey> ReadKeyFile(const std::string& path);
 // Creates a new key file holding a random key as hex, mode 0600. Fails with
 // kAlreadyExists if the file exists: a key is never overwritten.
 absl::Status CreateKeyFile(const std::string& path);
-
-// Overwrites the bytes of `s` with zeros, in a way the compiler keeps.
-void WipeString(std::string& s);
 
 }  // namespace safeguard
 

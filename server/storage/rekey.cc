@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "server/common/secret_file.h"
 #include "server/core/status_macros.h"
 #include "server/storage/database.h"
 #include "server/storage/migrations.h"

@@ -19,6 +19,7 @@
 #include "safeguard/v1/audit.pb.h"
 #include "safeguard/v1/referrals.pb.h"
 #include "server/audit/audit_format.h"
+#include "server/common/deterministic_bytes.h"
 #include "server/core/workflow.h"
 #include "server/api/page_token.h"
 #include "tests/fuzz/fuzz_input.pb.h"

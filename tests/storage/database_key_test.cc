@@ -59,6 +59,8 @@ TEST(DatabaseKeyTest, RefusesBadKeyFilesNamingThem) {
        "must hold a 256-bit key: 64 hex characters or 32 bytes"},
       {"empty", "", 0600,
        "must hold a 256-bit key: 64 hex characters or 32 bytes"},
+      {"too long", kHex + kHex, 0600,
+       "must hold a 256-bit key: 64 hex characters or 32 bytes"},
   };
   for (const Case& c : cases) {
     std::string path = Write(dir, c.name, c.contents, c.mode);

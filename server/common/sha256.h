@@ -1,0 +1,30 @@
+// File: server/common/sha256.h
+//
+// SHA-256, the one place the server computes it: raw digests for the audit
+// hash chain, lower-case hex for fingerprints (certificates, idempotent
+// requests). No protobuf, no OpenSSL in the interface.
+//
+// Thread-safe: each thread keeps its own digest context.
+#ifndef SAFEGUARD_SERVER_COMMON_SHA256_H_
+#define SAFEGUARD_SERVER_COMMON_SHA256_H_
+
+#include <cstddef>
+#include <initializer_list>
+#include <string>
+
+#include "absl/strings/string_view.h"
+
+namespace safeguard {
+
+inline constexpr size_t kSha256Size = 32;
+
+// SHA-256 of `bytes`: kSha256Size raw bytes.
+std::string Sha256(absl::string_view bytes);
+// SHA-256 of the concatenation of `parts`, without copying them together.
+std::string Sha256(std::initializer_list<absl::string_view> parts);
+// SHA-256 of `bytes`, as 64 lower-case hex digits.
+std::string Sha256Hex(absl::string_view bytes);
+
+}  // namespace safeguard
+
+#endif  // SAFEGUARD_SERVER_COMMON_SHA256_H_
