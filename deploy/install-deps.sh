@@ -11,9 +11,14 @@ packages=(
   golang-github-grpc-ecosystem-grpc-gateway-dev     # google/rpc/*.proto
   libgtest-dev libgmock-dev
   clang-14 libclang-rt-14-dev                       # thread-safety analysis, libFuzzer
+  libcpp-httplib-dev                                # the Connect (HTTPS) listener
+  nodejs npm                                        # tests/interop: the Connect client
 )
 missing=()
 for p in "${packages[@]}"; do
+  # A nodejs from elsewhere (e.g. NodeSource's) bundles npm and conflicts
+  # with Debian's npm package.
+  [ "$p" = npm ] && command -v npm >/dev/null && continue
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
     || missing+=("$p")
 done

@@ -7,6 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 deploy/install-deps.sh
+# The Connect interop test's Node.js packages, exactly as locked.
+(cd tests/interop && npm ci --no-audit --no-fund)
 cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug \
   -DSAFEGUARD_SANITIZE=ON >/dev/null
 cmake --build build/asan -j "$(nproc)"
