@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # deploy/run.sh [safeguardd flags]: installs what is missing, builds, and runs
-# safeguardd on its development defaults: mTLS on 127.0.0.1:50051 with the
+# safeguardd on its development defaults: gRPC on 127.0.0.1:50051 and HTTPS
+# (Connect, and the console) on 127.0.0.1:8443, both mutual TLS with the
 # certificates from certs/make-dev-certs.sh, an encrypted database in data/
 # keyed from data/db.key, audit checkpoints signed with
 # data/audit-signing.key (both created, mode 0600, on first run), and the
@@ -18,9 +19,14 @@ mkdir -p -m 700 data
   --audit_signing_key_file=data/audit-signing.key
 client=certs/dev/clients/suffolk-police.system.athena
 cat <<MSG
-safeguardd is starting on 127.0.0.1:50051 (mutual TLS; CA certs/dev/ca.crt).
-Reach it from another terminal, with any client certificate in certs/dev/clients/:
+safeguardd is starting: gRPC on 127.0.0.1:50051, HTTPS on https://127.0.0.1:8443/
+(mutual TLS on both; CA certs/dev/ca.crt). Reach it from another terminal, with any
+client certificate in certs/dev/clients/:
   build/release/client/safeguardctl whoami --cert=$client.crt --key=$client.key
   build/release/client/safeguardctl health --cert=$client.crt --key=$client.key
+  curl --cacert certs/dev/ca.crt --cert $client.crt --key $client.key \
+    -H 'Connect-Protocol-Version: 1' -H 'Content-Type: application/json' -d '{}' \
+    https://127.0.0.1:8443/safeguard.v1.ServerInfo/GetServerInfo
+The web console's files are served at https://127.0.0.1:8443/ from --console_dir.
 MSG
 exec build/release/server/safeguardd "$@"

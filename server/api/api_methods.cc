@@ -10,8 +10,19 @@ std::string FullMethodName(const google::protobuf::MethodDescriptor& method) {
   return absl::StrCat(method.service()->full_name(), "/", method.name());
 }
 
-absl::StatusOr<ApiMethods> ApiMethods::Build(std::vector<ApiMethod> methods,
-                                             const CompiledPolicy& policy) {
+absl::Status CheckEveryMethodHasARule(const CompiledPolicy& policy,
+                                      const std::string& policy_file) {
+  for (const std::string& name : GovernedMethods()) {
+    if (!policy.HasRuleFor(name)) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("policy file ", policy_file, ": no rule names ", name,
+                       "; every method of the API needs one"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ApiMethods> ApiMethods::Build(std::vector<ApiMethod> methods) {
   ApiMethods out;
   for (ApiMethod& m : methods) {
     std::string name = FullMethodName(*m.descriptor);
@@ -21,10 +32,6 @@ absl::StatusOr<ApiMethods> ApiMethods::Build(std::vector<ApiMethod> methods,
     if (out.by_name_.count(name) == 0) {
       return absl::FailedPreconditionError(
           absl::StrCat("method ", name, " has no implementation"));
-    }
-    if (!policy.HasRuleFor(name)) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "method ", name, " has no rule in the access policy"));
     }
   }
   if (out.by_name_.size() != GovernedMethods().size()) {

@@ -2,10 +2,9 @@
 //
 // ApiMethods: every governed method (policy.h's GovernedMethods(): each
 // method of each safeguard.v1 service) with its ApiMethod, by full name.
-// Build() refuses a governed method without an ApiMethod, an ApiMethod
-// that is not governed, and a method the policy has no rule for, so that a
-// new RPC cannot be served by one transport and not another, nor without
-// a decision. Transports derive their routes from it.
+// Build() refuses a governed method without an ApiMethod and an ApiMethod
+// that is not governed, so that a new RPC cannot be served by one transport
+// and not another. Transports derive their routes from it.
 //
 // Immutable once built; thread-safe.
 #ifndef SAFEGUARD_SERVER_API_API_METHODS_H_
@@ -24,8 +23,7 @@ namespace safeguard {
 
 class ApiMethods {
  public:
-  static absl::StatusOr<ApiMethods> Build(std::vector<ApiMethod> methods,
-                                          const CompiledPolicy& policy);
+  static absl::StatusOr<ApiMethods> Build(std::vector<ApiMethod> methods);
 
   // Null if `full_name` ("safeguard.v1.Service/Method") is not governed.
   const ApiMethod* Find(absl::string_view full_name) const;
@@ -36,6 +34,12 @@ class ApiMethods {
  private:
   std::map<std::string, ApiMethod, std::less<>> by_name_;
 };
+
+// FAILED_PRECONDITION naming `policy_file` and the method if a governed
+// method has no rule in `policy`: a route nobody may call is a policy that
+// was not updated with the API, refused at start-up.
+absl::Status CheckEveryMethodHasARule(const CompiledPolicy& policy,
+                                      const std::string& policy_file);
 
 }  // namespace safeguard
 

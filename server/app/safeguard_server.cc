@@ -72,6 +72,8 @@ absl::StatusOr<std::unique_ptr<SafeguardServer>> SafeguardServer::Start(
   SAFEGUARD_ASSIGN_OR_RETURN(ServerTls tls, LoadServerTls(config.tls()));
   SAFEGUARD_ASSIGN_OR_RETURN(std::shared_ptr<const CompiledPolicy> policy,
                              CompiledPolicy::Load(config.policy_file()));
+  SAFEGUARD_RETURN_IF_ERROR(
+      CheckEveryMethodHasARule(*policy, config.policy_file()));
   SAFEGUARD_ASSIGN_OR_RETURN(HolidayCalendar calendar,
                              HolidayCalendar::Load(config.bank_holidays_file()));
   absl::TimeZone zone;
@@ -107,9 +109,8 @@ absl::StatusOr<std::unique_ptr<SafeguardServer>> SafeguardServer::Start(
   std::vector<ApiMethod> methods = s->referrals_api_.Methods();
   for (ApiMethod& m : s->audit_api_.Methods()) methods.push_back(std::move(m));
   methods.push_back(ServerInfoMethod(s->access_, s->info_service_));
-  SAFEGUARD_ASSIGN_OR_RETURN(
-      ApiMethods api,
-      ApiMethods::Build(std::move(methods), *s->policies_.Current()));
+  SAFEGUARD_ASSIGN_OR_RETURN(ApiMethods api,
+                             ApiMethods::Build(std::move(methods)));
   s->api_.emplace(std::move(api));
   SAFEGUARD_ASSIGN_OR_RETURN(s->grpc_,
                              GrpcFront::Start(config, tls, *s->api_));

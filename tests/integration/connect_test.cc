@@ -45,11 +45,13 @@ constexpr char kSanctuary[] = "west-suffolk-council/person/sanctuary-coordinator
 struct Outcome {
   int code = 0;
   std::vector<FieldViolation> violations;
+  std::string message;
   friend bool operator==(const Outcome& a, const Outcome& b) {
-    return a.code == b.code && a.violations == b.violations;
+    return a.code == b.code && a.violations == b.violations &&
+           a.message == b.message;
   }
   friend std::ostream& operator<<(std::ostream& os, const Outcome& o) {
-    os << "code " << o.code;
+    os << "code " << o.code << " \"" << o.message << "\"";
     for (const FieldViolation& v : o.violations) {
       os << " {" << v.field << ": " << v.description << "}";
     }
@@ -60,6 +62,7 @@ struct Outcome {
 Outcome FromGrpc(const grpc::Status& s) {
   Outcome out;
   out.code = s.error_code();
+  out.message = s.error_message();
   google::rpc::Status details;
   google::rpc::BadRequest bad;
   if (details.ParseFromString(s.error_details()) &&
@@ -72,7 +75,8 @@ Outcome FromGrpc(const grpc::Status& s) {
 }
 
 Outcome FromStatus(const absl::Status& s) {
-  return {static_cast<int>(s.code()), FieldViolations(s)};
+  return {static_cast<int>(s.code()), FieldViolations(s),
+          std::string(s.message())};
 }
 
 class ConnectTest : public ::testing::Test {
@@ -234,11 +238,11 @@ TEST_F(ConnectTest, AWatchSeesAnotherCallersChange) {
       "safeguard.v1.Referrals/WatchReferrals", bad, Format::kProto, 1, 2000);
   EXPECT_FALSE(refused.live);
   EXPECT_TRUE(refused.ended);
-  EXPECT_EQ(FromStatus(refused.status),
-            (Outcome{3,
-                     {{"filter.state",
-                       "is not supported by WatchReferrals, which must show "
-                       "referrals leaving a state; filter by kind or area"}}}));
+  EXPECT_EQ(FromStatus(refused.status).violations,
+            (std::vector<FieldViolation>{
+                {"filter.state",
+                 "is not supported by WatchReferrals, which must show "
+                 "referrals leaving a state; filter by kind or area"}}));
   ExpectServing();
 }
 
@@ -332,7 +336,8 @@ TEST_F(ConnectTest, BadInputGetsTheSameAnswerOverBothTransports) {
       EXPECT_EQ(got[0].code, c.want.code) << c.name;
       EXPECT_EQ(fields, want) << c.name;
     } else {
-      EXPECT_EQ(got[0], c.want) << c.name << " over gRPC";
+      EXPECT_EQ(got[0].code, c.want.code) << c.name << " over gRPC";
+      EXPECT_EQ(got[0].violations, c.want.violations) << c.name << " over gRPC";
     }
     EXPECT_EQ(got[1], got[0]) << c.name << " over Connect, binary";
     EXPECT_EQ(got[2], got[0]) << c.name << " over Connect, JSON";
@@ -357,12 +362,68 @@ TEST_F(ConnectTest, BadInputGetsTheSameAnswerOverBothTransports) {
             (FieldViolation{"...", "10 more fields are invalid"}));
   EXPECT_EQ(got[1], got[0]);
   EXPECT_EQ(got[2], got[0]);
-  // Nothing was stored by any of it.
+  // Actions: an unbounded name, one the state does not allow, and dates
+  // the process does not allow, refused alike.
+  v1::Referral r;
+  ASSERT_TRUE(callers_->Submit(kCouncil, "actions", TargetHardeningSubmission(),
+                               &r).ok());
+  ASSERT_TRUE(callers_->Get(kSanctuary, r.name(), &r).ok());
+  const std::string transition = "safeguard.v1.Referrals/TransitionReferral";
+  auto action = [&](const std::string& name) {
+    v1::TransitionReferralRequest q;
+    q.set_name(r.name());
+    q.set_version(r.version());
+    q.set_action(name);
+    return q;
+  };
+  got = Everywhere(kSanctuary, transition, action(std::string(8192, 'q')));
+  EXPECT_EQ(got[0].violations,
+            (std::vector<FieldViolation>{{"action", "must be at most 64 bytes"}}));
+  EXPECT_EQ(got[1], got[0]);
+  EXPECT_EQ(got[2], got[0]);
+  got = Everywhere(kSanctuary, transition, action("teleport_elsewhere"));
+  EXPECT_EQ(got[0].code, 9);  // FAILED_PRECONDITION
+  EXPECT_EQ(got[0].message,
+            "the action is not allowed from state REFERRED; allowed: "
+            "begin_eligibility");
+  EXPECT_EQ(got[1], got[0]);
+  EXPECT_EQ(got[2], got[0]);
+  ASSERT_TRUE(callers_->Transition(kSanctuary, r, "begin_eligibility").ok());
+  ASSERT_TRUE(callers_->Transition(kSanctuary, r, "accept").ok());
+  for (int64_t seconds : {int64_t{-62135596800}, int64_t{253402300799}}) {
+    v1::TransitionReferralRequest book = action("book_survey");
+    book.mutable_appointment()->mutable_appointment_time()->set_seconds(seconds);
+    got = Everywhere(kSanctuary, transition, book);
+    EXPECT_EQ(got[0].violations,
+              (std::vector<FieldViolation>{{"appointment.appointment_time",
+                                            "must be from 30 days ago to 366 "
+                                            "days ahead"}}))
+        << seconds;
+    EXPECT_EQ(got[1], got[0]) << seconds;
+    EXPECT_EQ(got[2], got[0]) << seconds;
+  }
+
+  // Nothing was stored by any of it but the one good submission.
   v1::ListReferralsResponse page;
   ASSERT_TRUE(callers_->As(kSanctuary)
                   .ListReferrals(Context().get(), {}, &page)
                   .ok());
-  EXPECT_EQ(page.referrals_size(), 0);
+  ASSERT_EQ(page.referrals_size(), 1);
+  EXPECT_EQ(page.referrals(0).name(), r.name());
+  EXPECT_EQ(page.referrals(0).state(), "ACCEPTED");
+}
+
+// The two front ends share one drain: at shutdown an open watch over HTTPS
+// ends with UNAVAILABLE, as one over gRPC does.
+TEST_F(ConnectTest, ShutdownEndsAWatchOverHttps) {
+  v1::WatchReferralsRequest request;
+  testing::StreamResult watched = As(kSanctuary).Stream(
+      "safeguard.v1.Referrals/WatchReferrals", request, Format::kProto, 1,
+      10000, [&] { server_->Shutdown(absl::Seconds(5)); });
+  EXPECT_TRUE(watched.live);
+  EXPECT_TRUE(watched.ended);
+  EXPECT_EQ(watched.status.code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(watched.status.message(), "the server is shutting down");
 }
 
 TEST_F(ConnectTest, RefusedRequestsLeaveTheServerServing) {

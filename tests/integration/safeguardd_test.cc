@@ -16,6 +16,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "google/protobuf/util/json_util.h"
@@ -200,6 +201,15 @@ TEST_F(SafeguarddTest, StartUpFailuresStopWithOneLineNamingTheFile) {
   std::string bad_policy = dir_.File("bad-policy.textproto");
   std::ofstream(bad_policy) << "areas: \"ipswich\"\n"
                                "grants {\n  agency: \"a\"\n  roles: \"wizard\"\n}\n";
+  // The shipped policy without its one rule for BreakGlass.
+  std::string unruled_policy = dir_.File("unruled-policy.textproto");
+  std::ofstream(unruled_policy) << absl::StrReplaceAll(
+      ReadFileOrEmpty(std::string(SAFEGUARD_SOURCE_DIR) +
+                      "/policy/partnership.textproto"),
+      {{"rules {\n  name: \"break-glass\"\n  methods: "
+        "\"safeguard.v1.Audit/BreakGlass\"\n  roles: \"auditor\"\n  "
+        "scopes: ALL\n}\n",
+        ""}});
   std::string config = dir_.File("bad.textproto");
   std::ofstream(config) << "data_dir: \"data\"\nbogus_option: 1\n";
   BusyPort busy;
@@ -239,6 +249,10 @@ TEST_F(SafeguarddTest, StartUpFailuresStopWithOneLineNamingTheFile) {
       {"malformed policy", {"--policy_file=" + bad_policy},
        "safeguardd: policy file " + bad_policy +
            ":4:3: unknown role \"wizard\""},
+      {"a method without a rule", {"--policy_file=" + unruled_policy},
+       "safeguardd: policy file " + unruled_policy +
+           ": no rule names safeguard.v1.Audit/BreakGlass; every method of "
+           "the API needs one"},
       {"missing policy", {"--policy_file=" + dir_.File("none.textproto")},
        "safeguardd: policy file " + dir_.File("none.textproto") +
            ": cannot be read"},
