@@ -191,8 +191,7 @@ absl::StatusOr<ServerConfig> BuildConfig() {
   return config;
 }
 
-std::string ListenHost(const ServerConfig& config) {
-  const std::string& address = config.listen_address();
+std::string HostOf(const std::string& address) {
   return address.substr(0, address.rfind(':'));
 }
 
@@ -209,11 +208,17 @@ int Serve(const ServerConfig& config) {
   absl::StatusOr<std::unique_ptr<SafeguardServer>> server =
       SafeguardServer::Start(config);
   if (!server.ok()) return Fail(server.status());
+  const std::string https =
+      (*server)->http_port() == 0
+          ? std::string("HTTPS off")
+          : absl::StrCat("HTTPS (Connect) on https://",
+                         HostOf(config.http_listen_address()), ":",
+                         (*server)->http_port(), "/");
   std::fprintf(stderr,
-               "safeguardd %s listening on %s:%d, mTLS required; "
+               "safeguardd %s listening on %s:%d, mTLS required; %s; "
                "schema v%d; data in %s; started in %lld ms\n",
-               SAFEGUARD_VERSION, ListenHost(config).c_str(),
-               (*server)->port(), (*server)->schema_version(),
+               SAFEGUARD_VERSION, HostOf(config.listen_address()).c_str(),
+               (*server)->port(), https.c_str(), (*server)->schema_version(),
                config.data_dir().c_str(),
                static_cast<long long>(absl::ToInt64Milliseconds(absl::Now() - begin)));
   std::fflush(stderr);
