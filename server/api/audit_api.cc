@@ -191,7 +191,7 @@ absl::StatusOr<v1::VerifyAuditLogResponse> AuditApi::Verify() {
   ChainVerifier verifier(*std::move(checkpoints), key_);
   // One at a time: each walk takes two read connections and both cores.
   absl::MutexLock one_at_a_time(&verify_mu_);
-  absl::Status walked = ParallelVerification().Run(reader_, verifier);
+  absl::Status walked = VerifyInParallel(reader_, verifier);
   if (!walked.ok()) return walked;
   return verifier.Finish();
 }
