@@ -8,6 +8,7 @@
 // This is the one wiring point: configuration, process hardening, signals,
 // and the concrete objects all come together here.
 #include <signal.h>
+#include <csignal>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -203,6 +204,9 @@ int Serve(const ServerConfig& config) {
   sigaddset(&stop, SIGINT);
   sigaddset(&stop, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+  // A client that hangs up while its answer is written must not stop the
+  // server: TLS writes to a closed socket raise SIGPIPE.
+  std::signal(SIGPIPE, SIG_IGN);
 
   const absl::Time begin = absl::Now();
   absl::StatusOr<std::unique_ptr<SafeguardServer>> server =

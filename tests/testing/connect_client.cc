@@ -114,8 +114,7 @@ absl::Status StatusFromConnectError(const std::string& json) {
 }
 
 ConnectClient::ConnectClient(int port, const std::string& ca_file,
-                             const std::optional<CertFiles>& client)
-    : port_(port) {
+                             const std::optional<CertFiles>& client) {
   client_ = client.has_value()
                 ? std::make_unique<httplib::SSLClient>("127.0.0.1", port,
                                                        client->cert,

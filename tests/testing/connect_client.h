@@ -82,7 +82,6 @@ class ConnectClient {
 
  private:
   std::unique_ptr<httplib::SSLClient> client_;
-  int port_;
 };
 
 // The status a Connect error body (JSON) stands for, with its BadRequest
