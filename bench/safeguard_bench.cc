@@ -8,10 +8,15 @@
 //                     durably (WAL, synchronous=FULL): the storage ceiling;
 //   fdatasync         4 KiB write + fdatasync: the disk's durable-commit rate.
 //
+// Get and submit are measured over gRPC and, against the same server
+// process, over HTTPS in the Connect protocol (binary and JSON), with the
+// ratio of each Connect figure to gRPC's.
+//
 // Results go to stdout as a table and to --out as JSON. Run with --smoke for
 // a tiny run (the test suite does, to keep the harness working; it asserts
 // no timing). BENCHMARKS.md has the figures and the command.
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -24,6 +29,7 @@
 #include <functional>
 #include <random>
 #include <thread>
+#include <tuple>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -35,9 +41,11 @@
 #include "absl/synchronization/blocking_counter.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
+#include "bench/connect_load.h"
 #include "bench/plot.h"
 #include "bench/server_process.h"
 #include "echo.grpc.pb.h"
+#include "google/protobuf/util/json_util.h"
 #include "grpcpp/grpcpp.h"
 #include "safeguard/v1/referrals.grpc.pb.h"
 #include "server/app/referral_id_generator.h"
@@ -58,6 +66,7 @@ ABSL_FLAG(std::string, out, "bench-results.json", "JSON results file");
 ABSL_FLAG(std::string, plot, "bench-results.svg",
           "SVG plot of latency against throughput");
 ABSL_FLAG(int, worker_threads, 32, "The server's worker_threads");
+ABSL_FLAG(int, http_threads, 64, "The server's http_threads");
 ABSL_FLAG(std::string, keep_dir, "",
           "Keep the database, its keys and the preloaded referrals in this "
           "folder, and reuse them on the next run with the same --referrals");
@@ -83,6 +92,13 @@ struct Result {
 
 std::vector<Result> g_results;
 
+// A Connect figure over the gRPC one, at one concurrency level.
+struct Ratio {
+  std::string name;
+  double value = 0;
+  double target = 0;
+};
+
 // What one operation reports.
 enum Outcome { kFailed = 0, kDone = 1, kExhausted = 2 };
 
@@ -94,6 +110,33 @@ bool Selected(const std::string& name) {
     if (absl::StartsWith(name, part)) return true;
   }
   return false;
+}
+
+// Adds the result of one measurement and prints it.
+void Record(const std::string& name, int slots, double seconds,
+            std::vector<int64_t> all, int64_t errors) {
+  std::sort(all.begin(), all.end());
+  Result r;
+  r.scenario = name;
+  r.concurrency = slots;
+  r.seconds = seconds;
+  r.ops = static_cast<int64_t>(all.size());
+  r.errors = errors;
+  auto pct = [&](double p) {
+    return all.empty() ? 0.0
+                       : static_cast<double>(
+                             all[std::min(all.size() - 1,
+                                          static_cast<size_t>(p * all.size()))]);
+  };
+  r.p50_us = pct(0.50);
+  r.p99_us = pct(0.99);
+  r.p999_us = pct(0.999);
+  std::printf("%-22s c=%-3d %9.0f ops/s  p50 %7.0f us  p99 %7.0f us  "
+              "p99.9 %7.0f us  errors %lld\n",
+              name.c_str(), slots, r.per_second(), r.p50_us, r.p99_us,
+              r.p999_us, static_cast<long long>(r.errors));
+  std::fflush(stdout);
+  g_results.push_back(r);
 }
 
 // One asynchronous operation: `op(slot, i, done)` starts call `i` of
@@ -139,32 +182,51 @@ void Measure(const std::string& name, int slots, absl::Duration duration,
   };
   for (int s = 0; s < slots; ++s) next(s);
   finished.Wait();
-  Result r;
-  r.scenario = name;
-  r.concurrency = slots;
-  r.seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
   std::vector<int64_t> all;
   for (const Slot& slot : state) {
     all.insert(all.end(), slot.latencies.begin(), slot.latencies.end());
   }
-  std::sort(all.begin(), all.end());
-  r.ops = static_cast<int64_t>(all.size());
-  r.errors = errors;
-  auto pct = [&](double p) {
-    return all.empty() ? 0.0
-                       : static_cast<double>(
-                             all[std::min(all.size() - 1,
-                                          static_cast<size_t>(p * all.size()))]);
-  };
-  r.p50_us = pct(0.50);
-  r.p99_us = pct(0.99);
-  r.p999_us = pct(0.999);
-  std::printf("%-22s c=%-3d %9.0f ops/s  p50 %7.0f us  p99 %7.0f us  "
-              "p99.9 %7.0f us  errors %lld\n",
-              name.c_str(), slots, r.per_second(), r.p50_us, r.p99_us,
-              r.p999_us, static_cast<long long>(r.errors));
-  std::fflush(stdout);
-  g_results.push_back(r);
+  Record(name, slots, seconds, std::move(all), errors);
+}
+
+// A closed loop of `slots` client threads for `duration`, each making
+// blocking calls one after another: `op(slot, i)` makes call `i` of `slot`
+// and returns whether it succeeded. `connect(slot)` runs on each thread
+// before the clock starts.
+void MeasureBlocking(const std::string& name, int slots,
+                     absl::Duration duration,
+                     const std::function<void(int)>& connect,
+                     const std::function<bool(int, int64_t)>& op) {
+  if (!Selected(name)) return;
+  std::vector<std::vector<int64_t>> latencies(slots);
+  std::atomic<int64_t> errors{0};
+  absl::BlockingCounter connected(slots);
+  absl::Notification go;
+  absl::Time end;
+  std::vector<std::thread> threads;
+  for (int s = 0; s < slots; ++s) {
+    threads.emplace_back([&, s] {
+      connect(s);
+      connected.DecrementCount();
+      go.WaitForNotification();
+      for (int64_t i = 0;; ++i) {
+        const absl::Time begin = absl::Now();
+        if (begin >= end) break;
+        if (!op(s, i)) ++errors;
+        latencies[s].push_back(absl::ToInt64Microseconds(absl::Now() - begin));
+      }
+    });
+  }
+  connected.Wait();
+  const absl::Time start = absl::Now();
+  end = start + duration;
+  go.Notify();
+  for (std::thread& t : threads) t.join();
+  const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  std::vector<int64_t> all;
+  for (const auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
+  Record(name, slots, seconds, std::move(all), errors);
 }
 
 // Starts one unary call through a generated stub's callback interface:
@@ -312,7 +374,8 @@ std::vector<std::string> Preload(const ServerConfig& config, int count) {
 
 void WriteJson(const std::string& path, double fdatasync, double sqlcipher,
                double startup_ms, double verify_s, int64_t entries,
-               long server_rss_kb, long loadgen_rss_kb, int preloaded) {
+               long server_rss_kb, long loadgen_rss_kb, int preloaded,
+               int ratio_level, const std::vector<Ratio>& ratios) {
   std::ofstream out(path);
   out << "{\n  \"machine\": {\"cores\": " << std::thread::hardware_concurrency()
       << "},\n  \"preloaded_referrals\": " << preloaded
@@ -322,7 +385,12 @@ void WriteJson(const std::string& path, double fdatasync, double sqlcipher,
       << verify_s << ",\n  \"verified_entries\": " << entries
       << ",\n  \"server_peak_rss_kb\": " << server_rss_kb
       << ",\n  \"load_generator_peak_rss_kb\": " << loadgen_rss_kb
-      << ",\n  \"results\": [\n";
+      << ",\n  \"connect_ratios\": {\"concurrency\": " << ratio_level;
+  for (const Ratio& r : ratios) {
+    out << absl::StrFormat(", \"%s\": %.3f, \"%s_target\": %.1f", r.name,
+                           r.value, r.name, r.target);
+  }
+  out << "},\n  \"results\": [\n";
   for (size_t i = 0; i < g_results.size(); ++i) {
     const Result& r = g_results[i];
     out << absl::StrFormat(
@@ -392,6 +460,8 @@ int Main() {
   testing::TestPki pki(root);
   ServerConfig config = testing::TestServerConfig(root, pki);
   config.set_worker_threads(absl::GetFlag(FLAGS_worker_threads));
+  config.set_http_listen_address("127.0.0.1:0");
+  config.set_http_threads(absl::GetFlag(FLAGS_http_threads));
 
   std::printf("baselines\n");
   const double fdatasync = FdatasyncRate(root, each);
@@ -427,10 +497,14 @@ int Main() {
     std::fprintf(stderr, "%s\n", std::string(server.status().message()).c_str());
     return 1;
   }
+  // A write to a connection the server has closed (its keep-alive limit)
+  // fails instead of killing the load generator. After the fork: the server
+  // process keeps its own disposition.
+  signal(SIGPIPE, SIG_IGN);
   const double startup_ms = (*server)->startup_ms();
-  std::printf("server start-up on %zu referrals: %.1f ms (port %d; a process "
-              "of its own)\n",
-              ids.size(), startup_ms, (*server)->port());
+  std::printf("server start-up on %zu referrals: %.1f ms (gRPC port %d, "
+              "HTTPS port %d; a process of its own)\n",
+              ids.size(), startup_ms, (*server)->port(), (*server)->http_port());
   const int echo_port = (*server)->echo_port();
 
   const int max_threads = *std::max_element(levels.begin(), levels.end());
@@ -460,6 +534,16 @@ int Main() {
         ConnectedTestChannel((*server)->port(), pki.ca_file(), agency_lead)));
     locksmiths.push_back(v1::Referrals::NewStub(
         ConnectedTestChannel((*server)->port(), pki.ca_file(), locksmith)));
+  }
+  // The Connect clients: one blocking connection each, as the same
+  // identities as the gRPC get (coordinator) and submit (partner).
+  std::vector<std::unique_ptr<ConnectCaller>> connect_partner,
+      connect_coordinator;
+  for (int t = 0; t < max_threads; ++t) {
+    connect_partner.push_back(std::make_unique<ConnectCaller>(
+        (*server)->http_port(), pki.ca_file(), council));
+    connect_coordinator.push_back(std::make_unique<ConnectCaller>(
+        (*server)->http_port(), pki.ca_file(), lead));
   }
   // A queue page as a scope reads it: the caller's own referrals, its
   // agency's, or those assigned to it.
@@ -505,6 +589,60 @@ int Main() {
         },
         std::move(done));
   };
+  // Connect bodies. A submission's referral is encoded once; each call
+  // puts its own request id in front (binary: a message with only the id,
+  // followed by one with only the referral, parses as their merge).
+  const std::string kGetPath = "/safeguard.v1.Referrals/GetReferral";
+  const std::string kSubmitPath = "/safeguard.v1.Referrals/SubmitReferral";
+  std::string referral_proto, referral_json_rest;
+  {
+    v1::SubmitReferralRequest request;
+    *request.mutable_referral() = testing::TargetHardeningSubmission();
+    referral_proto = request.SerializeAsString();
+    std::string json;
+    if (!google::protobuf::util::MessageToJsonString(request, &json).ok() ||
+        json.empty() || json[0] != '{') {
+      std::fprintf(stderr, "the submission does not encode as JSON\n");
+      return 1;
+    }
+    referral_json_rest = json.substr(1);  // "\"referral\":{...}}"
+  }
+  auto connect_submit = [&](bool json) {
+    return [&, json](int t, int64_t) {
+      const std::string request_id = absl::StrCat("bench-", request_ids++);
+      if (json) {
+        return connect_partner[t]->Call(
+            kSubmitPath,
+            absl::StrCat("{\"requestId\":\"", request_id, "\",",
+                         referral_json_rest),
+            "application/json");
+      }
+      v1::SubmitReferralRequest request;
+      request.set_request_id(request_id);
+      return connect_partner[t]->Call(
+          kSubmitPath, request.SerializeAsString() + referral_proto,
+          "application/proto");
+    };
+  };
+  auto connect_get = [&](bool json) {
+    return [&, json](int t, int64_t i) {
+      const std::string& id = ids[(i * 7919 + t) % ids.size()];
+      if (json) {
+        return connect_coordinator[t]->Call(
+            kGetPath, absl::StrCat("{\"name\":\"referrals/", id, "\"}"),
+            "application/json");
+      }
+      v1::GetReferralRequest request;
+      request.set_name("referrals/" + id);
+      return connect_coordinator[t]->Call(kGetPath, request.SerializeAsString(),
+                                          "application/proto");
+    };
+  };
+  // Each client's connection is open (handshake done) before timing.
+  auto connected = [](std::vector<std::unique_ptr<ConnectCaller>>& callers) {
+    return [&callers](int t) { callers[t]->Connect(); };
+  };
+
   // Transitions take each preloaded referral once; a kept folder remembers
   // how far earlier runs got.
   const std::string transitioned_file =
@@ -525,9 +663,17 @@ int Main() {
     });
     Measure("submit target_hardening", c, each,
             submit(partner, testing::TargetHardeningSubmission()));
+    MeasureBlocking("connect submit (proto)", c, each,
+                    connected(connect_partner), connect_submit(false));
+    MeasureBlocking("connect submit (json)", c, each,
+                    connected(connect_partner), connect_submit(true));
     Measure("get", c, each, [&](int t, int64_t i, Done done) {
       get(t, i * 7919 + t, std::move(done));
     });
+    MeasureBlocking("connect get (proto)", c, each,
+                    connected(connect_coordinator), connect_get(false));
+    MeasureBlocking("connect get (json)", c, each,
+                    connected(connect_coordinator), connect_get(true));
     Measure("queue page (50, deadline)", c, each, [&](int t, int64_t, Done done) {
       v1::ListReferralsRequest request;
       request.set_page_size(50);
@@ -662,9 +808,35 @@ int Main() {
               echo_best > 0 ? submit_best / echo_best : 0,
               fdatasync > 0 ? submit_best / fdatasync : 0,
               sqlcipher > 0 ? submit_best / sqlcipher : 0);
+  // Connect against gRPC, at 16 clients (or the most asked for).
+  const int ratio_level =
+      std::count(levels.begin(), levels.end(), 16) > 0 ? 16 : max_threads;
+  auto rate = [&](const std::string& scenario) {
+    for (const Result& r : g_results) {
+      if (r.scenario == scenario && r.concurrency == ratio_level) {
+        return r.per_second();
+      }
+    }
+    return 0.0;
+  };
+  std::vector<Ratio> ratios;
+  for (const auto& [name, connect, grpc, target] :
+       std::vector<std::tuple<std::string, std::string, std::string, double>>{
+           {"get_json_per_grpc", "connect get (json)", "get", 0.5},
+           {"get_proto_per_grpc", "connect get (proto)", "get", 0.7},
+           {"submit_json_per_grpc", "connect submit (json)",
+            "submit target_hardening", 0.5},
+           {"submit_proto_per_grpc", "connect submit (proto)",
+            "submit target_hardening", 0.7}}) {
+    const double a = rate(connect), b = rate(grpc);
+    if (a <= 0 || b <= 0) continue;
+    ratios.push_back({name, a / b, target});
+    std::printf("  %-22s / %-23s c=%d: %.3f  (target %.1f)\n", connect.c_str(),
+                grpc.c_str(), ratio_level, a / b, target);
+  }
   WriteJson(absl::GetFlag(FLAGS_out), fdatasync, sqlcipher, startup_ms,
             verified.seconds, verified.entries, server_rss_kb, usage.ru_maxrss,
-            preload);
+            preload, ratio_level, ratios);
   WritePlot(absl::GetFlag(FLAGS_plot));
   bool harness_ok = verified.ok && !g_results.empty();
   for (const Result& r : g_results) {

@@ -49,8 +49,8 @@ int RunChild(const config::v1::ServerConfig& config, FILE* in, FILE* out) {
   EchoService echo_service;
   int echo_port = 0;
   auto echo = StartEcho(*LoadServerTls(config.tls()), echo_service, &echo_port);
-  std::fprintf(out, "ready %d %d %.3f\n", (*server)->port(), echo_port,
-               startup_ms);
+  std::fprintf(out, "ready %d %d %d %.3f\n", (*server)->port(), echo_port,
+               (*server)->http_port(), startup_ms);
   std::fflush(out);
   char line[64];
   while (std::fgets(line, sizeof(line), in) != nullptr) {
@@ -98,8 +98,8 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
   if (std::fgets(line, sizeof(line), p->from_child_) == nullptr) {
     return absl::InternalError("the server process exited at start-up");
   }
-  if (std::sscanf(line, "ready %d %d %lf", &p->port_, &p->echo_port_,
-                  &p->startup_ms_) != 3) {
+  if (std::sscanf(line, "ready %d %d %d %lf", &p->port_, &p->echo_port_,
+                  &p->http_port_, &p->startup_ms_) != 4) {
     return absl::InternalError(std::string("server start-up failed: ") + line);
   }
   return p;

@@ -1,10 +1,11 @@
 // File: bench/server_process.h
 //
 // ServerProcess: the server under test (SafeguardServer, the real server
-// object) and the echo baseline, run in a child process of the benchmark so
-// that their memory, start-up time and CPU are measured apart from the load
-// generator's. The child answers a few commands over a pipe: verify the
-// audit log, and stop (reporting its peak resident memory).
+// object: gRPC, and HTTPS when the config enables it) and the echo
+// baseline, run in a child process of the benchmark so that their memory,
+// start-up time and CPU are measured apart from the load generator's. The
+// child answers a few commands over a pipe: verify the audit log, and stop
+// (reporting its peak resident memory).
 //
 // Start() forks, so it must run before the parent process uses gRPC or
 // starts threads. Owns the child; the destructor stops it. Not thread-safe.
@@ -31,6 +32,8 @@ class ServerProcess {
 
   int port() const { return port_; }
   int echo_port() const { return echo_port_; }
+  // The HTTPS (Connect) listener's port; 0 if the config turned it off.
+  int http_port() const { return http_port_; }
   double startup_ms() const { return startup_ms_; }
 
   struct Verified {
@@ -53,6 +56,7 @@ class ServerProcess {
   FILE* from_child_;  // owned
   int port_ = 0;
   int echo_port_ = 0;
+  int http_port_ = 0;
   double startup_ms_ = 0;
 };
 
