@@ -16,8 +16,7 @@
 // StreamSession in `session` before anything can call the sink; the
 // transport owns it and must keep it (and `sink`, and `request`) alive
 // until the session has called sink->Close() (it may stay null if the
-// sink was closed at once). The session calls the
-// sink from any thread:
+// sink was closed at once). The session calls the sink from any thread:
 //   Live()   at most once, first: the stream is open and allowed; for a
 //            watch, every later change will be seen.
 //   Write(m) one message at a time; the transport calls OnWritten(ok)
@@ -31,9 +30,9 @@
 #ifndef SAFEGUARD_SERVER_API_API_METHOD_H_
 #define SAFEGUARD_SERVER_API_API_METHOD_H_
 
+#include <functional>
 #include <memory>
 #include <string>
-#include <vector>
 
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"

@@ -345,16 +345,7 @@ TEST_F(ConnectTest, BadInputGetsTheSameAnswerOverBothTransports) {
 
   // Violations are capped alike: 10 subjects with 6 bad fields each.
   auto many = submission([](v1::Referral& r) {
-    r.clear_subjects();
-    for (int i = 0; i < 10; ++i) {
-      v1::Person* p = r.add_subjects();
-      p->set_full_name(std::string(300, 'n'));
-      p->set_gender(std::string(300, 'g'));
-      p->set_nationality(std::string(300, 'n'));
-      p->mutable_address()->set_town(std::string(300, 't'));
-      p->mutable_address()->set_postcode(std::string(300, 'p'));
-      p->mutable_safe_contact()->set_phone(std::string(300, '0'));
-    }
+    r = testing::SixtyBadFieldsSubmission();
   })();
   std::vector<Outcome> got = Everywhere(kCouncil, submit, *many);
   ASSERT_EQ(got[0].violations.size(), 51u);

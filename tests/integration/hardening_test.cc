@@ -447,19 +447,9 @@ TEST_F(HardeningTest, BadInputIsBoundedAndNeverEchoed) {
   }
 
   // Violations are capped: 10 subjects with 6 bad fields each.
-  v1::Referral many = TargetHardeningSubmission();
-  many.clear_subjects();
-  for (int i = 0; i < 10; ++i) {
-    v1::Person* p = many.add_subjects();
-    p->set_full_name(std::string(300, 'n'));
-    p->set_gender(std::string(300, 'g'));
-    p->set_nationality(std::string(300, 'n'));
-    p->mutable_address()->set_town(std::string(300, 't'));
-    p->mutable_address()->set_postcode(std::string(300, 'p'));
-    p->mutable_safe_contact()->set_phone(std::string(300, '0'));
-  }
   v1::Referral out;
-  grpc::Status s = Submit(kCouncil, "bad-many", many, &out);
+  grpc::Status s =
+      Submit(kCouncil, "bad-many", testing::SixtyBadFieldsSubmission(), &out);
   ASSERT_EQ(Violations(s).size(), 51u);
   EXPECT_EQ(Violations(s).back(),
             Violation("...", "10 more fields are invalid"));

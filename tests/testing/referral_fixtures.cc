@@ -95,6 +95,21 @@ v1::Referral TargetHardeningSubmission(const std::string& area) {
   return r;
 }
 
+v1::Referral SixtyBadFieldsSubmission() {
+  v1::Referral many = TargetHardeningSubmission();
+  many.clear_subjects();
+  for (int i = 0; i < 10; ++i) {
+    v1::Person* p = many.add_subjects();
+    p->set_full_name(std::string(300, 'n'));
+    p->set_gender(std::string(300, 'g'));
+    p->set_nationality(std::string(300, 'n'));
+    p->mutable_address()->set_town(std::string(300, 't'));
+    p->mutable_address()->set_postcode(std::string(300, 'p'));
+    p->mutable_safe_contact()->set_phone(std::string(300, '0'));
+  }
+  return many;
+}
+
 v1::Referrals::Stub& Callers::As(const std::string& who) {
   auto it = stubs_.find(who);
   if (it != stubs_.end()) return *it->second;

@@ -23,6 +23,9 @@ v1::Referral MaracSubmission(int yes_answers,
                              const std::string& victim = "Alex Example",
                              const std::string& area = "babergh");
 v1::Referral TargetHardeningSubmission(const std::string& area = "west-suffolk");
+// A target hardening submission with 10 subjects of 6 overlong fields each:
+// 60 field violations, more than an error lists.
+v1::Referral SixtyBadFieldsSubmission();
 
 // gRPC stubs for identities, each with its own certificate and channel.
 class Callers {
