@@ -24,8 +24,8 @@ safeguardd is starting: gRPC on 127.0.0.1:50051, HTTPS on https://127.0.0.1:8443
 client certificate in certs/dev/clients/:
   build/release/client/safeguardctl whoami --cert=$client.crt --key=$client.key
   build/release/client/safeguardctl health --cert=$client.crt --key=$client.key
-  curl --cacert certs/dev/ca.crt --cert $client.crt --key $client.key \
-    -H 'Connect-Protocol-Version: 1' -H 'Content-Type: application/json' -d '{}' \
+  curl --cacert certs/dev/ca.crt --cert $client.crt --key $client.key \\
+    -H 'Connect-Protocol-Version: 1' -H 'Content-Type: application/json' -d '{}' \\
     https://127.0.0.1:8443/safeguard.v1.ServerInfo/GetServerInfo
 The web console's files are served at https://127.0.0.1:8443/ from --console_dir.
 MSG
