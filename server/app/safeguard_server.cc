@@ -56,7 +56,11 @@ absl::Status SafeguardServer::ReloadPolicy() {
   // The operator's change of who may do what is itself audited.
   return access_.System(
       "safeguardd/ReloadPolicy", "operator", "sighup", [this] {
-        absl::Status reloaded = policies_.Reload(policy_file_);
+        // As at start-up: every method of the API keeps a rule.
+        absl::Status reloaded =
+            policies_.Reload(policy_file_, [this](const CompiledPolicy& p) {
+              return CheckEveryMethodHasARule(p, policy_file_);
+            });
         if (reloaded.ok()) {
           // Open watches are decided again: one that would now be decided
           // differently ends, and its client watches again under the new

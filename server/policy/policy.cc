@@ -511,10 +511,16 @@ bool CompiledPolicy::IsFirstResponder(absl::string_view agency,
   return false;
 }
 
-absl::Status PolicyHolder::Reload(const std::string& path) {
+absl::Status PolicyHolder::Reload(
+    const std::string& path,
+    const std::function<absl::Status(const CompiledPolicy&)>& accept) {
   absl::StatusOr<std::shared_ptr<const CompiledPolicy>> loaded =
       CompiledPolicy::Load(path);
   if (!loaded.ok()) return loaded.status();
+  if (accept) {
+    absl::Status accepted = accept(**loaded);
+    if (!accepted.ok()) return accepted;
+  }
   absl::MutexLock lock(&mu_);
   policy_ = *std::move(loaded);
   return absl::OkStatus();

@@ -16,6 +16,7 @@
 #ifndef SAFEGUARD_SERVER_POLICY_POLICY_H_
 #define SAFEGUARD_SERVER_POLICY_POLICY_H_
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -154,10 +155,12 @@ class PolicyHolder {
     absl::MutexLock lock(&mu_);
     return policy_;
   }
-  // Loads `path`; on success the new policy is in force for every call that
-  // starts afterwards. On failure the old one stays and the error is
-  // returned.
-  absl::Status Reload(const std::string& path);
+  // Loads `path` and, if set, asks `accept` about it; when both succeed the
+  // new policy is in force for every call that starts afterwards. On
+  // failure the old one stays and the error is returned.
+  absl::Status Reload(
+      const std::string& path,
+      const std::function<absl::Status(const CompiledPolicy&)>& accept = {});
 
  private:
   mutable absl::Mutex mu_;

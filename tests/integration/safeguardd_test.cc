@@ -515,17 +515,29 @@ TEST_F(SafeguarddTest, SighupReloadsTheNewPolicyOnlyIfItIsValid) {
   ASSERT_TRUE(server.WaitForOutput("policy reloaded from", absl::Seconds(10)));
   EXPECT_EQ(info(newcomer), grpc::StatusCode::OK);
 
-  // Both reloads are in the audit log: the refused one and the good one.
+  // A policy without a rule for one method is refused, as at start-up.
+  std::ofstream(policy) << absl::StrReplaceAll(
+      shipped, {{"rules {\n  name: \"break-glass\"\n  methods: "
+                 "\"safeguard.v1.Audit/BreakGlass\"\n  roles: \"auditor\"\n  "
+                 "scopes: ALL\n}\n",
+                 ""}});
+  server.Signal(SIGHUP);
+  ASSERT_TRUE(server.WaitForOutput(
+      "no rule names safeguard.v1.Audit/BreakGlass", absl::Seconds(10)));
+  EXPECT_EQ(info(newcomer), grpc::StatusCode::OK);  // the last good policy
+
+  // Every reload is in the audit log, refused or not.
   v1::ListAuditEntriesRequest list;
   list.mutable_filter()->set_method("safeguardd/ReloadPolicy");
   v1::ListAuditEntriesResponse reloads;
   auto auditor = v1::Audit::NewStub(TestChannel(
       port, pki_.ca_file(), pki_.IssueIdentity("csp-audit", "person/auditor")));
   ASSERT_TRUE(auditor->ListAuditEntries(testing::Context().get(), list, &reloads).ok());
-  ASSERT_EQ(reloads.entries_size(), 2);
+  ASSERT_EQ(reloads.entries_size(), 3);
   EXPECT_EQ(reloads.entries(0).code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(reloads.entries(1).code(), grpc::StatusCode::OK);
   EXPECT_EQ(reloads.entries(1).rule(), "sighup");
+  EXPECT_EQ(reloads.entries(2).code(), grpc::StatusCode::FAILED_PRECONDITION);
 }
 
 // Replaces every `from` in `text` by `to`.
