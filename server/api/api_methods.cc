@@ -28,13 +28,14 @@ absl::StatusOr<ApiMethods> ApiMethods::Build(std::vector<ApiMethod> methods) {
     std::string name = FullMethodName(*m.descriptor);
     out.by_name_.emplace(std::move(name), std::move(m));
   }
-  for (const std::string& name : GovernedMethods()) {
+  const std::vector<std::string> governed = GovernedMethods();
+  for (const std::string& name : governed) {
     if (out.by_name_.count(name) == 0) {
       return absl::FailedPreconditionError(
           absl::StrCat("method ", name, " has no implementation"));
     }
   }
-  if (out.by_name_.size() != GovernedMethods().size()) {
+  if (out.by_name_.size() != governed.size()) {
     return absl::FailedPreconditionError(
         "an implemented method is not in a safeguard.v1 service");
   }

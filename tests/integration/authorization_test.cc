@@ -170,15 +170,6 @@ class AuthorizationTest : public ::testing::Test {
     return *client;
   }
 
-  static std::string OutputOf(const std::string& method) {
-    const size_t slash = method.find('/');
-    return google::protobuf::DescriptorPool::generated_pool()
-        ->FindServiceByName(method.substr(0, slash))
-        ->FindMethodByName(method.substr(slash + 1))
-        ->output_type()
-        ->full_name();
-  }
-
   // The sequence of the audit log's last entry: that of this read itself,
   // which is written before its answer.
   int64_t AuditSize() {
@@ -265,13 +256,8 @@ TEST_F(AuthorizationTest, EveryMethodEveryRoleInsideAndOutsideScope) {
                 .error_code());
       }
       // Responses are read as what they are: the method's output type.
-      const auto* out_type =
-          q->GetDescriptor()->file()->pool()->FindMessageTypeByName(
-              OutputOf(method));
-      std::unique_ptr<google::protobuf::Message> out(
-          google::protobuf::MessageFactory::generated_factory()
-              ->GetPrototype(out_type)
-              ->New());
+      std::unique_ptr<google::protobuf::Message> out =
+          testing::NewResponse(method);
       return static_cast<int>(ConnectOf(who).Unary(method, *q, out.get()).code());
     };
   };

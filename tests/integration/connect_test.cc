@@ -9,7 +9,6 @@
 #include <functional>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_replace.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "google/rpc/error_details.pb.h"
@@ -122,13 +121,8 @@ class ConnectTest : public ::testing::Test {
     out.push_back(FromGrpc(
         testing::RawCall(channel, "/" + method, request.SerializeAsString())));
     for (Format f : {Format::kProto, Format::kJson}) {
-      std::unique_ptr<google::protobuf::Message> response(
-          google::protobuf::MessageFactory::generated_factory()
-              ->GetPrototype(
-                  google::protobuf::DescriptorPool::generated_pool()
-                      ->FindMethodByName(absl::StrReplaceAll(method, {{"/", "."}}))
-                      ->output_type())
-              ->New());
+      std::unique_ptr<google::protobuf::Message> response =
+          testing::NewResponse(method);
       out.push_back(FromStatus(As(who).Unary(method, request, response.get(), f)));
     }
     return out;

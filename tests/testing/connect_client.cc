@@ -5,6 +5,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "google/protobuf/descriptor.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/rpc/error_details.pb.h"
@@ -70,6 +72,16 @@ std::string Envelope(uint8_t flags, const std::string& message) {
 std::string HttpAnswer::Header(const std::string& lower_name) const {
   auto it = headers.find(lower_name);
   return it == headers.end() ? "" : it->second;
+}
+
+std::unique_ptr<google::protobuf::Message> NewResponse(const std::string& method) {
+  const google::protobuf::MethodDescriptor* m =
+      google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(
+          absl::StrReplaceAll(method, {{"/", "."}}));
+  return std::unique_ptr<google::protobuf::Message>(
+      google::protobuf::MessageFactory::generated_factory()
+          ->GetPrototype(m->output_type())
+          ->New());
 }
 
 absl::Status StatusFromConnectError(const std::string& json) {

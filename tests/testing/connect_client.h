@@ -84,6 +84,9 @@ class ConnectClient {
   std::unique_ptr<httplib::SSLClient> client_;
 };
 
+// A new, empty response message of `method` ("safeguard.v1.Service/Method").
+std::unique_ptr<google::protobuf::Message> NewResponse(const std::string& method);
+
 // The status a Connect error body (JSON) stands for, with its BadRequest
 // violations as payload.
 absl::Status StatusFromConnectError(const std::string& json);
