@@ -102,7 +102,6 @@ class AccessGate {
   absl::Status Conclude(AuditRecord& record, const absl::Status& status);
 
   WorkerPool& pool() { return pool_; }
-  const PolicyHolder& policies() const { return policies_; }
 
  private:
   // Resolves the caller of `call` and starts its audit record in `*audit`.
