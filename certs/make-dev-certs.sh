@@ -5,6 +5,9 @@
 #   OUT_DIR/server.crt, server.key           safeguardd: localhost, 127.0.0.1, ::1
 #   OUT_DIR/clients/<agency>.<kind>.<name>.crt/.key
 #                                            example partner systems and people
+#   OUT_DIR/clients/<agency>.person.<name>.p12
+#                                            the people's certificate and key
+#                                            for a browser (empty password)
 #
 # Client certificates carry the caller's identity in a URI subject
 # alternative name, spiffe://safeguard/agency/<agency>/<system|person>/<name>
@@ -61,6 +64,16 @@ sign() {
   chmod 644 "$base.crt"
 }
 
+# p12 NAME: NAME.p12 (certificate, key and CA; empty password) for
+# importing into a browser.
+p12() {
+  local base=$1
+  [ -s "$base.p12" ] && return 0
+  openssl pkcs12 -export -in "$base.crt" -inkey "$base.key" -certfile "$out/ca.crt" \
+    -name "$(basename "$base")" -passout pass: -out "$base.p12"
+  chmod 600 "$base.p12"
+}
+
 sign "$out/server" "/O=safeguard development/CN=localhost" \
 "basicConstraints=critical,CA:FALSE
 keyUsage=critical,digitalSignature,keyEncipherment
@@ -74,6 +87,7 @@ for c in "${clients[@]}"; do
 keyUsage=critical,digitalSignature
 extendedKeyUsage=clientAuth
 subjectAltName=URI:spiffe://$domain/agency/$agency/$kind/$name"
+  [ "$kind" = person ] && p12 "$out/clients/$agency.$kind.$name"
 done
 chmod 644 "$out/ca.crt"
 echo "development certificates in $out"

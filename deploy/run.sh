@@ -5,13 +5,16 @@
 # certificates from certs/make-dev-certs.sh, an encrypted database in data/
 # keyed from data/db.key, audit checkpoints signed with
 # data/audit-signing.key (both created, mode 0600, on first run), and the
-# access policy policy/partnership.textproto. Ctrl-C stops it.
+# access policy policy/partnership.textproto; the web console is built into
+# console/dist and served at https://127.0.0.1:8443/. Ctrl-C stops it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 deploy/install-deps.sh
 cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DSAFEGUARD_BUILD_TESTS=OFF >/dev/null
 cmake --build build/release -j "$(nproc)"
+# The web console, from its locked packages.
+(cd console && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build) >/dev/null
 certs/make-dev-certs.sh certs/dev >/dev/null
 mkdir -p -m 700 data
 [ -f data/db.key ] || build/release/server/safeguardd genkey --key_file=data/db.key
@@ -27,6 +30,9 @@ client certificate in certs/dev/clients/:
   curl --cacert certs/dev/ca.crt --cert $client.crt --key $client.key \\
     -H 'Connect-Protocol-Version: 1' -H 'Content-Type: application/json' -d '{}' \\
     https://127.0.0.1:8443/safeguard.v1.ServerInfo/GetServerInfo
-The web console's files are served at https://127.0.0.1:8443/ from --console_dir.
+The web console: https://127.0.0.1:8443/ in a browser holding a person's client
+certificate: import certs/dev/clients/<agency>.person.<name>.p12 (empty password)
+and trust certs/dev/ca.crt, e.g. west-suffolk-council.person.safeguarding-lead.p12
+(README: "The web console").
 MSG
-exec build/release/server/safeguardd "$@"
+exec build/release/server/safeguardd --console_dir=console/dist "$@"

@@ -1,0 +1,137 @@
+// The form for one workflow action: what the action needs (from the
+// server's ActionOption: a reason, an SCA decision, a VAF scoring, a
+// meeting date, an appointment, measures installed, consent, a reference)
+// read into a TransitionReferral request.
+import { create } from "@bufbuild/protobuf";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+
+import {
+  ActionDetails, type ActionOption, ConsentGiver, ConsentStatus, ExternalSystem, LegalBasis,
+  ScaOutcome, SecurityMeasure,
+} from "../gen/safeguard/v1/referral_pb";
+import {
+  type TransitionReferralRequest, TransitionReferralRequestSchema,
+} from "../gen/safeguard/v1/referrals_pb";
+import { type Child, h } from "./dom";
+import { words } from "./format";
+import * as read from "./read";
+import { session } from "./session";
+import { button, choices, dateInput, select, showProblem, textArea, textInput } from "./ui";
+
+type Send = (request: TransitionReferralRequest) => Promise<void>;
+
+const VAF_SCORES: [string, string][] = [["0", "0: not present"], ["1", "1"], ["2", "2"], ["3", "3: strongly present"]];
+
+function vafFields(): Child[] {
+  const framework = session().info.vafFrameworks[0];
+  const sizes = framework ? [framework.engagementFactors, framework.intentFactors, framework.capabilityFactors]
+                          : [13, 6, 3];
+  const sections = ["Engagement", "Intent", "Capability"];
+  let n = 0;
+  return sizes.map((size, s) => h("fieldset.govuk-fieldset",
+    h("legend.govuk-fieldset__legend.govuk-fieldset__legend--s", `${sections[s]} factors`),
+    Array.from({ length: size }, () => {
+      const i = n++;
+      const name = framework?.factors[i] ?? `Factor ${i + 1}`;
+      return select(`vaf_assessment.factor_scores[${i}]`, `${i + 1}. ${name}`, VAF_SCORES, { value: "0" });
+    })));
+}
+
+function detailFields(details: ActionDetails): Child[] {
+  switch (details) {
+    case ActionDetails.SCA_DECISION:
+      return [choices("radios", "sca_decision.outcome", "Decision",
+                      read.enumOptions(ScaOutcome), { inline: true }),
+              dateInput("sca_decision.decision_date", "Date of the decision", "For example, 27 3 2026")];
+    case ActionDetails.VAF_ASSESSMENT:
+      return vafFields();
+    case ActionDetails.MEETING:
+      return [dateInput("meeting.meeting_date", "Meeting date", "For example, 27 3 2026")];
+    case ActionDetails.APPOINTMENT:
+      return [dateInput("appointment.appointment_time", "Appointment date", "For example, 27 3 2026"),
+              textInput("appointment.appointment_time.time", "Time", { hint: "24-hour clock, for example 14:30", width: "5" })];
+    case ActionDetails.INSTALLATION:
+      return [choices("checkboxes", "installation.measures_installed", "Measures installed",
+                      read.enumOptions(SecurityMeasure))];
+    case ActionDetails.CONSENT_GIVEN:
+    case ActionDetails.CONSENT_REFUSED:
+      return [choices("radios", "consent.given_by", details === ActionDetails.CONSENT_GIVEN ? "Given by" : "Refused by",
+                      read.enumOptions(ConsentGiver)),
+              select("consent.legal_basis", "Legal basis", [["0", "Choose"], ...read.enumOptions(LegalBasis)]),
+              textArea("consent.reason", "Notes on consent (optional)")];
+    case ActionDetails.EXTERNAL_REFERENCE:
+      return [select("external_reference.system", "System", [["0", "Choose"], ...read.enumOptions(ExternalSystem)]),
+              textInput("external_reference.value", "Reference", { width: "20" })];
+    default:
+      return [];
+  }
+}
+
+function readDetails(form: HTMLFormElement, option: ActionOption, bad: read.Violations):
+    TransitionReferralRequest["details"] {
+  switch (option.details) {
+    case ActionDetails.SCA_DECISION:
+      return { case: "scaDecision", value: {
+        outcome: Number(read.text(form, "sca_decision.outcome")) as ScaOutcome,
+        decisionDate: read.date(form, "sca_decision.decision_date", bad) } as never };
+    case ActionDetails.VAF_ASSESSMENT: {
+      const framework = session().info.vafFrameworks[0];
+      const count = form.querySelectorAll("select[name^='vaf_assessment.factor_scores']").length;
+      return { case: "vafAssessment", value: {
+        frameworkVersion: framework?.version ?? "vaf-2015",
+        factorScores: Array.from({ length: count },
+                                 (_, i) => Number(read.text(form, `vaf_assessment.factor_scores[${i}]`))),
+      } as never };
+    }
+    case ActionDetails.MEETING:
+      return { case: "meeting", value: { meetingDate: read.date(form, "meeting.meeting_date", bad) } as never };
+    case ActionDetails.APPOINTMENT: {
+      const at = read.dateTime(form, "appointment.appointment_time", bad);
+      return { case: "appointment", value: { appointmentTime: at ? timestampFromDate(at) : undefined } as never };
+    }
+    case ActionDetails.INSTALLATION:
+      return { case: "installation", value: {
+        measuresInstalled: read.all(form, "installation.measures_installed").map(Number) as SecurityMeasure[] } as never };
+    case ActionDetails.CONSENT_GIVEN:
+    case ActionDetails.CONSENT_REFUSED:
+      return { case: "consent", value: {
+        status: option.details === ActionDetails.CONSENT_GIVEN ? ConsentStatus.GIVEN : ConsentStatus.REFUSED,
+        givenBy: Number(read.text(form, "consent.given_by")) as ConsentGiver,
+        legalBasis: Number(read.text(form, "consent.legal_basis")) as LegalBasis,
+        reason: read.text(form, "consent.reason") } as never };
+    case ActionDetails.EXTERNAL_REFERENCE:
+      return { case: "externalReference", value: {
+        system: Number(read.text(form, "external_reference.system")) as ExternalSystem,
+        value: read.text(form, "external_reference.value") } as never };
+    default:
+      return { case: undefined };
+  }
+}
+
+export function actionForm(option: ActionOption, send: Send): HTMLFormElement {
+  const form = h("form", { novalidate: true, "data-action-form": option.action },
+    h("h3.govuk-heading-s", { tabindex: "-1" }, words(option.action)),
+    detailFields(option.details),
+    textArea("reason", option.reasonRequired ? "Why" : "Why (optional)",
+             { hint: option.reasonRequired ? "Required for this action; kept in the referral's history." : undefined }),
+    button(words(option.action), { id: "take-action" })) as HTMLFormElement;
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const bad: read.Violations = [];
+    const details = readDetails(form, option, bad);
+    if (bad.length) {
+      showProblem(form, { code: 3, message: "Some answers need correcting.", fields: bad });
+      return;
+    }
+    const request = create(TransitionReferralRequestSchema, {
+      action: option.action, reason: read.text(form, "reason"), details: details as never });
+    const submit = form.querySelector<HTMLButtonElement>("#take-action")!;
+    submit.disabled = true;
+    try {
+      await send(request);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return form;
+}

@@ -1,0 +1,102 @@
+// Every field of a referral the caller's view holds, as summary-list rows:
+// the page walks the referral as the API returned it (JSON names), so what
+// is on screen is exactly what the view disclosed, no more and no less.
+// Each value carries data-field="<JSON path>" (e.g. "subjects[0].fullName").
+import type { JsonObject, JsonValue } from "@bufbuild/protobuf";
+
+import { type Child, h } from "./dom";
+import { partialDate, words } from "./format";
+import { session } from "./session";
+
+const LABELS: Record<string, string> = {
+  fullName: "Name", dateOfBirth: "Date of birth", approximateAge: "Approximate age",
+  safeContact: "Safe contact", neverAtAddress: "Never contact at the address",
+  referringAgency: "Referring agency", createTime: "Received", updateTime: "Last changed",
+  externalReferences: "External references", legalBasis: "Legal basis",
+  recordedBy: "Recorded by", recordTime: "Recorded", givenBy: "Given by",
+  subjectIsChild: "The subject is a child", subjectIsMinor: "The subject is under 18",
+  exploitationTypes: "Exploitation types", childrenServicesContact: "Children's services contact",
+  reasonableGrounds: "Reasonable grounds decision", conclusiveGrounds: "Conclusive grounds decision",
+  recoveryPeriodEnd: "Recovery period ends", ideologyOrGroup: "Ideology or group",
+  onlineActivity: "Online activity", otherSafeguardingConcerns: "Other safeguarding concerns",
+  vafAssessments: "VAF assessments", exitTime: "Exited Channel", dashScore: "DASH score",
+  questionSetVersion: "Question set", professionalJudgement: "Professional judgement",
+  professionalJudgementRationale: "Why (professional judgement)",
+  incidentsLastPeriod: "Incidents in the escalation period", idvaReferral: "Referred to an IDVA",
+  meetingDate: "Meeting date", accessInstructions: "Access instructions",
+  measuresRequested: "Measures requested", measuresInstalled: "Measures installed",
+  fireArsonRisk: "Fire or arson risk", landlordPermission: "Landlord's permission",
+  perpetratorResident: "Perpetrator lives there", appointmentTime: "Appointment",
+  emergencyServicesFlag: "Emergency services flag", needsAccommodation: "Needs accommodation",
+  needsMedical: "Needs medical care", needsInterpreter: "Needs an interpreter",
+  interpreterLanguage: "Interpreter language", factorScores: "Factor scores",
+  engagementTotal: "Engagement total", intentTotal: "Intent total",
+  capabilityTotal: "Capability total", assessTime: "Assessed", assessedBy: "Assessed by",
+  frameworkVersion: "Framework", decisionDate: "Decision date", ownerAgency: "Owner",
+  dueDate: "Due", postcode: "Postcode", lines: "Address", town: "Town",
+};
+
+export function label(key: string): string {
+  if (LABELS[key]) return LABELS[key];
+  const spaced = key.replace(/([A-Z])/g, " $1").toLowerCase();
+  return spaced[0].toUpperCase() + spaced.slice(1);
+}
+
+function isDate(v: JsonValue): v is { year: number; month?: number; day?: number } {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && "year" in v &&
+      Object.keys(v).every((k) => ["year", "month", "day"].includes(k));
+}
+
+const TIME_KEYS = /Time$|^recoveryPeriodEnd$|^time$/;
+const when = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short",
+                                                timeZone: "Europe/London" });
+
+// A scalar or list of scalars in words.
+function scalar(key: string, v: JsonValue): string {
+  if (Array.isArray(v)) return v.map((x) => scalar(key, x)).join(", ");
+  if (typeof v === "boolean") return v ? "Yes" : "No";
+  if (typeof v === "string" && TIME_KEYS.test(key)) return when.format(new Date(v));
+  if (typeof v === "string" && /^[A-Z][A-Z0-9_]+$/.test(v)) return words(v);
+  return String(v);
+}
+
+// The DASH answers with their questions, from the server's question set.
+function dashAnswers(answers: JsonValue[], version: string, path: string): HTMLElement {
+  const set = session().info.dashQuestionSets.find((s) => s.version === version);
+  return h("ol.govuk-list.govuk-list--number", { "data-field": path },
+    answers.map((a, i) => h("li", `${set?.questions[i] ?? `Question ${i + 1}`}: `,
+                             h("strong", scalar("", a)))));
+}
+
+export type Row = [string, Child, string?];
+
+// Rows for every leaf under `obj`: nested messages are flattened with their
+// label as a prefix; lists of messages get a numbered prefix each.
+export function rows(obj: JsonObject, path: string, prefix = ""): Row[] {
+  const out: Row[] = [];
+  for (const [key, value] of Object.entries(obj)) {
+    const p = path ? `${path}.${key}` : key;
+    const name = prefix ? `${prefix}: ${label(key).toLowerCase()}` : label(key);
+    if (key === "answers" && Array.isArray(value)) {
+      out.push([name, dashAnswers(value, String(obj.questionSetVersion ?? ""), p), undefined]);
+    } else if (isDate(value)) {
+      out.push([name, partialDate({ year: value.year, month: value.month ?? 0, day: value.day ?? 0 } as never), p]);
+    } else if (Array.isArray(value) && value.some((x) => typeof x === "object" && x !== null)) {
+      value.forEach((item, i) => {
+        out.push(...rows(item as JsonObject, `${p}[${i}]`, `${name} ${i + 1}`));
+      });
+    } else if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+      out.push(...rows(value, p, name));
+    } else {
+      out.push([name, scalar(key, value as JsonValue), p]);
+    }
+  }
+  return out;
+}
+
+export function summary(rowsIn: Row[]): HTMLElement {
+  return h("dl.govuk-summary-list",
+    rowsIn.map(([key, value, field]) => h("div.govuk-summary-list__row",
+      h("dt.govuk-summary-list__key", key),
+      h("dd.govuk-summary-list__value", { "data-field": field ?? null }, value))));
+}

@@ -1,0 +1,119 @@
+// How the console writes the API's values in words: states and actions,
+// enums, dates and deadlines. Pure functions; the time zone is the
+// partnership's (Europe/London).
+import type { Timestamp } from "@bufbuild/protobuf/wkt";
+import { timestampDate } from "@bufbuild/protobuf/wkt";
+
+import type { Date as PartialDate } from "../gen/safeguard/v1/referral_pb";
+import { h } from "./dom";
+
+const ZONE = "Europe/London";
+const ACRONYMS = new Set(["RG", "CG", "NRM", "DTN", "REF", "NFA", "PCM", "ES",
+                          "VAF", "SCA", "MARAC", "IDVA", "CCTV", "DPA", "SCH1",
+                          "PARA18", "CTSA", "S115", "S52", "S36", "3M", "6M"]);
+
+// "RG_PENDING" -> "RG pending"; "record_rg_decision" -> "Record RG decision".
+export function words(name: string): string {
+  const parts = name.split("_").filter(Boolean).map((p) => {
+    const upper = p.toUpperCase();
+    return ACRONYMS.has(upper) ? upper : p.toLowerCase();
+  });
+  if (parts.length === 0) return "";
+  parts[0] = parts[0][0].toUpperCase() + parts[0].slice(1);
+  return parts.join(" ");
+}
+
+// An enum value's name from its generated enum object, in words.
+export function enumWords(e: Record<string | number, string | number>, value: number): string {
+  const name = e[value];
+  return typeof name === "string" ? words(name) : String(value);
+}
+
+export function kindWords(kind: number): string {
+  return ["Unspecified", "NRM", "Channel", "MARAC", "Target hardening"][kind] ?? String(kind);
+}
+
+const dateTime = new Intl.DateTimeFormat("en-GB", {
+  dateStyle: "medium", timeStyle: "short", timeZone: ZONE });
+const dateOnly = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone: ZONE });
+const timeOnly = new Intl.DateTimeFormat("en-GB", { timeStyle: "short", timeZone: ZONE });
+const dayKey = new Intl.DateTimeFormat("en-CA", {
+  year: "numeric", month: "2-digit", day: "2-digit", timeZone: ZONE });
+
+export function when(ts: Timestamp | undefined): string {
+  return ts ? dateTime.format(timestampDate(ts)) : "";
+}
+
+export function isoTime(ts: Timestamp | undefined): string {
+  return ts ? timestampDate(ts).toISOString() : "";
+}
+
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July",
+                "August", "September", "October", "November", "December"];
+
+// A partial date: "1990", "March 1990" or "14 March 1990".
+export function partialDate(d: PartialDate | undefined): string {
+  if (!d || d.year === 0) return "";
+  if (d.month === 0) return String(d.year);
+  if (d.day === 0) return `${MONTHS[d.month - 1]} ${d.year}`;
+  return `${d.day} ${MONTHS[d.month - 1]} ${d.year}`;
+}
+
+// The calendar day (in the partnership's zone) of a time, as a UTC date,
+// so days can be counted without daylight-saving surprises.
+function civilDay(t: Date): Date {
+  return new Date(`${dayKey.format(t)}T00:00:00Z`);
+}
+
+const DAY_MS = 86400000;
+
+// Monday to Friday from the day after `from` up to and including `to`.
+function workingDaysBetween(from: Date, to: Date): number {
+  let count = 0;
+  for (let t = from.getTime() + DAY_MS; t <= to.getTime(); t += DAY_MS) {
+    const day = new Date(t).getUTCDay();
+    if (day !== 0 && day !== 6) count++;
+  }
+  return count;
+}
+
+export interface DeadlineTag {
+  text: string;
+  // A GOV.UK tag colour: red overdue, orange today, yellow soon, grey later.
+  colour: "red" | "orange" | "yellow" | "grey";
+}
+
+// "overdue 2 days", "due today at 16:00", "due in 3 working days".
+export function deadlineTag(deadline: Timestamp | undefined, now: Date): DeadlineTag | undefined {
+  if (!deadline) return undefined;
+  const due = timestampDate(deadline);
+  const dueDay = civilDay(due);
+  const today = civilDay(now);
+  if (due.getTime() <= now.getTime()) {
+    const days = Math.round((today.getTime() - dueDay.getTime()) / DAY_MS);
+    return { text: days <= 0 ? `overdue since ${timeOnly.format(due)}`
+                   : `overdue ${days} day${days === 1 ? "" : "s"}`, colour: "red" };
+  }
+  if (dueDay.getTime() === today.getTime()) {
+    return { text: `due today at ${timeOnly.format(due)}`, colour: "orange" };
+  }
+  const working = workingDaysBetween(today, dueDay);
+  if (dueDay.getTime() - today.getTime() === DAY_MS) {
+    return { text: `due tomorrow at ${timeOnly.format(due)}`, colour: "yellow" };
+  }
+  return { text: `due in ${working} working day${working === 1 ? "" : "s"}`,
+           colour: working <= 2 ? "yellow" : "grey" };
+}
+
+export function deadlineElement(deadline: Timestamp | undefined, now: Date): HTMLElement {
+  const tag = deadlineTag(deadline, now);
+  if (!tag) return h("span", "no deadline");
+  return h(`strong.govuk-tag.govuk-tag--${tag.colour}`,
+           { title: deadline ? dateOnly.format(timestampDate(deadline)) : "" }, tag.text);
+}
+
+const PRIORITY_COLOURS = ["grey", "grey", "blue", "orange", "red"];
+export function priorityElement(priority: number): HTMLElement {
+  const name = ["Not set", "Standard", "Medium", "High", "Critical"][priority] ?? String(priority);
+  return h(`strong.govuk-tag.govuk-tag--${PRIORITY_COLOURS[priority] ?? "grey"}`, name);
+}

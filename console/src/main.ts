@@ -1,0 +1,104 @@
+// The console's entry point: learns who the user is from the server, draws
+// the navigation their policy allows, and shows the screen the address's
+// fragment names (#/worklist, #/referrals/<id>, ...). Each screen gets an
+// AbortSignal that ends its calls and streams when the user moves on.
+import { problemFrom, serverInfo } from "./api";
+import { h, replaceChildren } from "./dom";
+import { may, session, setSession } from "./session";
+import { showAuditScreen } from "./screens/audit";
+import { showHome } from "./screens/home";
+import { showReferral } from "./screens/referral";
+import { showSubmit } from "./screens/submit";
+import { showWorklist, worklistTitle } from "./screens/worklist";
+import { showProblem } from "./ui";
+
+export type Screen = (main: HTMLElement, args: string[], signal: AbortSignal) => Promise<void>;
+
+interface Route {
+  pattern: RegExp;
+  screen: Screen;
+}
+
+const ROUTES: Route[] = [
+  { pattern: /^\/$/, screen: showHome },
+  { pattern: /^\/worklist$/, screen: showWorklist },
+  { pattern: /^\/referrals\/([A-Za-z0-9_-]+)$/, screen: showReferral },
+  { pattern: /^\/submit(?:\/([a-z-]+))?$/, screen: showSubmit },
+  { pattern: /^\/audit(?:\/([a-z-]+))?$/, screen: showAuditScreen },
+];
+
+let current: AbortController | undefined;
+
+function navigation(): void {
+  const items: [string, string][] = [["#/", "Home"]];
+  if (may("Referrals/ListReferrals")) items.push(["#/worklist", worklistTitle()]);
+  if (may("Referrals/SubmitReferral")) items.push(["#/submit", "Submit a referral"]);
+  if (may("Audit/ListAuditEntries")) items.push(["#/audit", "Audit log"]);
+  const list = document.getElementById("nav-list")!;
+  const here = location.hash || "#/";
+  replaceChildren(list, items.map(([href, text]) => {
+    const active = href === "#/" ? here === "#/" : here.startsWith(href);
+    return h("li.moj-sub-navigation__item",
+             h("a.moj-sub-navigation__link", { href, "aria-current": active ? "page" : null }, text));
+  }));
+  document.getElementById("nav")!.hidden = false;
+}
+
+async function route(): Promise<void> {
+  current?.abort();
+  current = new AbortController();
+  const signal = current.signal;
+  const path = (location.hash.replace(/^#/, "") || "/").split("?")[0];
+  const main = document.getElementById("main-content")!;
+  navigation();
+  for (const r of ROUTES) {
+    const m = r.pattern.exec(path);
+    if (!m) continue;
+    replaceChildren(main, h("p.govuk-body", "Loading…"));
+    try {
+      await r.screen(main, m.slice(1).map((s) => s ?? ""), signal);
+    } catch (e) {
+      if (signal.aborted) return;
+      replaceChildren(main, h("h1.govuk-heading-l", "Sorry, there is a problem"));
+      showProblem(main, problemFrom(e));
+    }
+    if (!signal.aborted) focusHeading(main);
+    return;
+  }
+  document.title = "Page not found – safeguard";
+  replaceChildren(main, h("h1.govuk-heading-l", "Page not found"),
+                  h("p.govuk-body", h("a.govuk-link", { href: "#/" }, "Go to the start")));
+}
+
+// After a screen is drawn, focus its heading so screen readers announce the
+// new page (the title says it too).
+function focusHeading(main: HTMLElement): void {
+  const heading = main.querySelector<HTMLElement>("h1");
+  if (!heading) return;
+  document.title = `${heading.textContent} – safeguard`;
+  heading.tabIndex = -1;
+  if (!main.querySelector(".govuk-error-summary")) heading.focus({ preventScroll: true });
+}
+
+async function boot(): Promise<void> {
+  document.body.classList.add("js-enabled", "govuk-frontend-supported");
+  const identity = document.getElementById("identity")!;
+  try {
+    setSession(await serverInfo.getServerInfo({}));
+  } catch (e) {
+    identity.textContent = "Not signed in";
+    const main = document.getElementById("main-content")!;
+    replaceChildren(main, h("h1.govuk-heading-l", "You are not signed in"));
+    showProblem(main, problemFrom(e));
+    return;
+  }
+  const s = session();
+  replaceChildren(identity, h("span.govuk-visually-hidden", "Signed in as "),
+                  `${s.info.caller!.principal} at ${s.info.caller!.agency}`);
+  document.getElementById("server")!.textContent =
+      `safeguard ${s.info.serverVersion} at ${location.host} (database schema ${s.info.schemaVersion})`;
+  window.addEventListener("hashchange", () => { void route(); });
+  await route();
+}
+
+void boot();

@@ -1,0 +1,212 @@
+// One referral: every field the caller's view holds, grouped as the form
+// is; its history as a timeline and its notes; the workflow actions the
+// caller may take from its state, each with a form for its details, sent
+// with the version read; assignment; notes. Break-glass reads show the
+// same page under a warning.
+import type { JsonObject } from "@bufbuild/protobuf";
+import { toJson } from "@bufbuild/protobuf";
+import { Code } from "@connectrpc/connect";
+
+import { type Referral, ReferralSchema } from "../../gen/safeguard/v1/referral_pb";
+import { problemFrom, referrals } from "../api";
+import { actionForm } from "../actions";
+import { type Child, h, replaceChildren } from "../dom";
+import { deadlineElement, kindWords, priorityElement, words } from "../format";
+import { rows, summary } from "../fields";
+import { may, session } from "../session";
+import { banner, button, showProblem, textArea, textInput } from "../ui";
+
+const FORM_TITLES: Record<string, string> = {
+  nrm: "NRM", channel: "Channel", marac: "MARAC", targetHardening: "Target hardening",
+};
+
+export async function showReferral(main: HTMLElement, [id]: string[], signal: AbortSignal): Promise<void> {
+  const referral = await referrals.getReferral({ name: `referrals/${id}` }, { signal });
+  drawReferral(main, referral, signal);
+}
+
+// Draws `r`; `notice` goes above it (e.g. "Action taken"); `breakGlass`
+// marks a break-glass read.
+export function drawReferral(main: HTMLElement, r: Referral, signal: AbortSignal,
+                             notice?: HTMLElement, breakGlass?: string): void {
+  const json = toJson(ReferralSchema, r, { alwaysEmitImplicit: false }) as JsonObject;
+  const { history, notes, availableActions, assignable, name, version, ...rest } = json;
+  void availableActions; void assignable; void version;
+  const formKey = Object.keys(FORM_TITLES).find((k) => k in rest);
+  const form = formKey ? rest[formKey] as JsonObject : undefined;
+  const { subjects, consent, externalReferences, ...envelope } = rest;
+  if (formKey) delete envelope[formKey];
+
+  const sections: Child[] = [];
+  sections.push(h("h2.govuk-heading-m", "Referral"), summary(rows(envelope, "")));
+  if (Array.isArray(subjects) && subjects.length) {
+    sections.push(h("h2.govuk-heading-m", subjects.length === 1 ? "The person" : "The people"));
+    subjects.forEach((s, i) => {
+      sections.push(h("h3.govuk-heading-s", `Person ${i + 1}`),
+                    summary(rows(s as JsonObject, `subjects[${i}]`)));
+    });
+  }
+  if (form && formKey) {
+    sections.push(h("h2.govuk-heading-m", `${FORM_TITLES[formKey]} details`),
+                  summary(rows(form, formKey)));
+  }
+  if (consent) {
+    sections.push(h("h2.govuk-heading-m", "Consent"), summary(rows(consent as JsonObject, "consent")));
+  }
+  if (Array.isArray(externalReferences) && externalReferences.length) {
+    sections.push(h("h2.govuk-heading-m", "External references"),
+                  summary(rows({ externalReferences }, "")));
+  }
+
+  const title = r.reference ? `${r.reference}: ${kindWords(r.kind)}` : `Referral: ${kindWords(r.kind)}`;
+  const tags = h("p.govuk-body",
+    r.state ? [h("strong.govuk-tag", words(r.state)), " "] : null,
+    r.priority ? [priorityElement(r.priority), " "] : null,
+    r.deadline ? deadlineElement(r.deadline, new Date()) : null);
+
+  replaceChildren(main,
+    breakGlass ? h("div.app-break-glass", { role: "alert" },
+      h("h2.govuk-heading-m", "Break-glass access"),
+      h("p.govuk-body", "You are reading this referral in full under break-glass. This read is marked in the audit log with your reason: ",
+        h("q", breakGlass))) : null,
+    notice ?? null,
+    h("h1.govuk-heading-l", title),
+    tags,
+    h("div.govuk-grid-row",
+      h("div.govuk-grid-column-two-thirds", sections),
+      h("div.govuk-grid-column-one-third",
+        actionsPanel(main, r, signal, breakGlass),
+        assignPanel(main, r, signal, breakGlass))),
+    historySection(history, notes),
+    notesForm(main, r, signal, breakGlass));
+}
+
+function redraw(main: HTMLElement, r: Referral, signal: AbortSignal, text: string): void {
+  drawReferral(main, r, signal, banner(text, "success"));
+  main.querySelector<HTMLElement>(".govuk-notification-banner")?.focus();
+}
+
+// The message for a failed change; a stale version gets a reload button.
+function changeFailed(main: HTMLElement, holder: HTMLElement, err: unknown, r: Referral,
+                      signal: AbortSignal): void {
+  const problem = problemFrom(err);
+  showProblem(holder, problem);
+  if (problem.code === Code.Aborted) {
+    holder.querySelector(".govuk-error-summary__body")?.append(
+      h("button.govuk-button.govuk-button--secondary#reload-referral", { type: "button",
+        onclick: async () => {
+          const fresh = await referrals.getReferral({ name: r.name }, { signal });
+          drawReferral(main, fresh, signal);
+        } }, "Reload the referral"));
+  }
+}
+
+function actionsPanel(main: HTMLElement, r: Referral, signal: AbortSignal,
+                      breakGlass?: string): HTMLElement | null {
+  if (breakGlass || !may("Referrals/TransitionReferral") || r.availableActions.length === 0) return null;
+  const holder = h("div#action-form-holder");
+  return h("section", { "aria-labelledby": "actions-title" },
+    h("h2.govuk-heading-m#actions-title", "Actions"),
+    h("div.govuk-button-group", r.availableActions.map((option) =>
+      h("button.govuk-button.govuk-button--secondary", {
+        type: "button", "data-action": option.action,
+        "aria-controls": "action-form-holder",
+        onclick: () => {
+          const form = actionForm(option, async (request) => {
+            try {
+              const updated = await referrals.transitionReferral(
+                  { ...request, name: r.name, version: r.version }, { signal });
+              redraw(main, updated, signal, `${words(option.action)}: done. The referral is now ${words(updated.state).toLowerCase()}.`);
+            } catch (err) {
+              changeFailed(main, form, err, r, signal);
+            }
+          });
+          replaceChildren(holder, form);
+          form.querySelector<HTMLElement>("h3")?.focus();
+        } }, words(option.action)))),
+    holder);
+}
+
+function assignPanel(main: HTMLElement, r: Referral, signal: AbortSignal,
+                     breakGlass?: string): HTMLElement | null {
+  if (breakGlass || !may("Referrals/AssignReferral") || !r.assignable) return null;
+  const form = <HTMLFormElement>h("form", { novalidate: true, "aria-labelledby": "assign-title" },
+    h("h2.govuk-heading-m#assign-title", "Assignment"),
+    h("p.govuk-body", r.assignee ? `Assigned to ${r.assignee}.` : "Not assigned."),
+    textInput("assignee", "Assign to", { hint: "agency/person/name", value: r.assignee || session().me }),
+    h("div.govuk-button-group",
+      button("Assign", { id: "assign", name: "op", value: "assign" }),
+      r.assignee ? button("Unassign", { id: "unassign", name: "op", value: "unassign" }, true) : null));
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const op = ((e as SubmitEvent).submitter as HTMLButtonElement | null)?.value;
+    const assignee = op === "unassign" ? "" : String(new FormData(form).get("assignee") ?? "").trim();
+    try {
+      const updated = await referrals.assignReferral({ name: r.name, assignee, version: r.version }, { signal });
+      redraw(main, updated, signal, assignee ? `Assigned to ${assignee}.` : "Unassigned.");
+    } catch (err) {
+      changeFailed(main, form, err, r, signal);
+    }
+  });
+  return form;
+}
+
+function historySection(history: unknown, notes: unknown): HTMLElement {
+  type Entry = { time: string; node: HTMLElement };
+  const entries: Entry[] = [];
+  (Array.isArray(history) ? history as JsonObject[] : []).forEach((t, i) => {
+    const p = `history[${i}]`;
+    entries.push({ time: String(t.time ?? ""), node: h("div.moj-timeline__item",
+      h("div.moj-timeline__header",
+        h("h3.moj-timeline__title", { "data-field": `${p}.action` }, words(String(t.action ?? ""))),
+        t.actor ? h("p.moj-timeline__byline", "by ", h("span", { "data-field": `${p}.actor` }, String(t.actor))) : null),
+      t.time ? h("p.moj-timeline__date", h("time", { datetime: String(t.time), "data-field": `${p}.time` },
+                                           fmt(String(t.time)))) : null,
+      h("div.moj-timeline__description",
+        t.fromState || t.toState ? h("p.govuk-body",
+          t.fromState ? ["From ", h("span", { "data-field": `${p}.fromState` }, words(String(t.fromState))), " to "] : "To ",
+          h("span", { "data-field": `${p}.toState` }, words(String(t.toState ?? "")))) : null,
+        t.reason ? h("p.govuk-body", "Why: ", h("span", { "data-field": `${p}.reason` }, String(t.reason))) : null)) });
+  });
+  (Array.isArray(notes) ? notes as JsonObject[] : []).forEach((n, i) => {
+    const p = `notes[${i}]`;
+    entries.push({ time: String(n.createTime ?? ""), node: h("div.moj-timeline__item",
+      h("div.moj-timeline__header",
+        h("h3.moj-timeline__title", "Note"),
+        n.author ? h("p.moj-timeline__byline", "by ", h("span", { "data-field": `${p}.author` }, String(n.author))) : null),
+      n.createTime ? h("p.moj-timeline__date", h("time", { datetime: String(n.createTime), "data-field": `${p}.createTime` },
+                                                 fmt(String(n.createTime)))) : null,
+      h("div.moj-timeline__description", h("p.govuk-body", { "data-field": `${p}.text` }, String(n.text ?? "")))) });
+  });
+  entries.sort((a, b) => b.time.localeCompare(a.time));
+  return h("section", { "aria-labelledby": "history-title" },
+    h("h2.govuk-heading-m#history-title", "History and notes"),
+    entries.length ? h("div.moj-timeline", entries.map((e) => e.node))
+                   : h("p.govuk-body", "Nothing to show."));
+}
+
+const timeFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short",
+                                                      timeZone: "Europe/London" });
+function fmt(iso: string): string {
+  return timeFormat.format(new Date(iso));
+}
+
+function notesForm(main: HTMLElement, r: Referral, signal: AbortSignal,
+                   breakGlass?: string): HTMLElement | null {
+  if (breakGlass || !may("Referrals/AddNote")) return null;
+  const form = <HTMLFormElement>h("form", { novalidate: true, "aria-labelledby": "note-title" },
+    h("h2.govuk-heading-m#note-title", "Add a note"),
+    textArea("text", "Note", { hint: "Notes are kept in the referral's history and seen by those who may see its notes." }),
+    button("Add note", { id: "add-note" }));
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const text = String(new FormData(form).get("text") ?? "");
+    try {
+      const updated = await referrals.addNote({ name: r.name, text }, { signal });
+      redraw(main, updated, signal, "Note added.");
+    } catch (err) {
+      changeFailed(main, form, err, r, signal);
+    }
+  });
+  return form;
+}
