@@ -273,7 +273,7 @@ export async function checkAxe(page, label = page.url()) {
   if (result.length) {
     const lines = result.map((v) => [
       `- ${v.id} (${v.impact}): ${v.help}`,
-      ...v.nodes.map((n) => `    at ${n.target}${n.summary ? `: ${n.summary.trim().replace(/\s*\n\s*/g, '; ')}` : ''}`),
+      ...v.nodes.map((n) => `    at ${n.target}${n.summary ? `: ${n.summary.trim().replace(/:\s*\n\s*/g, ': ').replace(/\s*\n\s*/g, '; ')}` : ''}`),
       `    see ${v.helpUrl}`,
     ].join('\n'));
     throw new Error(`axe: ${result.length} accessibility violation(s) on ${label}:\n${lines.join('\n')}`);
