@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 deploy/install-deps.sh
 # The Connect interop test's Node.js packages, exactly as locked.
 (cd tests/interop && npm ci --no-audit --no-fund)
+# The console journeys' Node.js packages (puppeteer-core, axe-core).
+(cd tests/console && npm ci --no-audit --no-fund)
 cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug \
   -DSAFEGUARD_SANITIZE=ON >/dev/null
 cmake --build build/asan -j "$(nproc)"
