@@ -11,6 +11,8 @@ deploy/install-deps.sh
 (cd tests/interop && npm ci --no-audit --no-fund)
 # The console journeys' Node.js packages (puppeteer-core, axe-core).
 (cd tests/console && npm ci --no-audit --no-fund)
+# The web console itself, from its locked packages, into console/dist.
+(cd console && npm ci --no-audit --no-fund && npm run build)
 cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug \
   -DSAFEGUARD_SANITIZE=ON >/dev/null
 cmake --build build/asan -j "$(nproc)"

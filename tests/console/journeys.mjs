@@ -11,9 +11,11 @@
 //
 // Run by hand: node journeys.mjs   (one journey: node --test-name-pattern=smoke journeys.mjs)
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import {
-  checkAxe, expectNoProblems, screenshot, startBrowsers, visit,
+  checkAxe, expectNoProblems, expectText, pressKey, screenshot, startBrowsers, tabUntil, visit,
+  waitFor,
 } from './harness.mjs';
 
 function required(name) {
@@ -36,6 +38,102 @@ if (roles.length === 0) throw new Error('no SAFEGUARD_ID_<ROLE>_CERT is set');
 
 // A browser that trusts the CA but holds no client certificate.
 const NO_CERTIFICATE = 'no-certificate';
+
+// ---- Shared steps ------------------------------------------------------------
+
+// Calls the Connect API from inside `page` (so as the page's identity, with
+// its client certificate), in JSON; returns {status, body}.
+async function callApi(page, method, body) {
+  return page.evaluate(async (m, b) => {
+    const r = await fetch(`/safeguard.v1.${m}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Connect-Protocol-Version': '1' },
+      body: JSON.stringify(b),
+    });
+    return { status: r.status, body: await r.json() };
+  }, method, body);
+}
+
+async function apiOk(page, method, body) {
+  const r = await callApi(page, method, body);
+  assert.equal(r.status, 200, `${method}: ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+// Opens a screen of the console (the part after #) in a fresh load. The
+// worklist holds a watch stream open, so the network never goes idle: wait
+// for the load, then for the screen's heading.
+async function open(page, hashPath, heading) {
+  await page.goto(new URL(`/#${hashPath}`, origin).toString(), { waitUntil: 'load' });
+  if (heading) await expectText(page, 'main h1', heading);
+}
+
+// The leaf paths of a referral as the API returned it in JSON: a message's
+// scalar fields, lists of scalars as one leaf, partial dates as one leaf;
+// lists of messages by index. The name, the version, and what the caller
+// may do (availableActions, assignable) are not fields of the referral the
+// page lists.
+const META = new Set(['name', 'version', 'availableActions', 'assignable']);
+function leafPaths(value, prefix = '') {
+  const out = [];
+  for (const [key, v] of Object.entries(value)) {
+    if (!prefix && META.has(key)) continue;
+    const p = prefix ? `${prefix}.${key}` : key;
+    const isDate = v && typeof v === 'object' && !Array.isArray(v) &&
+        'year' in v && Object.keys(v).every((k) => ['year', 'month', 'day'].includes(k));
+    if (isDate) out.push(p);
+    else if (Array.isArray(v) && v.some((x) => x && typeof x === 'object')) {
+      v.forEach((item, i) => out.push(...leafPaths(item, `${p}[${i}]`)));
+    } else if (v && typeof v === 'object' && !Array.isArray(v)) out.push(...leafPaths(v, p));
+    else out.push(p);
+  }
+  return out;
+}
+
+// Need-to-know in the browser: the page's DOM holds exactly the fields the
+// API returns to this identity for the referral, each visible (nothing kept
+// in the page and hidden by CSS).
+async function expectPageHoldsExactlyTheView(page, name) {
+  const view = await apiOk(page, 'Referrals/GetReferral', { name });
+  const expected = [...new Set(leafPaths(view))].sort();
+  const shown = await page.$$eval('[data-field]', (els) =>
+    els.map((e) => ({ field: e.dataset.field, visible: e.checkVisibility() })));
+  assert.deepEqual([...new Set(shown.map((s) => s.field))].sort(), expected);
+  assert.deepEqual(shown.filter((s) => !s.visible).map((s) => s.field), []);
+  return { view, shown: expected };
+}
+
+// Sets a form field by its name (an API path): text, select, radio or
+// checkbox (value to check), as typing and clicking would.
+async function setField(page, name, value) {
+  await page.evaluate((n, v) => {
+    const els = [...document.querySelectorAll(`[name="${CSS.escape(n)}"]`)];
+    if (els.length === 0) throw new Error(`no field named ${n}`);
+    for (const el of els) {
+      if (el.type === 'radio' || el.type === 'checkbox') {
+        if (el.value === v) { el.checked = true; el.dispatchEvent(new Event('change', { bubbles: true })); }
+      } else {
+        el.value = v;
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+        el.dispatchEvent(new Event('change', { bubbles: true }));
+      }
+    }
+  }, name, value);
+}
+
+async function clickAndWait(page, selector) {
+  await waitFor(page, selector);
+  await page.click(selector);
+}
+
+function idOf(name) { return name.replace(/^referrals\//, ''); }
+
+const MARAC_YES = 15;  // visible high risk at 14 or more
+const TODAY = new Date();
+const NEXT_MONTH = new Date(TODAY.getTime() + 30 * 86400000);
+
+// Shared between journeys, in order.
+const shared = {};
 
 // One test per journey, one after another, in the same set of browsers.
 describe('console', { concurrency: false }, () => {
@@ -64,6 +162,295 @@ describe('console', { concurrency: false }, () => {
         }
       });
     }
+  });
+
+  test('MARAC: a referrer submits, two answers wrong then right; the coordinator sees it arrive live, assigns it and works it',
+    { timeout: 240000 }, async () => {
+    const coord = await browsers.page('coordinator');
+    const ref = await browsers.page('referrer');
+    // The coordinator's worklist is open and live before the referral exists.
+    await open(coord, '/worklist', 'Worklist');
+    await expectText(coord, '#live-status', 'Live: new and changed referrals appear here');
+    await checkAxe(coord, 'worklist (coordinator)');
+
+    await open(ref, '/submit', 'Submit a referral');
+    await checkAxe(ref, 'choose a kind');
+    await setField(ref, 'kind', 'marac');
+    await ref.click('#choose-kind');
+    await expectText(ref, 'main h1', 'MARAC referral');
+    await setField(ref, 'referral.area', 'west-suffolk');
+    await setField(ref, 'referral.priority', '3');
+    await setField(ref, 'referral.marac.perpetrator.full_name', 'Perpetrator Example');
+    for (let i = 0; i < 24; i++) {
+      await setField(ref, `referral.marac.dash.answers[${i}]`, i < MARAC_YES ? '1' : '2');
+    }
+    await setField(ref, 'referral.consent.status', '1');
+    await setField(ref, 'referral.consent.given_by', '1');
+    await expectText(ref, '#dash-score',
+      'DASH score: 15 of 24 (24 answered). Meets the MARAC criteria: visible high risk (14 or more yes answers).');
+    await screenshot(ref, 'submit-marac');
+    const requestId = await ref.$eval('form[data-request-id]', (f) => f.dataset.requestId);
+
+    // The victim's name and the relationship are missing: the server names
+    // both fields, and the page puts each message beside its field.
+    await ref.click('#submit-referral');
+    await waitFor(ref, '.govuk-error-summary');
+    const summary = await ref.$$eval('.govuk-error-summary__list li', (lis) => lis.map((li) => li.innerText.trim()));
+    assert.deepEqual(summary, [
+      'The victim: full name: is required (the victim)',
+      'Relationship of the perpetrator to the victim: is required',
+    ]);
+    const inline = await ref.$$eval('.govuk-form-group--error', (gs) => gs.map((g) => [
+      g.dataset.fieldGroup, g.querySelector('.govuk-error-message')?.innerText.trim()]));
+    assert.deepEqual(inline, [
+      ['referral.subjects[0].full_name', 'Error: The victim: full name: is required (the victim)'],
+      ['referral.marac.relationship', 'Error: Relationship of the perpetrator to the victim: is required'],
+    ]);
+    assert.equal(await ref.evaluate(() => document.activeElement?.classList.contains('govuk-error-summary')), true);
+    await checkAxe(ref, 'MARAC form with errors');
+    await screenshot(ref, 'submit-marac-errors');
+
+    await setField(ref, 'referral.subjects[0].full_name', 'Victim Example');
+    await setField(ref, 'referral.marac.relationship', 'ex-partner');
+    assert.equal(await ref.$eval('form[data-request-id]', (f) => f.dataset.requestId), requestId,
+      'a resubmission of the same form keeps its request id');
+    await ref.click('#submit-referral');
+    await expectText(ref, '.govuk-panel__title', 'Referral submitted');
+    const reference = await ref.$eval('#reference', (e) => e.innerText.trim());
+    assert.match(reference, /^MAR-\d{4}-\d{6}$/);
+    await checkAxe(ref, 'submitted');
+    await screenshot(ref, 'submitted');
+    const link = await ref.$eval('main a[href^="#/referrals/"]', (a) => a.getAttribute('href'));
+    shared.marac = { name: `referrals/${link.slice('#/referrals/'.length)}`, reference };
+
+    // The referrer's own list shows it with its state and deadline column.
+    await open(ref, '/worklist', 'Your referrals');
+    await expectText(ref, '#worklist', reference);
+    await expectText(ref, `#worklist tr[data-name="${shared.marac.name}"]`, 'Submitted');
+
+    // Live: the row appeared on the coordinator's open worklist, marked new.
+    const row = `#worklist tr[data-name="${shared.marac.name}"]`;
+    await expectText(coord, row, `${reference} New`);
+    await expectText(coord, '#worklist-announcer', `${reference} added`);
+    await screenshot(coord, 'worklist');
+
+    // Assign it from the worklist (the selection form takes several rows).
+    await coord.click(`#select-${idOf(shared.marac.name)}`);
+    await coord.click('#assign-selected');
+    await expectText(coord, '.govuk-notification-banner',
+      `Assigned to suffolk-county-council/person/marac-coordinator: ${reference}`);
+    await expectText(coord, row, 'suffolk-county-council/person/marac-coordinator');
+
+    // The referral page: exactly the coordinator's view, and its actions.
+    await coord.click(`${row} a`);
+    await expectText(coord, 'main h1', `${reference}: MARAC`);
+    const { shown } = await expectPageHoldsExactlyTheView(coord, shared.marac.name);
+    assert.ok(shown.includes('marac.dash.answers') && shown.includes('subjects[0].fullName'));
+    await checkAxe(coord, 'referral (coordinator)');
+    await screenshot(coord, 'referral');
+    await clickAndWait(coord, 'button[data-action="begin_screening"]');
+    await clickAndWait(coord, '#take-action');
+    await expectText(coord, '.govuk-notification-banner',
+      'Begin screening: done. The referral is now coordinator screen.');
+    await expectText(coord, '#history-title + .moj-timeline', 'Begin screening');
+
+    // Someone else changes it while the page is open: the next action is
+    // refused with a plain message and a way to reload.
+    const other = await browsers.page('coordinator');
+    await open(other, '/', 'Your safeguard');
+    const current = await apiOk(other, 'Referrals/GetReferral', { name: shared.marac.name });
+    await apiOk(other, 'Referrals/AssignReferral', { name: shared.marac.name, assignee: '', version: current.version });
+    await other.close();
+    await clickAndWait(coord, 'button[data-action="list"]');
+    await setField(coord, 'meeting.meeting_date.day', String(NEXT_MONTH.getDate()));
+    await setField(coord, 'meeting.meeting_date.month', String(NEXT_MONTH.getMonth() + 1));
+    await setField(coord, 'meeting.meeting_date.year', String(NEXT_MONTH.getFullYear()));
+    await coord.click('#take-action');
+    await expectText(coord, '.govuk-error-summary',
+      'This referral was changed by someone else: reload it and try again.');
+    await checkAxe(coord, 'version conflict');
+    await coord.click('#reload-referral');
+    await expectText(coord, 'main', 'Not assigned.');
+    await clickAndWait(coord, 'button[data-action="list"]');
+    await setField(coord, 'meeting.meeting_date.day', String(NEXT_MONTH.getDate()));
+    await setField(coord, 'meeting.meeting_date.month', String(NEXT_MONTH.getMonth() + 1));
+    await setField(coord, 'meeting.meeting_date.year', String(NEXT_MONTH.getFullYear()));
+    await coord.click('#take-action');
+    await expectText(coord, '.govuk-notification-banner', 'List: done. The referral is now listed.');
+    expectNoProblems(coord);
+    expectNoProblems(ref);
+    await coord.close();
+    await ref.close();
+  });
+
+  test('target hardening: the contractor sees its job with only the address, access and measures, and books the survey',
+    { timeout: 180000 }, async () => {
+    const ref = await browsers.page('referrer');
+    const sanctuary = await browsers.page('sanctuary');
+    const contractor = await browsers.page('contractor');
+    await open(ref, '/', 'Your safeguard');
+    await open(sanctuary, '/', 'Your safeguard');
+    const submitted = await apiOk(ref, 'Referrals/SubmitReferral', {
+      requestId: randomUUID(),
+      referral: {
+        kind: 'TARGET_HARDENING', area: 'west-suffolk', priority: 'HIGH',
+        subjects: [{ fullName: 'Victim Example', safeContact: { channels: ['PHONE'], phone: '07700 900123', times: 'mornings' } }],
+        consent: { status: 'GIVEN', givenBy: 'SUBJECT' },
+        targetHardening: {
+          address: { lines: ['1 Example Road'], town: 'Bury St Edmunds', postcode: 'IP33 1AA' },
+          accessInstructions: 'Side gate', measuresRequested: ['LOCKS', 'VIDEO_DOORBELL'],
+          tenure: 'OWNER_OCCUPIER', scheme: 'suffolk-target-hardening',
+        },
+      },
+    });
+    let r = await apiOk(sanctuary, 'Referrals/TransitionReferral', { name: submitted.name, action: 'begin_eligibility', version: submitted.version });
+    r = await apiOk(sanctuary, 'Referrals/TransitionReferral', { name: r.name, action: 'accept', version: r.version });
+    r = await apiOk(sanctuary, 'Referrals/AssignReferral', { name: r.name, assignee: 'safe-partnership/person/locksmith', version: r.version });
+
+    await open(contractor, '/worklist', 'Your jobs');
+    const row = `#worklist tr[data-name="${r.name}"]`;
+    await expectText(contractor, row, submitted.reference);
+    await checkAxe(contractor, 'jobs (contractor)');
+    await screenshot(contractor, 'jobs');
+    await contractor.click(`${row} a`);
+    await expectText(contractor, 'main h1', `${submitted.reference}: Target hardening`);
+    const { shown } = await expectPageHoldsExactlyTheView(contractor, r.name);
+    assert.deepEqual(shown, [
+      'deadline', 'kind', 'reference',
+      'state',
+      'subjects[0].safeContact.channels', 'subjects[0].safeContact.phone', 'subjects[0].safeContact.times',
+      'targetHardening.accessInstructions', 'targetHardening.address.lines',
+      'targetHardening.address.postcode', 'targetHardening.address.town',
+      'targetHardening.measuresRequested',
+    ].sort());
+    const text = await contractor.$eval('main', (m) => m.innerText);
+    assert.ok(!text.includes('Victim Example'), 'the contractor saw the victim\'s name');
+    assert.ok(text.includes('1 Example Road') && text.includes('Video doorbell'));
+    await checkAxe(contractor, 'job (contractor)');
+    await screenshot(contractor, 'job');
+
+    await clickAndWait(contractor, 'button[data-action="book_survey"]');
+    await setField(contractor, 'appointment.appointment_time.day', String(NEXT_MONTH.getDate()));
+    await setField(contractor, 'appointment.appointment_time.month', String(NEXT_MONTH.getMonth() + 1));
+    await setField(contractor, 'appointment.appointment_time.year', String(NEXT_MONTH.getFullYear()));
+    await setField(contractor, 'appointment.appointment_time.time', '10:30');
+    await contractor.click('#take-action');
+    await expectText(contractor, '.govuk-notification-banner', 'Book survey: done. The referral is now survey booked.');
+    await expectText(contractor, '[data-field="targetHardening.appointmentTime"]', '10:30');
+    expectNoProblems(contractor);
+    for (const p of [ref, sanctuary, contractor]) await p.close();
+  });
+
+  test('audit: the auditor finds the coordinator\'s access, verifies the log, breaks glass with a reason and sees it marked',
+    { timeout: 180000 }, async () => {
+    assert.ok(shared.marac, 'the MARAC journey ran first');
+    const auditor = await browsers.page('auditor');
+    const id = idOf(shared.marac.name);
+    await open(auditor, '/audit', 'Audit log');
+    await setField(auditor, 'filter.referral', id);
+    await setField(auditor, 'filter.method', 'safeguard.v1.Referrals/GetReferral');
+    await auditor.click('#audit-search');
+    await expectText(auditor, '#audit-entries', 'suffolk-county-council/person/marac-coordinator');
+    const methods = await auditor.$$eval('#audit-entries tbody tr td:nth-child(4)', (tds) => [...new Set(tds.map((t) => t.innerText))]);
+    assert.deepEqual(methods, ['Referrals/GetReferral']);
+    await checkAxe(auditor, 'audit log');
+    await screenshot(auditor, 'audit-log');
+
+    await open(auditor, '/audit/access', 'Who accessed a referral');
+    await setField(auditor, 'name', id);
+    await auditor.click('#access-search');
+    await expectText(auditor, '#audit-entries', 'Referrals/SubmitReferral');
+    await expectText(auditor, '#audit-entries', 'probation-service/person/officer');
+    await expectText(auditor, '#audit-entries', 'Referrals/TransitionReferral');
+    await checkAxe(auditor, 'access log');
+
+    await open(auditor, '/audit/verify', 'Verify the audit log');
+    await auditor.click('#verify');
+    await expectText(auditor, '#verify-result', 'The audit log is intact');
+    await checkAxe(auditor, 'verified');
+    await screenshot(auditor, 'audit-verify');
+
+    await open(auditor, '/audit/export', 'Export the audit log');
+    await auditor.click('#export');
+    await expectText(auditor, '#export-status', /\d+ entries and \d+ checkpoints are ready/);
+    assert.match(await auditor.$eval('#export-download', (a) => a.href), /^blob:/);
+
+    await open(auditor, '/audit/break-glass', 'Break glass');
+    await setField(auditor, 'name', id);
+    await setField(auditor, 'reason', 'short');
+    await auditor.click('#break-glass');
+    await waitFor(auditor, '.govuk-error-summary');
+    await checkAxe(auditor, 'break glass refused');
+    const reason = 'Complaint 42: checking who changed the meeting date';
+    await setField(auditor, 'reason', reason);
+    await auditor.click('#break-glass');
+    await expectText(auditor, '.app-break-glass', `Break-glass access`);
+    await expectText(auditor, '.app-break-glass', reason);
+    await expectText(auditor, 'main h1', `${shared.marac.reference}: MARAC`);
+    await expectText(auditor, '[data-field="subjects[0].fullName"]', 'Victim Example');
+    await checkAxe(auditor, 'break glass');
+    await screenshot(auditor, 'break-glass');
+
+    await open(auditor, '/audit', 'Audit log');
+    await setField(auditor, 'filter.method', 'safeguard.v1.Audit/BreakGlass');
+    await auditor.click('#audit-search');
+    await expectText(auditor, '#audit-entries tbody', `Break glass ${reason}`);
+    const outcomes = await auditor.$$eval('#audit-entries tbody tr td:nth-child(6)', (tds) => tds.map((t) => t.innerText));
+    assert.deepEqual(outcomes, ['Invalid Argument', 'OK']);
+    expectNoProblems(auditor);
+    await auditor.close();
+  });
+
+  test('keyboard alone: the worklist (filter, select, assign, open) and the DASH checklist', { timeout: 180000 }, async () => {
+    assert.ok(shared.marac, 'the MARAC journey ran first');
+    const coord = await browsers.page('coordinator');
+    await open(coord, '/worklist', 'Worklist');
+    await expectText(coord, '#live-status', 'Live:');
+    await tabUntil(coord, '#skip-link', 5);
+    await pressKey(coord, 'Enter');
+    await tabUntil(coord, '#f-filter-kind', 20);
+    await pressKey(coord, 'ArrowDown');   // NRM
+    await pressKey(coord, 'ArrowDown');   // Channel
+    await pressKey(coord, 'ArrowDown');   // MARAC
+    assert.equal(await coord.$eval('#f-filter-kind', (s) => s.value), '3');
+    await tabUntil(coord, '#apply-filters', 20);
+    await pressKey(coord, 'Enter');
+    const row = `#worklist tr[data-name="${shared.marac.name}"]`;
+    await expectText(coord, row, shared.marac.reference);
+    await tabUntil(coord, `#select-${idOf(shared.marac.name)}`, 40);
+    await pressKey(coord, 'Space');
+    await tabUntil(coord, '#assign-selected', 40, { shift: true });
+    await pressKey(coord, 'Enter');
+    await expectText(coord, '.govuk-notification-banner', `Assigned to suffolk-county-council/person/marac-coordinator: ${shared.marac.reference}`);
+    await tabUntil(coord, `${row} a`, 40);
+    await pressKey(coord, 'Enter');
+    await expectText(coord, 'main h1', `${shared.marac.reference}: MARAC`);
+    await coord.close();
+
+    const ref = await browsers.page('referrer');
+    await open(ref, '/submit/marac', 'MARAC referral');
+    await tabUntil(ref, '#f-referral-marac-dash-answers-0-', 120);
+    for (let i = 0; i < 24; i++) {
+      // Space answers yes; an arrow moves to (and answers) no, then not known.
+      if (i % 3 === 0) await pressKey(ref, 'Space');
+      else if (i % 3 === 1) await pressKey(ref, 'ArrowRight');
+      else { await pressKey(ref, 'ArrowRight'); await pressKey(ref, 'ArrowRight'); }
+      if (i < 23) await tabUntil(ref, `[name="referral.marac.dash.answers[${i + 1}]"]`, 3);
+    }
+    await expectText(ref, '#dash-score', 'DASH score: 8 of 24 (24 answered). Meets no MARAC criterion yet.');
+    await tabUntil(ref, '#f-referral-marac-dash-professional_judgement', 3);
+    await pressKey(ref, 'Space');
+    await expectText(ref, '#dash-score', 'Meets the MARAC criteria: professional judgement.');
+    await tabUntil(ref, '#submit-referral', 40);
+    await pressKey(ref, 'Enter');
+    await waitFor(ref, '.govuk-error-summary');
+    assert.equal(await ref.evaluate(() => document.activeElement?.classList.contains('govuk-error-summary')), true);
+    // The first error's link takes focus to its field.
+    await pressKey(ref, 'Tab');
+    const target = await ref.evaluate(() => document.activeElement.dataset.target);
+    await pressKey(ref, 'Enter');
+    assert.equal(await ref.evaluate(() => document.activeElement.id), target);
+    await ref.close();
   });
 
   test('no client certificate: the TLS handshake fails, no page', { timeout: 60000 }, async () => {
