@@ -13,6 +13,8 @@ packages=(
   clang-14 libclang-rt-14-dev                       # thread-safety analysis, libFuzzer
   libcpp-httplib-dev                                # the Connect (HTTPS) listener
   nodejs npm                                        # tests/interop: the Connect client
+  chromium libnss3-tools                            # console browser tests: headless Chromium,
+                                                    # client certificates in an NSS database
 )
 missing=()
 for p in "${packages[@]}"; do

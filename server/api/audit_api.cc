@@ -8,6 +8,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "server/api/referral_options.h"
 #include "server/api/resource_names.h"
 #include "server/audit/parallel_verification.h"
 #include "server/convert/referral_convert.h"
@@ -215,6 +216,7 @@ absl::Status AuditApi::BreakGlass(ResolvedCall& call, AuditRecord& audit,
   absl::StatusOr<Referral> r = referrals_.Get(call.context, *id);
   if (!r.ok()) return r.status();
   ToProto(*r, response);  // every field: that is what break-glass is for
+  SetCallerOptions(*r, call, response);
   audit.view = "break-glass: all fields";
   std::fprintf(stderr,
                "safeguardd: BREAK-GLASS read, recorded in the audit log "

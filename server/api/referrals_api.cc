@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "server/api/page_token.h"
+#include "server/api/referral_options.h"
 #include "server/api/resource_names.h"
 #include "server/api/watch_session.h"
 #include "server/common/deterministic_bytes.h"
@@ -21,7 +22,8 @@ constexpr int kMaxPageSize = 100;
 constexpr size_t kMaxPageBytes = 2 << 20;
 
 // The referral as this caller may see it: through the field views of the
-// roles it sees the referral in. Returns those roles.
+// roles it sees the referral in. Returns those roles. The caller's options
+// (SetCallerOptions) are not set: answers about one referral add them.
 RoleSet ToViewedProto(const Referral& r, const ResolvedCall& call,
                       v1::Referral* out) {
   RoleSet roles = ReferralService::ViewRoles(call.context, r);
@@ -162,6 +164,7 @@ absl::Status ReferralsApi::Get(ResolvedCall& call, AuditRecord& audit,
   absl::StatusOr<Referral> r = service_.Get(call.context, *id);
   if (!r.ok()) return r.status();
   audit.view = ToViewedProto(*r, call, response).ToString();
+  SetCallerOptions(*r, call, response);
   audit.rule = RulesSeeing(*r, call.context.scopes);
   return absl::OkStatus();
 }
@@ -249,6 +252,7 @@ absl::Status ReferralsApi::Transition(
                           request.version(), DetailsFromProto(request), audit);
   if (!r.ok()) return r.status();
   ToViewedProto(*r, call, response);
+  SetCallerOptions(*r, call, response);
   return absl::OkStatus();
 }
 
@@ -267,6 +271,7 @@ absl::Status ReferralsApi::Assign(ResolvedCall& call, AuditRecord& audit,
       call.context, *id, assignee, assignee_roles, request.version(), audit);
   if (!r.ok()) return r.status();
   ToViewedProto(*r, call, response);
+  SetCallerOptions(*r, call, response);
   return absl::OkStatus();
 }
 
@@ -279,6 +284,7 @@ absl::Status ReferralsApi::AddNote(ResolvedCall& call, AuditRecord& audit,
       service_.AddNote(call.context, *id, request.text(), audit);
   if (!r.ok()) return r.status();
   ToViewedProto(*r, call, response);
+  SetCallerOptions(*r, call, response);
   return absl::OkStatus();
 }
 

@@ -80,6 +80,7 @@ const absl::flat_hash_map<std::string, Limit>& Limits() {
       {"safeguard.v1.Referral.history", {0, 0}},
       {"safeguard.v1.ChannelForm.vaf_assessments", {0, 0}},
       {"safeguard.v1.MaracForm.actions", {0, 0}},
+      {"safeguard.v1.Referral.available_actions", {0, 0}},
       // Free text.
       {"safeguard.v1.NrmForm.narrative", {20000}},
       {"safeguard.v1.ChannelForm.concern", {20000}},

@@ -94,6 +94,10 @@ const DashQuestionSet* FindDashQuestionSet(absl::string_view version) {
   return nullptr;
 }
 
+std::vector<const DashQuestionSet*> DashQuestionSets() {
+  return {&SafeLives2009()};
+}
+
 std::vector<FieldViolation> ValidateDash(const DashForm& form,
                                          absl::string_view field_prefix,
                                          const MaracCriteriaConfig& config) {

@@ -54,6 +54,9 @@ struct DashQuestionSet {
 // questions).
 const DashQuestionSet* FindDashQuestionSet(absl::string_view version);
 
+// Every built-in question set, in version order; never null.
+std::vector<const DashQuestionSet*> DashQuestionSets();
+
 // The MARAC referral criteria of the local area. Every value is configurable
 // because local practice varies: areas set their own high-risk threshold,
 // and count escalation over their own period (e.g. Kent uses 6 months for

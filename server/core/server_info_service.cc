@@ -1,11 +1,14 @@
 #include "server/core/server_info_service.h"
 
+#include <algorithm>
+
 #include "absl/status/status.h"
+#include "server/core/dash.h"
 
 namespace safeguard {
 
 absl::StatusOr<ServerInfo> ServerInfoService::GetServerInfo(
-    const CallerIdentity& caller) {
+    const CallerIdentity& caller, const CallerAccess& access) {
   absl::Status recorded = store_.RecordCaller(caller, clock_.Now());
   if (!recorded.ok()) {
     // The store's message may name internals; the caller learns only that
@@ -16,6 +19,27 @@ absl::StatusOr<ServerInfo> ServerInfoService::GetServerInfo(
   info.server_version = SAFEGUARD_VERSION;
   info.schema_version = store_.SchemaVersion();
   info.caller = caller;
+  for (int i = 0; i < kRoleCount; ++i) {
+    const Role role = static_cast<Role>(i);
+    if (access.roles.Has(role)) info.roles.emplace_back(RoleName(role));
+  }
+  std::sort(info.roles.begin(), info.roles.end());
+  info.methods = access.methods;
+  std::sort(info.methods.begin(), info.methods.end());
+  const WorkflowConfig defaults;
+  const WorkflowConfig& config =
+      access.partnership != nullptr ? access.partnership->workflow : defaults;
+  if (access.partnership != nullptr) info.areas = access.partnership->areas;
+  for (const auto& [scheme, hours] : config.service_hours_by_scheme) {
+    info.schemes.push_back(scheme);  // std::map: sorted
+  }
+  for (const DashQuestionSet* set : DashQuestionSets()) {
+    info.dash_question_sets.push_back(
+        {set->version, set->questions, config.marac.high_risk_threshold,
+         config.marac.escalation_incidents, config.marac.escalation_months,
+         config.marac.min_rationale_chars});
+  }
+  info.vaf_frameworks = VafFrameworks();
   return info;
 }
 

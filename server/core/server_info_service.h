@@ -2,26 +2,61 @@
 //
 // ServerInfoService: the domain side of safeguard.v1.ServerInfo. It records
 // the caller in the store (so the call exercises every layer down to the
-// encrypted file) and reports versions and the caller's identity.
+// encrypted file) and reports versions, the caller's identity, what the
+// access policy in force lets the caller do (given by the caller of
+// GetServerInfo, which reads the policy), and the reference data the
+// submission forms need: areas, schemes, DASH question sets with the MARAC
+// thresholds in force, VAF frameworks.
 //
 // Does not own the Store or the Clock; both must outlive it. Safe for
 // concurrent use.
 #ifndef SAFEGUARD_SERVER_CORE_SERVER_INFO_SERVICE_H_
 #define SAFEGUARD_SERVER_CORE_SERVER_INFO_SERVICE_H_
 
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "server/core/clock.h"
 #include "server/core/identity.h"
+#include "server/core/referral_service.h"
+#include "server/core/roles.h"
 #include "server/core/store.h"
+#include "server/core/workflow.h"
 
 namespace safeguard {
+
+// What the access policy in force says about one caller.
+struct CallerAccess {
+  RoleSet roles;
+  // "safeguard.v1.Service/Method" of each method the caller may call.
+  std::vector<std::string> methods;
+  // The policy's partnership data; null means the built-in defaults and
+  // no areas.
+  std::shared_ptr<const Partnership> partnership;
+};
+
+// A DASH question set with the MARAC criteria applied to it.
+struct DashQuestionSetInfo {
+  std::string version;
+  std::vector<std::string> questions;
+  int high_risk_threshold = 0;
+  int escalation_threshold = 0;
+  int escalation_months = 0;
+  int min_rationale_chars = 0;
+};
 
 struct ServerInfo {
   std::string server_version;
   int schema_version = 0;
   CallerIdentity caller;
+  std::vector<std::string> roles;    // role names, sorted
+  std::vector<std::string> methods;  // sorted
+  std::vector<std::string> areas;    // in policy order
+  std::vector<std::string> schemes;  // sorted
+  std::vector<DashQuestionSetInfo> dash_question_sets;
+  std::vector<VafFramework> vaf_frameworks;
 };
 
 class ServerInfoService {
@@ -32,7 +67,8 @@ class ServerInfoService {
   ServerInfoService& operator=(const ServerInfoService&) = delete;
 
   // Returns kUnavailable (and no data) if the caller cannot be recorded.
-  absl::StatusOr<ServerInfo> GetServerInfo(const CallerIdentity& caller);
+  absl::StatusOr<ServerInfo> GetServerInfo(const CallerIdentity& caller,
+                                           const CallerAccess& access);
 
  private:
   Store& store_;

@@ -1,6 +1,7 @@
 #include "server/core/workflow.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -153,7 +154,12 @@ absl::Status MissingDetail(absl::string_view field, absl::string_view action) {
 // The Vulnerability Assessment Framework (Channel Duty Guidance 2015): 22
 // factors, in order 13 engagement, 6 intent, 3 capability, each scored 0-3.
 constexpr char kVafFramework[] = "vaf-2015";
-constexpr size_t kVafFactors = 22;
+constexpr size_t kVafEngagementFactors = 13;
+constexpr size_t kVafIntentFactors = 6;
+constexpr size_t kVafCapabilityFactors = 3;
+constexpr int kVafMaxFactorScore = 3;
+constexpr size_t kVafFactors =
+    kVafEngagementFactors + kVafIntentFactors + kVafCapabilityFactors;
 
 VafAssessment ScoredVaf(VafAssessment vaf, const std::string& by,
                         absl::Time now) {
@@ -161,9 +167,10 @@ VafAssessment ScoredVaf(VafAssessment vaf, const std::string& by,
   vaf.assessed_by = by;
   vaf.engagement_total = vaf.intent_total = vaf.capability_total = 0;
   for (size_t i = 0; i < vaf.factor_scores.size(); ++i) {
-    int& total = i < 13 ? vaf.engagement_total
-                 : i < 19 ? vaf.intent_total
-                          : vaf.capability_total;
+    int& total = i < kVafEngagementFactors ? vaf.engagement_total
+                 : i < kVafEngagementFactors + kVafIntentFactors
+                     ? vaf.intent_total
+                     : vaf.capability_total;
     total += vaf.factor_scores[i];
   }
   return vaf;
@@ -219,6 +226,77 @@ absl::Status CheckAssignment(const Referral& referral, RoleSet actor_roles,
                                    suited.ToString())}});
   }
   return absl::OkStatus();
+}
+
+bool MayAssignNow(const Referral& referral, RoleSet actor_roles) {
+  for (const AssignmentRule& rule : kAssignmentRules) {
+    if (rule.kind != referral.kind || !rule.who.Intersects(actor_roles)) continue;
+    // An unassignment needs only the kind; an assignment, the state too.
+    if (!referral.assignee.empty() || InStates(rule.states, referral)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::vector<ActionOption> ActionOptions(const Referral& referral,
+                                        RoleSet roles) {
+  std::vector<ActionOption> options;
+  for (const TransitionRule& rule : kRules) {
+    if (rule.kind != referral.kind || rule.from != referral.state ||
+        !rule.who.Intersects(roles)) {
+      continue;
+    }
+    auto it = std::find_if(
+        options.begin(), options.end(),
+        [&](const ActionOption& o) { return o.action == rule.action; });
+    if (it == options.end()) {
+      options.push_back({std::string(rule.action), ActionDetails::kNone, false});
+      it = std::prev(options.end());
+    }
+    switch (rule.guard) {
+      case Guard::kScaPositive:
+      case Guard::kScaNegative:
+        it->details = ActionDetails::kScaDecision;
+        break;
+      case Guard::kVafAssessment:
+        it->details = ActionDetails::kVafAssessment;
+        break;
+      case Guard::kMeeting:
+        it->details = ActionDetails::kMeeting;
+        break;
+      case Guard::kAppointment:
+        it->details = ActionDetails::kAppointment;
+        break;
+      case Guard::kInstallation:
+        it->details = ActionDetails::kInstallation;
+        break;
+      case Guard::kConsentGiven:
+        it->details = ActionDetails::kConsentGiven;
+        break;
+      case Guard::kConsentRefused:
+        it->details = ActionDetails::kConsentRefused;
+        break;
+      case Guard::kExternalReference:
+        it->details = ActionDetails::kExternalReference;
+        break;
+      case Guard::kReason:
+        it->reason_required = true;
+        break;
+      case Guard::kNone:
+      case Guard::kNrmReferralAllowed:
+      case Guard::kDutyToNotifyAllowed:
+      case Guard::kTargetHardeningEligible:
+        break;
+    }
+  }
+  return options;
+}
+
+std::vector<VafFramework> VafFrameworks() {
+  return {{kVafFramework, static_cast<int>(kVafEngagementFactors),
+           static_cast<int>(kVafIntentFactors),
+           static_cast<int>(kVafCapabilityFactors), kVafMaxFactorScore}};
 }
 
 std::vector<absl::string_view> WorkflowStates(ReferralKind kind) {
@@ -335,7 +413,8 @@ absl::Status Workflow::CheckGuard(Guard guard, const Referral& r,
                                     "capability)")});
       }
       for (size_t i = 0; i < vaf.factor_scores.size(); ++i) {
-        if (vaf.factor_scores[i] < 0 || vaf.factor_scores[i] > 3) {
+        if (vaf.factor_scores[i] < 0 ||
+            vaf.factor_scores[i] > kVafMaxFactorScore) {
           bad.push_back({absl::StrCat("vaf_assessment.factor_scores[", i, "]"),
                          "must be from 0 to 3"});
         }

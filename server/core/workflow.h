@@ -115,6 +115,58 @@ absl::Span<const AssignmentRule> AssignmentRules();
 absl::Status CheckAssignment(const Referral& referral, RoleSet actor_roles,
                              RoleSet assignee_roles, bool unassign);
 
+// Whether a caller holding `actor_roles` may assign `referral` to someone
+// now, or unassign it (it has an assignee and the roles may assign its
+// kind): whether some AssignReferral call could pass CheckAssignment.
+bool MayAssignNow(const Referral& referral, RoleSet actor_roles);
+
+// What an action needs besides its name, from its rules' guards (a guard
+// on the referral itself needs nothing from the caller).
+enum class ActionDetails {
+  kNone,
+  kScaDecision,  // positive or negative
+  kVafAssessment,
+  kMeeting,
+  kAppointment,
+  kInstallation,
+  kConsentGiven,
+  kConsentRefused,
+  kExternalReference,
+};
+
+// An action that exists from a referral's state, for a caller.
+struct ActionOption {
+  std::string action;
+  ActionDetails details = ActionDetails::kNone;
+  bool reason_required = false;
+
+  friend bool operator==(const ActionOption& a, const ActionOption& b) {
+    return a.action == b.action && a.details == b.details &&
+           a.reason_required == b.reason_required;
+  }
+};
+
+// The actions a caller holding `roles` may take on `referral` from its
+// state, one per action, in table order. Guards on the referral itself
+// (e.g. target-hardening eligibility) are checked only when the action is
+// taken.
+std::vector<ActionOption> ActionOptions(const Referral& referral,
+                                        RoleSet roles);
+
+// A Vulnerability Assessment Framework the workflow accepts:
+// VafAssessment::factor_scores holds engagement_factors scores, then
+// intent_factors, then capability_factors, each 0 to max_factor_score.
+struct VafFramework {
+  std::string version;
+  int engagement_factors = 0;
+  int intent_factors = 0;
+  int capability_factors = 0;
+  int max_factor_score = 0;
+};
+
+// Every framework the workflow accepts (today "vaf-2015").
+std::vector<VafFramework> VafFrameworks();
+
 // The states of a kind's workflow, in table order.
 std::vector<absl::string_view> WorkflowStates(ReferralKind kind);
 

@@ -342,6 +342,46 @@ bool IsSafeStaticPath(absl::string_view path) {
   return true;
 }
 
+// Whether an Accept-Encoding header admits gzip: it names gzip (or x-gzip)
+// with a q-value other than 0. A wildcard does not count.
+bool AcceptsGzip(absl::string_view accept_encoding) {
+  for (absl::string_view item : absl::StrSplit(accept_encoding, ',')) {
+    std::vector<absl::string_view> parts = absl::StrSplit(item, ';');
+    const absl::string_view coding = absl::StripAsciiWhitespace(parts[0]);
+    if (!absl::EqualsIgnoreCase(coding, "gzip") &&
+        !absl::EqualsIgnoreCase(coding, "x-gzip")) {
+      continue;
+    }
+    bool refused = false;
+    for (size_t i = 1; i < parts.size(); ++i) {
+      absl::string_view param = absl::StripAsciiWhitespace(parts[i]);
+      double q = 1;
+      if ((absl::ConsumePrefix(&param, "q=") ||
+           absl::ConsumePrefix(&param, "Q=")) &&
+          absl::SimpleAtod(param, &q) && q <= 0) {
+        refused = true;
+      }
+    }
+    if (!refused) return true;
+  }
+  return false;
+}
+
+// Sets `bytes` as the body with a fixed length, which httplib sends as it
+// is (it compresses only a body set whole).
+void SetFixedBody(Response& res, std::string bytes, const char* type) {
+  if (bytes.empty()) {
+    res.set_content(std::string(), type);  // nothing to compress
+    return;
+  }
+  auto data = std::make_shared<std::string>(std::move(bytes));
+  res.set_content_provider(
+      data->size(), type,
+      [data](size_t offset, size_t length, DataSink& sink) {
+        return sink.write(data->data() + offset, length);
+      });
+}
+
 // The transport's side of one stream: the StreamSink the session calls,
 // and what the connection's thread needs to write the stream. Every call
 // into the session (OnWritten, Cancel) and its destruction happen on the
@@ -869,12 +909,11 @@ class ConnectServer::Impl {
         [stream](bool) { stream->Finish(); });
   }
 
-  void ServeStatic(const Request& req, Response& res) {
-    std::string path = req.path == "/" ? "/index.html" : req.path;
-    if (static_root_.empty() || !IsSafeStaticPath(path)) {
-      AnswerPlain(req, res, 404, "not found");
-      return;
-    }
+  // The real path of the static file at `path` (a URL path), if it is a
+  // safe path naming a regular file inside the root of at most
+  // max_static_file_bytes.
+  std::optional<std::string> StaticFile(const std::string& path) const {
+    if (static_root_.empty() || !IsSafeStaticPath(path)) return std::nullopt;
     char resolved[PATH_MAX];
     const std::string wanted = static_root_ + path;
     struct stat st;
@@ -882,10 +921,27 @@ class ConnectServer::Impl {
         !absl::StartsWith(resolved, static_root_ + "/") ||
         stat(resolved, &st) != 0 || !S_ISREG(st.st_mode) ||
         static_cast<size_t>(st.st_size) > options_.max_static_file_bytes) {
+      return std::nullopt;
+    }
+    return std::string(resolved);
+  }
+
+  // A static file: `/` is /index.html. When the client accepts gzip and
+  // `<file>.gz` is a static file too, that is sent instead, with
+  // Content-Encoding: gzip and the original's Content-Type. Either is sent
+  // as stored, never compressed on the fly.
+  void ServeStatic(const Request& req, Response& res) {
+    const std::string path = req.path == "/" ? "/index.html" : req.path;
+    std::optional<std::string> file = StaticFile(path);
+    if (!file.has_value()) {
       AnswerPlain(req, res, 404, "not found");
       return;
     }
-    std::ifstream in(resolved, std::ios::binary);
+    std::optional<std::string> gzipped;
+    if (AcceptsGzip(req.get_header_value("Accept-Encoding"))) {
+      gzipped = StaticFile(path + ".gz");
+    }
+    std::ifstream in(gzipped.value_or(*file), std::ios::binary);
     std::stringstream data;
     data << in.rdbuf();
     if (!in) {
@@ -893,7 +949,9 @@ class ConnectServer::Impl {
       return;
     }
     res.status = 200;
-    res.set_content(data.str(), StaticContentType(path));
+    SetFixedBody(res, data.str(), StaticContentType(path));
+    if (gzipped.has_value()) res.set_header("Content-Encoding", "gzip");
+    res.set_header("Vary", "Accept-Encoding");
     if (HasBody(req)) res.set_header("Connection", "close");
   }
 

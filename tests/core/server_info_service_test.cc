@@ -1,6 +1,11 @@
 #include "server/core/server_info_service.h"
 
+#include <memory>
+#include <string>
+#include <vector>
+
 #include "gtest/gtest.h"
+#include "server/core/dash.h"
 #include "tests/testing/fake_store.h"
 #include "tests/testing/status_matchers.h"
 
@@ -18,19 +23,72 @@ TEST(ServerInfoServiceTest, ReportsVersionsAndRecordsTheCaller) {
   FakeClock clock(absl::FromUnixSeconds(1'700'000'000));
   ServerInfoService service(store, clock);
 
-  absl::StatusOr<ServerInfo> first = service.GetServerInfo(kCaller);
+  absl::StatusOr<ServerInfo> first = service.GetServerInfo(kCaller, CallerAccess());
   ASSERT_TRUE(first.ok()) << first.status();
   EXPECT_EQ(first->server_version, SAFEGUARD_VERSION);
   EXPECT_EQ(first->schema_version, 1);
   EXPECT_EQ(first->caller, kCaller);
 
   clock.Advance(absl::Minutes(5));
-  ASSERT_TRUE(service.GetServerInfo(kCaller).ok());
+  ASSERT_TRUE(service.GetServerInfo(kCaller, CallerAccess()).ok());
   absl::StatusOr<CallerRecord> record = store.GetCaller(kCaller);
   ASSERT_TRUE(record.ok()) << record.status();
   EXPECT_EQ(record->calls, 2);
   EXPECT_EQ(record->first_seen, absl::FromUnixSeconds(1'700'000'000));
   EXPECT_EQ(record->last_seen, absl::FromUnixSeconds(1'700'000'300));
+}
+
+TEST(ServerInfoServiceTest, ReportsWhatThePolicyAndTheServerUse) {
+  FakeStore store;
+  FakeClock clock(absl::FromUnixSeconds(1'700'000'000));
+  ServerInfoService service(store, clock);
+  auto partnership = std::make_shared<Partnership>();
+  partnership->areas = {"west-suffolk", "babergh"};
+  partnership->workflow.service_hours_by_scheme = {{"sanctuary-b", 72},
+                                                   {"sanctuary-a", 48}};
+  partnership->workflow.marac.high_risk_threshold = 12;
+  partnership->workflow.marac.escalation_incidents = 4;
+  partnership->workflow.marac.escalation_months = 6;
+  partnership->workflow.marac.min_rationale_chars = 30;
+  CallerAccess access;
+  access.roles = RoleSet{Role::kSanctuaryCoordinator, Role::kAgencyLead};
+  access.methods = {"safeguard.v1.Referrals/GetReferral",
+                    "safeguard.v1.ServerInfo/GetServerInfo",
+                    "safeguard.v1.Audit/GetAccessLog"};
+  access.partnership = partnership;
+
+  absl::StatusOr<ServerInfo> info = service.GetServerInfo(kCaller, access);
+  ASSERT_TRUE(info.ok()) << info.status();
+  EXPECT_EQ(info->roles, (std::vector<std::string>{"agency_lead",
+                                                   "sanctuary_coordinator"}));
+  EXPECT_EQ(info->methods,
+            (std::vector<std::string>{"safeguard.v1.Audit/GetAccessLog",
+                                      "safeguard.v1.Referrals/GetReferral",
+                                      "safeguard.v1.ServerInfo/GetServerInfo"}));
+  EXPECT_EQ(info->areas, (std::vector<std::string>{"west-suffolk", "babergh"}));
+  EXPECT_EQ(info->schemes,
+            (std::vector<std::string>{"sanctuary-a", "sanctuary-b"}));
+  ASSERT_EQ(info->dash_question_sets.size(), 1u);
+  const DashQuestionSetInfo& dash = info->dash_question_sets[0];
+  EXPECT_EQ(dash.version, "safelives-2009");
+  EXPECT_EQ(dash.questions, FindDashQuestionSet("safelives-2009")->questions);
+  EXPECT_EQ(dash.questions.size(), 24u);
+  EXPECT_EQ(dash.high_risk_threshold, 12);
+  EXPECT_EQ(dash.escalation_threshold, 4);
+  EXPECT_EQ(dash.escalation_months, 6);
+  EXPECT_EQ(dash.min_rationale_chars, 30);
+  ASSERT_EQ(info->vaf_frameworks.size(), 1u);
+  EXPECT_EQ(info->vaf_frameworks[0].version, "vaf-2015");
+
+  // Without a policy's partnership: no areas or schemes, default criteria.
+  info = service.GetServerInfo(kCaller, CallerAccess());
+  ASSERT_TRUE(info.ok()) << info.status();
+  EXPECT_TRUE(info->roles.empty());
+  EXPECT_TRUE(info->areas.empty());
+  EXPECT_TRUE(info->schemes.empty());
+  ASSERT_EQ(info->dash_question_sets.size(), 1u);
+  EXPECT_EQ(info->dash_question_sets[0].high_risk_threshold,
+            MaracCriteriaConfig().high_risk_threshold);
 }
 
 TEST(ServerInfoServiceTest, FailsUnavailableWithNoDataWhenTheStoreFails) {
@@ -39,7 +97,7 @@ TEST(ServerInfoServiceTest, FailsUnavailableWithNoDataWhenTheStoreFails) {
   ServerInfoService service(store, clock);
   store.set_fail_writes(true);
 
-  EXPECT_THAT(service.GetServerInfo(kCaller),
+  EXPECT_THAT(service.GetServerInfo(kCaller, CallerAccess()),
               StatusIs(absl::StatusCode::kUnavailable,
                        "the server could not record this call"));
   EXPECT_THAT(store.GetCaller(kCaller), StatusIs(absl::StatusCode::kNotFound));

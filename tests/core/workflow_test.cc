@@ -1,9 +1,12 @@
 #include "server/core/workflow.h"
 
+#include <algorithm>
 #include <deque>
 #include <functional>
 #include <limits>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
@@ -542,6 +545,157 @@ TEST(AssignmentTest, ByKindStateAssignerAndAssignee) {
       EXPECT_EQ(FieldViolations(s)[0].field, "assignee") << c.name;
     }
   }
+}
+
+// The console's buttons: one option per action the roles may take, with
+// what the action needs.
+TEST(ActionOptionsTest, OnePerActionWithWhatItNeeds) {
+  using D = ActionDetails;
+  struct Case {
+    const char* name;
+    ReferralKind kind;
+    const char* state;
+    RoleSet roles;
+    std::vector<ActionOption> want;
+  };
+  const Case cases[] = {
+      {"two rules, one decision", ReferralKind::kNrm, "RG_PENDING",
+       RoleSet{Role::kFirstResponder},
+       {{"record_rg_decision", D::kScaDecision, false},
+        {"withdraw", D::kNone, true}}},
+      {"a referrer takes no NRM action", ReferralKind::kNrm, "RG_PENDING",
+       RoleSet{Role::kReferrer}, {}},
+      {"an external reference", ReferralKind::kNrm, "NRM_SUBMITTED",
+       RoleSet{Role::kAgencyLead},
+       {{"record_sca_reference", D::kExternalReference, false},
+        {"withdraw", D::kNone, true}}},
+      {"a request needs only a reason, and only a first responder",
+       ReferralKind::kNrm, "RG_POSITIVE", RoleSet{Role::kAgencyLead},
+       {{"start_recovery_support", D::kNone, false},
+        {"disqualify_public_order", D::kNone, true},
+        {"withdraw", D::kNone, true}}},
+      {"consent either way", ReferralKind::kChannel, "CONSENT_SOUGHT",
+       RoleSet{Role::kChannelChair},
+       {{"record_consent_declined", D::kConsentRefused, false},
+        {"record_consent_given", D::kConsentGiven, false}}},
+      {"a VAF scoring", ReferralKind::kChannel, "INFO_GATHERING",
+       RoleSet{Role::kPreventOfficer},
+       {{"refer_to_panel", D::kVafAssessment, false}}},
+      {"meetings and reasons", ReferralKind::kMarac, "COORDINATOR_SCREEN",
+       RoleSet{Role::kMaracCoordinator},
+       {{"return_to_referrer", D::kNone, true},
+        {"defer", D::kNone, true},
+        {"list", D::kMeeting, false},
+        {"list_emergency", D::kMeeting, false},
+        {"transfer", D::kNone, true}}},
+      {"a guard on the referral needs nothing", ReferralKind::kTargetHardening,
+       "ELIGIBILITY", RoleSet{Role::kSanctuaryCoordinator},
+       {{"accept", D::kNone, false}, {"decline", D::kNone, true}}},
+      {"an appointment", ReferralKind::kTargetHardening, "ACCEPTED",
+       RoleSet{Role::kContractor},
+       {{"book_survey", D::kAppointment, false}}},
+      {"an installation", ReferralKind::kTargetHardening, "WORKS_ORDERED",
+       RoleSet{Role::kContractor},
+       {{"record_installation", D::kInstallation, false}}},
+      {"a final state", ReferralKind::kTargetHardening, "CLOSED",
+       RoleSet{Role::kSanctuaryCoordinator}, {}},
+  };
+  for (const Case& c : cases) {
+    Referral r;
+    r.kind = c.kind;
+    r.state = c.state;
+    std::vector<ActionOption> got = ActionOptions(r, c.roles);
+    ASSERT_EQ(got.size(), c.want.size()) << c.name;
+    for (size_t i = 0; i < got.size(); ++i) {
+      EXPECT_EQ(got[i], c.want[i]) << c.name << ": " << got[i].action;
+    }
+  }
+}
+
+// Every state of every workflow, for every role: an option exactly for the
+// actions Apply() would let the role take, and with every role, exactly
+// AvailableActions().
+TEST_F(WorkflowTest, ActionOptionsAgreeWithTheRules) {
+  const HolidayCalendar calendar = Calendar();
+  const WorkflowConfig config;
+  Workflow workflow(calendar, London(), config);
+  for (const TransitionRule& from : WorkflowRules()) {
+    Referral r;
+    r.kind = from.kind;
+    r.state = std::string(from.from);
+    RoleSet all;
+    for (int i = 0; i < kRoleCount; ++i) {
+      const Role role = static_cast<Role>(i);
+      all.Add(role);
+      std::vector<std::string> want;
+      for (const TransitionRule& rule : WorkflowRules()) {
+        if (rule.kind != r.kind || rule.from != r.state ||
+            !rule.who.Has(role) ||
+            std::find(want.begin(), want.end(), rule.action) != want.end()) {
+          continue;
+        }
+        want.emplace_back(rule.action);
+      }
+      std::vector<std::string> got;
+      for (const ActionOption& o : ActionOptions(r, RoleSet{role})) {
+        got.push_back(o.action);
+      }
+      EXPECT_EQ(got, want) << r.state << " as " << RoleName(role);
+    }
+    std::vector<std::string> got;
+    for (const ActionOption& o : ActionOptions(r, all)) got.push_back(o.action);
+    EXPECT_EQ(got, workflow.AvailableActions(r)) << r.state;
+  }
+}
+
+TEST(AssignmentTest, MayAssignNowIsWhatCheckAssignmentAllowsSomeone) {
+  const RoleSet sanctuary{Role::kSanctuaryCoordinator};
+  struct Case {
+    const char* name;
+    ReferralKind kind;
+    const char* state;
+    const char* assignee;
+    RoleSet actor;
+    bool want;
+  };
+  const Case cases[] = {
+      {"a new job", ReferralKind::kTargetHardening, "REFERRED", "", sanctuary,
+       true},
+      {"a declined job, unassigned", ReferralKind::kTargetHardening,
+       "DECLINED", "", sanctuary, false},
+      {"a declined job, assigned: unassign", ReferralKind::kTargetHardening,
+       "DECLINED", "west-suffolk-council/person/x", sanctuary, true},
+      {"a lead", ReferralKind::kTargetHardening, "REFERRED", "",
+       RoleSet{Role::kAgencyLead}, false},
+      {"a contractor", ReferralKind::kTargetHardening, "ACCEPTED", "",
+       RoleSet{Role::kContractor}, false},
+      {"a coordinator on a MARAC case", ReferralKind::kMarac, "LISTED", "",
+       RoleSet{Role::kMaracCoordinator}, true},
+      {"no roles", ReferralKind::kMarac, "LISTED", "", RoleSet(), false},
+  };
+  for (const Case& c : cases) {
+    Referral r;
+    r.kind = c.kind;
+    r.state = c.state;
+    r.assignee = c.assignee;
+    EXPECT_EQ(MayAssignNow(r, c.actor), c.want) << c.name;
+    // Agrees with CheckAssignment for an assignee suited to anything.
+    RoleSet anyone;
+    for (int i = 0; i < kRoleCount; ++i) anyone.Add(static_cast<Role>(i));
+    const bool unassign = !r.assignee.empty();
+    EXPECT_EQ(CheckAssignment(r, c.actor, anyone, unassign).ok(), c.want)
+        << c.name;
+  }
+}
+
+TEST(VafFrameworksTest, TheOneTheWorkflowChecks) {
+  std::vector<VafFramework> frameworks = VafFrameworks();
+  ASSERT_EQ(frameworks.size(), 1u);
+  EXPECT_EQ(frameworks[0].version, "vaf-2015");
+  EXPECT_EQ(frameworks[0].engagement_factors, 13);
+  EXPECT_EQ(frameworks[0].intent_factors, 6);
+  EXPECT_EQ(frameworks[0].capability_factors, 3);
+  EXPECT_EQ(frameworks[0].max_factor_score, 3);
 }
 
 }  // namespace

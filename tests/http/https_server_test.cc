@@ -655,6 +655,70 @@ TEST_F(ConnectServerTest, ServesStaticFilesAndNothingElse) {
   EXPECT_EQ(head->body, "");
 }
 
+// A file stored gzipped beside the original is sent, as stored, to a
+// client that accepts gzip; anyone else gets the original, as stored.
+TEST_F(ConnectServerTest, ServesStoredGzipToClientsThatAcceptIt) {
+  // Not real gzip: the server sends the stored bytes whatever they are.
+  const std::string app_gz =
+      std::string("\x1f\x8b\x08") + '\0' + "app.js, gzipped";
+  WriteFile(static_dir_ + "/app.js.gz", app_gz);
+  WriteFile(static_dir_ + "/index.html.gz", "index, gzipped");
+  mkdir((static_dir_ + "/sub/page.html.gz").c_str(), 0755);
+  WriteFile(static_dir_ + "/sub/page.html", "<p>page</p>");
+  WriteFile(dir_.File("outside.gz"), "outside the root");
+  WriteFile(static_dir_ + "/linked.txt", "linked, plain");
+  ASSERT_EQ(symlink(dir_.File("outside.gz").c_str(),
+                    (static_dir_ + "/linked.txt.gz").c_str()),
+            0);
+  struct Case {
+    std::string name;
+    std::string path;
+    std::string accept_encoding;
+    std::string body;
+    std::string content_encoding;
+    std::string content_type;
+  };
+  const std::string js = "text/javascript; charset=utf-8";
+  const std::string html = "text/html; charset=utf-8";
+  const std::vector<Case> cases = {
+      {"gzip accepted", "/app.js", "gzip", app_gz, "gzip", js},
+      {"gzip among others", "/app.js", "br;q=1.0, GZIP;q=0.5, deflate", app_gz,
+       "gzip", js},
+      {"x-gzip", "/app.js", "x-gzip", app_gz, "gzip", js},
+      {"the index", "/", "gzip, deflate", "index, gzipped", "gzip", html},
+      {"not accepted", "/app.js", "identity", "console.log(1);\n", "", js},
+      {"refused with q=0", "/app.js", "gzip;q=0, br", "console.log(1);\n", "",
+       js},
+      {"a wildcard is not gzip", "/app.js", "*", "console.log(1);\n", "", js},
+      {"no .gz beside it", "/sub/page.html", "gzip", "<p>page</p>", "", html},
+      {".gz outside the root", "/linked.txt", "gzip", "linked, plain", "",
+       "text/plain; charset=utf-8"},
+  };
+  for (const Case& c : cases) {
+    auto cli = Client(&client_);
+    cli->set_decompress(false);
+    std::optional<Answer> a =
+        Convert(cli->Get(c.path.c_str(), {{"Accept-Encoding", c.accept_encoding}}));
+    ASSERT_TRUE(a.has_value()) << c.name;
+    EXPECT_EQ(a->status, 200) << c.name;
+    EXPECT_EQ(a->body, c.body) << c.name;
+    EXPECT_EQ(a->Header("Content-Encoding"), c.content_encoding) << c.name;
+    EXPECT_EQ(a->Header("Content-Type"), c.content_type) << c.name;
+    EXPECT_EQ(a->Header("Vary"), "Accept-Encoding") << c.name;
+    EXPECT_EQ(a->Header("Content-Length"), std::to_string(c.body.size()))
+        << c.name;
+    ExpectSecurityHeaders(*a, c.name);
+  }
+  // A HEAD answers with the headers of the GET, and no body.
+  auto head_client = Client(&client_);
+  head_client->set_decompress(false);
+  auto head = head_client->Head("/app.js", {{"Accept-Encoding", "gzip"}});
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 200);
+  EXPECT_EQ(head->body, "");
+  EXPECT_EQ(head->get_header_value("Content-Encoding"), "gzip");
+}
+
 TEST_F(ConnectServerTest, SecurityHeadersOnAnApiAnswer) {
   std::optional<Answer> a = Post(kEcho, "{}", "application/json");
   ASSERT_TRUE(a.has_value());

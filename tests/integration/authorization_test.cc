@@ -4,9 +4,12 @@
 // scope: own and other agency, in and out of area, assigned and not.
 // The expected outcomes are the table below; a method the table does not
 // cover fails the test, so a new RPC cannot ship without its row.
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
@@ -403,14 +406,38 @@ TEST_F(AuthorizationTest, EveryMethodEveryRoleInsideAndOutsideScope) {
   }
 }
 
+// GetServerInfo tells each identity exactly the methods of its row, and
+// its roles.
+TEST_F(AuthorizationTest, ServerInfoListsTheMethodsOfEachRow) {
+  for (const Expectation& e : kMatrix) {
+    if (!e.methods.count("GetServerInfo")) continue;
+    v1::GetServerInfoResponse info;
+    grpc::Status s = v1::ServerInfo::NewStub(ChannelOf(e.identity))
+                         ->GetServerInfo(Context().get(), {}, &info);
+    ASSERT_TRUE(s.ok()) << e.role << ": " << s.error_message();
+    std::set<std::string> methods;
+    for (const std::string& full : info.methods()) {
+      methods.insert(full.substr(full.find('/') + 1));
+    }
+    EXPECT_EQ(methods, e.methods) << e.role;
+    EXPECT_TRUE(std::is_sorted(info.methods().begin(), info.methods().end()))
+        << e.role;
+    EXPECT_NE(std::find(info.roles().begin(), info.roles().end(), e.role),
+              info.roles().end())
+        << e.role;
+  }
+}
+
 // For each role and kind, the fields of a response are exactly the ones
-// the role's views name.
+// the role's views name, besides what the caller may do with it.
 TEST_F(AuthorizationTest, FieldViewsPerRoleAndKind) {
   struct Case {
     const char* role;
     const char* identity;
     const char* target;
     std::set<std::string> fields;  // top-level fields present
+    std::vector<std::string> actions = {};  // available_actions
+    bool assignable = false;
   } cases[] = {
       {"referrer, own channel referral", "probation-service/system/ndelius",
        "C",
@@ -420,24 +447,32 @@ TEST_F(AuthorizationTest, FieldViewsPerRoleAndKind) {
       {"prevent officer, channel", "suffolk-police/person/prevent-officer", "C",
        {"name", "reference", "kind", "state", "version", "referring_agency",
         "referrer", "area", "priority", "deadline", "create_time",
-        "update_time", "subjects", "consent", "history", "channel"}},
+        "update_time", "subjects", "consent", "history", "channel"},
+       {"begin_gateway"},
+       true},
       {"first responder, NRM", "suffolk-police/system/athena", "N",
        {"name", "reference", "kind", "state", "version", "referring_agency",
         "referrer", "area", "priority", "deadline", "create_time",
-        "update_time", "subjects", "consent", "history", "nrm"}},
+        "update_time", "subjects", "consent", "history", "nrm"},
+       {"record_sca_reference", "withdraw"}},
       {"marac coordinator, MARAC",
        "suffolk-county-council/person/marac-coordinator", "M",
        {"name", "reference", "kind", "state", "version", "referring_agency",
         "referrer", "area", "priority", "create_time", "update_time",
-        "subjects", "consent", "history", "marac"}},
+        "subjects", "consent", "history", "marac"},
+       {"begin_screening"},
+       true},
       {"sanctuary coordinator, TH",
        "west-suffolk-council/person/sanctuary-coordinator", "T1",
        {"name", "reference", "kind", "state", "version", "referring_agency",
         "referrer", "area", "priority", "deadline", "assignee", "create_time",
-        "update_time", "subjects", "consent", "history", "target_hardening"}},
+        "update_time", "subjects", "consent", "history", "target_hardening"},
+       {"book_survey"},
+       true},
       {"contractor, assigned TH", "safe-partnership/person/locksmith", "T1",
        {"name", "reference", "kind", "state", "version", "deadline",
-        "subjects", "target_hardening"}},
+        "subjects", "target_hardening"},
+       {"book_survey"}},
       {"fire officer, TH in area", "suffolk-fire-rescue/person/fire-officer",
        "T1",
        {"name", "reference", "kind", "state", "version", "deadline", "area",
@@ -453,7 +488,16 @@ TEST_F(AuthorizationTest, FieldViewsPerRoleAndKind) {
     r.GetReflection()->ListFields(r, &fields);
     std::set<std::string> names;
     for (const auto* f : fields) names.insert(f->name());
+    // Not a field of the view: what the caller may do next.
+    names.erase("available_actions");
+    names.erase("assignable");
     EXPECT_EQ(names, c.fields) << c.role;
+    std::vector<std::string> actions;
+    for (const v1::ActionOption& o : r.available_actions()) {
+      actions.push_back(o.action());
+    }
+    EXPECT_EQ(actions, c.actions) << c.role;
+    EXPECT_EQ(r.assignable(), c.assignable) << c.role;
   }
 }
 

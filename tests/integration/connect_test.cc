@@ -240,6 +240,189 @@ TEST_F(ConnectTest, AWatchSeesAnotherCallersChange) {
   ExpectServing();
 }
 
+// What the console builds its screens and forms from: the caller's roles
+// and methods under the policy in force, and the partnership's reference
+// data, in the JSON the console reads.
+TEST_F(ConnectTest, ServerInfoSaysWhatTheCallerMayDo) {
+  v1::GetServerInfoResponse info;
+  ASSERT_THAT(As(kSanctuary).Unary("safeguard.v1.ServerInfo/GetServerInfo",
+                                   v1::GetServerInfoRequest(), &info,
+                                   Format::kJson),
+              testing::IsOk());
+  // Its agency's grant makes it a referrer too.
+  EXPECT_EQ(std::vector<std::string>(info.roles().begin(), info.roles().end()),
+            (std::vector<std::string>{"referrer", "sanctuary_coordinator"}));
+  EXPECT_EQ(
+      std::vector<std::string>(info.methods().begin(), info.methods().end()),
+      (std::vector<std::string>{
+          "safeguard.v1.Referrals/AddNote",
+          "safeguard.v1.Referrals/AssignReferral",
+          "safeguard.v1.Referrals/GetReferral",
+          "safeguard.v1.Referrals/ListReferrals",
+          "safeguard.v1.Referrals/SubmitReferral",
+          "safeguard.v1.Referrals/TransitionReferral",
+          "safeguard.v1.Referrals/WatchReferrals",
+          "safeguard.v1.ServerInfo/GetServerInfo",
+      }));
+  EXPECT_EQ(std::vector<std::string>(info.areas().begin(), info.areas().end()),
+            (std::vector<std::string>{"west-suffolk", "babergh",
+                                      "mid-suffolk"}));
+  EXPECT_EQ(
+      std::vector<std::string>(info.schemes().begin(), info.schemes().end()),
+      (std::vector<std::string>{"suffolk-target-hardening"}));
+  ASSERT_EQ(info.dash_question_sets_size(), 1);
+  const v1::DashQuestionSet& dash = info.dash_question_sets(0);
+  EXPECT_EQ(dash.version(), "safelives-2009");
+  EXPECT_EQ(dash.questions_size(), 24);
+  EXPECT_EQ(dash.high_risk_threshold(), 14);
+  EXPECT_EQ(dash.escalation_threshold(), 3);
+  EXPECT_EQ(dash.escalation_months(), 12);
+  EXPECT_EQ(dash.min_rationale_chars(), 20);
+  ASSERT_EQ(info.vaf_frameworks_size(), 1);
+  EXPECT_EQ(info.vaf_frameworks(0).version(), "vaf-2015");
+  EXPECT_EQ(info.vaf_frameworks(0).engagement_factors(), 13);
+  EXPECT_EQ(info.vaf_frameworks(0).intent_factors(), 6);
+  EXPECT_EQ(info.vaf_frameworks(0).capability_factors(), 3);
+  EXPECT_EQ(info.vaf_frameworks(0).max_factor_score(), 3);
+
+  // An auditor reads the log, and may not submit.
+  ASSERT_THAT(As("csp-audit/person/auditor")
+                  .Unary("safeguard.v1.ServerInfo/GetServerInfo",
+                         v1::GetServerInfoRequest(), &info),
+              testing::IsOk());
+  EXPECT_EQ(std::vector<std::string>(info.roles().begin(), info.roles().end()),
+            (std::vector<std::string>{"auditor"}));
+  EXPECT_EQ(
+      std::vector<std::string>(info.methods().begin(), info.methods().end()),
+      (std::vector<std::string>{
+          "safeguard.v1.Audit/BreakGlass",
+          "safeguard.v1.Audit/ExportAuditLog",
+          "safeguard.v1.Audit/GetAccessLog",
+          "safeguard.v1.Audit/ListAuditEntries",
+          "safeguard.v1.Audit/VerifyAuditLog",
+          "safeguard.v1.ServerInfo/GetServerInfo",
+      }));
+
+  // The JSON names the console reads.
+  const std::map<std::string, std::string> connect = {
+      {"Content-Type", "application/json"}, {"Connect-Protocol-Version", "1"}};
+  HttpAnswer raw = As(kSanctuary).Post("/safeguard.v1.ServerInfo/GetServerInfo",
+                                       connect, "{}");
+  ASSERT_EQ(raw.status, 200) << raw.body;
+  for (const char* name :
+       {"\"roles\":[\"referrer\",\"sanctuary_coordinator\"]", "\"methods\":[",
+        "\"areas\":[\"west-suffolk\"", "\"schemes\":[",
+        "\"dashQuestionSets\":[{\"version\":\"safelives-2009\"",
+        "\"highRiskThreshold\":14", "\"escalationThreshold\":3",
+        "\"escalationMonths\":12", "\"minRationaleChars\":20",
+        "\"vafFrameworks\":[{\"version\":\"vaf-2015\"",
+        "\"engagementFactors\":13", "\"intentFactors\":6",
+        "\"capabilityFactors\":3", "\"maxFactorScore\":3"}) {
+    EXPECT_NE(raw.body.find(name), std::string::npos) << name << " in " << raw.body;
+  }
+}
+
+std::vector<std::string> Actions(const v1::Referral& r) {
+  std::vector<std::string> out;
+  for (const v1::ActionOption& o : r.available_actions()) {
+    out.push_back(absl::StrCat(o.action(), ":", v1::ActionDetails_Name(o.details()),
+                               o.reason_required() ? ":reason" : ""));
+  }
+  return out;
+}
+
+// An answer about one referral says what its caller may do with it next,
+// through any field view; a list page and a watch event do not.
+TEST_F(ConnectTest, AReferralSaysWhatItsCallerMayDoNext) {
+  v1::Referral created;
+  ASSERT_TRUE(callers_->Submit(kCouncil, "actions-1", TargetHardeningSubmission(),
+                               &created)
+                  .ok());
+  EXPECT_EQ(created.available_actions_size(), 0);  // not on a submission
+  v1::GetReferralRequest get;
+  get.set_name(created.name());
+
+  // The referrer, who may only read its own: nothing to do.
+  v1::Referral r;
+  ASSERT_THAT(As(kCouncil).Unary("safeguard.v1.Referrals/GetReferral", get, &r,
+                                 Format::kJson),
+              testing::IsOk());
+  EXPECT_TRUE(Actions(r).empty());
+  EXPECT_FALSE(r.assignable());
+
+  // The coordinator, over both transports.
+  ASSERT_THAT(As(kSanctuary).Unary("safeguard.v1.Referrals/GetReferral", get,
+                                   &r, Format::kJson),
+              testing::IsOk());
+  EXPECT_EQ(Actions(r),
+            (std::vector<std::string>{"begin_eligibility:ACTION_DETAILS_UNSPECIFIED"}));
+  EXPECT_TRUE(r.assignable());
+  v1::Referral via_grpc;
+  ASSERT_TRUE(callers_->Get(kSanctuary, created.name(), &via_grpc).ok());
+  EXPECT_EQ(Actions(via_grpc), Actions(r));
+
+  // A transition answers with the next state's actions.
+  ASSERT_TRUE(callers_->Transition(kSanctuary, via_grpc, "begin_eligibility").ok());
+  EXPECT_EQ(via_grpc.state(), "ELIGIBILITY");
+  EXPECT_EQ(Actions(via_grpc),
+            (std::vector<std::string>{"accept:ACTION_DETAILS_UNSPECIFIED",
+                                      "decline:ACTION_DETAILS_UNSPECIFIED:reason"}));
+  EXPECT_TRUE(via_grpc.assignable());
+
+  // So do an assignment and a note, in JSON as the console reads it.
+  const std::map<std::string, std::string> connect = {
+      {"Content-Type", "application/json"}, {"Connect-Protocol-Version", "1"}};
+  HttpAnswer raw = As(kSanctuary).Post(
+      "/safeguard.v1.Referrals/AssignReferral", connect,
+      absl::StrCat("{\"name\":\"", created.name(), "\",\"assignee\":\"", kSanctuary,
+                   "\",\"version\":\"", via_grpc.version(), "\"}"));
+  ASSERT_EQ(raw.status, 200) << raw.body;
+  EXPECT_NE(raw.body.find("\"availableActions\":[{\"action\":\"accept\"},"
+                          "{\"action\":\"decline\",\"reasonRequired\":true}]"),
+            std::string::npos)
+      << raw.body;
+  EXPECT_NE(raw.body.find("\"assignable\":true"), std::string::npos) << raw.body;
+  v1::AddNoteRequest note;
+  note.set_name(created.name());
+  note.set_text("Victim prefers calls after 6pm.");
+  ASSERT_THAT(As(kSanctuary).Unary("safeguard.v1.Referrals/AddNote", note, &r),
+              testing::IsOk());
+  EXPECT_EQ(Actions(r), Actions(via_grpc));
+
+  // A list page carries none.
+  v1::ListReferralsRequest list;
+  v1::ListReferralsResponse page;
+  ASSERT_THAT(As(kSanctuary).Unary("safeguard.v1.Referrals/ListReferrals", list,
+                                   &page),
+              testing::IsOk());
+  ASSERT_EQ(page.referrals_size(), 1);
+  EXPECT_EQ(page.referrals(0).available_actions_size(), 0);
+  EXPECT_FALSE(page.referrals(0).assignable());
+
+  // Break-glass shows an auditor everything, and nothing it may do.
+  v1::BreakGlassRequest glass;
+  glass.set_name(created.name());
+  glass.set_reason("subject access request 2026-114, approved by the DPO");
+  ASSERT_THAT(As("csp-audit/person/auditor")
+                  .Unary("safeguard.v1.Audit/BreakGlass", glass, &r),
+              testing::IsOk());
+  EXPECT_EQ(r.target_hardening().address().postcode(), "IP33 1AA");
+  EXPECT_TRUE(Actions(r).empty());
+  EXPECT_FALSE(r.assignable());
+
+  // A submission may not carry them.
+  v1::SubmitReferralRequest submit;
+  submit.set_request_id("actions-2");
+  *submit.mutable_referral() = TargetHardeningSubmission();
+  submit.mutable_referral()->add_available_actions()->set_action("accept");
+  v1::Referral refused;
+  absl::Status s = As(kCouncil).Unary("safeguard.v1.Referrals/SubmitReferral",
+                                      submit, &refused);
+  EXPECT_EQ(FromStatus(s).violations,
+            (std::vector<FieldViolation>{
+                {"referral.available_actions", "must be empty"}}));
+}
+
 TEST_F(ConnectTest, BadInputGetsTheSameAnswerOverBothTransports) {
   struct Case {
     const char* name;

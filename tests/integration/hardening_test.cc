@@ -9,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -353,6 +354,57 @@ TEST_F(HardeningTest, TheAccessLogShowsListPagesAndWatchEvents) {
                              " view=agency_lead referral= disclosed=", r.name()),
             }));
   context->TryCancel();
+}
+
+// What GetServerInfo and a referral say the caller may do is read from the
+// policy in force at each call.
+TEST_F(HardeningTest, ServerInfoAndActionsFollowAReloadedPolicy) {
+  auto info = v1::ServerInfo::NewStub(TestChannel(
+      server_->port(), pki_.ca_file(),
+      pki_.IssueIdentity("west-suffolk-council", "person/sanctuary-coordinator")));
+  auto methods = [&](const v1::GetServerInfoResponse& i) {
+    return std::vector<std::string>(i.methods().begin(), i.methods().end());
+  };
+  const std::string transition = "safeguard.v1.Referrals/TransitionReferral";
+  v1::GetServerInfoResponse before;
+  ASSERT_TRUE(info->GetServerInfo(Context().get(), {}, &before).ok());
+  EXPECT_EQ(absl::c_count(methods(before), transition), 1);
+  EXPECT_EQ(before.areas_size(), 3);
+  EXPECT_EQ(before.dash_question_sets(0).high_risk_threshold(), 14);
+  v1::Referral r = MustSubmit(kCouncil, TargetHardeningSubmission());
+  ASSERT_TRUE(Get(kSanctuary, r.name(), &r).ok());
+  EXPECT_EQ(r.available_actions_size(), 1);
+  EXPECT_TRUE(r.assignable());
+
+  // The coordinator's rule loses TransitionReferral; a new area; a lower
+  // threshold.
+  std::string text = policy_text_;
+  const size_t rule = text.find("name: \"sanctuary-coordinator\"");
+  ASSERT_NE(rule, std::string::npos);
+  const std::string line =
+      "  methods: \"safeguard.v1.Referrals/TransitionReferral\"\n";
+  const size_t at = text.find(line, rule);
+  ASSERT_NE(at, std::string::npos);
+  text.erase(at, line.size());
+  const std::string area = "\nareas: \"mid-suffolk\"\n";
+  ASSERT_NE(text.find(area), std::string::npos);
+  text.replace(text.find(area), area.size(),
+               "\nareas: \"mid-suffolk\"\nareas: \"ipswich\"\n");
+  ASSERT_TRUE(absl::StrContains(text, "marac_high_risk_threshold: 14"));
+  text = absl::StrReplaceAll(text, {{"marac_high_risk_threshold: 14",
+                                     "marac_high_risk_threshold: 12"}});
+  WritePolicy(text);
+  ASSERT_TRUE(server_->ReloadPolicy().ok());
+
+  v1::GetServerInfoResponse after;
+  ASSERT_TRUE(info->GetServerInfo(Context().get(), {}, &after).ok());
+  EXPECT_EQ(absl::c_count(methods(after), transition), 0);
+  EXPECT_EQ(after.areas_size(), 4);
+  EXPECT_EQ(after.areas(3), "ipswich");
+  EXPECT_EQ(after.dash_question_sets(0).high_risk_threshold(), 12);
+  ASSERT_TRUE(Get(kSanctuary, r.name(), &r).ok());
+  EXPECT_EQ(r.available_actions_size(), 0);
+  EXPECT_TRUE(r.assignable());
 }
 
 TEST_F(HardeningTest, WatchesFollowThePolicyAndAreCappedPerIdentity) {

@@ -291,7 +291,13 @@ TEST_F(ReferralsTest, TargetHardeningLifecycleAndNeedToKnowViews) {
   for (const auto* f : fields) names.insert(f->name());
   EXPECT_EQ(names, (std::set<std::string>{"name", "reference", "kind", "state",
                                           "version", "deadline", "subjects",
-                                          "target_hardening"}));
+                                          "target_hardening",
+                                          // what it may do: book the survey
+                                          "available_actions"}));
+  ASSERT_EQ(seen.available_actions_size(), 1);
+  EXPECT_EQ(seen.available_actions(0).action(), "book_survey");
+  EXPECT_EQ(seen.available_actions(0).details(), v1::APPOINTMENT);
+  EXPECT_FALSE(seen.assignable());
   EXPECT_EQ(seen.subjects(0).full_name(), "");
   EXPECT_EQ(seen.subjects(0).safe_contact().times(), "weekdays 10:00-12:00");
   EXPECT_EQ(seen.target_hardening().address().postcode(), "IP33 1AA");
