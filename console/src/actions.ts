@@ -32,8 +32,8 @@ function vafFields(): Child[] {
     h("legend.govuk-fieldset__legend.govuk-fieldset__legend--s", `${sections[s]} factors`),
     Array.from({ length: size }, () => {
       const i = n++;
-      const name = framework?.factors[i] ?? `Factor ${i + 1}`;
-      return select(`vaf_assessment.factor_scores[${i}]`, `${i + 1}. ${name}`, VAF_SCORES, { value: "0" });
+      return select(`vaf_assessment.factor_scores[${i}]`, `${sections[s]} factor ${i + 1}`, VAF_SCORES,
+                    { value: "0" });
     })));
 }
 

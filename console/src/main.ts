@@ -2,6 +2,8 @@
 // the navigation their policy allows, and shows the screen the address's
 // fragment names (#/worklist, #/referrals/<id>, ...). Each screen gets an
 // AbortSignal that ends its calls and streams when the user moves on.
+import { ConnectError } from "@connectrpc/connect";
+
 import { problemFrom, serverInfo } from "./api";
 import { h, replaceChildren } from "./dom";
 import { may, session, setSession } from "./session";
@@ -59,6 +61,9 @@ async function route(): Promise<void> {
       await r.screen(main, m.slice(1).map((s) => s ?? ""), signal);
     } catch (e) {
       if (signal.aborted) return;
+      // A fault in the console itself (not an API answer) goes to the
+      // developer console by name and place; it never holds case data.
+      if (!(e instanceof ConnectError)) console.error(String(e), (e as Error).stack ?? "");
       replaceChildren(main, h("h1.govuk-heading-l", "Sorry, there is a problem"));
       showProblem(main, problemFrom(e));
     }

@@ -343,7 +343,7 @@ const MARAC: FormSpec = {
     const dash = h("div",
       h("h2.govuk-heading-m", "DASH risk checklist"),
       h("p.govuk-body", `Question set ${set?.version ?? "(none configured)"}. Answer every question yes, no or not known.`),
-      h("div.app-dash-score", h("p.govuk-body.govuk-!-margin-bottom-0#dash-score", { "aria-live": "polite" },
+      h("div.app-dash-score", h("p.govuk-body#dash-score", { class: "govuk-!-margin-bottom-0", "aria-live": "polite" },
         `DASH score: 0 of ${set?.questions.length ?? 0} (0 answered). Meets no MARAC criterion yet.`)),
       (set?.questions ?? []).map((q, i) => choices("radios", `referral.marac.dash.answers[${i}]`,
           `${i + 1}. ${q}`, DASH_OPTIONS, { inline: true, small: true })),

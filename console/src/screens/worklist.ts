@@ -128,9 +128,17 @@ export async function showWorklist(main: HTMLElement, _args: string[], signal: A
     canAssign ? assignForm : null,
     tableHolder, pager);
 
+  // Rows ticked for assignment, kept by name so that a live update, which
+  // redraws the table, never loses a selection (or the keyboard's place).
+  const selected = new Set<string>();
+  tableHolder.addEventListener("change", (e) => {
+    const box = e.target as HTMLInputElement;
+    if (box.name !== "select") return;
+    if (box.checked) selected.add(box.value); else selected.delete(box.value);
+  });
+
   function selectedNames(): string[] {
-    return [...tableHolder.querySelectorAll<HTMLInputElement>("input[name=select]:checked")]
-        .map((i) => i.value);
+    return rows.map((r) => r.name).filter((n) => selected.has(n));
   }
 
   async function assignSelected(unassign: boolean): Promise<void> {
@@ -174,7 +182,7 @@ export async function showWorklist(main: HTMLElement, _args: string[], signal: A
         h("div.govuk-checkboxes.govuk-checkboxes--small",
           h("div.govuk-checkboxes__item",
             h("input.govuk-checkboxes__input", { type: "checkbox", name: "select", value: r.name,
-                                                 id: `select-${id}` }),
+                                                 id: `select-${id}`, checked: selected.has(r.name) }),
             h("label.govuk-label.govuk-checkboxes__label", { for: `select-${id}` },
               h("span.govuk-visually-hidden", `Select ${r.reference}`))))) : null,
       h("td.govuk-table__cell", h("a.govuk-link", { href: `#/referrals/${id}` }, r.reference),
@@ -188,6 +196,19 @@ export async function showWorklist(main: HTMLElement, _args: string[], signal: A
   }
 
   function drawTable(): void {
+    const focused = tableHolder.contains(document.activeElement) ? document.activeElement : null;
+    const focusedId = focused?.id ?? "";
+    const focusedRow = focused?.closest("tr")?.dataset.name ?? "";
+    drawRows();
+    // The element that had focus, redrawn, takes it back.
+    if (focused) {
+      const again = (focusedId && document.getElementById(focusedId)) ||
+          tableHolder.querySelector<HTMLElement>(`tr[data-name="${CSS.escape(focusedRow)}"] a`);
+      (again as HTMLElement | null)?.focus();
+    }
+  }
+
+  function drawRows(): void {
     const now = new Date();
     if (rows.length === 0) {
       replaceChildren(tableHolder, h("p.govuk-body#worklist-empty", "No referrals match these filters."));
@@ -251,6 +272,7 @@ export async function showWorklist(main: HTMLElement, _args: string[], signal: A
     signal.addEventListener("abort", () => run.abort(), { once: true });
     if (!keepPage) { page = 0; tokens = [""]; }
     fresh.clear();
+    selected.clear();
     live.textContent = "Connecting…";
     let markLive: () => void = () => {};
     const isLive = new Promise<boolean>((resolve) => {
