@@ -43,7 +43,12 @@ const SENTENCES: Partial<Record<Code, string>> = {
 };
 
 export function problemFrom(error: unknown): Problem {
-  const err = ConnectError.from(error);
+  let err = ConnectError.from(error);
+  // fetch() failing (the connection dropped, the server is down) reaches
+  // here as an unknown error caused by a TypeError.
+  if (err.code === Code.Unknown && (error instanceof TypeError || err.cause instanceof TypeError)) {
+    err = new ConnectError("network", Code.Unavailable);
+  }
   const fields = err.findDetails(BadRequestSchema)
       .flatMap((b) => b.fieldViolations)
       .map((v) => ({ field: v.field, description: v.description }));

@@ -350,6 +350,75 @@ describe('console', { concurrency: false }, () => {
     for (const p of [ref, sanctuary, contractor]) await p.close();
   });
 
+  test('Duty to Notify: the form switches identifying fields off for an adult without consent, and a submission whose answer was lost is sent again without making two',
+    { timeout: 180000 }, async () => {
+    const lead = await browsers.page('lead');
+    await open(lead, '/submit/nrm', 'Modern slavery: NRM referral or Duty to Notify');
+    await setField(lead, 'referral.subjects[0].full_name', 'Typed Before Choosing');
+    await setField(lead, 'referral.nrm.nature', '2');
+    const groups = () => lead.$$eval('[data-field-group^="referral.subjects[0]."]', (gs) => gs.map((g) => [
+      g.dataset.fieldGroup.slice('referral.subjects[0].'.length),
+      g.hidden ? 'off' : 'on',
+    ]).filter(([, s]) => s === 'off').map(([f]) => f));
+    const identifying = ['full_name', 'aliases', 'date_of_birth', 'address.lines', 'address.town',
+      'address.postcode', 'safe_contact.channels', 'safe_contact.phone', 'safe_contact.email',
+      'safe_contact.times', 'safe_contact.never_at_address', 'safe_contact.instructions'];
+    assert.deepEqual(await groups(), identifying);
+    assert.equal(await lead.$eval('[name="referral.subjects[0].full_name"]', (i) => `${i.disabled}:${i.value}`), 'true:');
+    await expectText(lead, '#dtn-note', 'A Duty to Notify is anonymous');
+    await checkAxe(lead, 'Duty to Notify form');
+    await screenshot(lead, 'submit-duty-to-notify');
+    // A child is referred, never notified: the fields come back.
+    await lead.click('#f-referral-nrm-subject-is-child');
+    assert.deepEqual(await groups(), []);
+    await lead.click('#f-referral-nrm-subject-is-child');
+    assert.deepEqual(await groups(), identifying);
+
+    await setField(lead, 'referral.area', 'west-suffolk');
+    await setField(lead, 'referral.subjects[0].approximate_age', '30');
+    await setField(lead, 'referral.subjects[0].nationality', 'Example');
+    await setField(lead, 'referral.nrm.exploitation_types', '2');
+    await setField(lead, 'referral.consent.status', '2');
+    await setField(lead, 'referral.consent.legal_basis', '4');
+    await setField(lead, 'referral.consent.reason', 'Does not consent to an NRM referral');
+
+    // The server commits the first submission but its answer never arrives.
+    const cdp = await lead.createCDPSession();
+    await cdp.send('Fetch.enable', { patterns: [{ urlPattern: '*SubmitReferral*', requestStage: 'Response' }] });
+    const lost = new Promise((resolve) => {
+      cdp.once('Fetch.requestPaused', async (e) => {
+        await cdp.send('Fetch.failRequest', { requestId: e.requestId, errorReason: 'ConnectionReset' });
+        await cdp.send('Fetch.disable');
+        resolve(e.responseStatusCode);
+      });
+    });
+    await lead.click('#submit-referral');
+    assert.equal(await lost, 200, 'the server answered the first submission');
+    await expectText(lead, '.govuk-error-summary', 'The server could not be reached. Check your connection and try again.');
+    clearProblems(lead);  // the dropped answer was the point
+    await lead.click('#submit-referral');
+    await expectText(lead, '.govuk-panel__title', 'Referral submitted');
+    const reference = await lead.$eval('#reference', (e) => e.innerText.trim());
+    assert.match(reference, /^NRM-\d{4}-\d{6}$/);
+    const listed = await apiOk(lead, 'Referrals/ListReferrals', { filter: { kind: 'NRM' } });
+    assert.deepEqual(listed.referrals.map((r) => [r.reference, r.state]), [[reference, 'DTN_SUBMITTED']]);
+
+    await lead.click('main a[href^="#/referrals/"]');
+    await expectText(lead, 'main h1', `${reference}: NRM`);
+    const { shown } = await expectPageHoldsExactlyTheView(lead, listed.referrals[0].name);
+    assert.ok(!shown.some((f) => f.startsWith('subjects[0].fullName')));
+    // Nothing about anyone is kept in the browser.
+    const kept = await lead.evaluate(async () => ({
+      local: localStorage.length, session: sessionStorage.length, cookies: document.cookie,
+      workers: (await navigator.serviceWorker.getRegistrations()).length,
+      caches: (await caches.keys()).length,
+      databases: (await indexedDB.databases()).length,
+    }));
+    assert.deepEqual(kept, { local: 0, session: 0, cookies: '', workers: 0, caches: 0, databases: 0 });
+    expectNoFaults(lead);
+    await lead.close();
+  });
+
   test('audit: the auditor finds the coordinator\'s access, verifies the log, breaks glass with a reason and sees it marked',
     { timeout: 180000 }, async () => {
     assert.ok(shared.marac, 'the MARAC journey ran first');

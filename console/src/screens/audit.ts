@@ -115,6 +115,7 @@ async function logScreen(main: HTMLElement, signal: AbortSignal): Promise<void> 
     button("Search", { id: "audit-search" }, true)) as HTMLFormElement;
   const search = async () => {
     clearProblems(main);
+    replaceChildren(results, h("p.govuk-body", "Searching…"));
     const bad: read.Violations = [];
     const code = read.text(form, "filter.code");
     const referral = read.text(form, "filter.referral");
@@ -154,6 +155,7 @@ async function accessScreen(main: HTMLElement, signal: AbortSignal): Promise<voi
     e.preventDefault();
     clearProblems(main);
     const id = referralId(read.text(form, "name"));
+    replaceChildren(results, h("p.govuk-body", "Searching…"));
     try {
       await pagedEntries(results, (pageToken) =>
           audit.getAccessLog({ name: `referrals/${id}`, pageSize: PAGE_SIZE, pageToken }, { signal }));
