@@ -5,7 +5,7 @@
 import type { JsonObject, JsonValue } from "@bufbuild/protobuf";
 
 import { type Child, h } from "./dom";
-import { partialDate, words } from "./format";
+import { partialDate, whenIso, words } from "./format";
 import { session } from "./session";
 
 const LABELS: Record<string, string> = {
@@ -33,7 +33,8 @@ const LABELS: Record<string, string> = {
   engagementTotal: "Engagement total", intentTotal: "Intent total",
   capabilityTotal: "Capability total", assessTime: "Assessed", assessedBy: "Assessed by",
   frameworkVersion: "Framework", decisionDate: "Decision date", ownerAgency: "Owner",
-  dueDate: "Due", postcode: "Postcode", lines: "Address", town: "Town",
+  dueDate: "Due", postcode: "Postcode", lines: "Address", town: "Town", dash: "DASH",
+  answers: "Answers", criteria: "Criteria",
 };
 
 export function label(key: string): string {
@@ -48,14 +49,12 @@ function isDate(v: JsonValue): v is { year: number; month?: number; day?: number
 }
 
 const TIME_KEYS = /Time$|^recoveryPeriodEnd$|^time$/;
-const when = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short",
-                                                timeZone: "Europe/London" });
 
 // A scalar or list of scalars in words.
 function scalar(key: string, v: JsonValue): string {
   if (Array.isArray(v)) return v.map((x) => scalar(key, x)).join(", ");
   if (typeof v === "boolean") return v ? "Yes" : "No";
-  if (typeof v === "string" && TIME_KEYS.test(key)) return when.format(new Date(v));
+  if (typeof v === "string" && TIME_KEYS.test(key)) return whenIso(v);
   if (typeof v === "string" && /^[A-Z][A-Z0-9_]+$/.test(v)) return words(v);
   return String(v);
 }

@@ -1,13 +1,13 @@
 // How the console writes the API's values in words: states and actions,
-// enums, dates and deadlines. Pure functions; the time zone is the
-// partnership's (Europe/London).
+// enums, dates and deadlines. Times are shown in the partnership's zone and
+// deadlines counted in its working days, both as the server reports them
+// (GetServerInfo's time_zone and bank_holidays).
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 
 import type { Date as PartialDate } from "../gen/safeguard/v1/referral_pb";
 import { h } from "./dom";
-
-const ZONE = "Europe/London";
+import { session } from "./session";
 const ACRONYMS = new Set(["RG", "CG", "NRM", "DTN", "REF", "NFA", "PCM", "ES",
                           "VAF", "SCA", "MARAC", "IDVA", "CCTV", "DPA", "SCH1",
                           "PARA18", "CTSA", "S115", "S52", "S36", "3M", "6M"]);
@@ -33,15 +33,37 @@ export function kindWords(kind: number): string {
   return ["Unspecified", "NRM", "Channel", "MARAC", "Target hardening"][kind] ?? String(kind);
 }
 
-const dateTime = new Intl.DateTimeFormat("en-GB", {
-  dateStyle: "medium", timeStyle: "short", timeZone: ZONE });
-const dateOnly = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone: ZONE });
-const timeOnly = new Intl.DateTimeFormat("en-GB", { timeStyle: "short", timeZone: ZONE });
-const dayKey = new Intl.DateTimeFormat("en-CA", {
-  year: "numeric", month: "2-digit", day: "2-digit", timeZone: ZONE });
+interface Formats {
+  dateTime: Intl.DateTimeFormat;
+  dateOnly: Intl.DateTimeFormat;
+  timeOnly: Intl.DateTimeFormat;
+  dayKey: Intl.DateTimeFormat;
+  holidays: Set<number>;  // UTC midnight of each bank holiday
+}
+let formats: Formats | undefined;
+
+// Made once, from the server's calendar, when first needed.
+function f(): Formats {
+  if (formats) return formats;
+  const info = session().info;
+  const timeZone = info.timeZone || "Europe/London";
+  formats = {
+    dateTime: new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone }),
+    dateOnly: new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone }),
+    timeOnly: new Intl.DateTimeFormat("en-GB", { timeStyle: "short", timeZone }),
+    dayKey: new Intl.DateTimeFormat("en-CA", { year: "numeric", month: "2-digit", day: "2-digit", timeZone }),
+    holidays: new Set(info.bankHolidays.map((d) => Date.UTC(d.year, d.month - 1, d.day))),
+  };
+  return formats;
+}
 
 export function when(ts: Timestamp | undefined): string {
-  return ts ? dateTime.format(timestampDate(ts)) : "";
+  return ts ? f().dateTime.format(timestampDate(ts)) : "";
+}
+
+// An RFC 3339 time from the API's JSON form.
+export function whenIso(iso: string): string {
+  return f().dateTime.format(new Date(iso));
 }
 
 export function isoTime(ts: Timestamp | undefined): string {
@@ -62,17 +84,19 @@ export function partialDate(d: PartialDate | undefined): string {
 // The calendar day (in the partnership's zone) of a time, as a UTC date,
 // so days can be counted without daylight-saving surprises.
 function civilDay(t: Date): Date {
-  return new Date(`${dayKey.format(t)}T00:00:00Z`);
+  return new Date(`${f().dayKey.format(t)}T00:00:00Z`);
 }
 
 const DAY_MS = 86400000;
 
-// Monday to Friday from the day after `from` up to and including `to`.
+// Working days (Monday to Friday, not a bank holiday) from the day after
+// `from` up to and including `to`.
 function workingDaysBetween(from: Date, to: Date): number {
+  const { holidays } = f();
   let count = 0;
   for (let t = from.getTime() + DAY_MS; t <= to.getTime(); t += DAY_MS) {
     const day = new Date(t).getUTCDay();
-    if (day !== 0 && day !== 6) count++;
+    if (day !== 0 && day !== 6 && !holidays.has(t)) count++;
   }
   return count;
 }
@@ -91,15 +115,15 @@ export function deadlineTag(deadline: Timestamp | undefined, now: Date): Deadlin
   const today = civilDay(now);
   if (due.getTime() <= now.getTime()) {
     const days = Math.round((today.getTime() - dueDay.getTime()) / DAY_MS);
-    return { text: days <= 0 ? `overdue since ${timeOnly.format(due)}`
+    return { text: days <= 0 ? `overdue since ${f().timeOnly.format(due)}`
                    : `overdue ${days} day${days === 1 ? "" : "s"}`, colour: "red" };
   }
   if (dueDay.getTime() === today.getTime()) {
-    return { text: `due today at ${timeOnly.format(due)}`, colour: "orange" };
+    return { text: `due today at ${f().timeOnly.format(due)}`, colour: "orange" };
   }
   const working = workingDaysBetween(today, dueDay);
   if (dueDay.getTime() - today.getTime() === DAY_MS) {
-    return { text: `due tomorrow at ${timeOnly.format(due)}`, colour: "yellow" };
+    return { text: `due tomorrow at ${f().timeOnly.format(due)}`, colour: "yellow" };
   }
   return { text: `due in ${working} working day${working === 1 ? "" : "s"}`,
            colour: working <= 2 ? "yellow" : "grey" };
@@ -109,7 +133,7 @@ export function deadlineElement(deadline: Timestamp | undefined, now: Date): HTM
   const tag = deadlineTag(deadline, now);
   if (!tag) return h("span", "no deadline");
   return h(`strong.govuk-tag.govuk-tag--${tag.colour}`,
-           { title: deadline ? dateOnly.format(timestampDate(deadline)) : "" }, tag.text);
+           { title: deadline ? f().dateOnly.format(timestampDate(deadline)) : "" }, tag.text);
 }
 
 const PRIORITY_COLOURS = ["grey", "grey", "blue", "orange", "red"];

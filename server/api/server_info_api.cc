@@ -54,6 +54,13 @@ void ToProto(const ServerInfo& info, v1::GetServerInfoResponse* response) {
     v->set_capability_factors(vaf.capability_factors);
     v->set_max_factor_score(vaf.max_factor_score);
   }
+  response->set_time_zone(info.time_zone);
+  for (const absl::CivilDay& day : info.bank_holidays) {
+    v1::BankHoliday* out = response->add_bank_holidays();
+    out->set_year(static_cast<int32_t>(day.year()));
+    out->set_month(day.month());
+    out->set_day(day.day());
+  }
 }
 
 }  // namespace

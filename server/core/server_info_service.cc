@@ -40,6 +40,17 @@ absl::StatusOr<ServerInfo> ServerInfoService::GetServerInfo(
          config.marac.min_rationale_chars});
   }
   info.vaf_frameworks = VafFrameworks();
+  info.time_zone = zone_.name();
+  const absl::CivilDay today = absl::ToCivilDay(clock_.Now(), zone_);
+  for (absl::CivilDay day = today; day < today + kBankHolidayHorizonDays;
+       ++day) {
+    const absl::Weekday weekday = absl::GetWeekday(day);
+    const bool weekend = weekday == absl::Weekday::saturday ||
+                         weekday == absl::Weekday::sunday;
+    if (!weekend && !calendar_.IsWorkingDay(day)) {
+      info.bank_holidays.push_back(day);
+    }
+  }
   return info;
 }
 

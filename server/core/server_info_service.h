@@ -6,10 +6,11 @@
 // access policy in force lets the caller do (given by the caller of
 // GetServerInfo, which reads the policy), and the reference data the
 // submission forms need: areas, schemes, DASH question sets with the MARAC
-// thresholds in force, VAF frameworks.
+// thresholds in force, VAF frameworks; and the calendar deadlines are
+// counted in (time zone, bank holidays ahead).
 //
-// Does not own the Store or the Clock; both must outlive it. Safe for
-// concurrent use.
+// Does not own the Store, the Clock or the HolidayCalendar; each must
+// outlive it. Safe for concurrent use.
 #ifndef SAFEGUARD_SERVER_CORE_SERVER_INFO_SERVICE_H_
 #define SAFEGUARD_SERVER_CORE_SERVER_INFO_SERVICE_H_
 
@@ -18,12 +19,15 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "server/core/clock.h"
 #include "server/core/identity.h"
 #include "server/core/referral_service.h"
 #include "server/core/roles.h"
 #include "server/core/store.h"
 #include "server/core/workflow.h"
+#include "server/core/working_days.h"
 
 namespace safeguard {
 
@@ -57,12 +61,19 @@ struct ServerInfo {
   std::vector<std::string> schemes;  // sorted
   std::vector<DashQuestionSetInfo> dash_question_sets;
   std::vector<VafFramework> vaf_frameworks;
+  // The partnership's time zone ("Europe/London") and its bank holidays
+  // from today (there) for kBankHolidayHorizonDays.
+  std::string time_zone;
+  std::vector<absl::CivilDay> bank_holidays;
 };
+
+inline constexpr int kBankHolidayHorizonDays = 400;
 
 class ServerInfoService {
  public:
-  ServerInfoService(Store& store, const Clock& clock)
-      : store_(store), clock_(clock) {}
+  ServerInfoService(Store& store, const Clock& clock,
+                    const HolidayCalendar& calendar, absl::TimeZone zone)
+      : store_(store), clock_(clock), calendar_(calendar), zone_(zone) {}
   ServerInfoService(const ServerInfoService&) = delete;
   ServerInfoService& operator=(const ServerInfoService&) = delete;
 
@@ -73,6 +84,8 @@ class ServerInfoService {
  private:
   Store& store_;
   const Clock& clock_;
+  const HolidayCalendar& calendar_;
+  const absl::TimeZone zone_;
 };
 
 }  // namespace safeguard

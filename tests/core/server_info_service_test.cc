@@ -18,10 +18,29 @@ using ::safeguard::testing::StatusIs;
 
 const CallerIdentity kCaller{"suffolk-police", "system/athena", "ab12"};
 
+// 1'700'000'000 s is Tuesday 14 November 2023; the horizon of 400 days ends
+// on Monday 18 December 2024.
+HolidayCalendar TestCalendar() {
+  return *HolidayCalendar::Parse(
+      "2023-05-01 Early May bank holiday\n"
+      "2023-12-25 Christmas Day\n"
+      "2023-12-26 Boxing Day\n"
+      "2024-01-01 New Year's Day\n"
+      "2024-12-25 Christmas Day\n",
+      "test");
+}
+
+absl::TimeZone London() {
+  absl::TimeZone zone;
+  EXPECT_TRUE(absl::LoadTimeZone("Europe/London", &zone));
+  return zone;
+}
+
 TEST(ServerInfoServiceTest, ReportsVersionsAndRecordsTheCaller) {
   FakeStore store;
   FakeClock clock(absl::FromUnixSeconds(1'700'000'000));
-  ServerInfoService service(store, clock);
+  const HolidayCalendar calendar = TestCalendar();
+  ServerInfoService service(store, clock, calendar, London());
 
   absl::StatusOr<ServerInfo> first = service.GetServerInfo(kCaller, CallerAccess());
   ASSERT_TRUE(first.ok()) << first.status();
@@ -41,7 +60,8 @@ TEST(ServerInfoServiceTest, ReportsVersionsAndRecordsTheCaller) {
 TEST(ServerInfoServiceTest, ReportsWhatThePolicyAndTheServerUse) {
   FakeStore store;
   FakeClock clock(absl::FromUnixSeconds(1'700'000'000));
-  ServerInfoService service(store, clock);
+  const HolidayCalendar calendar = TestCalendar();
+  ServerInfoService service(store, clock, calendar, London());
   auto partnership = std::make_shared<Partnership>();
   partnership->areas = {"west-suffolk", "babergh"};
   partnership->workflow.service_hours_by_scheme = {{"sanctuary-b", 72},
@@ -91,10 +111,25 @@ TEST(ServerInfoServiceTest, ReportsWhatThePolicyAndTheServerUse) {
             MaracCriteriaConfig().high_risk_threshold);
 }
 
+TEST(ServerInfoServiceTest, ReportsTheZoneAndTheBankHolidaysAhead) {
+  FakeStore store;
+  FakeClock clock(absl::FromUnixSeconds(1'700'000'000));
+  const HolidayCalendar calendar = TestCalendar();
+  ServerInfoService service(store, clock, calendar, London());
+  absl::StatusOr<ServerInfo> info = service.GetServerInfo(kCaller, {});
+  ASSERT_TRUE(info.ok()) << info.status();
+  EXPECT_EQ(info->time_zone, "Europe/London");
+  EXPECT_EQ(info->bank_holidays,
+            (std::vector<absl::CivilDay>{absl::CivilDay(2023, 12, 25),
+                                         absl::CivilDay(2023, 12, 26),
+                                         absl::CivilDay(2024, 1, 1)}));
+}
+
 TEST(ServerInfoServiceTest, FailsUnavailableWithNoDataWhenTheStoreFails) {
   FakeStore store;
   FakeClock clock(absl::FromUnixSeconds(1'700'000'000));
-  ServerInfoService service(store, clock);
+  const HolidayCalendar calendar = TestCalendar();
+  ServerInfoService service(store, clock, calendar, London());
   store.set_fail_writes(true);
 
   EXPECT_THAT(service.GetServerInfo(kCaller, CallerAccess()),

@@ -9,6 +9,9 @@
 #include <functional>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "google/rpc/error_details.pb.h"
@@ -284,6 +287,22 @@ TEST_F(ConnectTest, ServerInfoSaysWhatTheCallerMayDo) {
   EXPECT_EQ(info.vaf_frameworks(0).intent_factors(), 6);
   EXPECT_EQ(info.vaf_frameworks(0).capability_factors(), 3);
   EXPECT_EQ(info.vaf_frameworks(0).max_factor_score(), 3);
+  // The calendar deadlines are counted in: the configured zone, and the
+  // bank holiday file's weekdays from today (there) for 400 days, in order.
+  EXPECT_EQ(info.time_zone(), "Europe/London");
+  absl::TimeZone london;
+  ASSERT_TRUE(absl::LoadTimeZone("Europe/London", &london));
+  const absl::CivilDay today = absl::ToCivilDay(absl::Now(), london);
+  ASSERT_GT(info.bank_holidays_size(), 0);
+  absl::CivilDay previous = today - 1;
+  for (const v1::BankHoliday& h : info.bank_holidays()) {
+    const absl::CivilDay day(h.year(), h.month(), h.day());
+    EXPECT_GT(day, previous);
+    EXPECT_LT(day, today + 400);
+    EXPECT_NE(absl::GetWeekday(day), absl::Weekday::saturday);
+    EXPECT_NE(absl::GetWeekday(day), absl::Weekday::sunday);
+    previous = day;
+  }
 
   // An auditor reads the log, and may not submit.
   ASSERT_THAT(As("csp-audit/person/auditor")

@@ -68,6 +68,7 @@ constexpr Identity kIdentities[] = {
     {"contractor", "safe-partnership", "person/locksmith"},
     {"auditor", "csp-audit", "person/auditor"},
     {"channel", "suffolk-county-council", "person/channel-chair"},
+    {"prevent", "suffolk-police", "person/prevent-officer"},
 };
 
 // All journeys together; ctest's TIMEOUT (tests/CMakeLists.txt) is longer.

@@ -11,7 +11,7 @@ import { type Referral, ReferralSchema } from "../../gen/safeguard/v1/referral_p
 import { problemFrom, referrals } from "../api";
 import { actionForm } from "../actions";
 import { type Child, h, replaceChildren } from "../dom";
-import { deadlineElement, kindWords, priorityElement, words } from "../format";
+import { deadlineElement, kindWords, priorityElement, whenIso, words } from "../format";
 import { rows, summary } from "../fields";
 import { may, session } from "../session";
 import { banner, button, showProblem, textArea, textInput } from "../ui";
@@ -161,7 +161,7 @@ function historySection(history: unknown, notes: unknown): HTMLElement {
         h("h3.moj-timeline__title", { "data-field": `${p}.action` }, words(String(t.action ?? ""))),
         t.actor ? h("p.moj-timeline__byline", "by ", h("span", { "data-field": `${p}.actor` }, String(t.actor))) : null),
       t.time ? h("p.moj-timeline__date", h("time", { datetime: String(t.time), "data-field": `${p}.time` },
-                                           fmt(String(t.time)))) : null,
+                                           whenIso(String(t.time)))) : null,
       h("div.moj-timeline__description",
         t.fromState || t.toState ? h("p.govuk-body",
           t.fromState ? ["From ", h("span", { "data-field": `${p}.fromState` }, words(String(t.fromState))), " to "] : "To ",
@@ -175,7 +175,7 @@ function historySection(history: unknown, notes: unknown): HTMLElement {
         h("h3.moj-timeline__title", "Note"),
         n.author ? h("p.moj-timeline__byline", "by ", h("span", { "data-field": `${p}.author` }, String(n.author))) : null),
       n.createTime ? h("p.moj-timeline__date", h("time", { datetime: String(n.createTime), "data-field": `${p}.createTime` },
-                                                 fmt(String(n.createTime)))) : null,
+                                                 whenIso(String(n.createTime)))) : null,
       h("div.moj-timeline__description", h("p.govuk-body", { "data-field": `${p}.text` }, String(n.text ?? "")))) });
   });
   entries.sort((a, b) => b.time.localeCompare(a.time));
@@ -185,11 +185,6 @@ function historySection(history: unknown, notes: unknown): HTMLElement {
                    : h("p.govuk-body", "Nothing to show."));
 }
 
-const timeFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short",
-                                                      timeZone: "Europe/London" });
-function fmt(iso: string): string {
-  return timeFormat.format(new Date(iso));
-}
 
 function notesForm(main: HTMLElement, r: Referral, signal: AbortSignal,
                    breakGlass?: string): HTMLElement | null {

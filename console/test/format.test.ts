@@ -1,0 +1,54 @@
+// The console's words for deadlines, dates and states: table-driven, in
+// the partnership's zone and calendar as the server would report them.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { create } from "@bufbuild/protobuf";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+
+import { GetServerInfoResponseSchema } from "../gen/safeguard/v1/server_info_pb";
+import { deadlineTag, partialDate, words } from "../src/format";
+import { setSession } from "../src/session";
+
+setSession(create(GetServerInfoResponseSchema, {
+  caller: { agency: "a", principal: "person/p" },
+  timeZone: "Europe/London",
+  bankHolidays: [{ year: 2026, month: 12, day: 25 }, { year: 2026, month: 12, day: 28 }],
+}));
+
+const FRIDAY = new Date("2026-12-18T10:00:00Z");  // London is on UTC in winter
+
+const CASES: { name: string; now: Date; deadline?: string; want?: [string, string] }[] = [
+  { name: "no deadline", now: FRIDAY },
+  { name: "later today", now: FRIDAY, deadline: "2026-12-18T16:00:00Z", want: ["due today at 16:00", "orange"] },
+  { name: "passed earlier today", now: FRIDAY, deadline: "2026-12-18T09:00:00Z", want: ["overdue since 09:00", "red"] },
+  { name: "passed two days ago", now: FRIDAY, deadline: "2026-12-16T12:00:00Z", want: ["overdue 2 days", "red"] },
+  { name: "passed yesterday", now: FRIDAY, deadline: "2026-12-17T23:00:00Z", want: ["overdue 1 day", "red"] },
+  { name: "tomorrow, a Saturday", now: FRIDAY, deadline: "2026-12-19T12:00:00Z", want: ["due tomorrow at 12:00", "yellow"] },
+  { name: "Monday: one working day", now: FRIDAY, deadline: "2026-12-21T12:00:00Z", want: ["due in 1 working day", "yellow"] },
+  { name: "past Christmas: bank holidays skipped", now: FRIDAY, deadline: "2026-12-29T12:00:00Z", want: ["due in 5 working days", "grey"] },
+  { name: "summer time: 22:30 UTC is 23:30 the same day in London", now: new Date("2026-07-01T10:00:00Z"),
+    deadline: "2026-07-01T22:30:00Z", want: ["due today at 23:30", "orange"] },
+  { name: "summer time: 23:30 UTC is already tomorrow in London", now: new Date("2026-07-01T10:00:00Z"),
+    deadline: "2026-07-01T23:30:00Z", want: ["due tomorrow at 00:30", "yellow"] },
+];
+
+for (const c of CASES) {
+  test(`deadlineTag: ${c.name}`, () => {
+    const tag = deadlineTag(c.deadline ? timestampFromDate(new Date(c.deadline)) : undefined, c.now);
+    assert.deepEqual(tag ? [tag.text, tag.colour] : undefined, c.want);
+  });
+}
+
+test("partialDate: year, month and year, full date", () => {
+  assert.deepEqual(
+    [{ year: 1990, month: 0, day: 0 }, { year: 1990, month: 3, day: 0 }, { year: 1990, month: 3, day: 14 }]
+        .map((d) => partialDate(d as never)),
+    ["1990", "March 1990", "14 March 1990"]);
+});
+
+test("words: states and actions in sentence case, acronyms kept", () => {
+  assert.deepEqual(
+    ["RG_PENDING", "record_rg_decision", "COORDINATOR_SCREEN", "ES_FLAG_SET", "review_vaf"].map(words),
+    ["RG pending", "Record RG decision", "Coordinator screen", "ES flag set", "Review VAF"]);
+});
