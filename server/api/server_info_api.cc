@@ -56,7 +56,7 @@ void ToProto(const ServerInfo& info, v1::GetServerInfoResponse* response) {
   }
   response->set_time_zone(info.time_zone);
   for (const absl::CivilDay& day : info.bank_holidays) {
-    v1::BankHoliday* out = response->add_bank_holidays();
+    v1::Date* out = response->add_bank_holidays();
     out->set_year(static_cast<int32_t>(day.year()));
     out->set_month(day.month());
     out->set_day(day.day());

@@ -295,7 +295,7 @@ TEST_F(ConnectTest, ServerInfoSaysWhatTheCallerMayDo) {
   const absl::CivilDay today = absl::ToCivilDay(absl::Now(), london);
   ASSERT_GT(info.bank_holidays_size(), 0);
   absl::CivilDay previous = today - 1;
-  for (const v1::BankHoliday& h : info.bank_holidays()) {
+  for (const v1::Date& h : info.bank_holidays()) {
     const absl::CivilDay day(h.year(), h.month(), h.day());
     EXPECT_GT(day, previous);
     EXPECT_LT(day, today + 400);
