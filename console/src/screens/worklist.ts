@@ -103,7 +103,7 @@ export async function showWorklist(main: HTMLElement, _args: string[], signal: A
       }),
       order: Number(data.get("order_by")) as QueueOrder,
     };
-    void load("");
+    reload("", false);
   });
 
   // ---- assignment ------------------------------------------------------
@@ -251,12 +251,12 @@ export async function showWorklist(main: HTMLElement, _args: string[], signal: A
     const links: HTMLElement[] = [];
     if (page > 0) {
       links.push(h("div.govuk-pagination__prev", h("a.govuk-link.govuk-pagination__link#previous-page",
-        { href: "#", rel: "prev", onclick: (e: Event) => { e.preventDefault(); page--; void load(tokens[page], true); } },
+        { href: "#", rel: "prev", onclick: (e: Event) => { e.preventDefault(); page--; reload(tokens[page], true); } },
         h("span.govuk-pagination__link-title", "Previous page"))));
     }
     if (nextToken) {
       links.push(h("div.govuk-pagination__next", h("a.govuk-link.govuk-pagination__link#next-page",
-        { href: "#", rel: "next", onclick: (e: Event) => { e.preventDefault(); page++; tokens[page] = nextToken; void load(nextToken, true); } },
+        { href: "#", rel: "next", onclick: (e: Event) => { e.preventDefault(); page++; tokens[page] = nextToken; reload(nextToken, true); } },
         h("span.govuk-pagination__link-title", "Next page"))));
     }
     replaceChildren(pager, links);
@@ -292,7 +292,7 @@ export async function showWorklist(main: HTMLElement, _args: string[], signal: A
     watching.catch(() => {}).finally(() => {
       if (run.signal.aborted || loadRun !== run) return;
       live.textContent = "Not live: the connection was lost. Reconnecting…";
-      setTimeout(() => { if (loadRun === run && !run.signal.aborted) void load(tokens[page], true); },
+      setTimeout(() => { if (loadRun === run && !run.signal.aborted) reload(tokens[page], true); },
                  RECONNECT_MS);
     });
     const liveNow = may("Referrals/WatchReferrals") ? await isLive : false;
@@ -307,6 +307,15 @@ export async function showWorklist(main: HTMLElement, _args: string[], signal: A
     drawPager();
     live.textContent = liveNow ? "Live: new and changed referrals appear here as they happen."
                                : "Not live: reload the page to see changes.";
+  }
+
+  // A load started by the user (filters, paging) or a reconnection: a
+  // failure is shown on the page.
+  function reload(token: string, keepPage: boolean): void {
+    clearProblems(main);
+    load(token, keepPage).catch((e) => {
+      if (!signal.aborted) showProblem(main, problemFrom(e));
+    });
   }
 
   try {
