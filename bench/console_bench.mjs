@@ -34,6 +34,10 @@
 //
 // Needs root for the Chromium policy that sends the client certificate
 // (tests/console/README.md) and the packages of tests/console (npm ci).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
 import { startBrowsers } from '../tests/console/harness.mjs';
 
 function required(name) {
@@ -169,6 +173,47 @@ async function warmLoad(page) {
   }, ROWS);
 }
 
+// What the renderer's main thread does during a fresh load, from a
+// Chromium trace of a few more loads (not among the timed ones): the total
+// of each kind of task per load, in ms. The kinds nest (a script's compile
+// is inside its evaluation; a function call's style recalculation inside
+// the call), so they do not add up.
+const TRACED = ['ParseHTML', 'ParseAuthorStyleSheet', 'v8.compileModule', 'v8.evaluateModule',
+  'EvaluateScript', 'v8.compile', 'FunctionCall', 'RunMicrotasks', 'TimerFire', 'EventDispatch',
+  'UpdateLayoutTree', 'Layout', 'PrePaint', 'Paint', 'MajorGC', 'MinorGC'];
+async function traceLoads(browsers, loads) {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'console-trace-')), 'trace.json');
+  const totals = {};
+  try {
+    for (let i = 0; i < loads; i++) {
+      const page = await browsers.page('coordinator');
+      await page.evaluateOnNewDocument(instrument, ROWS);
+      await page.tracing.start({ path: file, categories: ['devtools.timeline', 'v8'] });
+      await page.goto(WORKLIST, { waitUntil: 'domcontentloaded' });
+      await page.waitForFunction(() => window.__sgBench?.rowsAt != null, { timeout: 30000 });
+      await page.tracing.stop();
+      await page.close();
+      const trace = JSON.parse(fs.readFileSync(file, 'utf8'));
+      const events = trace.traceEvents ?? trace;
+      // The renderer's main thread(s): their tasks only.
+      const mains = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' &&
+                                                 e.args?.name === 'CrRendererMain')
+                                  .map((e) => `${e.pid}:${e.tid}`));
+      for (const e of events) {
+        if (e.ph !== 'X' || !e.dur || !mains.has(`${e.pid}:${e.tid}`)) continue;
+        if (TRACED.includes(e.name)) totals[e.name] = (totals[e.name] ?? 0) + e.dur / 1000;
+      }
+    }
+  } finally {
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  }
+  const out = { loads };
+  for (const [k, v] of Object.entries(totals).sort((a, b) => b[1] - a[1])) {
+    out[k] = Math.round(v / loads * 10) / 10;
+  }
+  return out;
+}
+
 async function main() {
   const identities = {
     coordinator: { certPath: required('SAFEGUARD_ID_COORDINATOR_CERT'),
@@ -214,6 +259,8 @@ async function main() {
       bytes_transferred: stats(cold.map((r) => r.transferred)),
     };
     log('cold', JSON.stringify(worklistCold.rows_on_screen_ms));
+    worklistCold.main_thread_ms_per_load = await traceLoads(browsers, Math.min(5, iterations));
+    log('main thread', JSON.stringify(worklistCold.main_thread_ms_per_load));
 
     // The coordinator's page stays open from here on.
     const page = await browsers.page('coordinator');
