@@ -12,6 +12,10 @@
 // process, over HTTPS in the Connect protocol (binary and JSON), with the
 // ratio of each Connect figure to gRPC's.
 //
+// The web console's figures (a worklist of 50 rows loaded, a live update
+// on screen) are measured in headless Chromium by bench/console_bench.mjs,
+// which the `console` scenario runs against the same server.
+//
 // Results go to stdout as a table and to --out as JSON. Run with --smoke for
 // a tiny run (the test suite does, to keep the harness working; it asserts
 // no timing). BENCHMARKS.md has the figures and the command.
@@ -45,6 +49,7 @@
 #include "bench/plot.h"
 #include "bench/server_process.h"
 #include "echo.grpc.pb.h"
+#include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpcpp/grpcpp.h"
 #include "safeguard/v1/referrals.grpc.pb.h"
@@ -54,6 +59,7 @@
 #include "server/storage/sqlcipher_referral_store.h"
 #include "sqlcipher/sqlite3.h"
 #include "tests/testing/referral_fixtures.h"
+#include "tests/testing/subprocess.h"
 #include "tests/testing/test_server.h"
 
 ABSL_FLAG(bool, smoke, false, "A tiny run that only checks the harness works");
@@ -70,6 +76,11 @@ ABSL_FLAG(int, http_threads, 64, "The server's http_threads");
 ABSL_FLAG(std::string, keep_dir, "",
           "Keep the database, its keys and the preloaded referrals in this "
           "folder, and reuse them on the next run with the same --referrals");
+ABSL_FLAG(std::string, console_dir, SAFEGUARD_SOURCE_DIR "/console/dist",
+          "The built web console the `console` scenario serves (npm ci && "
+          "npm run build in console/)");
+ABSL_FLAG(int, console_iterations, 30,
+          "Page loads and live updates each the `console` scenario measures");
 ABSL_FLAG(std::string, only, "",
           "Run only the scenarios whose names start with one of these "
           "comma-separated texts");
@@ -375,7 +386,8 @@ std::vector<std::string> Preload(const ServerConfig& config, int count) {
 void WriteJson(const std::string& path, double fdatasync, double sqlcipher,
                double startup_ms, double verify_s, int64_t entries,
                long server_rss_kb, long loadgen_rss_kb, int preloaded,
-               int ratio_level, const std::vector<Ratio>& ratios) {
+               int ratio_level, const std::vector<Ratio>& ratios,
+               const std::string& console_json) {
   std::ofstream out(path);
   out << "{\n  \"machine\": {\"cores\": " << std::thread::hardware_concurrency()
       << "},\n  \"preloaded_referrals\": " << preloaded
@@ -390,7 +402,9 @@ void WriteJson(const std::string& path, double fdatasync, double sqlcipher,
     out << absl::StrFormat(", \"%s\": %.3f, \"%s_target\": %.1f", r.name,
                            r.value, r.name, r.target);
   }
-  out << "},\n  \"results\": [\n";
+  out << "},\n";
+  if (!console_json.empty()) out << "  \"console\": " << console_json << ",\n";
+  out << "  \"results\": [\n";
   for (size_t i = 0; i < g_results.size(); ++i) {
     const Result& r = g_results[i];
     out << absl::StrFormat(
@@ -401,6 +415,100 @@ void WriteJson(const std::string& path, double fdatasync, double sqlcipher,
         r.p999_us, r.ops, r.errors, i + 1 < g_results.size() ? "," : "");
   }
   out << "  ]\n}\n";
+}
+
+// Why the `console` scenario cannot run here, or "" if it can.
+std::string ConsoleMissing(const std::string& console_dir) {
+  namespace fs = std::filesystem;
+  if (!fs::exists(console_dir + "/index.html")) {
+    return absl::StrCat("no built console in ", console_dir,
+                        " (npm ci && npm run build in console/)");
+  }
+  if (!fs::exists(SAFEGUARD_SOURCE_DIR
+                  "/tests/console/node_modules/puppeteer-core/package.json")) {
+    return "no puppeteer-core (npm ci in tests/console/)";
+  }
+  if (!fs::exists("/usr/bin/chromium")) return "no /usr/bin/chromium";
+  // Chromium sends a client certificate unasked only by a managed policy,
+  // which it reads from this root-only folder (tests/console/README.md).
+  std::error_code error;
+  fs::create_directories("/etc/chromium/policies/managed", error);
+  if (error || access("/etc/chromium/policies/managed", W_OK) != 0) {
+    return "/etc/chromium/policies/managed is not writable (not root)";
+  }
+  return "";
+}
+
+// Runs bench/console_bench.mjs against the server's HTTPS listener, with the
+// worklist's identity (`coordinator`) and the caller whose changes it shows
+// live (`other`, which assigns to `assignee`). Returns the script's JSON
+// line, or "" if it failed.
+std::string RunConsole(int http_port, const std::string& ca,
+                       const testing::CertFiles& coordinator,
+                       const testing::CertFiles& other,
+                       const std::string& assignee, int iterations,
+                       const std::string& log_path) {
+  const std::vector<std::string> argv = {
+      "/usr/bin/env",
+      absl::StrCat("SAFEGUARD_ORIGIN=https://127.0.0.1:", http_port),
+      absl::StrCat("SAFEGUARD_CA=", ca),
+      absl::StrCat("SAFEGUARD_ID_COORDINATOR_CERT=", coordinator.cert),
+      absl::StrCat("SAFEGUARD_ID_COORDINATOR_KEY=", coordinator.key),
+      absl::StrCat("SAFEGUARD_ID_OTHER_CERT=", other.cert),
+      absl::StrCat("SAFEGUARD_ID_OTHER_KEY=", other.key),
+      absl::StrCat("SAFEGUARD_ASSIGNEE=", assignee),
+      absl::StrCat("SAFEGUARD_BENCH_ITERATIONS=", iterations),
+      "node",
+      SAFEGUARD_SOURCE_DIR "/bench/console_bench.mjs"};
+  testing::Subprocess script(argv, SAFEGUARD_SOURCE_DIR "/bench", log_path);
+  std::optional<int> status = script.Wait(absl::Minutes(20));
+  if (!status.has_value()) {
+    // SIGTERM lets the harness close its browsers and remove its policy
+    // file; the destructor's SIGKILL follows.
+    script.Signal(SIGTERM);
+    script.Wait(absl::Seconds(10));
+  }
+  const std::string output = script.Output();
+  std::string json;
+  for (absl::string_view line : absl::StrSplit(output, '\n')) {
+    if (absl::StartsWith(line, "{")) json = std::string(line);
+  }
+  const bool ok = status.has_value() && WIFEXITED(*status) &&
+                  WEXITSTATUS(*status) == 0 && !json.empty();
+  if (!ok) {
+    std::fprintf(stderr, "console_bench.mjs failed (log %s):\n%s\n",
+                 log_path.c_str(), output.c_str());
+    return "";
+  }
+  return json;
+}
+
+// Prints the console's figures: median, p90 and max of each.
+void PrintConsole(const std::string& json) {
+  google::protobuf::Struct figures;
+  if (!google::protobuf::util::JsonStringToMessage(json, &figures).ok()) {
+    std::printf("console: unreadable figures: %s\n", json.c_str());
+    return;
+  }
+  auto line = [&](const char* label, const char* group, const char* name) {
+    const auto& groups = figures.fields();
+    if (!groups.contains(group)) return;
+    const auto& fields = groups.at(group).struct_value().fields();
+    if (!fields.contains(name)) return;
+    const auto& s = fields.at(name).struct_value().fields();
+    auto get = [&](const char* key) {
+      return s.contains(key) ? s.at(key).number_value() : -1.0;
+    };
+    std::printf("%-40s median %7.1f ms  p90 %7.1f ms  max %7.1f ms  (n=%.0f)\n",
+                label, get("median"), get("p90"), get("max"), get("n"));
+  };
+  line("console worklist, fresh load", "worklist_cold", "rows_on_screen_ms");
+  line("console worklist, from page.goto", "worklist_cold", "from_goto_ms");
+  line("console worklist, hash change", "worklist_warm", "rows_on_screen_ms");
+  line("console live update, ack to screen", "live_update", "ack_to_screen_ms");
+  line("console live update, send to screen", "live_update",
+       "send_to_screen_ms");
+  std::fflush(stdout);
 }
 
 std::vector<std::string> ReadIds(const std::string& path) {
@@ -462,6 +570,24 @@ int Main() {
   config.set_worker_threads(absl::GetFlag(FLAGS_worker_threads));
   config.set_http_listen_address("127.0.0.1:0");
   config.set_http_threads(absl::GetFlag(FLAGS_http_threads));
+  // The web console in headless Chromium. Not in the smoke run unless
+  // --only names it: it needs root (the Chromium policy that sends the
+  // client certificate), the built console and tests/console's packages,
+  // which the console tests (ctest -L console) already check, and its
+  // browsers would take most of the smoke run's time on two cores.
+  const bool only_given = !absl::GetFlag(FLAGS_only).empty();
+  const bool console = Selected("console") && (!smoke || only_given);
+  const std::string console_dir = absl::GetFlag(FLAGS_console_dir);
+  if (console) {
+    const std::string missing = ConsoleMissing(console_dir);
+    if (!missing.empty()) {
+      std::fprintf(stderr, "console: cannot run: %s\n", missing.c_str());
+      // Asked for by name, its absence is a failure.
+      if (only_given) return 1;
+    } else {
+      config.set_console_dir(console_dir);
+    }
+  }
 
   std::printf("baselines\n");
   const double fdatasync = FdatasyncRate(root, each);
@@ -783,6 +909,25 @@ int Main() {
     for (auto& th : readers) th.join();
   }
 
+  // The web console: a worklist of 50 rows loaded, and another caller's
+  // change on screen; as the sanctuary coordinator, who sees every
+  // target-hardening referral (all of the preload). The other caller is a
+  // second session of the same principal: the policy lets no one else
+  // assign target hardening, and assignment is a change the row shows. (A
+  // new submission would not do: its deadline is later than those of the
+  // page's 50 rows, so it belongs on a later page and the screen, rightly,
+  // does not draw it.)
+  std::string console_json;
+  if (!config.console_dir().empty()) {
+    const int iterations =
+        smoke ? 2 : std::max(1, absl::GetFlag(FLAGS_console_iterations));
+    console_json = RunConsole(
+        (*server)->http_port(), pki.ca_file(), lead, lead,
+        "west-suffolk-council/person/sanctuary-coordinator", iterations,
+        absl::StrCat(root, "/console_bench.log"));
+    if (!console_json.empty()) PrintConsole(console_json);
+  }
+
   const ServerProcess::Verified verified = (*server)->Verify();
   std::printf("verify audit log: %lld entries in %.3f s (ok: %s)\n",
               static_cast<long long>(verified.entries), verified.seconds,
@@ -836,9 +981,10 @@ int Main() {
   }
   WriteJson(absl::GetFlag(FLAGS_out), fdatasync, sqlcipher, startup_ms,
             verified.seconds, verified.entries, server_rss_kb, usage.ru_maxrss,
-            preload, ratio_level, ratios);
+            preload, ratio_level, ratios, console_json);
   WritePlot(absl::GetFlag(FLAGS_plot));
-  bool harness_ok = verified.ok && !g_results.empty();
+  bool harness_ok = verified.ok && (!g_results.empty() || !console_json.empty());
+  if (!config.console_dir().empty() && console_json.empty()) harness_ok = false;
   for (const Result& r : g_results) {
     if (r.ops == 0 && r.scenario != "transition") harness_ok = false;
   }
