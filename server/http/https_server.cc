@@ -613,6 +613,11 @@ class ConnectServer::Impl {
     });
     server_->set_post_routing_handler([](const Request&, Response& res) {
       for (const auto& [name, value] : kSecurityHeaders) {
+        // A static file (it has a validator) keeps its own Cache-Control.
+        if (absl::string_view(name) == "Cache-Control" &&
+            res.has_header("ETag")) {
+          continue;
+        }
         res.headers.erase(name);
         res.headers.emplace(name, value);
       }
@@ -941,18 +946,42 @@ class ConnectServer::Impl {
     if (AcceptsGzip(req.get_header_value("Accept-Encoding"))) {
       gzipped = StaticFile(path + ".gz");
     }
-    std::ifstream in(gzipped.value_or(*file), std::ios::binary);
+    const std::string& chosen = gzipped.value_or(*file);
+    struct stat st;
+    if (stat(chosen.c_str(), &st) != 0) {
+      AnswerPlain(req, res, 404, "not found");
+      return;
+    }
+    // The console's files hold no personal data: the browser may keep
+    // them, but asks each time (no-cache) whether they changed, by a
+    // validator made from the file's identity, size and age.
+    const std::string etag = absl::StrCat(
+        "\"", absl::Hex(st.st_ino), "-", absl::Hex(st.st_size), "-",
+        absl::Hex(st.st_mtim.tv_sec), ".", absl::Hex(st.st_mtim.tv_nsec),
+        gzipped.has_value() ? "-gz" : "", "\"");
+    res.set_header("ETag", etag);
+    res.set_header("Cache-Control", "no-cache");
+    res.set_header("Vary", "Accept-Encoding");
+    if (HasBody(req)) res.set_header("Connection", "close");
+    for (absl::string_view tag :
+         absl::StrSplit(req.get_header_value("If-None-Match"), ',')) {
+      tag = absl::StripAsciiWhitespace(tag);
+      if (tag == etag || tag == "*") {
+        res.status = 304;
+        return;
+      }
+    }
+    std::ifstream in(chosen, std::ios::binary);
     std::stringstream data;
     data << in.rdbuf();
     if (!in) {
+      res.headers.erase("ETag");
       AnswerPlain(req, res, 404, "not found");
       return;
     }
     res.status = 200;
     SetFixedBody(res, data.str(), StaticContentType(path));
     if (gzipped.has_value()) res.set_header("Content-Encoding", "gzip");
-    res.set_header("Vary", "Accept-Encoding");
-    if (HasBody(req)) res.set_header("Connection", "close");
   }
 
   const ConnectServerOptions options_;

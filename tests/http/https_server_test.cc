@@ -12,9 +12,11 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "httplib.h"
 #include "safeguard/v1/referrals.pb.h"
@@ -262,8 +264,11 @@ class ConnectServerTest : public ::testing::Test {
     EXPECT_EQ(a->body, R"({"nextPageToken":"still"})") << "after " << after;
   }
 
-  static void ExpectSecurityHeaders(const Answer& a, const std::string& what) {
-    EXPECT_EQ(a.Header("Cache-Control"), "no-store") << what;
+  // `cache_control`: no-store for every answer but a static file's.
+  static void ExpectSecurityHeaders(const Answer& a, const std::string& what,
+                                    const std::string& cache_control =
+                                        "no-store") {
+    EXPECT_EQ(a.Header("Cache-Control"), cache_control) << what;
     EXPECT_EQ(a.Header("Content-Security-Policy"),
               "default-src 'self'; object-src 'none'; base-uri 'none'; "
               "frame-ancestors 'none'; form-action 'self'")
@@ -647,7 +652,8 @@ TEST_F(ConnectServerTest, ServesStaticFilesAndNothingElse) {
     EXPECT_EQ(a->status, c.status) << c.path;
     EXPECT_EQ(a->body, c.body) << c.path;
     EXPECT_EQ(a->Header("Content-Type"), c.content_type) << c.path;
-    ExpectSecurityHeaders(*a, c.path);
+    // A file may be kept and revalidated; a refusal is never kept.
+    ExpectSecurityHeaders(*a, c.path, c.status == 200 ? "no-cache" : "no-store");
   }
   auto head = Client(&client_)->Head("/app.js");
   ASSERT_TRUE(head);
@@ -657,6 +663,71 @@ TEST_F(ConnectServerTest, ServesStaticFilesAndNothingElse) {
 
 // A file stored gzipped beside the original is sent, as stored, to a
 // client that accepts gzip; anyone else gets the original, as stored.
+// A static file may be kept by the browser, which asks before each use
+// whether it changed: the plain file and its gzip copy have validators of
+// their own, a matching If-None-Match is answered 304 with no body, and a
+// rewritten file has a new validator.
+TEST_F(ConnectServerTest, StaticFilesAreRevalidatedByTheirValidator) {
+  WriteFile(static_dir_ + "/app.js.gz", "app.js, gzipped");
+  auto get = [&](const std::string& accept, const std::string& if_none_match) {
+    auto cli = Client(&client_);
+    cli->set_decompress(false);
+    httplib::Headers headers = {{"Accept-Encoding", accept}};
+    if (!if_none_match.empty()) headers.emplace("If-None-Match", if_none_match);
+    std::optional<Answer> a = Convert(cli->Get("/app.js", headers));
+    EXPECT_TRUE(a.has_value());
+    return a.value_or(Answer{});
+  };
+  const Answer plain = get("identity", "");
+  const Answer gzipped = get("gzip", "");
+  ASSERT_EQ(plain.status, 200);
+  ASSERT_EQ(gzipped.status, 200);
+  const std::string tag = plain.Header("ETag");
+  EXPECT_THAT(tag, ::testing::MatchesRegex("\"[0-9a-f]+-[0-9a-f]+-[0-9a-f]+\\.[0-9a-f]+\""));
+  EXPECT_TRUE(absl::EndsWith(gzipped.Header("ETag"), "-gz\"")) << gzipped.Header("ETag");
+  ExpectSecurityHeaders(plain, "plain", "no-cache");
+
+  struct Case {
+    std::string name;
+    std::string accept;
+    std::string if_none_match;
+    int status;
+    std::string body;
+  };
+  const std::vector<Case> cases = {
+      {"same validator", "identity", tag, 304, ""},
+      {"one of several", "identity", "\"x\", " + tag, 304, ""},
+      {"any", "identity", "*", 304, ""},
+      {"the gzip copy's validator", "gzip", gzipped.Header("ETag"), 304, ""},
+      {"another file's validator", "identity", "\"1-2-3.4\"", 200,
+       "console.log(1);\n"},
+      {"the plain file's validator for the gzip copy", "gzip", tag, 200,
+       "app.js, gzipped"},
+  };
+  for (const Case& c : cases) {
+    const Answer a = get(c.accept, c.if_none_match);
+    EXPECT_EQ(a.status, c.status) << c.name;
+    EXPECT_EQ(a.body, c.body) << c.name;
+    ExpectSecurityHeaders(a, c.name, "no-cache");
+  }
+
+  // Rewritten (the console rebuilt): a new validator, and the old one no
+  // longer matches.
+  WriteFile(static_dir_ + "/app.js", "console.log(2);\n");
+  const Answer again = get("identity", tag);
+  EXPECT_EQ(again.status, 200);
+  EXPECT_EQ(again.body, "console.log(2);\n");
+  EXPECT_NE(again.Header("ETag"), tag);
+
+  // An API answer is never kept.
+  auto cli = Client(&client_);
+  std::optional<Answer> missing = Convert(cli->Get("/missing.js"));
+  ASSERT_TRUE(missing.has_value());
+  EXPECT_EQ(missing->status, 404);
+  EXPECT_EQ(missing->Header("ETag"), "");
+  ExpectSecurityHeaders(*missing, "a missing file");
+}
+
 TEST_F(ConnectServerTest, ServesStoredGzipToClientsThatAcceptIt) {
   // Not real gzip: the server sends the stored bytes whatever they are.
   const std::string app_gz =
@@ -707,7 +778,7 @@ TEST_F(ConnectServerTest, ServesStoredGzipToClientsThatAcceptIt) {
     EXPECT_EQ(a->Header("Vary"), "Accept-Encoding") << c.name;
     EXPECT_EQ(a->Header("Content-Length"), std::to_string(c.body.size()))
         << c.name;
-    ExpectSecurityHeaders(*a, c.name);
+    ExpectSecurityHeaders(*a, c.name, "no-cache");
   }
   // A HEAD answers with the headers of the GET, and no body.
   auto head_client = Client(&client_);
