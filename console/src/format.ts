@@ -42,7 +42,14 @@ interface Formats {
 }
 let formats: Formats | undefined;
 
-// Made once, from the server's calendar, when first needed.
+// Made once, from the server's calendar, when first needed. Making them
+// loads the locale and zone data, which takes the browser tens of
+// milliseconds: a screen that will show times calls this while it waits
+// for the network.
+export function prepareFormats(): void {
+  f();
+}
+
 function f(): Formats {
   if (formats) return formats;
   const info = session().info;

@@ -16,7 +16,7 @@ import {
 } from "../../gen/safeguard/v1/referrals_pb";
 import { problemFrom, referrals } from "../api";
 import { h, replaceChildren } from "../dom";
-import { deadlineElement, kindWords, priorityElement, words } from "../format";
+import { deadlineElement, kindWords, prepareFormats, priorityElement, words } from "../format";
 import { hasRole, may, session } from "../session";
 import { banner, button, choices, clearProblems, select, showProblem, textInput } from "../ui";
 
@@ -295,6 +295,7 @@ export async function showWorklist(main: HTMLElement, _args: string[], signal: A
       setTimeout(() => { if (loadRun === run && !run.signal.aborted) reload(tokens[page], true); },
                  RECONNECT_MS);
     });
+    prepareFormats();  // while the watch connects
     const liveNow = may("Referrals/WatchReferrals") ? await isLive : false;
     if (run.signal.aborted) return;
     const response = await referrals.listReferrals(
