@@ -178,8 +178,10 @@ export async function startBrowsers({ origin, caCertPath, identities }) {
       const browser = await puppeteer.launch({
         executablePath: CHROMIUM,
         headless: true,
+        // --disable-dev-shm-usage: shared memory in /tmp, for containers
+        // and chroots whose /dev/shm is small or missing.
         args: ['--headless=new', '--no-sandbox', '--no-first-run',
-          '--no-default-browser-check', '--disable-gpu'],
+          '--no-default-browser-check', '--disable-gpu', '--disable-dev-shm-usage'],
         userDataDir: path.join(home, 'profile'),
         env: { ...process.env, HOME: home },
         // The server's certificate is checked against the CA in the NSS
