@@ -48,7 +48,7 @@ function isDate(v: JsonValue): v is { year: number; month?: number; day?: number
       Object.keys(v).every((k) => ["year", "month", "day"].includes(k));
 }
 
-const TIME_KEYS = /Time$|^recoveryPeriodEnd$|^time$/;
+const TIME_KEYS = /Time$|^recoveryPeriodEnd$|^time$|^deadline$/;
 
 // A scalar or list of scalars in words.
 function scalar(key: string, v: JsonValue): string {
@@ -75,7 +75,10 @@ export function rows(obj: JsonObject, path: string, prefix = ""): Row[] {
   const out: Row[] = [];
   for (const [key, value] of Object.entries(obj)) {
     const p = path ? `${path}.${key}` : key;
-    const name = prefix ? `${prefix}: ${label(key).toLowerCase()}` : label(key);
+    // An address's lines are the address itself: "Address", not
+    // "Address: address".
+    const name = prefix && key === "lines" ? prefix
+        : prefix ? `${prefix}: ${label(key).toLowerCase()}` : label(key);
     if (key === "answers" && Array.isArray(value)) {
       out.push([name, dashAnswers(value, String(obj.questionSetVersion ?? ""), p), undefined]);
     } else if (isDate(value)) {
