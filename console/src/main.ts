@@ -47,6 +47,8 @@ function navigation(): void {
 }
 
 async function route(): Promise<void> {
+  // An in-page link (the skip link's #main-content) is not a screen.
+  if (location.hash && !location.hash.startsWith("#/")) return;
   current?.abort();
   current = new AbortController();
   const signal = current.signal;

@@ -47,11 +47,25 @@ export function dateTime(form: HTMLFormElement, path: string, bad: Violations): 
     return undefined;
   }
   const m = /^(\d{1,2}):(\d{2})$/.exec(t);
-  if (!m || d.day === 0 || d.month === 0) {
-    bad.push({ field: path, description: "needs a full date and a time such as 14:30" });
+  const at = m && d.day && d.month ? localTime(d.year, d.month, d.day, Number(m[1]), Number(m[2])) : undefined;
+  if (!at) {
+    bad.push({ field: path, description: "needs a full, real date and a time such as 14:30" });
     return undefined;
   }
-  return new Date(d.year, d.month - 1, d.day, Number(m[1]), Number(m[2]));
+  return at;
+}
+
+// A time in the browser's zone, or undefined if the parts name no real
+// one (31 February, 25:00, year 10000): Date would quietly roll them on.
+export function localTime(year: number, month: number, day: number, hours: number,
+                          minutes: number): Date | undefined {
+  if (year < 1900 || year > 9999) return undefined;
+  const at = new Date(2000, 0, 1, 0, 0);
+  at.setFullYear(year, month - 1, day);
+  at.setHours(hours, minutes, 0, 0);
+  const same = at.getFullYear() === year && at.getMonth() === month - 1 && at.getDate() === day &&
+      at.getHours() === hours && at.getMinutes() === minutes;
+  return same ? at : undefined;
 }
 
 // [value, words] for each value of a generated enum except its zero.

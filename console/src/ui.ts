@@ -120,6 +120,11 @@ export function summaryList(rows: [string, Child, string?][]): HTMLElement {
 export function clearProblems(root: HTMLElement): void {
   root.querySelectorAll(".govuk-error-summary").forEach((e) => e.remove());
   root.querySelectorAll(".govuk-error-message").forEach((e) => e.remove());
+  root.querySelectorAll("[aria-describedby]").forEach((e) => {
+    const kept = e.getAttribute("aria-describedby")!.split(/\s+/).filter((id) => !/-error-\d+$/.test(id));
+    if (kept.length) e.setAttribute("aria-describedby", kept.join(" "));
+    else e.removeAttribute("aria-describedby");
+  });
   root.querySelectorAll(".govuk-form-group--error").forEach(
       (e) => e.classList.remove("govuk-form-group--error"));
   root.querySelectorAll(".govuk-input--error, .govuk-select--error, .govuk-textarea--error")
@@ -153,7 +158,7 @@ export function showProblem(root: HTMLElement, problem: Problem): void {
   for (const v of problem.fields) {
     const g = groupFor(root, v.field);
     const label = g ? labelOf(g) : v.field;
-    const text = `${label}: ${v.description}`;
+    const text = label ? `${label}: ${v.description}` : v.description;
     if (g) {
       g.classList.add("govuk-form-group--error");
       const id = g.querySelector("input, select, textarea")?.id ?? fieldId(v.field);

@@ -966,6 +966,7 @@ class ConnectServer::Impl {
     for (absl::string_view tag :
          absl::StrSplit(req.get_header_value("If-None-Match"), ',')) {
       tag = absl::StripAsciiWhitespace(tag);
+      absl::ConsumePrefix(&tag, "W/");  // If-None-Match compares weakly
       if (tag == etag || tag == "*") {
         res.status = 304;
         return;

@@ -698,6 +698,7 @@ TEST_F(ConnectServerTest, StaticFilesAreRevalidatedByTheirValidator) {
       {"same validator", "identity", tag, 304, ""},
       {"one of several", "identity", "\"x\", " + tag, 304, ""},
       {"any", "identity", "*", 304, ""},
+      {"weak form of the same", "identity", "W/" + tag, 304, ""},
       {"the gzip copy's validator", "gzip", gzipped.Header("ETag"), 304, ""},
       {"another file's validator", "identity", "\"1-2-3.4\"", 200,
        "console.log(1);\n"},

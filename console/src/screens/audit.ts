@@ -4,7 +4,7 @@
 // reason, marked on screen and in the log).
 import { create, toJsonString } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { Code } from "@connectrpc/connect";
+import { Code, ConnectError } from "@connectrpc/connect";
 
 import {
   type AuditEntry, AuditExportItemSchema, AuditFilterSchema, type ListAuditEntriesResponse,
@@ -79,13 +79,16 @@ function pagedEntries(holder: HTMLElement, fetchPage: (token: string) => Promise
     const response = await fetchPage(tokens[page]);
     const links: Child[] = [];
     if (page > 0) links.push(h("div.govuk-pagination__prev", h("a.govuk-link.govuk-pagination__link#audit-previous",
-      { href: "#", rel: "prev", onclick: (e: Event) => { e.preventDefault(); page--; void draw(); } },
+      { href: "#", rel: "prev", onclick: (e: Event) => { e.preventDefault(); page--; redraw(); } },
       h("span.govuk-pagination__link-title", "Previous page"))));
     if (response.nextPageToken) links.push(h("div.govuk-pagination__next", h("a.govuk-link.govuk-pagination__link#audit-next",
-      { href: "#", rel: "next", onclick: (e: Event) => { e.preventDefault(); tokens[++page] = response.nextPageToken; void draw(); } },
+      { href: "#", rel: "next", onclick: (e: Event) => { e.preventDefault(); tokens[++page] = response.nextPageToken; redraw(); } },
       h("span.govuk-pagination__link-title", "Next page"))));
     replaceChildren(holder, entriesTable(response.entries),
                     links.length ? h("nav.govuk-pagination", { "aria-label": "Pages of entries" }, links) : null);
+  };
+  const redraw = () => {
+    draw().catch((e) => showProblem(holder, problemFrom(e)));
   };
   return draw();
 }
@@ -93,11 +96,12 @@ function pagedEntries(holder: HTMLElement, fetchPage: (token: string) => Promise
 function timeFrom(form: HTMLFormElement, path: string, bad: read.Violations) {
   const d = read.date(form, path, bad);
   if (!d) return undefined;
-  if (!d.day || !d.month) {
-    bad.push({ field: path, description: "needs a full date" });
+  const at = d.day && d.month ? read.localTime(d.year, d.month, d.day, 0, 0) : undefined;
+  if (!at) {
+    bad.push({ field: path, description: "needs a full, real date" });
     return undefined;
   }
-  return timestampFromDate(new Date(d.year, d.month - 1, d.day));
+  return timestampFromDate(at);
 }
 
 async function logScreen(main: HTMLElement, signal: AbortSignal): Promise<void> {
@@ -250,7 +254,7 @@ async function breakGlassScreen(main: HTMLElement, signal: AbortSignal): Promise
     try {
       const referral = await audit.breakGlass({ name: `referrals/${referralId(read.text(form, "name"))}`, reason }, { signal });
       drawReferral(main, referral, signal, undefined, reason);
-      main.querySelector<HTMLElement>("h1")?.focus();
+      main.querySelector<HTMLElement>("h1")?.focus();  // drawReferral makes it focusable
     } catch (err) {
       showProblem(main, problemFrom(err));
     }
@@ -265,7 +269,7 @@ export async function showAuditScreen(main: HTMLElement, [which]: string[], sign
     case "verify": return verifyScreen(main, signal);
     case "export": return exportScreen(main, signal);
     case "break-glass": return breakGlassScreen(main, signal);
-    default: throw Object.assign(new Error("no such page"), { code: 5 });
+    default: throw new ConnectError("no such page", Code.NotFound);
   }
 }
 

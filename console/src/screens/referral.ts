@@ -70,7 +70,7 @@ export function drawReferral(main: HTMLElement, r: Referral, signal: AbortSignal
       h("p.govuk-body", "You are reading this referral in full under break-glass. This read is marked in the audit log with your reason: ",
         h("q", breakGlass))) : null,
     notice ?? null,
-    h("h1.govuk-heading-l", title),
+    h("h1.govuk-heading-l", { tabindex: "-1" }, title),
     tags,
     h("div.govuk-grid-row",
       h("div.govuk-grid-column-two-thirds", sections),
@@ -95,8 +95,13 @@ function changeFailed(main: HTMLElement, holder: HTMLElement, err: unknown, r: R
     holder.querySelector(".govuk-error-summary__body")?.append(
       h("button.govuk-button.govuk-button--secondary#reload-referral", { type: "button",
         onclick: async () => {
-          const fresh = await referrals.getReferral({ name: r.name }, { signal });
-          drawReferral(main, fresh, signal);
+          try {
+            const fresh = await referrals.getReferral({ name: r.name }, { signal });
+            drawReferral(main, fresh, signal);
+            main.querySelector<HTMLElement>("h1")?.focus();
+          } catch (e) {
+            showProblem(holder, problemFrom(e));
+          }
         } }, "Reload the referral"));
   }
 }
@@ -178,7 +183,7 @@ function historySection(history: unknown, notes: unknown): HTMLElement {
                                                  whenIso(String(n.createTime)))) : null,
       h("div.moj-timeline__description", h("p.govuk-body", { "data-field": `${p}.text` }, String(n.text ?? "")))) });
   });
-  entries.sort((a, b) => b.time.localeCompare(a.time));
+  entries.sort((a, b) => Date.parse(b.time) - Date.parse(a.time));
   return h("section", { "aria-labelledby": "history-title" },
     h("h2.govuk-heading-m#history-title", "History and notes"),
     entries.length ? h("div.moj-timeline", entries.map((e) => e.node))

@@ -8,6 +8,8 @@ import {
   ConsentGiver, ConsentStatus, ContactChannel, DashAnswer, ExploitationType, LegalBasis,
   NrmNature, Priority, ReferralKind, ReferralSchema, SecurityMeasure, Tenure,
 } from "../../gen/safeguard/v1/referral_pb";
+import { Code, ConnectError } from "@connectrpc/connect";
+
 import { newRequestId, problemFrom, referrals } from "../api";
 import { type Child, h, replaceChildren } from "../dom";
 import * as read from "../read";
@@ -48,7 +50,7 @@ export async function showSubmit(main: HTMLElement, [kind]: string[], signal: Ab
     return;
   }
   const spec = FORMS[kind];
-  if (!spec) throw Object.assign(new Error("no such form"), { code: 5 });
+  if (!spec) throw new ConnectError("no such form", Code.NotFound);
   drawForm(main, kind, spec, signal);
 }
 
@@ -94,7 +96,9 @@ function drawForm(main: HTMLElement, key: string, spec: FormSpec, signal: AbortS
         h("p.govuk-body", "The referral is ", h("strong", created.state.replace(/_/g, " ").toLowerCase()), "."),
         h("ul.govuk-list",
           h("li", link(`#/referrals/${referralId(created.name)}`, "See the referral")),
-          h("li", link(`#/submit/${key}`, "Submit another referral of this kind", { id: "submit-another" })),
+          // A new address (the router ignores "?..."), so a fresh form opens.
+          h("li", link(`#/submit/${key}?new=${Date.now()}`, "Submit another referral of this kind",
+                       { id: "submit-another" })),
           h("li", link("#/worklist", "Your referrals"))));
       main.querySelector("h1")?.setAttribute("tabindex", "-1");
       main.querySelector<HTMLElement>("h1")?.focus();

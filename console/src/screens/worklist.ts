@@ -14,6 +14,8 @@ import {
 import {
   QueueOrder, ReferralEvent_Type, ReferralFilterSchema, type ReferralFilter,
 } from "../../gen/safeguard/v1/referrals_pb";
+import { Code } from "@connectrpc/connect";
+
 import { problemFrom, referrals } from "../api";
 import { h, replaceChildren } from "../dom";
 import { deadlineElement, kindWords, prepareFormats, priorityElement, words } from "../format";
@@ -231,7 +233,8 @@ export async function showWorklist(main: HTMLElement, _args: string[], signal: A
   function upsert(r: Referral, kind: "" | "new" | "updated" = ""): void {
     const now = new Date();
     const at = rows.findIndex((x) => x.name === r.name);
-    if (at >= 0 && r.version < rows[at].version) return;
+    // An event may repeat what the list showed: not a change.
+    if (at >= 0 && (r.version < rows[at].version || (kind && r.version === rows[at].version))) return;
     if (at >= 0) rows.splice(at, 1);
     if (matches(r, query, now)) {
       const last = rows[rows.length - 1];
@@ -269,34 +272,43 @@ export async function showWorklist(main: HTMLElement, _args: string[], signal: A
     loadRun?.abort();
     const run = new AbortController();
     loadRun = run;
-    signal.addEventListener("abort", () => run.abort(), { once: true });
+    signal.addEventListener("abort", () => run.abort(), { once: true, signal: run.signal });
     if (!keepPage) { page = 0; tokens = [""]; }
     fresh.clear();
     selected.clear();
     live.textContent = "Connecting…";
     let markLive: () => void = () => {};
+    let markNotLive: () => void = () => {};
     const isLive = new Promise<boolean>((resolve) => {
       markLive = () => resolve(true);
+      markNotLive = () => resolve(false);
       setTimeout(() => resolve(false), LIVE_WAIT_MS);
     });
-    const watching = may("Referrals/WatchReferrals") ? (async () => {
-      const stream = referrals.watchReferrals(
-          { filter: { kind: query.filter.kind, area: query.filter.area } },
-          { signal: run.signal, timeoutMs: 0,
-            onHeader: (headers) => { if (headers.get("safeguard-watch") === "live") markLive(); } });
-      for await (const event of stream) {
-        if (!event.referral) continue;
-        upsert(event.referral, event.type === ReferralEvent_Type.CREATED ? "new" : "updated");
-      }
-    })() : Promise.resolve();
-    watching.catch(() => {}).finally(() => {
-      if (run.signal.aborted || loadRun !== run) return;
-      live.textContent = "Not live: the connection was lost. Reconnecting…";
-      setTimeout(() => { if (loadRun === run && !run.signal.aborted) reload(tokens[page], true); },
-                 RECONNECT_MS);
-    });
+    // Events that arrive while the list is on its way wait for it, then
+    // apply on top of it.
+    let held: { r: Referral; kind: "new" | "updated" }[] | null = [];
+    const canWatch = may("Referrals/WatchReferrals");
+    if (canWatch) {
+      (async () => {
+        const stream = referrals.watchReferrals(
+            { filter: { kind: query.filter.kind, area: query.filter.area } },
+            { signal: run.signal, timeoutMs: 0,
+              onHeader: (headers) => { if (headers.get("safeguard-watch") === "live") markLive(); } });
+        for await (const event of stream) {
+          if (!event.referral) continue;
+          const kind = event.type === ReferralEvent_Type.CREATED ? "new" : "updated";
+          if (held) held.push({ r: event.referral, kind }); else upsert(event.referral, kind);
+        }
+      })().catch(() => {}).finally(() => {
+        markNotLive();
+        if (run.signal.aborted || loadRun !== run) return;
+        live.textContent = "Not live: the connection was lost. Reconnecting…";
+        setTimeout(() => { if (loadRun === run && !run.signal.aborted) reload(tokens[page], true); },
+                   RECONNECT_MS);
+      });
+    }
     prepareFormats();  // while the watch connects
-    const liveNow = may("Referrals/WatchReferrals") ? await isLive : false;
+    const liveNow = canWatch ? await isLive : false;
     if (run.signal.aborted) return;
     const response = await referrals.listReferrals(
         { pageSize: PAGE_SIZE, pageToken: token, filter: query.filter, orderBy: query.order },
@@ -304,6 +316,9 @@ export async function showWorklist(main: HTMLElement, _args: string[], signal: A
     if (run.signal.aborted) return;
     rows = response.referrals;
     nextToken = response.nextPageToken;
+    const waiting = held ?? [];
+    held = null;
+    for (const { r, kind } of waiting) upsert(r, kind);
     drawTable();
     drawPager();
     live.textContent = liveNow ? "Live: new and changed referrals appear here as they happen."
@@ -315,14 +330,12 @@ export async function showWorklist(main: HTMLElement, _args: string[], signal: A
   function reload(token: string, keepPage: boolean): void {
     clearProblems(main);
     load(token, keepPage).catch((e) => {
-      if (!signal.aborted) showProblem(main, problemFrom(e));
+      // A load replaced by a newer one is cancelled: not a problem.
+      if (!signal.aborted && problemFrom(e).code !== Code.Canceled) showProblem(main, problemFrom(e));
     });
   }
 
-  try {
-    await load("");
-  } catch (e) {
-    if (signal.aborted) return;
-    showProblem(main, problemFrom(e));
-  }
+  // The screen is drawn; its rows follow (the heading takes focus now, not
+  // when they arrive, which would pull focus back from where the user is).
+  reload("", false);
 }
