@@ -58,7 +58,7 @@ function f(): Formats {
     dateTime: new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone }),
     dateOnly: new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone }),
     timeOnly: new Intl.DateTimeFormat("en-GB", { timeStyle: "short", timeZone }),
-    dayKey: new Intl.DateTimeFormat("en-CA", { year: "numeric", month: "2-digit", day: "2-digit", timeZone }),
+    dayKey: new Intl.DateTimeFormat("en-GB", { year: "numeric", month: "numeric", day: "numeric", timeZone }),
     holidays: new Set(info.bankHolidays.map((d) => Date.UTC(d.year, d.month - 1, d.day))),
   };
   return formats;
@@ -91,7 +91,11 @@ export function partialDate(d: PartialDate | undefined): string {
 // The calendar day (in the partnership's zone) of a time, as a UTC date,
 // so days can be counted without daylight-saving surprises.
 function civilDay(t: Date): Date {
-  return new Date(`${f().dayKey.format(t)}T00:00:00Z`);
+  // By parts, not by a formatted string, whose layout differs between ICU
+  // versions.
+  const part = (type: string) =>
+      Number(f().dayKey.formatToParts(t).find((p) => p.type === type)?.value);
+  return new Date(Date.UTC(part("year"), part("month") - 1, part("day")));
 }
 
 const DAY_MS = 86400000;
