@@ -2,12 +2,16 @@
 // bench's server (safeguard_bench runs this script for its `console`
 // scenario and reads the last line of its output, one JSON object):
 //
-//   worklist_cold   a fresh load of /#/worklist (the bundle, GetServerInfo,
-//                   the WatchReferrals stream until it is live, ListReferrals
-//                   of 50, the table drawn), from the navigation's start
-//                   (performance.timeOrigin) to the moment the table's 50
-//                   rows are in the DOM, measured inside the page; with the
-//                   time of each step on the way;
+//   worklist_cold   a fresh load of /#/worklist in a new tab (the bundle,
+//                   GetServerInfo, the WatchReferrals stream until it is
+//                   live, ListReferrals of 50, the table drawn), from the
+//                   navigation's start (performance.timeOrigin) to the
+//                   moment the table's 50 rows are in the DOM, measured
+//                   inside the page; with the time of each step on the way.
+//                   The browser keeps the console's files (they are named by
+//                   their content), as it does for anyone who has opened the
+//                   console before; a new tab starts a new renderer;
+//   worklist_reload the same, reloading the tab that shows the worklist;
 //   worklist_warm   the same screen reopened from the home screen by a hash
 //                   change (the bundle and GetServerInfo already loaded);
 //   live_update     the coordinator's worklist open and live; another caller
@@ -106,14 +110,26 @@ function instrument(rows) {
 async function coldLoad(browsers) {
   const page = await browsers.page('coordinator');
   await page.evaluateOnNewDocument(instrument, ROWS);
+  const r = await loadFigures(page, () => page.goto(WORKLIST, { waitUntil: 'domcontentloaded' }));
+  await page.close();
+  return r;
+}
+
+// The worklist reloaded in the tab that shows it (the browser's reload):
+// the tab's renderer and the browser's memory of the console are kept.
+async function reloadLoad(page) {
+  return loadFigures(page, () => page.reload({ waitUntil: 'domcontentloaded' }));
+}
+
+async function loadFigures(page, navigate) {
   const before = Date.now();
-  await page.goto(WORKLIST, { waitUntil: 'domcontentloaded' });
+  await navigate();
   await page.waitForFunction(() => window.__sgBench?.frameAt != null, { timeout: 30000 });
   const r = await page.evaluate(() => {
     const b = window.__sgBench;
     const nav = performance.getEntriesByType('navigation')[0];
     const res = performance.getEntriesByType('resource');
-    const ends = (suffix) => res.find((e) => e.name.endsWith(suffix))?.responseEnd ?? null;
+    const ends = (pattern) => res.find((e) => pattern.test(e.name))?.responseEnd ?? null;
     const api = (name) => b.calls.find((c) => c.path.endsWith(name)) ?? null;
     const info = api('/GetServerInfo');
     const watch = api('/WatchReferrals');
@@ -123,8 +139,8 @@ async function coldLoad(browsers) {
     return {
       wallOrigin: performance.timeOrigin,
       html: nav.responseEnd,
-      css: ends('/console.css'),
-      js: ends('/console.js'),
+      css: ends(/\/assets\/console\.[0-9A-Za-z]+\.css$/),
+      js: ends(/\/assets\/console\.[0-9A-Za-z]+\.js$/),
       domContentLoaded: nav.domContentLoadedEventEnd,
       infoStart: info?.start, infoEnd: infoTiming?.responseEnd ?? info?.headers,
       watchStart: watch?.start, watchLive: watch?.live ? watch.headers : null,
@@ -135,7 +151,6 @@ async function coldLoad(browsers) {
   });
   // From just before page.goto, by the same wall clock, for comparison.
   r.fromGoto = r.wallOrigin + r.rows - before;
-  await page.close();
   return r;
 }
 
@@ -181,6 +196,11 @@ async function warmLoad(page) {
 const TRACED = ['ParseHTML', 'ParseAuthorStyleSheet', 'v8.compileModule', 'v8.evaluateModule',
   'EvaluateScript', 'v8.compile', 'FunctionCall', 'RunMicrotasks', 'TimerFire', 'EventDispatch',
   'UpdateLayoutTree', 'Layout', 'PrePaint', 'Paint', 'MajorGC', 'MinorGC'];
+// SAFEGUARD_BENCH_TRACE_DIR keeps each traced load's trace there, with the
+// JavaScript sampling profile, to open in Chromium's performance panel.
+const keepTrace = process.env.SAFEGUARD_BENCH_TRACE_DIR || '';
+const traceCategories = ['devtools.timeline', 'v8'].concat(keepTrace
+  ? ['disabled-by-default-devtools.timeline', 'disabled-by-default-v8.cpu_profiler'] : []);
 async function traceLoads(browsers, loads) {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'console-trace-')), 'trace.json');
   const totals = {};
@@ -188,11 +208,12 @@ async function traceLoads(browsers, loads) {
     for (let i = 0; i < loads; i++) {
       const page = await browsers.page('coordinator');
       await page.evaluateOnNewDocument(instrument, ROWS);
-      await page.tracing.start({ path: file, categories: ['devtools.timeline', 'v8'] });
+      await page.tracing.start({ path: file, categories: traceCategories });
       await page.goto(WORKLIST, { waitUntil: 'domcontentloaded' });
       await page.waitForFunction(() => window.__sgBench?.rowsAt != null, { timeout: 30000 });
       await page.tracing.stop();
       await page.close();
+      if (keepTrace) fs.copyFileSync(file, path.join(keepTrace, `trace-${i}.json`));
       const trace = JSON.parse(fs.readFileSync(file, 'utf8'));
       const events = trace.traceEvents ?? trace;
       // The renderer's main thread(s): their tasks only.
@@ -261,6 +282,24 @@ async function main() {
     log('cold', JSON.stringify(worklistCold.rows_on_screen_ms));
     worklistCold.main_thread_ms_per_load = await traceLoads(browsers, Math.min(5, iterations));
     log('main thread', JSON.stringify(worklistCold.main_thread_ms_per_load));
+
+    // Reloads of one tab.
+    const reloading = await browsers.page('coordinator');
+    await reloading.evaluateOnNewDocument(instrument, ROWS);
+    await loadFigures(reloading, () => reloading.goto(WORKLIST, { waitUntil: 'domcontentloaded' }));
+    const reloads = [];
+    for (let i = 0; i < iterations; i++) {
+      reloads.push(await reloadLoad(reloading));
+      await sleep(100);
+    }
+    await reloading.close();
+    const worklistReload = {
+      rows_on_screen_ms: stats(reloads.map((r) => r.rows)),
+      js_received_ms: stats(reloads.map((r) => r.js)),
+      dom_content_loaded_ms: stats(reloads.map((r) => r.domContentLoaded)),
+      list_received_ms: stats(reloads.map((r) => r.listEnd)),
+    };
+    log('reload', JSON.stringify(worklistReload.rows_on_screen_ms));
 
     // The coordinator's page stays open from here on.
     const page = await browsers.page('coordinator');
@@ -338,7 +377,8 @@ async function main() {
     await page.close();
     const chromium = await browsers.browser('coordinator').version();
     console.log(JSON.stringify({ chromium, iterations, worklist_cold: worklistCold,
-                                 worklist_warm: worklistWarm, live_update: liveUpdate }));
+                                 worklist_reload: worklistReload, worklist_warm: worklistWarm,
+                                 live_update: liveUpdate }));
   } finally {
     await browsers.close();
   }

@@ -5,16 +5,20 @@
 //   1. generates the typed API client from ../proto with Debian's protoc
 //      and protoc-gen-es (into gen/, never committed);
 //   2. compiles styles/console.scss (govuk-frontend and MoJ frontend, with
-//      the system font instead of GOV.UK's own) to dist/console.css;
-//   3. type-checks src/ with tsc and bundles src/main.ts with esbuild to
-//      dist/console.js;
-//   4. copies index.html and writes a gzip copy beside each text file, and
-//      fails if the JavaScript and CSS, compressed, pass the size budget.
+//      the system font instead of GOV.UK's own);
+//   3. type-checks src/ with tsc and bundles src/main.ts with esbuild;
+//   4. writes the JavaScript (the console and the screens it loads later)
+//      and CSS to dist/assets/ under names made from their content, which
+//      safeguardd lets browsers keep without asking again (a new build is
+//      new names), and index.html naming them;
+//   5. writes a gzip copy beside each text file, and fails if the
+//      JavaScript and CSS, compressed, pass the size budget.
 import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync,
          writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
 
 import * as esbuild from "esbuild";
@@ -38,7 +42,19 @@ function step(name, fn) {
 rmSync(gen, { recursive: true, force: true });
 rmSync(out, { recursive: true, force: true });
 mkdirSync(gen, { recursive: true });
-mkdirSync(out, { recursive: true });
+mkdirSync(path.join(out, "assets"), { recursive: true });
+
+// The files index.html names, by their placeholder there, and the
+// JavaScript the console loads later.
+const assets = {};
+const chunks = [];
+const preloads = [];
+function writeAsset(placeholder, ext, data) {
+  const hash = createHash("sha256").update(data).digest("hex").slice(0, 16);
+  const name = `assets/console.${hash}.${ext}`;
+  writeFileSync(path.join(out, name), data);
+  assets[placeholder] = name;
+}
 
 step("generate", () => {
   execFileSync("protoc", [
@@ -65,7 +81,7 @@ step("styles", () => {
       },
     },
   });
-  writeFileSync(path.join(out, "console.css"), result.css);
+  writeAsset("/console.css", "css", result.css);
 });
 
 step("typecheck", () => {
@@ -74,23 +90,58 @@ step("typecheck", () => {
 });
 
 step("bundle", () => {
-  esbuild.buildSync({
+  // Screens imported with import() become chunks of their own; esbuild
+  // names every file by a hash of its content.
+  const result = esbuild.buildSync({
     entryPoints: [path.join(here, "src/main.ts")],
     bundle: true,
+    splitting: true,
     minify: true,
     format: "esm",
     target: ["es2022"],
     legalComments: "none",
-    outfile: path.join(out, "console.js"),
+    write: false,
+    outdir: path.join(out, "assets"),
+    entryNames: "console.[hash]",
+    chunkNames: "chunk.[hash]",
+    metafile: true,
   });
+  const main = path.join(here, "src/main.ts");
+  const outputs = result.metafile.outputs;  // by path from the working folder
+  const entry = Object.keys(outputs).find((o) => outputs[o].entryPoint &&
+                                                 path.resolve(outputs[o].entryPoint) === main);
+  // The chunks the entry imports, directly or not: the browser is told of
+  // them at once (modulepreload) instead of finding them one import at a
+  // time.
+  const needed = new Set();
+  const visit = (o) => {
+    for (const i of outputs[o].imports) {
+      if (i.kind === "import-statement" && !needed.has(i.path)) { needed.add(i.path); visit(i.path); }
+    }
+  };
+  visit(entry);
+  for (const file of result.outputFiles) {
+    writeFileSync(file.path, file.contents);
+    const name = path.relative(out, file.path);
+    const key = path.relative(process.cwd(), file.path);
+    if (key === entry) assets["/console.js"] = name;
+    else chunks.push(name);
+    if (needed.has(key)) preloads.push(name);
+  }
 });
 
-for (const name of ["index.html", "favicon.svg"]) {
-  copyFileSync(path.join(here, name), path.join(out, name));
+let html = readFileSync(path.join(here, "index.html"), "utf8");
+for (const [placeholder, name] of Object.entries(assets)) {
+  if (!html.includes(`"${placeholder}"`)) throw new Error(`index.html does not name ${placeholder}`);
+  html = html.replace(`"${placeholder}"`, `"/${name}"`);
 }
+html = html.replace("<!-- modulepreload -->", preloads.sort().map(
+    (name) => `<link rel="modulepreload" href="/${name}">`).join("\n  "));
+writeFileSync(path.join(out, "index.html"), html);
+copyFileSync(path.join(here, "favicon.svg"), path.join(out, "favicon.svg"));
 
 let compressed = 0;
-for (const name of ["index.html", "console.js", "console.css"]) {
+for (const name of ["index.html", ...Object.values(assets), ...chunks]) {
   const data = readFileSync(path.join(out, name));
   const gz = gzipSync(data, { level: 9 });
   writeFileSync(path.join(out, `${name}.gz`), gz);

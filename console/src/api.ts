@@ -5,20 +5,24 @@
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
 
-import { Audit } from "../gen/safeguard/v1/audit_pb";
 import { Referrals } from "../gen/safeguard/v1/referrals_pb";
 import { ServerInfo } from "../gen/safeguard/v1/server_info_pb";
 import { BadRequestSchema } from "../gen/google/rpc/error_details_pb";
+import { takeEarlyResponse } from "./early";
 
-const transport = createConnectTransport({
+// Shared by every client; screens loaded later make their own clients on it.
+export const transport = createConnectTransport({
   baseUrl: window.location.origin,
   // The browser presents the user's client certificate; no cookie or token
   // is ever used.
   useBinaryFormat: true,
+  fetch: (input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
+    return takeEarlyResponse(url, init) ?? globalThis.fetch(input, init);
+  },
 });
 
 export const referrals = createClient(Referrals, transport);
-export const audit = createClient(Audit, transport);
 export const serverInfo = createClient(ServerInfo, transport);
 
 // An API failure as the page shows it: one sentence, and the fields the

@@ -12,14 +12,12 @@ export function h(spec: string, attrs: Attrs | Child = {}, ...children: Child[])
     children.unshift(attrs as Child);
     attrs = {};
   }
-  const match = /^([a-z0-9]+)((?:[.#][\w-]+)*)$/.exec(spec);
-  if (!match) throw new Error(`bad element spec ${spec}`);
-  const el = document.createElement(match[1]);
-  for (const part of match[2].match(/[.#][\w-]+/g) ?? []) {
-    if (part[0] === ".") el.classList.add(part.slice(1));
-    else el.id = part.slice(1);
-  }
-  for (const [name, value] of Object.entries(attrs as Attrs)) {
+  const parsed = parseSpec(spec);
+  const el = document.createElement(parsed.tag);
+  if (parsed.className) el.className = parsed.className;
+  if (parsed.id) el.id = parsed.id;
+  for (const name in attrs as Attrs) {
+    const value = (attrs as Attrs)[name];
     if (value === null || value === undefined || value === false) continue;
     if (typeof value === "function") {
       el.addEventListener(name.replace(/^on/, ""), value);
@@ -35,10 +33,35 @@ export function h(spec: string, attrs: Attrs | Child = {}, ...children: Child[])
   return el;
 }
 
+interface Spec {
+  tag: string;
+  className: string;
+  id: string;
+}
+// Specs are few and repeat for every row of a table: each is parsed once.
+const specs = new Map<string, Spec>();
+
+function parseSpec(spec: string): Spec {
+  let parsed = specs.get(spec);
+  if (parsed) return parsed;
+  const match = /^([a-z0-9]+)((?:[.#][\w-]+)*)$/.exec(spec);
+  if (!match) throw new Error(`bad element spec ${spec}`);
+  const classes: string[] = [];
+  let id = "";
+  for (const part of match[2].match(/[.#][\w-]+/g) ?? []) {
+    if (part[0] === ".") classes.push(part.slice(1));
+    else id = part.slice(1);
+  }
+  parsed = { tag: match[1], className: classes.join(" "), id };
+  specs.set(spec, parsed);
+  return parsed;
+}
+
 export function append(el: Node, children: Child[]): void {
-  for (const child of children.flat(Infinity as 1) as Child[]) {
+  for (const child of children) {
     if (child === null || child === undefined || child === false) continue;
-    el.appendChild(typeof child === "string" ? document.createTextNode(child) : child as Node);
+    if (Array.isArray(child)) append(el, child);
+    else el.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
   }
 }
 

@@ -33,44 +33,85 @@ export function kindWords(kind: number): string {
   return ["Unspecified", "NRM", "Channel", "MARAC", "Target hardening"][kind] ?? String(kind);
 }
 
-interface Formats {
-  dateTime: Intl.DateTimeFormat;
-  dateOnly: Intl.DateTimeFormat;
-  timeOnly: Intl.DateTimeFormat;
-  dayKey: Intl.DateTimeFormat;
+// The partnership's calendar, from GetServerInfo: the zone's offsets from
+// UTC (its changes a year either side of now, by the server's own zone
+// data) and the bank holidays. Times within the offsets are worked out
+// here; the browser's Intl, whose locale and zone data take it tens of
+// milliseconds to load, is used only for a time outside them.
+interface Calendar {
+  offsets: { from: number; offsetMs: number }[];  // in order of `from`
   holidays: Set<number>;  // UTC midnight of each bank holiday
+  outside?: Intl.DateTimeFormat;  // made when first needed
 }
-let formats: Formats | undefined;
+let calendar: Calendar | undefined;
+let calendarOf: unknown;  // the GetServerInfo answer it was made from
 
-// Made once, from the server's calendar, when first needed. Making them
-// loads the locale and zone data, which takes the browser tens of
-// milliseconds: a screen that will show times calls this while it waits
-// for the network.
-export function prepareFormats(): void {
-  f();
-}
-
-function f(): Formats {
-  if (formats) return formats;
+function cal(): Calendar {
   const info = session().info;
-  const timeZone = info.timeZone || "Europe/London";
-  formats = {
-    dateTime: new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone }),
-    dateOnly: new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone }),
-    timeOnly: new Intl.DateTimeFormat("en-GB", { timeStyle: "short", timeZone }),
-    dayKey: new Intl.DateTimeFormat("en-GB", { year: "numeric", month: "numeric", day: "numeric", timeZone }),
+  if (calendar && calendarOf === info) return calendar;
+  calendarOf = info;
+  calendar = {
+    offsets: info.zoneOffsets.map((o) => ({
+      from: o.from ? timestampDate(o.from).getTime() : -Infinity,
+      offsetMs: o.utcOffsetSeconds * 1000,
+    })),
     holidays: new Set(info.bankHolidays.map((d) => Date.UTC(d.year, d.month - 1, d.day))),
   };
-  return formats;
+  return calendar;
+}
+
+// The wall clock in the partnership's zone at `t`, as the UTC fields of
+// the Date returned.
+function wallClock(t: Date): Date {
+  const c = cal();
+  const { offsets } = c;
+  const ms = t.getTime();
+  // The offsets run from about a year before now to about a year after
+  // (the server's 400 days, less a margin for this browser's clock).
+  if (offsets.length > 0 && ms >= offsets[0].from && ms < Date.now() + COVERED_AHEAD_MS) {
+    let i = offsets.length - 1;
+    while (offsets[i].from > ms) i--;
+    return new Date(ms + offsets[i].offsetMs);
+  }
+  c.outside ??= new Intl.DateTimeFormat("en-GB", {
+    timeZone: session().info.timeZone || "Europe/London", hourCycle: "h23",
+    year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric",
+  });
+  // By parts, not by a formatted string, whose layout differs between ICU
+  // versions.
+  const parts = c.outside.formatToParts(t);
+  const part = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  return new Date(Date.UTC(part("year"), part("month") - 1, part("day"), part("hour"), part("minute")));
+}
+
+const COVERED_AHEAD_MS = 365 * 86400000;
+
+const pad = (n: number) => String(n).padStart(2, "0");
+
+// "16:00", in the partnership's zone.
+function clock(t: Date): string {
+  const w = wallClock(t);
+  return `${pad(w.getUTCHours())}:${pad(w.getUTCMinutes())}`;
+}
+
+// "18 December 2026", in the partnership's zone.
+function day(t: Date): string {
+  const w = wallClock(t);
+  return `${w.getUTCDate()} ${MONTHS[w.getUTCMonth()]} ${w.getUTCFullYear()}`;
+}
+
+// "18 December 2026, 16:00", in the partnership's zone.
+function dayAndClock(t: Date): string {
+  return `${day(t)}, ${clock(t)}`;
 }
 
 export function when(ts: Timestamp | undefined): string {
-  return ts ? f().dateTime.format(timestampDate(ts)) : "";
+  return ts ? dayAndClock(timestampDate(ts)) : "";
 }
 
 // An RFC 3339 time from the API's JSON form.
 export function whenIso(iso: string): string {
-  return f().dateTime.format(new Date(iso));
+  return dayAndClock(new Date(iso));
 }
 
 export function isoTime(ts: Timestamp | undefined): string {
@@ -91,11 +132,8 @@ export function partialDate(d: PartialDate | undefined): string {
 // The calendar day (in the partnership's zone) of a time, as a UTC date,
 // so days can be counted without daylight-saving surprises.
 function civilDay(t: Date): Date {
-  // By parts, not by a formatted string, whose layout differs between ICU
-  // versions.
-  const part = (type: string) =>
-      Number(f().dayKey.formatToParts(t).find((p) => p.type === type)?.value);
-  return new Date(Date.UTC(part("year"), part("month") - 1, part("day")));
+  const w = wallClock(t);
+  return new Date(Date.UTC(w.getUTCFullYear(), w.getUTCMonth(), w.getUTCDate()));
 }
 
 const DAY_MS = 86400000;
@@ -103,7 +141,7 @@ const DAY_MS = 86400000;
 // Working days (Monday to Friday, not a bank holiday) from the day after
 // `from` up to and including `to`.
 function workingDaysBetween(from: Date, to: Date): number {
-  const { holidays } = f();
+  const { holidays } = cal();
   let count = 0;
   for (let t = from.getTime() + DAY_MS; t <= to.getTime(); t += DAY_MS) {
     const day = new Date(t).getUTCDay();
@@ -126,15 +164,15 @@ export function deadlineTag(deadline: Timestamp | undefined, now: Date): Deadlin
   const today = civilDay(now);
   if (due.getTime() <= now.getTime()) {
     const days = Math.round((today.getTime() - dueDay.getTime()) / DAY_MS);
-    return { text: days <= 0 ? `overdue since ${f().timeOnly.format(due)}`
+    return { text: days <= 0 ? `overdue since ${clock(due)}`
                    : `overdue ${days} day${days === 1 ? "" : "s"}`, colour: "red" };
   }
   if (dueDay.getTime() === today.getTime()) {
-    return { text: `due today at ${f().timeOnly.format(due)}`, colour: "orange" };
+    return { text: `due today at ${clock(due)}`, colour: "orange" };
   }
   const working = workingDaysBetween(today, dueDay);
   if (dueDay.getTime() - today.getTime() === DAY_MS) {
-    return { text: `due tomorrow at ${f().timeOnly.format(due)}`, colour: "yellow" };
+    return { text: `due tomorrow at ${clock(due)}`, colour: "yellow" };
   }
   return { text: `due in ${working} working day${working === 1 ? "" : "s"}`,
            colour: working <= 2 ? "yellow" : "grey" };
@@ -144,7 +182,7 @@ export function deadlineElement(deadline: Timestamp | undefined, now: Date): HTM
   const tag = deadlineTag(deadline, now);
   if (!tag) return h("span", "no deadline");
   return h(`strong.govuk-tag.govuk-tag--${tag.colour}`,
-           { title: deadline ? f().dateOnly.format(timestampDate(deadline)) : "" }, tag.text);
+           { title: deadline ? dayAndClock(timestampDate(deadline)) : "" }, tag.text);
 }
 
 const PRIORITY_COLOURS = ["grey", "grey", "blue", "orange", "red"];

@@ -2,15 +2,16 @@
 // the navigation their policy allows, and shows the screen the address's
 // fragment names (#/worklist, #/referrals/<id>, ...). Each screen gets an
 // AbortSignal that ends its calls and streams when the user moves on.
+
+// First: it sends the first requests before the rest is evaluated.
+import "./early";
+
 import { ConnectError } from "@connectrpc/connect";
 
 import { problemFrom, serverInfo } from "./api";
 import { h, replaceChildren } from "./dom";
 import { may, session, setSession } from "./session";
-import { showAuditScreen } from "./screens/audit";
 import { showHome } from "./screens/home";
-import { showReferral } from "./screens/referral";
-import { showSubmit } from "./screens/submit";
 import { showWorklist, worklistTitle } from "./screens/worklist";
 import { showProblem } from "./ui";
 
@@ -21,12 +22,21 @@ interface Route {
   screen: Screen;
 }
 
+// The home screen and the worklist come with the console; the others are
+// loaded when first opened (from the browser's cache after that), so the
+// first screen does not wait for the code and types of all of them.
+const later = (load: () => Promise<Screen>): Screen =>
+  async (main, args, signal) => (await load())(main, args, signal);
+
 const ROUTES: Route[] = [
   { pattern: /^\/$/, screen: showHome },
   { pattern: /^\/worklist$/, screen: showWorklist },
-  { pattern: /^\/referrals\/([A-Za-z0-9_-]+)$/, screen: showReferral },
-  { pattern: /^\/submit(?:\/([a-z-]+))?$/, screen: showSubmit },
-  { pattern: /^\/audit(?:\/([a-z-]+))?$/, screen: showAuditScreen },
+  { pattern: /^\/referrals\/([A-Za-z0-9_-]+)$/,
+    screen: later(async () => (await import("./screens/referral")).showReferral) },
+  { pattern: /^\/submit(?:\/([a-z-]+))?$/,
+    screen: later(async () => (await import("./screens/submit")).showSubmit) },
+  { pattern: /^\/audit(?:\/([a-z-]+))?$/,
+    screen: later(async () => (await import("./screens/audit")).showAuditScreen) },
 ];
 
 let current: AbortController | undefined;
@@ -69,7 +79,9 @@ async function route(): Promise<void> {
       replaceChildren(main, h("h1.govuk-heading-l", "Sorry, there is a problem"));
       showProblem(main, problemFrom(e));
     }
-    if (!signal.aborted) focusHeading(main);
+    // In a task of its own: focusing lays the page out, which would hold up
+    // the requests the screen has just begun (their promise jobs run first).
+    setTimeout(() => { if (!signal.aborted) focusHeading(main); }, 0);
     return;
   }
   document.title = "Page not found – safeguard";

@@ -7,14 +7,29 @@ import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 
 import { GetServerInfoResponseSchema } from "../gen/safeguard/v1/server_info_pb";
-import { deadlineTag, partialDate, words } from "../src/format";
+import { deadlineTag, partialDate, when, words } from "../src/format";
 import { setSession } from "../src/session";
 
-setSession(create(GetServerInfoResponseSchema, {
-  caller: { agency: "a", principal: "person/p" },
-  timeZone: "Europe/London",
-  bankHolidays: [{ year: 2026, month: 12, day: 25 }, { year: 2026, month: 12, day: 28 }],
-}));
+// The same calendar twice: with the zone's offsets from the server (the
+// console's own arithmetic), and without (the browser's Intl zone data).
+const BANK_HOLIDAYS = [{ year: 2026, month: 12, day: 25 }, { year: 2026, month: 12, day: 28 }];
+const SESSIONS = {
+  "by the server's zone offsets": create(GetServerInfoResponseSchema, {
+    caller: { agency: "a", principal: "person/p" },
+    timeZone: "Europe/London",
+    bankHolidays: BANK_HOLIDAYS,
+    zoneOffsets: [
+      { from: timestampFromDate(new Date("2025-10-26T01:00:00Z")), utcOffsetSeconds: 0 },
+      { from: timestampFromDate(new Date("2026-03-29T01:00:00Z")), utcOffsetSeconds: 3600 },
+      { from: timestampFromDate(new Date("2026-10-25T01:00:00Z")), utcOffsetSeconds: 0 },
+    ],
+  }),
+  "by the browser's zone data": create(GetServerInfoResponseSchema, {
+    caller: { agency: "a", principal: "person/p" },
+    timeZone: "Europe/London",
+    bankHolidays: BANK_HOLIDAYS,
+  }),
+};
 
 const FRIDAY = new Date("2026-12-18T10:00:00Z");  // London is on UTC in winter
 
@@ -33,12 +48,33 @@ const CASES: { name: string; now: Date; deadline?: string; want?: [string, strin
     deadline: "2026-07-01T23:30:00Z", want: ["due tomorrow at 00:30", "yellow"] },
 ];
 
-for (const c of CASES) {
-  test(`deadlineTag: ${c.name}`, () => {
-    const tag = deadlineTag(c.deadline ? timestampFromDate(new Date(c.deadline)) : undefined, c.now);
-    assert.deepEqual(tag ? [tag.text, tag.colour] : undefined, c.want);
+for (const [how, info] of Object.entries(SESSIONS)) {
+  for (const c of CASES) {
+    test(`deadlineTag ${how}: ${c.name}`, () => {
+      setSession(info);
+      const tag = deadlineTag(c.deadline ? timestampFromDate(new Date(c.deadline)) : undefined, c.now);
+      assert.deepEqual(tag ? [tag.text, tag.colour] : undefined, c.want);
+    });
+  }
+  test(`when ${how}: the day and the time in London`, () => {
+    setSession(info);
+    assert.deepEqual(
+      ["2026-12-18T09:05:00Z", "2026-07-01T23:30:00Z", "2026-03-29T00:59:00Z", "2026-03-29T01:00:00Z"]
+          .map((t) => when(timestampFromDate(new Date(t)))),
+      ["18 December 2026, 09:05", "2 July 2026, 00:30", "29 March 2026, 00:59", "29 March 2026, 02:00"]);
   });
 }
+
+// Outside the server's offsets (before the first; more than a year from
+// now), the browser's zone data answers.
+test("when: times outside the server's offsets", () => {
+  setSession(SESSIONS["by the server's zone offsets"]);
+  assert.equal(when(timestampFromDate(new Date("2025-07-01T12:00:00Z"))), "1 July 2025, 13:00");
+  // Noon in a July more than a year ahead: summer time, where the last
+  // offset sent (winter) would be wrong.
+  const year = new Date(Date.now() + 400 * 86400000).getUTCFullYear() + 1;
+  assert.equal(when(timestampFromDate(new Date(Date.UTC(year, 6, 1, 12)))), `1 July ${year}, 13:00`);
+});
 
 test("partialDate: year, month and year, full date", () => {
   assert.deepEqual(

@@ -39,6 +39,18 @@ constexpr size_t kMaxAreaBytes = 200;
 
 }  // namespace
 
+void ApplyReferralView(v1::ReferralView view, v1::Referral* r) {
+  if (view != v1::REFERRAL_VIEW_BASIC) return;
+  r->clear_subjects();
+  r->clear_consent();
+  r->clear_external_references();
+  r->clear_notes();
+  r->clear_history();
+  r->clear_form();
+  r->clear_available_actions();
+  r->clear_assignable();
+}
+
 void CheckFilter(const v1::ReferralFilter& f, const ResolvedCall& call,
                  std::vector<FieldViolation>* bad) {
   if (!v1::ReferralKind_IsValid(f.kind())) {
@@ -129,7 +141,7 @@ std::vector<ApiMethod> ReferralsApi::Methods() {
               const v1::WatchReferralsRequest& request, StreamSink* sink) {
             return std::make_unique<WatchSession>(
                 WatchSession::Services{events_, watch_views_, watches_, gate_},
-                name, request.filter(), sink);
+                name, request.filter(), request.view(), sink);
           }),
   };
 }
@@ -226,6 +238,7 @@ absl::Status ReferralsApi::List(ResolvedCall& call, AuditRecord& audit,
   for (const Referral& r : page->referrals) {
     v1::Referral* out = response->add_referrals();
     disclosed.AddAll(ToViewedProto(r, call, out));
+    ApplyReferralView(request.view(), out);
     audit.disclosed.push_back(r.id);
     bytes += out->ByteSizeLong();
     if (bytes > kMaxPageBytes && &r != &page->referrals.back()) {

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "safeguard/v1/server_info.pb.h"
+#include "server/convert/referral_convert.h"
 #include "server/policy/policy.h"
 
 namespace safeguard {
@@ -60,6 +61,11 @@ void ToProto(const ServerInfo& info, v1::GetServerInfoResponse* response) {
     out->set_year(static_cast<int32_t>(day.year()));
     out->set_month(day.month());
     out->set_day(day.day());
+  }
+  for (const ZoneOffset& offset : info.zone_offsets) {
+    v1::ZoneOffset* out = response->add_zone_offsets();
+    ToTimestamp(offset.from, out->mutable_from());
+    out->set_utc_offset_seconds(offset.utc_offset_seconds);
   }
 }
 

@@ -97,7 +97,7 @@ void WatchSession::Enqueue(const ReferralEvent& e) {
   }
   if (!filter_.area().empty() && r.area != filter_.area()) return;
   Item item;
-  item.event = services_.views.For(e, call_);
+  item.event = services_.views.For(e, call_, view_);
   item.id = r.id;
   item.view = ReferralService::ViewRoles(call_.context, r);
   item.bytes = item.event->ByteSizeLong();

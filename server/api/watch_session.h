@@ -48,10 +48,12 @@ class WatchSession final : public ApiStream {
   };
 
   WatchSession(const Services& services, std::string method,
-               const v1::ReferralFilter& filter, StreamSink* sink)
+               const v1::ReferralFilter& filter, v1::ReferralView view,
+               StreamSink* sink)
       : services_(services),
         method_(std::move(method)),
         filter_(filter),
+        view_(view),
         sink_(sink) {}
   ~WatchSession() override;
 
@@ -85,6 +87,7 @@ class WatchSession final : public ApiStream {
   const Services services_;
   const std::string method_;
   const v1::ReferralFilter filter_;
+  const v1::ReferralView view_;
   StreamSink* const sink_;
   // Set by Check() and Start() before anything reads them.
   ResolvedCall call_;

@@ -14,6 +14,7 @@
 
 #include <map>
 #include <memory>
+#include <utility>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
@@ -26,17 +27,19 @@ namespace safeguard {
 
 class WatchViews {
  public:
-  // The event for `change` as `call`'s caller may see it.
+  // The event for `change` as `call`'s caller may see it, in `view`.
   std::shared_ptr<const v1::ReferralEvent> For(const ReferralEvent& change,
-                                               const ResolvedCall& call);
+                                               const ResolvedCall& call,
+                                               v1::ReferralView view);
 
  private:
   absl::Mutex mu_;
   int64_t current_ ABSL_GUARDED_BY(mu_) = 0;  // the change's feed sequence
-  // By field view: a policy's views live as long as the policy, which every
-  // watcher holding one of these keeps alive.
-  std::map<const FieldPaths*, std::shared_ptr<const v1::ReferralEvent>> events_
-      ABSL_GUARDED_BY(mu_);
+  // By field view and referral view: a policy's views live as long as the
+  // policy, which every watcher holding one of these keeps alive.
+  std::map<std::pair<const FieldPaths*, bool>,
+           std::shared_ptr<const v1::ReferralEvent>>
+      events_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace safeguard

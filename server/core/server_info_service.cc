@@ -41,7 +41,18 @@ absl::StatusOr<ServerInfo> ServerInfoService::GetServerInfo(
   }
   info.vaf_frameworks = VafFrameworks();
   info.time_zone = zone_.name();
-  const absl::CivilDay today = absl::ToCivilDay(clock_.Now(), zone_);
+  const absl::Time now = clock_.Now();
+  const absl::Duration horizon = absl::Hours(24) * kBankHolidayHorizonDays;
+  absl::Time t = now - horizon;
+  info.zone_offsets.push_back({t, zone_.At(t).offset});
+  absl::TimeZone::CivilTransition change;
+  while (zone_.NextTransition(t, &change)) {
+    const absl::Time at = zone_.At(change.to).trans;
+    if (at > now + horizon || at <= t) break;
+    info.zone_offsets.push_back({at, zone_.At(at).offset});
+    t = at;
+  }
+  const absl::CivilDay today = absl::ToCivilDay(now, zone_);
   for (absl::CivilDay day = today; day < today + kBankHolidayHorizonDays;
        ++day) {
     const absl::Weekday weekday = absl::GetWeekday(day);

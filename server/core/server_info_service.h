@@ -7,7 +7,7 @@
 // GetServerInfo, which reads the policy), and the reference data the
 // submission forms need: areas, schemes, DASH question sets with the MARAC
 // thresholds in force, VAF frameworks; and the calendar deadlines are
-// counted in (time zone, bank holidays ahead).
+// counted in (time zone and its offsets, bank holidays ahead).
 //
 // Does not own the Store, the Clock or the HolidayCalendar; each must
 // outlive it. Safe for concurrent use.
@@ -51,6 +51,16 @@ struct DashQuestionSetInfo {
   int min_rationale_chars = 0;
 };
 
+// From `from` (until the next one's), the zone's local time is UTC plus
+// utc_offset_seconds.
+struct ZoneOffset {
+  absl::Time from;
+  int utc_offset_seconds = 0;
+  bool operator==(const ZoneOffset& o) const {
+    return from == o.from && utc_offset_seconds == o.utc_offset_seconds;
+  }
+};
+
 struct ServerInfo {
   std::string server_version;
   int schema_version = 0;
@@ -65,6 +75,9 @@ struct ServerInfo {
   // from today (there) for kBankHolidayHorizonDays.
   std::string time_zone;
   std::vector<absl::CivilDay> bank_holidays;
+  // The zone's offset kBankHolidayHorizonDays before now, then each change
+  // up to kBankHolidayHorizonDays after now.
+  std::vector<ZoneOffset> zone_offsets;
 };
 
 inline constexpr int kBankHolidayHorizonDays = 400;

@@ -954,13 +954,18 @@ class ConnectServer::Impl {
     }
     // The console's files hold no personal data: the browser may keep
     // them, but asks each time (no-cache) whether they changed, by a
-    // validator made from the file's identity, size and age.
+    // validator made from the file's identity, size and age. Files under
+    // /assets/ are named by their content (the console's build does so),
+    // so a changed file is a new name: those are kept without asking.
     const std::string etag = absl::StrCat(
         "\"", absl::Hex(st.st_ino), "-", absl::Hex(st.st_size), "-",
         absl::Hex(st.st_mtim.tv_sec), ".", absl::Hex(st.st_mtim.tv_nsec),
         gzipped.has_value() ? "-gz" : "", "\"");
     res.set_header("ETag", etag);
-    res.set_header("Cache-Control", "no-cache");
+    res.set_header("Cache-Control",
+                   absl::StartsWith(path, "/assets/")
+                       ? "public, max-age=31536000, immutable"
+                       : "no-cache");
     res.set_header("Vary", "Accept-Encoding");
     if (HasBody(req)) res.set_header("Connection", "close");
     for (absl::string_view tag :

@@ -294,7 +294,7 @@ describe('console', { concurrency: false }, () => {
     await ref.close();
   });
 
-  test('target hardening: the contractor sees its job with only the address, access and measures, and books the survey',
+  test('target hardening: the contractor sees its job with only the address, access and measures, books the survey and records the installation; the coordinator adds a note',
     { timeout: 180000 }, async () => {
     const ref = await browsers.page('referrer');
     const sanctuary = await browsers.page('sanctuary');
@@ -348,7 +348,40 @@ describe('console', { concurrency: false }, () => {
     await contractor.click('#take-action');
     await expectText(contractor, '.govuk-notification-banner', 'Book survey: done. The referral is now survey booked.');
     await expectText(contractor, '[data-field="targetHardening.appointmentTime"]', '10:30');
+
+    // The survey done, and the works ordered by the coordinator, the
+    // contractor records what it fitted.
+    await clickAndWait(contractor, 'button[data-action="record_survey"]');
+    await contractor.click('#take-action');
+    await expectText(contractor, '.govuk-notification-banner', 'Record survey: done. The referral is now surveyed.');
+    r = await apiOk(sanctuary, 'Referrals/GetReferral', { name: r.name });
+    r = await apiOk(sanctuary, 'Referrals/TransitionReferral', { name: r.name, action: 'order_works', version: r.version });
+    await contractor.reload({ waitUntil: 'load' });
+    await expectText(contractor, '[data-field="state"]', 'Works ordered');
+    await clickAndWait(contractor, 'button[data-action="record_installation"]');
+    await checkAxe(contractor, 'record installation (contractor)');
+    await setField(contractor, 'installation.measures_installed', '1');   // locks
+    await setField(contractor, 'installation.measures_installed', '5');   // video doorbell
+    await contractor.click('#take-action');
+    await expectText(contractor, '.govuk-notification-banner',
+                     'Record installation: done. The referral is now installed.');
+    await expectText(contractor, '[data-field="targetHardening.measuresInstalled"]', 'Locks');
+    await expectText(contractor, '[data-field="targetHardening.measuresInstalled"]', 'Video doorbell');
+    const installed = await apiOk(sanctuary, 'Referrals/GetReferral', { name: r.name });
+    assert.equal(installed.state, 'INSTALLED');
+    assert.deepEqual(installed.targetHardening.measuresInstalled, ['LOCKS', 'VIDEO_DOORBELL']);
     expectNoFaults(contractor);
+
+    // The coordinator adds a note; it joins the timeline, by its author.
+    const note = 'Doorbell fitted; victim shown how to use it.';
+    await open(sanctuary, `/referrals/${idOf(r.name)}`, `${submitted.reference}: Target hardening`);
+    await setField(sanctuary, 'text', note);
+    await sanctuary.click('#add-note');
+    await expectText(sanctuary, '.govuk-notification-banner', 'Note added.');
+    await expectText(sanctuary, '[data-field="notes[0].text"]', note);
+    await expectText(sanctuary, '[data-field="notes[0].author"]', 'west-suffolk-council/person/sanctuary-coordinator');
+    await checkAxe(sanctuary, 'referral with a note (coordinator)');
+    expectNoFaults(sanctuary);
     for (const p of [ref, sanctuary, contractor]) await p.close();
   });
 

@@ -125,6 +125,44 @@ TEST(ServerInfoServiceTest, ReportsTheZoneAndTheBankHolidaysAhead) {
                                          absl::CivilDay(2024, 1, 1)}));
 }
 
+// The offsets run from 400 days before now (10 October 2022, in summer
+// time) to 400 days after (18 December 2024), with each change of British
+// Summer Time between, at 01:00 UTC on the last Sundays of March and
+// October.
+TEST(ServerInfoServiceTest, ReportsTheZoneOffsetsAYearEitherSide) {
+  FakeStore store;
+  const absl::Time now = absl::FromUnixSeconds(1'700'000'000);
+  FakeClock clock(now);
+  const HolidayCalendar calendar = TestCalendar();
+  ServerInfoService service(store, clock, calendar, London());
+  absl::StatusOr<ServerInfo> info = service.GetServerInfo(kCaller, {});
+  ASSERT_TRUE(info.ok()) << info.status();
+  const absl::TimeZone utc = absl::UTCTimeZone();
+  auto at = [&](int y, int m, int d) {
+    return absl::FromCivil(absl::CivilSecond(y, m, d, 1, 0, 0), utc);
+  };
+  EXPECT_EQ(info->zone_offsets,
+            (std::vector<ZoneOffset>{{now - absl::Hours(24 * 400), 3600},
+                                     {at(2022, 10, 30), 0},
+                                     {at(2023, 3, 26), 3600},
+                                     {at(2023, 10, 29), 0},
+                                     {at(2024, 3, 31), 3600},
+                                     {at(2024, 10, 27), 0}}));
+}
+
+// A zone without changes has its one offset.
+TEST(ServerInfoServiceTest, ReportsOneOffsetForAZoneThatNeverChanges) {
+  FakeStore store;
+  const absl::Time now = absl::FromUnixSeconds(1'700'000'000);
+  FakeClock clock(now);
+  const HolidayCalendar calendar = TestCalendar();
+  ServerInfoService service(store, clock, calendar, absl::FixedTimeZone(-5 * 3600));
+  absl::StatusOr<ServerInfo> info = service.GetServerInfo(kCaller, {});
+  ASSERT_TRUE(info.ok()) << info.status();
+  EXPECT_EQ(info->zone_offsets,
+            (std::vector<ZoneOffset>{{now - absl::Hours(24 * 400), -5 * 3600}}));
+}
+
 TEST(ServerInfoServiceTest, FailsUnavailableWithNoDataWhenTheStoreFails) {
   FakeStore store;
   FakeClock clock(absl::FromUnixSeconds(1'700'000'000));

@@ -250,6 +250,14 @@ class ConnectServerTest : public ::testing::Test {
     return Convert(Client(&client_)->Get(path.c_str(), headers));
   }
 
+  // A GET whose body is kept as sent (not decompressed).
+  std::optional<Answer> GetAsSent(const std::string& path,
+                                  const std::string& accept_encoding) {
+    auto cli = Client(&client_);
+    cli->set_decompress(false);
+    return Convert(cli->Get(path.c_str(), {{"Accept-Encoding", accept_encoding}}));
+  }
+
   static std::optional<Answer> Convert(const httplib::Result& result) {
     if (!result) return std::nullopt;
     return Answer{result->status, result->body, result->headers};
@@ -729,6 +737,47 @@ TEST_F(ConnectServerTest, StaticFilesAreRevalidatedByTheirValidator) {
   ExpectSecurityHeaders(*missing, "a missing file");
 }
 
+// Files under /assets/ are named by their content (a rebuilt console has
+// new names), so the browser keeps them without asking; every other file
+// is asked about each time.
+TEST_F(ConnectServerTest, ContentNamedAssetsAreKeptWithoutAsking) {
+  ASSERT_EQ(mkdir((static_dir_ + "/assets").c_str(), 0755), 0);
+  WriteFile(static_dir_ + "/assets/console.0123456789abcdef.js", "console.log(3);\n");
+  WriteFile(static_dir_ + "/assets/console.0123456789abcdef.js.gz", "gzipped");
+  WriteFile(static_dir_ + "/assets.js", "console.log(4);\n");
+  struct Case {
+    std::string name;
+    std::string path;
+    std::string accept_encoding;
+    std::string body;
+    std::string cache_control;
+  };
+  const std::string kept = "public, max-age=31536000, immutable";
+  const std::vector<Case> cases = {
+      {"an asset", "/assets/console.0123456789abcdef.js", "identity",
+       "console.log(3);\n", kept},
+      {"an asset's gzip copy", "/assets/console.0123456789abcdef.js", "gzip",
+       "gzipped", kept},
+      {"a name that only starts alike", "/assets.js", "identity",
+       "console.log(4);\n", "no-cache"},
+      {"the index", "/index.html", "identity", "<!doctype html><p>console</p>\n",
+       "no-cache"},
+  };
+  for (const Case& c : cases) {
+    std::optional<Answer> a = GetAsSent(c.path, c.accept_encoding);
+    ASSERT_TRUE(a.has_value()) << c.name;
+    EXPECT_EQ(a->status, 200) << c.name;
+    EXPECT_EQ(a->body, c.body) << c.name;
+    ExpectSecurityHeaders(*a, c.name, c.cache_control);
+  }
+  // A missing asset is a refusal like any other: never kept.
+  std::optional<Answer> missing =
+      Convert(Client(&client_)->Get("/assets/console.ffffffffffffffff.js"));
+  ASSERT_TRUE(missing.has_value());
+  EXPECT_EQ(missing->status, 404);
+  ExpectSecurityHeaders(*missing, "a missing asset");
+}
+
 TEST_F(ConnectServerTest, ServesStoredGzipToClientsThatAcceptIt) {
   // Not real gzip: the server sends the stored bytes whatever they are.
   const std::string app_gz =
@@ -767,10 +816,7 @@ TEST_F(ConnectServerTest, ServesStoredGzipToClientsThatAcceptIt) {
        "text/plain; charset=utf-8"},
   };
   for (const Case& c : cases) {
-    auto cli = Client(&client_);
-    cli->set_decompress(false);
-    std::optional<Answer> a =
-        Convert(cli->Get(c.path.c_str(), {{"Accept-Encoding", c.accept_encoding}}));
+    std::optional<Answer> a = GetAsSent(c.path, c.accept_encoding);
     ASSERT_TRUE(a.has_value()) << c.name;
     EXPECT_EQ(a->status, 200) << c.name;
     EXPECT_EQ(a->body, c.body) << c.name;

@@ -503,6 +503,94 @@ TEST_F(ReferralsTest, AQueuePageWalkWhileReferralsArrive) {
   EXPECT_EQ(Violations(s)[0].description(), "is not a page token for this query");
 }
 
+// A list or a watch in the basic view carries the queue's fields of each
+// referral and nothing else; unset or full, everything the field view
+// shows; an unknown view is refused by name.
+TEST_F(ReferralsTest, TheBasicViewCarriesTheQueuesFieldsOnly) {
+  v1::Referral r = MustSubmit(kCouncil, TargetHardeningSubmission());
+  ASSERT_TRUE(Get(kSanctuary, r.name(), &r).ok());
+  Walk(kSanctuary, r, {{"begin_eligibility", "ELIGIBILITY"}, {"accept", "ACCEPTED"}});
+  ASSERT_TRUE(Assign(kSanctuary, r, kLocksmith).ok());
+  ASSERT_TRUE(Get(kSanctuary, r.name(), &r).ok());
+  ASSERT_GT(r.history_size(), 0);
+  ASSERT_GT(r.subjects_size(), 0);
+
+  // The full referral as GetReferral shows it, less what a list never
+  // carries (the caller's options on one referral), and less what the
+  // basic view leaves out.
+  v1::Referral full = r;
+  full.clear_available_actions();
+  full.clear_assignable();
+  v1::Referral basic = full;
+  basic.clear_subjects();
+  basic.clear_consent();
+  basic.clear_external_references();
+  basic.clear_notes();
+  basic.clear_history();
+  basic.clear_form();
+
+  struct Case {
+    const char* name;
+    v1::ReferralView view;
+    const v1::Referral* want;
+  };
+  for (const Case& c : {Case{"unspecified", v1::REFERRAL_VIEW_UNSPECIFIED, &full},
+                        Case{"full", v1::REFERRAL_VIEW_FULL, &full},
+                        Case{"basic", v1::REFERRAL_VIEW_BASIC, &basic}}) {
+    v1::ListReferralsRequest request;
+    request.mutable_filter()->set_kind(v1::TARGET_HARDENING);
+    request.set_view(c.view);
+    v1::ListReferralsResponse page;
+    grpc::Status s = callers_->As(kSanctuary).ListReferrals(Context().get(), request, &page);
+    ASSERT_TRUE(s.ok()) << c.name << ": " << s.error_message();
+    ASSERT_EQ(page.referrals_size(), 1) << c.name;
+    EXPECT_EQ(page.referrals(0).SerializeAsString(), c.want->SerializeAsString())
+        << c.name << ":\n" << page.referrals(0).DebugString();
+  }
+
+  // A watch in the basic view: the event's referral is the basic one.
+  grpc::ClientContext context;
+  v1::WatchReferralsRequest watch;
+  watch.mutable_filter()->set_kind(v1::TARGET_HARDENING);
+  watch.set_view(v1::REFERRAL_VIEW_BASIC);
+  auto stream = callers_->As(kSanctuary).WatchReferrals(&context, watch);
+  ASSERT_TRUE(testing::WaitUntilLive(*stream, context));
+  ASSERT_TRUE(Assign(kSanctuary, r, "").ok());
+  v1::ReferralEvent event;
+  ASSERT_TRUE(stream->Read(&event));
+  EXPECT_EQ(event.referral().name(), r.name());
+  EXPECT_EQ(event.referral().assignee(), "");
+  EXPECT_EQ(event.referral().reference(), r.reference());
+  EXPECT_EQ(event.referral().subjects_size(), 0);
+  EXPECT_EQ(event.referral().history_size(), 0);
+  EXPECT_EQ(event.referral().form_case(), v1::Referral::FORM_NOT_SET);
+  context.TryCancel();
+  while (stream->Read(&event)) {
+  }
+  EXPECT_EQ(stream->Finish().error_code(), grpc::StatusCode::CANCELLED);
+
+  // An unknown view, on either (as any enum value the API does not define).
+  v1::ListReferralsRequest bad_list;
+  bad_list.set_view(static_cast<v1::ReferralView>(7));
+  v1::ListReferralsResponse page;
+  grpc::Status s = callers_->As(kSanctuary).ListReferrals(Context().get(), bad_list, &page);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  ASSERT_EQ(Violations(s).size(), 1u);
+  EXPECT_EQ(Violations(s)[0].field(), "view");
+  EXPECT_EQ(Violations(s)[0].description(), "is not one of the values the API defines");
+  grpc::ClientContext bad_context;
+  v1::WatchReferralsRequest bad_watch;
+  bad_watch.set_view(static_cast<v1::ReferralView>(7));
+  auto refused = callers_->As(kSanctuary).WatchReferrals(&bad_context, bad_watch);
+  while (refused->Read(&event)) {
+  }
+  s = refused->Finish();
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  ASSERT_EQ(Violations(s).size(), 1u);
+  EXPECT_EQ(Violations(s)[0].field(), "view");
+  EXPECT_EQ(Violations(s)[0].description(), "is not one of the values the API defines");
+}
+
 TEST_F(ReferralsTest, NotesAndScopes) {
   v1::Referral r = MustSubmit(kCouncil, TargetHardeningSubmission());
   v1::AddNoteRequest note;

@@ -4,12 +4,13 @@
 // reason, marked on screen and in the log).
 import { create, toJsonString } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code, ConnectError, createClient } from "@connectrpc/connect";
 
 import {
+  Audit,
   type AuditEntry, AuditExportItemSchema, AuditFilterSchema, type ListAuditEntriesResponse,
 } from "../../gen/safeguard/v1/audit_pb";
-import { audit, problemFrom } from "../api";
+import { problemFrom, transport } from "../api";
 import { type Child, h, replaceChildren } from "../dom";
 import { when } from "../format";
 import * as read from "../read";
@@ -17,6 +18,8 @@ import { may } from "../session";
 import { button, clearProblems, dateInput, select, showProblem, summaryList, textArea, textInput } from "../ui";
 import { drawReferral } from "./referral";
 import { referralId } from "./worklist";
+
+const audit = createClient(Audit, transport);
 
 const PAGE_SIZE = 50;
 

@@ -190,7 +190,6 @@ function historySection(history: unknown, notes: unknown): HTMLElement {
                    : h("p.govuk-body", "Nothing to show."));
 }
 
-
 function notesForm(main: HTMLElement, r: Referral, signal: AbortSignal,
                    breakGlass?: string): HTMLElement | null {
   if (breakGlass || !may("Referrals/AddNote")) return null;

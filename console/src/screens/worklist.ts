@@ -5,20 +5,21 @@
 //
 // Keeping a page current follows the API's rule: watch, wait until the
 // watch is live, list, then apply events (some may repeat the list).
-import { create } from "@bufbuild/protobuf";
+import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 
 import {
   Priority, ReferralKind, type Referral,
 } from "../../gen/safeguard/v1/referral_pb";
 import {
-  QueueOrder, ReferralEvent_Type, ReferralFilterSchema, type ReferralFilter,
+  type ListReferralsRequestSchema, QueueOrder, ReferralEvent_Type, ReferralFilterSchema,
+  type ReferralFilter, ReferralView, type WatchReferralsRequestSchema,
 } from "../../gen/safeguard/v1/referrals_pb";
 import { Code } from "@connectrpc/connect";
 
 import { problemFrom, referrals } from "../api";
 import { h, replaceChildren } from "../dom";
-import { deadlineElement, kindWords, prepareFormats, priorityElement, words } from "../format";
+import { deadlineElement, kindWords, priorityElement, words } from "../format";
 import { hasRole, may, session } from "../session";
 import { banner, button, choices, clearProblems, select, showProblem, textInput } from "../ui";
 
@@ -37,9 +38,26 @@ export function referralId(name: string): string {
   return name.replace(/^referrals\//, "");
 }
 
-interface Query {
+export interface Query {
   filter: ReferralFilter;
   order: QueueOrder;
+}
+
+// The worklist as first opened: everything, earliest deadline first.
+export function defaultQuery(): Query {
+  return { filter: create(ReferralFilterSchema), order: QueueOrder.BY_DEADLINE };
+}
+
+// What the worklist asks for a query (early.ts sends the same for the
+// default query on a fresh load): the queue's fields of each referral only.
+export function watchRequest(q: Query): MessageInitShape<typeof WatchReferralsRequestSchema> {
+  // The server filters events by kind and area; the rest is applied here.
+  return { filter: { kind: q.filter.kind, area: q.filter.area }, view: ReferralView.BASIC };
+}
+
+export function pageRequest(q: Query, token: string): MessageInitShape<typeof ListReferralsRequestSchema> {
+  return { pageSize: PAGE_SIZE, pageToken: token, filter: q.filter, orderBy: q.order,
+           view: ReferralView.BASIC };
 }
 
 // Whether a referral from an event belongs on the page the query shows.
@@ -64,7 +82,7 @@ export async function showWorklist(main: HTMLElement, _args: string[], signal: A
   const title = worklistTitle();
   const canAssign = may("Referrals/AssignReferral");
   const { info, me } = session();
-  let query: Query = { filter: create(ReferralFilterSchema), order: QueueOrder.BY_DEADLINE };
+  let query = defaultQuery();
   let rows: Referral[] = [];
   let tokens: string[] = [""];   // page tokens of the pages seen, for "previous"
   let page = 0;
@@ -291,7 +309,7 @@ export async function showWorklist(main: HTMLElement, _args: string[], signal: A
     if (canWatch) {
       (async () => {
         const stream = referrals.watchReferrals(
-            { filter: { kind: query.filter.kind, area: query.filter.area } },
+            watchRequest(query),
             { signal: run.signal, timeoutMs: 0,
               onHeader: (headers) => { if (headers.get("safeguard-watch") === "live") markLive(); } });
         for await (const event of stream) {
@@ -307,12 +325,9 @@ export async function showWorklist(main: HTMLElement, _args: string[], signal: A
                    RECONNECT_MS);
       });
     }
-    prepareFormats();  // while the watch connects
     const liveNow = canWatch ? await isLive : false;
     if (run.signal.aborted) return;
-    const response = await referrals.listReferrals(
-        { pageSize: PAGE_SIZE, pageToken: token, filter: query.filter, orderBy: query.order },
-        { signal: run.signal });
+    const response = await referrals.listReferrals(pageRequest(query, token), { signal: run.signal });
     if (run.signal.aborted) return;
     rows = response.referrals;
     nextToken = response.nextPageToken;
