@@ -24,9 +24,22 @@ interface Route {
 
 // The home screen and the worklist come with the console; the others are
 // loaded when first opened (from the browser's cache after that), so the
-// first screen does not wait for the code and types of all of them.
-const later = (load: () => Promise<Screen>): Screen =>
-  async (main, args, signal) => (await load())(main, args, signal);
+// first screen does not wait for the code and types of all of them. If a
+// screen's code cannot be fetched (the network failed, or safeguard was
+// updated since the page was opened and the old files are gone), the
+// browser will not try again for this page: only a reload helps.
+const later = (load: () => Promise<Screen>): Screen => async (main, args, signal) => {
+  let screen: Screen;
+  try {
+    screen = await load();
+  } catch {
+    replaceChildren(main, h("h1.govuk-heading-l", "Reload the page"),
+      h("p.govuk-body", "This part of the console could not be loaded. Reload the page to load " +
+                        "it again (if safeguard was updated since you opened it, the new version)."));
+    return;
+  }
+  await screen(main, args, signal);
+};
 
 const ROUTES: Route[] = [
   { pattern: /^\/$/, screen: showHome },

@@ -613,6 +613,26 @@ describe('console', { concurrency: false }, () => {
     await ref.close();
   });
 
+  test('a screen whose code cannot be fetched asks for a reload, which brings it', { timeout: 120000 }, async () => {
+    const auditor = await browsers.page('auditor');
+    await open(auditor, '/', 'Your safeguard');
+    // The screens loaded later are chunks the home screen has not fetched.
+    const cdp = await auditor.createCDPSession();
+    await cdp.send('Fetch.enable', { patterns: [{ urlPattern: '*/assets/chunk.*', requestStage: 'Request' }] });
+    cdp.on('Fetch.requestPaused', (e) => {
+      cdp.send('Fetch.failRequest', { requestId: e.requestId, errorReason: 'ConnectionReset' }).catch(() => {});
+    });
+    await auditor.evaluate(() => { location.hash = '#/audit'; });
+    await expectText(auditor, 'main h1', 'Reload the page');
+    await expectText(auditor, 'main', 'This part of the console could not be loaded.');
+    await checkAxe(auditor, 'a screen that could not be loaded');
+    await cdp.send('Fetch.disable');
+    await auditor.reload({ waitUntil: 'load' });
+    await expectText(auditor, 'main h1', 'Audit log');
+    expectNoProblems(auditor, { ignore: [/\/assets\/chunk\.[A-Z0-9]+\.js/] });
+    await auditor.close();
+  });
+
   test('no client certificate: the TLS handshake fails, no page', { timeout: 60000 }, async () => {
     const page = await browsers.page(NO_CERTIFICATE);
     try {
