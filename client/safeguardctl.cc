@@ -411,7 +411,8 @@ int Main(int argc, char** argv) {
   absl::SetFlagsUsageConfig(usage_config);
   absl::SetProgramUsageMessage("the safeguard command line; see "
                                "`safeguardctl help`");
-  // `safeguardctl <command> --help`: that command's help.
+  // `safeguardctl --help`: the commands; `safeguardctl <command> --help`:
+  // that command's help.
   std::vector<std::string> words;
   bool help = false;
   for (int i = 1; i < argc; ++i) {
@@ -419,7 +420,8 @@ int Main(int argc, char** argv) {
     if (a == "--help" || a == "-h") help = true;
     if (!absl::StartsWith(a, "-")) words.push_back(a);
   }
-  if (help && !words.empty()) {
+  if (help) {
+    if (words.empty()) return Usage();
     std::string command = words[0] == "audit" && words.size() > 1
                               ? "audit " + words[1]
                               : words[0];

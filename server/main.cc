@@ -13,18 +13,24 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/flags/reflection.h"
 #include "absl/flags/usage.h"
 #include "absl/flags/usage_config.h"
 #include "absl/strings/match.h"
+#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
 #include "server/app/data_dir_lock.h"
 #include "server/app/safeguard_server.h"
 #include "server/audit/audit_format.h"
@@ -36,64 +42,59 @@ ABSL_FLAG(std::string, config, "",
           "Configuration file in protobuf text format "
           "(safeguard.config.v1.ServerConfig); flags override it");
 ABSL_FLAG(std::optional<std::string>, listen_address, std::nullopt,
-          "host:port to listen on; port 0 picks a free port "
-          "(default 127.0.0.1:50051)");
+          "host:port to listen on; port 0 picks a free port");
 ABSL_FLAG(std::optional<std::string>, data_dir, std::nullopt,
-          "Folder for the database and its lock file (default data)");
+          "Folder for the database and its lock file");
 ABSL_FLAG(std::optional<std::string>, key_file, std::nullopt,
-          "Database key file: 64 hex characters, mode 0600 "
-          "(default <data_dir>/db.key)");
+          "Database key file: 64 hex characters, mode 0600; by default in "
+          "the data folder");
 ABSL_FLAG(std::optional<std::string>, tls_ca_file, std::nullopt,
-          "PEM CA that client certificates must chain to "
-          "(default certs/dev/ca.crt)");
+          "PEM CA that client certificates must chain to");
 ABSL_FLAG(std::optional<std::string>, tls_cert_file, std::nullopt,
-          "PEM server certificate chain (default certs/dev/server.crt)");
+          "PEM server certificate chain");
 ABSL_FLAG(std::optional<std::string>, tls_key_file, std::nullopt,
-          "PEM server private key (default certs/dev/server.key)");
+          "PEM server private key");
 ABSL_FLAG(std::optional<std::string>, tls_crl_dir, std::nullopt,
           "Folder of hashed CRLs (<hash>.r0); revoked clients are refused");
 ABSL_FLAG(std::optional<std::string>, trust_domain, std::nullopt,
-          "SPIFFE trust domain of caller identities (default safeguard)");
+          "SPIFFE trust domain of caller identities");
 ABSL_FLAG(bool, enable_reflection, false,
           "Serve gRPC server reflection (also on when the config file says "
           "enable_reflection: true)");
 ABSL_FLAG(std::optional<int32_t>, worker_threads, std::nullopt,
-          "Threads for database work (default 4)");
+          "Threads for database work");
 ABSL_FLAG(std::optional<int32_t>, shutdown_grace_seconds, std::nullopt,
-          "Seconds calls in flight get to finish at shutdown (default 10)");
+          "Seconds calls in flight get to finish at shutdown");
 ABSL_FLAG(std::optional<std::string>, policy_file, std::nullopt,
-          "Access policy file, reloaded on SIGHUP "
-          "(default policy/partnership.textproto)");
+          "Access policy file, reloaded on SIGHUP");
 ABSL_FLAG(std::optional<std::string>, bank_holidays_file, std::nullopt,
-          "Bank holidays for working-day deadlines "
-          "(default deploy/bank-holidays-england-and-wales.txt)");
+          "Bank holidays for working-day deadlines");
 ABSL_FLAG(std::optional<std::string>, time_zone, std::nullopt,
-          "Time zone of dates and deadlines (default Europe/London)");
+          "Time zone of dates and deadlines");
 ABSL_FLAG(std::optional<std::string>, audit_signing_key_file, std::nullopt,
-          "Ed25519 key (PEM, 0600) that signs audit checkpoints "
-          "(default <data_dir>/audit-signing.key)");
+          "Ed25519 key (PEM, 0600) that signs audit checkpoints; by default "
+          "in the data folder");
 ABSL_FLAG(std::optional<std::string>, audit_checkpoint_file, std::nullopt,
-          "File the signed audit checkpoints are appended to "
-          "(default <data_dir>/audit-checkpoints.log)");
+          "File the signed audit checkpoints are appended to; by default in "
+          "the data folder");
 ABSL_FLAG(std::optional<int32_t>, audit_checkpoint_entries, std::nullopt,
-          "Checkpoint after this many new audit entries (default 1000)");
+          "Checkpoint after this many new audit entries");
 ABSL_FLAG(std::optional<int32_t>, audit_checkpoint_seconds, std::nullopt,
-          "Checkpoint after this many seconds with new entries (default 60)");
+          "Checkpoint after this many seconds with new entries");
 ABSL_FLAG(std::optional<int32_t>, disk_reserve_mb, std::nullopt,
           "MiB kept free in the data folder: below it safeguardd does not "
-          "start, and refuses writes while running (default 256; 0: off)");
+          "start, and refuses writes while running; 0 turns it off");
 ABSL_FLAG(std::optional<int32_t>, max_calls_per_caller, std::nullopt,
-          "Calls one caller may have in flight; more are refused "
-          "(default 256)");
+          "Calls one caller may have in flight; more are refused");
 ABSL_FLAG(std::optional<int32_t>, max_queued_calls, std::nullopt,
-          "Calls that may wait for a worker; more are refused (default 4096)");
+          "Calls that may wait for a worker; more are refused");
 ABSL_FLAG(std::optional<std::string>, http_listen_address, std::nullopt,
-          "host:port of the HTTPS listener (Connect protocol, for browsers); "
-          "empty turns it off (default 127.0.0.1:8443)");
+          "host:port of the HTTPS listener (Connect protocol, for "
+          "browsers); empty turns it off");
 ABSL_FLAG(std::optional<std::string>, console_dir, std::nullopt,
           "Folder of the web console's static files, served at / over HTTPS");
 ABSL_FLAG(std::optional<int32_t>, http_threads, std::nullopt,
-          "Threads of the HTTPS listener (default 64)");
+          "Threads of the HTTPS listener");
 ABSL_FLAG(std::string, new_key_file, "",
           "rekey: the key file holding the new key");
 
@@ -113,9 +114,59 @@ constexpr char kUsage[] =
     "                                      key in F (server must be stopped)\n\n"
     "Exit codes: 0 clean stop, 1 start-up or command failure, 2 bad usage.";
 
+// Where safeguardd's own flags are defined (this file).
+constexpr char kFlagsFile[] = "server/main.cc";
+
 int Fail(const absl::Status& status) {
   std::fprintf(stderr, "safeguardd: %s\n", std::string(status.message()).c_str());
   return 1;
+}
+
+// The default of the configuration field `flag` sets, as FillDefaults
+// makes it (the one place defaults are decided), or "" when it has none.
+// A flag is named for its field: tls_<field> for the tls block.
+std::string DefaultOf(absl::string_view flag) {
+  ServerConfig defaults;
+  FillDefaults(defaults);
+  const google::protobuf::Message* message = &defaults;
+  if (absl::ConsumePrefix(&flag, "tls_")) message = &defaults.tls();
+  const google::protobuf::FieldDescriptor* field =
+      message->GetDescriptor()->FindFieldByName(std::string(flag));
+  if (field == nullptr || field->is_repeated()) return "";
+  const google::protobuf::Reflection* reflection = message->GetReflection();
+  switch (field->cpp_type()) {
+    case google::protobuf::FieldDescriptor::CPPTYPE_STRING:
+      return reflection->GetString(*message, field);
+    case google::protobuf::FieldDescriptor::CPPTYPE_INT32:
+      return absl::StrCat(reflection->GetInt32(*message, field));
+    case google::protobuf::FieldDescriptor::CPPTYPE_BOOL:
+      return reflection->GetBool(*message, field) ? "true" : "false";
+    default:
+      return "";
+  }
+}
+
+// --help: the commands, then each option with its default. Abseil's own
+// listing (with its flags) stays under --helpfull.
+int Help() {
+  std::printf("safeguardd: %s\n\nOptions (each but --config and --new_key_file "
+              "is also a field of the --config file, which a flag "
+              "overrides):\n",
+              kUsage);
+  std::vector<std::pair<std::string, std::string>> options;
+  for (const auto& [name, flag] : absl::GetAllFlags()) {
+    if (!absl::EndsWith(flag->Filename(), kFlagsFile)) continue;
+    options.emplace_back(std::string(name), flag->Help());
+  }
+  std::sort(options.begin(), options.end());
+  for (const auto& [name, help] : options) {
+    const std::string default_value = DefaultOf(name);
+    std::printf("  --%s\n      %s%s\n", name.c_str(), help.c_str(),
+                default_value.empty()
+                    ? ""
+                    : absl::StrCat(" (default: ", default_value, ")").c_str());
+  }
+  return 0;
 }
 
 // Keys and decrypted pages must never reach a core file.
@@ -304,16 +355,19 @@ int Main(int argc, char** argv) {
   umask(077);  // the database, its WAL and lock file are for this user only
   absl::FlagsUsageConfig usage_config;
   usage_config.contains_help_flags = [](absl::string_view file) {
-    return file == "safeguardd";
-  };
-  usage_config.normalize_filename = [](absl::string_view) {
-    return std::string("safeguardd");
+    return absl::EndsWith(file, kFlagsFile);
   };
   usage_config.version_string = [] {
     return std::string("safeguardd ") + SAFEGUARD_VERSION + "\n";
   };
   absl::SetFlagsUsageConfig(usage_config);
   absl::SetProgramUsageMessage(kUsage);
+  for (int i = 1; i < argc; ++i) {
+    const absl::string_view arg = argv[i];
+    if (arg == "--help" || arg == "-help" || arg == "-h" || arg == "help") {
+      return Help();
+    }
+  }
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   std::string command = args.size() > 1 ? args[1] : "serve";
   if (args.size() > 2) {

@@ -631,6 +631,51 @@ TEST_F(SafeguarddTest, TheShippedConfigurationStartsTheServer) {
   EXPECT_TRUE(fs::exists(state + "/audit-checkpoints.log"));
 }
 
+// --help (or -h, or help) exits 0 with the commands and each option with
+// its default, as the configuration fills it in; a command's help names
+// its options. Output is stdout and stderr together.
+TEST(HelpTest, EachProgramSaysWhatItDoesAndExitsZero) {
+  struct Case {
+    const char* name;
+    std::vector<std::string> argv;
+    std::vector<std::string> shown;
+  };
+  const std::vector<Case> cases = {
+      {"safeguardd --help",
+       {SAFEGUARDD_PATH, "--help"},
+       {"safeguardd genkey --key_file=F", "safeguardd rekey --new_key_file=F",
+        "  --worker_threads\n      Threads for database work (default: 32)\n",
+        "  --listen_address\n      host:port to listen on; port 0 picks a free "
+        "port (default: 127.0.0.1:50051)\n",
+        "  --tls_ca_file\n      PEM CA that client certificates must chain to "
+        "(default: certs/dev/ca.crt)\n",
+        "(default: data/audit-signing.key)\n",
+        // No default: none is shown.
+        "  --console_dir\n      Folder of the web console's static files, "
+        "served at / over HTTPS\n"}},
+      {"safeguardd -h", {SAFEGUARDD_PATH, "-h"}, {"  --http_threads\n"}},
+      {"safeguardd help", {SAFEGUARDD_PATH, "help"}, {"  --disk_reserve_mb\n"}},
+      {"safeguardctl --help",
+       {SAFEGUARDCTL_PATH, "--help"},
+       {"  safeguardctl queue \n", "  safeguardctl audit verify-export \n",
+        "Connection: --target --ca --cert --key"}},
+      {"safeguardctl queue --help",
+       {SAFEGUARDCTL_PATH, "queue", "--help"},
+       {"  safeguardctl queue \n      the triage queue (--kind --state --area"}},
+  };
+  TempDir dir;
+  for (const Case& c : cases) {
+    std::string output;
+    EXPECT_EQ(RunProgram(c.argv, dir.path(), &output, absl::Seconds(10)), 0) << c.name;
+    for (const std::string& want : c.shown) {
+      EXPECT_TRUE(absl::StrContains(output, want)) << c.name << " lacks: " << want
+                                                   << "\n" << output;
+    }
+    // Abseil's own listing (every library's flags) is for --helpfull.
+    EXPECT_FALSE(absl::StrContains(output, "Flags from")) << c.name;
+  }
+}
+
 TEST(DeployTest, TheSystemdUnitVerifies) {
   // systemd-analyze comes with systemd, which a machine running the unit
   // has; a build root or chroot without systemd cannot check the unit, and
