@@ -613,6 +613,42 @@ describe('console', { concurrency: false }, () => {
     await ref.close();
   });
 
+  test('worklist: a new referral that belongs on a later page is said, not lost', { timeout: 180000 }, async () => {
+    const ref = await browsers.page('referrer');
+    const sanctuary = await browsers.page('sanctuary');
+    await open(ref, '/', 'Your safeguard');
+    const submitTh = () => apiOk(ref, 'Referrals/SubmitReferral', {
+      requestId: randomUUID(),
+      referral: {
+        kind: 'TARGET_HARDENING', area: 'west-suffolk', priority: 'HIGH',
+        subjects: [{ fullName: 'Victim Example' }],
+        consent: { status: 'GIVEN', givenBy: 'SUBJECT' },
+        targetHardening: {
+          address: { lines: ['2 Example Road'], town: 'Bury St Edmunds', postcode: 'IP33 1AA' },
+          measuresRequested: ['LOCKS'], tenure: 'OWNER_OCCUPIER', scheme: 'suffolk-target-hardening',
+        },
+      },
+    });
+    // More than a page: each new one's deadline (48 hours on) is the latest.
+    for (let i = 0; i < 51; i++) await submitTh();
+    await open(sanctuary, '/worklist', 'Worklist');
+    await expectText(sanctuary, '#live-status', 'Live:');
+    assert.equal(await sanctuary.$$eval('#worklist tbody tr', (trs) => trs.length), 50);
+    assert.ok(await sanctuary.$('#next-page'), 'a next page is offered');
+    const late = await submitTh();
+    await expectText(sanctuary, '#worklist-later',
+                     `1 new referral since this page was loaded belongs on a later page in this order: ${late.reference}.`);
+    assert.equal(await sanctuary.$(`#worklist tr[data-name="${late.name}"]`), null);
+    await expectText(sanctuary, '#worklist-announcer', `${late.reference} added on a later page`);
+    await checkAxe(sanctuary, 'worklist with a new referral on a later page');
+    // Loading the list again (here, the next page) clears it.
+    await sanctuary.click('#next-page');
+    await waitFor(sanctuary, '#previous-page');
+    assert.equal(await sanctuary.$eval('#worklist-later', (d) => d.textContent), '');
+    expectNoFaults(sanctuary);
+    for (const p of [ref, sanctuary]) await p.close();
+  });
+
   test('a screen whose code cannot be fetched asks for a reload, which brings it', { timeout: 120000 }, async () => {
     const auditor = await browsers.page('auditor');
     await open(auditor, '/', 'Your safeguard');

@@ -92,6 +92,11 @@ export async function showWorklist(main: HTMLElement, _args: string[], signal: A
   const live = h("p.app-live", { role: "status", "aria-live": "polite", id: "live-status" }, "Connecting…");
   const announcer = h("p.govuk-visually-hidden", { "aria-live": "polite", id: "worklist-announcer" });
   const notices = h("div#worklist-notices");
+  // New referrals that match the filters but belong on a later page in this
+  // order: said, so that one arriving while the user looks here is never
+  // missed. Cleared when the list loads again.
+  const later = h("div#worklist-later");
+  let laterNew: string[] = [];
   const tableHolder = h("div#worklist-table");
   const pager = h("nav.govuk-pagination", { "aria-label": "Pages of the worklist" });
 
@@ -141,7 +146,7 @@ export async function showWorklist(main: HTMLElement, _args: string[], signal: A
 
   replaceChildren(main,
     h("h1.govuk-heading-l", title),
-    live, announcer, notices,
+    live, announcer, later, notices,
     h("details.govuk-details", { open: true },
       h("summary.govuk-details__summary", h("span.govuk-details__summary-text", "Filters")),
       h("div.govuk-details__text", filterForm)),
@@ -263,9 +268,20 @@ export async function showWorklist(main: HTMLElement, _args: string[], signal: A
         rows.splice(i, 0, r);
         if (kind) fresh.set(r.name, kind);
         if (kind) announcer.textContent = `${r.reference} ${kind === "new" ? "added" : "updated"}`;
+      } else if (kind === "new") {
+        laterNew.push(r.reference);
+        drawLater();
+        announcer.textContent = `${r.reference} added on a later page`;
       }
     }
     drawTable();
+  }
+
+  function drawLater(): void {
+    const n = laterNew.length;
+    replaceChildren(later, n === 0 ? null : h("div.govuk-inset-text",
+      `${n} new referral${n === 1 ? "" : "s"} since this page was loaded ` +
+      `${n === 1 ? "belongs" : "belong"} on a later page in this order: ${laterNew.join(", ")}.`));
   }
 
   function drawPager(): void {
@@ -294,6 +310,8 @@ export async function showWorklist(main: HTMLElement, _args: string[], signal: A
     if (!keepPage) { page = 0; tokens = [""]; }
     fresh.clear();
     selected.clear();
+    laterNew = [];
+    drawLater();
     live.textContent = "Connecting…";
     let markLive: () => void = () => {};
     let markNotLive: () => void = () => {};
