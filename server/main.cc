@@ -362,11 +362,11 @@ int Main(int argc, char** argv) {
   };
   absl::SetFlagsUsageConfig(usage_config);
   absl::SetProgramUsageMessage(kUsage);
+  // `help` as the command; --help, -help or -h anywhere.
+  if (argc > 1 && absl::string_view(argv[1]) == "help") return Help();
   for (int i = 1; i < argc; ++i) {
     const absl::string_view arg = argv[i];
-    if (arg == "--help" || arg == "-help" || arg == "-h" || arg == "help") {
-      return Help();
-    }
+    if (arg == "--help" || arg == "-help" || arg == "-h") return Help();
   }
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   std::string command = args.size() > 1 ? args[1] : "serve";

@@ -9,15 +9,15 @@
 //
 //   - Always GetServerInfo, which every screen waits for.
 //   - On a fresh load of the worklist (#/worklist), what it asks first with
-//     its default filter: WatchReferrals and, once the watch has answered,
-//     the first page of ListReferrals, in the order the worklist keeps
-//     (watch, live, list). The page is handed over only after the watch it
-//     followed, so no change between them can be missed. A caller the
-//     policy refuses them is refused and audited as for any call (the
-//     worklist's own list would be refused too).
+//     its default filter: WatchReferrals and, once the watch is live, the
+//     first page of ListReferrals, in the order the worklist keeps (watch,
+//     live, list). The page is handed over only to the load that took that
+//     watch, while the watch is open, so no change between them can be
+//     missed. A caller whose policy refuses the watch is refused (and
+//     audited) as for any call, and no page is sent early.
 //
 // Responses not taken within UNCLAIMED_MS are cancelled (a watch that is
-// not taken would otherwise stay open).
+// not taken would otherwise stay open), and nothing is sent after.
 //
 // This module imports nothing, so that it is evaluated first.
 
@@ -55,54 +55,88 @@ interface EarlyCall {
   request: EarlyRequest;
   response: Promise<Response>;
   abort: AbortController;
-  after?: EarlyCall;  // handed over only once this one has been
+  after?: EarlyCall;  // handed over only with this one, while it is open
   taken: boolean;
 }
-
-const calls: EarlyCall[] = [];
-
-function send(request: EarlyRequest, after?: EarlyCall): EarlyCall {
-  const abort = new AbortController();
-  const response = fetch(request.path, {
-    method: "POST",
-    headers: { "Content-Type": request.contentType, "Connect-Protocol-Version": "1" },
-    body: new Uint8Array(request.body),
-    signal: abort.signal,
-  });
-  // A failure is the API client's to see when it takes the response.
-  response.catch(() => {});
-  const call = { request, response, abort, after, taken: false };
-  calls.push(call);
-  return call;
-}
-
-const forWorklist = location.hash === "#/worklist";
-const expected = forWorklist ? 3 : 1;
-send(EARLY_REQUESTS.serverInfo);
-if (forWorklist) {
-  const watch = send(EARLY_REQUESTS.watch);
-  const list = () => { send(EARLY_REQUESTS.firstPage, watch); };
-  watch.response.then(list, list);
-}
-const unclaimed = setTimeout(() => {
-  for (const call of calls) if (!call.taken) call.abort.abort();
-}, UNCLAIMED_MS);
 
 function sameBytes(a: number[], b: BodyInit | null | undefined): boolean {
   if (!(b instanceof Uint8Array) || a.length !== b.length) return false;
   return a.every((byte, i) => byte === b[i]);
 }
 
-// The early response to this request, once, if one was sent.
+// The early requests of one page load.
+export class EarlyRequests {
+  private readonly calls: EarlyCall[] = [];
+  private expired = false;
+  private pageDecided: boolean;  // whether a first page will be sent or not
+  private readonly timer: ReturnType<typeof setTimeout>;
+
+  constructor(hash: string, unclaimedMs = UNCLAIMED_MS) {
+    this.send(EARLY_REQUESTS.serverInfo);
+    this.pageDecided = hash !== "#/worklist";
+    if (!this.pageDecided) {
+      const watch = this.send(EARLY_REQUESTS.watch);
+      // The page only once the watch is live (a refused watch sends none:
+      // the worklist lists for itself), and only while the watch is open.
+      const decide = (live: boolean) => {
+        this.pageDecided = true;
+        if (live && !this.expired && !watch.abort.signal.aborted) {
+          this.send(EARLY_REQUESTS.firstPage, watch);
+        }
+        this.settle();
+      };
+      watch.response.then((r) => decide(r.headers.get("Safeguard-Watch") === "live"),
+                          () => decide(false));
+    }
+    this.timer = setTimeout(() => this.expire(), unclaimedMs);
+  }
+
+  // Cancels what was not taken; nothing is sent or handed over after.
+  expire(): void {
+    clearTimeout(this.timer);
+    this.expired = true;
+    for (const call of this.calls) if (!call.taken) call.abort.abort();
+  }
+
+  // The early response to this request, once, if one was sent and is
+  // still open; a page only with its watch, taken and still open.
+  take(url: string, init?: RequestInit): Promise<Response> | undefined {
+    const path = new URL(url, location.href).pathname;
+    const open = (c: EarlyCall) => !c.abort.signal.aborted;
+    const call = this.calls.find((c) => !c.taken && open(c) && c.request.path === path &&
+                                        sameBytes(c.request.body, init?.body) &&
+                                        (!c.after || (c.after.taken && open(c.after))));
+    if (!call) return undefined;
+    call.taken = true;
+    // The client's cancellation (the user moved on) ends it too.
+    init?.signal?.addEventListener("abort", () => call.abort.abort(), { once: true });
+    this.settle();
+    return call.response;
+  }
+
+  // Everything sent is taken and nothing more will be: no timer needed.
+  private settle(): void {
+    if (this.pageDecided && this.calls.every((c) => c.taken)) clearTimeout(this.timer);
+  }
+
+  private send(request: EarlyRequest, after?: EarlyCall): EarlyCall {
+    const abort = new AbortController();
+    const response = fetch(request.path, {
+      method: "POST",
+      headers: { "Content-Type": request.contentType, "Connect-Protocol-Version": "1" },
+      body: new Uint8Array(request.body),
+      signal: abort.signal,
+    });
+    // A failure is the API client's to see when it takes the response.
+    response.catch(() => {});
+    const call = { request, response, abort, after, taken: false };
+    this.calls.push(call);
+    return call;
+  }
+}
+
+const early = new EarlyRequests(location.hash);
+
 export function takeEarlyResponse(url: string, init?: RequestInit): Promise<Response> | undefined {
-  const path = new URL(url, location.href).pathname;
-  const call = calls.find((c) => !c.taken && c.request.path === path &&
-                                 sameBytes(c.request.body, init?.body) &&
-                                 (!c.after || c.after.taken));
-  if (!call) return undefined;
-  call.taken = true;
-  if (calls.length === expected && calls.every((c) => c.taken)) clearTimeout(unclaimed);
-  // The client's cancellation (the user moved on) ends it too.
-  init?.signal?.addEventListener("abort", () => call.abort.abort(), { once: true });
-  return call.response;
+  return early.take(url, init);
 }

@@ -33,12 +33,13 @@ const later = (load: () => Promise<Screen>): Screen => async (main, args, signal
   try {
     screen = await load();
   } catch {
+    if (signal.aborted) return;  // the user has moved on
     replaceChildren(main, h("h1.govuk-heading-l", "Reload the page"),
       h("p.govuk-body", "This part of the console could not be loaded. Reload the page to load " +
                         "it again (if safeguard was updated since you opened it, the new version)."));
     return;
   }
-  await screen(main, args, signal);
+  if (!signal.aborted) await screen(main, args, signal);
 };
 
 const ROUTES: Route[] = [

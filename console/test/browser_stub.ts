@@ -1,12 +1,13 @@
 // What the console's modules need of a browser when a test imports them in
 // node: a location (a fresh load of the worklist) and a fetch that records
-// each request and answers only when the test says. Imported first.
+// each request and answers (or fails) only when the test says. Imported first.
 export interface Sent {
   path: string;
   body: number[];
   contentType: string;
   signal?: AbortSignal;
   answer: (r: Response) => void;
+  fail: (e: Error) => void;
 }
 export const sent: Sent[] = [];
 
@@ -20,6 +21,7 @@ g.fetch = (input: string, init: RequestInit) => new Promise<Response>((answer, f
     contentType: new Headers(init.headers).get("Content-Type") ?? "",
     signal: init.signal ?? undefined,
     answer,
+    fail,
   };
   init.signal?.addEventListener("abort", () => fail(new DOMException("aborted", "AbortError")));
   sent.push(s);

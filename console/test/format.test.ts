@@ -65,6 +65,18 @@ for (const [how, info] of Object.entries(SESSIONS)) {
   });
 }
 
+// Within the offsets the server sent, they decide, not the browser's zone
+// data: a zone the server says is five and a half hours ahead is shown so,
+// whatever its name.
+test("when: by the server's offsets, not the browser's zone data", () => {
+  setSession(create(GetServerInfoResponseSchema, {
+    caller: { agency: "a", principal: "person/p" },
+    timeZone: "Europe/London",
+    zoneOffsets: [{ from: timestampFromDate(new Date("2026-01-01T00:00:00Z")), utcOffsetSeconds: 19800 }],
+  }));
+  assert.equal(when(timestampFromDate(new Date("2026-07-01T20:00:00Z"))), "2 July 2026, 01:30");
+});
+
 // Outside the server's offsets (before the first; more than a year from
 // now), the browser's zone data answers.
 test("when: times outside the server's offsets", () => {

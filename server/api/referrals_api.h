@@ -72,12 +72,12 @@ class ReferralsApi {
 // The filter's problems, shared by ListReferrals and WatchReferrals: values
 // out of range, too long, or on a field some referral the caller may see
 // hides from it (filtering by it would disclose it).
+void CheckFilter(const v1::ReferralFilter& filter, const ResolvedCall& call,
+                 std::vector<FieldViolation>* bad);
+
 // Removes from `r` what `view` leaves out (REFERRAL_VIEW_BASIC: all but the
 // queue's fields). Applied after the field view, it only removes.
 void ApplyReferralView(v1::ReferralView view, v1::Referral* r);
-
-void CheckFilter(const v1::ReferralFilter& filter, const ResolvedCall& call,
-                 std::vector<FieldViolation>* bad);
 
 }  // namespace safeguard
 

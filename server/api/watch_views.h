@@ -1,8 +1,9 @@
 // File: server/api/watch_views.h
 //
 // WatchViews: the watch events of one committed change, one message per
-// field view, shared by every watcher that sees the change through the
-// same view (the same roles under the same policy), so a change is
+// field view and referral view (basic or full), shared by every watcher
+// that sees the change through the same views (the same roles under the
+// same policy, asking for the same referral view), so a change is
 // converted once per view rather than once per watcher. The feed hands a
 // change to every watcher before the next, so only the current change's
 // messages are kept. The messages are immutable once made; a watcher keeps

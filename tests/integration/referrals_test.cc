@@ -548,26 +548,45 @@ TEST_F(ReferralsTest, TheBasicViewCarriesTheQueuesFieldsOnly) {
         << c.name << ":\n" << page.referrals(0).DebugString();
   }
 
-  // A watch in the basic view: the event's referral is the basic one.
-  grpc::ClientContext context;
-  v1::WatchReferralsRequest watch;
-  watch.mutable_filter()->set_kind(v1::TARGET_HARDENING);
-  watch.set_view(v1::REFERRAL_VIEW_BASIC);
-  auto stream = callers_->As(kSanctuary).WatchReferrals(&context, watch);
-  ASSERT_TRUE(testing::WaitUntilLive(*stream, context));
-  ASSERT_TRUE(Assign(kSanctuary, r, "").ok());
-  v1::ReferralEvent event;
-  ASSERT_TRUE(stream->Read(&event));
-  EXPECT_EQ(event.referral().name(), r.name());
-  EXPECT_EQ(event.referral().assignee(), "");
-  EXPECT_EQ(event.referral().reference(), r.reference());
-  EXPECT_EQ(event.referral().subjects_size(), 0);
-  EXPECT_EQ(event.referral().history_size(), 0);
-  EXPECT_EQ(event.referral().form_case(), v1::Referral::FORM_NOT_SET);
-  context.TryCancel();
-  while (stream->Read(&event)) {
+  // Two watchers with the same field view, one basic and one full, see
+  // one change: each in its own referral view.
+  struct Watcher {
+    v1::ReferralView view;
+    grpc::ClientContext context;
+    std::unique_ptr<grpc::ClientReader<v1::ReferralEvent>> stream;
+    v1::ReferralEvent event;
+  } basic_watcher{v1::REFERRAL_VIEW_BASIC}, full_watcher{v1::REFERRAL_VIEW_FULL};
+  for (Watcher* w : {&basic_watcher, &full_watcher}) {
+    v1::WatchReferralsRequest watch;
+    watch.mutable_filter()->set_kind(v1::TARGET_HARDENING);
+    watch.set_view(w->view);
+    w->stream = callers_->As(kSanctuary).WatchReferrals(&w->context, watch);
+    ASSERT_TRUE(testing::WaitUntilLive(*w->stream, w->context));
   }
-  EXPECT_EQ(stream->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  ASSERT_TRUE(Assign(kSanctuary, r, "").ok());
+  ASSERT_TRUE(Get(kSanctuary, r.name(), &r).ok());
+  v1::Referral full_now = r;
+  full_now.clear_available_actions();
+  full_now.clear_assignable();
+  v1::Referral basic_now = full_now;
+  for (const char* field : {"subjects", "consent", "external_references", "notes",
+                            "history", "target_hardening"}) {
+    basic_now.GetReflection()->ClearField(
+        &basic_now, basic_now.GetDescriptor()->FindFieldByName(field));
+  }
+  ASSERT_TRUE(basic_watcher.stream->Read(&basic_watcher.event));
+  ASSERT_TRUE(full_watcher.stream->Read(&full_watcher.event));
+  EXPECT_EQ(basic_watcher.event.referral().SerializeAsString(), basic_now.SerializeAsString())
+      << basic_watcher.event.referral().DebugString();
+  EXPECT_EQ(full_watcher.event.referral().SerializeAsString(), full_now.SerializeAsString())
+      << full_watcher.event.referral().DebugString();
+  v1::ReferralEvent event;
+  for (Watcher* w : {&basic_watcher, &full_watcher}) {
+    w->context.TryCancel();
+    while (w->stream->Read(&event)) {
+    }
+    EXPECT_EQ(w->stream->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  }
 
   // An unknown view, on either (as any enum value the API does not define).
   v1::ListReferralsRequest bad_list;
