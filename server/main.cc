@@ -4,6 +4,9 @@
 //   safeguardd genkey --key_file=F   create a new random database key file
 //   safeguardd rekey --new_key_file=F [flags]
 //                                    re-encrypt the database under a new key
+//   safeguardd backup --to=DIR       write a backup while the server runs
+//   safeguardd verify-backup DIR     check a backup, with no server
+//   safeguardd restore --from=DIR    restore a backup onto a stopped server
 //
 // This is the one wiring point: configuration, process hardening, signals,
 // and the concrete objects all come together here.
@@ -14,6 +17,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -31,9 +35,11 @@
 #include "absl/time/clock.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
+#include "server/app/backup.h"
 #include "server/app/data_dir_lock.h"
 #include "server/app/safeguard_server.h"
 #include "server/audit/audit_format.h"
+#include "server/common/durable_file.h"
 #include "server/config/server_config.h"
 #include "server/storage/database_key.h"
 #include "server/storage/rekey.h"
@@ -95,8 +101,26 @@ ABSL_FLAG(std::optional<std::string>, console_dir, std::nullopt,
           "Folder of the web console's static files, served at / over HTTPS");
 ABSL_FLAG(std::optional<int32_t>, http_threads, std::nullopt,
           "Threads of the HTTPS listener");
+ABSL_FLAG(std::optional<std::string>, backup_key_file, std::nullopt,
+          "Key file backups are encrypted under (not the database key); "
+          "by default in the data folder");
+ABSL_FLAG(std::optional<std::string>, backup_dir, std::nullopt,
+          "Folder the scheduled backups are written to");
+ABSL_FLAG(std::optional<int32_t>, backup_interval_seconds, std::nullopt,
+          "Seconds between scheduled backups; 0 schedules none");
+ABSL_FLAG(std::optional<int32_t>, backup_keep, std::nullopt,
+          "Scheduled backups kept; older ones are removed");
 ABSL_FLAG(std::string, new_key_file, "",
           "rekey: the key file holding the new key");
+ABSL_FLAG(std::string, to, "",
+          "backup: the folder to write the backup into (a new folder "
+          "backup-<time> is made in it)");
+ABSL_FLAG(std::string, from, "", "restore: the backup folder to restore");
+ABSL_FLAG(std::string, audit_public_key_file, "",
+          "verify-backup, restore: the audit public key (PEM) to check "
+          "checkpoints against; by default the public half of the audit "
+          "signing key for restore, and the copy inside the backup for "
+          "verify-backup");
 
 namespace safeguard {
 namespace {
@@ -111,7 +135,15 @@ constexpr char kUsage[] =
     "  safeguardd audit-public-key         print the audit signing key's\n"
     "                                      public half (PEM)\n"
     "  safeguardd rekey --new_key_file=F   re-encrypt the database under the\n"
-    "                                      key in F (server must be stopped)\n\n"
+    "                                      key in F (server must be stopped)\n"
+    "  safeguardd genkey --backup_key_file=F\n"
+    "                                      create a new backup key\n"
+    "  safeguardd backup --to=DIR          write a backup into a new folder in\n"
+    "                                      DIR (while the server runs)\n"
+    "  safeguardd verify-backup DIR        check a backup folder, with no\n"
+    "                                      server: files, key and audit chain\n"
+    "  safeguardd restore --from=DIR       check, then restore a backup folder\n"
+    "                                      (server must be stopped)\n\n"
     "Exit codes: 0 clean stop, 1 start-up or command failure, 2 bad usage.";
 
 // Where safeguardd's own flags are defined (this file).
@@ -149,7 +181,8 @@ std::string DefaultOf(absl::string_view flag) {
 // --help: the commands, then each option with its default. Abseil's own
 // listing (with its flags) stays under --helpfull.
 int Help() {
-  std::printf("safeguardd: %s\n\nOptions (each but --config and --new_key_file "
+  std::printf("safeguardd: %s\n\nOptions (each but --config and a command's "
+              "own (--new_key_file, --to, --from, --audit_public_key_file) "
               "is also a field of the --config file, which a flag "
               "overrides):\n",
               kUsage);
@@ -231,6 +264,13 @@ absl::StatusOr<ServerConfig> BuildConfig() {
            [&](const std::string& v) { config.set_console_dir(v); });
   Override(FLAGS_http_threads,
            [&](int32_t v) { config.set_http_threads(v); });
+  Override(FLAGS_backup_key_file,
+           [&](const std::string& v) { config.set_backup_key_file(v); });
+  Override(FLAGS_backup_dir,
+           [&](const std::string& v) { config.set_backup_dir(v); });
+  Override(FLAGS_backup_interval_seconds,
+           [&](int32_t v) { config.set_backup_interval_seconds(v); });
+  Override(FLAGS_backup_keep, [&](int32_t v) { config.set_backup_keep(v); });
   Override(FLAGS_shutdown_grace_seconds,
            [&](int32_t v) { config.set_shutdown_grace_seconds(v); });
   FillDefaults(config);
@@ -305,22 +345,29 @@ int Serve(const ServerConfig& config) {
 int GenKey() {
   std::optional<std::string> path = absl::GetFlag(FLAGS_key_file);
   std::optional<std::string> audit = absl::GetFlag(FLAGS_audit_signing_key_file);
-  if (path.has_value() == audit.has_value()) {
+  std::optional<std::string> backup = absl::GetFlag(FLAGS_backup_key_file);
+  if (path.has_value() + audit.has_value() + backup.has_value() != 1) {
     return Fail(absl::InvalidArgumentError(
-        "genkey needs one of --key_file (database key) or "
-        "--audit_signing_key_file (audit signing key)"));
+        "genkey needs one of --key_file (database key), "
+        "--audit_signing_key_file (audit signing key) or --backup_key_file "
+        "(backup key)"));
   }
+  const char* what = path.has_value()    ? "key"
+                     : audit.has_value() ? "audit signing key"
+                                         : "backup key";
+  const std::string& file = path.has_value()    ? *path
+                            : audit.has_value() ? *audit
+                                                : *backup;
   absl::Status created =
-      path.has_value() ? CreateKeyFile(*path) : CreateSigningKeyFile(*audit);
+      audit.has_value() ? CreateSigningKeyFile(file) : CreateKeyFile(file);
   if (!created.ok()) return Fail(created);
-  std::fprintf(stderr, "safeguardd: created %s file %s (mode 0600)\n",
-               path.has_value() ? "key" : "audit signing key",
-               path.has_value() ? path->c_str() : audit->c_str());
+  std::fprintf(stderr, "safeguardd: created %s file %s (mode 0600)\n", what,
+               file.c_str());
   return 0;
 }
 
 // Prints the public half of the audit signing key, for offline checks.
-int AuditPublicKey(const ServerConfig& config) {
+int PrintAuditPublicKey(const ServerConfig& config) {
   absl::StatusOr<std::unique_ptr<AuditSigner>> signer =
       AuditSigner::FromKeyFile(config.audit_signing_key_file());
   if (!signer.ok()) return Fail(signer.status());
@@ -350,6 +397,123 @@ int Rekey(const ServerConfig& config) {
   return 0;
 }
 
+LiveFiles LiveFilesOf(const ServerConfig& config) {
+  return {DatabasePath(config), config.audit_checkpoint_file()};
+}
+
+// The public key a backup's checkpoints are checked against.
+absl::StatusOr<std::unique_ptr<AuditPublicKey>> TrustedPublicKey(
+    const ServerConfig& config, const std::string& backup_dir) {
+  std::string pem_file = absl::GetFlag(FLAGS_audit_public_key_file);
+  if (pem_file.empty() && backup_dir.empty()) {
+    absl::StatusOr<std::unique_ptr<AuditSigner>> signer =
+        AuditSigner::FromKeyFile(config.audit_signing_key_file());
+    if (!signer.ok()) return signer.status();
+    return AuditPublicKey::FromPem((*signer)->PublicKeyPem());
+  }
+  if (pem_file.empty()) {
+    pem_file = absl::StrCat(backup_dir, "/audit-public-key.pem");
+    std::fprintf(stderr,
+                 "safeguardd: checking the checkpoints' signatures against "
+                 "the public key inside the backup; pass "
+                 "--audit_public_key_file=F to check them against one you "
+                 "hold\n");
+  }
+  absl::StatusOr<std::string> pem = ReadWholeFile(pem_file, 64 * 1024);
+  if (!pem.ok()) return pem.status();
+  return AuditPublicKey::FromPem(*pem);
+}
+
+std::string Describe(const BackupCheck& check) {
+  const v1::VerifyAuditLogResponse& chain = check.chain;
+  return absl::StrCat(
+      "made ", check.manifest.created(), " by safeguardd ",
+      check.manifest.safeguard_version(), ", schema v",
+      check.manifest.schema_version(), "; its audit log of ", chain.entries(),
+      " entries verifies against ", chain.checkpoints(),
+      " signed checkpoints (", chain.unsigned_entries(),
+      " entries after the last are covered by the chain only)");
+}
+
+int Backup(const ServerConfig& config) {
+  const std::string to = absl::GetFlag(FLAGS_to);
+  if (to.empty()) return Fail(absl::InvalidArgumentError("backup needs --to=DIR"));
+  absl::StatusOr<DatabaseKey> live_key = ReadKeyFile(config.key_file());
+  if (!live_key.ok()) return Fail(live_key.status());
+  absl::StatusOr<DatabaseKey> backup_key = ReadKeyFile(config.backup_key_file());
+  if (!backup_key.ok()) return Fail(backup_key.status());
+  absl::StatusOr<std::unique_ptr<AuditSigner>> signer =
+      AuditSigner::FromKeyFile(config.audit_signing_key_file());
+  if (!signer.ok()) return Fail(signer.status());
+  const absl::Time begin = absl::Now();
+  absl::StatusOr<BackupResult> backup =
+      WriteBackup(LiveFilesOf(config), *live_key, *backup_key,
+                  (*signer)->PublicKeyPem(), to, begin);
+  if (!backup.ok()) return Fail(backup.status());
+  std::fprintf(stderr,
+               "safeguardd: backup written in %lld ms: %lld audit entries, "
+               "%lld signed checkpoints, encrypted under %s\n",
+               static_cast<long long>(absl::ToInt64Milliseconds(absl::Now() - begin)),
+               static_cast<long long>(backup->manifest.audit_entries()),
+               static_cast<long long>(backup->manifest.audit_checkpoints()),
+               config.backup_key_file().c_str());
+  std::printf("%s\n", backup->dir.c_str());
+  return 0;
+}
+
+int VerifyBackup(const ServerConfig& config, const std::string& dir) {
+  absl::StatusOr<DatabaseKey> backup_key = ReadKeyFile(config.backup_key_file());
+  if (!backup_key.ok()) return Fail(backup_key.status());
+  absl::StatusOr<std::unique_ptr<AuditPublicKey>> key =
+      TrustedPublicKey(config, dir);
+  if (!key.ok()) return Fail(key.status());
+  absl::StatusOr<BackupCheck> check = CheckBackup(dir, *backup_key, **key);
+  if (!check.ok()) return Fail(check.status());
+  std::printf("backup %s is intact: %s\n", dir.c_str(), Describe(*check).c_str());
+  return 0;
+}
+
+int Restore(const ServerConfig& config) {
+  const std::string from = absl::GetFlag(FLAGS_from);
+  if (from.empty()) {
+    return Fail(absl::InvalidArgumentError("restore needs --from=DIR"));
+  }
+  absl::StatusOr<DatabaseKey> backup_key = ReadKeyFile(config.backup_key_file());
+  if (!backup_key.ok()) return Fail(backup_key.status());
+  absl::StatusOr<std::unique_ptr<AuditPublicKey>> key = TrustedPublicKey(config, "");
+  if (!key.ok()) return Fail(key.status());
+  absl::StatusOr<DataDirLock> lock =
+      DataDirLock::Acquire(config.data_dir(), LockPath(config));
+  if (!lock.ok()) return Fail(lock.status());
+  // A lost disk takes its key file with it: the restored copy gets a new one.
+  struct stat st;
+  if (stat(config.key_file().c_str(), &st) != 0 && errno == ENOENT) {
+    absl::Status created = CreateKeyFile(config.key_file());
+    if (!created.ok()) return Fail(created);
+    std::fprintf(stderr, "safeguardd: created a new database key file %s\n",
+                 config.key_file().c_str());
+  }
+  absl::StatusOr<DatabaseKey> live_key = ReadKeyFile(config.key_file());
+  if (!live_key.ok()) return Fail(live_key.status());
+  const absl::Time begin = absl::Now();
+  absl::StatusOr<RestoreResult> restored = RestoreBackup(
+      from, *backup_key, **key, LiveFilesOf(config), *live_key, begin);
+  if (!restored.ok()) return Fail(restored.status());
+  std::printf(
+      "restored %s in %lld ms: %s. The audit log now ends with entry %lld, "
+      "safeguardd/Restore.%s\n",
+      from.c_str(),
+      static_cast<long long>(absl::ToInt64Milliseconds(absl::Now() - begin)),
+      Describe(restored->check).c_str(),
+      static_cast<long long>(restored->check.chain.entries() + 1),
+      restored->replaced_dir.empty()
+          ? ""
+          : absl::StrCat(" The files it replaced are in ",
+                         restored->replaced_dir, ".")
+                .c_str());
+  return 0;
+}
+
 int Main(int argc, char** argv) {
   DisableCoreDumps();
   umask(077);  // the database, its WAL and lock file are for this user only
@@ -370,22 +534,33 @@ int Main(int argc, char** argv) {
   }
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   std::string command = args.size() > 1 ? args[1] : "serve";
-  if (args.size() > 2) {
-    std::fprintf(stderr, "safeguardd: unexpected argument '%s'\n", args[2]);
+  // verify-backup takes its folder; no other command takes an argument.
+  const size_t arguments = command == "verify-backup" ? 3 : 2;
+  if (args.size() > arguments) {
+    std::fprintf(stderr, "safeguardd: unexpected argument '%s'\n",
+                 args[arguments]);
+    return 2;
+  }
+  if (command == "verify-backup" && args.size() != 3) {
+    std::fprintf(stderr, "safeguardd: verify-backup needs the backup folder\n");
     return 2;
   }
   if (command == "genkey") return GenKey();
   if (command != "serve" && command != "rekey" &&
-      command != "audit-public-key") {
+      command != "audit-public-key" && command != "backup" &&
+      command != "verify-backup" && command != "restore") {
     std::fprintf(stderr,
                  "safeguardd: unknown command '%s' (serve, genkey, rekey, "
-                 "audit-public-key)\n",
+                 "audit-public-key, backup, verify-backup, restore)\n",
                  command.c_str());
     return 2;
   }
   absl::StatusOr<ServerConfig> config = BuildConfig();
   if (!config.ok()) return Fail(config.status());
-  if (command == "audit-public-key") return AuditPublicKey(*config);
+  if (command == "audit-public-key") return PrintAuditPublicKey(*config);
+  if (command == "backup") return Backup(*config);
+  if (command == "verify-backup") return VerifyBackup(*config, args[2]);
+  if (command == "restore") return Restore(*config);
   return command == "serve" ? Serve(*config) : Rekey(*config);
 }
 

@@ -29,9 +29,8 @@ absl::Status TruncateFile(const std::string& path, int64_t length) {
   return absl::OkStatus();
 }
 
-// Fails unless `file` holds the checkpoint `record` describes, at least as
-// far: a file that was cut, lost or replaced would stop covering entries
-// that were signed.
+}  // namespace
+
 absl::Status CheckAgainstRecord(const std::string& path,
                                 const CheckpointFileContents& file,
                                 const CheckpointRecord& record) {
@@ -60,7 +59,6 @@ absl::Status CheckAgainstRecord(const std::string& path,
       record.size, " entries that the database recorded; it was replaced"));
 }
 
-}  // namespace
 
 absl::Status Checkpointer::Start() {
   absl::StatusOr<CheckpointFileContents> file =

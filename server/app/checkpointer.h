@@ -34,6 +34,13 @@
 
 namespace safeguard {
 
+// Fails unless the checkpoint file `file` (read from `path`) holds the
+// checkpoint `record` describes, at least as far: a file that was cut,
+// lost or replaced would stop covering entries that were signed.
+absl::Status CheckAgainstRecord(const std::string& path,
+                                const CheckpointFileContents& file,
+                                const CheckpointRecord& record);
+
 class Checkpointer {
  public:
   Checkpointer(AuditReader& reader, CheckpointRecords& records,

@@ -1,5 +1,6 @@
 #include "server/app/safeguard_server.h"
 
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -87,6 +88,15 @@ absl::StatusOr<std::unique_ptr<SafeguardServer>> SafeguardServer::Start(
                      " is unknown (is the tzdata package installed?)"));
   }
   SAFEGUARD_ASSIGN_OR_RETURN(DatabaseKey key, ReadKeyFile(config.key_file()));
+  std::optional<DatabaseKey> backup_key;
+  if (config.backup_interval_seconds() > 0) {
+    SAFEGUARD_ASSIGN_OR_RETURN(backup_key, ReadKeyFile(config.backup_key_file()));
+    if (*backup_key == key) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "backup key file ", config.backup_key_file(),
+          " holds the database key: backups need a key of their own"));
+    }
+  }
   SAFEGUARD_ASSIGN_OR_RETURN(
       std::unique_ptr<AuditSigner> signer,
       AuditSigner::FromKeyFile(config.audit_signing_key_file()));
@@ -139,6 +149,17 @@ absl::StatusOr<std::unique_ptr<SafeguardServer>> SafeguardServer::Start(
     s->PublishHealth();
   }
   s->storage_watch_.Start();
+  if (backup_key.has_value()) {
+    BackupSchedule::Options backups;
+    backups.live = {DatabasePath(config), config.audit_checkpoint_file()};
+    backups.parent = config.backup_dir();
+    backups.interval = absl::Seconds(config.backup_interval_seconds());
+    backups.keep = config.backup_keep();
+    backups.public_key_pem = s->signer_->PublicKeyPem();
+    s->backups_ = std::make_unique<BackupSchedule>(
+        std::move(backups), std::move(key), *std::move(backup_key), s->access_);
+    s->backups_->Start();
+  }
   return s;
 }
 
@@ -150,6 +171,7 @@ void SafeguardServer::Shutdown(absl::Duration grace) {
   absl::MutexLock lock(&shutdown_mu_);
   if (shut_down_) return;
   shut_down_ = true;
+  if (backups_ != nullptr) backups_->Stop();  // a backup under way finishes
   storage_watch_.Stop();  // health stays NOT_SERVING from here on
   gate_.StartDraining();  // before health says so: callers may rely on it
   referrals_api_.EndWatches();  // open-ended: they would hold up the drain

@@ -7,7 +7,8 @@
 // safeguard.v1.Referrals, the standard health service and, when enabled,
 // server reflection. Every start-up failure is one Status that names the
 // problem and the file. It also refuses to start with less free space in
-// the data folder than disk_reserve_mb.
+// the data folder than disk_reserve_mb. With backup_interval_seconds set it
+// writes scheduled backups (BackupSchedule).
 //
 // Health says SERVING only while the server is not draining and its disk
 // can be written (StorageWatch): under the reserve, or after a write failed
@@ -24,6 +25,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "grpcpp/server.h"
+#include "server/app/backup_schedule.h"
 #include "server/app/checkpointer.h"
 #include "server/app/data_dir_lock.h"
 #include "server/app/referral_id_generator.h"
@@ -80,6 +82,8 @@ class SafeguardServer {
 
   WorkerPool& worker_pool_for_test() { return *pool_; }
   AuditApi& audit_for_test() { return audit_api_; }
+  // Null unless backups are scheduled.
+  BackupSchedule* backups_for_test() { return backups_.get(); }
 
  private:
   SafeguardServer(DataDirLock lock, std::unique_ptr<SharedDatabase> db,
@@ -116,6 +120,7 @@ class SafeguardServer {
   AccessGate access_;
   ReferralsApi referrals_api_;
   AuditApi audit_api_;
+  std::unique_ptr<BackupSchedule> backups_;  // when backups are scheduled
   std::optional<ApiMethods> api_;
   std::unique_ptr<GrpcFront> grpc_;
   std::unique_ptr<http::ConnectServer> http_;

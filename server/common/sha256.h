@@ -25,6 +25,22 @@ std::string Sha256(std::initializer_list<absl::string_view> parts);
 // SHA-256 of `bytes`, as 64 lower-case hex digits.
 std::string Sha256Hex(absl::string_view bytes);
 
+// SHA-256 of bytes given in pieces (a file read in blocks). Owns its
+// digest context; not thread-safe; FinishHex() once, last.
+class Sha256Stream {
+ public:
+  Sha256Stream();
+  Sha256Stream(const Sha256Stream&) = delete;
+  Sha256Stream& operator=(const Sha256Stream&) = delete;
+  ~Sha256Stream();
+  void Update(absl::string_view bytes);
+  // The digest as 64 lower-case hex digits.
+  std::string FinishHex();
+
+ private:
+  void* ctx_;  // EVP_MD_CTX*, owned
+};
+
 }  // namespace safeguard
 
 #endif  // SAFEGUARD_SERVER_COMMON_SHA256_H_

@@ -75,6 +75,10 @@ void FillDefaults(ServerConfig& config) {
     config.set_audit_checkpoint_seconds(60);
   }
   if (!config.has_disk_reserve_mb()) config.set_disk_reserve_mb(256);
+  if (config.backup_key_file().empty()) {
+    config.set_backup_key_file(absl::StrCat(config.data_dir(), "/backup.key"));
+  }
+  if (config.backup_keep() == 0) config.set_backup_keep(7);
   auto* tls = config.mutable_tls();
   if (tls->ca_file().empty()) tls->set_ca_file("certs/dev/ca.crt");
   if (tls->cert_file().empty()) tls->set_cert_file("certs/dev/server.crt");
@@ -118,6 +122,20 @@ absl::Status ValidateConfig(const ServerConfig& config) {
   }
   if (config.disk_reserve_mb() < 0 || config.disk_reserve_mb() > 1048576) {
     return absl::InvalidArgumentError("disk_reserve_mb must be 0 to 1048576");
+  }
+  if (config.backup_interval_seconds() != 0 &&
+      (config.backup_interval_seconds() < 60 ||
+       config.backup_interval_seconds() > 31 * 86400)) {
+    return absl::InvalidArgumentError(
+        "backup_interval_seconds must be 0 (no scheduled backups) or 60 to "
+        "2678400 (31 days)");
+  }
+  if (config.backup_interval_seconds() != 0 && config.backup_dir().empty()) {
+    return absl::InvalidArgumentError(
+        "backup_dir must name a folder when backup_interval_seconds is set");
+  }
+  if (config.backup_keep() < 1 || config.backup_keep() > 1000) {
+    return absl::InvalidArgumentError("backup_keep must be 1 to 1000");
   }
   return absl::OkStatus();
 }

@@ -272,13 +272,21 @@ int64_t Database::TotalChanges() const { return sqlite3_total_changes(db_); }
 bool Database::InTransaction() const { return !sqlite3_get_autocommit(db_); }
 
 absl::Status Database::CheckIntegrity() {
-  absl::StatusOr<Statement> stmt = Prepare("PRAGMA integrity_check;");
+  return Check("PRAGMA integrity_check;", "integrity");
+}
+
+absl::Status Database::CheckStructure() {
+  return Check("PRAGMA quick_check;", "structure");
+}
+
+absl::Status Database::Check(const char* pragma, absl::string_view what) {
+  absl::StatusOr<Statement> stmt = Prepare(pragma);
   if (!stmt.ok()) return stmt.status();
   absl::StatusOr<bool> row = stmt->Step();
   if (!row.ok()) return row.status();
   if (!*row || stmt->ColumnText(0) != "ok") {
     return absl::DataLossError(
-        absl::StrCat("database ", path_, " failed its integrity check"));
+        absl::StrCat("database ", path_, " failed its ", what, " check"));
   }
   return absl::OkStatus();
 }

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "server/common/durable_file.h"
 #include "server/common/secret_file.h"
 #include "server/core/status_macros.h"
 #include "server/storage/database.h"
@@ -15,30 +16,6 @@
 
 namespace safeguard {
 namespace {
-
-absl::Status FsyncPath(const std::string& path, bool directory) {
-  int fd = open(path.c_str(),
-                (directory ? O_RDONLY | O_DIRECTORY : O_RDWR) | O_CLOEXEC);
-  if (fd < 0) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot open ", path, ": ", std::strerror(errno)));
-  }
-  int rc = fsync(fd);
-  int err = errno;
-  close(fd);
-  if (rc != 0) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot fsync ", path, ": ", std::strerror(err)));
-  }
-  return absl::OkStatus();
-}
-
-std::string DirName(const std::string& path) {
-  size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return path.substr(0, slash);
-}
 
 absl::Status Export(const std::string& path, const std::string& temp,
                     const DatabaseKey& old_key, const DatabaseKey& new_key) {

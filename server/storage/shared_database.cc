@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "absl/strings/str_cat.h"
 #include "sqlcipher/sqlite3.h"
 
 #include "server/core/status_macros.h"
@@ -35,9 +36,21 @@ absl::StatusOr<std::unique_ptr<SharedDatabase>> SharedDatabase::Open(
   // reader's is emptied whenever the writer commits, so it stays small.
   Database::Options writer;
   writer.cache_kib = 32768;
+  writer.create_if_missing = !options.read_only;
+  writer.read_only = options.read_only;
   SAFEGUARD_ASSIGN_OR_RETURN(DatabasePtr db, Database::Open(path, key, writer));
-  SAFEGUARD_ASSIGN_OR_RETURN(int version,
-                             ApplyMigrations(*db, SchemaMigrations()));
+  int version = 0;
+  if (options.read_only) {
+    SAFEGUARD_ASSIGN_OR_RETURN(version, ReadSchemaVersion(*db));
+    const int newest = SchemaMigrations().back().version;
+    if (version > newest) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "database ", path, " has schema v", version,
+          ", newer than this build's v", newest));
+    }
+  } else {
+    SAFEGUARD_ASSIGN_OR_RETURN(version, ApplyMigrations(*db, SchemaMigrations()));
+  }
   std::vector<DatabasePtr> readers;
   Database::Options read_only;
   read_only.create_if_missing = false;
@@ -50,6 +63,7 @@ absl::StatusOr<std::unique_ptr<SharedDatabase>> SharedDatabase::Open(
   }
   Database::Options checkpointing;
   checkpointing.create_if_missing = false;
+  checkpointing.read_only = options.read_only;
   checkpointing.cache_kib = 256;  // a checkpoint copies frames, uncached
   SAFEGUARD_ASSIGN_OR_RETURN(DatabasePtr checkpointer,
                              Database::Open(path, key, checkpointing));

@@ -77,10 +77,14 @@ class SharedDatabase {
     // WAL pages that start a checkpoint (64 MiB: fewer, larger checkpoints
     // disturb commits less on a large database).
     int checkpoint_pages = 16384;
+    // Open an existing database without changing it: no migrations, and
+    // every connection refuses writes (checking a backup copy). A schema
+    // newer than this build's is refused.
+    bool read_only = false;
   };
 
   // Opens (creating if missing) the database at `path`, checks the key and
-  // applies pending schema migrations.
+  // applies pending schema migrations (unless `read_only`).
   static absl::StatusOr<std::unique_ptr<SharedDatabase>> Open(
       const std::string& path, const DatabaseKey& key,
       const Options& options);

@@ -31,5 +31,16 @@ TEST(Sha256Test, PartsHashAsTheirConcatenation) {
   EXPECT_EQ(Sha256({}), Sha256(""));
 }
 
+TEST(Sha256Test, AStreamHashesAsTheWhole) {
+  Sha256Stream empty;
+  EXPECT_EQ(empty.FinishHex(), Sha256Hex(""));
+  Sha256Stream pieces;
+  pieces.Update("a");
+  pieces.Update("");
+  pieces.Update("bc");
+  EXPECT_EQ(pieces.FinishHex(),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
 }  // namespace
 }  // namespace safeguard

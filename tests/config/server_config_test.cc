@@ -37,6 +37,9 @@ TEST(ServerConfigTest, LoadsAFileAndFillsDefaults) {
   EXPECT_EQ(config->trust_domain(), "safeguard");
   EXPECT_EQ(config->worker_threads(), 32);
   EXPECT_EQ(config->disk_reserve_mb(), 256);
+  EXPECT_EQ(config->backup_key_file(), "/var/lib/safeguard/backup.key");
+  EXPECT_EQ(config->backup_interval_seconds(), 0);
+  EXPECT_EQ(config->backup_keep(), 7);
   EXPECT_FALSE(config->enable_reflection());
   EXPECT_EQ(DatabasePath(*config), "/var/lib/safeguard/safeguard.db");
   EXPECT_TRUE(ValidateConfig(*config).ok());
@@ -99,6 +102,19 @@ TEST(ServerConfigTest, RefusesValuesThatCannotWork) {
       {"negative disk reserve",
        [](ServerConfig& c) { c.set_disk_reserve_mb(-1); },
        "disk_reserve_mb must be 0 to 1048576"},
+      {"backups too often",
+       [](ServerConfig& c) {
+         c.set_backup_interval_seconds(59);
+         c.set_backup_dir("/backups");
+       },
+       "backup_interval_seconds must be 0 (no scheduled backups) or 60 to "
+       "2678400 (31 days)"},
+      {"scheduled backups with nowhere to go",
+       [](ServerConfig& c) { c.set_backup_interval_seconds(3600); },
+       "backup_dir must name a folder when backup_interval_seconds is set"},
+      {"no backups kept",
+       [](ServerConfig& c) { c.set_backup_keep(-1); },
+       "backup_keep must be 1 to 1000"},
   };
   for (const Case& c : cases) {
     ServerConfig config;

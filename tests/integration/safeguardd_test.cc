@@ -1,6 +1,7 @@
 // The safeguardd binary, driven as an operator would: start-up failures,
 // signals, reflection, process hardening, key rotation (including kill -9
-// in the middle of it) and the development certificate script.
+// in the middle of it), the restore drill and the development certificate
+// script.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -21,7 +22,9 @@
 #include "gtest/gtest.h"
 #include "google/protobuf/util/json_util.h"
 #include "safeguard/client/client.h"
+#include "safeguard/storage/v1/backup_manifest.pb.h"
 #include "server/audit/audit_format.h"
+#include "server/common/text_proto.h"
 #include "safeguard/v1/audit.grpc.pb.h"
 #include "safeguard/v1/referrals.grpc.pb.h"
 #include "safeguard/v1/server_info.grpc.pb.h"
@@ -482,6 +485,119 @@ TEST_F(SafeguarddTest, AcknowledgedReferralsSurviveKill9) {
   ASSERT_TRUE(stub->GetReferral(testing::Context().get(), get, &out).ok());
   EXPECT_EQ(out.state(), "WITHDRAWN");
   EXPECT_EQ(last_state, "WITHDRAWN");
+}
+
+// The restore drill: write, back up, write more, kill -9, lose the data
+// folder and its key, check the backup off-line, restore, start. Everything
+// up to the backup is there and verifies; nothing after it is; the chain
+// itself says where the copy ended.
+TEST_F(SafeguarddTest, RestoreDrillAfterTheDataFolderIsLost) {
+  const std::string backup_key = dir_.File("backup.key");
+  ASSERT_TRUE(CreateKeyFile(backup_key).ok());
+  // An operator's command: the server's own flags, then the command's.
+  auto command = [&](const std::string& name, std::vector<std::string> extra) {
+    std::vector<std::string> args = Args({"--backup_key_file=" + backup_key});
+    args.insert(args.begin() + 1, name);
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  };
+  auto submit = [&](v1::Referrals::Stub& stub, const std::string& id) {
+    v1::SubmitReferralRequest request;
+    request.set_request_id(id);
+    *request.mutable_referral() = testing::NrmSubmission();
+    v1::Referral out;
+    grpc::Status s = stub.SubmitReferral(testing::Context().get(), request, &out);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return out.name();
+  };
+  std::vector<std::string> before, after;
+  std::string backup;
+  std::string out;
+  {
+    Subprocess server(Args({"--audit_checkpoint_entries=1"}), dir_.path(),
+                      dir_.File("out"));
+    const int port = StartServer(server);
+    auto stub = v1::Referrals::NewStub(TestChannel(port, pki_.ca_file(), athena_));
+    for (int i = 0; i < 5; ++i) before.push_back(submit(*stub, absl::StrCat("b", i)));
+    ASSERT_EQ(RunProgram(command("backup", {"--to=" + dir_.File("backups")}),
+                         dir_.path(), &out),
+              0)
+        << out;
+    // The folder written is the one line on standard output.
+    const size_t at = out.find(dir_.File("backups") + "/backup-");
+    ASSERT_NE(at, std::string::npos) << out;
+    backup = out.substr(at, out.find('\n', at) - at);
+    EXPECT_NE(out.find("safeguardd: backup written in "), std::string::npos) << out;
+    for (int i = 0; i < 3; ++i) after.push_back(submit(*stub, absl::StrCat("a", i)));
+    // Not onto a running server.
+    EXPECT_EQ(RunProgram(command("restore", {"--from=" + backup}), dir_.path(), &out),
+              1);
+    EXPECT_NE(out.find("safeguardd: data folder " + dir_.File("data") +
+                       " is in use by another safeguardd"),
+              std::string::npos)
+        << out;
+    server.Signal(SIGKILL);
+    ASSERT_TRUE(server.Wait(absl::Seconds(10)).has_value());
+  }
+  // The disk is lost: the data folder and the key file in it.
+  std::filesystem::remove_all(dir_.File("data"));
+  std::filesystem::remove(key_file_);
+
+  storage::v1::BackupManifest manifest;
+  ASSERT_TRUE(ReadTextProtoFile("manifest", backup + "/backup-manifest.textproto",
+                                &manifest)
+                  .ok());
+  const int64_t entries = manifest.audit_entries();
+  ASSERT_EQ(RunProgram(command("verify-backup", {backup}), dir_.path(), &out), 0)
+      << out;
+  EXPECT_NE(out.find(absl::StrCat("backup ", backup, " is intact: made ",
+                                  manifest.created(), " by safeguardd ")),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find(absl::StrCat("its audit log of ", entries,
+                                  " entries verifies against ")),
+            std::string::npos)
+      << out;
+  ASSERT_EQ(RunProgram(command("restore", {"--from=" + backup}), dir_.path(), &out),
+            0)
+      << out;
+  EXPECT_NE(out.find("safeguardd: created a new database key file " + key_file_),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find(absl::StrCat("The audit log now ends with entry ",
+                                  entries + 1, ", safeguardd/Restore.")),
+            std::string::npos)
+      << out;
+
+  Subprocess server(Args(), dir_.path(), dir_.File("out2"));
+  const int port = StartServer(server);
+  auto stub = v1::Referrals::NewStub(TestChannel(port, pki_.ca_file(), athena_));
+  for (const std::string& name : before) {
+    v1::GetReferralRequest get;
+    get.set_name(name);
+    v1::Referral got;
+    EXPECT_TRUE(stub->GetReferral(testing::Context().get(), get, &got).ok()) << name;
+  }
+  for (const std::string& name : after) {
+    v1::GetReferralRequest get;
+    get.set_name(name);
+    v1::Referral got;
+    EXPECT_EQ(stub->GetReferral(testing::Context().get(), get, &got).error_code(),
+              grpc::StatusCode::NOT_FOUND)
+        << name;
+  }
+  auto auditor = v1::Audit::NewStub(TestChannel(
+      port, pki_.ca_file(), pki_.IssueIdentity("csp-audit", "person/auditor")));
+  v1::VerifyAuditLogResponse verified;
+  ASSERT_TRUE(auditor->VerifyAuditLog(testing::Context().get(), {}, &verified).ok());
+  EXPECT_TRUE(verified.ok()) << verified.problem();
+  EXPECT_EQ(verified.checkpoints(), manifest.audit_checkpoints());
+  v1::ListAuditEntriesRequest list;
+  list.mutable_filter()->set_method("safeguardd/Restore");
+  v1::ListAuditEntriesResponse restores;
+  ASSERT_TRUE(auditor->ListAuditEntries(testing::Context().get(), list, &restores).ok());
+  ASSERT_EQ(restores.entries_size(), 1);
+  EXPECT_EQ(restores.entries(0).sequence(), entries + 1);
 }
 
 TEST_F(SafeguarddTest, SighupReloadsTheNewPolicyOnlyIfItIsValid) {
