@@ -12,6 +12,7 @@ packages=(
   libgtest-dev libgmock-dev
   clang-14 libclang-rt-14-dev                       # thread-safety analysis, libFuzzer
   libcpp-httplib-dev                                # the Connect (HTTPS) listener
+  prometheus-cpp-dev                                # metrics' families and text format
   nodejs npm                                        # tests/interop: the Connect client
   chromium libnss3-tools                            # console browser tests: headless Chromium,
                                                     # client certificates in an NSS database

@@ -40,6 +40,7 @@
 #include "server/app/safeguard_server.h"
 #include "server/audit/audit_format.h"
 #include "server/common/durable_file.h"
+#include "server/common/log.h"
 #include "server/config/server_config.h"
 #include "server/storage/database_key.h"
 #include "server/storage/rekey.h"
@@ -110,6 +111,13 @@ ABSL_FLAG(std::optional<int32_t>, backup_interval_seconds, std::nullopt,
           "Seconds between scheduled backups; 0 schedules none");
 ABSL_FLAG(std::optional<int32_t>, backup_keep, std::nullopt,
           "Scheduled backups kept; older ones are removed");
+ABSL_FLAG(std::optional<std::string>, metrics_listen_address, std::nullopt,
+          "host:port of the Prometheus metrics listener (plain HTTP); "
+          "empty turns it off");
+ABSL_FLAG(std::optional<std::string>, log_format, std::nullopt,
+          "text, or json: one JSON object a line");
+ABSL_FLAG(std::optional<int32_t>, slow_call_ms, std::nullopt,
+          "Calls slower than this many milliseconds are logged");
 ABSL_FLAG(std::string, new_key_file, "",
           "rekey: the key file holding the new key");
 ABSL_FLAG(std::string, to, "",
@@ -150,7 +158,8 @@ constexpr char kUsage[] =
 constexpr char kFlagsFile[] = "server/main.cc";
 
 int Fail(const absl::Status& status) {
-  std::fprintf(stderr, "safeguardd: %s\n", std::string(status.message()).c_str());
+  Log(LogLevel::kError, "failed", status.message(),
+      {{"code", absl::StatusCodeToString(status.code())}});
   return 1;
 }
 
@@ -271,6 +280,11 @@ absl::StatusOr<ServerConfig> BuildConfig() {
   Override(FLAGS_backup_interval_seconds,
            [&](int32_t v) { config.set_backup_interval_seconds(v); });
   Override(FLAGS_backup_keep, [&](int32_t v) { config.set_backup_keep(v); });
+  Override(FLAGS_metrics_listen_address,
+           [&](const std::string& v) { config.set_metrics_listen_address(v); });
+  Override(FLAGS_log_format,
+           [&](const std::string& v) { config.set_log_format(v); });
+  Override(FLAGS_slow_call_ms, [&](int32_t v) { config.set_slow_call_ms(v); });
   Override(FLAGS_shutdown_grace_seconds,
            [&](int32_t v) { config.set_shutdown_grace_seconds(v); });
   FillDefaults(config);
@@ -309,14 +323,25 @@ int Serve(const ServerConfig& config) {
           : absl::StrCat("HTTPS (Connect) on https://",
                          HostOf(config.http_listen_address()), ":",
                          (*server)->http_port(), "/");
-  std::fprintf(stderr,
-               "safeguardd %s listening on %s:%d, mTLS required; %s; "
-               "schema v%d; data in %s; started in %lld ms\n",
-               SAFEGUARD_VERSION, HostOf(config.listen_address()).c_str(),
-               (*server)->port(), https.c_str(), (*server)->schema_version(),
-               config.data_dir().c_str(),
-               static_cast<long long>(absl::ToInt64Milliseconds(absl::Now() - begin)));
-  std::fflush(stderr);
+  const long long started_ms = absl::ToInt64Milliseconds(absl::Now() - begin);
+  const std::string metrics =
+      (*server)->metrics_port() == 0
+          ? std::string("metrics off")
+          : absl::StrCat("metrics on http://",
+                         HostOf(config.metrics_listen_address()), ":",
+                         (*server)->metrics_port(), "/metrics");
+  Log(LogLevel::kInfo, "started",
+      absl::StrCat("version ", SAFEGUARD_VERSION, " listening on ",
+                   HostOf(config.listen_address()), ":", (*server)->port(),
+                   ", mTLS required; ", https, "; ", metrics, "; schema v",
+                   (*server)->schema_version(), "; data in ", config.data_dir(),
+                   "; started in ", started_ms, " ms"),
+      {{"version", std::string(SAFEGUARD_VERSION)},
+       {"grpc_port", static_cast<long long>((*server)->port())},
+       {"https_port", static_cast<long long>((*server)->http_port())},
+       {"metrics_port", static_cast<long long>((*server)->metrics_port())},
+       {"schema_version", static_cast<long long>((*server)->schema_version())},
+       {"startup_ms", started_ms}});
 
   int signal_number = 0;
   while (true) {
@@ -324,21 +349,22 @@ int Serve(const ServerConfig& config) {
     if (signal_number != SIGHUP) break;
     absl::Status reloaded = (*server)->ReloadPolicy();
     if (reloaded.ok()) {
-      std::fprintf(stderr, "safeguardd: policy reloaded from %s\n",
-                   config.policy_file().c_str());
+      Log(LogLevel::kInfo, "policy_reloaded",
+          absl::StrCat("policy reloaded from ", config.policy_file()));
     } else {
-      std::fprintf(stderr,
-                   "safeguardd: policy reload refused, the previous policy "
-                   "stays in force: %s\n",
-                   std::string(reloaded.message()).c_str());
+      Log(LogLevel::kError, "policy_reload_refused",
+          absl::StrCat("policy reload refused, the previous policy stays in "
+                       "force: ",
+                       reloaded.message()));
     }
-    std::fflush(stderr);
   }
-  std::fprintf(stderr, "safeguardd: %s received, finishing calls in flight\n",
-               signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
+  const char* signal_name = signal_number == SIGTERM ? "SIGTERM" : "SIGINT";
+  Log(LogLevel::kInfo, "stopping",
+      absl::StrCat(signal_name, " received, finishing calls in flight"),
+      {{"signal", std::string(signal_name)}});
   (*server)->Shutdown(absl::Seconds(config.shutdown_grace_seconds()));
   server->reset();  // closes the database cleanly
-  std::fprintf(stderr, "safeguardd: stopped\n");
+  Log(LogLevel::kInfo, "stopped", "stopped");
   return 0;
 }
 
@@ -557,6 +583,7 @@ int Main(int argc, char** argv) {
   }
   absl::StatusOr<ServerConfig> config = BuildConfig();
   if (!config.ok()) return Fail(config.status());
+  if (config->log_format() == "json") SetLogFormat(LogFormat::kJson);
   if (command == "audit-public-key") return PrintAuditPublicKey(*config);
   if (command == "backup") return Backup(*config);
   if (command == "verify-backup") return VerifyBackup(*config, args[2]);

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "openssl/rand.h"
+#include "server/common/log.h"
 
 namespace safeguard {
 
@@ -95,12 +96,21 @@ absl::Status AccessGate::Conclude(AuditRecord& record,
   absl::Status written = audit_.Append(record);
   if (written.ok()) return status;
   // The entry may name internals; the log line carries no case content.
-  std::fprintf(stderr, "safeguardd: audit entry not written, call refused: %s\n",
-               std::string(written.message()).c_str());
+  Log(LogLevel::kError, "audit_write_failed",
+      absl::StrCat("audit entry not written, call refused: ", written.message()));
   return absl::UnavailableError("the server cannot record this call now");
 }
 
 void AccessGate::Unary(InboundCall inbound, Work work, Done done) {
+  if (observer_ != nullptr) {
+    done = [observer = observer_, method = inbound.method, start = absl::Now(),
+            done = std::move(done)](absl::Status status,
+                                    CallTicket ticket) mutable {
+      observer->CallEnded(method, CallObserver::Kind::kUnary, status.code(),
+                          absl::Now() - start);
+      done(std::move(status), std::move(ticket));
+    };
+  }
   std::optional<CallTicket> ticket = gate_.Enter();
   if (!ticket.has_value()) {
     done(absl::UnavailableError("the server is shutting down"), CallTicket());
@@ -151,6 +161,15 @@ void AccessGate::Unary(InboundCall inbound, Work work, Done done) {
 }
 
 void AccessGate::OpenStream(InboundCall inbound, Check check, Opened opened) {
+  if (observer_ != nullptr) {
+    opened = [observer = observer_, method = inbound.method, start = absl::Now(),
+              opened = std::move(opened)](
+                 absl::StatusOr<ResolvedCall> call) mutable {
+      observer->CallEnded(method, CallObserver::Kind::kStreamOpening,
+                          call.status().code(), absl::Now() - start);
+      opened(std::move(call));
+    };
+  }
   std::optional<CallTicket> ticket = gate_.Enter();
   if (!ticket.has_value()) {
     opened(absl::UnavailableError("the server is shutting down"));

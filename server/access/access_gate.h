@@ -31,6 +31,7 @@
 #include "absl/time/time.h"
 #include "server/access/authenticator.h"
 #include "server/access/call_gate.h"
+#include "server/access/call_observer.h"
 #include "server/access/caller_limiter.h"
 #include "server/access/inbound_call.h"
 #include "server/access/worker_pool.h"
@@ -103,6 +104,10 @@ class AccessGate {
 
   WorkerPool& pool() { return pool_; }
 
+  // Tells `observer` (not owned; it must outlive the gate's calls) how
+  // every later call and stream opening ends. Set it before serving.
+  void set_observer(CallObserver* observer) { observer_ = observer; }
+
  private:
   // Resolves the caller of `call` and starts its audit record in `*audit`.
   absl::StatusOr<ResolvedCall> Resolve(const InboundCall& call,
@@ -117,6 +122,7 @@ class AccessGate {
   CallGate& gate_;
   WorkerPool& pool_;
   CallerLimiter callers_;
+  CallObserver* observer_ = nullptr;
 };
 
 // The client's request id when it is 1-64 characters of [A-Za-z0-9._-];

@@ -11,6 +11,7 @@
 #include "server/api/referral_options.h"
 #include "server/api/resource_names.h"
 #include "server/audit/parallel_verification.h"
+#include "server/common/log.h"
 #include "server/convert/referral_convert.h"
 #include "server/core/field_violations.h"
 
@@ -218,10 +219,10 @@ absl::Status AuditApi::BreakGlass(ResolvedCall& call, AuditRecord& audit,
   ToProto(*r, response);  // every field: that is what break-glass is for
   SetCallerOptions(*r, call, response);
   audit.view = "break-glass: all fields";
-  std::fprintf(stderr,
-               "safeguardd: BREAK-GLASS read, recorded in the audit log "
-               "(request %s)\n",
-               audit.request_id.c_str());
+  Log(LogLevel::kWarning, "break_glass",
+      absl::StrCat("BREAK-GLASS read, recorded in the audit log (request ",
+                   audit.request_id, ")"),
+      {{"request_id", audit.request_id}});
   return absl::OkStatus();
 }
 

@@ -57,6 +57,8 @@ class ReferralsApi {
     return watches_.Recheck(policy);
   }
   // Ends every open watch: the server is stopping.
+  // Watches open now.
+  int open_watches() const { return watches_.open(); }
   void EndWatches() {
     watches_.EndAll(absl::UnavailableError("the server is shutting down"));
   }

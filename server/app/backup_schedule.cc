@@ -1,11 +1,38 @@
 #include "server/app/backup_schedule.h"
 
-#include <cstdio>
+#include <sys/stat.h>
+
+#include <filesystem>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "server/common/log.h"
 
 namespace safeguard {
 
 void BackupSchedule::Start() {
+  // The newest backup already there counts: its age is the recovery point.
+  std::error_code error;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(options_.parent, error)) {
+    const std::string name = entry.path().filename().string();
+    struct stat st;
+    if (!absl::StartsWith(name, "backup-") ||
+        stat((entry.path() / "backup-manifest.textproto").c_str(), &st) != 0) {
+      continue;
+    }
+    const absl::Time written = absl::FromTimeT(st.st_mtime);
+    absl::MutexLock lock(&mu_);
+    if (!last_success_.has_value() || *last_success_ < written) {
+      last_success_ = written;
+    }
+  }
   thread_ = std::thread([this] { Run(); });
+}
+
+std::optional<absl::Time> BackupSchedule::last_success() {
+  absl::MutexLock lock(&mu_);
+  return last_success_;
 }
 
 void BackupSchedule::Stop() {
@@ -28,16 +55,20 @@ absl::Status BackupSchedule::BackupNow() {
         written = backup->dir;
         return PruneBackups(options_.parent, options_.keep, absl::Now());
       });
+  const long long ms = absl::ToInt64Milliseconds(absl::Now() - begin);
   if (status.ok()) {
-    std::fprintf(stderr, "safeguardd: backup written to %s in %lld ms\n",
-                 written.c_str(),
-                 static_cast<long long>(
-                     absl::ToInt64Milliseconds(absl::Now() - begin)));
-  } else {
-    std::fprintf(stderr, "safeguardd: scheduled backup failed: %s\n",
-                 std::string(status.message()).c_str());
+    absl::MutexLock lock(&mu_);
+    last_success_ = absl::Now();
   }
-  std::fflush(stderr);
+  if (status.ok()) {
+    Log(LogLevel::kInfo, "backup_written",
+        absl::StrCat("backup written to ", written, " in ", ms, " ms"),
+        {{"dir", written}, {"duration_ms", ms}});
+  } else {
+    Log(LogLevel::kError, "backup_failed",
+        absl::StrCat("scheduled backup failed: ", status.message()),
+        {{"code", absl::StatusCodeToString(status.code())}});
+  }
   return status;
 }
 

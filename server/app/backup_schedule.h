@@ -3,14 +3,15 @@
 // BackupSchedule: the server's own backups. Every `interval` it writes a
 // backup (server/app/backup.h) under `parent`, audited as the system action
 // safeguardd/Backup, then keeps only the newest `keep`. A failure is
-// audited with its code and reported on stderr (paths and reasons only);
-// the next run tries again.
+// audited with its code and logged (paths and reasons only); the next run
+// tries again.
 //
 // Owns its thread and the two keys. Borrows the access gate, which must
 // outlive it. Start/Stop from one thread; Stop is idempotent.
 #ifndef SAFEGUARD_SERVER_APP_BACKUP_SCHEDULE_H_
 #define SAFEGUARD_SERVER_APP_BACKUP_SCHEDULE_H_
 
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -47,6 +48,9 @@ class BackupSchedule {
   void Stop();
   // Writes one backup now, as the schedule does.
   absl::Status BackupNow();
+  // When the newest backup was written (by this schedule, or found in its
+  // folder at Start), if there is one.
+  std::optional<absl::Time> last_success() ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   void Run();
@@ -58,6 +62,7 @@ class BackupSchedule {
 
   absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::optional<absl::Time> last_success_ ABSL_GUARDED_BY(mu_);
   std::thread thread_;
 };
 

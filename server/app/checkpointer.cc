@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "server/common/log.h"
 #include "server/convert/referral_convert.h"
 
 namespace safeguard {
@@ -68,11 +69,10 @@ absl::Status Checkpointer::Start() {
     // An append cut short by a full disk or a crash: never signed whole.
     absl::Status cut = TruncateFile(path_, file->good_bytes);
     if (!cut.ok()) return cut;
-    std::fprintf(stderr,
-                 "safeguardd: checkpoint file %s: removed its torn last line "
-                 "(line %d, %lld bytes)\n",
-                 path_.c_str(), file->torn_line,
-                 static_cast<long long>(file->file_bytes - file->good_bytes));
+    Log(LogLevel::kWarning, "checkpoint_torn_line_removed",
+        absl::StrCat("checkpoint file ", path_,
+                     ": removed its torn last line (line ", file->torn_line,
+                     ", ", file->file_bytes - file->good_bytes, " bytes)"));
   }
   absl::StatusOr<std::optional<CheckpointRecord>> record = records_.Last();
   if (!record.ok()) return record.status();
@@ -89,11 +89,10 @@ absl::Status Checkpointer::Start() {
     if (last_size_ > head->size) {
       // The database holds fewer entries than were signed: restored from an
       // older copy, or cut. VerifyAuditLog reports it; say so now too.
-      std::fprintf(stderr,
-                   "safeguardd: WARNING: the audit log has %lld entries but "
-                   "checkpoint file %s signed %lld\n",
-                   static_cast<long long>(head->size), path_.c_str(),
-                   static_cast<long long>(last_size_));
+      Log(LogLevel::kWarning, "audit_log_behind_checkpoints",
+          absl::StrCat("WARNING: the audit log has ", head->size,
+                       " entries but checkpoint file ", path_, " signed ",
+                       last_size_));
     }
   }
   started_ = true;
@@ -111,8 +110,9 @@ void Checkpointer::Stop() {
   thread_.join();
   absl::Status final_checkpoint = CheckpointNow();
   if (!final_checkpoint.ok()) {
-    std::fprintf(stderr, "safeguardd: final audit checkpoint failed: %s\n",
-                 std::string(final_checkpoint.message()).c_str());
+    Log(LogLevel::kError, "checkpoint_failed",
+        absl::StrCat("final audit checkpoint failed: ",
+                     final_checkpoint.message()));
   }
 }
 
@@ -199,10 +199,10 @@ void Checkpointer::Run() {
     // four times a second), and once when they work again.
     absl::Status s = CheckpointNow();
     if (!s.ok() && !failing_) {
-      std::fprintf(stderr, "safeguardd: audit checkpoint failed: %s\n",
-                   std::string(s.message()).c_str());
+      Log(LogLevel::kError, "checkpoint_failed",
+          absl::StrCat("audit checkpoint failed: ", s.message()));
     } else if (s.ok() && failing_) {
-      std::fprintf(stderr, "safeguardd: audit checkpoints resumed\n");
+      Log(LogLevel::kInfo, "checkpoints_resumed", "audit checkpoints resumed");
     }
     failing_ = !s.ok();
   }

@@ -119,6 +119,38 @@ absl::StatusOr<std::unique_ptr<SafeguardServer>> SafeguardServer::Start(
                           std::move(calendar), zone, std::move(signer),
                           std::move(public_key), config));
   SAFEGUARD_RETURN_IF_ERROR(s->checkpointer_.Start());
+  if (backup_key.has_value()) {
+    BackupSchedule::Options backups;
+    backups.live = {DatabasePath(config), config.audit_checkpoint_file()};
+    backups.parent = config.backup_dir();
+    backups.interval = absl::Seconds(config.backup_interval_seconds());
+    backups.keep = config.backup_keep();
+    backups.public_key_pem = s->signer_->PublicKeyPem();
+    s->backups_ = std::make_unique<BackupSchedule>(
+        std::move(backups), std::move(key), *std::move(backup_key), s->access_);
+  }
+  {
+    SafeguardServer* self = s.get();
+    ServerMetrics::Sources sources;
+    sources.queued_calls = [self] { return self->pool_->queued(); };
+    sources.open_watches = [self] { return self->referrals_api_.open_watches(); };
+    sources.unsigned_audit_entries = [self]() -> absl::StatusOr<int64_t> {
+      SAFEGUARD_ASSIGN_OR_RETURN(AuditHead head, self->audit_log_.Head());
+      SAFEGUARD_ASSIGN_OR_RETURN(std::optional<CheckpointRecord> last,
+                                 self->checkpoint_records_.Last());
+      return head.size - (last.has_value() ? last->size : 0);
+    };
+    if (s->backups_ != nullptr) {
+      sources.last_backup = [self] { return self->backups_->last_success(); };
+    }
+    sources.database_path = DatabasePath(config);
+    sources.server_cert_file = config.tls().cert_file();
+    sources.ca_file = config.tls().ca_file();
+    s->metrics_ = std::make_unique<ServerMetrics>(
+        std::move(sources), absl::Milliseconds(config.slow_call_ms()));
+    s->access_.set_observer(s->metrics_.get());
+    s->db_->set_commit_listener(s->metrics_.get());
+  }
 
   std::vector<ApiMethod> methods = s->referrals_api_.Methods();
   for (ApiMethod& m : s->audit_api_.Methods()) methods.push_back(std::move(m));
@@ -148,18 +180,15 @@ absl::StatusOr<std::unique_ptr<SafeguardServer>> SafeguardServer::Start(
     absl::MutexLock lock(&s->health_mu_);
     s->PublishHealth();
   }
-  s->storage_watch_.Start();
-  if (backup_key.has_value()) {
-    BackupSchedule::Options backups;
-    backups.live = {DatabasePath(config), config.audit_checkpoint_file()};
-    backups.parent = config.backup_dir();
-    backups.interval = absl::Seconds(config.backup_interval_seconds());
-    backups.keep = config.backup_keep();
-    backups.public_key_pem = s->signer_->PublicKeyPem();
-    s->backups_ = std::make_unique<BackupSchedule>(
-        std::move(backups), std::move(key), *std::move(backup_key), s->access_);
-    s->backups_->Start();
+  if (!config.metrics_listen_address().empty()) {
+    SafeguardServer* self = s.get();
+    SAFEGUARD_ASSIGN_OR_RETURN(
+        s->metrics_listener_,
+        http::MetricsListener::Start(config.metrics_listen_address(),
+                                     [self] { return self->metrics_->Render(); }));
   }
+  s->storage_watch_.Start();
+  if (s->backups_ != nullptr) s->backups_->Start();
   return s;
 }
 
@@ -172,6 +201,7 @@ void SafeguardServer::Shutdown(absl::Duration grace) {
   if (shut_down_) return;
   shut_down_ = true;
   if (backups_ != nullptr) backups_->Stop();  // a backup under way finishes
+  if (metrics_listener_ != nullptr) metrics_listener_->Shutdown();
   storage_watch_.Stop();  // health stays NOT_SERVING from here on
   gate_.StartDraining();  // before health says so: callers may rely on it
   referrals_api_.EndWatches();  // open-ended: they would hold up the drain
@@ -187,6 +217,7 @@ void SafeguardServer::Shutdown(absl::Duration grace) {
   if (http_ != nullptr) http_->Shutdown();
   pool_.reset();  // runs what is queued, then joins
   checkpointer_.Stop();  // signs the final checkpoint
+  db_->set_commit_listener(nullptr);
 }
 
 SafeguardServer::~SafeguardServer() {

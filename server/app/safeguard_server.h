@@ -8,7 +8,8 @@
 // server reflection. Every start-up failure is one Status that names the
 // problem and the file. It also refuses to start with less free space in
 // the data folder than disk_reserve_mb. With backup_interval_seconds set it
-// writes scheduled backups (BackupSchedule).
+// writes scheduled backups (BackupSchedule); with metrics_listen_address,
+// serves its metrics (ServerMetrics) there.
 //
 // Health says SERVING only while the server is not draining and its disk
 // can be written (StorageWatch): under the reserve, or after a write failed
@@ -28,6 +29,7 @@
 #include "server/app/backup_schedule.h"
 #include "server/app/checkpointer.h"
 #include "server/app/data_dir_lock.h"
+#include "server/app/metrics.h"
 #include "server/app/referral_id_generator.h"
 #include "server/app/storage_watch.h"
 #include "server/config/server_config.h"
@@ -46,6 +48,7 @@
 #include "server/api/referrals_api.h"
 #include "server/app/grpc_front.h"
 #include "server/http/https_server.h"
+#include "server/http/metrics_listener.h"
 #include "server/storage/checkpoint_record.h"
 #include "server/storage/shared_database.h"
 #include "server/storage/sqlcipher_audit_log.h"
@@ -68,6 +71,10 @@ class SafeguardServer {
   int port() const { return port_; }
   // The HTTPS listener's port; 0 when it is off.
   int http_port() const { return http_ == nullptr ? 0 : http_->port(); }
+  // The metrics listener's port; 0 when it is off.
+  int metrics_port() const {
+    return metrics_listener_ == nullptr ? 0 : metrics_listener_->port();
+  }
   int schema_version() const { return db_->schema_version(); }
 
   // Stops accepting calls (new ones get UNAVAILABLE), lets calls in flight
@@ -121,9 +128,11 @@ class SafeguardServer {
   ReferralsApi referrals_api_;
   AuditApi audit_api_;
   std::unique_ptr<BackupSchedule> backups_;  // when backups are scheduled
+  std::unique_ptr<ServerMetrics> metrics_;
   std::optional<ApiMethods> api_;
   std::unique_ptr<GrpcFront> grpc_;
   std::unique_ptr<http::ConnectServer> http_;
+  std::unique_ptr<http::MetricsListener> metrics_listener_;  // when configured
   int port_ = 0;
 
   absl::Mutex shutdown_mu_;

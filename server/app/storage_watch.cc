@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "server/common/log.h"
 #include "server/core/status_macros.h"
 
 namespace safeguard {
@@ -141,8 +142,8 @@ void StorageWatch::Check() {
                     : absl::StrCat("writes paused, health is NOT_SERVING: ",
                                    problem_);
   }
-  std::fprintf(stderr, "safeguardd: %s\n", line.c_str());
-  std::fflush(stderr);
+  Log(writable ? LogLevel::kInfo : LogLevel::kError,
+      writable ? "writes_resumed" : "writes_paused", line);
   on_change_(writable);
 }
 

@@ -11,6 +11,7 @@
 #include "grpcpp/security/tls_certificate_provider.h"
 #include "grpcpp/security/tls_credentials_options.h"
 #include "openssl/bio.h"
+#include "openssl/err.h"
 #include "openssl/evp.h"
 #include "openssl/pem.h"
 #include "openssl/x509.h"
@@ -122,6 +123,20 @@ std::shared_ptr<grpc::ServerCredentials> MakeServerCredentials(
       GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
   if (!tls.crl_dir.empty()) options.set_crl_directory(tls.crl_dir);
   return grpc::experimental::TlsServerCredentials(options);
+}
+
+std::optional<absl::Time> EarliestExpiry(const std::string& pem) {
+  auto bio = MemBio(pem);
+  std::optional<absl::Time> earliest;
+  while (X509* raw = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
+    X509Ptr cert(raw);
+    struct tm tm = {};
+    if (ASN1_TIME_to_tm(X509_get0_notAfter(cert.get()), &tm) != 1) continue;
+    const absl::Time expiry = absl::FromTM(tm, absl::UTCTimeZone());
+    if (!earliest.has_value() || expiry < *earliest) earliest = expiry;
+  }
+  ERR_clear_error();  // the end of the bundle reads as an error
+  return earliest;
 }
 
 }  // namespace safeguard

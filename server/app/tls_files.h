@@ -10,9 +10,11 @@
 #define SAFEGUARD_SERVER_APP_TLS_FILES_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "grpcpp/security/server_credentials.h"
 #include "safeguard/config/v1/server_config.pb.h"
 
@@ -34,6 +36,10 @@ absl::StatusOr<ServerTls> LoadServerTls(
 // per call by the AccessGate, before any handler's work runs.
 std::shared_ptr<grpc::ServerCredentials> MakeServerCredentials(
     const ServerTls& tls);
+
+// When the first certificate in a PEM bundle to expire does so; none if
+// the text holds no certificate.
+std::optional<absl::Time> EarliestExpiry(const std::string& pem);
 
 }  // namespace safeguard
 

@@ -79,6 +79,8 @@ void FillDefaults(ServerConfig& config) {
     config.set_backup_key_file(absl::StrCat(config.data_dir(), "/backup.key"));
   }
   if (config.backup_keep() == 0) config.set_backup_keep(7);
+  if (config.log_format().empty()) config.set_log_format("text");
+  if (config.slow_call_ms() == 0) config.set_slow_call_ms(1000);
   auto* tls = config.mutable_tls();
   if (tls->ca_file().empty()) tls->set_ca_file("certs/dev/ca.crt");
   if (tls->cert_file().empty()) tls->set_cert_file("certs/dev/server.crt");
@@ -136,6 +138,18 @@ absl::Status ValidateConfig(const ServerConfig& config) {
   }
   if (config.backup_keep() < 1 || config.backup_keep() > 1000) {
     return absl::InvalidArgumentError("backup_keep must be 1 to 1000");
+  }
+  if (!config.metrics_listen_address().empty() &&
+      !IsHostPort(config.metrics_listen_address())) {
+    return absl::InvalidArgumentError(
+        "metrics_listen_address must be host:port, with a port from 0 to "
+        "65535, or empty to turn metrics off");
+  }
+  if (config.log_format() != "text" && config.log_format() != "json") {
+    return absl::InvalidArgumentError("log_format must be text or json");
+  }
+  if (config.slow_call_ms() < 1 || config.slow_call_ms() > 3600000) {
+    return absl::InvalidArgumentError("slow_call_ms must be 1 to 3600000");
   }
   return absl::OkStatus();
 }

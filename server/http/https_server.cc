@@ -28,6 +28,7 @@
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 #include "httplib.h"
+#include "server/http/listen.h"
 #include "openssl/err.h"
 #include "openssl/pem.h"
 #include "openssl/ssl.h"
@@ -623,38 +624,10 @@ class ConnectServer::Impl {
       }
     });
 
-    // "host:port", the host perhaps in brackets.
-    const std::string& address = options_.listen_address;
-    const size_t colon = address.rfind(':');
-    int port = -1;
-    if (colon == std::string::npos ||
-        !absl::SimpleAtoi(address.substr(colon + 1), &port) || port < 0 ||
-        port > 65535) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("listen address ", address, ": not host:port"));
-    }
-    std::string host = address.substr(0, colon);
-    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
-      host = host.substr(1, host.size() - 2);
-    }
-    if (port == 0) {
-      port_ = server_->bind_to_any_port(host);
-    } else {
-      port_ = server_->bind_to_port(host, port) ? port : -1;
-    }
-    if (port_ <= 0) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("listen address ", address, ": cannot listen there"));
-    }
-    listen_thread_ = std::thread([this] { server_->listen_after_bind(); });
-    // stop() does nothing until the loop runs: wait for it.
-    const absl::Time give_up = absl::Now() + absl::Seconds(10);
-    while (!server_->is_running()) {
-      if (absl::Now() > give_up) {
-        return absl::InternalError("the HTTPS server did not start");
-      }
-      absl::SleepFor(absl::Milliseconds(1));
-    }
+    absl::StatusOr<int> port =
+        ListenOn(*server_, options_.listen_address, "HTTPS", listen_thread_);
+    if (!port.ok()) return port.status();
+    port_ = *port;
     return absl::OkStatus();
   }
 

@@ -5,7 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "sqlcipher/sqlite3.h"
-
+#include "server/common/log.h"
 #include "server/core/status_macros.h"
 #include "server/storage/migrations.h"
 
@@ -138,11 +138,10 @@ void SharedDatabase::CheckpointLoop() {
     checkpoints_.fetch_add(1);
     if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
       // Not fatal: the WAL keeps every commit and the next one tries again.
-      std::fprintf(stderr, "safeguardd: WAL checkpoint failed: %s\n",
-                   std::string(FromSqliteRc(rc, checkpoint_db_->handle(),
-                                            "checkpoint")
-                                   .message())
-                       .c_str());
+      Log(LogLevel::kError, "wal_checkpoint_failed",
+          absl::StrCat("WAL checkpoint failed: ",
+                       FromSqliteRc(rc, checkpoint_db_->handle(), "checkpoint")
+                           .message()));
     }
   }
 }
@@ -279,9 +278,13 @@ bool SharedDatabase::TryBatch(Database& db,
     }
     w->status = s;
   }
+  const absl::Time commit_start = absl::Now();
   absl::Status commit = aborted ? absl::UnavailableError("write aborted")
                                 : db.Exec("COMMIT;");
   commits_.fetch_add(1);
+  if (CommitListener* listener = commit_listener_.load(); listener != nullptr) {
+    listener->Committed(batch.size(), absl::Now() - commit_start);
+  }
   if (!commit.ok()) {
     if (db.InTransaction()) db.Exec("ROLLBACK;").IgnoreError();
     for (PendingWrite* w : batch) {

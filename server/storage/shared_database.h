@@ -69,6 +69,15 @@ class SharedDatabase {
     virtual void Failed(const absl::Status& status) = 0;
   };
 
+  // Told of each group commit: how many writes it carried and how long its
+  // COMMIT (with its fsync) took. Thread-safe and quick: it runs on the
+  // committing writer's thread with the writer connection held.
+  class CommitListener {
+   public:
+    virtual ~CommitListener() = default;
+    virtual void Committed(size_t writes, absl::Duration commit_time) = 0;
+  };
+
   struct Options {
     // Read-only connections; reads wait when all are in use.
     int readers = 4;
@@ -131,6 +140,10 @@ class SharedDatabase {
   // Sets (or, with nullptr, clears) the gate every later write passes;
   // not owned, must outlive its use. Set it before writes run.
   void set_write_gate(WriteGate* gate) { gate_.store(gate); }
+  // Likewise for the listener told of each commit.
+  void set_commit_listener(CommitListener* listener) {
+    commit_listener_.store(listener);
+  }
 
   // Writes queued or running, not yet returned (for tests).
   int writes_waiting() const { return writes_waiting_.load(); }
@@ -197,6 +210,7 @@ class SharedDatabase {
   std::atomic<int64_t> commits_{0};
   std::atomic<int> writes_waiting_{0};  // in Write(), not yet done
   std::atomic<WriteGate*> gate_{nullptr};
+  std::atomic<CommitListener*> commit_listener_{nullptr};
 
   const DatabasePtr checkpoint_db_;  // used by the checkpoint thread only
   const int checkpoint_pages_;

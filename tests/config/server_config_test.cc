@@ -40,6 +40,9 @@ TEST(ServerConfigTest, LoadsAFileAndFillsDefaults) {
   EXPECT_EQ(config->backup_key_file(), "/var/lib/safeguard/backup.key");
   EXPECT_EQ(config->backup_interval_seconds(), 0);
   EXPECT_EQ(config->backup_keep(), 7);
+  EXPECT_EQ(config->metrics_listen_address(), "");
+  EXPECT_EQ(config->log_format(), "text");
+  EXPECT_EQ(config->slow_call_ms(), 1000);
   EXPECT_FALSE(config->enable_reflection());
   EXPECT_EQ(DatabasePath(*config), "/var/lib/safeguard/safeguard.db");
   EXPECT_TRUE(ValidateConfig(*config).ok());
@@ -115,6 +118,16 @@ TEST(ServerConfigTest, RefusesValuesThatCannotWork) {
       {"no backups kept",
        [](ServerConfig& c) { c.set_backup_keep(-1); },
        "backup_keep must be 1 to 1000"},
+      {"metrics on no port",
+       [](ServerConfig& c) { c.set_metrics_listen_address("127.0.0.1"); },
+       "metrics_listen_address must be host:port, with a port from 0 to "
+       "65535, or empty to turn metrics off"},
+      {"an unknown log format",
+       [](ServerConfig& c) { c.set_log_format("xml"); },
+       "log_format must be text or json"},
+      {"a slow call threshold of nothing",
+       [](ServerConfig& c) { c.set_slow_call_ms(-5); },
+       "slow_call_ms must be 1 to 3600000"},
   };
   for (const Case& c : cases) {
     ServerConfig config;

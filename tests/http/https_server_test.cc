@@ -886,7 +886,7 @@ TEST(ConnectServerStartTest, RefusesBadFilesAndMethods) {
        absl::StatusCode::kFailedPrecondition,
        "CRL folder " + no_crl_dir.crl_dir + ": is not a folder"},
       {"bad address", bad_address, {&unary},
-       absl::StatusCode::kInvalidArgument, "listen address 127.0.0.1"},
+       absl::StatusCode::kInvalidArgument, "HTTPS listen address 127.0.0.1"},
       {"method twice", options, {&unary, &unary},
        absl::StatusCode::kInvalidArgument,
        "HTTPS method /safeguard.v1.Referrals/ListReferrals is given twice"},
