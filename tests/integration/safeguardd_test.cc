@@ -770,7 +770,7 @@ TEST_F(SafeguarddTest, TheShippedConfigurationStartsTheServer) {
   const std::string config_file = etc + "/safeguardd.textproto";
 
   // The installation steps.
-  for (const std::string& folder : {etc + "/tls/crl", state, share}) {
+  for (const std::string& folder : {etc + "/tls/crl", state, share + "/console"}) {
     std::filesystem::create_directories(folder);
   }
   chmod(state.c_str(), 0700);
@@ -778,7 +778,8 @@ TEST_F(SafeguarddTest, TheShippedConfigurationStartsTheServer) {
   namespace fs = std::filesystem;
   const std::string source = SAFEGUARD_SOURCE_DIR;
   fs::copy_file(source + "/policy/partnership.textproto",
-                etc + "/partnership.textproto");
+                share + "/partnership.textproto");
+  std::ofstream(share + "/console/index.html") << "<!doctype html>";
   fs::copy_file(source + "/deploy/bank-holidays-england-and-wales.txt",
                 share + "/bank-holidays-england-and-wales.txt");
   fs::copy_file(pki_.ca_file(), etc + "/tls/ca.crt");
@@ -797,6 +798,11 @@ TEST_F(SafeguarddTest, TheShippedConfigurationStartsTheServer) {
                        root, &output),
             0)
       << output;
+  ASSERT_EQ(RunProgram({SAFEGUARDD_PATH, "genkey",
+                        "--backup_key_file=" + etc + "/backup.key"},
+                       root, &output),
+            0)
+      << output;
 
   // As the unit runs it: only --config, in WorkingDirectory.
   Subprocess server({SAFEGUARDD_PATH, "--config=" + config_file}, state,
@@ -812,6 +818,8 @@ TEST_F(SafeguarddTest, TheShippedConfigurationStartsTheServer) {
   std::optional<int> status = server.Wait(absl::Seconds(10));
   ASSERT_TRUE(status.has_value());
   EXPECT_EQ(*status, 0) << server.Output();
+  // It logs JSON, as shipped.
+  EXPECT_EQ(server.Output().rfind("{\"time\":", 0), 0u) << server.Output();
   EXPECT_TRUE(fs::exists(state + "/safeguard.db"));
   EXPECT_TRUE(fs::exists(state + "/audit-checkpoints.log"));
 }
@@ -873,7 +881,7 @@ TEST(DeployTest, TheSystemdUnitVerifies) {
   const std::string unit = ReplaceAll(
       ReadFileOrEmpty(std::string(SAFEGUARD_SOURCE_DIR) +
                       "/deploy/safeguardd.service"),
-      "/usr/local/bin/safeguardd", SAFEGUARDD_PATH);
+      "/usr/bin/safeguardd", SAFEGUARDD_PATH);
   std::ofstream(dir.File("safeguardd.service")) << unit;
   std::string output;
   EXPECT_EQ(RunProgram({"/usr/bin/systemd-analyze", "verify",
@@ -882,6 +890,24 @@ TEST(DeployTest, TheSystemdUnitVerifies) {
             0)
       << output;
   EXPECT_EQ(output, "");
+  // Hardened: systemd's own exposure rating is "OK" or better (below 4.0
+  // on its 0 to 10 scale; the unit rates 1.2).
+  EXPECT_EQ(RunProgram({"/usr/bin/systemd-analyze", "security", "--offline=true",
+                        dir.File("safeguardd.service")},
+                       dir.path(), &output),
+            0)
+      << output;
+  const std::string marker = "Overall exposure level for safeguardd.service: ";
+  const size_t at = output.find(marker);
+  ASSERT_NE(at, std::string::npos) << output;
+  double exposure = 10;
+  ASSERT_TRUE(absl::SimpleAtod(
+      output.substr(at + marker.size(), output.find(' ', at + marker.size()) -
+                                            at - marker.size()),
+      &exposure))
+      << output;
+  EXPECT_LT(exposure, 4.0) << output;
+  EXPECT_NE(output.find(" OK"), std::string::npos) << output;
 }
 
 // Runs safeguardctl as `who` ("agency/kind/name") against `port`.
