@@ -27,11 +27,17 @@ class EchoService final : public bench::Echo::CallbackService {
   }
 };
 
-// The echo baseline's server: safeguardd's own TLS settings.
-std::unique_ptr<grpc::Server> StartEcho(const ServerTls& tls,
+// The echo baseline's server: safeguardd's own TLS settings, revocation
+// check included.
+std::unique_ptr<grpc::Server> StartEcho(const config::v1::ServerConfig& config,
+                                        const TlsReloader& reloader,
                                         EchoService& service, int* port) {
   grpc::ServerBuilder builder;
-  builder.AddListeningPort("127.0.0.1:0", MakeServerCredentials(tls), port);
+  builder.AddListeningPort(
+      "127.0.0.1:0",
+      MakeServerCredentials(config.tls(), config.tls().ca_file(),
+                            absl::Seconds(config.tls_reload_seconds()), reloader),
+      port);
   builder.RegisterService(&service);
   return builder.BuildAndStart();
 }
@@ -48,7 +54,16 @@ int RunChild(const config::v1::ServerConfig& config, FILE* in, FILE* out) {
   const double startup_ms = absl::ToDoubleMilliseconds(absl::Now() - t0);
   EchoService echo_service;
   int echo_port = 0;
-  auto echo = StartEcho(*LoadServerTls(config.tls()), echo_service, &echo_port);
+  TlsReloader::Options reloading;
+  reloading.ca_pem = LoadServerTls(config.tls())->ca_pem;
+  reloading.crl_dir = config.tls().crl_dir();
+  auto reloader = TlsReloader::Create(reloading);
+  if (!reloader.ok()) {
+    std::fprintf(out, "error %s\n", std::string(reloader.status().message()).c_str());
+    std::fflush(out);
+    return 1;
+  }
+  auto echo = StartEcho(config, **reloader, echo_service, &echo_port);
   std::fprintf(out, "ready %d %d %d %.3f\n", (*server)->port(), echo_port,
                (*server)->http_port(), startup_ms);
   std::fflush(out);

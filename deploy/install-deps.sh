@@ -13,6 +13,7 @@ packages=(
   clang-14 libclang-rt-14-dev                       # thread-safety analysis, libFuzzer
   libcpp-httplib-dev                                # the Connect (HTTPS) listener
   prometheus-cpp-dev                                # metrics' families and text format
+  dpkg-dev file                                     # cpack: the packages' library dependencies
   nodejs npm                                        # tests/interop: the Connect client
   chromium libnss3-tools                            # console browser tests: headless Chromium,
                                                     # client certificates in an NSS database

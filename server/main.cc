@@ -118,6 +118,9 @@ ABSL_FLAG(std::optional<std::string>, log_format, std::nullopt,
           "text, or json: one JSON object a line");
 ABSL_FLAG(std::optional<int32_t>, slow_call_ms, std::nullopt,
           "Calls slower than this many milliseconds are logged");
+ABSL_FLAG(std::optional<int32_t>, tls_reload_seconds, std::nullopt,
+          "Seconds between looks at the CRL folder and the server's "
+          "certificate and key; changes apply without a restart");
 ABSL_FLAG(std::string, new_key_file, "",
           "rekey: the key file holding the new key");
 ABSL_FLAG(std::string, to, "",
@@ -165,14 +168,17 @@ int Fail(const absl::Status& status) {
 
 // The default of the configuration field `flag` sets, as FillDefaults
 // makes it (the one place defaults are decided), or "" when it has none.
-// A flag is named for its field: tls_<field> for the tls block.
+// A flag is named for its field, or tls_<field> for the tls block.
 std::string DefaultOf(absl::string_view flag) {
   ServerConfig defaults;
   FillDefaults(defaults);
   const google::protobuf::Message* message = &defaults;
-  if (absl::ConsumePrefix(&flag, "tls_")) message = &defaults.tls();
   const google::protobuf::FieldDescriptor* field =
       message->GetDescriptor()->FindFieldByName(std::string(flag));
+  if (field == nullptr && absl::ConsumePrefix(&flag, "tls_")) {
+    message = &defaults.tls();
+    field = message->GetDescriptor()->FindFieldByName(std::string(flag));
+  }
   if (field == nullptr || field->is_repeated()) return "";
   const google::protobuf::Reflection* reflection = message->GetReflection();
   switch (field->cpp_type()) {
@@ -285,6 +291,8 @@ absl::StatusOr<ServerConfig> BuildConfig() {
   Override(FLAGS_log_format,
            [&](const std::string& v) { config.set_log_format(v); });
   Override(FLAGS_slow_call_ms, [&](int32_t v) { config.set_slow_call_ms(v); });
+  Override(FLAGS_tls_reload_seconds,
+           [&](int32_t v) { config.set_tls_reload_seconds(v); });
   Override(FLAGS_shutdown_grace_seconds,
            [&](int32_t v) { config.set_shutdown_grace_seconds(v); });
   FillDefaults(config);
@@ -347,6 +355,8 @@ int Serve(const ServerConfig& config) {
   while (true) {
     sigwait(&stop, &signal_number);
     if (signal_number != SIGHUP) break;
+    // The CRLs and the server's certificate too (logged by the reloader).
+    (*server)->ReloadTls().IgnoreError();
     absl::Status reloaded = (*server)->ReloadPolicy();
     if (reloaded.ok()) {
       Log(LogLevel::kInfo, "policy_reloaded",

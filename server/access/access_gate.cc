@@ -45,6 +45,11 @@ absl::StatusOr<ResolvedCall> AccessGate::Resolve(const InboundCall& inbound,
   audit->agency = identity->agency;
   audit->principal = identity->principal;
   audit->certificate_sha256 = identity->certificate_sha256;
+  // A certificate revoked since its connection was made is refused at its
+  // next call, not only at its next connection.
+  if (revoked_ && revoked_(*identity)) {
+    return absl::UnauthenticatedError("the client certificate has been revoked");
+  }
   ResolvedCall call;
   call.policy = policies_.Current();
   AccessDecision decision = call.policy->Decide(*identity, inbound.method);

@@ -21,6 +21,7 @@
 #ifndef SAFEGUARD_SERVER_ACCESS_ACCESS_GATE_H_
 #define SAFEGUARD_SERVER_ACCESS_ACCESS_GATE_H_
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -107,6 +108,12 @@ class AccessGate {
   // Tells `observer` (not owned; it must outlive the gate's calls) how
   // every later call and stream opening ends. Set it before serving.
   void set_observer(CallObserver* observer) { observer_ = observer; }
+  // Asked about each caller before its call is decided: true refuses the
+  // call (UNAUTHENTICATED, audited), for a certificate revoked while its
+  // connection stays open. Thread-safe; set it before serving.
+  void set_revoked(std::function<bool(const CallerIdentity&)> revoked) {
+    revoked_ = std::move(revoked);
+  }
 
  private:
   // Resolves the caller of `call` and starts its audit record in `*audit`.
@@ -123,6 +130,7 @@ class AccessGate {
   WorkerPool& pool_;
   CallerLimiter callers_;
   CallObserver* observer_ = nullptr;
+  std::function<bool(const CallerIdentity&)> revoked_;
 };
 
 // The client's request id when it is 1-64 characters of [A-Za-z0-9._-];

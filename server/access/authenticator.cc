@@ -7,6 +7,7 @@
 #include "openssl/x509.h"
 #include "openssl/x509v3.h"
 #include "server/common/sha256.h"
+#include "server/common/x509_keys.h"
 
 namespace safeguard {
 namespace {
@@ -89,6 +90,8 @@ absl::StatusOr<CallerIdentity> CertificateAuthenticator::Parse(
   }
   if (!found.ok()) return found;
   found->certificate_sha256 = DerSha256(cert.get());
+  found->certificate_issuer = IssuerKey(cert.get());
+  found->certificate_serial = SerialKey(cert.get());
   if (found->certificate_sha256.empty()) {
     return absl::UnauthenticatedError("client certificate does not parse");
   }

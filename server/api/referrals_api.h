@@ -57,6 +57,12 @@ class ReferralsApi {
     return watches_.Recheck(policy);
   }
   // Ends every open watch: the server is stopping.
+  // Ends the open watches of the callers `caller` picks (a certificate
+  // revoked); their clients get UNAVAILABLE. Returns how many ended.
+  int EndWatchesOf(const std::function<bool(const CallerIdentity&)>& caller) {
+    return watches_.EndWhere(
+        caller, absl::UnavailableError("the caller's certificate was revoked"));
+  }
   // Watches open now.
   int open_watches() const { return watches_.open(); }
   void EndWatches() {

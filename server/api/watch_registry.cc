@@ -83,6 +83,23 @@ int WatchRegistry::Recheck(const CompiledPolicy& policy) {
   return ended;
 }
 
+int WatchRegistry::EndWhere(
+    const std::function<bool(const CallerIdentity&)>& caller,
+    const absl::Status& why) {
+  absl::MutexLock lock(&mu_);
+  int ended = 0;
+  for (auto it = watches_.begin(); it != watches_.end();) {
+    if (!caller(it->second.identity)) {
+      ++it;
+      continue;
+    }
+    it->second.end(why);
+    it = watches_.erase(it);
+    ++ended;
+  }
+  return ended;
+}
+
 void WatchRegistry::EndAll(const absl::Status& why) {
   absl::MutexLock lock(&mu_);
   for (auto& [id, w] : watches_) w.end(why);

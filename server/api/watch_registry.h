@@ -41,6 +41,10 @@ class WatchRegistry {
 
   // Ends the watches `policy` would decide differently. Returns how many.
   int Recheck(const CompiledPolicy& policy);
+  // Ends, with `why`, every watch whose caller `caller` picks (which must
+  // not call back into the registry); returns how many.
+  int EndWhere(const std::function<bool(const CallerIdentity&)>& caller,
+               const absl::Status& why);
   void EndAll(const absl::Status& why);
 
   int open() const;

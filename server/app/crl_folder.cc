@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <memory>
@@ -13,6 +14,7 @@
 #include "openssl/err.h"
 #include "openssl/pem.h"
 #include "openssl/x509.h"
+#include "server/common/x509_keys.h"
 
 namespace safeguard {
 namespace {
@@ -61,9 +63,10 @@ bool Exists(const std::string& path) {
   return stat(path.c_str(), &st) == 0;
 }
 
-// What is wrong with the CRL file `name` for `ca`, or "" if nothing.
+// What is wrong with the CRL file `name` for `ca`, or "" if nothing; the
+// CRL goes to `*out` when nothing is.
 std::string CrlProblem(const std::string& dir, const std::string& name,
-                       X509* ca) {
+                       X509* ca, CrlPtr* out) {
   FILE* f = std::fopen((dir + "/" + name).c_str(), "r");
   CrlPtr crl(f != nullptr ? PEM_read_X509_CRL(f, nullptr, nullptr, nullptr)
                           : nullptr);
@@ -93,12 +96,21 @@ std::string CrlProblem(const std::string& dir, const std::string& name,
   if (X509_cmp_current_time(X509_CRL_get0_lastUpdate(crl.get())) >= 0) {
     return absl::StrCat("a current CRL: ", name, " is not valid yet");
   }
+  *out = std::move(crl);
   return "";
+}
+
+absl::Time ToTime(const ASN1_TIME* t) {
+  std::tm tm{};
+  if (ASN1_TIME_to_tm(t, &tm) != 1) return absl::InfinitePast();
+  return absl::FromTM(tm, absl::UTCTimeZone());
 }
 
 }  // namespace
 
-absl::Status CheckCrlFolder(const std::string& dir, const std::string& ca_pem) {
+absl::StatusOr<std::shared_ptr<const RevocationSet>> RevocationSet::Load(
+    const std::string& dir, const std::string& ca_pem) {
+  auto set = std::make_shared<RevocationSet>();
   for (const X509Ptr& ca : ReadCertificates(ca_pem)) {
     const X509_NAME* subject = X509_get_subject_name(ca.get());
     const std::string hash = absl::StrFormat(
@@ -108,11 +120,22 @@ absl::Status CheckCrlFolder(const std::string& dir, const std::string& ca_pem) {
       problem = absl::StrCat("a CRL named ", hash,
                              ".r0 (its subject hash, as OpenSSL looks it up)");
     }
-    // OpenSSL reads .r0, .r1, ... up to the first missing number.
+    Issuer& issuer = set->issuers_[NameKey(subject)];
+    issuer.next_update = absl::InfiniteFuture();
+    // Read .r0, .r1, ... up to the first missing number, as OpenSSL does.
     for (int n = 0; problem.empty(); ++n) {
       const std::string name = absl::StrCat(hash, ".r", n);
       if (!Exists(absl::StrCat(dir, "/", name))) break;
-      problem = CrlProblem(dir, name, ca.get());
+      CrlPtr crl;
+      problem = CrlProblem(dir, name, ca.get(), &crl);
+      if (!problem.empty()) break;
+      issuer.next_update = std::min(
+          issuer.next_update, ToTime(X509_CRL_get0_nextUpdate(crl.get())));
+      STACK_OF(X509_REVOKED)* revoked = X509_CRL_get_REVOKED(crl.get());
+      for (int i = 0; i < sk_X509_REVOKED_num(revoked); ++i) {
+        issuer.serials.insert(SerialKey(
+            X509_REVOKED_get0_serialNumber(sk_X509_REVOKED_value(revoked, i))));
+      }
     }
     if (!problem.empty()) {
       return absl::FailedPreconditionError(
@@ -120,7 +143,36 @@ absl::Status CheckCrlFolder(const std::string& dir, const std::string& ca_pem) {
                        "\" lacks ", problem));
     }
   }
+  return std::shared_ptr<const RevocationSet>(std::move(set));
+}
+
+absl::Status RevocationSet::Check(const X509* cert, absl::Time now) const {
+  auto it = issuers_.find(IssuerKey(cert));
+  if (it == issuers_.end()) return absl::OkStatus();
+  if (it->second.serials.contains(SerialKey(cert))) {
+    return absl::UnauthenticatedError("the certificate has been revoked");
+  }
+  if (now >= it->second.next_update) {
+    return absl::UnauthenticatedError(
+        "the CRL of the certificate's CA has expired");
+  }
   return absl::OkStatus();
+}
+
+bool RevocationSet::Revoked(absl::string_view issuer,
+                            absl::string_view serial) const {
+  auto it = issuers_.find(issuer);
+  return it != issuers_.end() && it->second.serials.contains(serial);
+}
+
+size_t RevocationSet::size() const {
+  size_t n = 0;
+  for (const auto& [key, issuer] : issuers_) n += issuer.serials.size();
+  return n;
+}
+
+absl::Status CheckCrlFolder(const std::string& dir, const std::string& ca_pem) {
+  return RevocationSet::Load(dir, ca_pem).status();
 }
 
 }  // namespace safeguard

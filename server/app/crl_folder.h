@@ -1,23 +1,61 @@
 // File: server/app/crl_folder.h
 //
-// CheckCrlFolder(): that a CRL folder really turns revocation on. gRPC (and
-// OpenSSL's hashed-folder lookup beneath it) skips revocation checking
-// without a word for a CA whose CRL it cannot find or use, so before the
-// server starts, every CA certificate in the CA bundle must have, in the
-// folder, a CRL file named <subject hash>.r0 (then .r1, ... if more), each
-// one parseable (PEM), issued and signed by that CA, and current (its next
-// update in the future). Stateless; thread-safe.
+// RevocationSet: the client certificates the CRL folder revokes, loaded
+// and checked by safeguard itself (not left to a TLS library's folder
+// lookup, which skips a CA whose CRL it cannot find or use without a word,
+// and keeps a CRL it read once), so that revocation is never skipped and
+// a new CRL can take effect without a restart (TlsReloader).
+//
+// Load() requires, for every CA certificate in the CA bundle, a CRL file in
+// the folder named <subject hash>.r0 (then .r1, ... if more; the names
+// `openssl rehash` gives), each parseable (PEM), issued and signed by that
+// CA, and current (its next update in the future). Check() refuses a
+// certificate one of them lists, or one whose issuer's CRL has expired
+// since it was loaded.
+//
+// Immutable once loaded; thread-safe.
 #ifndef SAFEGUARD_SERVER_APP_CRL_FOLDER_H_
 #define SAFEGUARD_SERVER_APP_CRL_FOLDER_H_
 
+#include <memory>
 #include <string>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "openssl/types.h"
 
 namespace safeguard {
 
-// `ca_pem` holds the CA bundle (one or more PEM certificates). The error
-// names the folder, the CA by subject, and what it lacks.
+class RevocationSet {
+ public:
+  // `ca_pem` holds the CA bundle (one or more PEM certificates). The error
+  // names the folder, the CA by subject, and what it lacks.
+  static absl::StatusOr<std::shared_ptr<const RevocationSet>> Load(
+      const std::string& dir, const std::string& ca_pem);
+
+  // OK, or kUnauthenticated saying why `cert` is refused. A certificate
+  // whose issuer has no CRL here (a trust anchor, or not one of ours) is
+  // left to the chain check.
+  absl::Status Check(const X509* cert, absl::Time now) const;
+  // Whether the certificate with this issuer and serial (x509_keys.h) is
+  // listed.
+  bool Revoked(absl::string_view issuer, absl::string_view serial) const;
+  // Certificates listed, over every CA.
+  size_t size() const;
+
+ private:
+  struct Issuer {
+    absl::Time next_update;  // the earliest of its CRLs'
+    absl::flat_hash_set<std::string> serials;
+  };
+  absl::flat_hash_map<std::string, Issuer> issuers_;  // by issuer name key
+};
+
+// Load() for its verdict only: start-up checks.
 absl::Status CheckCrlFolder(const std::string& dir, const std::string& ca_pem);
 
 }  // namespace safeguard

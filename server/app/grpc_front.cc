@@ -33,7 +33,8 @@ absl::Status LoadReflectionPlugin() {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<GrpcFront>> GrpcFront::Start(
-    const ServerConfig& config, const ServerTls& tls, const ApiMethods& api) {
+    const ServerConfig& config,
+    std::shared_ptr<grpc::ServerCredentials> credentials, const ApiMethods& api) {
   std::unique_ptr<GrpcFront> front(new GrpcFront(api));
   grpc::EnableDefaultHealthCheckService(true);
   if (config.enable_reflection()) {
@@ -62,8 +63,8 @@ absl::StatusOr<std::unique_ptr<GrpcFront>> GrpcFront::Start(
   grpc::ResourceQuota quota("safeguardd");
   quota.Resize(kGrpcMemoryBytes);
   builder.SetResourceQuota(quota);
-  builder.AddListeningPort(config.listen_address(),
-                           MakeServerCredentials(tls), &front->port_);
+  builder.AddListeningPort(config.listen_address(), std::move(credentials),
+                           &front->port_);
   builder.RegisterService(&front->info_);
   builder.RegisterService(&front->referrals_);
   builder.RegisterService(&front->audit_);

@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "grpcpp/server.h"
 #include "server/api/api_methods.h"
+#include "grpcpp/security/server_credentials.h"
 #include "server/app/tls_files.h"
 #include "server/config/server_config.h"
 #include "server/rpc/audit_rpc.h"
@@ -26,8 +27,11 @@ namespace safeguard {
 
 class GrpcFront {
  public:
+  // `credentials`: MakeServerCredentials() (tls_files.h).
   static absl::StatusOr<std::unique_ptr<GrpcFront>> Start(
-      const ServerConfig& config, const ServerTls& tls, const ApiMethods& api);
+      const ServerConfig& config,
+      std::shared_ptr<grpc::ServerCredentials> credentials,
+      const ApiMethods& api);
 
   // The port it listens on (the chosen one when configured with 0).
   int port() const { return port_; }

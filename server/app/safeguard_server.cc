@@ -1,11 +1,16 @@
 #include "server/app/safeguard_server.h"
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "server/api/server_info_api.h"
 #include "server/app/tls_files.h"
+#include "server/common/durable_file.h"
 #include "server/core/status_macros.h"
 #include "server/storage/database_key.h"
 
@@ -72,9 +77,19 @@ absl::Status SafeguardServer::ReloadPolicy() {
       });
 }
 
+absl::Status SafeguardServer::ReloadTls() { return tls_reloader_->Reload(); }
+
 absl::StatusOr<std::unique_ptr<SafeguardServer>> SafeguardServer::Start(
     const ServerConfig& config) {
   SAFEGUARD_ASSIGN_OR_RETURN(ServerTls tls, LoadServerTls(config.tls()));
+  TlsReloader::Options reloading;
+  reloading.ca_pem = tls.ca_pem;
+  reloading.crl_dir = config.tls().crl_dir();
+  reloading.cert_file = config.tls().cert_file();
+  reloading.key_file = config.tls().key_file();
+  reloading.interval = absl::Seconds(config.tls_reload_seconds());
+  SAFEGUARD_ASSIGN_OR_RETURN(std::unique_ptr<TlsReloader> tls_reloader,
+                             TlsReloader::Create(std::move(reloading)));
   SAFEGUARD_ASSIGN_OR_RETURN(std::shared_ptr<const CompiledPolicy> policy,
                              CompiledPolicy::Load(config.policy_file()));
   SAFEGUARD_RETURN_IF_ERROR(
@@ -158,17 +173,41 @@ absl::StatusOr<std::unique_ptr<SafeguardServer>> SafeguardServer::Start(
   SAFEGUARD_ASSIGN_OR_RETURN(ApiMethods api,
                              ApiMethods::Build(std::move(methods)));
   s->api_.emplace(std::move(api));
-  SAFEGUARD_ASSIGN_OR_RETURN(s->grpc_,
-                             GrpcFront::Start(config, tls, *s->api_));
+  s->tls_reloader_ = std::move(tls_reloader);
+  {
+    const TlsReloader* reloader = s->tls_reloader_.get();
+    s->access_.set_revoked(
+        [reloader](const CallerIdentity& id) { return reloader->Revoked(id); });
+  }
+  // gRPC's CAs: a copy of the bundle as read now, so that both transports
+  // trust the same CAs until a restart (HTTPS loads them once).
+  const std::string roots_file = absl::StrCat(config.data_dir(), "/tls-roots.pem");
+  const std::string roots_temp = absl::StrCat(roots_file, ".new");
+  unlink(roots_temp.c_str());
+  SAFEGUARD_RETURN_IF_ERROR(WriteNewFile(roots_temp, tls.ca_pem));
+  if (rename(roots_temp.c_str(), roots_file.c_str()) != 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot write ", roots_file, ": ", std::strerror(errno)));
+  }
+  SAFEGUARD_ASSIGN_OR_RETURN(
+      s->grpc_,
+      GrpcFront::Start(config,
+                       MakeServerCredentials(config.tls(), roots_file,
+                                             absl::Seconds(config.tls_reload_seconds()),
+                                             *s->tls_reloader_),
+                       *s->api_));
   s->port_ = s->grpc_->port();
   if (!config.http_listen_address().empty()) {
-    // The same files, CA, CRLs and identity rules as gRPC.
+    // The same files, CA, revocation and identity rules as gRPC.
     http::ConnectServerOptions options;
     options.listen_address = config.http_listen_address();
     options.cert_file = config.tls().cert_file();
     options.key_file = config.tls().key_file();
     options.client_ca_file = config.tls().ca_file();
-    options.crl_dir = config.tls().crl_dir();
+    const TlsReloader* reloader = s->tls_reloader_.get();
+    options.check_peer_certificate = [reloader](const X509* cert) {
+      return reloader->Check(cert);
+    };
     options.static_dir = config.console_dir();
     options.threads = config.http_threads();
     // Streams may hold most threads, never all: calls still get through.
@@ -189,6 +228,20 @@ absl::StatusOr<std::unique_ptr<SafeguardServer>> SafeguardServer::Start(
   }
   s->storage_watch_.Start();
   if (s->backups_ != nullptr) s->backups_->Start();
+  {
+    SafeguardServer* self = s.get();
+    s->tls_reloader_->Start(
+        // A newly revoked caller's open watches end at once.
+        [self](const RevocationSet& revoked) {
+          self->referrals_api_.EndWatchesOf([&revoked](const CallerIdentity& id) {
+            return revoked.Revoked(id.certificate_issuer, id.certificate_serial);
+          });
+        },
+        [self] {
+          return self->http_ == nullptr ? absl::OkStatus()
+                                        : self->http_->ReloadIdentity();
+        });
+  }
   return s;
 }
 
@@ -201,6 +254,7 @@ void SafeguardServer::Shutdown(absl::Duration grace) {
   if (shut_down_) return;
   shut_down_ = true;
   if (backups_ != nullptr) backups_->Stop();  // a backup under way finishes
+  tls_reloader_->Stop();
   if (metrics_listener_ != nullptr) metrics_listener_->Shutdown();
   storage_watch_.Stop();  // health stays NOT_SERVING from here on
   gate_.StartDraining();  // before health says so: callers may rely on it

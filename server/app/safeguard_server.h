@@ -32,6 +32,7 @@
 #include "server/app/metrics.h"
 #include "server/app/referral_id_generator.h"
 #include "server/app/storage_watch.h"
+#include "server/app/tls_reloader.h"
 #include "server/config/server_config.h"
 #include "server/core/clock.h"
 #include "server/core/referral_events.h"
@@ -86,6 +87,10 @@ class SafeguardServer {
   // Loads the policy file again; the new policy replaces the old only if it
   // is valid. The outcome is written to the audit log.
   absl::Status ReloadPolicy();
+  // Looks at the CRL folder and the server's certificate and key at once,
+  // as TlsReloader does every tls_reload_seconds; what is bad is refused
+  // and the old stays in force (logged either way).
+  absl::Status ReloadTls();
 
   WorkerPool& worker_pool_for_test() { return *pool_; }
   AuditApi& audit_for_test() { return audit_api_; }
@@ -130,6 +135,7 @@ class SafeguardServer {
   std::unique_ptr<BackupSchedule> backups_;  // when backups are scheduled
   std::unique_ptr<ServerMetrics> metrics_;
   std::optional<ApiMethods> api_;
+  std::unique_ptr<TlsReloader> tls_reloader_;  // outlives the front ends
   std::unique_ptr<GrpcFront> grpc_;
   std::unique_ptr<http::ConnectServer> http_;
   std::unique_ptr<http::MetricsListener> metrics_listener_;  // when configured

@@ -2,6 +2,8 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <functional>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -9,6 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "grpcpp/security/tls_certificate_provider.h"
+#include "grpcpp/security/tls_certificate_verifier.h"
 #include "grpcpp/security/tls_credentials_options.h"
 #include "openssl/bio.h"
 #include "openssl/err.h"
@@ -109,19 +112,65 @@ absl::StatusOr<ServerTls> LoadServerTls(
   return tls;
 }
 
+namespace {
+
+// Asks the reloader about every certificate the client sent, after gRPC
+// has verified the chain.
+class RevocationVerifier final
+    : public grpc::experimental::ExternalCertificateVerifier {
+ public:
+  explicit RevocationVerifier(const TlsReloader* reloader) : reloader_(reloader) {}
+
+  bool Verify(grpc::experimental::TlsCustomVerificationCheckRequest* request,
+              std::function<void(grpc::Status)> callback,
+              grpc::Status* sync_status) override {
+    // The client's own certificate, then the rest of its chain (on a
+    // server, OpenSSL's peer chain leaves the peer's certificate out).
+    int seen = 0;
+    absl::Status verdict;
+    for (grpc::string_ref text : {request->peer_cert(),
+                                  request->peer_cert_full_chain()}) {
+      const std::string pem(text.data(), text.size());
+      auto bio = MemBio(pem);  // reads `pem` in place
+      while (X509* raw = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
+        X509Ptr cert(raw);
+        ++seen;
+        if (verdict.ok()) verdict = reloader_->Check(cert.get());
+      }
+      ERR_clear_error();
+    }
+    if (seen == 0) verdict = absl::UnauthenticatedError("no client certificate");
+    *sync_status = verdict.ok() ? grpc::Status::OK
+                                : grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
+                                               std::string(verdict.message()));
+    return true;  // decided here and now
+  }
+
+  void Cancel(grpc::experimental::TlsCustomVerificationCheckRequest*) override {}
+
+ private:
+  const TlsReloader* reloader_;
+};
+
+}  // namespace
+
 std::shared_ptr<grpc::ServerCredentials> MakeServerCredentials(
-    const ServerTls& tls) {
-  using grpc::experimental::IdentityKeyCertPair;
+    const ::safeguard::config::v1::TlsConfig& config,
+    const std::string& roots_file, absl::Duration interval,
+    const TlsReloader& reloader) {
   auto provider =
-      std::make_shared<grpc::experimental::StaticDataCertificateProvider>(
-          tls.ca_pem,
-          std::vector<IdentityKeyCertPair>{{tls.key_pem, tls.cert_pem}});
+      std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
+          config.key_file(), config.cert_file(), roots_file,
+          static_cast<unsigned int>(
+              std::max<int64_t>(1, absl::ToInt64Seconds(interval))));
   grpc::experimental::TlsServerCredentialsOptions options(provider);
   options.watch_root_certs();
   options.watch_identity_key_cert_pairs();
   options.set_cert_request_type(
       GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
-  if (!tls.crl_dir.empty()) options.set_crl_directory(tls.crl_dir);
+  options.set_certificate_verifier(
+      grpc::experimental::ExternalCertificateVerifier::Create<RevocationVerifier>(
+          &reloader));
   return grpc::experimental::TlsServerCredentials(options);
 }
 

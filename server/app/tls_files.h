@@ -17,6 +17,7 @@
 #include "absl/time/time.h"
 #include "grpcpp/security/server_credentials.h"
 #include "safeguard/config/v1/server_config.pb.h"
+#include "server/app/tls_reloader.h"
 
 namespace safeguard {
 
@@ -31,11 +32,19 @@ absl::StatusOr<ServerTls> LoadServerTls(
     const ::safeguard::config::v1::TlsConfig& config);
 
 // mTLS only, TLS 1.2 or newer: a client certificate is required and its
-// chain, validity and (with a CRL folder) revocation are checked in the
-// handshake. Who the caller is and what the policy lets them do is decided
+// chain and validity are checked in the handshake, then `reloader` is asked
+// about every certificate of it (revocation, with the CRLs in force now).
+// The server's certificate and key are read from their files, and read
+// again every `interval` when they change (gRPC's
+// FileWatcherCertificateProvider, which keeps the old pair if the new one
+// does not match); the CAs come from `roots_file`, a copy of the CA bundle
+// made at start-up, so that gRPC and HTTPS trust the same CAs until a
+// restart. Who the caller is and what the policy lets them do is decided
 // per call by the AccessGate, before any handler's work runs.
 std::shared_ptr<grpc::ServerCredentials> MakeServerCredentials(
-    const ServerTls& tls);
+    const ::safeguard::config::v1::TlsConfig& config,
+    const std::string& roots_file, absl::Duration interval,
+    const TlsReloader& reloader);
 
 // When the first certificate in a PEM bundle to expire does so; none if
 // the text holds no certificate.

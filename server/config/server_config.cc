@@ -81,6 +81,7 @@ void FillDefaults(ServerConfig& config) {
   if (config.backup_keep() == 0) config.set_backup_keep(7);
   if (config.log_format().empty()) config.set_log_format("text");
   if (config.slow_call_ms() == 0) config.set_slow_call_ms(1000);
+  if (config.tls_reload_seconds() == 0) config.set_tls_reload_seconds(10);
   auto* tls = config.mutable_tls();
   if (tls->ca_file().empty()) tls->set_ca_file("certs/dev/ca.crt");
   if (tls->cert_file().empty()) tls->set_cert_file("certs/dev/server.crt");
@@ -150,6 +151,9 @@ absl::Status ValidateConfig(const ServerConfig& config) {
   }
   if (config.slow_call_ms() < 1 || config.slow_call_ms() > 3600000) {
     return absl::InvalidArgumentError("slow_call_ms must be 1 to 3600000");
+  }
+  if (config.tls_reload_seconds() < 1 || config.tls_reload_seconds() > 3600) {
+    return absl::InvalidArgumentError("tls_reload_seconds must be 1 to 3600");
   }
   return absl::OkStatus();
 }

@@ -26,6 +26,10 @@ struct CallerIdentity {
   std::string agency;              // e.g. "suffolk-police"
   std::string principal;           // "system/<name>" or "person/<name>"
   std::string certificate_sha256;  // lower-case hex of the DER certificate
+  // How a CRL names the certificate: its issuer's name (DER, hex) and its
+  // serial number (hex). See server/common/x509_keys.h.
+  std::string certificate_issuer;
+  std::string certificate_serial;
 
   friend bool operator==(const CallerIdentity& a, const CallerIdentity& b) {
     return a.agency == b.agency && a.principal == b.principal &&

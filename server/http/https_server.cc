@@ -130,12 +130,124 @@ std::string OpenSslError() {
   return buf;
 }
 
-// Fills the server's SSL_CTX: TLS 1.2 or newer, its certificate, client
-// certificates required and verified against the CA file and, with a CRL
-// folder, against the CRLs there (looked up by subject hash, as gRPC does)
-// for every certificate of the chain. No session resumption, so every
-// connection's client certificate is verified afresh.
-bool SetUpTls(SSL_CTX& ctx, const ConnectServerOptions& o, std::string* error) {
+}  // namespace
+
+// The server's certificate chain and key, as one pair.
+struct Identity {
+  X509* cert = nullptr;
+  STACK_OF(X509)* chain = nullptr;  // the certificates after the first
+  EVP_PKEY* key = nullptr;
+  ~Identity() {
+    X509_free(cert);
+    sk_X509_pop_free(chain, X509_free);
+    EVP_PKEY_free(key);
+  }
+};
+
+// What the TLS callbacks reach, as the SSL_CTX's app data: the identity in
+// use (replaced by ReloadIdentity) and the peer check. Thread-safe.
+class TlsState {
+ public:
+  explicit TlsState(std::function<absl::Status(const X509*)> check)
+      : check_(std::move(check)) {}
+
+  // Reads and checks the pair; it replaces the one in use only if good.
+  absl::Status Load(const std::string& cert_file, const std::string& key_file) {
+    auto id = std::make_shared<Identity>();
+    auto fail = [&](absl::string_view what, const std::string& path,
+                    absl::string_view problem) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          what, " ", path, ": ", problem, " (", OpenSslError(), ")"));
+    };
+    if (FILE* f = std::fopen(cert_file.c_str(), "r"); f != nullptr) {
+      id->cert = PEM_read_X509(f, nullptr, nullptr, nullptr);
+      id->chain = sk_X509_new_null();
+      while (X509* more = PEM_read_X509(f, nullptr, nullptr, nullptr)) {
+        sk_X509_push(id->chain, more);
+      }
+      std::fclose(f);
+      ERR_clear_error();  // the end of the chain reads as an error
+    }
+    if (id->cert == nullptr) {
+      return fail("certificate file", cert_file,
+                  "cannot be read as a PEM certificate chain");
+    }
+    if (FILE* f = std::fopen(key_file.c_str(), "r"); f != nullptr) {
+      id->key = PEM_read_PrivateKey(f, nullptr, nullptr, nullptr);
+      std::fclose(f);
+    }
+    if (id->key == nullptr) {
+      return fail("private key file", key_file,
+                  "cannot be read as an unencrypted PEM private key");
+    }
+    if (X509_check_private_key(id->cert, id->key) != 1) {
+      return fail("private key file", key_file,
+                  absl::StrCat("does not match the certificate in ", cert_file));
+    }
+    ERR_clear_error();
+    absl::MutexLock lock(&mu_);
+    identity_ = std::move(id);
+    return absl::OkStatus();
+  }
+
+  std::shared_ptr<const Identity> identity() const {
+    absl::MutexLock lock(&mu_);
+    return identity_;
+  }
+
+  absl::Status Check(const X509* cert) const {
+    return check_ ? check_(cert) : absl::OkStatus();
+  }
+
+ private:
+  const std::function<absl::Status(const X509*)> check_;
+  mutable absl::Mutex mu_;
+  std::shared_ptr<const Identity> identity_ ABSL_GUARDED_BY(mu_);
+};
+
+namespace {
+
+// Each handshake presents the identity in use at its start.
+int UseCurrentIdentity(SSL* ssl, void* arg) {
+  std::shared_ptr<const Identity> id = static_cast<TlsState*>(arg)->identity();
+  if (id == nullptr) return 0;
+  return SSL_use_certificate(ssl, id->cert) == 1 &&
+                 SSL_use_PrivateKey(ssl, id->key) == 1 &&
+                 SSL_set1_chain(ssl, id->chain) == 1
+             ? 1
+             : 0;
+}
+
+// After OpenSSL's own check of each certificate of the client's chain,
+// the revocation check of the certificates a CA issued (not the trust
+// anchor itself).
+int CheckPeerCertificate(int preverified, X509_STORE_CTX* store) {
+  if (preverified != 1) return 0;
+  auto* ssl = static_cast<SSL*>(
+      X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
+  if (ssl == nullptr) return 0;
+  const auto* state =
+      static_cast<const TlsState*>(SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl)));
+  X509* cert = X509_STORE_CTX_get_current_cert(store);
+  if (state == nullptr || cert == nullptr) return 0;
+  if (X509_NAME_cmp(X509_get_subject_name(cert), X509_get_issuer_name(cert)) == 0) {
+    return 1;  // a self-signed trust anchor: no CA above it revokes it
+  }
+  if (!state->Check(cert).ok()) {
+    X509_STORE_CTX_set_error(store, X509_V_ERR_CERT_REVOKED);
+    return 0;
+  }
+  return 1;
+}
+
+// Fills the server's SSL_CTX: TLS 1.2 or newer; its certificate from
+// `state`, chosen again for each handshake (so a reloaded pair is used from
+// the next connection on); client certificates required, verified against
+// the CA file, then checked by `state` (revocation) for every certificate
+// of the chain. No session resumption, so every connection's client
+// certificate is verified afresh.
+bool SetUpTls(SSL_CTX& ctx, const ConnectServerOptions& o, TlsState& state,
+              std::string* error) {
   auto fail = [&](absl::string_view what, const std::string& path,
                   absl::string_view problem) {
     *error = absl::StrCat(what, " ", path, ": ", problem, " (", OpenSslError(),
@@ -148,26 +260,18 @@ bool SetUpTls(SSL_CTX& ctx, const ConnectServerOptions& o, std::string* error) {
                                 SSL_OP_CIPHER_SERVER_PREFERENCE);
   SSL_CTX_set_session_cache_mode(&ctx, SSL_SESS_CACHE_OFF);
   SSL_CTX_set_num_tickets(&ctx, 0);
-  if (SSL_CTX_use_certificate_chain_file(&ctx, o.cert_file.c_str()) != 1) {
-    return fail("certificate file", o.cert_file,
-                "cannot be read as a PEM certificate chain");
+  absl::Status loaded = state.Load(o.cert_file, o.key_file);
+  if (!loaded.ok()) {
+    *error = std::string(loaded.message());
+    return false;
   }
-  EVP_PKEY* key = nullptr;
-  if (FILE* f = std::fopen(o.key_file.c_str(), "r"); f != nullptr) {
-    key = PEM_read_PrivateKey(f, nullptr, nullptr, nullptr);
-    std::fclose(f);
+  std::shared_ptr<const Identity> id = state.identity();
+  if (SSL_CTX_use_certificate(&ctx, id->cert) != 1 ||
+      SSL_CTX_use_PrivateKey(&ctx, id->key) != 1) {
+    return fail("certificate file", o.cert_file, "cannot be used");
   }
-  if (key == nullptr) {
-    return fail("private key file", o.key_file,
-                "cannot be read as an unencrypted PEM private key");
-  }
-  const bool key_matches = SSL_CTX_use_PrivateKey(&ctx, key) == 1 &&
-                           SSL_CTX_check_private_key(&ctx) == 1;
-  EVP_PKEY_free(key);
-  if (!key_matches) {
-    return fail("private key file", o.key_file,
-                absl::StrCat("does not match the certificate in ", o.cert_file));
-  }
+  SSL_CTX_set_app_data(&ctx, &state);
+  SSL_CTX_set_cert_cb(&ctx, UseCurrentIdentity, &state);
   if (SSL_CTX_load_verify_locations(&ctx, o.client_ca_file.c_str(), nullptr) !=
       1) {
     return fail("CA file", o.client_ca_file, "cannot be read as PEM certificates");
@@ -177,21 +281,9 @@ bool SetUpTls(SSL_CTX& ctx, const ConnectServerOptions& o, std::string* error) {
     return fail("CA file", o.client_ca_file, "holds no PEM certificate");
   }
   SSL_CTX_set_client_CA_list(&ctx, names);
-  if (!o.crl_dir.empty()) {
-    struct stat st;
-    if (stat(o.crl_dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
-      return fail("CRL folder", o.crl_dir, "is not a folder");
-    }
-    X509_STORE* store = SSL_CTX_get_cert_store(&ctx);
-    if (X509_STORE_load_locations(store, nullptr, o.crl_dir.c_str()) != 1) {
-      return fail("CRL folder", o.crl_dir, "cannot be used");
-    }
-    X509_STORE_set_flags(store,
-                         X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL);
-  }
   SSL_CTX_set_purpose(&ctx, X509_PURPOSE_SSL_CLIENT);
   SSL_CTX_set_verify(&ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
-                     nullptr);
+                     CheckPeerCertificate);
   ERR_clear_error();
   return true;
 }
@@ -566,7 +658,7 @@ class ConnectServer::Impl {
     std::string tls_error;
     server_ = std::make_unique<httplib::SSLServer>(
         [this, &tls_error](SSL_CTX& ctx) {
-          return SetUpTls(ctx, options_, &tls_error);
+          return SetUpTls(ctx, options_, tls_, &tls_error);
         });
     if (!server_->is_valid()) {
       return absl::FailedPreconditionError(
@@ -632,6 +724,10 @@ class ConnectServer::Impl {
   }
 
   int port() const { return port_; }
+
+  absl::Status ReloadIdentity() {
+    return tls_.Load(options_.cert_file, options_.key_file);
+  }
 
   void Shutdown() {
     {
@@ -964,6 +1060,7 @@ class ConnectServer::Impl {
   }
 
   const ConnectServerOptions options_;
+  TlsState tls_{options_.check_peer_certificate};
   const absl::flat_hash_map<std::string, const ApiMethod*> routes_;
   std::string static_root_;  // realpath of options_.static_dir, or empty
   std::unique_ptr<httplib::SSLServer> server_;
@@ -1018,5 +1115,7 @@ ConnectServer::~ConnectServer() { Shutdown(); }
 int ConnectServer::port() const { return impl_->port(); }
 
 void ConnectServer::Shutdown() { impl_->Shutdown(); }
+
+absl::Status ConnectServer::ReloadIdentity() { return impl_->ReloadIdentity(); }
 
 }  // namespace safeguard::http

@@ -42,12 +42,14 @@
 #define SAFEGUARD_SERVER_HTTP_HTTPS_SERVER_H_
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "openssl/types.h"
 #include "server/api/api_method.h"
 
 namespace safeguard::http {
@@ -58,10 +60,10 @@ struct ConnectServerOptions {
   std::string cert_file;       // server certificate chain, PEM
   std::string key_file;        // its private key, PEM
   std::string client_ca_file;  // CAs client certificates must chain to
-  // Hashed CRL folder (<subject hash>.r0), looked up as gRPC does, with
-  // revocation checked for the whole chain; empty: no revocation checking.
-  // Check it with CheckCrlFolder() (server/app/crl_folder.h) first.
-  std::string crl_dir;
+  // Asked about each certificate of a client's chain that OpenSSL has
+  // verified (not the trust anchor): OK, or why it is refused (revoked).
+  // Empty: no further check. Called on connection threads.
+  std::function<absl::Status(const X509*)> check_peer_certificate;
   std::string static_dir;  // files served at "/"; empty: none
   // The one Origin browsers may send, e.g. "https://safeguard.example:8443";
   // empty: "https://" + the request's Host header.
@@ -94,6 +96,10 @@ class ConnectServer {
 
   // The port listened on (the one picked when the address gave port 0).
   int port() const;
+
+  // Reads the certificate and key files again; new connections present
+  // the new pair, if it is good (the old one stays otherwise). Thread-safe.
+  absl::Status ReloadIdentity();
 
   // Refuses new calls (unavailable), ends open streams (cancelling their
   // sessions and sending unavailable), stops accepting and joins every

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -21,6 +22,7 @@
 #include "httplib.h"
 #include "safeguard/v1/referrals.pb.h"
 #include "safeguard/v1/server_info.pb.h"
+#include "server/app/crl_folder.h"
 #include "server/core/field_violations.h"
 #include "server/http/connect_codec.h"
 #include "tests/testing/status_matchers.h"
@@ -201,7 +203,15 @@ class ConnectServerTest : public ::testing::Test {
     options_.cert_file = pki_->server().cert;
     options_.key_file = pki_->server().key;
     options_.client_ca_file = pki_->ca_file();
-    options_.crl_dir = pki_->crl_dir();
+    // Revocation as safeguardd checks it: the CRL folder's set, loaded.
+    std::ifstream ca(pki_->ca_file());
+    std::stringstream ca_pem;
+    ca_pem << ca.rdbuf();
+    absl::StatusOr<std::shared_ptr<const RevocationSet>> revoked =
+        RevocationSet::Load(pki_->crl_dir(), ca_pem.str());
+    ASSERT_THAT(revoked, IsOk());
+    options_.check_peer_certificate =
+        [set = *revoked](const X509* cert) { return set->Check(cert, absl::Now()); };
     options_.static_dir = static_dir_;
     options_.threads = 6;
     options_.max_streams = 2;
@@ -871,8 +881,6 @@ TEST(ConnectServerStartTest, RefusesBadFilesAndMethods) {
   missing_key.key_file = dir.File("nope.key");
   ConnectServerOptions wrong_key = options;
   wrong_key.key_file = pki.IssueIdentity("a", "system/b").key;
-  ConnectServerOptions no_crl_dir = options;
-  no_crl_dir.crl_dir = dir.File("no-such-folder");
   ConnectServerOptions bad_address = options;
   bad_address.listen_address = "127.0.0.1";
   const std::vector<Case> cases = {
@@ -882,9 +890,6 @@ TEST(ConnectServerStartTest, RefusesBadFilesAndMethods) {
       {"key of another certificate", wrong_key, {&unary},
        absl::StatusCode::kFailedPrecondition,
        "private key file " + wrong_key.key_file + ": does not match"},
-      {"CRL folder missing", no_crl_dir, {&unary},
-       absl::StatusCode::kFailedPrecondition,
-       "CRL folder " + no_crl_dir.crl_dir + ": is not a folder"},
       {"bad address", bad_address, {&unary},
        absl::StatusCode::kInvalidArgument, "HTTPS listen address 127.0.0.1"},
       {"method twice", options, {&unary, &unary},

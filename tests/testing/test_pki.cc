@@ -110,6 +110,10 @@ TestPki::TestPki(const std::string& dir, const std::string& name)
   crl_dir_ = dir + "/" + name + "-crl";
   mkdir(crl_dir_.c_str(), 0700);
 
+  server_ = IssueServer(name + "-server");
+}
+
+CertFiles TestPki::IssueServer(const std::string& file_name) {
   EVP_PKEY* key = NewKey();
   X509* cert = NewCert("localhost", key, impl_->ca, -kDay, 30 * kDay,
                        /*ca=*/false);
@@ -118,11 +122,12 @@ TestPki::TestPki(const std::string& dir, const std::string& name)
   AddExt(cert, impl_->ca, NID_subject_alt_name,
          "DNS:localhost,IP:127.0.0.1,IP:::1");
   Check(X509_sign(cert, impl_->ca_key, EVP_sha256()) > 0, "sign server");
-  server_ = {dir + "/" + name + "-server.crt", dir + "/" + name + "-server.key"};
-  WriteCert(cert, server_.cert);
-  WriteKey(key, server_.key);
+  CertFiles files{dir_ + "/" + file_name + ".crt", dir_ + "/" + file_name + ".key"};
+  WriteCert(cert, files.cert);
+  WriteKey(key, files.key);
   X509_free(cert);
   EVP_PKEY_free(key);
+  return files;
 }
 
 TestPki::~TestPki() {

@@ -60,6 +60,10 @@ class TestPki {
                           const std::string& principal,
                           CertKind kind = CertKind::kValid);
 
+  // Issues another server certificate, as the constructor's, into
+  // <file_name>.crt and .key.
+  CertFiles IssueServer(const std::string& file_name);
+
   // Adds the certificate to this CA's CRL and rewrites the CRL file.
   void Revoke(const CertFiles& files);
 
