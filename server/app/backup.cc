@@ -17,12 +17,12 @@
 #include "server/app/checkpointer.h"
 #include "server/audit/parallel_verification.h"
 #include "server/common/durable_file.h"
-#include "server/common/secret_file.h"
 #include "server/common/text_proto.h"
 #include "server/core/status_macros.h"
 #include "server/storage/checkpoint_record.h"
 #include "server/storage/database.h"
 #include "server/storage/migrations.h"
+#include "server/storage/rekey.h"
 #include "server/storage/shared_database.h"
 #include "server/storage/sqlcipher_audit_log.h"
 
@@ -48,50 +48,6 @@ std::string Join(const std::string& dir, absl::string_view name) {
 absl::Status Errno(absl::string_view what, const std::string& path) {
   return absl::UnavailableError(
       absl::StrCat("cannot ", what, " ", path, ": ", std::strerror(errno)));
-}
-
-// Runs `sql` on `db` with `other` attached as `alias` under `key`, and
-// detaches it again whatever happened.
-absl::Status WithAttached(Database& db, const std::string& other,
-                          const DatabaseKey& key, absl::string_view sql) {
-  SAFEGUARD_RETURN_IF_ERROR(db.Exec(absl::StrCat(
-      "PRAGMA cipher_default_page_size = ", kCipherPageSize, ";")));
-  {
-    SAFEGUARD_ASSIGN_OR_RETURN(Statement attach,
-                               db.Prepare("ATTACH DATABASE ? AS other KEY ?;"));
-    std::string raw_key = key.SqlCipherRawKey();
-    absl::Status bound = attach.BindText(1, other);
-    if (bound.ok()) bound = attach.BindText(2, raw_key);
-    WipeString(raw_key);
-    SAFEGUARD_RETURN_IF_ERROR(bound);
-    SAFEGUARD_RETURN_IF_ERROR(attach.Run());
-  }
-  absl::Status ran = db.Exec(sql);
-  if (!ran.ok() && db.InTransaction()) db.Exec("ROLLBACK;").IgnoreError();
-  absl::Status detached = db.Exec("DETACH DATABASE other;");
-  return ran.ok() ? detached : ran;
-}
-
-// Copies the whole database at `from` (under `from_key`) into the new file
-// `to` (under `to_key`), from one snapshot, and leaves `to` a single file
-// in WAL mode with nothing in its WAL.
-absl::Status ExportDatabase(const std::string& from, const DatabaseKey& from_key,
-                            const std::string& to, const DatabaseKey& to_key) {
-  {
-    Database::Options options;
-    options.create_if_missing = false;
-    options.cache_kib = 2048;
-    SAFEGUARD_ASSIGN_OR_RETURN(DatabasePtr source,
-                               Database::Open(from, from_key, options));
-    // One transaction: every table is read from the same snapshot.
-    SAFEGUARD_RETURN_IF_ERROR(WithAttached(
-        *source, to, to_key,
-        "BEGIN; SELECT sqlcipher_export('other'); COMMIT;"));
-  }
-  Database::Options options;
-  options.create_if_missing = false;
-  SAFEGUARD_ASSIGN_OR_RETURN(DatabasePtr copy, Database::Open(to, to_key, options));
-  return copy->Exec("PRAGMA wal_checkpoint(TRUNCATE);");
 }
 
 std::string FormatHead(const AuditHead& head) {

@@ -25,21 +25,8 @@ absl::Status Export(const std::string& path, const std::string& temp,
                              Database::Open(path, old_key, options));
   SAFEGUARD_ASSIGN_OR_RETURN(int version, ReadSchemaVersion(*db));
   SAFEGUARD_RETURN_IF_ERROR(db->Exec("PRAGMA wal_checkpoint(TRUNCATE);"));
-  SAFEGUARD_RETURN_IF_ERROR(db->Exec(absl::StrCat(
-      "PRAGMA cipher_default_page_size = ", kCipherPageSize, ";")));
-  {
-    SAFEGUARD_ASSIGN_OR_RETURN(
-        Statement attach, db->Prepare("ATTACH DATABASE ? AS rekeyed KEY ?;"));
-    std::string raw_key = new_key.SqlCipherRawKey();
-    absl::Status bound = attach.BindText(1, temp);
-    if (bound.ok()) bound = attach.BindText(2, raw_key);
-    WipeString(raw_key);
-    SAFEGUARD_RETURN_IF_ERROR(bound);
-    SAFEGUARD_RETURN_IF_ERROR(attach.Run());
-  }
-  SAFEGUARD_RETURN_IF_ERROR(db->Exec("SELECT sqlcipher_export('rekeyed');"));
-  SAFEGUARD_RETURN_IF_ERROR(db->Exec("DETACH DATABASE rekeyed;"));
   db.reset();
+  SAFEGUARD_RETURN_IF_ERROR(ExportDatabase(path, old_key, temp, new_key));
 
   // Check the copy under the new key before it replaces anything.
   SAFEGUARD_ASSIGN_OR_RETURN(DatabasePtr copy,
@@ -56,6 +43,42 @@ absl::Status Export(const std::string& path, const std::string& temp,
 }
 
 }  // namespace
+
+absl::Status ExportDatabase(const std::string& from, const DatabaseKey& from_key,
+                            const std::string& to, const DatabaseKey& to_key) {
+  {
+    Database::Options options;
+    options.create_if_missing = false;
+    options.cache_kib = 2048;
+    SAFEGUARD_ASSIGN_OR_RETURN(DatabasePtr source,
+                               Database::Open(from, from_key, options));
+    SAFEGUARD_RETURN_IF_ERROR(source->Exec(absl::StrCat(
+        "PRAGMA cipher_default_page_size = ", kCipherPageSize, ";")));
+    {
+      SAFEGUARD_ASSIGN_OR_RETURN(
+          Statement attach, source->Prepare("ATTACH DATABASE ? AS other KEY ?;"));
+      std::string raw_key = to_key.SqlCipherRawKey();
+      absl::Status bound = attach.BindText(1, to);
+      if (bound.ok()) bound = attach.BindText(2, raw_key);
+      WipeString(raw_key);
+      SAFEGUARD_RETURN_IF_ERROR(bound);
+      SAFEGUARD_RETURN_IF_ERROR(attach.Run());
+    }
+    // One transaction: every table is read from the same snapshot.
+    absl::Status copied =
+        source->Exec("BEGIN; SELECT sqlcipher_export('other'); COMMIT;");
+    if (!copied.ok() && source->InTransaction()) {
+      source->Exec("ROLLBACK;").IgnoreError();
+    }
+    absl::Status detached = source->Exec("DETACH DATABASE other;");
+    SAFEGUARD_RETURN_IF_ERROR(copied);
+    SAFEGUARD_RETURN_IF_ERROR(detached);
+  }
+  Database::Options options;
+  options.create_if_missing = false;
+  SAFEGUARD_ASSIGN_OR_RETURN(DatabasePtr copy, Database::Open(to, to_key, options));
+  return copy->Exec("PRAGMA wal_checkpoint(TRUNCATE);");
+}
 
 std::string RekeyTempPath(const std::string& path) {
   return absl::StrCat(path, ".rekey");

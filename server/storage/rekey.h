@@ -25,6 +25,14 @@ namespace safeguard {
 absl::Status RekeyDatabase(const std::string& path, const DatabaseKey& old_key,
                            const DatabaseKey& new_key);
 
+// Copies the whole database at `from` (under `from_key`) into the new file
+// `to` (under `to_key`) with sqlcipher_export, reading every table from one
+// snapshot (one read transaction: in WAL mode writers carry on meanwhile),
+// and leaves `to` in WAL mode with its WAL folded in. Used by rekey,
+// backup and restore.
+absl::Status ExportDatabase(const std::string& from, const DatabaseKey& from_key,
+                            const std::string& to, const DatabaseKey& to_key);
+
 // The temporary file RekeyDatabase() writes beside `path`.
 std::string RekeyTempPath(const std::string& path);
 
