@@ -57,6 +57,10 @@ class ReferralsApi {
     return watches_.Recheck(policy);
   }
   // Ends every open watch: the server is stopping.
+  // New watches of the callers `refuse` picks are refused (revoked).
+  void set_watch_refusal(std::function<bool(const CallerIdentity&)> refuse) {
+    watches_.set_refusal(std::move(refuse));
+  }
   // Ends the open watches of the callers `caller` picks (a certificate
   // revoked); their clients get UNAVAILABLE. Returns how many ended.
   int EndWatchesOf(const std::function<bool(const CallerIdentity&)>& caller) {

@@ -35,6 +35,11 @@ bool SameViews(const std::vector<VisibilityScope>& scopes, RoleSet roles,
 absl::StatusOr<int64_t> WatchRegistry::Add(const ResolvedCall& call,
                                            std::string method, End end) {
   absl::MutexLock lock(&mu_);
+  // Under the lock: a caller revoked after its call was admitted, but
+  // before EndWhere ran, is refused here; one revoked later is ended there.
+  if (refuse_ && refuse_(call.context.identity)) {
+    return absl::UnauthenticatedError("the client certificate has been revoked");
+  }
   int same = 0;
   for (const auto& [id, w] : watches_) {
     if (w.identity.agency == call.context.identity.agency &&

@@ -41,6 +41,12 @@ class WatchRegistry {
 
   // Ends the watches `policy` would decide differently. Returns how many.
   int Recheck(const CompiledPolicy& policy);
+  // Add() refuses a caller `refuse` picks (a revoked certificate). Set it
+  // before serving; it must not call back into the registry.
+  void set_refusal(std::function<bool(const CallerIdentity&)> refuse) {
+    absl::MutexLock lock(&mu_);
+    refuse_ = std::move(refuse);
+  }
   // Ends, with `why`, every watch whose caller `caller` picks (which must
   // not call back into the registry); returns how many.
   int EndWhere(const std::function<bool(const CallerIdentity&)>& caller,
@@ -63,6 +69,7 @@ class WatchRegistry {
   mutable absl::Mutex mu_;
   int64_t next_id_ ABSL_GUARDED_BY(mu_) = 1;
   std::map<int64_t, Watch> watches_ ABSL_GUARDED_BY(mu_);
+  std::function<bool(const CallerIdentity&)> refuse_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace safeguard

@@ -363,40 +363,67 @@ absl::StatusOr<RestoreResult> RestoreBackup(const std::string& dir,
   made = WriteNewFile(checkpoint_temp, *checkpoints);
   if (!made.ok()) return fail(made);
 
-  // Nothing is deleted: what the backup replaces is moved aside.
+  // Nothing is deleted, and each live path is replaced by one rename, so
+  // at every moment it holds the old file or the new. The order:
+  //   1. keep the old database and checkpoint file (hard links, so they
+  //      stay in place until replaced);
+  //   2. the checkpoint file: a stop here leaves the old database with a
+  //      checkpoint file not matching its record, which start-up refuses;
+  //   3. the old WAL and shared memory aside (they must never pair with the
+  //      new database), then the database.
+  // A failure puts back what was moved.
   const std::string stamp =
       absl::FormatTime("%Y%m%dT%H%M%E3SZ", now, absl::UTCTimeZone());
   const std::string data_dir = DirName(live.database);
   const std::string aside = Join(data_dir, absl::StrCat("replaced-", stamp));
-  bool moved_any = false;
-  for (const char* suffix : {"", "-wal", "-shm"}) {
-    const std::string from = absl::StrCat(live.database, suffix);
-    if (access(from.c_str(), F_OK) != 0) continue;
-    if (!moved_any) {
-      made = MakeDir(aside);
-      if (!made.ok()) return fail(made);
-      moved_any = true;
-    }
-    const std::string to =
-        Join(aside, fs::path(from).filename().string());
-    if (rename(from.c_str(), to.c_str()) != 0) return fail(Errno("move aside", from));
+  const std::string old_checkpoints =
+      absl::StrCat(live.checkpoint_file, ".replaced-", stamp);
+  auto exists = [](const std::string& path) {
+    return access(path.c_str(), F_OK) == 0;
+  };
+  const bool had_database = exists(live.database);
+  const bool had_checkpoints = exists(live.checkpoint_file);
+  if (had_database || exists(absl::StrCat(live.database, "-wal"))) {
+    made = MakeDir(aside);
+    if (!made.ok()) return fail(made);
+    result.replaced_dir = aside;
   }
-  if (access(live.checkpoint_file.c_str(), F_OK) == 0) {
-    const std::string to = absl::StrCat(live.checkpoint_file, ".replaced-", stamp);
-    if (rename(live.checkpoint_file.c_str(), to.c_str()) != 0) {
-      return fail(Errno("move aside", live.checkpoint_file));
-    }
+  if (had_database &&
+      link(live.database.c_str(), Join(aside, kDatabase).c_str()) != 0) {
+    return fail(Errno("keep a link to", live.database));
   }
-  if (rename(temp.c_str(), live.database.c_str()) != 0) {
-    return fail(Errno("rename into place", temp));
+  if (had_checkpoints &&
+      link(live.checkpoint_file.c_str(), old_checkpoints.c_str()) != 0) {
+    return fail(Errno("keep a link to", live.checkpoint_file));
   }
   if (rename(checkpoint_temp.c_str(), live.checkpoint_file.c_str()) != 0) {
-    return Errno("rename into place", checkpoint_temp);
+    return fail(Errno("rename into place", checkpoint_temp));
+  }
+  std::vector<std::pair<std::string, std::string>> moved;  // from, to
+  auto put_back = [&](absl::Status status) {
+    for (auto it = moved.rbegin(); it != moved.rend(); ++it) {
+      rename(it->second.c_str(), it->first.c_str());
+    }
+    if (had_checkpoints) {
+      rename(old_checkpoints.c_str(), live.checkpoint_file.c_str());
+    }
+    return fail(status);
+  };
+  for (const char* suffix : {"-wal", "-shm"}) {
+    const std::string from = absl::StrCat(live.database, suffix);
+    if (!exists(from)) continue;
+    const std::string to = Join(aside, absl::StrCat(kDatabase, suffix));
+    if (rename(from.c_str(), to.c_str()) != 0) {
+      return put_back(Errno("move aside", from));
+    }
+    moved.emplace_back(from, to);
+  }
+  if (rename(temp.c_str(), live.database.c_str()) != 0) {
+    return put_back(Errno("rename into place", temp));
   }
   SAFEGUARD_RETURN_IF_ERROR(FsyncPath(data_dir, /*directory=*/true));
   SAFEGUARD_RETURN_IF_ERROR(
       FsyncPath(DirName(live.checkpoint_file), /*directory=*/true));
-  if (moved_any) result.replaced_dir = aside;
   return result;
 }
 

@@ -143,12 +143,27 @@ absl::StatusOr<std::shared_ptr<const RevocationSet>> RevocationSet::Load(
                        "\" lacks ", problem));
     }
   }
+  // A CA of the bundle that another's CRL lists revokes what it issued,
+  // whether or not a client sends it in its chain.
+  for (const X509Ptr& ca : ReadCertificates(ca_pem)) {
+    auto issuer = set->issuers_.find(IssuerKey(ca.get()));
+    if (issuer != set->issuers_.end() &&
+        issuer->second.serials.contains(SerialKey(ca.get()))) {
+      set->issuers_[NameKey(X509_get_subject_name(ca.get()))].revoked = true;
+    }
+  }
   return std::shared_ptr<const RevocationSet>(std::move(set));
 }
 
 absl::Status RevocationSet::Check(const X509* cert, absl::Time now) const {
   auto it = issuers_.find(IssuerKey(cert));
-  if (it == issuers_.end()) return absl::OkStatus();
+  if (it == issuers_.end()) {
+    return absl::UnauthenticatedError(
+        "no CRL covers the certificate's issuer: it is not a CA of the bundle");
+  }
+  if (it->second.revoked) {
+    return absl::UnauthenticatedError("the certificate's CA has been revoked");
+  }
   if (it->second.serials.contains(SerialKey(cert))) {
     return absl::UnauthenticatedError("the certificate has been revoked");
   }
@@ -162,7 +177,8 @@ absl::Status RevocationSet::Check(const X509* cert, absl::Time now) const {
 bool RevocationSet::Revoked(absl::string_view issuer,
                             absl::string_view serial) const {
   auto it = issuers_.find(issuer);
-  return it != issuers_.end() && it->second.serials.contains(serial);
+  return it != issuers_.end() &&
+         (it->second.revoked || it->second.serials.contains(serial));
 }
 
 size_t RevocationSet::size() const {

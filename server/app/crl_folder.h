@@ -37,12 +37,14 @@ class RevocationSet {
   static absl::StatusOr<std::shared_ptr<const RevocationSet>> Load(
       const std::string& dir, const std::string& ca_pem);
 
-  // OK, or kUnauthenticated saying why `cert` is refused. A certificate
-  // whose issuer has no CRL here (a trust anchor, or not one of ours) is
-  // left to the chain check.
+  // OK, or kUnauthenticated saying why `cert` (any certificate of a
+  // client's chain, the trust anchor included) is refused: its issuer is
+  // not a CA of the bundle (so no CRL here covers it: fail closed), the
+  // issuer's CRL lists it or has expired, or the issuer itself is a CA of
+  // the bundle that its own issuer's CRL lists.
   absl::Status Check(const X509* cert, absl::Time now) const;
   // Whether the certificate with this issuer and serial (x509_keys.h) is
-  // listed.
+  // listed, or its issuer is a revoked CA.
   bool Revoked(absl::string_view issuer, absl::string_view serial) const;
   // Certificates listed, over every CA.
   size_t size() const;
@@ -51,6 +53,7 @@ class RevocationSet {
   struct Issuer {
     absl::Time next_update;  // the earliest of its CRLs'
     absl::flat_hash_set<std::string> serials;
+    bool revoked = false;  // the CA itself, by its issuer's CRL
   };
   absl::flat_hash_map<std::string, Issuer> issuers_;  // by issuer name key
 };

@@ -178,6 +178,8 @@ absl::StatusOr<std::unique_ptr<SafeguardServer>> SafeguardServer::Start(
     const TlsReloader* reloader = s->tls_reloader_.get();
     s->access_.set_revoked(
         [reloader](const CallerIdentity& id) { return reloader->Revoked(id); });
+    s->referrals_api_.set_watch_refusal(
+        [reloader](const CallerIdentity& id) { return reloader->Revoked(id); });
   }
   // gRPC's CAs: a copy of the bundle as read now, so that both transports
   // trust the same CAs until a restart (HTTPS loads them once).
@@ -276,6 +278,11 @@ void SafeguardServer::Shutdown(absl::Duration grace) {
 
 SafeguardServer::~SafeguardServer() {
   if (grpc_ != nullptr) Shutdown(absl::ZeroDuration());
+  // Also when start-up failed part way: nothing may call into the metrics
+  // (destroyed before the checkpointer and the database) from here on.
+  checkpointer_.Stop();
+  db_->set_commit_listener(nullptr);
+  access_.set_observer(nullptr);
 }
 
 }  // namespace safeguard

@@ -82,6 +82,8 @@ bool TlsReloader::Revoked(const CallerIdentity& caller) const {
 }
 
 absl::Status TlsReloader::Reload(bool force) {
+  // A SIGHUP and the timer at once must not leave the older set in force.
+  absl::MutexLock reloading(&reload_mu_);
   absl::Status first;
   std::string crl_now, identity_now;
   bool crl_changed = false, identity_changed = false;

@@ -76,6 +76,7 @@ class TlsReloader {
   mutable absl::Mutex set_mu_;
   std::shared_ptr<const RevocationSet> set_ ABSL_GUARDED_BY(set_mu_);
 
+  absl::Mutex reload_mu_ ABSL_ACQUIRED_BEFORE(mu_);  // one Reload at a time
   absl::Mutex mu_;  // the thread's state
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::string crl_seen_ ABSL_GUARDED_BY(mu_);       // folder fingerprint

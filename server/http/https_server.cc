@@ -153,6 +153,7 @@ class TlsState {
 
   // Reads and checks the pair; it replaces the one in use only if good.
   absl::Status Load(const std::string& cert_file, const std::string& key_file) {
+    ERR_clear_error();  // errors below are this load's
     auto id = std::make_shared<Identity>();
     auto fail = [&](absl::string_view what, const std::string& path,
                     absl::string_view problem) {
@@ -211,6 +212,9 @@ namespace {
 int UseCurrentIdentity(SSL* ssl, void* arg) {
   std::shared_ptr<const Identity> id = static_cast<TlsState*>(arg)->identity();
   if (id == nullptr) return 0;
+  // Only this pair: a pair of another key type loaded before would
+  // otherwise stay selectable.
+  SSL_certs_clear(ssl);
   return SSL_use_certificate(ssl, id->cert) == 1 &&
                  SSL_use_PrivateKey(ssl, id->key) == 1 &&
                  SSL_set1_chain(ssl, id->chain) == 1
@@ -218,9 +222,8 @@ int UseCurrentIdentity(SSL* ssl, void* arg) {
              : 0;
 }
 
-// After OpenSSL's own check of each certificate of the client's chain,
-// the revocation check of the certificates a CA issued (not the trust
-// anchor itself).
+// After OpenSSL's own check of each certificate of the client's chain
+// (the trust anchor included), the revocation check.
 int CheckPeerCertificate(int preverified, X509_STORE_CTX* store) {
   if (preverified != 1) return 0;
   auto* ssl = static_cast<SSL*>(
@@ -230,9 +233,6 @@ int CheckPeerCertificate(int preverified, X509_STORE_CTX* store) {
       static_cast<const TlsState*>(SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl)));
   X509* cert = X509_STORE_CTX_get_current_cert(store);
   if (state == nullptr || cert == nullptr) return 0;
-  if (X509_NAME_cmp(X509_get_subject_name(cert), X509_get_issuer_name(cert)) == 0) {
-    return 1;  // a self-signed trust anchor: no CA above it revokes it
-  }
   if (!state->Check(cert).ok()) {
     X509_STORE_CTX_set_error(store, X509_V_ERR_CERT_REVOKED);
     return 0;

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "server/common/secret_file.h"
 #include "sqlcipher/sqlite3.h"
 
@@ -154,8 +155,21 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
   // CREATE is also what lets ATTACH make a new file (rekey's export).
   int flags =
       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  std::string name = path;
+  if (options.immutable) {
+    flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX;
+    name = "file:";
+    for (char c : path) {
+      if (c == '%' || c == '?' || c == '#') {
+        absl::StrAppend(&name, absl::StrFormat("%%%02X", c));
+      } else {
+        name += c;
+      }
+    }
+    name += "?immutable=1";
+  }
   sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  int rc = sqlite3_open_v2(name.c_str(), &raw, flags, nullptr);
   std::unique_ptr<Database> db(new Database(path, raw));
   if (rc != SQLITE_OK) {
     return FromSqliteRc(rc, raw, absl::StrCat("cannot open database ", path));
@@ -186,6 +200,13 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
     return FromSqliteRc(rc, raw, absl::StrCat("cannot read database ", path));
   }
 
+  if (options.immutable) {
+    return db->Exec(absl::StrCat("PRAGMA temp_store = MEMORY; PRAGMA cache_size = -",
+                                 options.cache_kib, "; PRAGMA query_only = 1;"))
+                   .ok()
+               ? absl::StatusOr<std::unique_ptr<Database>>(std::move(db))
+               : absl::InternalError(absl::StrCat("cannot set up ", path));
+  }
   s = db->Exec(absl::StrCat(
       "PRAGMA journal_mode = WAL;"
       "PRAGMA synchronous = FULL;"

@@ -91,6 +91,10 @@ class Database {
     bool read_only = false;
     // Page cache of decrypted pages, in KiB.
     int cache_kib = 8192;
+    // Open read-only as a file nothing changes (a backup copy): SQLite's
+    // immutable URI, so no WAL, shared-memory or journal file is made or
+    // read beside it, and it can be read on read-only media.
+    bool immutable = false;
   };
 
   // Opens, keys and checks the database at `path`. Errors name the file.

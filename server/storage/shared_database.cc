@@ -38,6 +38,7 @@ absl::StatusOr<std::unique_ptr<SharedDatabase>> SharedDatabase::Open(
   writer.cache_kib = 32768;
   writer.create_if_missing = !options.read_only;
   writer.read_only = options.read_only;
+  writer.immutable = options.read_only;
   SAFEGUARD_ASSIGN_OR_RETURN(DatabasePtr db, Database::Open(path, key, writer));
   int version = 0;
   if (options.read_only) {
@@ -55,6 +56,7 @@ absl::StatusOr<std::unique_ptr<SharedDatabase>> SharedDatabase::Open(
   Database::Options read_only;
   read_only.create_if_missing = false;
   read_only.read_only = true;
+  read_only.immutable = options.read_only;
   read_only.cache_kib = 2048;
   for (int i = 0; i < std::max(1, options.readers); ++i) {
     SAFEGUARD_ASSIGN_OR_RETURN(DatabasePtr reader,
@@ -64,6 +66,7 @@ absl::StatusOr<std::unique_ptr<SharedDatabase>> SharedDatabase::Open(
   Database::Options checkpointing;
   checkpointing.create_if_missing = false;
   checkpointing.read_only = options.read_only;
+  checkpointing.immutable = options.read_only;
   checkpointing.cache_kib = 256;  // a checkpoint copies frames, uncached
   SAFEGUARD_ASSIGN_OR_RETURN(DatabasePtr checkpointer,
                              Database::Open(path, key, checkpointing));

@@ -87,8 +87,8 @@ class SharedDatabase {
     // disturb commits less on a large database).
     int checkpoint_pages = 16384;
     // Open an existing database without changing it: no migrations, and
-    // every connection refuses writes (checking a backup copy). A schema
-    // newer than this build's is refused.
+    // every connection read-only and immutable (Database::Options), for
+    // checking a backup copy. A schema newer than this build's is refused.
     bool read_only = false;
   };
 
