@@ -6,16 +6,11 @@
 #include "openssl/pem.h"
 #include "openssl/x509.h"
 #include "openssl/x509v3.h"
+#include "server/common/certificates.h"
 #include "server/common/sha256.h"
-#include "server/common/x509_keys.h"
 
 namespace safeguard {
 namespace {
-
-struct X509Deleter {
-  void operator()(X509* x) const { X509_free(x); }
-};
-using X509Ptr = std::unique_ptr<X509, X509Deleter>;
 
 X509Ptr ParsePem(absl::string_view pem) {
   BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));

@@ -14,33 +14,19 @@
 #include "openssl/err.h"
 #include "openssl/pem.h"
 #include "openssl/x509.h"
-#include "server/common/x509_keys.h"
+#include "server/common/certificates.h"
 
 namespace safeguard {
 namespace {
 
-struct X509Free {
-  void operator()(X509* x) const { X509_free(x); }
-};
 struct CrlFree {
   void operator()(X509_CRL* c) const { X509_CRL_free(c); }
 };
 struct BioFree {
   void operator()(BIO* b) const { BIO_free(b); }
 };
-using X509Ptr = std::unique_ptr<X509, X509Free>;
 using CrlPtr = std::unique_ptr<X509_CRL, CrlFree>;
 using BioPtr = std::unique_ptr<BIO, BioFree>;
-
-std::vector<X509Ptr> ReadCertificates(const std::string& pem) {
-  std::vector<X509Ptr> out;
-  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-  while (X509* cert = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
-    out.emplace_back(cert);
-  }
-  ERR_clear_error();  // the end of the bundle reads as an error
-  return out;
-}
 
 std::string NameText(const X509_NAME* name) {
   BioPtr bio(BIO_new(BIO_s_mem()));
@@ -100,18 +86,13 @@ std::string CrlProblem(const std::string& dir, const std::string& name,
   return "";
 }
 
-absl::Time ToTime(const ASN1_TIME* t) {
-  std::tm tm{};
-  if (ASN1_TIME_to_tm(t, &tm) != 1) return absl::InfinitePast();
-  return absl::FromTM(tm, absl::UTCTimeZone());
-}
-
 }  // namespace
 
 absl::StatusOr<std::shared_ptr<const RevocationSet>> RevocationSet::Load(
     const std::string& dir, const std::string& ca_pem) {
   auto set = std::make_shared<RevocationSet>();
-  for (const X509Ptr& ca : ReadCertificates(ca_pem)) {
+  const std::vector<X509Ptr> cas = ReadCertificates(ca_pem);
+  for (const X509Ptr& ca : cas) {
     const X509_NAME* subject = X509_get_subject_name(ca.get());
     const std::string hash = absl::StrFormat(
         "%08lx", X509_NAME_hash_ex(subject, nullptr, nullptr, nullptr));
@@ -130,7 +111,7 @@ absl::StatusOr<std::shared_ptr<const RevocationSet>> RevocationSet::Load(
       problem = CrlProblem(dir, name, ca.get(), &crl);
       if (!problem.empty()) break;
       issuer.next_update = std::min(
-          issuer.next_update, ToTime(X509_CRL_get0_nextUpdate(crl.get())));
+          issuer.next_update, AsTime(X509_CRL_get0_nextUpdate(crl.get())));
       STACK_OF(X509_REVOKED)* revoked = X509_CRL_get_REVOKED(crl.get());
       for (int i = 0; i < sk_X509_REVOKED_num(revoked); ++i) {
         issuer.serials.insert(SerialKey(
@@ -145,7 +126,7 @@ absl::StatusOr<std::shared_ptr<const RevocationSet>> RevocationSet::Load(
   }
   // A CA of the bundle that another's CRL lists revokes what it issued,
   // whether or not a client sends it in its chain.
-  for (const X509Ptr& ca : ReadCertificates(ca_pem)) {
+  for (const X509Ptr& ca : cas) {
     auto issuer = set->issuers_.find(IssuerKey(ca.get()));
     if (issuer != set->issuers_.end() &&
         issuer->second.serials.contains(SerialKey(ca.get()))) {

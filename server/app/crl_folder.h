@@ -43,7 +43,7 @@ class RevocationSet {
   // issuer's CRL lists it or has expired, or the issuer itself is a CA of
   // the bundle that its own issuer's CRL lists.
   absl::Status Check(const X509* cert, absl::Time now) const;
-  // Whether the certificate with this issuer and serial (x509_keys.h) is
+  // Whether the certificate with this issuer and serial (certificates.h) is
   // listed, or its issuer is a revoked CA.
   bool Revoked(absl::string_view issuer, absl::string_view serial) const;
   // Certificates listed, over every CA.

@@ -91,11 +91,10 @@ void ServerMetrics::CallEnded(absl::string_view method, Kind kind,
   const std::string name(method);
   const std::string code_name = absl::StatusCodeToString(code);
   calls_.Add({{"method", name}, {"code", code_name}}).Increment();
-  durations_
-      .Add({{"method", name}},
-           prometheus::Histogram::BucketBoundaries{0.001, 0.0025, 0.005, 0.01,
-                                                   0.025, 0.05, 0.1, 0.25, 0.5,
-                                                   1, 2.5, 5})
+  static const prometheus::Histogram::BucketBoundaries* const buckets =
+      new prometheus::Histogram::BucketBoundaries{
+          0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
+  durations_.Add({{"method", name}}, *buckets)
       .Observe(absl::ToDoubleSeconds(elapsed));
   const char* what = kind == Kind::kUnary ? "call" : "stream opening";
   if (IsRefusal(code)) {

@@ -14,11 +14,11 @@
 #include "grpcpp/security/tls_certificate_verifier.h"
 #include "grpcpp/security/tls_credentials_options.h"
 #include "openssl/bio.h"
-#include "openssl/err.h"
 #include "openssl/evp.h"
 #include "openssl/pem.h"
 #include "openssl/x509.h"
 #include "server/app/crl_folder.h"
+#include "server/common/certificates.h"
 #include "server/core/status_macros.h"
 
 namespace safeguard {
@@ -27,13 +27,9 @@ namespace {
 struct BioFree {
   void operator()(BIO* b) const { BIO_free(b); }
 };
-struct X509Free {
-  void operator()(X509* x) const { X509_free(x); }
-};
 struct PkeyFree {
   void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
 };
-using X509Ptr = std::unique_ptr<X509, X509Free>;
 using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyFree>;
 
 absl::Status FileError(absl::string_view what, const std::string& path,
@@ -130,14 +126,11 @@ class RevocationVerifier final
     absl::Status verdict;
     for (grpc::string_ref text : {request->peer_cert(),
                                   request->peer_cert_full_chain()}) {
-      const std::string pem(text.data(), text.size());
-      auto bio = MemBio(pem);  // reads `pem` in place
-      while (X509* raw = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
-        X509Ptr cert(raw);
+      for (const X509Ptr& cert :
+           ReadCertificates(absl::string_view(text.data(), text.size()))) {
         ++seen;
         if (verdict.ok()) verdict = reloader_->Check(cert.get());
       }
-      ERR_clear_error();
     }
     if (seen == 0) verdict = absl::UnauthenticatedError("no client certificate");
     *sync_status = verdict.ok() ? grpc::Status::OK
@@ -175,16 +168,11 @@ std::shared_ptr<grpc::ServerCredentials> MakeServerCredentials(
 }
 
 std::optional<absl::Time> EarliestExpiry(const std::string& pem) {
-  auto bio = MemBio(pem);
   std::optional<absl::Time> earliest;
-  while (X509* raw = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
-    X509Ptr cert(raw);
-    struct tm tm = {};
-    if (ASN1_TIME_to_tm(X509_get0_notAfter(cert.get()), &tm) != 1) continue;
-    const absl::Time expiry = absl::FromTM(tm, absl::UTCTimeZone());
+  for (const X509Ptr& cert : ReadCertificates(pem)) {
+    const absl::Time expiry = AsTime(X509_get0_notAfter(cert.get()));
     if (!earliest.has_value() || expiry < *earliest) earliest = expiry;
   }
-  ERR_clear_error();  // the end of the bundle reads as an error
   return earliest;
 }
 

@@ -27,7 +27,7 @@ struct CallerIdentity {
   std::string principal;           // "system/<name>" or "person/<name>"
   std::string certificate_sha256;  // lower-case hex of the DER certificate
   // How a CRL names the certificate: its issuer's name (DER, hex) and its
-  // serial number (hex). See server/common/x509_keys.h.
+  // serial number (hex). See server/common/certificates.h.
   std::string certificate_issuer;
   std::string certificate_serial;
 

@@ -19,7 +19,7 @@
 #include "safeguard/v1/referrals.grpc.pb.h"
 #include "safeguard/v1/server_info.grpc.pb.h"
 #include "server/app/safeguard_server.h"
-#include "server/common/x509_keys.h"
+#include "server/common/certificates.h"
 #include "tests/testing/connect_client.h"
 #include "tests/testing/referral_fixtures.h"
 #include "tests/testing/status_matchers.h"

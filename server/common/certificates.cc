@@ -1,11 +1,35 @@
-#include "server/common/x509_keys.h"
+#include "server/common/certificates.h"
+
+#include <ctime>
 
 #include "absl/strings/escaping.h"
 #include "openssl/bn.h"
 #include "openssl/crypto.h"
+#include "openssl/err.h"
+#include "openssl/pem.h"
 #include "openssl/x509.h"
 
 namespace safeguard {
+
+void X509Free::operator()(X509* x) const { X509_free(x); }
+
+std::vector<X509Ptr> ReadCertificates(absl::string_view pem) {
+  std::vector<X509Ptr> out;
+  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+  if (bio == nullptr) return out;
+  while (X509* cert = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr)) {
+    out.emplace_back(cert);
+  }
+  BIO_free(bio);
+  ERR_clear_error();  // the end of the bundle reads as an error
+  return out;
+}
+
+absl::Time AsTime(const ASN1_TIME* t) {
+  std::tm tm{};
+  if (ASN1_TIME_to_tm(t, &tm) != 1) return absl::InfinitePast();
+  return absl::FromTM(tm, absl::UTCTimeZone());
+}
 
 std::string NameKey(const X509_NAME* name) {
   unsigned char* der = nullptr;
