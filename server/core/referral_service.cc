@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "server/core/field_violations.h"
+#include "server/core/referral_kind.h"
 #include "server/core/referral_validation.h"
 #include "server/core/status_macros.h"
 
@@ -29,22 +30,6 @@ absl::Status CheckVersion(const Referral& r, int64_t version) {
                                          "); read it again and retry"));
 }
 
-std::string KindPrefix(ReferralKind kind) {
-  switch (kind) {
-    case ReferralKind::kNrm:
-      return "NRM";
-    case ReferralKind::kChannel:
-      return "CHA";
-    case ReferralKind::kMarac:
-      return "MAR";
-    case ReferralKind::kTargetHardening:
-      return "THD";
-    case ReferralKind::kUnspecified:
-      break;
-  }
-  return "REF";
-}
-
 // Clears every field a client may not set.
 void ClearOutputOnly(Referral& r) {
   r.id.clear();
@@ -61,49 +46,12 @@ void ClearOutputOnly(Referral& r) {
   r.update_time = absl::InfinitePast();
   r.consent.recorded_by.clear();
   r.consent.record_time = absl::InfinitePast();
-  if (auto* f = std::get_if<NrmForm>(&r.form)) {
-    f->reasonable_grounds = ScaDecision();
-    f->conclusive_grounds = ScaDecision();
-    f->recovery_period_end = absl::InfinitePast();
-  } else if (auto* f = std::get_if<ChannelForm>(&r.form)) {
-    f->vaf_assessments.clear();
-    f->exit_time = absl::InfinitePast();
-  } else if (auto* f = std::get_if<MaracForm>(&r.form)) {
-    f->dash_score = 0;
-    f->criteria.clear();
-    f->meeting_date = Date();
-    f->actions.clear();
-  } else if (auto* f = std::get_if<TargetHardeningForm>(&r.form)) {
-    f->appointment_time = absl::InfinitePast();
-    f->measures_installed.clear();
-    f->emergency_services_flag = false;
+  if (const ReferralKindModule* kind = FindReferralKind(KindOfForm(r.form))) {
+    kind->ClearServerFields(r.form);
   }
-}
-
-std::string Normalize(absl::string_view name) {
-  std::string out;
-  for (absl::string_view word :
-       absl::StrSplit(name, absl::ByAnyChar(" \t"), absl::SkipEmpty())) {
-    if (!out.empty()) out += ' ';
-    out += absl::AsciiStrToLower(word);
-  }
-  return out;
-}
-
-std::string PersonKey(const Person& p) {
-  return absl::StrFormat("%s|%04d-%02d-%02d", Normalize(p.full_name),
-                         p.date_of_birth.year, p.date_of_birth.month,
-                         p.date_of_birth.day);
 }
 
 }  // namespace
-
-std::string ReferralService::MaracPairKey(const Referral& r) {
-  const auto* marac = std::get_if<MaracForm>(&r.form);
-  if (marac == nullptr || r.subjects.empty()) return "";
-  return absl::StrCat(PersonKey(r.subjects[0]), "||",
-                      PersonKey(marac->perpetrator));
-}
 
 const WorkflowConfig& ReferralService::ConfigFor(const CallContext& ctx) {
   static const WorkflowConfig* const kDefaults = new WorkflowConfig();
@@ -116,9 +64,9 @@ absl::StatusOr<CreateResult> ReferralService::Submit(const CallContext& ctx,
                                                  Referral draft,
                                                  AuditRecord& audit) {
   const absl::Time now = clock_.Now();
-  if (draft.kind == ReferralKind::kNrm && !ctx.first_responder) {
-    return absl::PermissionDeniedError(
-        "only a First Responder Organisation may submit NRM referrals");
+  const ReferralKindModule* kind = FindReferralKind(draft.kind);
+  if (kind != nullptr) {
+    SAFEGUARD_RETURN_IF_ERROR(kind->MaySubmit(ctx.first_responder));
   }
   ClearOutputOnly(draft);
   const WorkflowConfig& config = ConfigFor(ctx);
@@ -141,24 +89,9 @@ absl::StatusOr<CreateResult> ReferralService::Submit(const CallContext& ctx,
   }
   if (!violations.empty()) return InvalidArgumentWithViolations(violations);
 
-  // MARAC: every referral goes to the coordinator's screening, whether or
-  // not it meets a criterion, so acceptance never depends on other people's
-  // records. The criteria (REPEAT among them) are computed inside the
-  // store's transaction, once the request id is known to be new.
-  std::optional<std::string> pair;
-  CompleteNewReferral assess;
-  if (std::holds_alternative<MaracForm>(draft.form)) {
-    pair = MaracPairKey(draft);
-    if (draft.priority < Priority::kHigh) draft.priority = Priority::kHigh;
-    assess = [now, marac_config = config.marac](
-                 Referral& r, std::optional<absl::Time> last_for_pair) {
-      MaracForm& marac = std::get<MaracForm>(r.form);
-      MaracAssessment assessment =
-          AssessMarac(marac.dash, last_for_pair, now, marac_config);
-      marac.dash_score = assessment.score;
-      marac.criteria = std::move(assessment.criteria);
-    };
-  }
+  // Valid, so of a known kind.
+  NewReferralHooks hooks;
+  kind->PrepareSubmission(config, now, draft, hooks);
   if (draft.priority == Priority::kUnspecified) {
     draft.priority = Priority::kStandard;
   }
@@ -175,13 +108,13 @@ absl::StatusOr<CreateResult> ReferralService::Submit(const CallContext& ctx,
                                 .Apply(draft, "submit", {}, actor, now));
 
   const std::string prefix = absl::StrCat(
-      KindPrefix(draft.kind), "-", absl::ToCivilYear(now, zone_).year());
+      kind->reference_prefix(), "-", absl::ToCivilYear(now, zone_).year());
   audit.view = ViewRoles(ctx, draft).ToString();
   SAFEGUARD_ASSIGN_OR_RETURN(
       CreateResult result,
       store_.Create(std::move(draft), prefix,
                     absl::StrCat(ctx.Name(), "/", request_id), fingerprint,
-                    pair, assess, audit));
+                    hooks.repeat_key, hooks.complete, audit));
   audit.referral_id = result.referral.id;
   if (result.created) {
     events_.Publish({ReferralEventType::kCreated, result.referral, now});

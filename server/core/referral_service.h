@@ -1,10 +1,10 @@
 // File: server/core/referral_service.h
 //
 // ReferralService: the domain side of safeguard.v1.Referrals. It validates
-// submissions, runs the workflows (workflow.h), enforces scope (a referral
-// outside the caller's scope is kNotFound, exactly as a missing one), keeps
-// submissions idempotent by request id, detects repeat MARAC referrals from
-// its own records, and publishes each committed change to ReferralEvents.
+// submissions, runs the workflows (workflow.h) with each kind's module
+// (referral_kind.h), enforces scope (a referral outside the caller's scope
+// is kNotFound, exactly as a missing one), keeps submissions idempotent by
+// request id, and publishes each committed change to ReferralEvents.
 //
 // Whether the caller may call a method at all was decided before the call
 // reached here (server/policy); the CallContext carries that decision's
@@ -109,10 +109,6 @@ class ReferralService {
   // of the scopes it is reached through, or for a new submission the roles
   // the caller submitted in.
   static RoleSet ViewRoles(const CallContext& ctx, const Referral& referral);
-
-  // The key under which MARAC referrals of the same victim and perpetrator
-  // are matched: normalized names and dates of birth.
-  static std::string MaracPairKey(const Referral& referral);
 
  private:
   // The partnership's timescales, or the defaults without a partnership.

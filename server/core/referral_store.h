@@ -95,11 +95,10 @@ struct CreateResult {
 
 // Completes a new referral from the store's own records, inside Create's
 // transaction and only once its idempotency key is known to be new: given
-// when the last MARAC referral of its victim-perpetrator pair was made (if
-// a pair was named and there was one). May run more than once; must only
-// change `referral`.
+// when the last referral with its repeat key was made (if a key was named
+// and there was one). May run more than once; must only change `referral`.
 using CompleteNewReferral =
-    std::function<void(Referral& referral, std::optional<absl::Time> last_for_pair)>;
+    std::function<void(Referral& referral, std::optional<absl::Time> last_repeat)>;
 
 class ReferralStore {
  public:
@@ -111,14 +110,15 @@ class ReferralStore {
   // the same fingerprint returns the stored referral (created = false); a
   // different one is kAlreadyExists. Only then, and in the same
   // transaction, is anything else read: `complete` (if set) completes the
-  // new referral, and when `marac_pair` is set this referral becomes the
-  // latest MARAC referral for that victim-perpetrator pair. A new referral
+  // new referral, and when `repeat_key` is set this referral becomes the
+  // latest with that key (a kind's own: today MARAC's victim-perpetrator
+  // pair; another kind's keys must not collide with it). A new referral
   // is stored together with `audit` (its referral id filled in) in one
   // transaction, and `audit.committed` is set.
   virtual absl::StatusOr<CreateResult> Create(
       Referral referral, const std::string& reference_prefix,
       const std::string& idempotency_key, const std::string& fingerprint,
-      const std::optional<std::string>& marac_pair,
+      const std::optional<std::string>& repeat_key,
       const CompleteNewReferral& complete, AuditRecord& audit) = 0;
 
   // kNotFound if there is no such referral.

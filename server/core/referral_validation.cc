@@ -4,36 +4,30 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "server/core/referral_kind.h"
 
 namespace safeguard {
-namespace {
 
-class Checker {
- public:
-  void Add(std::string field, std::string description) {
-    out_.push_back({std::move(field), std::move(description)});
-  }
-  void AddAll(std::vector<FieldViolation> more) {
-    for (FieldViolation& v : more) out_.push_back(std::move(v));
-  }
-  void Text(const std::string& field, const std::string& value, size_t max,
-            bool required = false) {
-    if (required && absl::StripAsciiWhitespace(value).empty()) {
-      Add(field, "is required");
-    } else if (value.size() > max) {
-      Add(field, absl::StrCat("must be at most ", max, " bytes"));
-    }
-  }
-  void List(const std::string& field, size_t size, size_t max = kMaxListItems) {
-    if (size > max) Add(field, absl::StrCat("must have at most ", max, " items"));
-  }
-  std::vector<FieldViolation> Take() { return std::move(out_); }
+void FieldChecker::Add(std::string field, std::string description) {
+  out_.push_back({std::move(field), std::move(description)});
+}
 
- private:
-  std::vector<FieldViolation> out_;
-};
+void FieldChecker::AddAll(std::vector<FieldViolation> more) {
+  for (FieldViolation& v : more) out_.push_back(std::move(v));
+}
 
-}  // namespace
+void FieldChecker::Text(const std::string& field, const std::string& value,
+                        size_t max, bool required) {
+  if (required && absl::StripAsciiWhitespace(value).empty()) {
+    Add(field, "is required");
+  } else if (value.size() > max) {
+    Add(field, absl::StrCat("must be at most ", max, " bytes"));
+  }
+}
+
+void FieldChecker::List(const std::string& field, size_t size, size_t max) {
+  if (size > max) Add(field, absl::StrCat("must have at most ", max, " items"));
+}
 
 bool IsValidDate(const Date& d) {
   if (d.year < 1900 || d.year > 2200) return false;
@@ -44,9 +38,7 @@ bool IsValidDate(const Date& d) {
   return day.year() == d.year && day.month() == d.month && day.day() == d.day;
 }
 
-namespace {
-
-void CheckDate(Checker& c, const std::string& field, const Date& d,
+void CheckDate(FieldChecker& c, const std::string& field, const Date& d,
                absl::CivilDay today) {
   if (d.empty()) return;
   if (!IsValidDate(d)) {
@@ -58,7 +50,7 @@ void CheckDate(Checker& c, const std::string& field, const Date& d,
   if (earliest > today) c.Add(field, "must not be in the future");
 }
 
-void CheckPerson(Checker& c, const std::string& path, const Person& p,
+void CheckPerson(FieldChecker& c, const std::string& path, const Person& p,
                  absl::CivilDay today) {
   c.Text(path + ".full_name", p.full_name, kMaxNameBytes);
   c.List(path + ".aliases", p.aliases.size());
@@ -102,8 +94,8 @@ void CheckPerson(Checker& c, const std::string& path, const Person& p,
 }
 
 // Child or adult, from the form's flag checked against the date of birth.
-void CheckChildFlag(Checker& c, const std::string& flag_field, bool is_child,
-                    const Referral& r, absl::CivilDay today) {
+void CheckChildFlag(FieldChecker& c, const std::string& flag_field,
+                    bool is_child, const Referral& r, absl::CivilDay today) {
   if (r.subjects.empty()) return;
   std::optional<AgeRange> age = AgeOn(r.subjects[0].date_of_birth, today);
   if (!age.has_value()) return;
@@ -114,7 +106,9 @@ void CheckChildFlag(Checker& c, const std::string& flag_field, bool is_child,
   }
 }
 
-void CheckConsent(Checker& c, const ConsentRecord& consent) {
+namespace {
+
+void CheckConsent(FieldChecker& c, const ConsentRecord& consent) {
   switch (consent.status) {
     case ConsentStatus::kUnspecified:
       c.Add("referral.consent.status", "is required");
@@ -134,122 +128,6 @@ void CheckConsent(Checker& c, const ConsentRecord& consent) {
               "must name the legal basis for sharing without consent");
       }
       return;
-  }
-}
-
-void CheckNrm(Checker& c, const Referral& r, const NrmForm& nrm,
-              absl::CivilDay today) {
-  const std::string p = "referral.nrm";
-  CheckChildFlag(c, p + ".subject_is_child", nrm.subject_is_child, r, today);
-  if (nrm.nature == NrmNature::kUnspecified) c.Add(p + ".nature", "is required");
-  if (nrm.exploitation_types.empty()) {
-    c.Add(p + ".exploitation_types", "must name at least one type");
-  }
-  for (size_t i = 0; i < nrm.exploitation_types.size(); ++i) {
-    if (nrm.exploitation_types[i] == ExploitationType::kUnspecified) {
-      c.Add(absl::StrCat(p, ".exploitation_types[", i, "]"),
-            "is not a known exploitation type");
-    }
-  }
-  c.List(p + ".indicators", nrm.indicators.size());
-  c.Text(p + ".location", nrm.location, kMaxShortTextBytes);
-  c.Text(p + ".period", nrm.period, kMaxShortTextBytes);
-  c.Text(p + ".narrative", nrm.narrative, kMaxLongTextBytes);
-  if (nrm.needs_interpreter) {
-    c.Text(p + ".interpreter_language", nrm.interpreter_language, kMaxNameBytes,
-           true);
-  }
-  if (nrm.subject_is_child) {
-    if (nrm.nature == NrmNature::kDutyToNotify) {
-      c.Add(p + ".nature",
-            "a child is referred into the NRM, not notified: use NRM_REFERRAL");
-    }
-    c.Text(p + ".children_services_contact", nrm.children_services_contact,
-           kMaxShortTextBytes, true);
-    return;
-  }
-  if (nrm.nature == NrmNature::kNrmReferral &&
-      r.consent.status != ConsentStatus::kGiven) {
-    c.Add("referral.consent.status",
-          "an adult must give informed consent to an NRM referral; without "
-          "it, submit an anonymous DUTY_TO_NOTIFY");
-  }
-  if (nrm.nature == NrmNature::kDutyToNotify) {
-    if (r.consent.status == ConsentStatus::kGiven) {
-      c.Add("referral.consent.status",
-            "an adult who consents is referred into the NRM: use NRM_REFERRAL");
-    }
-    for (size_t i = 0; i < r.subjects.size(); ++i) {
-      c.AddAll(IdentifyingFields(r.subjects[i],
-                                 absl::StrCat("referral.subjects[", i, "]")));
-    }
-    if (!r.external_references.empty()) {
-      c.Add("referral.external_references",
-            "must be empty in a Duty to Notify (Modern Slavery Act s52(3))");
-    }
-  }
-}
-
-void CheckChannel(Checker& c, const Referral& r, const ChannelForm& f,
-                  absl::CivilDay today) {
-  const std::string p = "referral.channel";
-  CheckChildFlag(c, p + ".subject_is_minor", f.subject_is_minor, r, today);
-  c.Text(p + ".concern", f.concern, kMaxLongTextBytes, true);
-  c.List(p + ".indicators", f.indicators.size());
-  c.Text(p + ".ideology_or_group", f.ideology_or_group, kMaxShortTextBytes);
-  c.Text(p + ".online_activity", f.online_activity, kMaxLongTextBytes);
-  c.Text(p + ".other_safeguarding_concerns", f.other_safeguarding_concerns,
-         kMaxLongTextBytes);
-  if (!r.subjects.empty() && r.subjects[0].full_name.empty()) {
-    c.Add("referral.subjects[0].full_name", "is required");
-  }
-}
-
-void CheckMarac(Checker& c, const Referral& r, const MaracForm& f,
-                const ValidationConfig& config, absl::CivilDay today) {
-  const std::string p = "referral.marac";
-  c.AddAll(ValidateDash(f.dash, p + ".dash", config.marac));
-  if (!r.subjects.empty() && r.subjects[0].full_name.empty()) {
-    c.Add("referral.subjects[0].full_name", "is required (the victim)");
-  }
-  c.Text(p + ".perpetrator.full_name", f.perpetrator.full_name, kMaxNameBytes,
-         true);
-  CheckPerson(c, p + ".perpetrator", f.perpetrator, today);
-  c.List(p + ".children", f.children.size(), 20);
-  for (size_t i = 0; i < f.children.size(); ++i) {
-    const std::string cp = absl::StrCat(p, ".children[", i, "]");
-    c.Text(cp + ".full_name", f.children[i].full_name, kMaxNameBytes, true);
-    CheckDate(c, cp + ".date_of_birth", f.children[i].date_of_birth, today);
-    c.Text(cp + ".school", f.children[i].school, kMaxNameBytes);
-  }
-  c.Text(p + ".relationship", f.relationship, kMaxNameBytes, true);
-}
-
-void CheckTargetHardening(Checker& c, const TargetHardeningForm& f,
-                          const ValidationConfig& config) {
-  const std::string p = "referral.target_hardening";
-  if (f.address.lines.empty()) c.Add(p + ".address.lines", "is required");
-  c.Text(p + ".address.postcode", f.address.postcode, 16, true);
-  c.Text(p + ".access_instructions", f.access_instructions, kMaxShortTextBytes);
-  if (f.measures_requested.empty()) {
-    c.Add(p + ".measures_requested", "must name at least one measure");
-  }
-  for (size_t i = 0; i < f.measures_requested.size(); ++i) {
-    if (f.measures_requested[i] == SecurityMeasure::kUnspecified) {
-      c.Add(absl::StrCat(p, ".measures_requested[", i, "]"),
-            "is not a known measure");
-    }
-  }
-  if (f.tenure == Tenure::kUnspecified) c.Add(p + ".tenure", "is required");
-  if (f.perpetrator_resident) {
-    c.Add(p + ".perpetrator_resident",
-          "must be false: the perpetrator may not live at the property");
-  }
-  // An empty scheme means the default service deadline.
-  if (!f.scheme.empty() && !config.schemes.empty() &&
-      std::find(config.schemes.begin(), config.schemes.end(), f.scheme) ==
-          config.schemes.end()) {
-    c.Add(p + ".scheme", "is not a configured scheme");
   }
 }
 
@@ -299,7 +177,7 @@ std::vector<FieldViolation> IdentifyingFields(const Person& person,
 std::vector<FieldViolation> ValidateSubmission(const Referral& r,
                                                const ValidationConfig& config,
                                                absl::Time now) {
-  Checker c;
+  FieldChecker c;
   const absl::CivilDay today = absl::ToCivilDay(now, absl::UTCTimeZone());
   const ReferralKind form_kind = KindOfForm(r.form);
   if (r.kind == ReferralKind::kUnspecified) {
@@ -333,17 +211,9 @@ std::vector<FieldViolation> ValidateSubmission(const Referral& r,
     }
     c.Text(ep + ".value", r.external_references[i].value, kMaxNameBytes, true);
   }
-  if (form_kind == r.kind) {
-    if (const auto* f = std::get_if<NrmForm>(&r.form)) CheckNrm(c, r, *f, today);
-    if (const auto* f = std::get_if<ChannelForm>(&r.form)) {
-      CheckChannel(c, r, *f, today);
-    }
-    if (const auto* f = std::get_if<MaracForm>(&r.form)) {
-      CheckMarac(c, r, *f, config, today);
-    }
-    if (const auto* f = std::get_if<TargetHardeningForm>(&r.form)) {
-      CheckTargetHardening(c, *f, config);
-    }
+  const ReferralKindModule* kind = FindReferralKind(r.kind);
+  if (form_kind == r.kind && kind != nullptr) {
+    kind->Validate(r, config, today, c);
   }
   return c.Take();
 }

@@ -1,16 +1,13 @@
 // File: server/core/referral_validation.h
 //
 // ValidateSubmission(): every rule a new referral must meet, for the common
-// envelope and for each kind's form, returning every violation with its
-// field path (as in safeguard.v1.SubmitReferralRequest, e.g.
+// envelope and (through its kind's module, referral_kind.h) for its form,
+// returning every violation with its field path (as in
+// safeguard.v1.SubmitReferralRequest, e.g.
 // "referral.subjects[0].date_of_birth"). Descriptions never quote values.
+// FieldChecker and the checks of people and dates are the kinds' too.
 //
-// The NRM rules follow the Modern Slavery Act: an adult must consent to an
-// NRM referral; an adult who does not consent can only be notified as an
-// anonymous Duty to Notify, which refuses every identifying field (s52(3));
-// a child needs no consent but needs a children's services contact.
-//
-// Pure functions; thread-safe.
+// Pure functions; thread-safe. A FieldChecker is thread-compatible.
 #ifndef SAFEGUARD_SERVER_CORE_REFERRAL_VALIDATION_H_
 #define SAFEGUARD_SERVER_CORE_REFERRAL_VALIDATION_H_
 
@@ -40,6 +37,33 @@ inline constexpr size_t kMaxNameBytes = 200;
 inline constexpr size_t kMaxShortTextBytes = 1000;
 inline constexpr size_t kMaxLongTextBytes = 20000;
 inline constexpr size_t kMaxListItems = 100;
+
+// Collects violations; the checks add a description that never quotes the
+// value.
+class FieldChecker {
+ public:
+  void Add(std::string field, std::string description);
+  void AddAll(std::vector<FieldViolation> more);
+  // At most `max` bytes; with `required`, not blank either.
+  void Text(const std::string& field, const std::string& value, size_t max,
+            bool required = false);
+  // At most `max` items.
+  void List(const std::string& field, size_t size, size_t max = kMaxListItems);
+  std::vector<FieldViolation> Take() { return std::move(out_); }
+
+ private:
+  std::vector<FieldViolation> out_;
+};
+
+// A person under `path`: text limits, dates, safe-contact rules.
+void CheckPerson(FieldChecker& c, const std::string& path, const Person& p,
+                 absl::CivilDay today);
+// A possibly partial date, valid and not in the future.
+void CheckDate(FieldChecker& c, const std::string& field, const Date& d,
+               absl::CivilDay today);
+// A form's "is a child" flag against the first subject's date of birth.
+void CheckChildFlag(FieldChecker& c, const std::string& flag_field,
+                    bool is_child, const Referral& r, absl::CivilDay today);
 
 std::vector<FieldViolation> ValidateSubmission(const Referral& referral,
                                                const ValidationConfig& config,

@@ -23,6 +23,7 @@
 #include "absl/time/time.h"
 #include "server/core/clock.h"
 #include "server/core/identity.h"
+#include "server/core/kinds/channel.h"
 #include "server/core/referral_service.h"
 #include "server/core/roles.h"
 #include "server/core/store.h"

@@ -1,10 +1,12 @@
 // File: server/core/workflow.h
 //
-// The four referral workflows as data. Each TransitionRule is one row of
-// (kind, from state, action, to state, guard, who, deadline, effect): the
-// table in workflow.cc is the whole state machine, read by Workflow, which
-// checks guards and roles, applies effects and sets stage deadlines. No
-// workflow decision lives anywhere else.
+// The referral workflows as data, and Workflow, their one interpreter. Each
+// TransitionRule is one row of (kind, from state, action, to state, guard,
+// who, deadline, effect, check); each kind's table lives in its module
+// (server/core/kinds/, found through referral_kind.h) and is that kind's
+// whole state machine. Workflow checks the details an action carries, the
+// roles and the kind's own condition, applies the kind's effect and sets the
+// stage deadline. No workflow decision lives anywhere else.
 //
 // Submission is the action "submit" from the empty state.
 //
@@ -29,56 +31,49 @@
 
 namespace safeguard {
 
-// A condition on the referral, or on the details given with an action, that
-// must hold for a rule to apply.
+// What the details given with an action must carry for a rule to apply:
+// the vocabulary every kind shares (TransitionDetails). A condition on the
+// referral itself is the rule's `check`, its kind's own.
 enum class Guard {
   kNone,
-  kNrmReferralAllowed,       // a child, or an adult who gave consent
-  kDutyToNotifyAllowed,      // an adult notified without consent
-  kTargetHardeningEligible,  // consent, perpetrator absent, tenure/permission
-  kScaPositive,              // details carry a positive SCA decision
-  kScaNegative,              // details carry a negative SCA decision
-  kReason,                   // a written reason is given
-  kVafAssessment,            // details carry a VAF scoring
-  kMeeting,                  // details carry a meeting date
-  kAppointment,              // details carry an appointment time
-  kInstallation,             // details carry the measures installed
-  kConsentGiven,             // details carry consent given (parent for a minor)
-  kConsentRefused,           // details carry consent refused
-  kExternalReference,        // details carry an external reference
+  kScaPositive,        // a positive SCA decision
+  kScaNegative,        // a negative SCA decision
+  kReason,             // a written reason
+  kVafAssessment,      // a VAF scoring
+  kMeeting,            // a meeting date
+  kAppointment,        // an appointment time
+  kInstallation,       // the measures installed
+  kConsentGiven,       // consent given
+  kConsentRefused,     // consent refused
+  kExternalReference,  // an external reference
 };
 
-// How the stage deadline changes when a rule applies.
-enum class DeadlineRule {
-  kNone,                    // the new stage has no deadline
-  kKeep,                    // the deadline carries over
-  kRgDecision,              // reasonable-grounds decision, N working days
-  kRecoveryPeriod,          // recovery period, at least N calendar days
-  kGateway,                 // Prevent gateway assessment, N working days
-  kTargetHardeningService,  // survey and measures, N hours from referral
-  kMeetingDate,             // the end of the listed meeting day
-  kFirstReview,             // target hardening review, N months from install
-  kSecondReview,            // target hardening review, M months from install
-  kFirstPostExitReview,     // Channel, N months after exit
-  kSecondPostExitReview,    // Channel, M months after exit
+struct WorkflowConfig;
+struct TransitionDetails;
+struct Actor;
+
+// What a rule's functions see of the step being taken.
+struct StepContext {
+  const TransitionDetails& details;
+  const Actor& actor;
+  absl::Time now;
+  absl::TimeZone zone;
+  const HolidayCalendar& calendar;
+  const WorkflowConfig& config;
 };
 
-// What the action records on the referral besides the state.
-enum class Effect {
-  kNone,
-  kRecordRgDecision,
-  kRecordCgDecision,
-  kStartRecoveryPeriod,
-  kAddVafAssessment,
-  kRecordExit,
-  kSetMeeting,
-  kSetAppointment,
-  kRecordInstallation,
-  kSetEmergencyFlag,
-  kClearEmergencyFlag,
-  kRecordConsent,
-  kAddExternalReference,
-};
+// A kind's condition on the referral (or on details beyond their shape):
+// kFailedPrecondition for the referral, kInvalidArgument with violations
+// for the details.
+using RuleCheck = absl::Status (*)(const Referral& referral,
+                                   const StepContext& step);
+// The new stage's deadline (InfiniteFuture for none), computed once the
+// effect has applied.
+using RuleDeadline = absl::Time (*)(const Referral& referral,
+                                    const StepContext& step);
+// What the action records on the referral besides the state; runs only
+// once the guard and the check have passed.
+using RuleEffect = void (*)(Referral& referral, const StepContext& step);
 
 struct TransitionRule {
   ReferralKind kind;
@@ -87,12 +82,21 @@ struct TransitionRule {
   absl::string_view to;
   Guard guard;
   RoleSet who;
-  DeadlineRule deadline;
-  Effect effect;
+  RuleDeadline deadline;  // nullptr: the new stage has no deadline
+  RuleEffect effect;      // nullptr: only the state changes
+  RuleCheck check = nullptr;
 };
 
-// Every rule of every workflow.
-absl::Span<const TransitionRule> WorkflowRules();
+// Shared by the kinds' tables: the deadline carries over; the consent given
+// or refused is recorded, by the actor, now; the external reference given
+// is added.
+absl::Time KeepDeadline(const Referral& referral, const StepContext& step);
+void RecordConsent(Referral& referral, const StepContext& step);
+void AddExternalReference(Referral& referral, const StepContext& step);
+
+// Every rule of every kind, kind by kind (tests and tools; the workflow
+// reads each kind's own).
+std::vector<TransitionRule> WorkflowRules();
 
 // Assignment, checked like an action: who may assign a referral of a kind
 // to whom, and in which states. `states` lists them, separated by spaces;
@@ -104,7 +108,7 @@ struct AssignmentRule {
   RoleSet who;
   RoleSet assignee;
 };
-absl::Span<const AssignmentRule> AssignmentRules();
+std::vector<AssignmentRule> AssignmentRules();
 
 // Whether `actor` may assign `referral`, as it is now, to someone holding
 // `assignee_roles`; for an unassignment (`unassign`), only whether the
@@ -152,20 +156,6 @@ struct ActionOption {
 // taken.
 std::vector<ActionOption> ActionOptions(const Referral& referral,
                                         RoleSet roles);
-
-// A Vulnerability Assessment Framework the workflow accepts:
-// VafAssessment::factor_scores holds engagement_factors scores, then
-// intent_factors, then capability_factors, each 0 to max_factor_score.
-struct VafFramework {
-  std::string version;
-  int engagement_factors = 0;
-  int intent_factors = 0;
-  int capability_factors = 0;
-  int max_factor_score = 0;
-};
-
-// Every framework the workflow accepts (today "vaf-2015").
-std::vector<VafFramework> VafFrameworks();
 
 // The states of a kind's workflow, in table order.
 std::vector<absl::string_view> WorkflowStates(ReferralKind kind);
@@ -216,11 +206,12 @@ class Workflow {
   // Takes `action` on `referral` in place: checks that the action exists
   // from the current state (else kFailedPrecondition naming the allowed
   // actions), that the actor's roles may take it (else kPermissionDenied),
-  // and its guard (kInvalidArgument with field violations for missing
-  // details, kFailedPrecondition for a condition on the referral). On
-  // success sets the state, the deadline and the effect's fields, and
-  // appends to the history; the caller bumps the version. On failure
-  // `referral` is unchanged.
+  // the details its guard needs (kInvalidArgument with field violations),
+  // and its kind's check. Where several rules share the action, the first
+  // whose guard and check pass applies; if none does, the first failure is
+  // returned. On success sets the state, the effect's fields and the
+  // deadline, and appends to the history; the caller bumps the version. On
+  // failure `referral` is unchanged.
   absl::Status Apply(Referral& referral, absl::string_view action,
                      const TransitionDetails& details, const Actor& actor,
                      absl::Time now) const;
@@ -228,17 +219,7 @@ class Workflow {
   // The actions that exist from the referral's state, whoever takes them.
   std::vector<std::string> AvailableActions(const Referral& referral) const;
 
-
  private:
-  absl::Status CheckGuard(Guard guard, const Referral& referral,
-                          const TransitionDetails& details,
-                          absl::string_view action, absl::Time now) const;
-  absl::Time Deadline(DeadlineRule rule, const Referral& referral,
-                      absl::Time now) const;
-  void ApplyEffect(Effect effect, Referral& referral,
-                   const TransitionDetails& details, const Actor& actor,
-                   absl::Time now) const;
-
   const HolidayCalendar& calendar_;
   const absl::TimeZone zone_;
   const WorkflowConfig& config_;

@@ -120,7 +120,7 @@ std::string ScopeClause(const VisibilityScope& scope, Where& w) {
 absl::StatusOr<CreateResult> SqlCipherReferralStore::Create(
     Referral referral, const std::string& reference_prefix,
     const std::string& idempotency_key, const std::string& fingerprint,
-    const std::optional<std::string>& marac_pair,
+    const std::optional<std::string>& repeat_key,
     const CompleteNewReferral& complete, AuditRecord& audit) {
   CreateResult result;
   absl::Status done = db_.Write([&](Database& db) -> absl::Status {
@@ -142,17 +142,17 @@ absl::StatusOr<CreateResult> SqlCipherReferralStore::Create(
       }
       // The key is new: only now is anything else read.
       Referral row = referral;  // the body may run again
-      std::optional<absl::Time> last_for_pair;
-      if (marac_pair.has_value()) {
+      std::optional<absl::Time> last_repeat;
+      if (repeat_key.has_value()) {
         SAFEGUARD_ASSIGN_OR_RETURN(
             Statement last_pair,
             db.Prepare("SELECT last_referral_us FROM marac_pairs "
                        "WHERE pair = ?;"));
-        SAFEGUARD_RETURN_IF_ERROR(last_pair.BindText(1, *marac_pair));
+        SAFEGUARD_RETURN_IF_ERROR(last_pair.BindText(1, *repeat_key));
         SAFEGUARD_ASSIGN_OR_RETURN(bool found, last_pair.Step());
-        if (found) last_for_pair = absl::FromUnixMicros(last_pair.ColumnInt64(0));
+        if (found) last_repeat = absl::FromUnixMicros(last_pair.ColumnInt64(0));
       }
-      if (complete) complete(row, last_for_pair);
+      if (complete) complete(row, last_repeat);
       // Next number in the prefix's sequence.
       SAFEGUARD_ASSIGN_OR_RETURN(
           Statement bump,
@@ -192,12 +192,12 @@ absl::StatusOr<CreateResult> SqlCipherReferralStore::Create(
       SAFEGUARD_RETURN_IF_ERROR(remember.BindText(3, row.id));
       SAFEGUARD_RETURN_IF_ERROR(remember.Run());
 
-      if (marac_pair.has_value()) {
+      if (repeat_key.has_value()) {
         SAFEGUARD_ASSIGN_OR_RETURN(
             Statement pair,
             db.Prepare("INSERT OR REPLACE INTO marac_pairs (pair, "
                        "last_referral_us, referral_id) VALUES (?, ?, ?);"));
-        SAFEGUARD_RETURN_IF_ERROR(pair.BindText(1, *marac_pair));
+        SAFEGUARD_RETURN_IF_ERROR(pair.BindText(1, *repeat_key));
         SAFEGUARD_RETURN_IF_ERROR(
             pair.BindInt64(2, absl::ToUnixMicros(row.create_time)));
         SAFEGUARD_RETURN_IF_ERROR(pair.BindText(3, row.id));

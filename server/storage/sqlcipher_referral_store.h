@@ -27,7 +27,7 @@ class SqlCipherReferralStore final : public ReferralStore {
   absl::StatusOr<CreateResult> Create(
       Referral referral, const std::string& reference_prefix,
       const std::string& idempotency_key, const std::string& fingerprint,
-      const std::optional<std::string>& marac_pair,
+      const std::optional<std::string>& repeat_key,
       const CompleteNewReferral& complete, AuditRecord& audit) override;
   absl::StatusOr<Referral> Get(const std::string& id) override;
   absl::Status Update(const Referral& referral, int64_t expected_version,

@@ -11,6 +11,8 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "server/core/field_violations.h"
+#include "server/core/kinds/channel.h"
+#include "server/core/referral_kind.h"
 #include "tests/testing/status_matchers.h"
 
 namespace safeguard {
@@ -75,11 +77,11 @@ class WorkflowTest : public ::testing::Test {
   // Details and referral data that satisfy `rule`'s guard.
   static TransitionDetails DetailsFor(const TransitionRule& rule, Referral& r) {
     TransitionDetails d;
+    if (rule.to == "DTN_SUBMITTED") {  // the check on a Duty to Notify
+      std::get<NrmForm>(r.form).nature = NrmNature::kDutyToNotify;
+      r.consent.status = ConsentStatus::kRefused;
+    }
     switch (rule.guard) {
-      case Guard::kDutyToNotifyAllowed:
-        std::get<NrmForm>(r.form).nature = NrmNature::kDutyToNotify;
-        r.consent.status = ConsentStatus::kRefused;
-        break;
       case Guard::kScaPositive:
         d.sca_decision = ScaDecision{ScaOutcome::kPositive, {2026, 11, 20}};
         break;
@@ -153,9 +155,9 @@ TEST_F(WorkflowTest, EveryRuleTakesItsTransition) {
     EXPECT_EQ(r.history.back().from_state, rule.from) << name;
     EXPECT_EQ(r.history.back().to_state, rule.to) << name;
     EXPECT_EQ(r.history.back().actor, "agency/person/x") << name;
-    if (rule.deadline == DeadlineRule::kNone) {
+    if (rule.deadline == nullptr) {
       EXPECT_FALSE(r.has_deadline()) << name;
-    } else if (rule.deadline != DeadlineRule::kKeep) {
+    } else if (rule.deadline != &KeepDeadline) {
       EXPECT_TRUE(r.has_deadline()) << name;
     }
   }
@@ -686,6 +688,48 @@ TEST(AssignmentTest, MayAssignNowIsWhatCheckAssignmentAllowsSomeone) {
     EXPECT_EQ(CheckAssignment(r, c.actor, anyone, unassign).ok(), c.want)
         << c.name;
   }
+}
+
+TEST(ReferralKindsTest, EachKindIsOneModuleHoldingOnlyItsOwnRules) {
+  struct Case {
+    ReferralKind kind;
+    const char* prefix;
+  } cases[] = {
+      {ReferralKind::kNrm, "NRM"},
+      {ReferralKind::kChannel, "CHA"},
+      {ReferralKind::kMarac, "MAR"},
+      {ReferralKind::kTargetHardening, "THD"},
+  };
+  ASSERT_EQ(ReferralKinds().size(), 4u);
+  for (size_t i = 0; i < 4; ++i) {
+    const Case& c = cases[i];
+    const ReferralKindModule* module = FindReferralKind(c.kind);
+    ASSERT_NE(module, nullptr) << ReferralKindName(c.kind);
+    EXPECT_EQ(ReferralKinds()[i], module) << ReferralKindName(c.kind);
+    EXPECT_EQ(module->kind(), c.kind);
+    EXPECT_EQ(module->reference_prefix(), c.prefix);
+    ASSERT_FALSE(module->rules().empty());
+    EXPECT_EQ(module->rules().front().action, "submit");
+    for (const TransitionRule& rule : module->rules()) {
+      EXPECT_EQ(rule.kind, c.kind) << rule.action;
+    }
+    for (const AssignmentRule& rule : module->assignment_rules()) {
+      EXPECT_EQ(rule.kind, c.kind);
+    }
+  }
+  EXPECT_EQ(FindReferralKind(ReferralKind::kUnspecified), nullptr);
+  EXPECT_EQ(FindReferralKind(static_cast<ReferralKind>(99)), nullptr);
+}
+
+TEST_F(WorkflowTest, AFormOfAnotherKindIsRefusedBeforeAnyRule) {
+  Referral r = Satisfying(ReferralKind::kMarac);
+  r.form = NrmForm();
+  Actor actor{"agency/person/x", RoleSet{Role::kReferrer}};
+  EXPECT_THAT(workflow_.Apply(r, "submit", {}, actor, now_),
+              StatusIs(absl::StatusCode::kInternal,
+                       "the referral's form is not of its kind"));
+  EXPECT_EQ(r.state, "");
+  EXPECT_TRUE(r.history.empty());
 }
 
 TEST(VafFrameworksTest, TheOneTheWorkflowChecks) {

@@ -27,7 +27,7 @@ class MemoryReferralStore final : public ReferralStore {
   absl::StatusOr<CreateResult> Create(
       Referral referral, const std::string& reference_prefix,
       const std::string& idempotency_key, const std::string& fingerprint,
-      const std::optional<std::string>& marac_pair,
+      const std::optional<std::string>& repeat_key,
       const CompleteNewReferral& complete, AuditRecord& audit) override {
     auto used = submissions_.find(idempotency_key);
     if (used != submissions_.end()) {
@@ -38,15 +38,15 @@ class MemoryReferralStore final : public ReferralStore {
     }
     if (complete) {
       std::optional<absl::Time> last;
-      if (marac_pair.has_value() && marac_pairs_.count(*marac_pair) > 0) {
-        last = marac_pairs_.at(*marac_pair);
+      if (repeat_key.has_value() && marac_pairs_.count(*repeat_key) > 0) {
+        last = marac_pairs_.at(*repeat_key);
       }
       complete(referral, last);
     }
     referral.reference = absl::StrFormat("%s-%06d", reference_prefix,
                                          ++sequences_[reference_prefix]);
     submissions_[idempotency_key] = {fingerprint, referral.id};
-    if (marac_pair.has_value()) marac_pairs_[*marac_pair] = referral.create_time;
+    if (repeat_key.has_value()) marac_pairs_[*repeat_key] = referral.create_time;
     referrals_[referral.id] = referral;
     audit.committed = true;
     return CreateResult{std::move(referral), true};

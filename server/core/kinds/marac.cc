@@ -1,0 +1,140 @@
+// MARAC, the Multi-Agency Risk Assessment Conference for high-risk
+// domestic abuse (domain.md 1.3; the DASH checklist is server/core/dash.h).
+//
+// Every MARAC referral goes to the coordinator's screening whether or not
+// it meets a criterion, so that acceptance never depends on other people's
+// records; the criteria (REPEAT among them) are computed inside the store's
+// transaction, once the submission is known to be new.
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "server/core/kinds/kinds.h"
+
+namespace safeguard {
+namespace {
+
+using R = Role;
+using G = Guard;
+
+constexpr ReferralKind kMarac = ReferralKind::kMarac;
+constexpr RoleSet kCoordinator{R::kMaracCoordinator};
+
+// The end of the listed meeting's day.
+absl::Time MeetingDay(const Referral& r, const StepContext& step) {
+  const Date& d = std::get<MaracForm>(r.form).meeting_date;
+  if (d.day == 0) return absl::InfiniteFuture();
+  absl::CivilDay day(d.year, d.month, d.day);
+  return absl::FromCivil(absl::CivilSecond(day + 1), step.zone) -
+         absl::Seconds(1);
+}
+
+void SetMeeting(Referral& r, const StepContext& step) {
+  std::get<MaracForm>(r.form).meeting_date = *step.details.meeting_date;
+}
+
+// clang-format off
+constexpr TransitionRule kRules[] = {
+  {kMarac, "", "submit", "SUBMITTED", G::kNone, kAnyReferrer, nullptr, nullptr},
+  {kMarac, "SUBMITTED", "begin_screening", "COORDINATOR_SCREEN", G::kNone, kCoordinator, nullptr, nullptr},
+  {kMarac, "COORDINATOR_SCREEN", "return_to_referrer", "RETURNED", G::kReason, kCoordinator, nullptr, nullptr},
+  {kMarac, "COORDINATOR_SCREEN", "defer", "DEFERRED", G::kReason, kCoordinator, nullptr, nullptr},
+  {kMarac, "COORDINATOR_SCREEN", "list", "LISTED", G::kMeeting, kCoordinator, MeetingDay, SetMeeting},
+  {kMarac, "COORDINATOR_SCREEN", "list_emergency", "EMERGENCY_MARAC", G::kMeeting, kCoordinator, MeetingDay, SetMeeting},
+  {kMarac, "COORDINATOR_SCREEN", "transfer", "TRANSFERRED", G::kReason, kCoordinator, nullptr, nullptr},
+  {kMarac, "DEFERRED", "list", "LISTED", G::kMeeting, kCoordinator, MeetingDay, SetMeeting},
+  {kMarac, "LISTED", "begin_research", "AGENCY_RESEARCH", G::kNone, kCoordinator, KeepDeadline, nullptr},
+  {kMarac, "AGENCY_RESEARCH", "record_hearing", "HEARD", G::kNone, kCoordinator, nullptr, nullptr},
+  {kMarac, "EMERGENCY_MARAC", "record_hearing", "HEARD", G::kNone, kCoordinator, nullptr, nullptr},
+  {kMarac, "HEARD", "open_actions", "ACTIONS_OPEN", G::kMeeting, kCoordinator, MeetingDay, SetMeeting},
+  {kMarac, "ACTIONS_OPEN", "review_actions", "ACTIONS_REVIEWED", G::kNone, kCoordinator, nullptr, nullptr},
+  {kMarac, "ACTIONS_REVIEWED", "close", "CLOSED", G::kNone, kCoordinator, nullptr, nullptr},
+};
+
+constexpr AssignmentRule kAssignmentRules[] = {
+  {kMarac, "", kCoordinator, RoleSet{R::kMaracCoordinator, R::kIdva}},
+};
+// clang-format on
+
+std::string Normalize(absl::string_view name) {
+  std::string out;
+  for (absl::string_view word :
+       absl::StrSplit(name, absl::ByAnyChar(" \t"), absl::SkipEmpty())) {
+    if (!out.empty()) out += ' ';
+    out += absl::AsciiStrToLower(word);
+  }
+  return out;
+}
+
+std::string PersonKey(const Person& p) {
+  return absl::StrFormat("%s|%04d-%02d-%02d", Normalize(p.full_name),
+                         p.date_of_birth.year, p.date_of_birth.month,
+                         p.date_of_birth.day);
+}
+
+class MaracModule final : public ReferralKindModule {
+ public:
+  ReferralKind kind() const override { return kMarac; }
+  absl::string_view reference_prefix() const override { return "MAR"; }
+  absl::Span<const TransitionRule> rules() const override { return kRules; }
+  absl::Span<const AssignmentRule> assignment_rules() const override {
+    return kAssignmentRules;
+  }
+
+  void Validate(const Referral& r, const ValidationConfig& config,
+                absl::CivilDay today, FieldChecker& c) const override {
+    const MaracForm& f = std::get<MaracForm>(r.form);
+    const std::string p = "referral.marac";
+    c.AddAll(ValidateDash(f.dash, p + ".dash", config.marac));
+    if (!r.subjects.empty() && r.subjects[0].full_name.empty()) {
+      c.Add("referral.subjects[0].full_name", "is required (the victim)");
+    }
+    c.Text(p + ".perpetrator.full_name", f.perpetrator.full_name,
+           kMaxNameBytes, true);
+    CheckPerson(c, p + ".perpetrator", f.perpetrator, today);
+    c.List(p + ".children", f.children.size(), 20);
+    for (size_t i = 0; i < f.children.size(); ++i) {
+      const std::string cp = absl::StrCat(p, ".children[", i, "]");
+      c.Text(cp + ".full_name", f.children[i].full_name, kMaxNameBytes, true);
+      CheckDate(c, cp + ".date_of_birth", f.children[i].date_of_birth, today);
+      c.Text(cp + ".school", f.children[i].school, kMaxNameBytes);
+    }
+    c.Text(p + ".relationship", f.relationship, kMaxNameBytes, true);
+  }
+
+  void ClearServerFields(ReferralForm& form) const override {
+    MaracForm& f = std::get<MaracForm>(form);
+    f.dash_score = 0;
+    f.criteria.clear();
+    f.meeting_date = Date();
+    f.actions.clear();
+  }
+
+  // High priority at least; the repeat key is the victim and perpetrator,
+  // by normalized name and date of birth.
+  void PrepareSubmission(const WorkflowConfig& config, absl::Time now,
+                         Referral& draft,
+                         NewReferralHooks& hooks) const override {
+    if (draft.priority < Priority::kHigh) draft.priority = Priority::kHigh;
+    hooks.repeat_key = absl::StrCat(
+        PersonKey(draft.subjects[0]), "||",
+        PersonKey(std::get<MaracForm>(draft.form).perpetrator));
+    hooks.complete = [now, marac_config = config.marac](
+                         Referral& r, std::optional<absl::Time> last_repeat) {
+      MaracForm& marac = std::get<MaracForm>(r.form);
+      MaracAssessment assessment =
+          AssessMarac(marac.dash, last_repeat, now, marac_config);
+      marac.dash_score = assessment.score;
+      marac.criteria = std::move(assessment.criteria);
+    };
+  }
+};
+
+}  // namespace
+
+const ReferralKindModule& MaracKind() {
+  static const ReferralKindModule* const kModule = new MaracModule();
+  return *kModule;
+}
+
+}  // namespace safeguard

@@ -1,0 +1,91 @@
+// File: server/core/referral_kind.h
+//
+// ReferralKindModule: everything one kind of referral brings to the core,
+// in one module under server/core/kinds/: its reference prefix, who may
+// submit it, its form's validation and server-set fields, what happens to
+// a submission before it is stored (the MARAC assessment), and its
+// workflow (the rules Workflow interprets, and who may be assigned it).
+// FindReferralKind() is the registry; nothing else in the core switches on
+// a kind.
+//
+// Modules are immutable, live for the whole program and are safe for
+// concurrent use.
+#ifndef SAFEGUARD_SERVER_CORE_REFERRAL_KIND_H_
+#define SAFEGUARD_SERVER_CORE_REFERRAL_KIND_H_
+
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "server/core/referral.h"
+#include "server/core/referral_store.h"
+#include "server/core/referral_validation.h"
+#include "server/core/roles.h"
+#include "server/core/workflow.h"
+
+namespace safeguard {
+
+// Every role that refers people on: who may submit most kinds.
+inline constexpr RoleSet kAnyReferrer{
+    Role::kReferrer,          Role::kFirstResponder,
+    Role::kAgencyLead,        Role::kIdva,
+    Role::kPreventOfficer,    Role::kFireOfficer,
+    Role::kMaracCoordinator,  Role::kSanctuaryCoordinator,
+    Role::kChannelChair};
+
+// What a kind may ask of the store for a new referral, inside the
+// transaction that stores it.
+struct NewReferralHooks {
+  // Referrals with the same key are the same people's: the store tells
+  // `complete` when the last one was made, and records this one.
+  std::optional<std::string> repeat_key;
+  CompleteNewReferral complete;
+};
+
+class ReferralKindModule {
+ public:
+  virtual ~ReferralKindModule() = default;
+
+  virtual ReferralKind kind() const = 0;
+  // The first part of its references, e.g. "MAR" in "MAR-2026-000042".
+  virtual absl::string_view reference_prefix() const = 0;
+  // Its workflow: every rule, and who may assign it to whom. Each rule's
+  // kind is kind().
+  virtual absl::Span<const TransitionRule> rules() const = 0;
+  virtual absl::Span<const AssignmentRule> assignment_rules() const = 0;
+
+  // Whether an agency may submit this kind at all (kPermissionDenied if
+  // not); asked before the referral is validated.
+  virtual absl::Status MaySubmit(bool first_responder) const {
+    (void)first_responder;
+    return absl::OkStatus();
+  }
+  // Adds the violations of the kind's own rules: its form, and what the
+  // kind requires of the common envelope. `referral.form` is this kind's.
+  virtual void Validate(const Referral& referral,
+                        const ValidationConfig& config, absl::CivilDay today,
+                        FieldChecker& check) const = 0;
+  // Clears the fields of its form that only the server sets.
+  virtual void ClearServerFields(ReferralForm& form) const = 0;
+  // Completes a valid submission before it is stored (its priority, its
+  // repeat key and what the store's records add to it).
+  virtual void PrepareSubmission(const WorkflowConfig& config, absl::Time now,
+                                 Referral& draft,
+                                 NewReferralHooks& hooks) const {
+    (void)config, (void)now, (void)draft, (void)hooks;
+  }
+};
+
+// The module of `kind`, or nullptr for kUnspecified (or an unknown value).
+const ReferralKindModule* FindReferralKind(ReferralKind kind);
+
+// Every module, in the order of ReferralKind.
+absl::Span<const ReferralKindModule* const> ReferralKinds();
+
+}  // namespace safeguard
+
+#endif  // SAFEGUARD_SERVER_CORE_REFERRAL_KIND_H_
