@@ -56,7 +56,7 @@
 #include "server/app/referral_id_generator.h"
 #include "server/config/server_config.h"
 #include "server/storage/database_key.h"
-#include "server/storage/sqlcipher_referral_store.h"
+#include "server/storage/sqlcipher_unit_of_work.h"
 #include "sqlcipher/sqlite3.h"
 #include "tests/testing/referral_fixtures.h"
 #include "tests/testing/subprocess.h"
@@ -326,7 +326,7 @@ std::vector<std::string> Preload(const ServerConfig& config, int count) {
   auto db = SharedDatabase::Open(DatabasePath(config), *key);
   (*db)->With([](Database& d) { return d.Exec("PRAGMA synchronous = OFF;"); })
       .IgnoreError();
-  SqlCipherReferralStore store(**db);
+  SqlCipherUnitOfWork units(**db);
   const absl::Time now = absl::Now();
   constexpr int kWriters = 16;
   std::vector<std::vector<std::string>> made(kWriters);
@@ -367,7 +367,16 @@ std::vector<std::string> Preload(const ServerConfig& config, int count) {
         audit.method = "safeguard.v1.Referrals/SubmitReferral";
         audit.agency = r.referring_agency;
         audit.principal = r.referrer;
-        if (store.Create(r, "THD-BENCH", r.id, "fp", std::nullopt, nullptr, audit).ok()) {
+        audit.referral_id = r.id;
+        absl::Status stored = units.Write(audit, [&](WriteTransaction& tx) {
+          absl::StatusOr<std::string> reference = tx.NextReference("THD-BENCH");
+          if (!reference.ok()) return reference.status();
+          r.reference = *reference;
+          absl::Status inserted = tx.InsertReferral(r);
+          if (!inserted.ok()) return inserted;
+          return tx.RecordSubmission(r.id, {"fp", r.id});
+        });
+        if (stored.ok()) {
           made[w].push_back(r.id);
         }
       }

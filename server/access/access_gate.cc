@@ -151,8 +151,13 @@ void AccessGate::Unary(InboundCall inbound, Work work, Done done) {
     // A call its client gave up on while it waited does nothing.
     absl::Status status = Expired(task->inbound);
     if (status.ok()) {
-      status = task->call.ok() ? task->work(*task->call, task->audit)
-                               : task->call.status();
+      if (task->call.ok()) {
+        // A change the work makes commits this entry with it.
+        task->call->context.audit = &task->audit;
+        status = task->work(*task->call, task->audit);
+      } else {
+        status = task->call.status();
+      }
       status = self.Conclude(task->audit, status);
     }
     if (!task->caller.empty()) self.callers_.Release(task->caller);

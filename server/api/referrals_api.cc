@@ -152,7 +152,7 @@ absl::Status ReferralsApi::Submit(ResolvedCall& call, AuditRecord& audit,
   absl::StatusOr<CreateResult> r = service_.Submit(
       call.context, request.request_id(),
       Sha256Hex(DeterministicBytes(request.referral())),
-      FromProto(request.referral()), audit);
+      FromProto(request.referral()));
   if (!r.ok()) return r.status();
   if (!r->created) {
     // A retry is answered with what identifies the referral, never through
@@ -262,7 +262,7 @@ absl::Status ReferralsApi::Transition(
   if (!id.ok()) return id.status();
   absl::StatusOr<Referral> r =
       service_.Transition(call.context, *id, request.action(),
-                          request.version(), DetailsFromProto(request), audit);
+                          request.version(), DetailsFromProto(request));
   if (!r.ok()) return r.status();
   ToViewedProto(*r, call, response);
   SetCallerOptions(*r, call, response);
@@ -281,7 +281,7 @@ absl::Status ReferralsApi::Assign(ResolvedCall& call, AuditRecord& audit,
         {assignee.substr(0, slash), assignee.substr(slash + 1), ""});
   }
   absl::StatusOr<Referral> r = service_.Assign(
-      call.context, *id, assignee, assignee_roles, request.version(), audit);
+      call.context, *id, assignee, assignee_roles, request.version());
   if (!r.ok()) return r.status();
   ToViewedProto(*r, call, response);
   SetCallerOptions(*r, call, response);
@@ -294,7 +294,7 @@ absl::Status ReferralsApi::AddNote(ResolvedCall& call, AuditRecord& audit,
   absl::StatusOr<std::string> id = ReferralIdFromName(request.name());
   if (!id.ok()) return id.status();
   absl::StatusOr<Referral> r =
-      service_.AddNote(call.context, *id, request.text(), audit);
+      service_.AddNote(call.context, *id, request.text());
   if (!r.ok()) return r.status();
   ToViewedProto(*r, call, response);
   SetCallerOptions(*r, call, response);

@@ -54,6 +54,7 @@
 #include "server/storage/shared_database.h"
 #include "server/storage/sqlcipher_audit_log.h"
 #include "server/storage/sqlcipher_referral_store.h"
+#include "server/storage/sqlcipher_unit_of_work.h"
 #include "server/storage/sqlcipher_store.h"
 
 namespace safeguard {
@@ -114,6 +115,7 @@ class SafeguardServer {
   StorageWatch storage_watch_;
   SqlCipherStore store_;
   SqlCipherReferralStore referral_store_;
+  SqlCipherUnitOfWork units_;
   SqlCipherAuditLog audit_log_;
   const std::unique_ptr<AuditSigner> signer_;
   const std::unique_ptr<AuditPublicKey> public_key_;

@@ -13,6 +13,7 @@
 #ifndef SAFEGUARD_SERVER_CORE_REFERRAL_KIND_H_
 #define SAFEGUARD_SERVER_CORE_REFERRAL_KIND_H_
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -22,7 +23,6 @@
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "server/core/referral.h"
-#include "server/core/referral_store.h"
 #include "server/core/referral_validation.h"
 #include "server/core/roles.h"
 #include "server/core/workflow.h"
@@ -37,13 +37,19 @@ inline constexpr RoleSet kAnyReferrer{
     Role::kMaracCoordinator,  Role::kSanctuaryCoordinator,
     Role::kChannelChair};
 
-// What a kind may ask of the store for a new referral, inside the
-// transaction that stores it.
+// What a kind asks for a new referral, inside the transaction that stores
+// it, once its submission is known to be new.
 struct NewReferralHooks {
-  // Referrals with the same key are the same people's: the store tells
-  // `complete` when the last one was made, and records this one.
+  // Referrals with the same key are the same people's (the kind's own key:
+  // today MARAC's victim-perpetrator pair; another kind's keys must not
+  // collide with it): `complete` is told when the last one was made, and
+  // this one becomes the last.
   std::optional<std::string> repeat_key;
-  CompleteNewReferral complete;
+  // Completes the referral from the store's records. May run more than
+  // once; must only change `referral`.
+  std::function<void(Referral& referral,
+                     std::optional<absl::Time> last_repeat)>
+      complete;
 };
 
 class ReferralKindModule {

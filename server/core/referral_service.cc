@@ -22,6 +22,14 @@ constexpr size_t kMaxNoteListBytes = 64 * 1024;
 
 absl::Status NotFound() { return absl::NotFoundError("referral not found"); }
 
+// The call's audit entry, which a change commits with it.
+absl::StatusOr<AuditRecord*> AuditOf(const CallContext& ctx) {
+  if (ctx.audit == nullptr) {
+    return absl::InternalError("a change outside a call's audit entry");
+  }
+  return ctx.audit;
+}
+
 // Optimistic concurrency: a change names the version it was made against.
 absl::Status CheckVersion(const Referral& r, int64_t version) {
   if (version == r.version) return absl::OkStatus();
@@ -61,8 +69,8 @@ const WorkflowConfig& ReferralService::ConfigFor(const CallContext& ctx) {
 absl::StatusOr<CreateResult> ReferralService::Submit(const CallContext& ctx,
                                                  const std::string& request_id,
                                                  const std::string& fingerprint,
-                                                 Referral draft,
-                                                 AuditRecord& audit) {
+                                                 Referral draft) {
+  SAFEGUARD_ASSIGN_OR_RETURN(AuditRecord* const audit, AuditOf(ctx));
   const absl::Time now = clock_.Now();
   const ReferralKindModule* kind = FindReferralKind(draft.kind);
   if (kind != nullptr) {
@@ -109,13 +117,47 @@ absl::StatusOr<CreateResult> ReferralService::Submit(const CallContext& ctx,
 
   const std::string prefix = absl::StrCat(
       kind->reference_prefix(), "-", absl::ToCivilYear(now, zone_).year());
-  audit.view = ViewRoles(ctx, draft).ToString();
-  SAFEGUARD_ASSIGN_OR_RETURN(
-      CreateResult result,
-      store_.Create(std::move(draft), prefix,
-                    absl::StrCat(ctx.Name(), "/", request_id), fingerprint,
-                    hooks.repeat_key, hooks.complete, audit));
-  audit.referral_id = result.referral.id;
+  const std::string key = absl::StrCat(ctx.Name(), "/", request_id);
+  audit->view = ViewRoles(ctx, draft).ToString();
+  CreateResult result;
+  SAFEGUARD_RETURN_IF_ERROR(units_.Write(
+      *audit, [&](WriteTransaction& tx) -> absl::Status {
+        SAFEGUARD_ASSIGN_OR_RETURN(std::optional<SubmissionRecord> seen,
+                                   tx.FindSubmission(key));
+        if (seen.has_value()) {
+          if (seen->fingerprint != fingerprint) {
+            return absl::AlreadyExistsError(
+                "request_id was already used for a different referral");
+          }
+          SAFEGUARD_ASSIGN_OR_RETURN(result.referral,
+                                     tx.GetReferral(seen->referral_id));
+          result.created = false;
+          return absl::OkStatus();
+        }
+        // The key is new: only now is anything else read.
+        Referral row = draft;
+        if (hooks.complete) {
+          std::optional<absl::Time> last_repeat;
+          if (hooks.repeat_key.has_value()) {
+            SAFEGUARD_ASSIGN_OR_RETURN(last_repeat,
+                                       tx.LastRepeat(*hooks.repeat_key));
+          }
+          hooks.complete(row, last_repeat);
+        }
+        SAFEGUARD_ASSIGN_OR_RETURN(row.reference, tx.NextReference(prefix));
+        SAFEGUARD_RETURN_IF_ERROR(tx.InsertReferral(row));
+        SAFEGUARD_RETURN_IF_ERROR(
+            tx.RecordSubmission(key, {fingerprint, row.id}));
+        if (hooks.repeat_key.has_value()) {
+          SAFEGUARD_RETURN_IF_ERROR(
+              tx.RecordRepeat(*hooks.repeat_key, row.create_time, row.id));
+        }
+        audit->referral_id = row.id;
+        result.referral = std::move(row);
+        result.created = true;
+        return absl::OkStatus();
+      }));
+  audit->referral_id = result.referral.id;
   if (result.created) {
     events_.Publish({ReferralEventType::kCreated, result.referral, now});
   }
@@ -150,22 +192,25 @@ RoleSet ReferralService::ViewRoles(const CallContext& ctx,
 
 absl::StatusOr<Referral> ReferralService::Commit(const CallContext& ctx,
                                                  Referral updated,
-                                                 int64_t expected_version,
-                                                 AuditRecord& audit) {
-  audit.referral_id = updated.id;
-  audit.view = ViewRoles(ctx, updated).ToString();
+                                                 int64_t expected_version) {
+  SAFEGUARD_ASSIGN_OR_RETURN(AuditRecord* const audit, AuditOf(ctx));
+  audit->referral_id = updated.id;
+  audit->view = ViewRoles(ctx, updated).ToString();
   std::string rules = RulesSeeing(updated, ctx.scopes);
-  if (!rules.empty()) audit.rule = rules;
-  SAFEGUARD_RETURN_IF_ERROR(store_.Update(updated, expected_version, audit));
+  if (!rules.empty()) audit->rule = rules;
+  SAFEGUARD_RETURN_IF_ERROR(
+      units_.Write(*audit, [&](WriteTransaction& tx) {
+        return tx.UpdateReferral(updated, expected_version);
+      }));
   events_.Publish({ReferralEventType::kUpdated, updated, updated.update_time});
   return updated;
 }
 
 absl::StatusOr<Referral> ReferralService::Transition(
     const CallContext& ctx, const std::string& id, const std::string& action,
-    int64_t version, const TransitionDetails& details, AuditRecord& audit) {
+    int64_t version, const TransitionDetails& details) {
   SAFEGUARD_ASSIGN_OR_RETURN(Referral r, LoadVisible(ctx, id));
-  audit.referral_id = r.id;
+  if (ctx.audit != nullptr) ctx.audit->referral_id = r.id;
   SAFEGUARD_RETURN_IF_ERROR(CheckVersion(r, version));
   if (action == "submit") {
     return absl::InvalidArgumentError("'submit' is not a transition");
@@ -175,15 +220,14 @@ absl::StatusOr<Referral> ReferralService::Transition(
   SAFEGUARD_RETURN_IF_ERROR(Workflow(calendar_, zone_, ConfigFor(ctx))
                                 .Apply(r, action, details, actor, now));
   r.version = version + 1;
-  return Commit(ctx, std::move(r), version, audit);
+  return Commit(ctx, std::move(r), version);
 }
 
 absl::StatusOr<Referral> ReferralService::Assign(const CallContext& ctx,
                                                  const std::string& id,
                                                  const std::string& assignee,
                                                  RoleSet assignee_roles,
-                                                 int64_t version,
-                                                 AuditRecord& audit) {
+                                                 int64_t version) {
   if (!assignee.empty() && !IsValidCallerName(assignee)) {
     return InvalidArgumentWithViolations(
         {{"assignee",
@@ -191,7 +235,7 @@ absl::StatusOr<Referral> ReferralService::Assign(const CallContext& ctx,
           "to unassign"}});
   }
   SAFEGUARD_ASSIGN_OR_RETURN(Referral r, LoadVisible(ctx, id));
-  audit.referral_id = r.id;
+  if (ctx.audit != nullptr) ctx.audit->referral_id = r.id;
   SAFEGUARD_RETURN_IF_ERROR(CheckVersion(r, version));
   SAFEGUARD_RETURN_IF_ERROR(CheckAssignment(r, RolesSeeing(r, ctx.scopes),
                                             assignee_roles, assignee.empty()));
@@ -207,13 +251,12 @@ absl::StatusOr<Referral> ReferralService::Assign(const CallContext& ctx,
   r.assignee = assignee;
   r.update_time = now;
   r.version = version + 1;
-  return Commit(ctx, std::move(r), version, audit);
+  return Commit(ctx, std::move(r), version);
 }
 
 absl::StatusOr<Referral> ReferralService::AddNote(const CallContext& ctx,
                                                   const std::string& id,
-                                                  const std::string& text,
-                                                  AuditRecord& audit) {
+                                                  const std::string& text) {
   if (absl::StripAsciiWhitespace(text).empty()) {
     return InvalidArgumentWithViolations({{"text", "is required"}});
   }
@@ -238,7 +281,7 @@ absl::StatusOr<Referral> ReferralService::AddNote(const CallContext& ctx,
     r.update_time = now;
     r.version = version + 1;
     absl::StatusOr<Referral> committed =
-        Commit(ctx, std::move(r), version, audit);
+        Commit(ctx, std::move(r), version);
     if (!absl::IsAborted(committed.status()) || attempt == 4) return committed;
   }
 }

@@ -8,10 +8,12 @@
 //
 // Whether the caller may call a method at all was decided before the call
 // reached here (server/policy); the CallContext carries that decision's
-// roles and scopes.
+// roles and scopes, and the call's audit entry, which each change commits
+// with it (unit_of_work.h) and which the service completes with the
+// referral concerned and the field view disclosed.
 //
-// Does not own the store, events, clock, calendar or id generator; all must
-// outlive it. Safe for concurrent use.
+// Does not own the store, unit of work, events, clock, calendar or id
+// generator; all must outlive it. Safe for concurrent use.
 #ifndef SAFEGUARD_SERVER_CORE_REFERRAL_SERVICE_H_
 #define SAFEGUARD_SERVER_CORE_REFERRAL_SERVICE_H_
 
@@ -29,10 +31,16 @@
 #include "server/core/referral.h"
 #include "server/core/referral_events.h"
 #include "server/core/referral_store.h"
+#include "server/core/unit_of_work.h"
 #include "server/core/workflow.h"
 #include "server/core/working_days.h"
 
 namespace safeguard {
+
+struct CreateResult {
+  Referral referral;
+  bool created = false;  // false: an earlier submission with the same key
+};
 
 // Partnership data from the policy file; may change on reload.
 struct Partnership {
@@ -51,6 +59,9 @@ struct CallContext {
   // The caller's agency is a First Responder Organisation today.
   bool first_responder = false;
   std::shared_ptr<const Partnership> partnership;
+  // The call's audit entry, owned by the access layer for the call; null
+  // outside a call that may change anything (a change is then refused).
+  AuditRecord* audit = nullptr;
 
   std::string Name() const {
     return identity.agency + "/" + identity.principal;
@@ -59,10 +70,12 @@ struct CallContext {
 
 class ReferralService {
  public:
-  ReferralService(ReferralStore& store, ReferralEvents& events,
-                  const Clock& clock, const HolidayCalendar& calendar,
-                  absl::TimeZone zone, IdGenerator& ids)
+  ReferralService(ReferralStore& store, UnitOfWork& units,
+                  ReferralEvents& events, const Clock& clock,
+                  const HolidayCalendar& calendar, absl::TimeZone zone,
+                  IdGenerator& ids)
       : store_(store),
+        units_(units),
         events_(events),
         clock_(clock),
         calendar_(calendar),
@@ -71,10 +84,10 @@ class ReferralService {
   ReferralService(const ReferralService&) = delete;
   ReferralService& operator=(const ReferralService&) = delete;
 
-  // The writes below commit the change together with `audit` (the call's
-  // audit record, which they complete with the referral and view) and set
-  // audit.committed; when they fail, or change nothing, the caller appends
-  // the record with the outcome.
+  // The writes below commit the change together with the call's audit
+  // entry (ctx.audit, which they complete with the referral and view) and
+  // set its `committed`; when they fail, or change nothing, the caller
+  // appends the entry with the outcome.
   //
   // `fingerprint` identifies the submitted body (the RPC layer hashes its
   // canonical bytes): a retry with the same request id and fingerprint
@@ -85,25 +98,23 @@ class ReferralService {
   absl::StatusOr<CreateResult> Submit(const CallContext& ctx,
                                   const std::string& request_id,
                                   const std::string& fingerprint,
-                                  Referral draft, AuditRecord& audit);
+                                  Referral draft);
   absl::StatusOr<Referral> Get(const CallContext& ctx, const std::string& id);
   absl::StatusOr<QueuePage> List(const CallContext& ctx, QueueQuery query);
   absl::StatusOr<Referral> Transition(const CallContext& ctx,
                                       const std::string& id,
                                       const std::string& action,
                                       int64_t version,
-                                      const TransitionDetails& details,
-                                      AuditRecord& audit);
+                                      const TransitionDetails& details);
   // Assignment is checked like an action (CheckAssignment): by the kind and
   // state, the caller's roles on the referral, and `assignee_roles`, the
   // roles the policy grants the assignee.
   absl::StatusOr<Referral> Assign(const CallContext& ctx, const std::string& id,
                                   const std::string& assignee,
-                                  RoleSet assignee_roles, int64_t version,
-                                  AuditRecord& audit);
+                                  RoleSet assignee_roles, int64_t version);
   absl::StatusOr<Referral> AddNote(const CallContext& ctx,
                                    const std::string& id,
-                                   const std::string& text, AuditRecord& audit);
+                                   const std::string& text);
 
   // The roles in which the caller sees `referral` (its field views): those
   // of the scopes it is reached through, or for a new submission the roles
@@ -116,11 +127,13 @@ class ReferralService {
   // The referral if it exists and is in scope; kNotFound otherwise.
   absl::StatusOr<Referral> LoadVisible(const CallContext& ctx,
                                        const std::string& id);
-  // Stores `updated` (version already bumped) with `audit`, and publishes it.
+  // Stores `updated` (version already bumped) with the call's audit entry,
+  // and publishes it.
   absl::StatusOr<Referral> Commit(const CallContext& ctx, Referral updated,
-                                  int64_t expected_version, AuditRecord& audit);
+                                  int64_t expected_version);
 
   ReferralStore& store_;
+  UnitOfWork& units_;
   ReferralEvents& events_;
   const Clock& clock_;
   const HolidayCalendar& calendar_;

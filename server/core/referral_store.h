@@ -1,18 +1,15 @@
 // File: server/core/referral_store.h
 //
-// ReferralStore: durable referrals, as the domain core sees them. The
-// SQLCipher implementation is server/storage/sqlcipher_referral_store.h; an
-// in-memory fake for core tests is tests/testing/fake_referral_store.h.
-//
-// Every method that returns OK has made its change durable (it survives a
-// crash a moment later); one that fails has changed nothing.
+// ReferralStore: reading durable referrals, as the domain core sees them
+// (changes go through a UnitOfWork, unit_of_work.h). The SQLCipher
+// implementation is server/storage/sqlcipher_referral_store.h; an
+// in-memory one for tests is tests/testing/memory_referral_store.h.
 //
 // Implementations are safe for concurrent use.
 #ifndef SAFEGUARD_SERVER_CORE_REFERRAL_STORE_H_
 #define SAFEGUARD_SERVER_CORE_REFERRAL_STORE_H_
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,7 +18,6 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "server/core/audit_log.h"
 #include "server/core/referral.h"
 #include "server/core/roles.h"
 
@@ -88,48 +84,12 @@ RoleSet RolesSeeing(const Referral& referral,
 std::string RulesSeeing(const Referral& referral,
                         const std::vector<VisibilityScope>& scopes);
 
-struct CreateResult {
-  Referral referral;
-  bool created = false;  // false: an earlier submission with the same key
-};
-
-// Completes a new referral from the store's own records, inside Create's
-// transaction and only once its idempotency key is known to be new: given
-// when the last referral with its repeat key was made (if a key was named
-// and there was one). May run more than once; must only change `referral`.
-using CompleteNewReferral =
-    std::function<void(Referral& referral, std::optional<absl::Time> last_repeat)>;
-
 class ReferralStore {
  public:
   virtual ~ReferralStore() = default;
 
-  // Stores a new referral, giving it the reference "<prefix>-<NNNNNN>" from
-  // a per-prefix sequence, and records `idempotency_key` with the body's
-  // `fingerprint` in the same transaction. If the key was used before:
-  // the same fingerprint returns the stored referral (created = false); a
-  // different one is kAlreadyExists. Only then, and in the same
-  // transaction, is anything else read: `complete` (if set) completes the
-  // new referral, and when `repeat_key` is set this referral becomes the
-  // latest with that key (a kind's own: today MARAC's victim-perpetrator
-  // pair; another kind's keys must not collide with it). A new referral
-  // is stored together with `audit` (its referral id filled in) in one
-  // transaction, and `audit.committed` is set.
-  virtual absl::StatusOr<CreateResult> Create(
-      Referral referral, const std::string& reference_prefix,
-      const std::string& idempotency_key, const std::string& fingerprint,
-      const std::optional<std::string>& repeat_key,
-      const CompleteNewReferral& complete, AuditRecord& audit) = 0;
-
   // kNotFound if there is no such referral.
   virtual absl::StatusOr<Referral> Get(const std::string& id) = 0;
-
-  // Replaces the stored referral if its version is still `expected_version`
-  // (kAborted otherwise, kNotFound if missing). The caller has already set
-  // referral.version to expected_version + 1. The change and `audit` commit
-  // in one transaction, and `audit.committed` is set.
-  virtual absl::Status Update(const Referral& referral,
-                              int64_t expected_version, AuditRecord& audit) = 0;
 
   virtual absl::StatusOr<QueuePage> List(const QueueQuery& query) = 0;
 };

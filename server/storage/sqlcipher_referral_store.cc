@@ -8,62 +8,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "safeguard/v1/referral.pb.h"
-#include "server/convert/referral_convert.h"
 #include "server/core/status_macros.h"
-#include "server/storage/sqlcipher_audit_log.h"
+#include "server/storage/referral_rows.h"
 
 namespace safeguard {
 namespace {
-
-constexpr char kColumns[] =
-    "id, reference, kind, state, area, priority, deadline_us, assignee, "
-    "referring_agency, referrer_name, version, create_us, update_us, body";
-
-std::string Serialize(const Referral& r) {
-  v1::Referral proto;
-  ToProto(r, &proto);
-  std::string out;
-  proto.SerializeToString(&out);
-  return out;
-}
-
-absl::StatusOr<Referral> Deserialize(absl::string_view body) {
-  v1::Referral proto;
-  if (!proto.ParseFromArray(body.data(), static_cast<int>(body.size()))) {
-    return absl::DataLossError("a stored referral does not parse");
-  }
-  return FromProto(proto);
-}
-
-// Binds the 14 columns of kColumns, in order, from `r`.
-absl::Status BindRow(Statement& s, const Referral& r) {
-  const QueueCursor key = CursorOf(r);
-  SAFEGUARD_RETURN_IF_ERROR(s.BindText(1, r.id));
-  SAFEGUARD_RETURN_IF_ERROR(s.BindText(2, r.reference));
-  SAFEGUARD_RETURN_IF_ERROR(s.BindInt64(3, static_cast<int>(r.kind)));
-  SAFEGUARD_RETURN_IF_ERROR(s.BindText(4, r.state));
-  SAFEGUARD_RETURN_IF_ERROR(s.BindText(5, r.area));
-  SAFEGUARD_RETURN_IF_ERROR(s.BindInt64(6, key.priority));
-  SAFEGUARD_RETURN_IF_ERROR(s.BindInt64(7, key.deadline_us));
-  SAFEGUARD_RETURN_IF_ERROR(s.BindText(8, r.assignee));
-  SAFEGUARD_RETURN_IF_ERROR(s.BindText(9, r.referring_agency));
-  SAFEGUARD_RETURN_IF_ERROR(
-      s.BindText(10, absl::StrCat(r.referring_agency, "/", r.referrer)));
-  SAFEGUARD_RETURN_IF_ERROR(s.BindInt64(11, r.version));
-  SAFEGUARD_RETURN_IF_ERROR(s.BindInt64(12, absl::ToUnixMicros(r.create_time)));
-  SAFEGUARD_RETURN_IF_ERROR(s.BindInt64(13, absl::ToUnixMicros(r.update_time)));
-  return s.BindBlob(14, Serialize(r));
-}
-
-absl::StatusOr<Referral> LoadById(Database& db, const std::string& id) {
-  SAFEGUARD_ASSIGN_OR_RETURN(
-      Statement s, db.Prepare("SELECT body FROM referrals WHERE id = ?;"));
-  SAFEGUARD_RETURN_IF_ERROR(s.BindText(1, id));
-  SAFEGUARD_ASSIGN_OR_RETURN(bool row, s.Step());
-  if (!row) return absl::NotFoundError("no such referral");
-  return Deserialize(s.ColumnView(0));
-}
 
 // Builds "WHERE ..." for a queue query; `args` collects the bound values.
 struct Where {
@@ -117,142 +66,8 @@ std::string ScopeClause(const VisibilityScope& scope, Where& w) {
 
 }  // namespace
 
-absl::StatusOr<CreateResult> SqlCipherReferralStore::Create(
-    Referral referral, const std::string& reference_prefix,
-    const std::string& idempotency_key, const std::string& fingerprint,
-    const std::optional<std::string>& repeat_key,
-    const CompleteNewReferral& complete, AuditRecord& audit) {
-  CreateResult result;
-  absl::Status done = db_.Write([&](Database& db) -> absl::Status {
-      SAFEGUARD_ASSIGN_OR_RETURN(
-          Statement seen,
-          db.Prepare("SELECT fingerprint, referral_id FROM submissions "
-                     "WHERE idempotency_key = ?;"));
-      SAFEGUARD_RETURN_IF_ERROR(seen.BindText(1, idempotency_key));
-      SAFEGUARD_ASSIGN_OR_RETURN(bool was_seen, seen.Step());
-      if (was_seen) {
-        if (seen.ColumnText(0) != fingerprint) {
-          return absl::AlreadyExistsError(
-              "request_id was already used for a different referral");
-        }
-        SAFEGUARD_ASSIGN_OR_RETURN(result.referral,
-                                   LoadById(db, seen.ColumnText(1)));
-        result.created = false;
-        return absl::OkStatus();
-      }
-      // The key is new: only now is anything else read.
-      Referral row = referral;  // the body may run again
-      std::optional<absl::Time> last_repeat;
-      if (repeat_key.has_value()) {
-        SAFEGUARD_ASSIGN_OR_RETURN(
-            Statement last_pair,
-            db.Prepare("SELECT last_referral_us FROM marac_pairs "
-                       "WHERE pair = ?;"));
-        SAFEGUARD_RETURN_IF_ERROR(last_pair.BindText(1, *repeat_key));
-        SAFEGUARD_ASSIGN_OR_RETURN(bool found, last_pair.Step());
-        if (found) last_repeat = absl::FromUnixMicros(last_pair.ColumnInt64(0));
-      }
-      if (complete) complete(row, last_repeat);
-      // Next number in the prefix's sequence.
-      SAFEGUARD_ASSIGN_OR_RETURN(
-          Statement bump,
-          db.Prepare("UPDATE OR FAIL reference_sequences SET last = last + 1 "
-                     "WHERE prefix = ?;"));
-      SAFEGUARD_RETURN_IF_ERROR(bump.BindText(1, reference_prefix));
-      SAFEGUARD_RETURN_IF_ERROR(bump.Run());
-      if (db.Changes() == 0) {
-        SAFEGUARD_ASSIGN_OR_RETURN(
-            Statement first,
-            db.Prepare("INSERT INTO reference_sequences (prefix, last) "
-                       "VALUES (?, 1);"));
-        SAFEGUARD_RETURN_IF_ERROR(first.BindText(1, reference_prefix));
-        SAFEGUARD_RETURN_IF_ERROR(first.Run());
-      }
-      SAFEGUARD_ASSIGN_OR_RETURN(
-          Statement last,
-          db.Prepare("SELECT last FROM reference_sequences WHERE prefix = ?;"));
-      SAFEGUARD_RETURN_IF_ERROR(last.BindText(1, reference_prefix));
-      SAFEGUARD_RETURN_IF_ERROR(last.Step().status());
-      row.reference =
-          absl::StrFormat("%s-%06d", reference_prefix, last.ColumnInt64(0));
-
-      static const std::string* const kInsert = new std::string(
-          absl::StrCat("INSERT INTO referrals (", kColumns,
-                       ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);"));
-      SAFEGUARD_ASSIGN_OR_RETURN(Statement insert, db.Prepare(*kInsert));
-      SAFEGUARD_RETURN_IF_ERROR(BindRow(insert, row));
-      SAFEGUARD_RETURN_IF_ERROR(insert.Run());
-
-      SAFEGUARD_ASSIGN_OR_RETURN(
-          Statement remember,
-          db.Prepare("INSERT INTO submissions (idempotency_key, fingerprint, "
-                     "referral_id) VALUES (?, ?, ?);"));
-      SAFEGUARD_RETURN_IF_ERROR(remember.BindText(1, idempotency_key));
-      SAFEGUARD_RETURN_IF_ERROR(remember.BindText(2, fingerprint));
-      SAFEGUARD_RETURN_IF_ERROR(remember.BindText(3, row.id));
-      SAFEGUARD_RETURN_IF_ERROR(remember.Run());
-
-      if (repeat_key.has_value()) {
-        SAFEGUARD_ASSIGN_OR_RETURN(
-            Statement pair,
-            db.Prepare("INSERT OR REPLACE INTO marac_pairs (pair, "
-                       "last_referral_us, referral_id) VALUES (?, ?, ?);"));
-        SAFEGUARD_RETURN_IF_ERROR(pair.BindText(1, *repeat_key));
-        SAFEGUARD_RETURN_IF_ERROR(
-            pair.BindInt64(2, absl::ToUnixMicros(row.create_time)));
-        SAFEGUARD_RETURN_IF_ERROR(pair.BindText(3, row.id));
-        SAFEGUARD_RETURN_IF_ERROR(pair.Run());
-      }
-      AuditRecord entry = audit;
-      entry.referral_id = row.id;
-      SAFEGUARD_RETURN_IF_ERROR(AppendAuditRecord(db, entry));
-      result.referral = std::move(row);
-      result.created = true;
-      return absl::OkStatus();
-  });
-  if (!done.ok()) return done;
-  if (result.created) {
-    audit.referral_id = result.referral.id;
-    audit.committed = true;
-  }
-  return result;
-}
-
 absl::StatusOr<Referral> SqlCipherReferralStore::Get(const std::string& id) {
-  return db_.Read([&](Database& db) { return LoadById(db, id); });
-}
-
-absl::Status SqlCipherReferralStore::Update(const Referral& referral,
-                                            int64_t expected_version,
-                                            AuditRecord& audit) {
-  absl::Status done = db_.Write([&](Database& db) -> absl::Status {
-      SAFEGUARD_ASSIGN_OR_RETURN(
-          Statement current,
-          db.Prepare("SELECT version FROM referrals WHERE id = ?;"));
-      SAFEGUARD_RETURN_IF_ERROR(current.BindText(1, referral.id));
-      SAFEGUARD_ASSIGN_OR_RETURN(bool found, current.Step());
-      if (!found) return absl::NotFoundError("no such referral");
-      if (current.ColumnInt64(0) != expected_version) {
-        return absl::AbortedError(absl::StrCat(
-            "the referral has changed (version ", current.ColumnInt64(0),
-            ", not ", expected_version, "); read it again and retry"));
-      }
-      static const std::string* const kUpdate = new std::string(absl::StrCat(
-          "UPDATE referrals SET (", kColumns,
-          ") = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) WHERE id = ?;"));
-      SAFEGUARD_ASSIGN_OR_RETURN(Statement update, db.Prepare(*kUpdate));
-      SAFEGUARD_RETURN_IF_ERROR(BindRow(update, referral));
-      SAFEGUARD_RETURN_IF_ERROR(update.BindText(15, referral.id));
-      SAFEGUARD_RETURN_IF_ERROR(update.Run());
-      AuditRecord entry = audit;
-      entry.referral_id = referral.id;
-      return AppendAuditRecord(db, entry);
-  });
-  if (done.ok()) {
-    audit.referral_id = referral.id;
-    audit.committed = true;
-  }
-  return done;
+  return db_.Read([&](Database& db) { return LoadReferral(db, id); });
 }
 
 // Whether every referral `inner` reaches, `outer` reaches too (judged
@@ -384,7 +199,7 @@ absl::StatusOr<QueuePage> SqlCipherReferralStore::List(const QueueQuery& q) {
       while (true) {
         SAFEGUARD_ASSIGN_OR_RETURN(bool row, s.Step());
         if (!row) break;
-        SAFEGUARD_ASSIGN_OR_RETURN(Referral r, Deserialize(s.ColumnView(0)));
+        SAFEGUARD_ASSIGN_OR_RETURN(Referral r, ParseReferralBody(s.ColumnView(0)));
         QueueCursor key = CursorOf(r);
         rows.emplace_back(std::move(key), std::move(r));
       }

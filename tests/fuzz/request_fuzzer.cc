@@ -32,7 +32,7 @@
 #include "server/api/request_limits.h"
 #include "server/rpc/status_convert.h"
 #include "tests/fuzz/fuzz_input.pb.h"
-#include "tests/fuzz/memory_referral_store.h"
+#include "tests/testing/memory_referral_store.h"
 
 namespace safeguard::fuzz {
 namespace {
@@ -179,9 +179,9 @@ ResolvedCall Call(RoleSet roles) {
 // The API's bodies over a fresh in-memory store.
 struct Service {
   Service()
-      : service(store, Env().events, clock, *Env().calendar, Env().zone, ids),
+      : service(store, store, Env().events, clock, *Env().calendar, Env().zone, ids),
         api(service, Env().events, Admit().gate) {}
-  MemoryReferralStore store;
+  testing::MemoryReferralStore store;
   FixedClock clock;
   CountingIds ids;
   ReferralService service;
@@ -204,6 +204,7 @@ void Once(const Request& request, Method method) {
   Service s;
   ResolvedCall call = Call(AllRoles());
   AuditRecord audit;
+  call.context.audit = &audit;
   Response out;
   (void)Run(request, &out, [&](const auto& q, auto* r) {
     return (s.api.*method)(call, audit, q, r);
@@ -214,6 +215,7 @@ void RunSession(const Session& session) {
   Service s;
   ResolvedCall submitter = Call(AllRoles());
   AuditRecord audit;
+  submitter.context.audit = &audit;
   v1::Referral created;
   if (!Run(session.submit(), &created, [&](const auto& q, auto* r) {
          return s.api.Submit(submitter, audit, q, r);
@@ -233,6 +235,7 @@ void RunSession(const Session& session) {
     s.store.Put(*r);
   }
   ResolvedCall actor = Call(RolesFromBits(session.role_bits()));
+  actor.context.audit = &audit;
   int64_t version = r->version;
   for (v1::TransitionReferralRequest t : session.transitions()) {
     t.set_name(created.name());

@@ -15,6 +15,7 @@
 namespace safeguard {
 namespace {
 
+using ::safeguard::testing::IsOkAndHolds;
 using ::safeguard::testing::OpenStore;
 using ::safeguard::testing::StatusIs;
 using ::safeguard::testing::TempDir;
@@ -29,6 +30,22 @@ class ReferralStoreTest : public ::testing::Test {
     opened_ = *std::move(opened);
   }
   ReferralStore& store() { return *opened_.referrals; }
+  UnitOfWork& units() { return *opened_.units; }
+
+  // Stores `r` numbered in `prefix`, with `audit`.
+  absl::StatusOr<std::string> Insert(Referral r, const std::string& prefix,
+                                     AuditRecord& audit) {
+    std::string reference;
+    absl::Status done = units().Write(audit, [&](WriteTransaction& tx) {
+      absl::StatusOr<std::string> next = tx.NextReference(prefix);
+      if (!next.ok()) return next.status();
+      reference = *next;
+      r.reference = reference;
+      return tx.InsertReferral(r);
+    });
+    if (!done.ok()) return done;
+    return reference;
+  }
 
   static Referral Make(const std::string& id, int hours_to_deadline,
                        Priority priority = Priority::kStandard,
@@ -53,10 +70,10 @@ class ReferralStoreTest : public ::testing::Test {
   }
 
   std::string Create(const Referral& r) {
-    auto created = store().Create(r, "CHA-2026", "key-" + r.id, "fp-" + r.id,
-                                  std::nullopt, nullptr, audit_);
-    EXPECT_TRUE(created.ok()) << created.status();
-    return created.ok() ? created->referral.reference : "";
+    AuditRecord audit;
+    absl::StatusOr<std::string> reference = Insert(r, "CHA-2026", audit);
+    EXPECT_TRUE(reference.ok()) << reference.status();
+    return reference.ok() ? *reference : "";
   }
 
   static QueueQuery All(QueueOrder order = QueueOrder::kByDeadline) {
@@ -76,15 +93,14 @@ class ReferralStoreTest : public ::testing::Test {
 
   TempDir dir_;
   testing::OpenedStore opened_;
-  AuditRecord audit_;
 };
 
 TEST_F(ReferralStoreTest, CreateNumbersReferencesAndRoundTrips) {
   EXPECT_EQ(Create(Make("a", 5)), "CHA-2026-000001");
   EXPECT_EQ(Create(Make("b", 5)), "CHA-2026-000002");
-  auto other = store().Create(Make("c", 5), "MAR-2026", "k-c", "f-c", std::nullopt, nullptr, audit_);
-  ASSERT_TRUE(other.ok());
-  EXPECT_EQ(other->referral.reference, "MAR-2026-000001");
+  AuditRecord audit;
+  EXPECT_THAT(Insert(Make("c", 5), "MAR-2026", audit),
+              IsOkAndHolds("MAR-2026-000001"));
 
   auto got = store().Get("b");
   ASSERT_TRUE(got.ok()) << got.status();
@@ -94,44 +110,91 @@ TEST_F(ReferralStoreTest, CreateNumbersReferencesAndRoundTrips) {
   EXPECT_THAT(store().Get("zzz"), StatusIs(absl::StatusCode::kNotFound));
 }
 
-TEST_F(ReferralStoreTest, IdempotencyKeysReturnTheOriginalOrRefuse) {
-  Referral r = Make("first", 5);
-  auto created = store().Create(r, "CHA-2026", "agency/req-1", "fp-1", std::nullopt, nullptr, audit_);
-  ASSERT_TRUE(created.ok());
-  EXPECT_TRUE(created->created);
+TEST_F(ReferralStoreTest, AFailedBodyKeepsNothingItDid) {
+  Create(Make("a", 5));
+  AuditRecord audit;
+  absl::Status refused = units().Write(audit, [&](WriteTransaction& tx) {
+    Referral b = Make("b", 5);
+    absl::StatusOr<std::string> next = tx.NextReference("CHA-2026");
+    if (!next.ok()) return next.status();
+    b.reference = *next;
+    absl::Status inserted = tx.InsertReferral(b);
+    if (!inserted.ok()) return inserted;
+    inserted = tx.RecordSubmission("agency/req-b", {"fp-b", "b"});
+    if (!inserted.ok()) return inserted;
+    return absl::FailedPreconditionError("refused after writing");
+  });
+  EXPECT_THAT(refused, StatusIs(absl::StatusCode::kFailedPrecondition,
+                                "refused after writing"));
+  EXPECT_FALSE(audit.committed);
+  EXPECT_THAT(store().Get("b"), StatusIs(absl::StatusCode::kNotFound));
+  // Neither the reference number nor the submission was kept.
+  EXPECT_EQ(Create(Make("c", 5)), "CHA-2026-000002");
+  std::optional<SubmissionRecord> seen;
+  SAFEGUARD_ASSERT_OK(units().Write(audit, [&](WriteTransaction& tx) {
+    absl::StatusOr<std::optional<SubmissionRecord>> found =
+        tx.FindSubmission("agency/req-b");
+    if (!found.ok()) return found.status();
+    seen = *found;
+    return absl::OkStatus();
+  }));
+  EXPECT_FALSE(seen.has_value());
+}
 
-  Referral retry = Make("second-id", 5);
-  auto again = store().Create(retry, "CHA-2026", "agency/req-1", "fp-1", std::nullopt, nullptr, audit_);
-  ASSERT_TRUE(again.ok()) << again.status();
-  EXPECT_FALSE(again->created);
-  EXPECT_EQ(again->referral.id, "first");
-  EXPECT_EQ(again->referral.reference, "CHA-2026-000001");
-
-  EXPECT_THAT(store().Create(Make("third", 5), "CHA-2026", "agency/req-1", "fp-2",
-                             std::nullopt, nullptr, audit_),
-              StatusIs(absl::StatusCode::kAlreadyExists,
-                       "request_id was already used for a different referral"));
-  EXPECT_THAT(store().Get("second-id"), StatusIs(absl::StatusCode::kNotFound));
-  EXPECT_THAT(store().Get("third"), StatusIs(absl::StatusCode::kNotFound));
-  // The failed attempts did not consume reference numbers.
-  EXPECT_EQ(Create(Make("fourth", 5)), "CHA-2026-000002");
+TEST_F(ReferralStoreTest, SubmissionsAndRepeatKeysAreRemembered) {
+  AuditRecord audit;
+  std::optional<SubmissionRecord> submission;
+  std::optional<absl::Time> repeat, other_repeat;
+  SAFEGUARD_ASSERT_OK(units().Write(audit, [&](WriteTransaction& tx) {
+    absl::Status s = tx.RecordSubmission("agency/req-1", {"fp-1", "first"});
+    if (s.ok()) s = tx.RecordRepeat("pair-1", kT0, "first");
+    if (s.ok()) s = tx.RecordRepeat("pair-1", kT0 + absl::Hours(2), "second");
+    return s;
+  }));
+  EXPECT_TRUE(audit.committed);
+  AuditRecord read;
+  SAFEGUARD_ASSERT_OK(units().Write(read, [&](WriteTransaction& tx) {
+    auto found = tx.FindSubmission("agency/req-1");
+    if (!found.ok()) return found.status();
+    submission = *found;
+    auto last = tx.LastRepeat("pair-1");
+    if (!last.ok()) return last.status();
+    repeat = *last;
+    auto none = tx.LastRepeat("pair-2");
+    if (!none.ok()) return none.status();
+    other_repeat = *none;
+    return absl::OkStatus();
+  }));
+  // A body that changed nothing commits no entry.
+  EXPECT_FALSE(read.committed);
+  ASSERT_TRUE(submission.has_value());
+  EXPECT_EQ(submission->fingerprint, "fp-1");
+  EXPECT_EQ(submission->referral_id, "first");
+  EXPECT_EQ(repeat, kT0 + absl::Hours(2));
+  EXPECT_EQ(other_repeat, std::nullopt);
 }
 
 TEST_F(ReferralStoreTest, UpdatesNeedTheCurrentVersion) {
   Create(Make("a", 5));
   Referral r = *store().Get("a");
+  auto update = [&](const Referral& changed, int64_t expected) {
+    AuditRecord audit;
+    return units().Write(audit, [&](WriteTransaction& tx) {
+      return tx.UpdateReferral(changed, expected);
+    });
+  };
   r.state = "POLICE_GATEWAY";
   r.version = 2;
-  SAFEGUARD_ASSERT_OK(store().Update(r, 1, audit_));
+  SAFEGUARD_ASSERT_OK(update(r, 1));
   r.state = "NFA";
   r.version = 2;
-  EXPECT_THAT(store().Update(r, 1, audit_),
+  EXPECT_THAT(update(r, 1),
               StatusIs(absl::StatusCode::kAborted,
                        "the referral has changed (version 2, not 1); read it "
                        "again and retry"));
   EXPECT_EQ(store().Get("a")->state, "POLICE_GATEWAY");
-  Referral missing = Make("nope", 1);
-  EXPECT_THAT(store().Update(missing, 1, audit_), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(update(Make("nope", 1), 1),
+              StatusIs(absl::StatusCode::kNotFound));
 }
 
 TEST_F(ReferralStoreTest, QueueOrdersAndPagesStablyWhileReferralsArrive) {
@@ -258,19 +321,20 @@ TEST_F(ReferralStoreTest, WritesCommitWithTheirAuditEntryOrNotAtAll) {
   SqlCipherAuditLog log(*opened_.db);
   AuditRecord audit;
   audit.method = "safeguard.v1.Referrals/SubmitReferral";
-  ASSERT_TRUE(store().Create(Make("a", 1), "CHA-2026", "k", "f", std::nullopt,
-                             nullptr, audit).ok());
+  audit.referral_id = "a";
+  ASSERT_TRUE(Insert(Make("a", 1), "CHA-2026", audit).ok());
   EXPECT_TRUE(audit.committed);
-  EXPECT_EQ(audit.referral_id, "a");
   AuditRecord refused;
-  EXPECT_THAT(store().Create(Make("b", 1), "CHA-2026", "k", "other",
-                             std::nullopt, nullptr, refused),
+  EXPECT_THAT(Insert(Make("a", 1), "CHA-2026", refused),
               StatusIs(absl::StatusCode::kAlreadyExists));
   EXPECT_FALSE(refused.committed);
   Referral stale = *store().Get("a");
   stale.version = 7;
   AuditRecord conflict;
-  EXPECT_THAT(store().Update(stale, 6, conflict),
+  EXPECT_THAT(units().Write(conflict,
+                            [&](WriteTransaction& tx) {
+                              return tx.UpdateReferral(stale, 6);
+                            }),
               StatusIs(absl::StatusCode::kAborted));
   EXPECT_FALSE(conflict.committed);
 
@@ -280,29 +344,6 @@ TEST_F(ReferralStoreTest, WritesCommitWithTheirAuditEntryOrNotAtAll) {
   EXPECT_EQ((*entries)[0].sequence(), 1);
   EXPECT_EQ((*entries)[0].referral(), "referrals/a");
   EXPECT_EQ((*entries)[0].method(), "safeguard.v1.Referrals/SubmitReferral");
-}
-
-TEST_F(ReferralStoreTest, CompletesANewReferralWithTheLastOfItsMaracPair) {
-  std::vector<std::optional<absl::Time>> seen;
-  auto record = [&](Referral& r, std::optional<absl::Time> last) {
-    seen.push_back(last);
-    r.priority = Priority::kCritical;
-  };
-  Referral r = Make("m1", 5);
-  r.create_time = kT0 + absl::Hours(1);
-  auto first = store().Create(r, "MAR-2026", "k1", "f1", "pair-1", record, audit_);
-  ASSERT_TRUE(first.ok());
-  EXPECT_EQ(first->referral.priority, Priority::kCritical);
-  EXPECT_EQ(store().Get("m1")->priority, Priority::kCritical);
-  ASSERT_TRUE(store().Create(Make("m2", 5), "MAR-2026", "k2", "f2", "pair-1",
-                             record, audit_).ok());
-  ASSERT_TRUE(store().Create(Make("m3", 5), "MAR-2026", "k3", "f3", "pair-2",
-                             record, audit_).ok());
-  // A retry of a known request id reads nothing else and completes nothing.
-  ASSERT_TRUE(store().Create(Make("m4", 5), "MAR-2026", "k1", "f1", "pair-1",
-                             record, audit_).ok());
-  EXPECT_EQ(seen, (std::vector<std::optional<absl::Time>>{
-                      std::nullopt, kT0 + absl::Hours(1), std::nullopt}));
 }
 
 // Each scope's queue is read through an index of its own, in both orders:

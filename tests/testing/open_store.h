@@ -1,7 +1,7 @@
 // File: tests/testing/open_store.h
 //
-// OpenStore(): a SharedDatabase and the SqlCipherStore on it, for tests that
-// open a database file directly. The store is reached with ->.
+// OpenStore(): a SharedDatabase and the stores and unit of work on it, for
+// tests that open a database file directly. The store is reached with ->.
 #ifndef SAFEGUARD_TESTS_TESTING_OPEN_STORE_H_
 #define SAFEGUARD_TESTS_TESTING_OPEN_STORE_H_
 
@@ -11,6 +11,7 @@
 #include "server/storage/shared_database.h"
 #include "server/storage/sqlcipher_referral_store.h"
 #include "server/storage/sqlcipher_store.h"
+#include "server/storage/sqlcipher_unit_of_work.h"
 
 namespace safeguard::testing {
 
@@ -18,6 +19,7 @@ struct OpenedStore {
   std::unique_ptr<SharedDatabase> db;
   std::unique_ptr<SqlCipherStore> store;
   std::unique_ptr<SqlCipherReferralStore> referrals;
+  std::unique_ptr<SqlCipherUnitOfWork> units;
   SqlCipherStore* operator->() const { return store.get(); }
 };
 
@@ -30,6 +32,7 @@ inline absl::StatusOr<OpenedStore> OpenStore(const std::string& path,
   opened.db = *std::move(db);
   opened.store = std::make_unique<SqlCipherStore>(*opened.db);
   opened.referrals = std::make_unique<SqlCipherReferralStore>(*opened.db);
+  opened.units = std::make_unique<SqlCipherUnitOfWork>(*opened.db);
   return opened;
 }
 

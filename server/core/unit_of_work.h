@@ -1,0 +1,89 @@
+// File: server/core/unit_of_work.h
+//
+// UnitOfWork: one write transaction across the service's records (today
+// referrals, their references, submissions and repeat keys), committed
+// together with the audit entry of the call that made it. The domain decides
+// what to change inside a body given a WriteTransaction; the store commits
+// it, durably, or nothing at all.
+//
+// A body may run more than once (the store commits concurrent writers
+// together, and runs a batch again when one of them fails): it must keep
+// its results only in what it captured, overwriting them on each run, and
+// must not act outside the transaction.
+//
+// The SQLCipher implementation is server/storage/sqlcipher_unit_of_work.h;
+// an in-memory one for tests is tests/testing/memory_referral_store.h.
+// Implementations are safe for concurrent use; a WriteTransaction is used
+// by one body on one thread, and only while it runs.
+#ifndef SAFEGUARD_SERVER_CORE_UNIT_OF_WORK_H_
+#define SAFEGUARD_SERVER_CORE_UNIT_OF_WORK_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "server/core/audit_log.h"
+#include "server/core/referral.h"
+
+namespace safeguard {
+
+// A submission remembered under its idempotency key.
+struct SubmissionRecord {
+  std::string fingerprint;  // of the submitted body
+  std::string referral_id;  // the referral it created
+};
+
+class WriteTransaction {
+ public:
+  virtual ~WriteTransaction() = default;
+
+  // The referral as this transaction sees it; kNotFound if there is none.
+  virtual absl::StatusOr<Referral> GetReferral(const std::string& id) = 0;
+  // Stores a new referral (kAlreadyExists if its id or reference is taken).
+  virtual absl::Status InsertReferral(const Referral& referral) = 0;
+  // Replaces the stored referral if its version is still `expected_version`
+  // (kAborted otherwise, kNotFound if missing). The caller has already set
+  // referral.version to expected_version + 1.
+  virtual absl::Status UpdateReferral(const Referral& referral,
+                                      int64_t expected_version) = 0;
+
+  // The next reference in the prefix's sequence: "<prefix>-<NNNNNN>".
+  virtual absl::StatusOr<std::string> NextReference(
+      const std::string& prefix) = 0;
+
+  // The submission made under `idempotency_key`, if any; and recording one.
+  virtual absl::StatusOr<std::optional<SubmissionRecord>> FindSubmission(
+      const std::string& idempotency_key) = 0;
+  virtual absl::Status RecordSubmission(const std::string& idempotency_key,
+                                        const SubmissionRecord& record) = 0;
+
+  // When the last referral with a kind's repeat key was made, if one was;
+  // and making `referral_id`, made at `time`, the last.
+  virtual absl::StatusOr<std::optional<absl::Time>> LastRepeat(
+      const std::string& key) = 0;
+  virtual absl::Status RecordRepeat(const std::string& key, absl::Time time,
+                                    const std::string& referral_id) = 0;
+};
+
+class UnitOfWork {
+ public:
+  virtual ~UnitOfWork() = default;
+
+  // Runs `body` in one write transaction and commits what it changed
+  // together with `audit`, the entry of the call making the change, as the
+  // body left it; sets audit.committed. A body that changes nothing commits
+  // no entry (the call's entry is appended with its outcome as for a read).
+  // Returns once the commit is durable; when the body or the commit fails,
+  // nothing it did is kept.
+  virtual absl::Status Write(
+      AuditRecord& audit,
+      absl::FunctionRef<absl::Status(WriteTransaction&)> body) = 0;
+};
+
+}  // namespace safeguard
+
+#endif  // SAFEGUARD_SERVER_CORE_UNIT_OF_WORK_H_

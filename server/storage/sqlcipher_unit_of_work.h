@@ -1,0 +1,33 @@
+// File: server/storage/sqlcipher_unit_of_work.h
+//
+// SqlCipherUnitOfWork: the UnitOfWork on the encrypted SQLCipher database.
+// Each Write is one body inside SharedDatabase's group commit, its audit
+// entry appended in the same transaction (AppendAuditRecord), durable when
+// it returns OK.
+//
+// Borrows the SharedDatabase, which must outlive it. Safe for concurrent
+// use.
+#ifndef SAFEGUARD_SERVER_STORAGE_SQLCIPHER_UNIT_OF_WORK_H_
+#define SAFEGUARD_SERVER_STORAGE_SQLCIPHER_UNIT_OF_WORK_H_
+
+#include "server/core/unit_of_work.h"
+#include "server/storage/shared_database.h"
+
+namespace safeguard {
+
+class SqlCipherUnitOfWork final : public UnitOfWork {
+ public:
+  explicit SqlCipherUnitOfWork(SharedDatabase& db) : db_(db) {}
+
+  // UnitOfWork
+  absl::Status Write(
+      AuditRecord& audit,
+      absl::FunctionRef<absl::Status(WriteTransaction&)> body) override;
+
+ private:
+  SharedDatabase& db_;
+};
+
+}  // namespace safeguard
+
+#endif  // SAFEGUARD_SERVER_STORAGE_SQLCIPHER_UNIT_OF_WORK_H_

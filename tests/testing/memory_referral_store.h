@@ -1,0 +1,131 @@
+// File: tests/testing/memory_referral_store.h
+//
+// MemoryReferralStore: a ReferralStore and UnitOfWork in memory, so that
+// core tests and the request fuzzer run ReferralService exactly as the
+// server does up to the store. A body works on a copy of everything, kept
+// if it succeeds. Keeps no audit entries (a change's is marked committed)
+// and lists nothing. Not thread-safe: one call at a time.
+#ifndef SAFEGUARD_TESTS_TESTING_MEMORY_REFERRAL_STORE_H_
+#define SAFEGUARD_TESTS_TESTING_MEMORY_REFERRAL_STORE_H_
+
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "server/core/referral_store.h"
+#include "server/core/unit_of_work.h"
+
+namespace safeguard::testing {
+
+class MemoryReferralStore final : public ReferralStore, public UnitOfWork {
+ public:
+  // Replaces the stored referral as it is, with no checks.
+  void Put(const Referral& referral) { data_.referrals[referral.id] = referral; }
+
+  // ReferralStore
+  absl::StatusOr<Referral> Get(const std::string& id) override {
+    auto it = data_.referrals.find(id);
+    if (it == data_.referrals.end()) {
+      return absl::NotFoundError("no such referral");
+    }
+    return it->second;
+  }
+  absl::StatusOr<QueuePage> List(const QueueQuery& query) override {
+    return QueuePage();
+  }
+
+  // UnitOfWork: the body works on a copy, kept if it succeeds.
+  absl::Status Write(
+      AuditRecord& audit,
+      absl::FunctionRef<absl::Status(WriteTransaction&)> body) override {
+    Transaction tx(data_);
+    absl::Status status = body(tx);
+    if (!status.ok()) return status;
+    if (tx.changed) {
+      data_ = std::move(tx.data);
+      audit.committed = true;
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  struct Data {
+    std::map<std::string, Referral> referrals;
+    std::map<std::string, SubmissionRecord> submissions;
+    std::map<std::string, int> sequences;
+    std::map<std::string, absl::Time> repeats;
+  };
+
+  struct Transaction final : WriteTransaction {
+    explicit Transaction(const Data& from) : data(from) {}
+
+    absl::StatusOr<Referral> GetReferral(const std::string& id) override {
+      auto it = data.referrals.find(id);
+      if (it == data.referrals.end()) {
+        return absl::NotFoundError("no such referral");
+      }
+      return it->second;
+    }
+    absl::Status InsertReferral(const Referral& referral) override {
+      if (!data.referrals.emplace(referral.id, referral).second) {
+        return absl::AlreadyExistsError("referral id taken");
+      }
+      changed = true;
+      return absl::OkStatus();
+    }
+    absl::Status UpdateReferral(const Referral& referral,
+                                int64_t expected_version) override {
+      auto it = data.referrals.find(referral.id);
+      if (it == data.referrals.end()) {
+        return absl::NotFoundError("no such referral");
+      }
+      if (it->second.version != expected_version) {
+        return absl::AbortedError("version changed");
+      }
+      it->second = referral;
+      changed = true;
+      return absl::OkStatus();
+    }
+    absl::StatusOr<std::string> NextReference(
+        const std::string& prefix) override {
+      changed = true;
+      return absl::StrFormat("%s-%06d", prefix, ++data.sequences[prefix]);
+    }
+    absl::StatusOr<std::optional<SubmissionRecord>> FindSubmission(
+        const std::string& key) override {
+      auto it = data.submissions.find(key);
+      if (it == data.submissions.end()) return std::nullopt;
+      return it->second;
+    }
+    absl::Status RecordSubmission(const std::string& key,
+                                  const SubmissionRecord& record) override {
+      data.submissions[key] = record;
+      changed = true;
+      return absl::OkStatus();
+    }
+    absl::StatusOr<std::optional<absl::Time>> LastRepeat(
+        const std::string& key) override {
+      auto it = data.repeats.find(key);
+      if (it == data.repeats.end()) return std::nullopt;
+      return it->second;
+    }
+    absl::Status RecordRepeat(const std::string& key, absl::Time time,
+                              const std::string&) override {
+      data.repeats[key] = time;
+      changed = true;
+      return absl::OkStatus();
+    }
+
+    Data data;
+    bool changed = false;
+  };
+
+  Data data_;
+};
+
+}  // namespace safeguard::testing
+
+#endif  // SAFEGUARD_TESTS_TESTING_MEMORY_REFERRAL_STORE_H_
