@@ -262,23 +262,6 @@ TargetHardeningForm FromProto(const v1::TargetHardeningForm& in) {
 
 }  // namespace
 
-absl::Time FromTimestamp(const google::protobuf::Timestamp& ts,
-                         absl::Time unset) {
-  if (ts.seconds() == 0 && ts.nanos() == 0) return unset;
-  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
-}
-
-void ToTimestamp(absl::Time t, google::protobuf::Timestamp* out) {
-  if (t == absl::InfinitePast() || t == absl::InfiniteFuture()) {
-    out->Clear();
-    return;
-  }
-  const int64_t seconds = absl::ToUnixSeconds(t);
-  out->set_seconds(seconds);
-  out->set_nanos(static_cast<int32_t>(
-      absl::ToInt64Nanoseconds(t - absl::FromUnixSeconds(seconds))));
-}
-
 Date FromProto(const v1::Date& in) { return {in.year(), in.month(), in.day()}; }
 void ToProto(const Date& in, v1::Date* out) {
   out->set_year(in.year);

@@ -1,18 +1,18 @@
 // File: server/convert/referral_convert.h
 //
 // Conversions between the referral domain model (server/core/referral.h)
-// and safeguard.v1.Referral. Used by the RPC adapters and by the store,
-// which keeps each referral as its serialized proto. Enum values outside the
-// known range become the UNSPECIFIED value, which validation then refuses.
+// and safeguard.v1.Referral, for the API (the store keeps its own format,
+// server/storage/stored_referral.h). Enum values outside the known range
+// become the UNSPECIFIED value, which validation then refuses.
 //
 // Stateless functions; thread-safe.
 #ifndef SAFEGUARD_SERVER_CONVERT_REFERRAL_CONVERT_H_
 #define SAFEGUARD_SERVER_CONVERT_REFERRAL_CONVERT_H_
 
 #include "absl/time/time.h"
-#include "google/protobuf/timestamp.pb.h"
 #include "safeguard/v1/referral.pb.h"
 #include "safeguard/v1/referrals.pb.h"
+#include "server/common/proto_time.h"
 #include "server/core/referral.h"
 #include "server/core/workflow.h"
 
@@ -31,12 +31,6 @@ void ToProto(const ExternalReference& in, v1::ExternalReference* out);
 ExternalReference FromProto(const v1::ExternalReference& in);
 Date FromProto(const v1::Date& in);
 void ToProto(const Date& in, v1::Date* out);
-
-// Unset timestamps are absl::InfinitePast() (or `unset` where given).
-absl::Time FromTimestamp(const google::protobuf::Timestamp& ts,
-                         absl::Time unset = absl::InfinitePast());
-// Infinite times leave `out` cleared.
-void ToTimestamp(absl::Time t, google::protobuf::Timestamp* out);
 
 SecurityMeasure FromProto(v1::SecurityMeasure in);
 

@@ -4,8 +4,6 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
-#include "absl/strings/str_split.h"
 #include "server/core/field_violations.h"
 #include "server/core/referral_kind.h"
 #include "server/core/referral_validation.h"

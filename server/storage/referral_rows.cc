@@ -1,30 +1,29 @@
 #include "server/storage/referral_rows.h"
 
 #include "absl/strings/str_cat.h"
-#include "safeguard/v1/referral.pb.h"
-#include "server/convert/referral_convert.h"
 #include "server/core/referral_store.h"
 #include "server/core/status_macros.h"
+#include "server/storage/stored_referral.h"
 
 namespace safeguard {
 namespace {
 
 std::string Serialize(const Referral& r) {
-  v1::Referral proto;
-  ToProto(r, &proto);
+  storage::v1::StoredReferral stored;
+  ToStored(r, &stored);
   std::string out;
-  proto.SerializeToString(&out);
+  stored.SerializeToString(&out);
   return out;
 }
 
 }  // namespace
 
 absl::StatusOr<Referral> ParseReferralBody(absl::string_view body) {
-  v1::Referral proto;
-  if (!proto.ParseFromArray(body.data(), static_cast<int>(body.size()))) {
+  storage::v1::StoredReferral stored;
+  if (!stored.ParseFromArray(body.data(), static_cast<int>(body.size()))) {
     return absl::DataLossError("a stored referral does not parse");
   }
-  return FromProto(proto);
+  return FromStored(stored);
 }
 
 absl::Status BindReferralRow(Statement& s, const Referral& r) {

@@ -1,7 +1,8 @@
 // File: server/storage/referral_rows.h
 //
-// How a referral is kept in the `referrals` table: its serialized body plus
-// the columns the triage queue filters and sorts on. Shared by the reads
+// How a referral is kept in the `referrals` table: its body (a serialized
+// safeguard.storage.v1.StoredReferral, stored_referral.h) plus the columns
+// the triage queue filters and sorts on. Shared by the reads
 // (SqlCipherReferralStore) and the writes (SqlCipherUnitOfWork).
 //
 // Functions of the connection they are given; thread-compatible.

@@ -5,7 +5,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "server/audit/audit_format.h"
-#include "server/convert/referral_convert.h"
+#include "server/common/proto_time.h"
 #include "server/core/status_macros.h"
 
 namespace safeguard {

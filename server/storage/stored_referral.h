@@ -1,0 +1,23 @@
+// File: server/storage/stored_referral.h
+//
+// A referral to and from its stored body, safeguard.storage.v1.StoredReferral
+// (proto/safeguard/storage/v1/referral.proto): the store's own format, so
+// that the API's messages may change without a stored body changing. An
+// enumeration value the core does not know reads as its first value
+// (UNSPECIFIED), as the API's converter does.
+//
+// Stateless functions; thread-safe.
+#ifndef SAFEGUARD_SERVER_STORAGE_STORED_REFERRAL_H_
+#define SAFEGUARD_SERVER_STORAGE_STORED_REFERRAL_H_
+
+#include "safeguard/storage/v1/referral.pb.h"
+#include "server/core/referral.h"
+
+namespace safeguard {
+
+void ToStored(const Referral& in, storage::v1::StoredReferral* out);
+Referral FromStored(const storage::v1::StoredReferral& in);
+
+}  // namespace safeguard
+
+#endif  // SAFEGUARD_SERVER_STORAGE_STORED_REFERRAL_H_
