@@ -6,7 +6,7 @@
 // a submission before it is stored (the MARAC assessment), and its
 // workflow (the rules Workflow interprets, and who may be assigned it).
 // FindReferralKind() is the registry; nothing else in the core switches on
-// a kind.
+// a kind (referral.cc only names it and its form).
 //
 // Modules are immutable, live for the whole program and are safe for
 // concurrent use.

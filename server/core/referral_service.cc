@@ -118,7 +118,7 @@ absl::StatusOr<CreateResult> ReferralService::Submit(const CallContext& ctx,
   const std::string key = absl::StrCat(ctx.Name(), "/", request_id);
   audit->view = ViewRoles(ctx, draft).ToString();
   CreateResult result;
-  SAFEGUARD_RETURN_IF_ERROR(units_.Write(
+  absl::Status written = units_.Write(
       *audit, [&](WriteTransaction& tx) -> absl::Status {
         SAFEGUARD_ASSIGN_OR_RETURN(std::optional<SubmissionRecord> seen,
                                    tx.FindSubmission(key));
@@ -154,7 +154,11 @@ absl::StatusOr<CreateResult> ReferralService::Submit(const CallContext& ctx,
         result.referral = std::move(row);
         result.created = true;
         return absl::OkStatus();
-      }));
+      });
+  if (!written.ok()) {
+    audit->referral_id.clear();  // no referral was stored
+    return written;
+  }
   audit->referral_id = result.referral.id;
   if (result.created) {
     events_.Publish({ReferralEventType::kCreated, result.referral, now});

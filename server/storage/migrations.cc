@@ -18,8 +18,10 @@ constexpr Migration kMigrations[] = {
      "  PRIMARY KEY (agency, principal, certificate_sha256)"
      ") WITHOUT ROWID;"},
     {2,
-     // Each referral is its serialized safeguard.v1.Referral (body) plus the
-     // columns the queue filters and sorts on.
+     // Each referral is its body plus the columns the queue filters and
+     // sorts on. The body was written as a safeguard.v1.Referral up to
+     // schema 7; safeguard.storage.v1.StoredReferral, its own format since,
+     // reads those bodies as they are (proto/safeguard/storage/v1/).
      "CREATE TABLE referrals ("
      "  id TEXT NOT NULL UNIQUE,"
      "  reference TEXT NOT NULL UNIQUE,"

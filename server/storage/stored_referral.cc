@@ -12,7 +12,7 @@ namespace pb = storage::v1;
 
 // The stored numbers of the core's enumerations: each is its enumerator's
 // value (MaracCriterion's plus one, 0 being unset). Values are only ever
-// added at the end; these pin the last of each.
+// added at the end; these pin the numbers already stored.
 static_assert(static_cast<int>(ReferralKind::kTargetHardening) == 4);
 static_assert(static_cast<int>(Priority::kCritical) == 4);
 static_assert(static_cast<int>(ContactChannel::kViaProfessional) == 6);
@@ -28,16 +28,17 @@ static_assert(static_cast<int>(MaracCriterion::kRepeat) == 3);
 static_assert(static_cast<int>(SecurityMeasure::kSmokeAlarms) == 11);
 static_assert(static_cast<int>(Tenure::kOther) == 4);
 
-// `value` as the enumeration whose last enumerator is `last`.
+// A stored number as the core's enumeration. Every number stored was one
+// the core had, so it is kept as it is, even one this build does not
+// name (written by a later one): read and written back, it is not lost.
 template <typename E>
-E Enum(int value, E last) {
-  if (value < 0 || value > static_cast<int>(last)) return E{};
+E Enum(int value) {
   return static_cast<E>(value);
 }
 template <typename E, typename Repeated>
-std::vector<E> Enums(const Repeated& in, E last) {
+std::vector<E> Enums(const Repeated& in) {
   std::vector<E> out;
-  for (int v : in) out.push_back(Enum(v, last));
+  for (int v : in) out.push_back(Enum<E>(v));
   return out;
 }
 template <typename E>
@@ -48,8 +49,12 @@ int Number(E value) {
 bool IsFinite(absl::Time t) {
   return t != absl::InfinitePast() && t != absl::InfiniteFuture();
 }
-void PutTime(absl::Time t, google::protobuf::Timestamp* out) {
-  if (IsFinite(t)) ToTimestamp(t, out);
+// Sets the time field `mutable_field` of `message`; an unset time leaves it
+// absent.
+template <typename M>
+void PutTime(absl::Time t, M* message,
+             google::protobuf::Timestamp* (M::*mutable_field)()) {
+  if (IsFinite(t)) ToTimestamp(t, (message->*mutable_field)());
 }
 
 std::vector<std::string> Strings(
@@ -61,7 +66,9 @@ void PutStrings(const std::vector<std::string>& in,
   out->Add(in.begin(), in.end());
 }
 
-Date FromStored(const pb::Date& in) { return {in.year(), in.month(), in.day()}; }
+Date FromStored(const pb::Date& in) {
+  return {in.year(), in.month(), in.day()};
+}
 void PutDate(const Date& in, pb::Date* out) {
   out->set_year(in.year);
   out->set_month(in.month);
@@ -89,7 +96,7 @@ Person FromStored(const pb::Person& in) {
   out.address = FromStored(in.address());
   const pb::SafeContactRules& sc = in.safe_contact();
   out.safe_contact.channels =
-      Enums(sc.channels(), ContactChannel::kViaProfessional);
+      Enums<ContactChannel>(sc.channels());
   out.safe_contact.phone = sc.phone();
   out.safe_contact.email = sc.email();
   out.safe_contact.times = sc.times();
@@ -118,7 +125,7 @@ void PutPerson(const Person& in, pb::Person* out) {
 }
 
 ScaDecision FromStored(const pb::ScaDecision& in) {
-  return {Enum(in.outcome(), ScaOutcome::kNegative),
+  return {Enum<ScaOutcome>(in.outcome()),
           FromStored(in.decision_date())};
 }
 void PutSca(const ScaDecision& in, pb::ScaDecision* out) {
@@ -130,10 +137,10 @@ void PutSca(const ScaDecision& in, pb::ScaDecision* out) {
 
 NrmForm FromStored(const pb::NrmForm& in) {
   NrmForm out;
-  out.nature = Enum(in.nature(), NrmNature::kDutyToNotify);
+  out.nature = Enum<NrmNature>(in.nature());
   out.subject_is_child = in.subject_is_child();
   out.exploitation_types =
-      Enums(in.exploitation_types(), ExploitationType::kOrganHarvesting);
+      Enums<ExploitationType>(in.exploitation_types());
   out.indicators = Strings(in.indicators());
   out.location = in.location();
   out.period = in.period();
@@ -169,7 +176,8 @@ void PutNrm(const NrmForm& in, pb::NrmForm* out) {
   if (in.conclusive_grounds.outcome != ScaOutcome::kUnspecified) {
     PutSca(in.conclusive_grounds, out->mutable_conclusive_grounds());
   }
-  PutTime(in.recovery_period_end, out->mutable_recovery_period_end());
+  PutTime(in.recovery_period_end, out,
+          &pb::NrmForm::mutable_recovery_period_end);
 }
 
 ChannelForm FromStored(const pb::ChannelForm& in) {
@@ -183,7 +191,8 @@ ChannelForm FromStored(const pb::ChannelForm& in) {
   for (const pb::VafAssessment& v : in.vaf_assessments()) {
     VafAssessment vaf;
     vaf.framework_version = v.framework_version();
-    vaf.factor_scores.assign(v.factor_scores().begin(), v.factor_scores().end());
+    vaf.factor_scores.assign(v.factor_scores().begin(),
+                             v.factor_scores().end());
     vaf.assess_time = FromTimestamp(v.assess_time());
     vaf.assessed_by = v.assessed_by();
     vaf.engagement_total = v.engagement_total();
@@ -206,19 +215,19 @@ void PutChannel(const ChannelForm& in, pb::ChannelForm* out) {
     vaf->set_framework_version(v.framework_version);
     vaf->mutable_factor_scores()->Add(v.factor_scores.begin(),
                                       v.factor_scores.end());
-    PutTime(v.assess_time, vaf->mutable_assess_time());
+    PutTime(v.assess_time, vaf, &pb::VafAssessment::mutable_assess_time);
     vaf->set_assessed_by(v.assessed_by);
     vaf->set_engagement_total(v.engagement_total);
     vaf->set_intent_total(v.intent_total);
     vaf->set_capability_total(v.capability_total);
   }
-  PutTime(in.exit_time, out->mutable_exit_time());
+  PutTime(in.exit_time, out, &pb::ChannelForm::mutable_exit_time);
 }
 
 MaracForm FromStored(const pb::MaracForm& in) {
   MaracForm out;
   out.dash.question_set_version = in.dash().question_set_version();
-  out.dash.answers = Enums(in.dash().answers(), DashAnswer::kNotKnown);
+  out.dash.answers = Enums<DashAnswer>(in.dash().answers());
   out.dash.professional_judgement = in.dash().professional_judgement();
   out.dash.professional_judgement_rationale =
       in.dash().professional_judgement_rationale();
@@ -232,9 +241,7 @@ MaracForm FromStored(const pb::MaracForm& in) {
   out.idva_referral = in.idva_referral();
   out.dash_score = in.dash_score();
   for (int c : in.criteria()) {
-    if (c >= 1 && c - 1 <= Number(MaracCriterion::kRepeat)) {
-      out.criteria.push_back(static_cast<MaracCriterion>(c - 1));
-    }
+    if (c >= 1) out.criteria.push_back(Enum<MaracCriterion>(c - 1));
   }
   out.meeting_date = FromStored(in.meeting_date());
   for (const pb::MaracAction& a : in.actions()) {
@@ -281,15 +288,15 @@ TargetHardeningForm FromStored(const pb::TargetHardeningForm& in) {
   out.address = FromStored(in.address());
   out.access_instructions = in.access_instructions();
   out.measures_requested =
-      Enums(in.measures_requested(), SecurityMeasure::kSmokeAlarms);
+      Enums<SecurityMeasure>(in.measures_requested());
   out.fire_arson_risk = in.fire_arson_risk();
-  out.tenure = Enum(in.tenure(), Tenure::kOther);
+  out.tenure = Enum<Tenure>(in.tenure());
   out.landlord_permission = in.landlord_permission();
   out.perpetrator_resident = in.perpetrator_resident();
   out.scheme = in.scheme();
   out.appointment_time = FromTimestamp(in.appointment_time());
   out.measures_installed =
-      Enums(in.measures_installed(), SecurityMeasure::kSmokeAlarms);
+      Enums<SecurityMeasure>(in.measures_installed());
   out.emergency_services_flag = in.emergency_services_flag();
   return out;
 }
@@ -305,7 +312,8 @@ void PutTargetHardening(const TargetHardeningForm& in,
   out->set_landlord_permission(in.landlord_permission);
   out->set_perpetrator_resident(in.perpetrator_resident);
   out->set_scheme(in.scheme);
-  PutTime(in.appointment_time, out->mutable_appointment_time());
+  PutTime(in.appointment_time, out,
+          &pb::TargetHardeningForm::mutable_appointment_time);
   for (SecurityMeasure m : in.measures_installed) {
     out->add_measures_installed(Number(m));
   }
@@ -325,7 +333,7 @@ void ToStored(const Referral& in, pb::StoredReferral* out) {
   out->set_referrer(in.referrer);
   out->set_area(in.area);
   out->set_priority(Number(in.priority));
-  PutTime(in.deadline, out->mutable_deadline());
+  PutTime(in.deadline, out, &pb::StoredReferral::mutable_deadline);
   out->set_assignee(in.assignee);
   for (const Person& p : in.subjects) PutPerson(p, out->add_subjects());
   pb::ConsentRecord* consent = out->mutable_consent();
@@ -333,7 +341,8 @@ void ToStored(const Referral& in, pb::StoredReferral* out) {
   consent->set_legal_basis(Number(in.consent.legal_basis));
   consent->set_reason(in.consent.reason);
   consent->set_recorded_by(in.consent.recorded_by);
-  PutTime(in.consent.record_time, consent->mutable_record_time());
+  PutTime(in.consent.record_time, consent,
+          &pb::ConsentRecord::mutable_record_time);
   consent->set_given_by(Number(in.consent.given_by));
   for (const ExternalReference& e : in.external_references) {
     pb::ExternalReference* ref = out->add_external_references();
@@ -343,20 +352,20 @@ void ToStored(const Referral& in, pb::StoredReferral* out) {
   for (const Note& n : in.notes) {
     pb::Note* note = out->add_notes();
     note->set_author(n.author);
-    PutTime(n.create_time, note->mutable_create_time());
+    PutTime(n.create_time, note, &pb::Note::mutable_create_time);
     note->set_text(n.text);
   }
   for (const TransitionRecord& h : in.history) {
     pb::TransitionRecord* record = out->add_history();
     record->set_actor(h.actor);
-    PutTime(h.time, record->mutable_time());
+    PutTime(h.time, record, &pb::TransitionRecord::mutable_time);
     record->set_action(h.action);
     record->set_from_state(h.from_state);
     record->set_to_state(h.to_state);
     record->set_reason(h.reason);
   }
-  PutTime(in.create_time, out->mutable_create_time());
-  PutTime(in.update_time, out->mutable_update_time());
+  PutTime(in.create_time, out, &pb::StoredReferral::mutable_create_time);
+  PutTime(in.update_time, out, &pb::StoredReferral::mutable_update_time);
   if (const auto* f = std::get_if<NrmForm>(&in.form)) {
     PutNrm(*f, out->mutable_nrm());
   } else if (const auto* f = std::get_if<ChannelForm>(&in.form)) {
@@ -373,29 +382,29 @@ Referral FromStored(const pb::StoredReferral& in) {
   absl::string_view name = in.name();
   if (name.substr(0, 10) == "referrals/") out.id = std::string(name.substr(10));
   out.reference = in.reference();
-  out.kind = Enum(in.kind(), ReferralKind::kTargetHardening);
+  out.kind = Enum<ReferralKind>(in.kind());
   out.state = in.state();
   out.version = in.version();
   out.referring_agency = in.referring_agency();
   out.referrer = in.referrer();
   out.area = in.area();
-  out.priority = Enum(in.priority(), Priority::kCritical);
+  out.priority = Enum<Priority>(in.priority());
   out.deadline = FromTimestamp(in.deadline(), absl::InfiniteFuture());
   out.assignee = in.assignee();
   for (const pb::Person& p : in.subjects()) {
     out.subjects.push_back(FromStored(p));
   }
   const pb::ConsentRecord& consent = in.consent();
-  out.consent.status = Enum(consent.status(), ConsentStatus::kOverridden);
-  out.consent.legal_basis = Enum(consent.legal_basis(), LegalBasis::kChildrenAct);
+  out.consent.status = Enum<ConsentStatus>(consent.status());
+  out.consent.legal_basis = Enum<LegalBasis>(consent.legal_basis());
   out.consent.reason = consent.reason();
   out.consent.recorded_by = consent.recorded_by();
   out.consent.record_time = FromTimestamp(consent.record_time());
   out.consent.given_by =
-      Enum(consent.given_by(), ConsentGiver::kParentOrGuardian);
+      Enum<ConsentGiver>(consent.given_by());
   for (const pb::ExternalReference& e : in.external_references()) {
     out.external_references.push_back(
-        {Enum(e.system(), ExternalSystem::kOther), e.value()});
+        {Enum<ExternalSystem>(e.system()), e.value()});
   }
   for (const pb::Note& n : in.notes()) {
     out.notes.push_back({n.author(), FromTimestamp(n.create_time()), n.text()});

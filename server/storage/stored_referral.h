@@ -3,8 +3,7 @@
 // A referral to and from its stored body, safeguard.storage.v1.StoredReferral
 // (proto/safeguard/storage/v1/referral.proto): the store's own format, so
 // that the API's messages may change without a stored body changing. An
-// enumeration value the core does not know reads as its first value
-// (UNSPECIFIED), as the API's converter does.
+// enumeration's number is kept as it is, even one this build does not name.
 //
 // Stateless functions; thread-safe.
 #ifndef SAFEGUARD_SERVER_STORAGE_STORED_REFERRAL_H_

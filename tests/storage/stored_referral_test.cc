@@ -169,5 +169,29 @@ TEST(StoredReferralTest, ABodyWrittenNowReadsBackTheSame) {
   }
 }
 
+// A number a later build wrote (a measure, a tenure, a kind this build does
+// not name) is read and written back as it was.
+TEST(StoredReferralTest, ANumberThisBuildDoesNotNameIsKeptAsItIs) {
+  storage::v1::StoredReferral stored;
+  stored.set_name("referrals/x");
+  stored.set_kind(9);
+  stored.set_priority(3);
+  stored.mutable_consent()->set_status(1);
+  stored.mutable_target_hardening()->add_measures_requested(1);
+  stored.mutable_target_hardening()->add_measures_requested(12);
+  stored.mutable_target_hardening()->set_tenure(7);
+  stored.mutable_target_hardening()->mutable_address()->add_lines("1 Row");
+  const Referral read = FromStored(stored);
+  EXPECT_EQ(static_cast<int>(read.kind), 9);
+  storage::v1::StoredReferral again;
+  ToStored(read, &again);
+  std::string difference;
+  MessageDifferencer differ;
+  differ.ReportDifferencesToString(&difference);
+  // The consent message is always written; the rest is as it came.
+  stored.mutable_consent();
+  EXPECT_TRUE(differ.Compare(stored, again)) << difference;
+}
+
 }  // namespace
 }  // namespace safeguard

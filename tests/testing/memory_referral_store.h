@@ -1,10 +1,11 @@
 // File: tests/testing/memory_referral_store.h
 //
 // MemoryReferralStore: a ReferralStore and UnitOfWork in memory, so that
-// core tests and the request fuzzer run ReferralService exactly as the
-// server does up to the store. A body works on a copy of everything, kept
-// if it succeeds. Keeps no audit entries (a change's is marked committed)
-// and lists nothing. Not thread-safe: one call at a time.
+// core tests and the request fuzzer run ReferralService over the same
+// transaction interface as the server. Every body runs twice, as the
+// server's group commit may run it, so a body that is not safe to run
+// again shows. Keeps no audit entries (a change's is marked committed) and
+// lists nothing. Not thread-safe: one call at a time.
 #ifndef SAFEGUARD_TESTS_TESTING_MEMORY_REFERRAL_STORE_H_
 #define SAFEGUARD_TESTS_TESTING_MEMORY_REFERRAL_STORE_H_
 
@@ -37,12 +38,16 @@ class MemoryReferralStore final : public ReferralStore, public UnitOfWork {
     return QueuePage();
   }
 
-  // UnitOfWork: the body works on a copy, kept if it succeeds.
+  // UnitOfWork: the body runs twice, each time on a copy, as the server's
+  // group commit may run it; the second run is kept if it succeeds.
   absl::Status Write(
       AuditRecord& audit,
       absl::FunctionRef<absl::Status(WriteTransaction&)> body) override {
+    Transaction discarded(data_);
+    absl::Status status = body(discarded);
+    if (!status.ok()) return status;
     Transaction tx(data_);
-    absl::Status status = body(tx);
+    status = body(tx);
     if (!status.ok()) return status;
     if (tx.changed) {
       data_ = std::move(tx.data);
