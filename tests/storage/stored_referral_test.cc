@@ -155,12 +155,13 @@ TEST(StoredReferralTest, ABodyWrittenNowReadsBackTheSame) {
   // Each referral rewritten in the store's format, with a change.
   for (const auto& [id, before] : written) {
     Referral changed = before;
-    changed.version = before.version + 1;
+    const int64_t expected = before.version;
+    changed.version = expected + 1;
     changed.notes.push_back({"agency/person/x", absl::FromUnixSeconds(1),
                              "rewritten"});
     AuditRecord audit;
     SAFEGUARD_ASSERT_OK(opened->units->Write(audit, [&](WriteTransaction& tx) {
-      return tx.UpdateReferral(changed, before.version);
+      return tx.UpdateReferral(changed, expected);
     }));
     absl::StatusOr<Referral> now = opened->referrals->Get(id);
     ASSERT_TRUE(now.ok()) << now.status();
