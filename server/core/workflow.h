@@ -17,6 +17,7 @@
 #define SAFEGUARD_SERVER_CORE_WORKFLOW_H_
 
 #include <map>
+#include <set>
 #include <optional>
 #include <string>
 #include <vector>
@@ -170,6 +171,8 @@ struct WorkflowConfig {
   // default_service_hours (the seed report's local scheme: 48 hours).
   int default_service_hours = 48;
   std::map<std::string, int> service_hours_by_scheme;
+  // Schemes that survey and install in one visit.
+  std::set<std::string> one_visit_schemes;
   int first_review_months = 3;
   int second_review_months = 6;
   int first_post_exit_review_months = 6;

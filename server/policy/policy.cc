@@ -258,6 +258,7 @@ absl::StatusOr<std::shared_ptr<const CompiledPolicy>> CompiledPolicy::Compile(
                                    kMaxServiceHours));
     }
     partnership->workflow.service_hours_by_scheme[s.name()] = s.service_hours();
+    if (s.one_visit()) partnership->workflow.one_visit_schemes.insert(s.name());
   }
   {
     const config::v1::Timescales& t = policy.timescales();

@@ -65,6 +65,7 @@ class WorkflowTest : public ::testing::Test {
       case ReferralKind::kTargetHardening: {
         TargetHardeningForm th;
         th.tenure = Tenure::kOwnerOccupier;
+        th.scheme = "one-visit";
         r.form = th;
         break;
       }
@@ -72,6 +73,12 @@ class WorkflowTest : public ::testing::Test {
         break;
     }
     return r;
+  }
+
+  static WorkflowConfig WithOneVisitScheme() {
+    WorkflowConfig config;
+    config.one_visit_schemes = {"one-visit"};
+    return config;
   }
 
   // Details and referral data that satisfy `rule`'s guard.
@@ -134,7 +141,7 @@ class WorkflowTest : public ::testing::Test {
   }
 
   HolidayCalendar calendar_ = Calendar();
-  WorkflowConfig config_;
+  WorkflowConfig config_ = WithOneVisitScheme();
   Workflow workflow_{calendar_, London(), config_};
   absl::Time now_ = At("2026-11-20T09:00:00Z");  // a Friday
 };
@@ -210,10 +217,10 @@ TEST_F(WorkflowTest, RefusedTransitionsNameTheAllowedActions) {
       {"target hardening install before order", ReferralKind::kTargetHardening,
        "SURVEYED", "record_installation",
        "the action is not allowed from state SURVEYED; "
-       "allowed: order_works"},
+       "allowed: order_works, cancel"},
       {"unknown action", ReferralKind::kTargetHardening, "REFERRED", "teleport",
        "the action is not allowed from state REFERRED; allowed: "
-       "begin_eligibility"},
+       "begin_eligibility, cancel"},
   };
   for (const Case& c : cases) {
     Referral r = Satisfying(c.kind);
@@ -592,7 +599,9 @@ TEST(ActionOptionsTest, OnePerActionWithWhatItNeeds) {
         {"transfer", D::kNone, true}}},
       {"a guard on the referral needs nothing", ReferralKind::kTargetHardening,
        "ELIGIBILITY", RoleSet{Role::kSanctuaryCoordinator},
-       {{"accept", D::kNone, false}, {"decline", D::kNone, true}}},
+       {{"accept", D::kNone, false},
+        {"decline", D::kNone, true},
+        {"cancel", D::kNone, true}}},
       {"an appointment", ReferralKind::kTargetHardening, "ACCEPTED",
        RoleSet{Role::kContractor},
        {{"book_survey", D::kAppointment, false}}},
@@ -688,6 +697,57 @@ TEST(AssignmentTest, MayAssignNowIsWhatCheckAssignmentAllowsSomeone) {
     EXPECT_EQ(CheckAssignment(r, c.actor, anyone, unassign).ok(), c.want)
         << c.name;
   }
+}
+
+TEST_F(WorkflowTest, AOneVisitSchemeInstallsAtTheBookedSurvey) {
+  TransitionDetails fitted;
+  fitted.installation = std::vector<SecurityMeasure>{SecurityMeasure::kLocks};
+  Actor locksmith{"safe-partnership/person/locksmith",
+                  RoleSet{Role::kContractor}};
+  Referral r = Satisfying(ReferralKind::kTargetHardening);
+  r.state = "SURVEY_BOOKED";
+  SAFEGUARD_ASSERT_OK(workflow_.Apply(r, "record_installation", fitted,
+                                      locksmith, now_));
+  EXPECT_EQ(r.state, "INSTALLED");
+  EXPECT_EQ(std::get<TargetHardeningForm>(r.form).measures_installed,
+            std::vector<SecurityMeasure>{SecurityMeasure::kLocks});
+  EXPECT_EQ(r.deadline, At("2027-02-20T23:59:59Z"));  // the first review
+
+  Referral two_visits = Satisfying(ReferralKind::kTargetHardening);
+  two_visits.state = "SURVEY_BOOKED";
+  std::get<TargetHardeningForm>(two_visits.form).scheme = "surrey";
+  EXPECT_THAT(workflow_.Apply(two_visits, "record_installation", fitted,
+                              locksmith, now_),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       "the job's scheme surveys and installs at separate "
+                       "visits: record the survey, then order the works"));
+  EXPECT_EQ(two_visits.state, "SURVEY_BOOKED");
+}
+
+TEST_F(WorkflowTest, ACancelledJobLeavesItsAssigneeAndDeadline) {
+  for (const char* state : {"REFERRED", "ELIGIBILITY", "ACCEPTED",
+                            "SURVEY_BOOKED", "SURVEYED", "WORKS_ORDERED"}) {
+    Referral r = Satisfying(ReferralKind::kTargetHardening);
+    r.state = state;
+    r.assignee = "safe-partnership/person/locksmith";
+    r.deadline = now_ + absl::Hours(10);
+    TransitionDetails why;
+    why.reason = "moved away";
+    Actor coordinator{"west-suffolk-council/person/sanctuary-coordinator",
+                      RoleSet{Role::kSanctuaryCoordinator}};
+    SAFEGUARD_ASSERT_OK(workflow_.Apply(r, "cancel", why, coordinator, now_));
+    EXPECT_EQ(r.state, "CANCELLED") << state;
+    EXPECT_EQ(r.assignee, "") << state;
+    EXPECT_FALSE(r.has_deadline()) << state;
+    EXPECT_EQ(r.history.back().reason, "moved away") << state;
+  }
+  Referral installed = Satisfying(ReferralKind::kTargetHardening);
+  installed.state = "INSTALLED";
+  Actor coordinator{"x/person/y", RoleSet{Role::kSanctuaryCoordinator}};
+  EXPECT_THAT(workflow_.Apply(installed, "cancel", {}, coordinator, now_),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       "the action is not allowed from state INSTALLED; "
+                       "allowed: set_emergency_flag"));
 }
 
 TEST(ReferralKindsTest, EachKindIsOneModuleHoldingOnlyItsOwnRules) {

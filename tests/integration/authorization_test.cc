@@ -467,7 +467,7 @@ TEST_F(AuthorizationTest, FieldViewsPerRoleAndKind) {
        {"name", "reference", "kind", "state", "version", "referring_agency",
         "referrer", "area", "priority", "deadline", "assignee", "create_time",
         "update_time", "subjects", "consent", "history", "target_hardening"},
-       {"book_survey"},
+       {"book_survey", "cancel"},
        true},
       {"contractor, assigned TH", "safe-partnership/person/locksmith", "T1",
        {"name", "reference", "kind", "state", "version", "deadline",

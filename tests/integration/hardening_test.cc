@@ -373,7 +373,9 @@ TEST_F(HardeningTest, ServerInfoAndActionsFollowAReloadedPolicy) {
   EXPECT_EQ(before.dash_question_sets(0).high_risk_threshold(), 14);
   v1::Referral r = MustSubmit(kCouncil, TargetHardeningSubmission());
   ASSERT_TRUE(Get(kSanctuary, r.name(), &r).ok());
-  EXPECT_EQ(r.available_actions_size(), 1);
+  ASSERT_EQ(r.available_actions_size(), 2);
+  EXPECT_EQ(r.available_actions(0).action(), "begin_eligibility");
+  EXPECT_EQ(r.available_actions(1).action(), "cancel");
   EXPECT_TRUE(r.assignable());
 
   // The coordinator's rule loses TransitionReferral; a new area; a lower
@@ -518,7 +520,7 @@ TEST_F(HardeningTest, BadInputIsBoundedAndNeverEchoed) {
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(s.error_message(),
             "the action is not allowed from state REFERRED; allowed: "
-            "begin_eligibility");
+            "begin_eligibility, cancel");
   v1::Referral seen;
   s = Get(kSanctuary, "referrals/" + std::string(1 << 19, 'z'), &seen);
   EXPECT_EQ(Violations(s),

@@ -267,6 +267,59 @@ TEST_F(ReferralsTest, MaracLifecycleCriteriaAndRepeats) {
                               {"close", "CLOSED"}});
 }
 
+// The shipped scheme surveys and fits in one visit: the locksmith records
+// the installation at the booked survey. Until its works are done a job
+// can be cancelled, with a reason, by the sanctuary coordinator only, and
+// it leaves the locksmith's hands.
+TEST_F(ReferralsTest, TargetHardeningInOneVisitAndCancelled) {
+  v1::Referral r = MustSubmit(kCouncil, TargetHardeningSubmission());
+  ASSERT_TRUE(Get(kSanctuary, r.name(), &r).ok());
+  Walk(kSanctuary, r, {{"begin_eligibility", "ELIGIBILITY"}, {"accept", "ACCEPTED"}});
+  ASSERT_TRUE(Assign(kSanctuary, r, kLocksmith).ok());
+  v1::Referral job;
+  ASSERT_TRUE(Get(kLocksmith, r.name(), &job).ok());
+  v1::TransitionReferralRequest appointment;
+  appointment.mutable_appointment()->mutable_appointment_time()->set_seconds(
+      r.create_time().seconds() + 86400);
+  ASSERT_TRUE(Do(kLocksmith, job, "book_survey", appointment).ok());
+  std::vector<std::string> offered;
+  for (const v1::ActionOption& o : job.available_actions()) {
+    offered.push_back(o.action());
+  }
+  EXPECT_EQ(offered, (std::vector<std::string>{"record_survey",
+                                               "record_installation"}));
+  v1::TransitionReferralRequest installed;
+  installed.mutable_installation()->add_measures_installed(v1::LOCKS);
+  ASSERT_TRUE(Do(kLocksmith, job, "record_installation", installed).ok());
+  EXPECT_EQ(job.state(), "INSTALLED");
+  EXPECT_EQ(job.target_hardening().measures_installed(0), v1::LOCKS);
+  // The first review, three months from the installation.
+  EXPECT_GT(job.deadline().seconds() - job.create_time().seconds(),
+            89 * 86400);
+
+  v1::Referral other = MustSubmit(kCouncil, TargetHardeningSubmission());
+  ASSERT_TRUE(Get(kSanctuary, other.name(), &other).ok());
+  Walk(kSanctuary, other, {{"begin_eligibility", "ELIGIBILITY"}, {"accept", "ACCEPTED"}});
+  ASSERT_TRUE(Assign(kSanctuary, other, kLocksmith).ok());
+  v1::Referral theirs;
+  ASSERT_TRUE(Get(kLocksmith, other.name(), &theirs).ok());
+  grpc::Status s = Do(kLocksmith, theirs, "cancel");
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(s.error_message(),
+            "action 'cancel' needs one of the roles: sanctuary_coordinator");
+  s = Do(kSanctuary, other, "cancel");
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  v1::TransitionReferralRequest why;
+  why.set_reason("the victim has moved out of the area");
+  ASSERT_TRUE(Do(kSanctuary, other, "cancel", why).ok());
+  EXPECT_EQ(other.state(), "CANCELLED");
+  EXPECT_EQ(other.assignee(), "");
+  EXPECT_FALSE(other.has_deadline());
+  EXPECT_EQ(other.available_actions_size(), 0);
+  EXPECT_EQ(Get(kLocksmith, other.name(), &theirs).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
 TEST_F(ReferralsTest, TargetHardeningLifecycleAndNeedToKnowViews) {
   v1::Referral r = MustSubmit(kCouncil, TargetHardeningSubmission());
   EXPECT_EQ(r.state(), "REFERRED");
@@ -365,7 +418,7 @@ TEST_F(ReferralsTest, StaleVersionsAndWrongActionsAreRefused) {
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(s.error_message(),
             "the action is not allowed from state "
-            "ELIGIBILITY; allowed: accept, decline");
+            "ELIGIBILITY; allowed: accept, decline, cancel");
   s = Do(kSanctuary, r, "decline");
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   ASSERT_EQ(Violations(s).size(), 1u);

@@ -1,6 +1,8 @@
 #include "server/policy/policy.h"
 
 #include <fstream>
+#include <map>
+#include <set>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -32,6 +34,16 @@ TEST(PolicyTest, TheShippedPolicyLoadsAndNamesEveryMethod) {
         << method << " has no rule in the shipped policy";
   }
   ASSERT_NE(Shipped(), nullptr);
+}
+
+TEST(PolicyTest, TheShippedSchemeSurveysAndInstallsInOneVisit) {
+  std::shared_ptr<const CompiledPolicy> policy = Shipped();
+  ASSERT_NE(policy, nullptr);
+  const WorkflowConfig& workflow = policy->partnership()->workflow;
+  EXPECT_EQ(workflow.service_hours_by_scheme,
+            (std::map<std::string, int>{{"suffolk-target-hardening", 48}}));
+  EXPECT_EQ(workflow.one_visit_schemes,
+            std::set<std::string>{"suffolk-target-hardening"});
 }
 
 TEST(PolicyTest, GovernedMethodsComeFromTheServiceDescriptors) {

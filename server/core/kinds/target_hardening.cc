@@ -1,5 +1,7 @@
 // Target hardening: security measures at a victim's home, within the
-// scheme's hours of the referral (domain.md 1.4).
+// scheme's hours of the referral (domain.md 1.4). A one-visit scheme (the
+// seed's) may install at the booked survey; a job may be cancelled, with a
+// reason, until its works are done.
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
@@ -36,6 +38,15 @@ absl::Status Eligible(const Referral& r, const StepContext&) {
   return absl::FailedPreconditionError(
       absl::StrCat("not eligible for target hardening; missing: ",
                    absl::StrJoin(unmet, ", ")));
+}
+
+// The scheme surveys and installs at one visit.
+absl::Status OneVisit(const Referral& r, const StepContext& step) {
+  const std::string& scheme = std::get<TargetHardeningForm>(r.form).scheme;
+  if (step.config.one_visit_schemes.count(scheme) > 0) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      "the job's scheme surveys and installs at separate visits: record the "
+      "survey, then order the works");
 }
 
 // The survey and measures, within the scheme's hours of the referral.
@@ -82,6 +93,9 @@ void ClearEmergencyFlag(Referral& r, const StepContext&) {
   std::get<TargetHardeningForm>(r.form).emergency_services_flag = false;
 }
 
+// A cancelled job leaves whoever it was assigned to, the locksmith too.
+void Cancel(Referral& r, const StepContext&) { r.assignee.clear(); }
+
 // clang-format off
 constexpr TransitionRule kRules[] = {
   {kTh, "", "submit", "REFERRED", G::kNone, kAnyReferrer, Service, nullptr},
@@ -90,12 +104,19 @@ constexpr TransitionRule kRules[] = {
   {kTh, "ELIGIBILITY", "decline", "DECLINED", G::kReason, kSanctuary, nullptr, nullptr},
   {kTh, "ACCEPTED", "book_survey", "SURVEY_BOOKED", G::kAppointment, kSanctuaryOrContractor, KeepDeadline, SetAppointment},
   {kTh, "SURVEY_BOOKED", "record_survey", "SURVEYED", G::kNone, kSanctuaryOrContractor, KeepDeadline, nullptr},
+  {kTh, "SURVEY_BOOKED", "record_installation", "INSTALLED", G::kInstallation, kSanctuaryOrContractor, FirstReview, RecordInstallation, OneVisit},
   {kTh, "SURVEYED", "order_works", "WORKS_ORDERED", G::kNone, kSanctuary, KeepDeadline, nullptr},
   {kTh, "WORKS_ORDERED", "record_installation", "INSTALLED", G::kInstallation, kSanctuaryOrContractor, FirstReview, RecordInstallation},
   {kTh, "INSTALLED", "set_emergency_flag", "ES_FLAG_SET", G::kNone, kSanctuaryOrFire, KeepDeadline, SetEmergencyFlag},
   {kTh, "ES_FLAG_SET", "complete_review", "REVIEW_3M", G::kNone, kSanctuary, SecondReview, nullptr},
   {kTh, "REVIEW_3M", "complete_review", "REVIEW_6M", G::kNone, kSanctuary, nullptr, nullptr},
   {kTh, "REVIEW_6M", "close", "CLOSED", G::kReason, kSanctuary, nullptr, ClearEmergencyFlag},
+  {kTh, "REFERRED", "cancel", "CANCELLED", G::kReason, kSanctuary, nullptr, Cancel},
+  {kTh, "ELIGIBILITY", "cancel", "CANCELLED", G::kReason, kSanctuary, nullptr, Cancel},
+  {kTh, "ACCEPTED", "cancel", "CANCELLED", G::kReason, kSanctuary, nullptr, Cancel},
+  {kTh, "SURVEY_BOOKED", "cancel", "CANCELLED", G::kReason, kSanctuary, nullptr, Cancel},
+  {kTh, "SURVEYED", "cancel", "CANCELLED", G::kReason, kSanctuary, nullptr, Cancel},
+  {kTh, "WORKS_ORDERED", "cancel", "CANCELLED", G::kReason, kSanctuary, nullptr, Cancel},
 };
 
 // Case owners in any state with an action left; a locksmith only once the
