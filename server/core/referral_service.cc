@@ -1,7 +1,5 @@
 #include "server/core/referral_service.h"
 
-#include <algorithm>
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "server/core/field_violations.h"

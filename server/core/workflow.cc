@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/types/span.h"
 #include "server/core/field_violations.h"
 #include "server/core/referral_kind.h"
 #include "server/core/referral_validation.h"
@@ -173,15 +174,6 @@ std::vector<TransitionRule> WorkflowRules() {
   std::vector<TransitionRule> rules;
   for (const ReferralKindModule* kind : ReferralKinds()) {
     rules.insert(rules.end(), kind->rules().begin(), kind->rules().end());
-  }
-  return rules;
-}
-
-std::vector<AssignmentRule> AssignmentRules() {
-  std::vector<AssignmentRule> rules;
-  for (const ReferralKindModule* kind : ReferralKinds()) {
-    rules.insert(rules.end(), kind->assignment_rules().begin(),
-                 kind->assignment_rules().end());
   }
   return rules;
 }

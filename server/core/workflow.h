@@ -25,7 +25,6 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "absl/types/span.h"
 #include "server/core/referral.h"
 #include "server/core/roles.h"
 #include "server/core/working_days.h"
@@ -109,7 +108,6 @@ struct AssignmentRule {
   RoleSet who;
   RoleSet assignee;
 };
-std::vector<AssignmentRule> AssignmentRules();
 
 // Whether `actor` may assign `referral`, as it is now, to someone holding
 // `assignee_roles`; for an unassignment (`unassign`), only whether the
