@@ -46,12 +46,14 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "bench/connect_load.h"
+#include "bench/meeting_agenda.h"
 #include "bench/plot.h"
 #include "bench/server_process.h"
 #include "echo.grpc.pb.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpcpp/grpcpp.h"
+#include "safeguard/v1/meetings.grpc.pb.h"
 #include "safeguard/v1/referrals.grpc.pb.h"
 #include "server/app/referral_id_generator.h"
 #include "server/config/server_config.h"
@@ -863,6 +865,42 @@ int Main() {
 
   std::ofstream(transitioned_file)
       << std::min(next_fresh.load(), ids.size());
+
+  // A MARAC agenda as a representative reads it before the meeting: its
+  // cases through the representative's view, every agency's research and
+  // the actions, over every preloaded referral.
+  if (Selected("agenda")) {
+    const int cases = smoke ? 3 : 20;
+    absl::StatusOr<std::string> meeting =
+        bench::MakeMeeting((*server)->port(), pki, cases);
+    if (!meeting.ok()) {
+      std::fprintf(stderr, "agenda: %s\n",
+                   std::string(meeting.status().message()).c_str());
+      return 1;
+    }
+    auto representative =
+        pki.IssueIdentity("suffolk-police", "person/marac-representative");
+    std::vector<std::unique_ptr<v1::Meetings::Stub>> representatives;
+    for (int t = 0; t < max_threads; ++t) {
+      representatives.push_back(v1::Meetings::NewStub(ConnectedTestChannel(
+          (*server)->port(), pki.ca_file(), representative)));
+    }
+    const std::string name = absl::StrCat(
+        "agenda (", cases, " cases, ",
+        std::size(bench::kRepresentedAgencies), " agencies)");
+    for (int c : levels) {
+      Measure(name, c, each, [&](int t, int64_t, Done done) {
+        v1::GetAgendaRequest request;
+        request.set_name(*meeting);
+        Call<v1::GetAgendaRequest, v1::Agenda>(
+            std::move(request),
+            [&representatives, t](auto* c, auto* q, auto* r, auto cb) {
+              representatives[t]->async()->GetAgenda(c, q, r, std::move(cb));
+            },
+            std::move(done));
+      });
+    }
+  }
 
   // Watch fan-out: every watcher must see every new referral.
   if (Selected("watch fan-out")) {

@@ -9,11 +9,12 @@ import {
   ActionDetails, type ActionOption, ConsentGiver, ConsentStatus, ExternalSystem, LegalBasis,
   ScaOutcome, SecurityMeasure,
 } from "../gen/safeguard/v1/referral_pb";
+import type { Meeting } from "../gen/safeguard/v1/meetings_pb";
 import {
   type TransitionReferralRequest, TransitionReferralRequestSchema,
 } from "../gen/safeguard/v1/referrals_pb";
 import { type Child, h } from "./dom";
-import { words } from "./format";
+import { when, words } from "./format";
 import * as read from "./read";
 import { session } from "./session";
 import { button, choices, dateInput, select, showProblem, textArea, textInput } from "./ui";
@@ -37,7 +38,18 @@ function vafFields(): Child[] {
     })));
 }
 
-function detailFields(details: ActionDetails): Child[] {
+// A meeting to list the case to: one of the scheduled meetings given, or,
+// where there is none, a date.
+function meetingFields(upcoming: Meeting[]): Child[] {
+  if (upcoming.length === 0) {
+    return [dateInput("meeting.meeting_date", "Meeting date", "For example, 27 3 2026")];
+  }
+  return [select("meeting.name", "Meeting", upcoming.map((m): [string, string] =>
+    [m.name, `${when(m.startTime)}, ${m.venue}${m.chair ? ` (chair: ${m.chair})` : ""}`]),
+    { hint: "The scheduled meetings of the referral's area. The case joins the meeting's agenda and takes its date." })];
+}
+
+function detailFields(details: ActionDetails, upcoming: Meeting[]): Child[] {
   switch (details) {
     case ActionDetails.SCA_DECISION:
       return [choices("radios", "sca_decision.outcome", "Decision",
@@ -46,7 +58,7 @@ function detailFields(details: ActionDetails): Child[] {
     case ActionDetails.VAF_ASSESSMENT:
       return vafFields();
     case ActionDetails.MEETING:
-      return [dateInput("meeting.meeting_date", "Meeting date", "For example, 27 3 2026")];
+      return meetingFields(upcoming);
     case ActionDetails.APPOINTMENT:
       return [dateInput("appointment.appointment_time", "Appointment date", "For example, 27 3 2026"),
               textInput("appointment.appointment_time.time", "Time", { hint: "24-hour clock, for example 14:30", width: "5" })];
@@ -84,6 +96,9 @@ function readDetails(form: HTMLFormElement, option: ActionOption, bad: read.Viol
       } as never };
     }
     case ActionDetails.MEETING:
+      if (form.querySelector("[name='meeting.name']")) {
+        return { case: "meeting", value: { name: read.text(form, "meeting.name") } as never };
+      }
       return { case: "meeting", value: { meetingDate: read.date(form, "meeting.meeting_date", bad) } as never };
     case ActionDetails.APPOINTMENT: {
       const at = read.dateTime(form, "appointment.appointment_time", bad);
@@ -108,10 +123,12 @@ function readDetails(form: HTMLFormElement, option: ActionOption, bad: read.Viol
   }
 }
 
-export function actionForm(option: ActionOption, send: Send): HTMLFormElement {
+// `upcoming`: for an action whose details are a meeting, the scheduled
+// meetings it may name.
+export function actionForm(option: ActionOption, send: Send, upcoming: Meeting[] = []): HTMLFormElement {
   const form = h("form", { novalidate: true, "data-action-form": option.action },
     h("h3.govuk-heading-s", { tabindex: "-1" }, words(option.action)),
-    detailFields(option.details),
+    detailFields(option.details, upcoming),
     textArea("reason", option.reasonRequired ? "Why" : "Why (optional)",
              { hint: option.reasonRequired ? "Required for this action; kept in the referral's history." : undefined }),
     button(words(option.action), { id: "take-action" })) as HTMLFormElement;

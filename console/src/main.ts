@@ -49,6 +49,10 @@ const ROUTES: Route[] = [
     screen: later(async () => (await import("./screens/referral")).showReferral) },
   { pattern: /^\/submit(?:\/([a-z-]+))?$/,
     screen: later(async () => (await import("./screens/submit")).showSubmit) },
+  { pattern: /^\/meetings(?:\/([A-Za-z0-9_-]+))?$/,
+    screen: later(async () => (await import("./screens/meetings")).showMeetings) },
+  { pattern: /^\/actions$/,
+    screen: later(async () => (await import("./screens/plan")).showActions) },
   { pattern: /^\/audit(?:\/([a-z-]+))?$/,
     screen: later(async () => (await import("./screens/audit")).showAuditScreen) },
 ];
@@ -59,6 +63,8 @@ function navigation(): void {
   const items: [string, string][] = [["#/", "Home"]];
   if (may("Referrals/ListReferrals")) items.push(["#/worklist", worklistTitle()]);
   if (may("Referrals/SubmitReferral")) items.push(["#/submit", "Submit a referral"]);
+  if (may("Meetings/ListMeetings")) items.push(["#/meetings", "Meetings"]);
+  if (may("Meetings/ListActions")) items.push(["#/actions", "Actions"]);
   if (may("Audit/ListAuditEntries")) items.push(["#/audit", "Audit log"]);
   const list = document.getElementById("nav-list")!;
   const here = location.hash || "#/";

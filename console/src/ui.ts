@@ -212,3 +212,30 @@ export function banner(text: Child, kind: "success" | "info" = "info",
 export function link(href: string, text: Child, attrs: Record<string, string> = {}): HTMLElement {
   return h("a.govuk-link", { href, ...attrs }, text);
 }
+
+// Makes the ids inside `root` unique on a page that repeats the same form
+// (one per case, per agency, per action): each id gets `-<suffix>`, and
+// the labels, hints and descriptions that name it follow. Field names (the
+// API paths the server's errors name) are kept.
+export function scopeIds<T extends HTMLElement>(root: T, suffix: string): T {
+  const safe = suffix.replace(/[^A-Za-z0-9_-]+/g, "-");
+  const all = (selector: string) => [root, ...root.querySelectorAll<HTMLElement>(selector)]
+      .filter((el) => el.matches(selector));
+  const renamed = new Map<string, string>();
+  for (const el of all("[id]")) {
+    const id = `${el.id}-${safe}`;
+    renamed.set(el.id, id);
+    el.id = id;
+  }
+  for (const el of all("[for]")) {
+    const to = renamed.get(el.getAttribute("for")!);
+    if (to) el.setAttribute("for", to);
+  }
+  for (const attr of ["aria-describedby", "aria-labelledby", "aria-controls"]) {
+    for (const el of all(`[${attr}]`)) {
+      el.setAttribute(attr, el.getAttribute(attr)!.split(/\s+/)
+          .map((id) => renamed.get(id) ?? id).join(" "));
+    }
+  }
+  return root;
+}

@@ -34,6 +34,8 @@ v1::ActionDetails ToProto(ActionDetails details) {
       return v1::APPOINTMENT;
     case ActionDetails::kInstallation:
       return v1::INSTALLATION;
+    case ActionDetails::kRecovery:
+      return v1::RECOVERY;
     case ActionDetails::kConsentGiven:
       return v1::CONSENT_GIVEN;
     case ActionDetails::kConsentRefused:

@@ -49,6 +49,7 @@ void ApplyReferralView(v1::ReferralView view, v1::Referral* r) {
   r->clear_form();
   r->clear_available_actions();
   r->clear_assignable();
+  r->clear_links();
 }
 
 void CheckFilter(const v1::ReferralFilter& f, const ResolvedCall& call,
@@ -149,10 +150,18 @@ std::vector<ApiMethod> ReferralsApi::Methods() {
 absl::Status ReferralsApi::Submit(ResolvedCall& call, AuditRecord& audit,
                                   const v1::SubmitReferralRequest& request,
                                   v1::Referral* response) {
+  // A link may name only a referral the caller can read.
+  std::vector<VisibilityScope> readable;
+  if (request.referral().links_size() > 0) {
+    readable = call.policy
+                   ->Decide(call.context.identity,
+                            "safeguard.v1.Referrals/GetReferral")
+                   .scopes;
+  }
   absl::StatusOr<CreateResult> r = service_.Submit(
       call.context, request.request_id(),
       Sha256Hex(DeterministicBytes(request.referral())),
-      FromProto(request.referral()));
+      FromProto(request.referral()), readable);
   if (!r.ok()) return r.status();
   if (!r->created) {
     // A retry is answered with what identifies the referral, never through
@@ -260,9 +269,19 @@ absl::Status ReferralsApi::Transition(
     const v1::TransitionReferralRequest& request, v1::Referral* response) {
   absl::StatusOr<std::string> id = ReferralIdFromName(request.name());
   if (!id.ok()) return id.status();
-  absl::StatusOr<Referral> r =
-      service_.Transition(call.context, *id, request.action(),
-                          request.version(), DetailsFromProto(request));
+  TransitionDetails details = DetailsFromProto(request);
+  if (request.has_meeting() && !request.meeting().name().empty()) {
+    if (request.meeting().has_meeting_date()) {
+      return InvalidArgumentWithViolations(
+          {{"meeting.meeting_date", "is the named meeting's: leave it unset"}});
+    }
+    absl::StatusOr<std::string> meeting =
+        IdFromName(request.meeting().name(), "meetings", "meeting.name");
+    if (!meeting.ok()) return meeting.status();
+    details.meeting_id = *std::move(meeting);
+  }
+  absl::StatusOr<Referral> r = service_.Transition(
+      call.context, *id, request.action(), request.version(), details);
   if (!r.ok()) return r.status();
   ToViewedProto(*r, call, response);
   SetCallerOptions(*r, call, response);

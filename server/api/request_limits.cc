@@ -75,6 +75,10 @@ const absl::flat_hash_map<std::string, Limit>& Limits() {
       {"safeguard.v1.TargetHardeningForm.measures_requested", {0, 20}},
       {"safeguard.v1.TargetHardeningForm.measures_installed", {0, 20}},
       {"safeguard.v1.Installation.measures_installed", {0, 20}},
+      {"safeguard.v1.EquipmentRecovery.measures_recovered", {0, 20}},
+      {"safeguard.v1.TargetHardeningForm.measures_recovered", {0, 0}},
+      {"safeguard.v1.Referral.links", {0, 4}},
+      {"safeguard.v1.ReferralLink.referral", {100}},
       // Written by the server; a submission carries none.
       {"safeguard.v1.Referral.notes", {0, 0}},
       {"safeguard.v1.Referral.history", {0, 0}},
@@ -91,6 +95,22 @@ const absl::flat_hash_map<std::string, Limit>& Limits() {
       {"safeguard.v1.TransitionReferralRequest.reason", {2000}},
       {"safeguard.v1.ConsentRecord.reason", {2000}},
       {"safeguard.v1.BreakGlassRequest.reason", {2000}},
+      // Meetings and actions.
+      {"safeguard.v1.CreateMeetingRequest.request_id", {128}},
+      {"safeguard.v1.CreateActionRequest.request_id", {128}},
+      {"safeguard.v1.Meeting.agencies", {64, 30}},
+      {"safeguard.v1.Meeting.cases", {0, 0}},
+      {"safeguard.v1.Meeting.attendance", {0, 0}},
+      {"safeguard.v1.Meeting.venue", {500}},
+      {"safeguard.v1.Meeting.chair", {200}},
+      {"safeguard.v1.Attendance.attendee", {200}},
+      {"safeguard.v1.RecordResearchRequest.text", {8000}},
+      {"safeguard.v1.RecordOutcomeRequest.outcome", {8000}},
+      {"safeguard.v1.Action.description", {2000}},
+      {"safeguard.v1.Action.owner", {200}},
+      {"safeguard.v1.UpdateActionRequest.status_reason", {2000}},
+      {"safeguard.v1.ListMeetingsRequest.page_token", {512}},
+      {"safeguard.v1.ListActionsRequest.page_token", {512}},
   };
   return *limits;
 }

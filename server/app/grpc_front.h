@@ -20,6 +20,7 @@
 #include "server/app/tls_files.h"
 #include "server/config/server_config.h"
 #include "server/rpc/audit_rpc.h"
+#include "server/rpc/meetings_rpc.h"
 #include "server/rpc/referrals_rpc.h"
 #include "server/rpc/server_info_rpc.h"
 
@@ -43,10 +44,11 @@ class GrpcFront {
 
  private:
   explicit GrpcFront(const ApiMethods& api)
-      : info_(api), referrals_(api), audit_(api) {}
+      : info_(api), referrals_(api), meetings_(api), audit_(api) {}
 
   ServerInfoRpc info_;
   ReferralsRpc referrals_;
+  MeetingsRpc meetings_;
   AuditRpc audit_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;

@@ -35,6 +35,7 @@ SafeguardServer::SafeguardServer(DataDirLock lock,
                      }),
       store_(*db_),
       referral_store_(*db_),
+      meeting_store_(*db_),
       units_(*db_),
       audit_log_(*db_),
       signer_(std::move(signer)),
@@ -44,6 +45,8 @@ SafeguardServer::SafeguardServer(DataDirLock lock,
       info_service_(store_, clock_, calendar_, zone),
       referral_service_(referral_store_, units_, events_, clock_, calendar_, zone,
                         ids_),
+      meeting_service_(referral_store_, meeting_store_, units_, clock_, zone,
+                       ids_),
       checkpoint_records_(*db_),
       checkpointer_(audit_log_, checkpoint_records_, *signer_,
                     config.audit_checkpoint_file(),
@@ -56,6 +59,7 @@ SafeguardServer::SafeguardServer(DataDirLock lock,
       access_(authenticator_, audit_log_, policies_, clock_, gate_, *pool_,
               config.max_calls_per_caller()),
       referrals_api_(referral_service_, events_, access_),
+      meetings_api_(meeting_service_, access_),
       audit_api_(audit_log_, *public_key_, config.audit_checkpoint_file(),
                  referral_service_, access_) {}
 
@@ -169,6 +173,7 @@ absl::StatusOr<std::unique_ptr<SafeguardServer>> SafeguardServer::Start(
   }
 
   std::vector<ApiMethod> methods = s->referrals_api_.Methods();
+  for (ApiMethod& m : s->meetings_api_.Methods()) methods.push_back(std::move(m));
   for (ApiMethod& m : s->audit_api_.Methods()) methods.push_back(std::move(m));
   methods.push_back(ServerInfoMethod(s->access_, s->info_service_));
   SAFEGUARD_ASSIGN_OR_RETURN(ApiMethods api,

@@ -46,6 +46,7 @@
 #include "server/access/worker_pool.h"
 #include "server/api/api_methods.h"
 #include "server/api/audit_api.h"
+#include "server/api/meetings_api.h"
 #include "server/api/referrals_api.h"
 #include "server/app/grpc_front.h"
 #include "server/http/https_server.h"
@@ -53,6 +54,7 @@
 #include "server/storage/checkpoint_record.h"
 #include "server/storage/shared_database.h"
 #include "server/storage/sqlcipher_audit_log.h"
+#include "server/storage/sqlcipher_meeting_store.h"
 #include "server/storage/sqlcipher_referral_store.h"
 #include "server/storage/sqlcipher_unit_of_work.h"
 #include "server/storage/sqlcipher_store.h"
@@ -115,6 +117,7 @@ class SafeguardServer {
   StorageWatch storage_watch_;
   SqlCipherStore store_;
   SqlCipherReferralStore referral_store_;
+  SqlCipherMeetingStore meeting_store_;
   SqlCipherUnitOfWork units_;
   SqlCipherAuditLog audit_log_;
   const std::unique_ptr<AuditSigner> signer_;
@@ -126,6 +129,7 @@ class SafeguardServer {
   ReferralEvents events_;
   ServerInfoService info_service_;
   ReferralService referral_service_;
+  MeetingService meeting_service_;
   CheckpointRecords checkpoint_records_;
   Checkpointer checkpointer_;
   CallGate gate_;
@@ -133,6 +137,7 @@ class SafeguardServer {
   CertificateAuthenticator authenticator_;
   AccessGate access_;
   ReferralsApi referrals_api_;
+  MeetingsApi meetings_api_;
   AuditApi audit_api_;
   std::unique_ptr<BackupSchedule> backups_;  // when backups are scheduled
   std::unique_ptr<ServerMetrics> metrics_;

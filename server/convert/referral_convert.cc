@@ -2,6 +2,9 @@
 
 #include <type_traits>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+
 namespace safeguard {
 namespace {
 
@@ -241,6 +244,9 @@ void ToProto(const TargetHardeningForm& in, v1::TargetHardeningForm* out) {
     out->add_measures_installed(static_cast<v1::SecurityMeasure>(EnumTo(m)));
   }
   out->set_emergency_services_flag(in.emergency_services_flag);
+  for (SecurityMeasure m : in.measures_recovered) {
+    out->add_measures_recovered(static_cast<v1::SecurityMeasure>(EnumTo(m)));
+  }
 }
 TargetHardeningForm FromProto(const v1::TargetHardeningForm& in) {
   TargetHardeningForm out;
@@ -257,6 +263,8 @@ TargetHardeningForm FromProto(const v1::TargetHardeningForm& in) {
   out.measures_installed =
       EnumsFrom<SecurityMeasure>(in.measures_installed(), v1::SecurityMeasure_MAX);
   out.emergency_services_flag = in.emergency_services_flag();
+  out.measures_recovered =
+      EnumsFrom<SecurityMeasure>(in.measures_recovered(), v1::SecurityMeasure_MAX);
   return out;
 }
 
@@ -372,6 +380,13 @@ void ToProto(const Referral& in, v1::Referral* out) {
   if (const auto* f = std::get_if<TargetHardeningForm>(&in.form)) {
     ToProto(*f, out->mutable_target_hardening());
   }
+  for (const ReferralLink& l : in.links) {
+    v1::ReferralLink* link = out->add_links();
+    link->set_type(static_cast<v1::LinkType>(EnumTo(l.type)));
+    link->set_referral(absl::StrCat("referrals/", l.referral_id));
+    link->set_linked_by(l.linked_by);
+    if (IsFinite(l.link_time)) ToTimestamp(l.link_time, link->mutable_link_time());
+  }
 }
 
 TransitionDetails DetailsFromProto(
@@ -402,6 +417,14 @@ TransitionDetails DetailsFromProto(
     case v1::TransitionReferralRequest::kConsent:
       d.consent = FromProto(request.consent());
       break;
+    case v1::TransitionReferralRequest::kRecovery: {
+      std::vector<SecurityMeasure> measures;
+      for (int m : request.recovery().measures_recovered()) {
+        measures.push_back(FromProto(static_cast<v1::SecurityMeasure>(m)));
+      }
+      d.recovery = std::move(measures);
+      break;
+    }
     case v1::TransitionReferralRequest::kExternalReference:
       d.external_reference = FromProto(request.external_reference());
       break;
@@ -436,6 +459,16 @@ Referral FromProto(const v1::Referral& in) {
   for (const v1::TransitionRecord& h : in.history()) {
     out.history.push_back({h.actor(), FromTimestamp(h.time()), h.action(),
                            h.from_state(), h.to_state(), h.reason()});
+  }
+  for (const v1::ReferralLink& l : in.links()) {
+    ReferralLink link;
+    link.type = EnumFrom<LinkType>(l.type(), v1::LinkType_MAX);
+    // A name that is not "referrals/<id>" leaves the id empty: required.
+    absl::string_view id = l.referral();
+    if (absl::ConsumePrefix(&id, "referrals/")) link.referral_id = std::string(id);
+    link.linked_by = l.linked_by();
+    link.link_time = FromTimestamp(l.link_time());
+    out.links.push_back(std::move(link));
   }
   out.create_time = FromTimestamp(in.create_time());
   out.update_time = FromTimestamp(in.update_time());

@@ -30,6 +30,8 @@ bool IsValidName(absl::string_view name) {
 
 }  // namespace
 
+bool IsValidAgencyName(absl::string_view name) { return IsValidName(name); }
+
 absl::StatusOr<CallerIdentity> ParseIdentityUri(
     absl::string_view uri, absl::string_view trust_domain) {
   if (!absl::ConsumePrefix(&uri, kScheme)) {

@@ -44,6 +44,9 @@ struct CallerIdentity {
 absl::StatusOr<CallerIdentity> ParseIdentityUri(absl::string_view uri,
                                                 absl::string_view trust_domain);
 
+// Whether `name` is an agency's name, by the rules of ParseIdentityUri.
+bool IsValidAgencyName(absl::string_view name);
+
 // Whether `name` is "<agency>/<system|person>/<name>", the way callers and
 // assignees are written, with the naming rules of ParseIdentityUri.
 bool IsValidCallerName(absl::string_view name);

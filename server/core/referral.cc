@@ -32,4 +32,28 @@ ReferralKind KindOfForm(const ReferralForm& form) {
   return ReferralKind::kUnspecified;
 }
 
+ReferralKind LinkTargetKind(LinkType type) {
+  switch (type) {
+    case LinkType::kMaracCase:
+      return ReferralKind::kMarac;
+    case LinkType::kTargetHardeningJob:
+      return ReferralKind::kTargetHardening;
+    case LinkType::kUnspecified:
+      break;
+  }
+  return ReferralKind::kUnspecified;
+}
+
+LinkType ReverseLink(LinkType type) {
+  switch (type) {
+    case LinkType::kMaracCase:
+      return LinkType::kTargetHardeningJob;
+    case LinkType::kTargetHardeningJob:
+      return LinkType::kMaracCase;
+    case LinkType::kUnspecified:
+      break;
+  }
+  return LinkType::kUnspecified;
+}
+
 }  // namespace safeguard

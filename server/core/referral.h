@@ -205,6 +205,7 @@ struct TargetHardeningForm {
   absl::Time appointment_time = absl::InfinitePast();
   std::vector<SecurityMeasure> measures_installed;
   bool emergency_services_flag = false;
+  std::vector<SecurityMeasure> measures_recovered;  // at close
 };
 
 using ReferralForm =
@@ -212,6 +213,21 @@ using ReferralForm =
 
 // The kind a form implies (kUnspecified for no form).
 ReferralKind KindOfForm(const ReferralForm& form);
+
+// How one referral is linked to another.
+enum class LinkType { kUnspecified, kMaracCase, kTargetHardeningJob };
+
+struct ReferralLink {
+  LinkType type = LinkType::kUnspecified;
+  std::string referral_id;
+  std::string linked_by;  // "<agency>/<principal>"; set by the server
+  absl::Time link_time = absl::InfinitePast();
+};
+
+// The kind a link of `type` points to, and the link its referral gets back
+// (kUnspecified for a type that points nowhere).
+ReferralKind LinkTargetKind(LinkType type);
+LinkType ReverseLink(LinkType type);
 
 struct Referral {
   std::string id;         // unguessable; the resource name is "referrals/<id>"
@@ -233,6 +249,7 @@ struct Referral {
   absl::Time create_time = absl::InfinitePast();
   absl::Time update_time = absl::InfinitePast();
   ReferralForm form;
+  std::vector<ReferralLink> links;
 
   bool has_deadline() const { return deadline != absl::InfiniteFuture(); }
 };

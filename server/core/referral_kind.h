@@ -22,6 +22,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "server/core/meeting.h"
 #include "server/core/referral.h"
 #include "server/core/referral_validation.h"
 #include "server/core/roles.h"
@@ -75,6 +76,17 @@ class ReferralKindModule {
   virtual void Validate(const Referral& referral,
                         const ValidationConfig& config, absl::CivilDay today,
                         FieldChecker& check) const = 0;
+  // Whether a submission of this kind may carry a link of `type`.
+  virtual bool TakesLink(LinkType type) const {
+    (void)type;
+    return false;
+  }
+  // Where a case listed to a meeting for the first time goes on the
+  // agenda (meeting.h): new, new with children, or a repeat.
+  virtual AgendaSection FirstListing(const Referral& referral) const {
+    (void)referral;
+    return AgendaSection::kNew;
+  }
   // Clears the fields of its form that only the server sets.
   virtual void ClearServerFields(ReferralForm& form) const = 0;
   // Completes a valid submission before it is stored (its priority, its

@@ -3,6 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "server/core/field_violations.h"
+#include "server/core/meeting_store.h"
 #include "server/core/referral_kind.h"
 #include "server/core/referral_validation.h"
 #include "server/core/status_macros.h"
@@ -15,6 +16,8 @@ constexpr size_t kMaxNoteBytes = 10000;
 // A referral's notes, so that a page of 50 referrals stays a few MiB.
 constexpr size_t kMaxNotes = 200;
 constexpr size_t kMaxNoteListBytes = 64 * 1024;
+// Links a submission may carry.
+constexpr size_t kMaxLinks = 4;
 
 absl::Status NotFound() { return absl::NotFoundError("referral not found"); }
 
@@ -50,6 +53,10 @@ void ClearOutputOnly(Referral& r) {
   r.update_time = absl::InfinitePast();
   r.consent.recorded_by.clear();
   r.consent.record_time = absl::InfinitePast();
+  for (ReferralLink& link : r.links) {
+    link.linked_by.clear();
+    link.link_time = absl::InfinitePast();
+  }
   if (const ReferralKindModule* kind = FindReferralKind(KindOfForm(r.form))) {
     kind->ClearServerFields(r.form);
   }
@@ -62,10 +69,10 @@ const WorkflowConfig& ReferralService::ConfigFor(const CallContext& ctx) {
   return ctx.partnership != nullptr ? ctx.partnership->workflow : *kDefaults;
 }
 
-absl::StatusOr<CreateResult> ReferralService::Submit(const CallContext& ctx,
-                                                 const std::string& request_id,
-                                                 const std::string& fingerprint,
-                                                 Referral draft) {
+absl::StatusOr<CreateResult> ReferralService::Submit(
+    const CallContext& ctx, const std::string& request_id,
+    const std::string& fingerprint, Referral draft,
+    const std::vector<VisibilityScope>& readable) {
   SAFEGUARD_ASSIGN_OR_RETURN(AuditRecord* const audit, AuditOf(ctx));
   const absl::Time now = clock_.Now();
   const ReferralKindModule* kind = FindReferralKind(draft.kind);
@@ -91,6 +98,20 @@ absl::StatusOr<CreateResult> ReferralService::Submit(const CallContext& ctx,
   for (FieldViolation& v : ValidateSubmission(draft, validation, now)) {
     violations.push_back(std::move(v));
   }
+  if (draft.links.size() > kMaxLinks) {
+    violations.push_back({"referral.links", absl::StrCat("must have at most ",
+                                                          kMaxLinks, " items")});
+  }
+  for (size_t i = 0; i < draft.links.size() && i < kMaxLinks; ++i) {
+    const std::string at = absl::StrCat("referral.links[", i, "]");
+    if (kind == nullptr || !kind->TakesLink(draft.links[i].type)) {
+      violations.push_back(
+          {at + ".type", "is not a link this kind of referral takes"});
+    }
+    if (draft.links[i].referral_id.empty()) {
+      violations.push_back({at + ".referral", "is required"});
+    }
+  }
   if (!violations.empty()) return InvalidArgumentWithViolations(violations);
 
   // Valid, so of a known kind.
@@ -115,7 +136,12 @@ absl::StatusOr<CreateResult> ReferralService::Submit(const CallContext& ctx,
       kind->reference_prefix(), "-", absl::ToCivilYear(now, zone_).year());
   const std::string key = absl::StrCat(ctx.Name(), "/", request_id);
   audit->view = ViewRoles(ctx, draft).ToString();
+  for (ReferralLink& link : draft.links) {
+    link.linked_by = ctx.Name();
+    link.link_time = now;
+  }
   CreateResult result;
+  std::vector<Referral> linked;  // the referrals given a link back
   absl::Status written = units_.Write(
       *audit, [&](WriteTransaction& tx) -> absl::Status {
         SAFEGUARD_ASSIGN_OR_RETURN(std::optional<SubmissionRecord> seen,
@@ -141,6 +167,16 @@ absl::StatusOr<CreateResult> ReferralService::Submit(const CallContext& ctx,
           hooks.complete(row, last_repeat);
         }
         SAFEGUARD_ASSIGN_OR_RETURN(row.reference, tx.NextReference(prefix));
+        linked.clear();
+        audit->disclosed.clear();
+        for (size_t i = 0; i < row.links.size(); ++i) {
+          SAFEGUARD_ASSIGN_OR_RETURN(
+              Referral other, LinkBack(tx, row, row.links[i], readable, now,
+                                       absl::StrCat("referral.links[", i,
+                                                    "].referral")));
+          audit->disclosed.push_back(other.id);
+          linked.push_back(std::move(other));
+        }
         SAFEGUARD_RETURN_IF_ERROR(tx.InsertReferral(row));
         SAFEGUARD_RETURN_IF_ERROR(
             tx.RecordSubmission(key, {fingerprint, row.id}));
@@ -155,13 +191,45 @@ absl::StatusOr<CreateResult> ReferralService::Submit(const CallContext& ctx,
       });
   if (!written.ok()) {
     audit->referral_id.clear();  // no referral was stored
+    audit->disclosed.clear();
     return written;
   }
   audit->referral_id = result.referral.id;
   if (result.created) {
     events_.Publish({ReferralEventType::kCreated, result.referral, now});
+    for (const Referral& other : linked) {
+      events_.Publish({ReferralEventType::kUpdated, other, now});
+    }
   }
   return result;
+}
+
+absl::StatusOr<Referral> ReferralService::LinkBack(
+    WriteTransaction& tx, const Referral& row, const ReferralLink& link,
+    const std::vector<VisibilityScope>& readable, absl::Time now,
+    const std::string& field) {
+  absl::StatusOr<Referral> other = tx.GetReferral(link.referral_id);
+  if (!other.ok() && !absl::IsNotFound(other.status())) return other.status();
+  if (!other.ok() || other->kind != LinkTargetKind(link.type) ||
+      !IsVisible(*other, readable)) {
+    return InvalidArgumentWithViolations(
+        {{field, absl::StrCat("names no ", ReferralKindName(LinkTargetKind(link.type)),
+                              " referral the caller can read")}});
+  }
+  const int64_t version = other->version;
+  other->links.push_back({ReverseLink(link.type), row.id, link.linked_by, now});
+  TransitionRecord record;
+  record.actor = link.linked_by;
+  record.time = now;
+  record.action = "link";
+  record.from_state = other->state;
+  record.to_state = other->state;
+  record.reason = absl::StrCat("linked from ", row.reference);
+  other->history.push_back(std::move(record));
+  other->update_time = now;
+  other->version = version + 1;
+  SAFEGUARD_RETURN_IF_ERROR(tx.UpdateReferral(*other, version));
+  return other;
 }
 
 absl::StatusOr<Referral> ReferralService::LoadVisible(const CallContext& ctx,
@@ -217,10 +285,58 @@ absl::StatusOr<Referral> ReferralService::Transition(
   }
   const absl::Time now = clock_.Now();
   Actor actor{ctx.Name(), RolesSeeing(r, ctx.scopes)};
-  SAFEGUARD_RETURN_IF_ERROR(Workflow(calendar_, zone_, ConfigFor(ctx))
-                                .Apply(r, action, details, actor, now));
+  const Workflow workflow(calendar_, zone_, ConfigFor(ctx));
+  if (!details.meeting_id.empty()) {
+    return ListToMeeting(ctx, std::move(r), action, version, details, actor,
+                         now);
+  }
+  SAFEGUARD_RETURN_IF_ERROR(workflow.Apply(r, action, details, actor, now));
   r.version = version + 1;
   return Commit(ctx, std::move(r), version);
+}
+
+absl::StatusOr<Referral> ReferralService::ListToMeeting(
+    const CallContext& ctx, Referral current, const std::string& action,
+    int64_t version, const TransitionDetails& details, const Actor& actor,
+    absl::Time now) {
+  SAFEGUARD_ASSIGN_OR_RETURN(AuditRecord* const audit, AuditOf(ctx));
+  audit->view = ViewRoles(ctx, current).ToString();
+  std::string rules = RulesSeeing(current, ctx.scopes);
+  if (!rules.empty()) audit->rule = rules;
+  const Workflow workflow(calendar_, zone_, ConfigFor(ctx));
+  constexpr char kField[] = "meeting.name";
+  Referral result;
+  SAFEGUARD_RETURN_IF_ERROR(units_.Write(
+      *audit, [&](WriteTransaction& tx) -> absl::Status {
+        absl::StatusOr<Meeting> meeting = tx.GetMeeting(details.meeting_id);
+        if (!meeting.ok() && !absl::IsNotFound(meeting.status())) {
+          return meeting.status();
+        }
+        if (!meeting.ok() ||
+            !RolesReaching(meeting->kind, meeting->area, ctx.scopes)
+                 .Intersects(OrganiserRoles(meeting->kind))) {
+          return InvalidArgumentWithViolations(
+              {{kField, "names no meeting the caller lists cases to"}});
+        }
+        TransitionDetails listing = details;
+        const absl::CivilDay day =
+            absl::ToCivilDay(meeting->start_time, zone_);
+        listing.meeting_date =
+            Date{static_cast<int>(day.year()), day.month(), day.day()};
+        Referral r = current;
+        SAFEGUARD_RETURN_IF_ERROR(workflow.Apply(r, action, listing, actor, now));
+        r.version = version + 1;
+        SAFEGUARD_RETURN_IF_ERROR(AddCase(*meeting, r, now, kField));
+        const int64_t meeting_version = meeting->version;
+        meeting->version = meeting_version + 1;
+        meeting->update_time = now;
+        SAFEGUARD_RETURN_IF_ERROR(tx.UpdateMeeting(*meeting, meeting_version));
+        SAFEGUARD_RETURN_IF_ERROR(tx.UpdateReferral(r, version));
+        result = std::move(r);
+        return absl::OkStatus();
+      }));
+  events_.Publish({ReferralEventType::kUpdated, result, result.update_time});
+  return result;
 }
 
 absl::StatusOr<Referral> ReferralService::Assign(const CallContext& ctx,

@@ -47,6 +47,14 @@ struct Partnership {
   std::vector<std::string> areas;
   // Timescales, thresholds and the schemes' service hours.
   WorkflowConfig workflow;
+  // The agencies granted a meeting representative role (meeting.h), in the
+  // grant's areas (empty: every area).
+  struct Representative {
+    std::string agency;
+    RoleSet roles;
+    std::vector<std::string> areas;
+  };
+  std::vector<Representative> representatives;
 };
 
 // What the service needs to know about the caller of one call.
@@ -95,10 +103,15 @@ class ReferralService {
   // may be answered only with what identifies it); another fingerprint is
   // kAlreadyExists. A MARAC referral is accepted whether or not it meets a
   // criterion; the criteria are computed from the server's records.
-  absl::StatusOr<CreateResult> Submit(const CallContext& ctx,
-                                  const std::string& request_id,
-                                  const std::string& fingerprint,
-                                  Referral draft);
+  //
+  // Each of the draft's links (one its kind takes) must name a referral of
+  // the link's kind that the caller can read under `readable` (the scopes
+  // of its GetReferral); that referral gets the link back, in the same
+  // transaction.
+  absl::StatusOr<CreateResult> Submit(
+      const CallContext& ctx, const std::string& request_id,
+      const std::string& fingerprint, Referral draft,
+      const std::vector<VisibilityScope>& readable = {});
   absl::StatusOr<Referral> Get(const CallContext& ctx, const std::string& id);
   absl::StatusOr<QueuePage> List(const CallContext& ctx, QueueQuery query);
   absl::StatusOr<Referral> Transition(const CallContext& ctx,
@@ -127,6 +140,21 @@ class ReferralService {
   // The referral if it exists and is in scope; kNotFound otherwise.
   absl::StatusOr<Referral> LoadVisible(const CallContext& ctx,
                                        const std::string& id);
+  // Gives the referral `link` names the link back from `row` (a new
+  // referral), if the caller can read it under `readable`; returns it
+  // updated, or kInvalidArgument naming `field`.
+  static absl::StatusOr<Referral> LinkBack(
+      WriteTransaction& tx, const Referral& row, const ReferralLink& link,
+      const std::vector<VisibilityScope>& readable, absl::Time now,
+      const std::string& field);
+  // Takes a listing action that names a meeting: the referral and the
+  // meeting change together.
+  absl::StatusOr<Referral> ListToMeeting(const CallContext& ctx,
+                                         Referral current,
+                                         const std::string& action,
+                                         int64_t version,
+                                         const TransitionDetails& details,
+                                         const Actor& actor, absl::Time now);
   // Stores `updated` (version already bumped) with the call's audit entry,
   // and publishes it.
   absl::StatusOr<Referral> Commit(const CallContext& ctx, Referral updated,

@@ -28,8 +28,10 @@ enum class Role : uint8_t {
   kIdva,                  // independent domestic violence adviser
   kAuditor,
   kAdministrator,
+  kMaracRepresentative,   // an agency's representative at MARAC meetings
+  kChannelPartner,        // a Schedule 7 partner's Channel panel member
 };
-inline constexpr int kRoleCount = 12;
+inline constexpr int kRoleCount = 14;
 
 // The policy-file name of a role, e.g. "marac_coordinator".
 absl::string_view RoleName(Role role);

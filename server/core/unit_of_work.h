@@ -1,7 +1,8 @@
 // File: server/core/unit_of_work.h
 //
-// UnitOfWork: one write transaction across the service's records (today
-// referrals, their references, submissions and repeat keys), committed
+// UnitOfWork: one write transaction across the service's records
+// (referrals, their references, submissions and repeat keys, meetings and
+// their actions), committed
 // together with the audit entry of the call that made it. The domain decides
 // what to change inside a body given a WriteTransaction; the store commits
 // it, durably, or nothing at all.
@@ -27,6 +28,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "server/core/audit_log.h"
+#include "server/core/meeting.h"
 #include "server/core/referral.h"
 
 namespace safeguard {
@@ -67,6 +69,18 @@ class WriteTransaction {
       const std::string& key) = 0;
   virtual absl::Status RecordRepeat(const std::string& key, absl::Time time,
                                     const std::string& referral_id) = 0;
+
+  // Meetings and actions, as referrals: kNotFound if missing, kAborted if
+  // the stored version is not `expected_version` (the caller has set
+  // version to expected_version + 1).
+  virtual absl::StatusOr<Meeting> GetMeeting(const std::string& id) = 0;
+  virtual absl::Status InsertMeeting(const Meeting& meeting) = 0;
+  virtual absl::Status UpdateMeeting(const Meeting& meeting,
+                                     int64_t expected_version) = 0;
+  virtual absl::StatusOr<PlanAction> GetAction(const std::string& id) = 0;
+  virtual absl::Status InsertAction(const PlanAction& action) = 0;
+  virtual absl::Status UpdateAction(const PlanAction& action,
+                                    int64_t expected_version) = 0;
 };
 
 class UnitOfWork {

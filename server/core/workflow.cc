@@ -129,6 +129,10 @@ absl::Status CheckGuard(Guard guard, const Referral& r,
       return d.installation.has_value() && !d.installation->empty()
                  ? absl::OkStatus()
                  : MissingDetail("installation.measures_installed", action);
+    case Guard::kRecovery:
+      return d.recovery.has_value() && !d.recovery->empty()
+                 ? absl::OkStatus()
+                 : MissingDetail("recovery.measures_recovered", action);
     case Guard::kConsentGiven:
     case Guard::kConsentRefused: {
       if (!d.consent.has_value()) return MissingDetail("consent", action);
@@ -246,6 +250,9 @@ std::vector<ActionOption> ActionOptions(const Referral& referral,
         break;
       case Guard::kInstallation:
         it->details = ActionDetails::kInstallation;
+        break;
+      case Guard::kRecovery:
+        it->details = ActionDetails::kRecovery;
         break;
       case Guard::kConsentGiven:
         it->details = ActionDetails::kConsentGiven;

@@ -46,6 +46,7 @@ enum class Guard {
   kConsentGiven,       // consent given
   kConsentRefused,     // consent refused
   kExternalReference,  // an external reference
+  kRecovery,           // the measures taken back
 };
 
 struct WorkflowConfig;
@@ -135,6 +136,7 @@ enum class ActionDetails {
   kConsentGiven,
   kConsentRefused,
   kExternalReference,
+  kRecovery,
 };
 
 // An action that exists from a referral's state, for a caller.
@@ -175,6 +177,7 @@ struct WorkflowConfig {
   int second_review_months = 6;
   int first_post_exit_review_months = 6;
   int second_post_exit_review_months = 12;
+  int post_exit_review_limit_months = 24;
   MaracCriteriaConfig marac;
 };
 
@@ -184,10 +187,14 @@ struct TransitionDetails {
   std::optional<ScaDecision> sca_decision;
   std::optional<VafAssessment> vaf_assessment;
   std::optional<Date> meeting_date;
+  // The meeting the referral is listed to (meeting.h), by id: its date is
+  // the meeting_date, and the case joins its agenda.
+  std::string meeting_id;
   std::optional<absl::Time> appointment_time;
   std::optional<std::vector<SecurityMeasure>> installation;
   std::optional<ConsentRecord> consent;
   std::optional<ExternalReference> external_reference;
+  std::optional<std::vector<SecurityMeasure>> recovery;
 };
 
 // Who is acting: "<agency>/<principal>" and the roles the policy grants.

@@ -6,6 +6,7 @@
 #include "absl/strings/str_split.h"
 #include "google/protobuf/descriptor.h"
 #include "safeguard/v1/audit.pb.h"
+#include "safeguard/v1/meetings.pb.h"
 #include "safeguard/v1/referral.pb.h"
 #include "safeguard/v1/referrals.grpc.pb.h"
 #include "safeguard/v1/server_info.grpc.pb.h"
@@ -202,6 +203,7 @@ std::vector<std::string> GovernedMethods() {
   for (const google::protobuf::FileDescriptor* file :
        {v1::GetServerInfoRequest::descriptor()->file(),
         v1::SubmitReferralRequest::descriptor()->file(),
+        v1::CreateMeetingRequest::descriptor()->file(),
         v1::AuditEntry::descriptor()->file()}) {
     for (int s = 0; s < file->service_count(); ++s) {
       const google::protobuf::ServiceDescriptor* service = file->service(s);
@@ -285,6 +287,7 @@ absl::StatusOr<std::shared_ptr<const CompiledPolicy>> CompiledPolicy::Compile(
     set(t.second_review_months(), w.second_review_months);
     set(t.first_post_exit_review_months(), w.first_post_exit_review_months);
     set(t.second_post_exit_review_months(), w.second_post_exit_review_months);
+    set(t.post_exit_review_limit_months(), w.post_exit_review_limit_months);
     set(t.marac_high_risk_threshold(), w.marac.high_risk_threshold);
     set(t.marac_escalation_incidents(), w.marac.escalation_incidents);
     set(t.marac_escalation_months(), w.marac.escalation_months);
@@ -329,6 +332,12 @@ absl::StatusOr<std::shared_ptr<const CompiledPolicy>> CompiledPolicy::Compile(
     }
     entry.roles = *roles;
     entry.areas.assign(g.areas().begin(), g.areas().end());
+    const RoleSet represents = roles->Intersect(
+        {Role::kMaracRepresentative, Role::kChannelPartner});
+    if (!represents.empty()) {
+      partnership->representatives.push_back(
+          {g.agency(), represents, entry.areas});
+    }
   }
   const std::vector<std::string> governed = GovernedMethods();
   for (int i = 0; i < policy.rules_size(); ++i) {

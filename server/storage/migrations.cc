@@ -113,6 +113,38 @@ constexpr Migration kMigrations[] = {
      "CREATE TABLE write_probe ("
      "  id INTEGER PRIMARY KEY CHECK (id = 1),"
      "  at_us INTEGER NOT NULL);"},
+    {8,
+     // Meetings (a MARAC, a Channel panel) and the actions of their cases'
+     // plans: each a stored body (safeguard.storage.v1.StoredMeeting,
+     // StoredAction) plus what lists filter and sort on. An agenda reads
+     // the outstanding actions of its kind and area; an agency's worklist
+     // its own by due date.
+     "CREATE TABLE meetings ("
+     "  id TEXT NOT NULL UNIQUE,"
+     "  kind INTEGER NOT NULL,"
+     "  area TEXT NOT NULL,"
+     "  start_us INTEGER NOT NULL,"
+     "  version INTEGER NOT NULL,"
+     "  body BLOB NOT NULL);"
+     "CREATE INDEX meetings_by_area ON meetings (kind, area, start_us, id);"
+     "CREATE INDEX meetings_by_start ON meetings (start_us, id);"
+     "CREATE TABLE plan_actions ("
+     "  id TEXT NOT NULL UNIQUE,"
+     "  referral_id TEXT NOT NULL,"
+     "  meeting_id TEXT NOT NULL,"
+     "  kind INTEGER NOT NULL,"
+     "  area TEXT NOT NULL,"
+     "  owner_agency TEXT NOT NULL,"
+     "  status INTEGER NOT NULL,"
+     "  due_day INTEGER NOT NULL,"
+     "  version INTEGER NOT NULL,"
+     "  body BLOB NOT NULL);"
+     "CREATE INDEX plan_actions_by_area "
+     "  ON plan_actions (kind, area, status, due_day, id);"
+     "CREATE INDEX plan_actions_by_owner "
+     "  ON plan_actions (owner_agency, status, due_day, id);"
+     "CREATE INDEX plan_actions_by_meeting ON plan_actions (meeting_id, due_day, id);"
+     "CREATE INDEX plan_actions_by_referral ON plan_actions (referral_id);"},
 };
 
 }  // namespace

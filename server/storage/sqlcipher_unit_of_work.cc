@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "server/core/status_macros.h"
+#include "server/storage/meeting_rows.h"
 #include "server/storage/referral_rows.h"
 #include "server/storage/sqlcipher_audit_log.h"
 
@@ -122,6 +123,27 @@ class SqlCipherWriteTransaction final : public WriteTransaction {
     return Changing(pair.Run());
   }
 
+  absl::StatusOr<Meeting> GetMeeting(const std::string& id) override {
+    return LoadMeeting(db_, id);
+  }
+  absl::Status InsertMeeting(const Meeting& meeting) override {
+    return Changing(InsertMeetingRow(db_, meeting));
+  }
+  absl::Status UpdateMeeting(const Meeting& meeting,
+                             int64_t expected_version) override {
+    return Changing(UpdateMeetingRow(db_, meeting, expected_version));
+  }
+  absl::StatusOr<PlanAction> GetAction(const std::string& id) override {
+    return LoadAction(db_, id);
+  }
+  absl::Status InsertAction(const PlanAction& action) override {
+    return Changing(InsertActionRow(db_, action));
+  }
+  absl::Status UpdateAction(const PlanAction& action,
+                            int64_t expected_version) override {
+    return Changing(UpdateActionRow(db_, action, expected_version));
+  }
+
  private:
   absl::Status Changing(absl::Status status) {
     if (status.ok()) changed_ = true;
@@ -132,20 +154,114 @@ class SqlCipherWriteTransaction final : public WriteTransaction {
   bool changed_ = false;
 };
 
+// The transaction a body is given: `store`'s, noting whether the store
+// itself failed (I/O, a body that does not parse, ...) rather than
+// answering as the domain expects (not found, a version changed, an id
+// taken). A body's failure without one is the body's own refusal.
+class RefusalAwareTransaction final : public WriteTransaction {
+ public:
+  explicit RefusalAwareTransaction(WriteTransaction& store) : store_(store) {}
+
+  bool store_failed() const { return store_failed_; }
+
+  absl::StatusOr<Referral> GetReferral(const std::string& id) override {
+    return Noted(store_.GetReferral(id));
+  }
+  absl::Status InsertReferral(const Referral& r) override {
+    return Noted(store_.InsertReferral(r));
+  }
+  absl::Status UpdateReferral(const Referral& r, int64_t expected) override {
+    return Noted(store_.UpdateReferral(r, expected));
+  }
+  absl::StatusOr<std::string> NextReference(const std::string& prefix) override {
+    return Noted(store_.NextReference(prefix));
+  }
+  absl::StatusOr<std::optional<SubmissionRecord>> FindSubmission(
+      const std::string& key) override {
+    return Noted(store_.FindSubmission(key));
+  }
+  absl::Status RecordSubmission(const std::string& key,
+                                const SubmissionRecord& record) override {
+    return Noted(store_.RecordSubmission(key, record));
+  }
+  absl::StatusOr<std::optional<absl::Time>> LastRepeat(
+      const std::string& key) override {
+    return Noted(store_.LastRepeat(key));
+  }
+  absl::Status RecordRepeat(const std::string& key, absl::Time time,
+                            const std::string& referral_id) override {
+    return Noted(store_.RecordRepeat(key, time, referral_id));
+  }
+  absl::StatusOr<Meeting> GetMeeting(const std::string& id) override {
+    return Noted(store_.GetMeeting(id));
+  }
+  absl::Status InsertMeeting(const Meeting& m) override {
+    return Noted(store_.InsertMeeting(m));
+  }
+  absl::Status UpdateMeeting(const Meeting& m, int64_t expected) override {
+    return Noted(store_.UpdateMeeting(m, expected));
+  }
+  absl::StatusOr<PlanAction> GetAction(const std::string& id) override {
+    return Noted(store_.GetAction(id));
+  }
+  absl::Status InsertAction(const PlanAction& a) override {
+    return Noted(store_.InsertAction(a));
+  }
+  absl::Status UpdateAction(const PlanAction& a, int64_t expected) override {
+    return Noted(store_.UpdateAction(a, expected));
+  }
+
+ private:
+  void Note(const absl::Status& s) {
+    if (!s.ok() && !absl::IsNotFound(s) && !absl::IsAborted(s) &&
+        !absl::IsAlreadyExists(s)) {
+      store_failed_ = true;
+    }
+  }
+  absl::Status Noted(absl::Status s) {
+    Note(s);
+    return s;
+  }
+  template <typename T>
+  absl::StatusOr<T> Noted(absl::StatusOr<T> s) {
+    Note(s.status());
+    return s;
+  }
+
+  WriteTransaction& store_;
+  bool store_failed_ = false;
+};
+
+// What the batch is told of a body's own refusal (say, a state that does
+// not allow the change), so that it is not taken for a failure of the
+// store; the caller is answered with the refusal itself.
+constexpr absl::string_view kRefused = "the write's body refused";
+
 }  // namespace
 
 absl::Status SqlCipherUnitOfWork::Write(
     AuditRecord& audit,
     absl::FunctionRef<absl::Status(WriteTransaction&)> body) {
   bool changed = false;
+  absl::Status refusal;
   absl::Status done = db_.Write([&](Database& db) -> absl::Status {
     SqlCipherWriteTransaction tx(db);
+    RefusalAwareTransaction noted(tx);
     changed = false;
-    SAFEGUARD_RETURN_IF_ERROR(body(tx));
+    refusal = absl::OkStatus();
+    absl::Status status = body(noted);
+    if (!status.ok()) {
+      if (noted.store_failed()) return status;
+      refusal = std::move(status);
+      return absl::AbortedError(kRefused);
+    }
     if (!tx.changed()) return absl::OkStatus();
     changed = true;
     return AppendAuditRecord(db, audit);
   });
+  if (!refusal.ok() && absl::IsAborted(done) && done.message() == kRefused) {
+    return refusal;
+  }
   if (done.ok() && changed) audit.committed = true;
   return done;
 }

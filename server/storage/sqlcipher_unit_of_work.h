@@ -3,7 +3,9 @@
 // SqlCipherUnitOfWork: the UnitOfWork on the encrypted SQLCipher database.
 // Each Write is one body inside SharedDatabase's group commit, its audit
 // entry appended in the same transaction (AppendAuditRecord), durable when
-// it returns OK.
+// it returns OK. A body's own refusal (any code, the transaction's store
+// calls having answered as expected) is answered as it is and never taken
+// for a failure of the store, which would pause writes.
 //
 // Borrows the SharedDatabase, which must outlive it. Safe for concurrent
 // use.

@@ -27,6 +27,7 @@ static_assert(static_cast<int>(DashAnswer::kNotKnown) == 3);
 static_assert(static_cast<int>(MaracCriterion::kRepeat) == 3);
 static_assert(static_cast<int>(SecurityMeasure::kSmokeAlarms) == 11);
 static_assert(static_cast<int>(Tenure::kOther) == 4);
+static_assert(static_cast<int>(LinkType::kTargetHardeningJob) == 2);
 
 // A stored number as the core's enumeration. Every number stored was one
 // the core had, so it is kept as it is, even one this build does not
@@ -298,6 +299,7 @@ TargetHardeningForm FromStored(const pb::TargetHardeningForm& in) {
   out.measures_installed =
       Enums<SecurityMeasure>(in.measures_installed());
   out.emergency_services_flag = in.emergency_services_flag();
+  out.measures_recovered = Enums<SecurityMeasure>(in.measures_recovered());
   return out;
 }
 void PutTargetHardening(const TargetHardeningForm& in,
@@ -318,6 +320,9 @@ void PutTargetHardening(const TargetHardeningForm& in,
     out->add_measures_installed(Number(m));
   }
   out->set_emergency_services_flag(in.emergency_services_flag);
+  for (SecurityMeasure m : in.measures_recovered) {
+    out->add_measures_recovered(Number(m));
+  }
 }
 
 }  // namespace
@@ -354,6 +359,13 @@ void ToStored(const Referral& in, pb::StoredReferral* out) {
     note->set_author(n.author);
     PutTime(n.create_time, note, &pb::Note::mutable_create_time);
     note->set_text(n.text);
+  }
+  for (const ReferralLink& l : in.links) {
+    pb::StoredLink* link = out->add_links();
+    link->set_type(Number(l.type));
+    link->set_referral_id(l.referral_id);
+    link->set_linked_by(l.linked_by);
+    PutTime(l.link_time, link, &pb::StoredLink::mutable_link_time);
   }
   for (const TransitionRecord& h : in.history) {
     pb::TransitionRecord* record = out->add_history();
@@ -412,6 +424,10 @@ Referral FromStored(const pb::StoredReferral& in) {
   for (const pb::TransitionRecord& h : in.history()) {
     out.history.push_back({h.actor(), FromTimestamp(h.time()), h.action(),
                            h.from_state(), h.to_state(), h.reason()});
+  }
+  for (const pb::StoredLink& l : in.links()) {
+    out.links.push_back({Enum<LinkType>(l.type()), l.referral_id(),
+                         l.linked_by(), FromTimestamp(l.link_time())});
   }
   out.create_time = FromTimestamp(in.create_time());
   out.update_time = FromTimestamp(in.update_time());

@@ -121,6 +121,25 @@ async function setField(page, name, value) {
   }, name, value);
 }
 
+// setField within the element `scope` matches (a case, an agency's form,
+// an action), where the same form repeats on the page.
+async function setFieldIn(page, scope, name, value) {
+  await waitFor(page, scope);
+  await page.$eval(scope, (root, n, v) => {
+    const els = [...root.querySelectorAll(`[name="${CSS.escape(n)}"]`)];
+    if (els.length === 0) throw new Error(`no field named ${n}`);
+    for (const el of els) {
+      if (el.type === 'radio' || el.type === 'checkbox') {
+        if (el.value === v) { el.checked = true; el.dispatchEvent(new Event('change', { bubbles: true })); }
+      } else {
+        el.value = v;
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+        el.dispatchEvent(new Event('change', { bubbles: true }));
+      }
+    }
+  }, name, value);
+}
+
 async function clickAndWait(page, selector) {
   await waitFor(page, selector);
   await page.click(selector);
@@ -272,6 +291,7 @@ describe('console', { concurrency: false }, () => {
     await apiOk(other, 'Referrals/AssignReferral', { name: shared.marac.name, assignee: '', version: current.version });
     await other.close();
     await clickAndWait(coord, 'button[data-action="list"]');
+    await waitFor(coord, '[name="meeting.meeting_date.day"]');  // no meeting yet: a date
     await setField(coord, 'meeting.meeting_date.day', String(NEXT_MONTH.getDate()));
     await setField(coord, 'meeting.meeting_date.month', String(NEXT_MONTH.getMonth() + 1));
     await setField(coord, 'meeting.meeting_date.year', String(NEXT_MONTH.getFullYear()));
@@ -283,6 +303,7 @@ describe('console', { concurrency: false }, () => {
     await coord.click('#reload-referral');
     await expectText(coord, 'main', 'Not assigned.');
     await clickAndWait(coord, 'button[data-action="list"]');
+    await waitFor(coord, '[name="meeting.meeting_date.day"]');  // no meeting yet: a date
     await setField(coord, 'meeting.meeting_date.day', String(NEXT_MONTH.getDate()));
     await setField(coord, 'meeting.meeting_date.month', String(NEXT_MONTH.getMonth() + 1));
     await setField(coord, 'meeting.meeting_date.year', String(NEXT_MONTH.getFullYear()));
@@ -494,7 +515,7 @@ describe('console', { concurrency: false }, () => {
     await expectText(chair, '[data-field="channel.vafAssessments[0].assessedBy"]', 'suffolk-police/person/prevent-officer');
     await expectPageHoldsExactlyTheView(chair, r.name);
     const actions = await chair.$$eval('button[data-action]', (bs) => bs.map((b) => b.dataset.action));
-    assert.deepEqual(actions, ['panel_not_adopted', 'panel_adopted']);
+    assert.deepEqual(actions, ['panel_not_adopted', 'panel_adopted', 'list']);
     expectNoFaults(prevent);
     expectNoFaults(chair);
     for (const p of [ref, prevent, chair]) await p.close();
@@ -647,6 +668,290 @@ describe('console', { concurrency: false }, () => {
     assert.equal(await sanctuary.$eval('#worklist-later', (d) => d.textContent), '');
     expectNoFaults(sanctuary);
     for (const p of [ref, sanctuary]) await p.close();
+  });
+
+  test('meetings: the coordinator creates a meeting (the venue missing first) and lists a screened MARAC referral to it from the referral page',
+    { timeout: 240000 }, async () => {
+    const coord = await browsers.page('coordinator');
+    const ref = await browsers.page('referrer');
+    await open(ref, '/', 'Your safeguard');
+    await open(coord, '/', 'Your safeguard');
+    const info = await apiOk(ref, 'ServerInfo/GetServerInfo', {});
+    const set = info.dashQuestionSets[0];
+    // A MARAC referral with a child, screened: it is listed as a new case
+    // with children.
+    const submitted = await apiOk(ref, 'Referrals/SubmitReferral', {
+      requestId: randomUUID(),
+      referral: {
+        kind: 'MARAC', area: 'west-suffolk', priority: 'HIGH',
+        subjects: [{ fullName: 'Agenda Victim', dateOfBirth: { year: 1988, month: 4, day: 2 },
+                     address: { lines: ['3 Example Road'], town: 'Haverhill', postcode: 'CB9 8AA' } }],
+        consent: { status: 'GIVEN', givenBy: 'SUBJECT' },
+        marac: {
+          perpetrator: { fullName: 'Agenda Perpetrator' },
+          children: [{ fullName: 'Agenda Child', dateOfBirth: { year: 2018 } }],
+          relationship: 'partner',
+          dash: { questionSetVersion: set.version,
+                  answers: set.questions.map((_, i) => (i < MARAC_YES ? 'YES' : 'NO')) },
+        },
+      },
+    });
+    await apiOk(coord, 'Referrals/TransitionReferral',
+                { name: submitted.name, action: 'begin_screening', version: submitted.version });
+    shared.meeting = { referral: submitted.name, reference: submitted.reference, questions: set.questions };
+
+    await coord.waitForFunction(() => document.activeElement?.tagName === 'H1');
+    await tabUntil(coord, 'a.moj-sub-navigation__link[href="#/meetings"]', 20, { shift: true });
+    await pressKey(coord, 'Enter');
+    await expectText(coord, 'main h1', 'Meetings');
+    await waitFor(coord, '#meetings-empty, #meetings');
+    await checkAxe(coord, 'meetings (coordinator)');
+    await coord.click('#new-meeting');
+    await expectText(coord, 'main h1', 'Create a meeting');
+    const start = new Date(Date.now() + 14 * 86400000);
+    await setField(coord, 'meeting.area', 'west-suffolk');
+    await setField(coord, 'meeting.start_time.day', String(start.getDate()));
+    await setField(coord, 'meeting.start_time.month', String(start.getMonth() + 1));
+    await setField(coord, 'meeting.start_time.year', String(start.getFullYear()));
+    await setField(coord, 'meeting.start_time.time', '10:00');
+    await setField(coord, 'meeting.chair', 'Chair Example');
+    await checkAxe(coord, 'create a meeting');
+    await screenshot(coord, 'meeting-create');
+    // No venue: the server names the field; the page puts it beside the
+    // field and in the summary, which takes focus.
+    await coord.click('#create-meeting');
+    await waitFor(coord, '.govuk-error-summary');
+    const summaryItems = await coord.$$eval('.govuk-error-summary__list li', (lis) => lis.map((li) => li.innerText.trim()));
+    assert.deepEqual(summaryItems, ['Venue or link: is required']);
+    const inline = await coord.$$eval('.govuk-form-group--error', (gs) => gs.map((g) => [
+      g.dataset.fieldGroup, g.querySelector('.govuk-error-message')?.innerText.replace(/\s+/g, ' ').trim()]));
+    assert.deepEqual(inline, [['meeting.venue', 'Error: Venue or link: is required']]);
+    assert.equal(await coord.evaluate(() => document.activeElement?.classList.contains('govuk-error-summary')), true);
+    await checkAxe(coord, 'create a meeting, with an error');
+    await screenshot(coord, 'meeting-create-errors');
+    clearProblems(coord);  // the refusal (HTTP 400) was the point
+    const requestId = await coord.$eval('form[data-request-id]', (f) => f.dataset.requestId);
+    await setField(coord, 'meeting.venue', 'Council offices, Bury St Edmunds');
+    await coord.click('#create-meeting');
+    await expectText(coord, 'main h1', 'Meeting: MARAC, west-suffolk');
+    await expectText(coord, '.govuk-notification-banner', 'Meeting created.');
+    const meetingPath = await coord.evaluate(() => location.hash.slice(1));
+    assert.match(meetingPath, /^\/meetings\/[A-Za-z0-9_-]+$/);
+    shared.meeting.path = meetingPath;
+    shared.meeting.name = `meetings/${meetingPath.split('/').pop()}`;
+    const made = await apiOk(coord, 'Meetings/ListMeetings', { area: 'west-suffolk' });
+    assert.deepEqual(made.meetings.map((m) => m.name), [shared.meeting.name], 'one meeting, whatever the retries');
+    assert.ok(requestId);
+
+    // The meetings list shows it.
+    await open(coord, '/meetings', 'Meetings');
+    await expectText(coord, `#meetings tr[data-name="${shared.meeting.name}"]`, 'west-suffolk');
+    await expectText(coord, `#meetings tr[data-name="${shared.meeting.name}"]`, 'Scheduled');
+    await checkAxe(coord, 'meetings list');
+    await screenshot(coord, 'meetings');
+
+    // The referral page's "list" offers the area's scheduled meetings.
+    await open(coord, `/referrals/${idOf(submitted.name)}`, `${submitted.reference}: MARAC`);
+    await clickAndWait(coord, 'button[data-action="list"]');
+    await waitFor(coord, 'select[name="meeting.name"]');
+    const options = await coord.$$eval('select[name="meeting.name"] option', (os) => os.map((o) => o.value));
+    assert.deepEqual(options, [shared.meeting.name]);
+    assert.equal(await coord.$('[name="meeting.meeting_date.day"]'), null, 'no date input when a meeting exists');
+    await checkAxe(coord, 'list to a meeting');
+    await screenshot(coord, 'meeting-list-case', { fullPage: false });
+    await coord.click('#take-action');
+    await expectText(coord, '.govuk-notification-banner', 'List: done. The referral is now listed.');
+
+    // On the agenda, under new cases with children.
+    await open(coord, shared.meeting.path, 'Meeting: MARAC');
+    const caseSel = `article[data-case="${submitted.name}"]`;
+    await expectText(coord, '[data-section="2"]', 'New cases with children');
+    await expectText(coord, `[data-section="2"] ${caseSel}`, submitted.reference);
+    await expectText(coord, caseSel, 'Agenda Child');
+    const headings = await coord.$$eval('#agenda h3', (hs) => hs.map((x) => x.innerText.trim()));
+    assert.deepEqual(headings, ['Actions outstanding from earlier meetings', 'New cases with children',
+                                'New cases', 'Repeat cases', 'Other cases']);
+    await checkAxe(coord, 'meeting (coordinator)');
+    await screenshot(coord, 'meeting-agenda');
+    expectNoFaults(coord);
+    expectNoFaults(ref);
+    await coord.close();
+    await ref.close();
+  });
+
+  test('meetings: a representative opens the meeting by keyboard alone, sees the case without the DASH answers and records research; the coordinator sees it',
+    { timeout: 180000 }, async () => {
+    assert.ok(shared.meeting?.name, 'the meeting journey ran first');
+    const rep = await browsers.page('representative');
+    await open(rep, '/', 'Your safeguard');
+    await rep.waitForFunction(() => document.activeElement?.tagName === 'H1');
+    await tabUntil(rep, 'a.moj-sub-navigation__link[href="#/meetings"]', 20, { shift: true });
+    await pressKey(rep, 'Enter');
+    await expectText(rep, 'main h1', 'Meetings');
+    await waitFor(rep, `#meetings tr[data-name="${shared.meeting.name}"]`);
+    await rep.waitForFunction(() => document.activeElement?.tagName === 'H1');
+    await checkAxe(rep, 'meetings (representative)');
+    await tabUntil(rep, `a[href="#${shared.meeting.path}"]`, 30);
+    await pressKey(rep, 'Enter');
+    await expectText(rep, 'main h1', 'Meeting: MARAC, west-suffolk');
+    await rep.waitForFunction(() => document.activeElement?.tagName === 'H1');
+    const caseSel = `article[data-case="${shared.meeting.referral}"]`;
+    await expectText(rep, caseSel, shared.meeting.reference);
+    await expectText(rep, caseSel, 'Agenda Victim');
+    await expectText(rep, caseSel, 'Agenda Perpetrator');
+    await expectText(rep, caseSel, 'Agenda Child');
+    await expectText(rep, caseSel, '3 Example Road');
+    await expectText(rep, caseSel, 'DASH score');
+    // Not the DASH answers: no question is on the page.
+    const text = await rep.$eval('main', (m) => m.innerText);
+    const shownQuestions = shared.meeting.questions.filter((q) => text.includes(q));
+    assert.deepEqual(shownQuestions, [], 'the representative saw DASH questions');
+    assert.equal(await rep.$('[data-field*="answers"]'), null);
+    // No organiser's forms.
+    assert.equal(await rep.$('form[data-form="outcome"], form[data-form="add-action"], form[data-form="attendance"], #meeting-transition'), null);
+    await checkAxe(rep, 'meeting (representative)');
+
+    const research = 'Police: two call-outs to the address in March; bail conditions end on 1 May.';
+    await tabUntil(rep, `${caseSel} textarea[name="text"]`, 40);
+    await rep.keyboard.type(research);
+    await tabUntil(rep, `${caseSel} button.app-save-research`, 5);
+    await pressKey(rep, 'Enter');
+    await expectText(rep, `${caseSel} .app-saved`, `Research saved for ${shared.meeting.reference}.`);
+    await checkAxe(rep, 'research saved');
+    await screenshot(rep, 'meeting-research');
+    expectNoFaults(rep);
+    await rep.close();
+
+    const coord = await browsers.page('coordinator');
+    await open(coord, shared.meeting.path, 'Meeting: MARAC');
+    await expectText(coord, `${caseSel} .app-research [data-agency="suffolk-police"]`, research);
+    await expectText(coord, `${caseSel} .app-research [data-agency="suffolk-police"]`,
+                     'By suffolk-police/person/marac-representative');
+    await checkAxe(coord, 'meeting with research (coordinator)');
+    expectNoFaults(coord);
+    await coord.close();
+  });
+
+  test('meetings: the coordinator records attendance, holds the meeting, records an outcome and an action (its due date missing first); the owning representative works it from its actions list',
+    { timeout: 240000 }, async () => {
+    assert.ok(shared.meeting?.name, 'the meeting journey ran first');
+    const coord = await browsers.page('coordinator');
+    const caseSel = `article[data-case="${shared.meeting.referral}"]`;
+    await open(coord, shared.meeting.path, 'Meeting: MARAC');
+    const police = 'form[data-form="attendance"][data-agency="suffolk-police"]';
+    await setFieldIn(coord, police, 'attendance.presence', '1');
+    await setFieldIn(coord, police, 'attendance.attendee', 'DS Example');
+    await setFieldIn(coord, police, 'attendance.confidentiality_acknowledged', 'true');
+    await coord.click(`${police} button`);
+    await expectText(coord, `${police} .app-saved`, 'Attendance recorded for suffolk-police.');
+    const childrens = 'form[data-form="attendance"][data-agency="suffolk-childrens-services"]';
+    await setFieldIn(coord, childrens, 'attendance.presence', '3');
+    await setFieldIn(coord, childrens, 'attendance.attendee', 'Social Worker Example');
+    await coord.click(`${childrens} button`);
+    await expectText(coord, `${childrens} .app-saved`, 'Attendance recorded for suffolk-childrens-services.');
+    await checkAxe(coord, 'attendance recorded');
+
+    await coord.click('#meeting-transition');
+    await expectText(coord, '.govuk-notification-banner', 'The meeting is now held.');
+    await expectText(coord, '#meeting-transition', 'Close the meeting');
+    await expectText(coord, 'main .govuk-summary-list', 'Held');
+
+    await setFieldIn(coord, caseSel, 'outcome', 'Safety plan agreed; police to review bail conditions.');
+    await coord.click(`${caseSel} .app-save-outcome`);
+    await expectText(coord, `${caseSel} form[data-form="outcome"] .app-saved`, `Outcome saved for ${shared.meeting.reference}.`);
+
+    const add = `${caseSel} form[data-form="add-action"]`;
+    const description = 'Review bail conditions before they end';
+    await setFieldIn(coord, add, 'action.owner_agency', 'suffolk-police');
+    await setFieldIn(coord, add, 'action.owner', 'DS Example');
+    await setFieldIn(coord, add, 'action.description', description);
+    await coord.click(`${add} .app-add-action`);
+    await waitFor(coord, `${add} .govuk-error-summary`);
+    const summaryItems = await coord.$$eval(`${add} .govuk-error-summary__list li`, (lis) => lis.map((li) => li.innerText.trim()));
+    assert.deepEqual(summaryItems, ['Due date: is required']);
+    const inline = await coord.$$eval(`${add} .govuk-form-group--error`, (gs) => gs.map((g) => [
+      g.dataset.fieldGroup, g.querySelector('.govuk-error-message')?.innerText.replace(/\s+/g, ' ').trim()]));
+    assert.deepEqual(inline, [['action.due_date', 'Error: Due date: is required']]);
+    assert.equal(await coord.evaluate(() => document.activeElement?.classList.contains('govuk-error-summary')), true);
+    await checkAxe(coord, 'add an action, with an error');
+    await coord.$eval(add, (f) => f.scrollIntoView());
+    await screenshot(coord, 'meeting-action-errors', { fullPage: false });
+    clearProblems(coord);  // the refusal (HTTP 400) was the point
+    await setFieldIn(coord, add, 'action.due_date.day', String(NEXT_MONTH.getDate()));
+    await setFieldIn(coord, add, 'action.due_date.month', String(NEXT_MONTH.getMonth() + 1));
+    await setFieldIn(coord, add, 'action.due_date.year', String(NEXT_MONTH.getFullYear()));
+    await coord.click(`${add} .app-add-action`);
+    await expectText(coord, `${add} .app-saved`, `Action added for suffolk-police: ${description}`);
+    await expectText(coord, `${caseSel} .app-actions`, description);
+    await expectText(coord, `${caseSel} .app-actions`, 'Open');
+    const actionName = await coord.$eval(`${caseSel} .app-actions tbody tr`, (tr) => tr.dataset.name);
+    await checkAxe(coord, 'meeting held (coordinator)');
+    await screenshot(coord, 'meeting-held');
+    expectNoFaults(coord);
+
+    // Held: the representative's research is read-only now.
+    const rep = await browsers.page('representative');
+    await open(rep, shared.meeting.path, 'Meeting: MARAC');
+    await expectText(rep, caseSel, 'The meeting has been held: research can no longer be changed.');
+    assert.equal(await rep.$(`${caseSel} textarea`), null);
+    // The minutes, generated by the server from the record.
+    await expectText(rep, '#minutes .app-minutes', 'MARAC minutes:');
+    await expectText(rep, '#minutes .app-minutes', `Action: ${description} (suffolk-police,`);
+    await checkAxe(rep, 'held meeting (representative)');
+    await rep.waitForFunction(() => document.activeElement?.tagName === 'H1');
+
+    // The representative's actions list has it, and works it.
+    await tabUntil(rep, 'a.moj-sub-navigation__link[href="#/actions"]', 20, { shift: true });
+    await pressKey(rep, 'Enter');
+    await expectText(rep, 'main h1', "Your agency's actions");
+    const card = `article.app-action[data-name="${actionName}"]`;
+    await expectText(rep, card, description);
+    await expectText(rep, card, 'DS Example');
+    await expectText(rep, '#actions-intro', 'owned by suffolk-police');
+    await checkAxe(rep, 'actions (representative)');
+    await screenshot(rep, 'meeting-actions');
+    // Not done, without a reason: the server's message by the field.
+    await setFieldIn(rep, card, 'status', '4');
+    await rep.click(`${card} .app-update-action`);
+    await waitFor(rep, `${card} .govuk-error-summary`);
+    const errors = await rep.$$eval(`${card} .govuk-error-summary__list li`, (lis) => lis.map((li) => li.innerText.trim()));
+    assert.deepEqual(errors, ['Why: is required']);
+    await expectText(rep, `${card} [data-field-group="status_reason"] .govuk-error-message`, 'Why: is required');
+    await checkAxe(rep, 'action update, with an error');
+    await screenshot(rep, 'meeting-action-update-errors', { fullPage: false });
+    clearProblems(rep);  // the refusal (HTTP 400) was the point
+
+    // Meanwhile the coordinator changes it: the representative's update is
+    // refused, said, and the list reloaded.
+    const current = await apiOk(coord, 'Meetings/ListActions', { filter: { meeting: shared.meeting.name } });
+    const before = current.actions.find((a) => a.name === actionName);
+    await apiOk(coord, 'Meetings/UpdateAction', { name: actionName, status: 'ACTION_NOT_DONE',
+      statusReason: 'Chased at the meeting', version: before.version });
+    await setFieldIn(rep, card, 'status', '4');
+    await setFieldIn(rep, card, 'status_reason', 'The officer in the case is on leave until the 20th');
+    await rep.click(`${card} .app-update-action`);
+    await expectText(rep, 'main > .govuk-error-summary',
+                     'This action was changed by someone else. It has been reloaded: check it and try again.');
+    await expectText(rep, card, 'Chased at the meeting');
+    clearProblems(rep);  // the conflict (HTTP 409) was the point
+    await setFieldIn(rep, card, 'status', '4');
+    await setFieldIn(rep, card, 'status_reason', 'The officer in the case is on leave until the 20th');
+    await rep.click(`${card} .app-update-action`);
+    await expectText(rep, '.govuk-notification-banner', `Action updated: ${description} is now recorded as not done.`);
+    // Not done is still outstanding: it stays on the list, with its reason.
+    await expectText(rep, card, 'Not done');
+    await expectText(rep, card, 'The officer in the case is on leave until the 20th');
+    await checkAxe(rep, 'action updated');
+    await screenshot(rep, 'meeting-action-updated');
+    expectNoFaults(rep);
+
+    // Another agency's representative does not have it on its list.
+    const other = await browsers.page('childrens');
+    await open(other, '/actions', "Your agency's actions");
+    await waitFor(other, '#actions-empty');
+    await checkAxe(other, 'actions (another agency)');
+    expectNoFaults(other);
+    for (const p of [coord, rep, other]) await p.close();
   });
 
   test('a screen whose code cannot be fetched asks for a reload, which brings it', { timeout: 120000 }, async () => {

@@ -66,6 +66,7 @@ class WorkflowTest : public ::testing::Test {
         TargetHardeningForm th;
         th.tenure = Tenure::kOwnerOccupier;
         th.scheme = "one-visit";
+        th.measures_installed = {SecurityMeasure::kLocks};  // to recover
         r.form = th;
         break;
       }
@@ -111,6 +112,9 @@ class WorkflowTest : public ::testing::Test {
         break;
       case Guard::kInstallation:
         d.installation = std::vector<SecurityMeasure>{SecurityMeasure::kLocks};
+        break;
+      case Guard::kRecovery:
+        d.recovery = std::vector<SecurityMeasure>{SecurityMeasure::kLocks};
         break;
       case Guard::kConsentGiven:
         d.consent = ConsentRecord();
@@ -278,6 +282,51 @@ TEST_F(WorkflowTest, TargetHardeningEligibilityNamesWhatIsMissing) {
   r.consent.status = ConsentStatus::kGiven;
   SAFEGUARD_EXPECT_OK(workflow_.Apply(r, "accept", {}, coordinator, now_));
   EXPECT_EQ(r.state, "ACCEPTED");
+}
+
+// After the second post-exit review the panel may extend the reviews, one
+// interval at a time, until the limit after exit; then it closes or reopens.
+TEST_F(WorkflowTest, PostExitReviewsExtendUntilTheLimitAfterExit) {
+  Actor chair{"council/person/chair", RoleSet{Role::kChannelChair}};
+  TransitionDetails why;
+  why.reason = "support still in place";
+  struct Case {
+    const char* name;
+    absl::Duration since_exit;
+    absl::StatusCode code;
+    absl::Duration next_review;  // from now, when extended
+  } cases[] = {
+      {"a year after exit: six months more", absl::Hours(24 * 365),
+       absl::StatusCode::kOk, absl::Hours(24 * 181)},
+      {"21 months after exit: to the limit", absl::Hours(24 * 639),
+       absl::StatusCode::kOk, absl::Hours(24 * 91)},
+      {"past the limit", absl::Hours(24 * 731),
+       absl::StatusCode::kFailedPrecondition, absl::ZeroDuration()},
+  };
+  for (const Case& c : cases) {
+    Referral r = Satisfying(ReferralKind::kChannel);
+    r.state = "POST_EXIT_REVIEW_2";
+    std::get<ChannelForm>(r.form).exit_time = now_ - c.since_exit;
+    absl::Status s =
+        workflow_.Apply(r, "extend_post_exit_reviews", why, chair, now_);
+    ASSERT_EQ(s.code(), c.code) << c.name << ": " << s;
+    if (!s.ok()) {
+      EXPECT_EQ(s.message(),
+                "post-exit reviews end 24 months after exit: close the case, "
+                "or reopen it")
+          << c.name;
+      continue;
+    }
+    EXPECT_EQ(r.state, "POST_EXIT_REVIEW_2") << c.name;
+    // Within a day either way of the interval (months are calendar months).
+    EXPECT_LT(absl::AbsDuration(r.deadline - now_ - c.next_review),
+              absl::Hours(24 * 3))
+        << c.name;
+  }
+  Referral back = Satisfying(ReferralKind::kChannel);
+  back.state = "POST_EXIT_REVIEW_2";
+  SAFEGUARD_ASSERT_OK(workflow_.Apply(back, "reopen", why, chair, now_));
+  EXPECT_EQ(back.state, "PANEL");
 }
 
 TEST_F(WorkflowTest, ChannelConsentComesFromAParentForAMinor) {
@@ -747,7 +796,7 @@ TEST_F(WorkflowTest, ACancelledJobLeavesItsAssigneeAndDeadline) {
   EXPECT_THAT(workflow_.Apply(installed, "cancel", {}, coordinator, now_),
               StatusIs(absl::StatusCode::kFailedPrecondition,
                        "the action is not allowed from state INSTALLED; "
-                       "allowed: set_emergency_flag"));
+                       "allowed: set_emergency_flag, recover_and_close"));
 }
 
 TEST(ReferralKindsTest, EachKindIsOneModuleHoldingOnlyItsOwnRules) {

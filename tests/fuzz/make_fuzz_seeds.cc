@@ -113,6 +113,9 @@ void FillDetails(Guard guard, v1::TransitionReferralRequest* t) {
       t->mutable_installation()->add_measures_installed(v1::LOCKS);
       t->mutable_installation()->add_measures_installed(v1::ALARM);
       break;
+    case Guard::kRecovery:
+      t->mutable_recovery()->add_measures_recovered(v1::LOCKS);
+      break;
     case Guard::kConsentGiven:
     case Guard::kConsentRefused:
       t->mutable_consent()->set_status(

@@ -11,11 +11,14 @@
 #include <string>
 #include <vector>
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "safeguard/v1/audit.grpc.pb.h"
+#include "safeguard/v1/meetings.grpc.pb.h"
 #include "safeguard/v1/server_info.grpc.pb.h"
 #include "server/app/safeguard_server.h"
+#include "server/common/proto_time.h"
 #include "server/policy/policy.h"
 #include "tests/testing/connect_client.h"
 #include "tests/testing/referral_fixtures.h"
@@ -44,6 +47,12 @@ using Code = grpc::StatusCode;
 //       the locksmith
 //   T2  TARGET_HARDENING, babergh-mid-suffolk-council, babergh, unassigned
 const std::vector<std::string> kTargets = {"N", "C", "M", "T1", "T2"};
+// And the meetings and actions:
+//   MM  a MARAC meeting in babergh, M listed to it
+//   MC  a Channel panel in west-suffolk
+//   A   an action of M's plan at MM, owned by suffolk-icb
+const std::vector<std::string> kMeetingTargets = {"MM", "MC"};
+const std::vector<std::string> kActionTargets = {"A"};
 
 struct Expectation {
   const char* role;
@@ -64,6 +73,23 @@ std::set<std::string> WithAccessLog(std::set<std::string> methods) {
   return methods;
 }
 
+// Those who run meetings, and those who represent an agency at them.
+std::set<std::string> WithMeetings(std::set<std::string> methods) {
+  methods.insert({"CreateMeeting", "GetMeeting", "ListMeetings",
+                  "TransitionMeeting", "GetAgenda", "RecordAttendance",
+                  "RecordOutcome", "CreateAction", "UpdateAction",
+                  "ListActions"});
+  return methods;
+}
+std::set<std::string> AsRepresentative(std::set<std::string> methods) {
+  methods.insert({"GetMeeting", "ListMeetings", "GetAgenda", "RecordResearch",
+                  "UpdateAction", "ListActions"});
+  return methods;
+}
+const std::set<std::string> kReferrerOnly = {
+    "GetServerInfo", "SubmitReferral", "GetReferral", "ListReferrals",
+    "AddNote", "WatchReferrals"};
+
 const Expectation kMatrix[] = {
     {"referrer", "probation-service/system/ndelius",
      {"GetServerInfo", "SubmitReferral", "GetReferral", "ListReferrals",
@@ -76,8 +102,9 @@ const Expectation kMatrix[] = {
     {"agency_lead", "west-suffolk-council/person/safeguarding-lead",
      WithAccessLog(kAll), {"T1"}},
     {"marac_coordinator", "suffolk-county-council/person/marac-coordinator",
-     kAll, {"M"}},
-    {"channel_chair", "suffolk-county-council/person/channel-chair", kAll, {"C"}},
+     WithMeetings(kAll), {"M", "MM", "A"}},
+    {"channel_chair", "suffolk-county-council/person/channel-chair",
+     WithMeetings(kAll), {"C", "MC"}},
     // As a police First Responder it reaches the force's NRM referrals too,
     // but assigns only Channel cases.
     {"prevent_officer", "suffolk-police/person/prevent-officer", kAll,
@@ -105,6 +132,11 @@ const Expectation kMatrix[] = {
      {{"GetAccessLog", {"N", "C", "M", "T1", "T2"}},
       {"BreakGlass", {"N", "C", "M", "T1", "T2"}}}},
     {"administrator", "csp-admin/person/administrator", {"GetServerInfo"}, {}},
+    // A referrer of its agency too, reaching no referral of these.
+    {"marac_representative", "suffolk-icb/person/marac-representative",
+     AsRepresentative(kReferrerOnly), {"MM", "A"}},
+    {"channel_partner", "youth-justice/person/channel-panel",
+     AsRepresentative(kReferrerOnly), {"MC"}},
     {"no role", "unknown-agency/system/x", {}, {}},
 };
 
@@ -142,6 +174,49 @@ class AuthorizationTest : public ::testing::Test {
     grpc::Status s =
         callers_->As(kSanctuary).AssignReferral(Context().get(), assign, &out);
     ASSERT_TRUE(s.ok()) << s.error_message();
+
+    // The meetings, M listed to the MARAC, and an action of its plan.
+    const char kCoordinator[] = "suffolk-county-council/person/marac-coordinator";
+    targets_["MM"] = CreateMeeting(kCoordinator, v1::MARAC, "babergh");
+    targets_["MC"] = CreateMeeting("suffolk-county-council/person/channel-chair",
+                                   v1::CHANNEL, "west-suffolk");
+    v1::Referral m;
+    ASSERT_TRUE(callers_->Get(kCoordinator, targets_["M"], &m).ok());
+    ASSERT_TRUE(callers_->Transition(kCoordinator, m, "begin_screening").ok());
+    v1::TransitionReferralRequest list;
+    list.mutable_meeting()->set_name(targets_["MM"]);
+    s = callers_->Transition(kCoordinator, m, "list", list);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    v1::CreateActionRequest action;
+    action.set_name(targets_["MM"]);
+    action.set_request_id("setup-action");
+    action.mutable_action()->set_referral(targets_["M"]);
+    action.mutable_action()->set_description("Share the safety plan");
+    action.mutable_action()->set_owner_agency("suffolk-icb");
+    action.mutable_action()->set_owner("Named GP");
+    *action.mutable_action()->mutable_due_date() = testing::Today(7);
+    v1::Action made;
+    s = v1::Meetings::NewStub(ChannelOf(kCoordinator))
+            ->CreateAction(Context().get(), action, &made);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    targets_["A"] = made.name();
+  }
+
+  std::string CreateMeeting(const std::string& who, v1::ReferralKind kind,
+                            const std::string& area) {
+    v1::CreateMeetingRequest request;
+    request.set_request_id("setup-meeting");
+    request.mutable_meeting()->set_kind(kind);
+    request.mutable_meeting()->set_area(area);
+    ToTimestamp(absl::Now() + absl::Hours(48),
+                request.mutable_meeting()->mutable_start_time());
+    request.mutable_meeting()->set_chair("Chair");
+    request.mutable_meeting()->set_venue("Endeavour House");
+    v1::Meeting out;
+    grpc::Status s = v1::Meetings::NewStub(ChannelOf(who))
+                         ->CreateMeeting(Context().get(), request, &out);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return out.name();
   }
 
   std::unique_ptr<v1::Audit::Stub> AuditStub(const std::string& who) {
@@ -308,6 +383,30 @@ TEST_F(AuthorizationTest, EveryMethodEveryRoleInsideAndOutsideScope) {
   note.set_text("checked by the authorization matrix");
   v1::BreakGlassRequest break_glass;
   break_glass.set_reason("subject access request 2026-114, DPO approved");
+  // Meetings: an empty meeting is invalid; an unknown action on a stale
+  // version is ABORTED; research, outcomes and actions for a case not
+  // listed are INVALID_ARGUMENT once the meeting is in reach.
+  v1::TransitionMeetingRequest transition_meeting;
+  transition_meeting.set_action("no_such_action");
+  v1::RecordAttendanceRequest attendance;
+  attendance.mutable_attendance()->set_agency("suffolk-police");
+  attendance.mutable_attendance()->set_attendee("A. Attendee");
+  attendance.mutable_attendance()->set_presence(v1::PRESENT);
+  v1::RecordResearchRequest research;
+  research.set_referral("referrals/not-listed");
+  research.set_text("Known to us");
+  v1::RecordOutcomeRequest outcome;
+  outcome.set_referral("referrals/not-listed");
+  outcome.set_outcome("Refer on");
+  v1::CreateActionRequest create_action;
+  create_action.set_request_id("matrix");
+  create_action.mutable_action()->set_referral("referrals/not-listed");
+  create_action.mutable_action()->set_description("Visit");
+  create_action.mutable_action()->set_owner_agency("suffolk-police");
+  create_action.mutable_action()->set_owner("Duty sergeant");
+  *create_action.mutable_action()->mutable_due_date() = testing::Today(7);
+  v1::UpdateActionRequest update_action;
+  update_action.set_status(v1::ACTION_DONE);
   std::map<std::string, Probe> probes = {
       {"GetServerInfo",
        unary("safeguard.v1.ServerInfo/GetServerInfo", v1::GetServerInfoRequest())},
@@ -332,14 +431,49 @@ TEST_F(AuthorizationTest, EveryMethodEveryRoleInsideAndOutsideScope) {
       {"ExportAuditLog",
        stream("safeguard.v1.Audit/ExportAuditLog", v1::ExportAuditLogRequest())},
       {"BreakGlass", unary("safeguard.v1.Audit/BreakGlass", break_glass)},
+      {"CreateMeeting", unary("safeguard.v1.Meetings/CreateMeeting",
+                              v1::CreateMeetingRequest())},
+      {"GetMeeting",
+       unary("safeguard.v1.Meetings/GetMeeting", v1::GetMeetingRequest())},
+      {"ListMeetings",
+       unary("safeguard.v1.Meetings/ListMeetings", v1::ListMeetingsRequest())},
+      {"TransitionMeeting",
+       unary("safeguard.v1.Meetings/TransitionMeeting", transition_meeting)},
+      {"GetAgenda",
+       unary("safeguard.v1.Meetings/GetAgenda", v1::GetAgendaRequest())},
+      {"RecordAttendance",
+       unary("safeguard.v1.Meetings/RecordAttendance", attendance)},
+      {"RecordResearch", unary("safeguard.v1.Meetings/RecordResearch", research)},
+      {"RecordOutcome", unary("safeguard.v1.Meetings/RecordOutcome", outcome)},
+      {"CreateAction",
+       unary("safeguard.v1.Meetings/CreateAction", create_action)},
+      {"UpdateAction",
+       unary("safeguard.v1.Meetings/UpdateAction", update_action)},
+      {"ListActions",
+       unary("safeguard.v1.Meetings/ListActions", v1::ListActionsRequest())},
   };
-  const std::set<std::string> per_referral = {
-      "GetReferral", "TransitionReferral", "AssignReferral",
-      "AddNote",     "GetAccessLog",       "BreakGlass"};
+  // The targets each method is about, when it is about one.
+  std::map<std::string, const std::vector<std::string>*> targets_of;
+  for (const char* m : {"GetReferral", "TransitionReferral", "AssignReferral",
+                        "AddNote", "GetAccessLog", "BreakGlass"}) {
+    targets_of[m] = &kTargets;
+  }
+  for (const char* m : {"GetMeeting", "TransitionMeeting", "GetAgenda",
+                        "RecordAttendance", "RecordResearch", "RecordOutcome",
+                        "CreateAction"}) {
+    targets_of[m] = &kMeetingTargets;
+  }
+  targets_of["UpdateAction"] = &kActionTargets;
   const std::map<std::string, Code> in_scope = {
       {"GetReferral", Code::OK},     {"TransitionReferral", Code::ABORTED},
       {"AssignReferral", Code::ABORTED}, {"AddNote", Code::OK},
-      {"GetAccessLog", Code::OK},    {"BreakGlass", Code::OK}};
+      {"GetAccessLog", Code::OK},    {"BreakGlass", Code::OK},
+      {"GetMeeting", Code::OK},      {"TransitionMeeting", Code::ABORTED},
+      {"GetAgenda", Code::OK},       {"RecordAttendance", Code::OK},
+      {"RecordResearch", Code::INVALID_ARGUMENT},
+      {"RecordOutcome", Code::INVALID_ARGUMENT},
+      {"CreateAction", Code::INVALID_ARGUMENT},
+      {"UpdateAction", Code::ABORTED}};
   const std::map<std::string, Code> allowed_code = {
       {"GetServerInfo", Code::OK},
       {"SubmitReferral", Code::INVALID_ARGUMENT},
@@ -347,7 +481,10 @@ TEST_F(AuthorizationTest, EveryMethodEveryRoleInsideAndOutsideScope) {
       {"WatchReferrals", Code::OK},
       {"ListAuditEntries", Code::OK},
       {"VerifyAuditLog", Code::OK},
-      {"ExportAuditLog", Code::OK}};
+      {"ExportAuditLog", Code::OK},
+      {"CreateMeeting", Code::INVALID_ARGUMENT},
+      {"ListMeetings", Code::OK},
+      {"ListActions", Code::OK}};
 
   for (const std::string& full : GovernedMethods()) {
     const std::string method = full.substr(full.find('/') + 1);
@@ -355,6 +492,8 @@ TEST_F(AuthorizationTest, EveryMethodEveryRoleInsideAndOutsideScope) {
         << full << " has no row in the authorization matrix";
   }
 
+  // Every row, for each method: once, or once per target it is about.
+  const int kChecks = 15 * (10 + 6 * 5 + 7 * 2 + 1 * 1);
   // The audit entries each pass writes, as what identifies them.
   std::vector<std::string> audited[2];
   for (Transport transport : {Transport::kGrpc, Transport::kConnect}) {
@@ -364,7 +503,8 @@ TEST_F(AuthorizationTest, EveryMethodEveryRoleInsideAndOutsideScope) {
     for (const Expectation& e : kMatrix) {
       for (const auto& [method, probe] : probes) {
         const bool allowed = e.methods.count(method) > 0;
-        if (!per_referral.count(method)) {
+        auto about = targets_of.find(method);
+        if (about == targets_of.end()) {
           Code want =
               allowed ? allowed_code.at(method) : Code::PERMISSION_DENIED;
           EXPECT_EQ(probe(transport, e.identity, ""), want)
@@ -375,7 +515,7 @@ TEST_F(AuthorizationTest, EveryMethodEveryRoleInsideAndOutsideScope) {
         auto special = e.visible_for.find(method);
         const std::set<std::string>& visible =
             special == e.visible_for.end() ? e.visible : special->second;
-        for (const std::string& target : kTargets) {
+        for (const std::string& target : *about->second) {
           Code want = !allowed                ? Code::PERMISSION_DENIED
                       : visible.count(target) ? in_scope.at(method)
                                               : Code::NOT_FOUND;
@@ -385,11 +525,11 @@ TEST_F(AuthorizationTest, EveryMethodEveryRoleInsideAndOutsideScope) {
         }
       }
     }
-    EXPECT_EQ(checked, 13 * (7 + 6 * 5));
+    EXPECT_EQ(checked, kChecks);
     audited[transport == Transport::kGrpc ? 0 : 1] = AuditedSince(before);
   }
   // Each call wrote exactly one entry, and the two passes wrote the same.
-  EXPECT_EQ(audited[0].size(), 13u * (7 + 6 * 5));
+  EXPECT_EQ(audited[0].size(), static_cast<size_t>(kChecks));
   EXPECT_EQ(audited[0], audited[1]);
 
   // The queue holds exactly the referrals in scope.
@@ -401,7 +541,9 @@ TEST_F(AuthorizationTest, EveryMethodEveryRoleInsideAndOutsideScope) {
                     .ok());
     std::set<std::string> listed, want;
     for (const v1::Referral& r : page.referrals()) listed.insert(r.name());
-    for (const std::string& t : e.visible) want.insert(targets_[t]);
+    for (const std::string& t : e.visible) {
+      if (absl::c_linear_search(kTargets, t)) want.insert(targets_[t]);
+    }
     EXPECT_EQ(listed, want) << e.role;
   }
 }
@@ -455,12 +597,12 @@ TEST_F(AuthorizationTest, FieldViewsPerRoleAndKind) {
         "referrer", "area", "priority", "deadline", "create_time",
         "update_time", "subjects", "consent", "history", "nrm"},
        {"record_sca_reference", "withdraw"}},
-      {"marac coordinator, MARAC",
+      {"marac coordinator, MARAC listed to a meeting",
        "suffolk-county-council/person/marac-coordinator", "M",
        {"name", "reference", "kind", "state", "version", "referring_agency",
-        "referrer", "area", "priority", "create_time", "update_time",
-        "subjects", "consent", "history", "marac"},
-       {"begin_screening"},
+        "referrer", "area", "priority", "deadline", "create_time",
+        "update_time", "subjects", "consent", "history", "marac"},
+       {"begin_research"},
        true},
       {"sanctuary coordinator, TH",
        "west-suffolk-council/person/sanctuary-coordinator", "T1",

@@ -69,6 +69,8 @@ constexpr Identity kIdentities[] = {
     {"auditor", "csp-audit", "person/auditor"},
     {"channel", "suffolk-county-council", "person/channel-chair"},
     {"prevent", "suffolk-police", "person/prevent-officer"},
+    {"representative", "suffolk-police", "person/marac-representative"},
+    {"childrens", "suffolk-childrens-services", "person/marac-representative"},
 };
 
 // All journeys together; ctest's TIMEOUT (tests/CMakeLists.txt) is longer.

@@ -271,6 +271,99 @@ TEST_F(ReferralsTest, MaracLifecycleCriteriaAndRepeats) {
 // the installation at the booked survey. Until its works are done a job
 // can be cancelled, with a reason, by the sanctuary coordinator only, and
 // it leaves the locksmith's hands.
+// A target-hardening job made from a MARAC case: the coordinator names the
+// case it can read; the job and the case each carry a typed link, shown to
+// the MARAC and sanctuary coordinators and not to the locksmith; when the
+// victim moves, the job closes with its equipment taken back.
+TEST_F(ReferralsTest, ATargetHardeningJobMadeFromAMaracCase) {
+  v1::Referral marac = MustSubmit(kIdva, MaracSubmission(15, "Gale Example"));
+  v1::Referral job = TargetHardeningSubmission("babergh");
+  v1::ReferralLink* link = job.add_links();
+  link->set_type(v1::LINK_MARAC_CASE);
+  link->set_referral(marac.name());
+  job = MustSubmit(kMaracCoordinator, job);
+  ASSERT_EQ(job.links_size(), 0);  // the submit rule's view: no links
+
+  ASSERT_TRUE(Get(kSanctuary, job.name(), &job).ok());
+  ASSERT_EQ(job.links_size(), 1);
+  EXPECT_EQ(job.links(0).type(), v1::LINK_MARAC_CASE);
+  EXPECT_EQ(job.links(0).referral(), marac.name());
+  EXPECT_EQ(job.links(0).linked_by(), kMaracCoordinator);
+  ASSERT_TRUE(Get(kMaracCoordinator, marac.name(), &marac).ok());
+  ASSERT_EQ(marac.links_size(), 1);
+  EXPECT_EQ(marac.links(0).type(), v1::LINK_TARGET_HARDENING_JOB);
+  EXPECT_EQ(marac.links(0).referral(), job.name());
+  EXPECT_EQ(marac.history(marac.history_size() - 1).action(), "link");
+  EXPECT_EQ(marac.version(), 2);
+
+  // A link only to a case of the link's kind that the caller can read, and
+  // only one the referral's kind takes.
+  struct Case {
+    const char* name;
+    const char* who;
+    v1::Referral referral;
+    std::string field;
+    std::string description;
+  } cases[] = {
+      {"a case the caller cannot read", kProbation,
+       TargetHardeningSubmission("babergh"), "referral.links[0].referral",
+       "names no MARAC referral the caller can read"},
+      {"not a MARAC case", kMaracCoordinator,
+       TargetHardeningSubmission("babergh"), "referral.links[0].referral",
+       "names no MARAC referral the caller can read"},
+      {"a kind that takes no link", kMaracCoordinator,
+       MaracSubmission(15, "Hale Example"), "referral.links[0].type",
+       "is not a link this kind of referral takes"},
+  };
+  for (Case& c : cases) {
+    v1::ReferralLink* l = c.referral.add_links();
+    l->set_type(v1::LINK_MARAC_CASE);
+    l->set_referral(std::string(c.name) == std::string("not a MARAC case")
+                        ? job.name()
+                        : marac.name());
+    v1::Referral out;
+    grpc::Status s = Submit(c.who, absl::StrCat("bad-link-", requests_++),
+                            c.referral, &out);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << c.name;
+    auto v = Violations(s);
+    ASSERT_EQ(v.size(), 1u) << c.name;
+    EXPECT_EQ(v[0].field(), c.field) << c.name;
+    EXPECT_EQ(v[0].description(), c.description) << c.name;
+  }
+  ASSERT_TRUE(Get(kMaracCoordinator, marac.name(), &marac).ok());
+  EXPECT_EQ(marac.links_size(), 1);
+
+  // The locksmith's view has no link.
+  Walk(kSanctuary, job, {{"begin_eligibility", "ELIGIBILITY"}, {"accept", "ACCEPTED"}});
+  ASSERT_TRUE(Assign(kSanctuary, job, kLocksmith).ok());
+  v1::Referral theirs;
+  ASSERT_TRUE(Get(kLocksmith, job.name(), &theirs).ok());
+  EXPECT_EQ(theirs.links_size(), 0);
+  v1::TransitionReferralRequest appointment;
+  appointment.mutable_appointment()->mutable_appointment_time()->set_seconds(
+      job.create_time().seconds() + 86400);
+  ASSERT_TRUE(Do(kLocksmith, theirs, "book_survey", appointment).ok());
+  v1::TransitionReferralRequest installed;
+  installed.mutable_installation()->add_measures_installed(v1::LOCKS);
+  installed.mutable_installation()->add_measures_installed(v1::ALARM);
+  ASSERT_TRUE(Do(kLocksmith, theirs, "record_installation", installed).ok());
+
+  // Closed with the equipment taken back: only what was installed.
+  ASSERT_TRUE(Get(kSanctuary, job.name(), &job).ok());
+  v1::TransitionReferralRequest recovery;
+  recovery.mutable_recovery()->add_measures_recovered(v1::CCTV);
+  grpc::Status s = Do(kSanctuary, job, "recover_and_close", recovery);
+  auto v = Violations(s);
+  ASSERT_EQ(v.size(), 1u) << s.error_message();
+  EXPECT_EQ(v[0].field(), "recovery.measures_recovered[0]");
+  EXPECT_EQ(v[0].description(), "was not installed");
+  recovery.mutable_recovery()->set_measures_recovered(0, v1::ALARM);
+  ASSERT_TRUE(Do(kSanctuary, job, "recover_and_close", recovery).ok());
+  EXPECT_EQ(job.state(), "CLOSED");
+  ASSERT_EQ(job.target_hardening().measures_recovered_size(), 1);
+  EXPECT_EQ(job.target_hardening().measures_recovered(0), v1::ALARM);
+}
+
 TEST_F(ReferralsTest, TargetHardeningInOneVisitAndCancelled) {
   v1::Referral r = MustSubmit(kCouncil, TargetHardeningSubmission());
   ASSERT_TRUE(Get(kSanctuary, r.name(), &r).ok());

@@ -110,7 +110,20 @@ TEST_F(ReferralStoreTest, CreateNumbersReferencesAndRoundTrips) {
   EXPECT_THAT(store().Get("zzz"), StatusIs(absl::StatusCode::kNotFound));
 }
 
+// Counts the writes the store reports failed (the server pauses writes on
+// one).
+class CountingGate final : public SharedDatabase::WriteGate {
+ public:
+  absl::Status Admit() override { return absl::OkStatus(); }
+  void Failed(const absl::Status&) override { ++failed; }
+  int failed = 0;
+};
+
+// A body's own refusal, whatever its code, keeps nothing it did and is not
+// taken for a failure of the store.
 TEST_F(ReferralStoreTest, AFailedBodyKeepsNothingItDid) {
+  CountingGate gate;
+  opened_.db->set_write_gate(&gate);
   Create(Make("a", 5));
   AuditRecord audit;
   absl::Status refused = units().Write(audit, [&](WriteTransaction& tx) {
@@ -127,6 +140,7 @@ TEST_F(ReferralStoreTest, AFailedBodyKeepsNothingItDid) {
   EXPECT_THAT(refused, StatusIs(absl::StatusCode::kFailedPrecondition,
                                 "refused after writing"));
   EXPECT_FALSE(audit.committed);
+  EXPECT_EQ(gate.failed, 0);
   EXPECT_THAT(store().Get("b"), StatusIs(absl::StatusCode::kNotFound));
   // Neither the reference number nor the submission was kept.
   EXPECT_EQ(Create(Make("c", 5)), "CHA-2026-000002");
@@ -139,6 +153,7 @@ TEST_F(ReferralStoreTest, AFailedBodyKeepsNothingItDid) {
     return absl::OkStatus();
   }));
   EXPECT_FALSE(seen.has_value());
+  opened_.db->set_write_gate(nullptr);
 }
 
 TEST_F(ReferralStoreTest, SubmissionsAndRepeatKeysAreRemembered) {

@@ -1,14 +1,16 @@
 // File: tests/testing/memory_referral_store.h
 //
-// MemoryReferralStore: a ReferralStore and UnitOfWork in memory, so that
-// core tests and the request fuzzer run ReferralService over the same
-// transaction interface as the server. Every body runs twice, as the
+// MemoryReferralStore: a ReferralStore, MeetingStore and UnitOfWork in
+// memory, so that core tests and the request fuzzer run ReferralService and
+// MeetingService over the same transaction interface as the server. Every body runs twice, as the
 // server's group commit may run it, so a body that is not safe to run
 // again shows. Keeps no audit entries (a change's is marked committed) and
-// lists nothing. Not thread-safe: one call at a time.
+// lists no referrals (meetings and actions it lists, unpaged). Not
+// thread-safe: one call at a time.
 #ifndef SAFEGUARD_TESTS_TESTING_MEMORY_REFERRAL_STORE_H_
 #define SAFEGUARD_TESTS_TESTING_MEMORY_REFERRAL_STORE_H_
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <string>
@@ -16,12 +18,15 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "server/core/meeting_store.h"
 #include "server/core/referral_store.h"
 #include "server/core/unit_of_work.h"
 
 namespace safeguard::testing {
 
-class MemoryReferralStore final : public ReferralStore, public UnitOfWork {
+class MemoryReferralStore final : public ReferralStore,
+                                  public MeetingStore,
+                                  public UnitOfWork {
  public:
   // Replaces the stored referral as it is, with no checks.
   void Put(const Referral& referral) { data_.referrals[referral.id] = referral; }
@@ -36,6 +41,44 @@ class MemoryReferralStore final : public ReferralStore, public UnitOfWork {
   }
   absl::StatusOr<QueuePage> List(const QueueQuery& query) override {
     return QueuePage();
+  }
+
+  // MeetingStore
+  absl::StatusOr<Meeting> GetMeeting(const std::string& id) override {
+    auto it = data_.meetings.find(id);
+    if (it == data_.meetings.end()) return absl::NotFoundError("no meeting");
+    return it->second;
+  }
+  absl::StatusOr<MeetingPage> ListMeetings(const MeetingQuery& q) override {
+    MeetingPage page;
+    for (const auto& [id, m] : data_.meetings) {
+      if (q.kind != ReferralKind::kUnspecified && m.kind != q.kind) continue;
+      if (!q.areas.empty() && !Has(q.areas, m.area)) continue;
+      page.meetings.push_back(m);
+    }
+    return page;
+  }
+  absl::StatusOr<PlanAction> GetAction(const std::string& id) override {
+    auto it = data_.actions.find(id);
+    if (it == data_.actions.end()) return absl::NotFoundError("no action");
+    return it->second;
+  }
+  absl::StatusOr<ActionPage> ListActions(const ActionQuery& q) override {
+    ActionPage page;
+    for (const auto& [id, a] : data_.actions) {
+      if (q.kind != ReferralKind::kUnspecified && a.kind != q.kind) continue;
+      if (!q.areas.empty() && !Has(q.areas, a.area)) continue;
+      if (!q.owner_agency.empty() && a.owner_agency != q.owner_agency) continue;
+      if (!q.meeting_id.empty() && a.meeting_id != q.meeting_id) continue;
+      if (!q.referral_id.empty() && a.referral_id != q.referral_id) continue;
+      if (!q.statuses.empty() &&
+          std::find(q.statuses.begin(), q.statuses.end(), a.status) ==
+              q.statuses.end()) {
+        continue;
+      }
+      page.actions.push_back(a);
+    }
+    return page;
   }
 
   // UnitOfWork: the body runs twice, each time on a copy, as the server's
@@ -62,7 +105,36 @@ class MemoryReferralStore final : public ReferralStore, public UnitOfWork {
     std::map<std::string, SubmissionRecord> submissions;
     std::map<std::string, int> sequences;
     std::map<std::string, absl::Time> repeats;
+    std::map<std::string, Meeting> meetings;
+    std::map<std::string, PlanAction> actions;
   };
+
+  static bool Has(const std::vector<std::string>& v, const std::string& s) {
+    return std::find(v.begin(), v.end(), s) != v.end();
+  }
+
+  // Inserting and updating `T`s in `rows`, as the store does.
+  template <typename T>
+  static absl::Status Insert(std::map<std::string, T>& rows, const T& row,
+                             bool& changed) {
+    if (!rows.emplace(row.id, row).second) {
+      return absl::AlreadyExistsError("id taken");
+    }
+    changed = true;
+    return absl::OkStatus();
+  }
+  template <typename T>
+  static absl::Status Update(std::map<std::string, T>& rows, const T& row,
+                             int64_t expected_version, bool& changed) {
+    auto it = rows.find(row.id);
+    if (it == rows.end()) return absl::NotFoundError("no such row");
+    if (it->second.version != expected_version) {
+      return absl::AbortedError("version changed");
+    }
+    it->second = row;
+    changed = true;
+    return absl::OkStatus();
+  }
 
   struct Transaction final : WriteTransaction {
     explicit Transaction(const Data& from) : data(from) {}
@@ -122,6 +194,31 @@ class MemoryReferralStore final : public ReferralStore, public UnitOfWork {
       data.repeats[key] = time;
       changed = true;
       return absl::OkStatus();
+    }
+
+    absl::StatusOr<Meeting> GetMeeting(const std::string& id) override {
+      auto it = data.meetings.find(id);
+      if (it == data.meetings.end()) return absl::NotFoundError("no meeting");
+      return it->second;
+    }
+    absl::Status InsertMeeting(const Meeting& meeting) override {
+      return Insert(data.meetings, meeting, changed);
+    }
+    absl::Status UpdateMeeting(const Meeting& meeting,
+                               int64_t expected_version) override {
+      return Update(data.meetings, meeting, expected_version, changed);
+    }
+    absl::StatusOr<PlanAction> GetAction(const std::string& id) override {
+      auto it = data.actions.find(id);
+      if (it == data.actions.end()) return absl::NotFoundError("no action");
+      return it->second;
+    }
+    absl::Status InsertAction(const PlanAction& action) override {
+      return Insert(data.actions, action, changed);
+    }
+    absl::Status UpdateAction(const PlanAction& action,
+                              int64_t expected_version) override {
+      return Update(data.actions, action, expected_version, changed);
     }
 
     Data data;

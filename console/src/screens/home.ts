@@ -11,6 +11,8 @@ export async function showHome(main: HTMLElement): Promise<void> {
   const tasks: HTMLElement[] = [];
   if (may("Referrals/ListReferrals")) tasks.push(h("li", link("#/worklist", worklistTitle())));
   if (may("Referrals/SubmitReferral")) tasks.push(h("li", link("#/submit", "Submit a referral")));
+  if (may("Meetings/ListMeetings")) tasks.push(h("li", link("#/meetings", "Meetings and their agendas")));
+  if (may("Meetings/ListActions")) tasks.push(h("li", link("#/actions", "Actions from meetings")));
   if (may("Audit/ListAuditEntries")) tasks.push(h("li", link("#/audit", "Search the audit log")));
   if (may("Audit/GetAccessLog")) tasks.push(h("li", link("#/audit/access", "See who accessed a referral")));
   if (may("Audit/VerifyAuditLog")) tasks.push(h("li", link("#/audit/verify", "Verify the audit log")));

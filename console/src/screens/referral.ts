@@ -7,9 +7,13 @@ import type { JsonObject } from "@bufbuild/protobuf";
 import { toJson } from "@bufbuild/protobuf";
 import { Code } from "@connectrpc/connect";
 
-import { type Referral, ReferralSchema } from "../../gen/safeguard/v1/referral_pb";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+
+import { type Meeting, MeetingState } from "../../gen/safeguard/v1/meetings_pb";
+import { ActionDetails, type Referral, ReferralSchema } from "../../gen/safeguard/v1/referral_pb";
 import { problemFrom, referrals } from "../api";
 import { actionForm } from "../actions";
+import { meetings } from "../meetings";
 import { type Child, h, replaceChildren } from "../dom";
 import { deadlineElement, kindWords, priorityElement, whenIso, words } from "../format";
 import { rows, summary } from "../fields";
@@ -116,7 +120,17 @@ function actionsPanel(main: HTMLElement, r: Referral, signal: AbortSignal,
       h("button.govuk-button.govuk-button--secondary", {
         type: "button", "data-action": option.action,
         "aria-controls": "action-form-holder",
-        onclick: () => {
+        onclick: async () => {
+          let upcoming: Meeting[] = [];
+          if (option.details === ActionDetails.MEETING) {
+            try {
+              upcoming = await scheduledMeetings(r, signal);
+            } catch (err) {
+              if (!signal.aborted) { replaceChildren(holder); showProblem(holder, problemFrom(err)); }
+              return;
+            }
+          }
+          if (signal.aborted) return;
           const form = actionForm(option, async (request) => {
             try {
               const updated = await referrals.transitionReferral(
@@ -125,11 +139,20 @@ function actionsPanel(main: HTMLElement, r: Referral, signal: AbortSignal,
             } catch (err) {
               changeFailed(main, form, err, r, signal);
             }
-          });
+          }, upcoming);
           replaceChildren(holder, form);
           form.querySelector<HTMLElement>("h3")?.focus();
         } }, words(option.action)))),
     holder);
+}
+
+// The meetings still to come of the referral's kind and area, that a case
+// can be listed to; none if the caller may not list meetings.
+async function scheduledMeetings(r: Referral, signal: AbortSignal): Promise<Meeting[]> {
+  if (!may("Meetings/ListMeetings")) return [];
+  const response = await meetings.listMeetings(
+      { kind: r.kind, area: r.area, fromTime: timestampFromDate(new Date()), pageSize: 100 }, { signal });
+  return response.meetings.filter((m) => m.state === MeetingState.MEETING_SCHEDULED);
 }
 
 function assignPanel(main: HTMLElement, r: Referral, signal: AbortSignal,

@@ -81,6 +81,30 @@ absl::Time SecondPostExitReview(const Referral& r, const StepContext& step) {
                         step.config.second_post_exit_review_months, step.zone);
 }
 
+// Another post-exit review, the interval between the first two later, but
+// none past the limit after exit.
+absl::Time ExtendedPostExitReview(const Referral& r, const StepContext& step) {
+  const WorkflowConfig& c = step.config;
+  const absl::Time next = MonthsDeadline(
+      step.now,
+      std::max(1, c.second_post_exit_review_months -
+                      c.first_post_exit_review_months),
+      step.zone);
+  const absl::Time limit = MonthsDeadline(
+      ExitOr(r, step.now), c.post_exit_review_limit_months, step.zone);
+  return std::min(next, limit);
+}
+
+absl::Status WithinReviewLimit(const Referral& r, const StepContext& step) {
+  const absl::Time limit =
+      MonthsDeadline(ExitOr(r, step.now),
+                     step.config.post_exit_review_limit_months, step.zone);
+  if (step.now < limit) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      "post-exit reviews end ", step.config.post_exit_review_limit_months,
+      " months after exit: close the case, or reopen it"));
+}
+
 void AddVaf(Referral& r, const StepContext& step) {
   VafAssessment vaf = *step.details.vaf_assessment;
   vaf.assess_time = step.now;
@@ -119,7 +143,18 @@ constexpr TransitionRule kRules[] = {
   {kChannel, "SUPPORT_PLAN", "exit", "EXITED", G::kVafAssessment, kPanel, FirstPostExitReview, RecordExit, ValidVaf},
   {kChannel, "EXITED", "complete_post_exit_review", "POST_EXIT_REVIEW_1", G::kNone, kPanel, SecondPostExitReview, nullptr},
   {kChannel, "POST_EXIT_REVIEW_1", "complete_post_exit_review", "POST_EXIT_REVIEW_2", G::kNone, kPanel, nullptr, nullptr},
+  {kChannel, "POST_EXIT_REVIEW_2", "extend_post_exit_reviews", "POST_EXIT_REVIEW_2", G::kReason, kPanel, ExtendedPostExitReview, nullptr, WithinReviewLimit},
   {kChannel, "POST_EXIT_REVIEW_2", "close", "CLOSED", G::kNone, kPanel, nullptr, nullptr},
+  // The panel hears a case at its meetings (safeguard.v1.Meetings): to
+  // decide on adoption, to review the support plan and the VAF, and at its
+  // post-exit reviews; when concerns return, it reopens.
+  {kChannel, "PANEL", "list", "PANEL", G::kMeeting, kPanel, KeepDeadline, nullptr},
+  {kChannel, "SUPPORT_PLAN", "list", "SUPPORT_PLAN", G::kMeeting, kPanel, KeepDeadline, nullptr},
+  {kChannel, "EXITED", "list", "EXITED", G::kMeeting, kPanel, KeepDeadline, nullptr},
+  {kChannel, "POST_EXIT_REVIEW_1", "list", "POST_EXIT_REVIEW_1", G::kMeeting, kPanel, KeepDeadline, nullptr},
+  {kChannel, "EXITED", "reopen", "PANEL", G::kReason, kPanel, nullptr, nullptr},
+  {kChannel, "POST_EXIT_REVIEW_1", "reopen", "PANEL", G::kReason, kPanel, nullptr, nullptr},
+  {kChannel, "POST_EXIT_REVIEW_2", "reopen", "PANEL", G::kReason, kPanel, nullptr, nullptr},
   {kChannel, "PCM", "close", "CLOSED", G::kReason, kPrevent, nullptr, nullptr},
 };
 

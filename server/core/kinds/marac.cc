@@ -102,6 +102,17 @@ class MaracModule final : public ReferralKindModule {
     c.Text(p + ".relationship", f.relationship, kMaxNameBytes, true);
   }
 
+  // SafeLives: repeats are heard as such; of the new cases, those with
+  // children first.
+  AgendaSection FirstListing(const Referral& r) const override {
+    const MaracForm& f = std::get<MaracForm>(r.form);
+    for (MaracCriterion c : f.criteria) {
+      if (c == MaracCriterion::kRepeat) return AgendaSection::kRepeat;
+    }
+    return f.children.empty() ? AgendaSection::kNew
+                              : AgendaSection::kNewWithChildren;
+  }
+
   void ClearServerFields(ReferralForm& form) const override {
     MaracForm& f = std::get<MaracForm>(form);
     f.dash_score = 0;

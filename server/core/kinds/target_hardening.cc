@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "server/core/field_violations.h"
 #include "server/core/kinds/kinds.h"
 #include "server/core/working_days.h"
 
@@ -93,6 +94,29 @@ void ClearEmergencyFlag(Referral& r, const StepContext&) {
   std::get<TargetHardeningForm>(r.form).emergency_services_flag = false;
 }
 
+// Only what was installed is taken back.
+absl::Status RecoversInstalled(const Referral& r, const StepContext& step) {
+  const std::vector<SecurityMeasure>& installed =
+      std::get<TargetHardeningForm>(r.form).measures_installed;
+  std::vector<FieldViolation> bad;
+  const std::vector<SecurityMeasure>& recovered = *step.details.recovery;
+  for (size_t i = 0; i < recovered.size(); ++i) {
+    if (std::find(installed.begin(), installed.end(), recovered[i]) ==
+        installed.end()) {
+      bad.push_back({absl::StrCat("recovery.measures_recovered[", i, "]"),
+                     "was not installed"});
+    }
+  }
+  return bad.empty() ? absl::OkStatus() : InvalidArgumentWithViolations(bad);
+}
+
+// The job ends with its equipment taken back (the victim moved, say).
+void RecordRecovery(Referral& r, const StepContext& step) {
+  TargetHardeningForm& th = std::get<TargetHardeningForm>(r.form);
+  th.measures_recovered = *step.details.recovery;
+  th.emergency_services_flag = false;
+}
+
 // A cancelled job leaves whoever it was assigned to, the locksmith too.
 void Cancel(Referral& r, const StepContext&) { r.assignee.clear(); }
 
@@ -117,6 +141,10 @@ constexpr TransitionRule kRules[] = {
   {kTh, "SURVEY_BOOKED", "cancel", "CANCELLED", G::kReason, kSanctuary, nullptr, Cancel},
   {kTh, "SURVEYED", "cancel", "CANCELLED", G::kReason, kSanctuary, nullptr, Cancel},
   {kTh, "WORKS_ORDERED", "cancel", "CANCELLED", G::kReason, kSanctuary, nullptr, Cancel},
+  {kTh, "INSTALLED", "recover_and_close", "CLOSED", G::kRecovery, kSanctuary, nullptr, RecordRecovery, RecoversInstalled},
+  {kTh, "ES_FLAG_SET", "recover_and_close", "CLOSED", G::kRecovery, kSanctuary, nullptr, RecordRecovery, RecoversInstalled},
+  {kTh, "REVIEW_3M", "recover_and_close", "CLOSED", G::kRecovery, kSanctuary, nullptr, RecordRecovery, RecoversInstalled},
+  {kTh, "REVIEW_6M", "recover_and_close", "CLOSED", G::kRecovery, kSanctuary, nullptr, RecordRecovery, RecoversInstalled},
 };
 
 // Case owners in any state with an action left; a locksmith only once the
@@ -172,6 +200,12 @@ class TargetHardeningModule final : public ReferralKindModule {
     f.appointment_time = absl::InfinitePast();
     f.measures_installed.clear();
     f.emergency_services_flag = false;
+    f.measures_recovered.clear();
+  }
+
+  // A job made from a MARAC case names it.
+  bool TakesLink(LinkType type) const override {
+    return type == LinkType::kMaracCase;
   }
 };
 
