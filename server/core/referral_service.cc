@@ -1,5 +1,7 @@
 #include "server/core/referral_service.h"
 
+#include <optional>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "server/core/field_violations.h"
@@ -285,17 +287,10 @@ absl::StatusOr<Referral> ReferralService::Transition(
   }
   const absl::Time now = clock_.Now();
   Actor actor{ctx.Name(), RolesSeeing(r, ctx.scopes)};
-  const Workflow workflow(calendar_, zone_, ConfigFor(ctx));
-  if (!details.meeting_id.empty()) {
-    return ListToMeeting(ctx, std::move(r), action, version, details, actor,
-                         now);
-  }
-  SAFEGUARD_RETURN_IF_ERROR(workflow.Apply(r, action, details, actor, now));
-  r.version = version + 1;
-  return Commit(ctx, std::move(r), version);
+  return TakeAction(ctx, std::move(r), action, version, details, actor, now);
 }
 
-absl::StatusOr<Referral> ReferralService::ListToMeeting(
+absl::StatusOr<Referral> ReferralService::TakeAction(
     const CallContext& ctx, Referral current, const std::string& action,
     int64_t version, const TransitionDetails& details, const Actor& actor,
     absl::Time now) {
@@ -308,29 +303,40 @@ absl::StatusOr<Referral> ReferralService::ListToMeeting(
   Referral result;
   SAFEGUARD_RETURN_IF_ERROR(units_.Write(
       *audit, [&](WriteTransaction& tx) -> absl::Status {
-        absl::StatusOr<Meeting> meeting = tx.GetMeeting(details.meeting_id);
-        if (!meeting.ok() && !absl::IsNotFound(meeting.status())) {
-          return meeting.status();
+        CaseFacts facts;
+        SAFEGUARD_ASSIGN_OR_RETURN(
+            facts.open_actions,
+            tx.CountActions(current.id, ActionStatus::kOpen));
+        TransitionDetails step = details;
+        std::optional<Meeting> meeting;
+        if (!details.meeting_id.empty()) {
+          absl::StatusOr<Meeting> named = tx.GetMeeting(details.meeting_id);
+          if (!named.ok() && !absl::IsNotFound(named.status())) {
+            return named.status();
+          }
+          if (!named.ok() ||
+              !RolesReaching(named->kind, named->area, ctx.scopes)
+                   .Intersects(OrganiserRoles(named->kind))) {
+            return InvalidArgumentWithViolations(
+                {{kField, "names no meeting the caller lists cases to"}});
+          }
+          const absl::CivilDay day = absl::ToCivilDay(named->start_time, zone_);
+          step.meeting_date =
+              Date{static_cast<int>(day.year()), day.month(), day.day()};
+          meeting = *std::move(named);
         }
-        if (!meeting.ok() ||
-            !RolesReaching(meeting->kind, meeting->area, ctx.scopes)
-                 .Intersects(OrganiserRoles(meeting->kind))) {
-          return InvalidArgumentWithViolations(
-              {{kField, "names no meeting the caller lists cases to"}});
-        }
-        TransitionDetails listing = details;
-        const absl::CivilDay day =
-            absl::ToCivilDay(meeting->start_time, zone_);
-        listing.meeting_date =
-            Date{static_cast<int>(day.year()), day.month(), day.day()};
         Referral r = current;
-        SAFEGUARD_RETURN_IF_ERROR(workflow.Apply(r, action, listing, actor, now));
+        SAFEGUARD_RETURN_IF_ERROR(
+            workflow.Apply(r, action, step, actor, now, facts));
         r.version = version + 1;
-        SAFEGUARD_RETURN_IF_ERROR(AddCase(*meeting, r, now, kField));
-        const int64_t meeting_version = meeting->version;
-        meeting->version = meeting_version + 1;
-        meeting->update_time = now;
-        SAFEGUARD_RETURN_IF_ERROR(tx.UpdateMeeting(*meeting, meeting_version));
+        if (meeting.has_value()) {
+          SAFEGUARD_RETURN_IF_ERROR(AddCase(*meeting, r, now, kField));
+          const int64_t meeting_version = meeting->version;
+          meeting->version = meeting_version + 1;
+          meeting->update_time = now;
+          SAFEGUARD_RETURN_IF_ERROR(
+              tx.UpdateMeeting(*meeting, meeting_version));
+        }
         SAFEGUARD_RETURN_IF_ERROR(tx.UpdateReferral(r, version));
         result = std::move(r);
         return absl::OkStatus();

@@ -147,14 +147,14 @@ class ReferralService {
       WriteTransaction& tx, const Referral& row, const ReferralLink& link,
       const std::vector<VisibilityScope>& readable, absl::Time now,
       const std::string& field);
-  // Takes a listing action that names a meeting: the referral and the
-  // meeting change together.
-  absl::StatusOr<Referral> ListToMeeting(const CallContext& ctx,
-                                         Referral current,
-                                         const std::string& action,
-                                         int64_t version,
-                                         const TransitionDetails& details,
-                                         const Actor& actor, absl::Time now);
+  // Takes `action` on `current` inside one write transaction, with what the
+  // store knows of the case (CaseFacts); an action that names a meeting
+  // lists the case to it, the referral and the meeting changing together.
+  absl::StatusOr<Referral> TakeAction(const CallContext& ctx, Referral current,
+                                      const std::string& action,
+                                      int64_t version,
+                                      const TransitionDetails& details,
+                                      const Actor& actor, absl::Time now);
   // Stores `updated` (version already bumped) with the call's audit entry,
   // and publishes it.
   absl::StatusOr<Referral> Commit(const CallContext& ctx, Referral updated,

@@ -81,6 +81,9 @@ class WriteTransaction {
   virtual absl::Status InsertAction(const PlanAction& action) = 0;
   virtual absl::Status UpdateAction(const PlanAction& action,
                                     int64_t expected_version) = 0;
+  // How many of the referral's actions have `status`.
+  virtual absl::StatusOr<int> CountActions(const std::string& referral_id,
+                                           ActionStatus status) = 0;
 };
 
 class UnitOfWork {

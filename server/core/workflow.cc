@@ -301,7 +301,8 @@ std::vector<std::string> Workflow::AvailableActions(
 
 absl::Status Workflow::Apply(Referral& referral, absl::string_view action,
                              const TransitionDetails& details,
-                             const Actor& actor, absl::Time now) const {
+                             const Actor& actor, absl::Time now,
+                             const CaseFacts& facts) const {
   // Each kind's rules read its own form.
   if (KindOfForm(referral.form) != referral.kind) {
     return absl::InternalError("the referral's form is not of its kind");
@@ -325,7 +326,7 @@ absl::Status Workflow::Apply(Referral& referral, absl::string_view action,
         absl::StrCat("action '", action, "' needs one of the roles: ",
                      candidates.front()->who.ToString()));
   }
-  const StepContext step{details, actor, now, zone_, calendar_, config_};
+  const StepContext step{details, actor, now, zone_, calendar_, config_, facts};
   absl::Status first_failure;
   for (const TransitionRule* rule : candidates) {
     absl::Status passed =

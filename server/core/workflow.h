@@ -53,6 +53,12 @@ struct WorkflowConfig;
 struct TransitionDetails;
 struct Actor;
 
+// What the store knows of the referral beyond its record, for a kind's
+// checks: how many of its actions (meeting.h) are still open.
+struct CaseFacts {
+  int open_actions = 0;
+};
+
 // What a rule's functions see of the step being taken.
 struct StepContext {
   const TransitionDetails& details;
@@ -61,6 +67,7 @@ struct StepContext {
   absl::TimeZone zone;
   const HolidayCalendar& calendar;
   const WorkflowConfig& config;
+  const CaseFacts& facts;
 };
 
 // A kind's condition on the referral (or on details beyond their shape):
@@ -222,7 +229,8 @@ class Workflow {
   // failure `referral` is unchanged.
   absl::Status Apply(Referral& referral, absl::string_view action,
                      const TransitionDetails& details, const Actor& actor,
-                     absl::Time now) const;
+                     absl::Time now,
+                     const CaseFacts& facts = CaseFacts()) const;
 
   // The actions that exist from the referral's state, whoever takes them.
   std::vector<std::string> AvailableActions(const Referral& referral) const;

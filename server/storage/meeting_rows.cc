@@ -178,6 +178,17 @@ absl::Status UpdateActionRow(Database& db, const PlanAction& a,
   return s.Run();
 }
 
+absl::StatusOr<int> CountActions(Database& db, const std::string& referral_id,
+                                 ActionStatus status) {
+  SAFEGUARD_ASSIGN_OR_RETURN(
+      Statement s, db.Prepare("SELECT count(*) FROM plan_actions "
+                              "WHERE referral_id = ? AND status = ?;"));
+  SAFEGUARD_RETURN_IF_ERROR(s.BindText(1, referral_id));
+  SAFEGUARD_RETURN_IF_ERROR(s.BindInt64(2, static_cast<int>(status)));
+  SAFEGUARD_RETURN_IF_ERROR(s.Step().status());
+  return static_cast<int>(s.ColumnInt64(0));
+}
+
 absl::StatusOr<MeetingPage> QueryMeetings(Database& db, const MeetingQuery& q) {
   std::vector<std::string> where;
   std::vector<SqlArg> args;

@@ -32,6 +32,10 @@ absl::Status UpdateMeetingRow(Database& db, const Meeting& meeting,
 absl::Status UpdateActionRow(Database& db, const PlanAction& action,
                              int64_t expected);
 
+// How many of the referral's actions have `status`.
+absl::StatusOr<int> CountActions(Database& db, const std::string& referral_id,
+                                 ActionStatus status);
+
 absl::StatusOr<MeetingPage> QueryMeetings(Database& db, const MeetingQuery& q);
 absl::StatusOr<ActionPage> QueryActions(Database& db, const ActionQuery& q);
 

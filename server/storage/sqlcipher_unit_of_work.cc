@@ -143,6 +143,10 @@ class SqlCipherWriteTransaction final : public WriteTransaction {
                             int64_t expected_version) override {
     return Changing(UpdateActionRow(db_, action, expected_version));
   }
+  absl::StatusOr<int> CountActions(const std::string& referral_id,
+                                   ActionStatus status) override {
+    return safeguard::CountActions(db_, referral_id, status);
+  }
 
  private:
   absl::Status Changing(absl::Status status) {
@@ -209,6 +213,10 @@ class RefusalAwareTransaction final : public WriteTransaction {
   }
   absl::Status UpdateAction(const PlanAction& a, int64_t expected) override {
     return Noted(store_.UpdateAction(a, expected));
+  }
+  absl::StatusOr<int> CountActions(const std::string& referral_id,
+                                   ActionStatus status) override {
+    return Noted(store_.CountActions(referral_id, status));
   }
 
  private:

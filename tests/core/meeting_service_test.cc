@@ -463,5 +463,34 @@ TEST_F(MeetingServiceTest, ActionsNeedAnOwnerAndADueDateAndOnlyTheOwnerUpdates) 
   EXPECT_TRUE(IsOutstanding(not_done->status));
 }
 
+// A MARAC case's actions are reviewed only once none is still open.
+TEST_F(MeetingServiceTest, ACaseIsReviewedOnceNoneOfItsActionsIsOpen) {
+  Meeting m = MustCreate(Draft());
+  Screened("r1", "ipswich");
+  SAFEGUARD_ASSERT_OK(List("r1", m));
+  PlanAction a = MustAct(m, Action("r1", "police", 7));
+  Referral heard = *store_.Get("r1");
+  heard.state = "ACTIONS_OPEN";
+  store_.Put(heard);
+  audit_ = AuditRecord();
+  EXPECT_THAT(referrals_.Transition(coordinator_, "r1", "review_actions",
+                                    heard.version, {}),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       "the case has 1 open action(s): record each as done, "
+                       "not possible or not done first"));
+  EXPECT_FALSE(audit_.committed);
+  audit_ = AuditRecord();
+  SAFEGUARD_ASSERT_OK(meetings_
+                          .UpdateAction(Representative("police"), a.id,
+                                        ActionStatus::kNotPossible,
+                                        "The victim declined the visit", 1)
+                          .status());
+  audit_ = AuditRecord();
+  absl::StatusOr<Referral> reviewed = referrals_.Transition(
+      coordinator_, "r1", "review_actions", heard.version, {});
+  ASSERT_TRUE(reviewed.ok()) << reviewed.status();
+  EXPECT_EQ(reviewed->state, "ACTIONS_REVIEWED");
+}
+
 }  // namespace
 }  // namespace safeguard

@@ -220,6 +220,14 @@ class MemoryReferralStore final : public ReferralStore,
                               int64_t expected_version) override {
       return Update(data.actions, action, expected_version, changed);
     }
+    absl::StatusOr<int> CountActions(const std::string& referral_id,
+                                     ActionStatus status) override {
+      int n = 0;
+      for (const auto& [id, a] : data.actions) {
+        if (a.referral_id == referral_id && a.status == status) ++n;
+      }
+      return n;
+    }
 
     Data data;
     bool changed = false;

@@ -29,6 +29,16 @@ absl::Time MeetingDay(const Referral& r, const StepContext& step) {
          absl::Seconds(1);
 }
 
+// The actions are reviewed once each is recorded done, not possible or not
+// done: none is still open.
+absl::Status NoOpenActions(const Referral&, const StepContext& step) {
+  if (step.facts.open_actions == 0) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      "the case has ", step.facts.open_actions,
+      " open action(s): record each as done, not possible or not done "
+      "first"));
+}
+
 void SetMeeting(Referral& r, const StepContext& step) {
   std::get<MaracForm>(r.form).meeting_date = *step.details.meeting_date;
 }
@@ -47,7 +57,7 @@ constexpr TransitionRule kRules[] = {
   {kMarac, "AGENCY_RESEARCH", "record_hearing", "HEARD", G::kNone, kCoordinator, nullptr, nullptr},
   {kMarac, "EMERGENCY_MARAC", "record_hearing", "HEARD", G::kNone, kCoordinator, nullptr, nullptr},
   {kMarac, "HEARD", "open_actions", "ACTIONS_OPEN", G::kMeeting, kCoordinator, MeetingDay, SetMeeting},
-  {kMarac, "ACTIONS_OPEN", "review_actions", "ACTIONS_REVIEWED", G::kNone, kCoordinator, nullptr, nullptr},
+  {kMarac, "ACTIONS_OPEN", "review_actions", "ACTIONS_REVIEWED", G::kNone, kCoordinator, nullptr, nullptr, NoOpenActions},
   {kMarac, "ACTIONS_REVIEWED", "close", "CLOSED", G::kNone, kCoordinator, nullptr, nullptr},
 };
 
