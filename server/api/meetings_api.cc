@@ -74,13 +74,6 @@ absl::StatusOr<CaseIds> ParseCase(const std::string& meeting,
   return CaseIds{*std::move(m), *std::move(r)};
 }
 
-int64_t DayNumber(const Date& d) {
-  return int64_t{d.year} * 10000 + d.month * 100 + d.day;
-}
-Date DayOf(int64_t n) {
-  return {static_cast<int>(n / 10000), static_cast<int>(n / 100 % 100),
-          static_cast<int>(n % 100)};
-}
 
 }  // namespace
 
@@ -309,7 +302,7 @@ absl::Status MeetingsApi::ListActions(ResolvedCall& call, AuditRecord&,
   const std::string fingerprint = QueryFingerprint(call, request);
   if (std::optional<QueueCursor> after =
           After(request.page_token(), fingerprint, bad)) {
-    q.after = {DayOf(after->deadline_us), after->id};
+    q.after = {DateOfDayNumber(after->deadline_us), after->id};
   }
   if (!bad.empty()) return InvalidArgumentWithViolations(bad);
   absl::StatusOr<ActionPage> page = service_.ListActions(call.context, q);

@@ -13,6 +13,15 @@ bool IsOutstanding(ActionStatus status) {
   return status == ActionStatus::kOpen || status == ActionStatus::kNotDone;
 }
 
+int64_t DayNumber(const Date& d) {
+  return int64_t{d.year} * 10000 + d.month * 100 + d.day;
+}
+
+Date DateOfDayNumber(int64_t n) {
+  return {static_cast<int>(n / 10000), static_cast<int>(n / 100 % 100),
+          static_cast<int>(n % 100)};
+}
+
 bool IsOverdue(const PlanAction& action, absl::CivilDay today) {
   const Date& d = action.due_date;
   return action.status == ActionStatus::kOpen && !d.empty() &&

@@ -122,6 +122,11 @@ struct PlanAction {
 // Still for the next meeting to review: open, or not done.
 bool IsOutstanding(ActionStatus status);
 
+// A date as a sortable number, YYYYMMDD (how the store orders due dates
+// and page tokens carry them), and back.
+int64_t DayNumber(const Date& date);
+Date DateOfDayNumber(int64_t number);
+
 // Open past its due date on `today`.
 bool IsOverdue(const PlanAction& action, absl::CivilDay today);
 

@@ -4,6 +4,7 @@
 #include <map>
 #include <utility>
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "server/core/field_violations.h"
@@ -30,17 +31,6 @@ absl::Status MeetingNotFound() {
 }
 absl::Status ActionNotFound() { return absl::NotFoundError("action not found"); }
 
-absl::StatusOr<AuditRecord*> AuditOf(const CallContext& ctx) {
-  if (ctx.audit == nullptr) {
-    return absl::InternalError("a change outside a call's audit entry");
-  }
-  return ctx.audit;
-}
-
-bool Contains(const std::vector<std::string>& v, const std::string& s) {
-  return std::find(v.begin(), v.end(), s) != v.end();
-}
-
 void CheckRequestId(FieldChecker& c, const std::string& request_id) {
   if (request_id.empty()) {
     c.Add("request_id", "is required");
@@ -58,8 +48,8 @@ std::vector<std::string> RepresentedAgencies(const CallContext& ctx,
   if (ctx.partnership == nullptr) return out;
   for (const Partnership::Representative& r : ctx.partnership->representatives) {
     if (!r.roles.Intersects(RepresentativeRoles(kind))) continue;
-    if (!r.areas.empty() && !Contains(r.areas, area)) continue;
-    if (!Contains(out, r.agency)) out.push_back(r.agency);
+    if (!r.areas.empty() && !absl::c_linear_search(r.areas, area)) continue;
+    if (!absl::c_linear_search(out, r.agency)) out.push_back(r.agency);
   }
   return out;
 }
@@ -101,7 +91,7 @@ bool NarrowToReach(ReferralKind kind, const std::vector<VisibilityScope>& scopes
   } else {
     std::vector<std::string> both;
     for (const std::string& a : areas) {
-      if (Contains(*reach, a)) both.push_back(a);
+      if (absl::c_linear_search(*reach, a)) both.push_back(a);
     }
     areas = std::move(both);
   }
@@ -167,7 +157,7 @@ absl::StatusOr<Meeting> MeetingService::Create(const CallContext& ctx,
                                  : std::vector<std::string>();
   if (draft.area.empty()) {
     c.Add("meeting.area", "is required");
-  } else if (!Contains(areas, draft.area)) {
+  } else if (!absl::c_linear_search(areas, draft.area)) {
     c.Add("meeting.area", "is not an area of the partnership");
   } else if (HasMeetings(draft.kind) &&
              !RolesReaching(draft.kind, draft.area, ctx.scopes)
@@ -189,7 +179,7 @@ absl::StatusOr<Meeting> MeetingService::Create(const CallContext& ctx,
         RepresentedAgencies(ctx, draft.kind, draft.area);
     for (size_t i = 0; i < draft.agencies.size(); ++i) {
       const std::string field = absl::StrCat("meeting.agencies[", i, "]");
-      if (!Contains(represented, draft.agencies[i])) {
+      if (!absl::c_linear_search(represented, draft.agencies[i])) {
         c.Add(field, "has no representative for the area in the policy");
       } else if (std::find(draft.agencies.begin(),
                            draft.agencies.begin() + i,
@@ -338,7 +328,7 @@ absl::StatusOr<Meeting> MeetingService::RecordAttendance(
     if (m.state == MeetingState::kClosed) {
       return absl::FailedPreconditionError("the meeting is closed");
     }
-    if (!Contains(m.agencies, attendance.agency)) {
+    if (!absl::c_linear_search(m.agencies, attendance.agency)) {
       return InvalidArgumentWithViolations(
           {{"attendance.agency", "is not an agency represented at the meeting"}});
     }
@@ -371,7 +361,7 @@ absl::StatusOr<Meeting> MeetingService::RecordResearch(
           return absl::PermissionDeniedError(
               "only an agency's representative records its research");
         }
-        if (!Contains(m.agencies, ctx.identity.agency)) {
+        if (!absl::c_linear_search(m.agencies, ctx.identity.agency)) {
           return absl::PermissionDeniedError(
               "the caller's agency is not represented at the meeting");
         }
@@ -640,7 +630,7 @@ absl::StatusOr<ActionPage> MeetingService::ListActions(const CallContext& ctx,
   SAFEGUARD_ASSIGN_OR_RETURN(ActionPage page, meetings_.ListActions(query));
   if (ctx.audit != nullptr) {
     for (const PlanAction& a : page.actions) {
-      if (!Contains(ctx.audit->disclosed, a.referral_id)) {
+      if (!absl::c_linear_search(ctx.audit->disclosed, a.referral_id)) {
         ctx.audit->disclosed.push_back(a.referral_id);
       }
     }

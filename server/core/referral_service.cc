@@ -23,14 +23,6 @@ constexpr size_t kMaxLinks = 4;
 
 absl::Status NotFound() { return absl::NotFoundError("referral not found"); }
 
-// The call's audit entry, which a change commits with it.
-absl::StatusOr<AuditRecord*> AuditOf(const CallContext& ctx) {
-  if (ctx.audit == nullptr) {
-    return absl::InternalError("a change outside a call's audit entry");
-  }
-  return ctx.audit;
-}
-
 // Optimistic concurrency: a change names the version it was made against.
 absl::Status CheckVersion(const Referral& r, int64_t version) {
   if (version == r.version) return absl::OkStatus();

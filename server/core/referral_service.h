@@ -76,6 +76,15 @@ struct CallContext {
   }
 };
 
+// The call's audit entry, which a change commits with it; kInternal outside
+// a call that may change anything.
+inline absl::StatusOr<AuditRecord*> AuditOf(const CallContext& ctx) {
+  if (ctx.audit == nullptr) {
+    return absl::InternalError("a change outside a call's audit entry");
+  }
+  return ctx.audit;
+}
+
 class ReferralService {
  public:
   ReferralService(ReferralStore& store, UnitOfWork& units,

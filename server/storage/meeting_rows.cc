@@ -10,11 +10,6 @@
 namespace safeguard {
 namespace {
 
-// A due date as a sortable number: YYYYMMDD.
-int64_t DueDay(const Date& d) {
-  return int64_t{d.year} * 10000 + d.month * 100 + d.day;
-}
-
 template <typename Stored, typename T>
 std::string Serialize(const T& value) {
   Stored stored;
@@ -155,7 +150,7 @@ absl::Status InsertActionRow(Database& db, const PlanAction& a) {
   SAFEGUARD_RETURN_IF_ERROR(s.BindAll(
       {a.id, a.referral_id, a.meeting_id, int64_t{static_cast<int>(a.kind)},
        a.area, a.owner_agency, int64_t{static_cast<int>(a.status)},
-       DueDay(a.due_date), a.version}));
+       DayNumber(a.due_date), a.version}));
   SAFEGUARD_RETURN_IF_ERROR(
       s.BindBlob(10, Serialize<storage::v1::StoredAction>(a)));
   return s.Run();
@@ -170,7 +165,7 @@ absl::Status UpdateActionRow(Database& db, const PlanAction& a,
       db.Prepare("UPDATE plan_actions SET status = ?, due_day = ?, "
                  "version = ?, body = ? WHERE id = ?;"));
   SAFEGUARD_RETURN_IF_ERROR(s.BindInt64(1, static_cast<int>(a.status)));
-  SAFEGUARD_RETURN_IF_ERROR(s.BindInt64(2, DueDay(a.due_date)));
+  SAFEGUARD_RETURN_IF_ERROR(s.BindInt64(2, DayNumber(a.due_date)));
   SAFEGUARD_RETURN_IF_ERROR(s.BindInt64(3, a.version));
   SAFEGUARD_RETURN_IF_ERROR(
       s.BindBlob(4, Serialize<storage::v1::StoredAction>(a)));
@@ -244,11 +239,11 @@ absl::StatusOr<ActionPage> QueryActions(Database& db, const ActionQuery& q) {
   }
   if (q.due_before.has_value()) {
     where.push_back("due_day < ?");
-    args.push_back(DueDay(*q.due_before));
+    args.push_back(DayNumber(*q.due_before));
   }
   if (q.after.has_value()) {
     where.push_back("(due_day > ? OR (due_day = ? AND id > ?))");
-    const int64_t due = DueDay(q.after->first);
+    const int64_t due = DayNumber(q.after->first);
     args.push_back(due);
     args.push_back(due);
     args.push_back(q.after->second);
