@@ -32,6 +32,14 @@ RoleSet ToViewedProto(const Referral& r, const ResolvedCall& call,
   return roles;
 }
 
+// The scopes in which the caller may read referrals: a link may name only
+// one of those without the other side's consent.
+std::vector<VisibilityScope> Readable(const ResolvedCall& call) {
+  return call.policy
+      ->Decide(call.context.identity, "safeguard.v1.Referrals/GetReferral")
+      .scopes;
+}
+
 constexpr char kHiddenField[] =
     "names a field the caller's view does not show";
 constexpr size_t kMaxStateBytes = 64;
@@ -136,6 +144,16 @@ std::vector<ApiMethod> ReferralsApi::Methods() {
           [this](ResolvedCall& c, AuditRecord& a, const auto& q, auto* r) {
             return AddNote(c, a, q, r);
           }),
+      MakeUnary<v1::LinkReferralRequest, Referral>(
+          gate_, method("LinkReferral"),
+          [this](ResolvedCall& c, AuditRecord& a, const auto& q, auto* r) {
+            return Link(c, a, q, r);
+          }),
+      MakeUnary<v1::UnlinkReferralRequest, Referral>(
+          gate_, method("UnlinkReferral"),
+          [this](ResolvedCall& c, AuditRecord& a, const auto& q, auto* r) {
+            return Unlink(c, a, q, r);
+          }),
       MakeStream<v1::WatchReferralsRequest>(
           gate_, method("WatchReferrals"),
           [this, name = FullMethodName(*method("WatchReferrals"))](
@@ -152,12 +170,7 @@ absl::Status ReferralsApi::Submit(ResolvedCall& call, AuditRecord& audit,
                                   v1::Referral* response) {
   // A link may name only a referral the caller can read.
   std::vector<VisibilityScope> readable;
-  if (request.referral().links_size() > 0) {
-    readable = call.policy
-                   ->Decide(call.context.identity,
-                            "safeguard.v1.Referrals/GetReferral")
-                   .scopes;
-  }
+  if (request.referral().links_size() > 0) readable = Readable(call);
   absl::StatusOr<CreateResult> r = service_.Submit(
       call.context, request.request_id(),
       Sha256Hex(DeterministicBytes(request.referral())),
@@ -314,6 +327,45 @@ absl::Status ReferralsApi::AddNote(ResolvedCall& call, AuditRecord& audit,
   if (!id.ok()) return id.status();
   absl::StatusOr<Referral> r =
       service_.AddNote(call.context, *id, request.text());
+  if (!r.ok()) return r.status();
+  ToViewedProto(*r, call, response);
+  SetCallerOptions(*r, call, response);
+  return absl::OkStatus();
+}
+
+absl::Status ReferralsApi::Link(ResolvedCall& call, AuditRecord& audit,
+                                const v1::LinkReferralRequest& request,
+                                v1::Referral* response) {
+  absl::StatusOr<std::string> id = ReferralIdFromName(request.name());
+  if (!id.ok()) return id.status();
+  std::vector<FieldViolation> violations;
+  const LinkType type = FromProto(request.link().type());
+  if (type == LinkType::kUnspecified) {
+    violations.push_back({"link.type", "is required"});
+  }
+  absl::StatusOr<std::string> other =
+      IdFromName(request.link().referral(), "referrals", "link.referral");
+  for (FieldViolation& v : FieldViolations(other.status())) {
+    violations.push_back(std::move(v));
+  }
+  if (!violations.empty()) return InvalidArgumentWithViolations(violations);
+  absl::StatusOr<Referral> r =
+      service_.Link(call.context, *id, type, *other, Readable(call));
+  if (!r.ok()) return r.status();
+  ToViewedProto(*r, call, response);
+  SetCallerOptions(*r, call, response);
+  return absl::OkStatus();
+}
+
+absl::Status ReferralsApi::Unlink(ResolvedCall& call, AuditRecord& audit,
+                                  const v1::UnlinkReferralRequest& request,
+                                  v1::Referral* response) {
+  absl::StatusOr<std::string> id = ReferralIdFromName(request.name());
+  if (!id.ok()) return id.status();
+  absl::StatusOr<std::string> other =
+      IdFromName(request.referral(), "referrals", "referral");
+  if (!other.ok()) return other.status();
+  absl::StatusOr<Referral> r = service_.Unlink(call.context, *id, *other);
   if (!r.ok()) return r.status();
   ToViewedProto(*r, call, response);
   SetCallerOptions(*r, call, response);

@@ -50,6 +50,12 @@ class ReferralsApi {
   absl::Status AddNote(ResolvedCall& call, AuditRecord& audit,
                        const v1::AddNoteRequest& request,
                        v1::Referral* response);
+  absl::Status Link(ResolvedCall& call, AuditRecord& audit,
+                    const v1::LinkReferralRequest& request,
+                    v1::Referral* response);
+  absl::Status Unlink(ResolvedCall& call, AuditRecord& audit,
+                      const v1::UnlinkReferralRequest& request,
+                      v1::Referral* response);
 
   // Ends the open watches that `policy` would decide differently; returns
   // how many.

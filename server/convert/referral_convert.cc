@@ -281,6 +281,10 @@ SecurityMeasure FromProto(v1::SecurityMeasure in) {
   return EnumFrom<SecurityMeasure>(in, v1::SecurityMeasure_MAX);
 }
 
+LinkType FromProto(v1::LinkType in) {
+  return EnumFrom<LinkType>(in, v1::LinkType_MAX);
+}
+
 void ToProto(const ScaDecision& in, v1::ScaDecision* out) {
   out->set_outcome(static_cast<v1::ScaOutcome>(EnumTo(in.outcome)));
   if (!in.decision_date.empty()) ToProto(in.decision_date, out->mutable_decision_date());
@@ -386,6 +390,7 @@ void ToProto(const Referral& in, v1::Referral* out) {
     link->set_referral(absl::StrCat("referrals/", l.referral_id));
     link->set_linked_by(l.linked_by);
     if (IsFinite(l.link_time)) ToTimestamp(l.link_time, link->mutable_link_time());
+    link->set_status(static_cast<v1::LinkStatus>(EnumTo(l.status)));
   }
 }
 
@@ -462,7 +467,7 @@ Referral FromProto(const v1::Referral& in) {
   }
   for (const v1::ReferralLink& l : in.links()) {
     ReferralLink link;
-    link.type = EnumFrom<LinkType>(l.type(), v1::LinkType_MAX);
+    link.type = FromProto(l.type());
     // A name that is not "referrals/<id>" leaves the id empty: required.
     absl::string_view id = l.referral();
     if (absl::ConsumePrefix(&id, "referrals/")) link.referral_id = std::string(id);

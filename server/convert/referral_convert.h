@@ -33,6 +33,8 @@ Date FromProto(const v1::Date& in);
 void ToProto(const Date& in, v1::Date* out);
 
 SecurityMeasure FromProto(v1::SecurityMeasure in);
+// kUnspecified for a number this build does not name.
+LinkType FromProto(v1::LinkType in);
 
 // The reason and details a TransitionReferralRequest carries for its action.
 TransitionDetails DetailsFromProto(const v1::TransitionReferralRequest& request);

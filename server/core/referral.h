@@ -217,11 +217,16 @@ ReferralKind KindOfForm(const ReferralForm& form);
 // How one referral is linked to another.
 enum class LinkType { kUnspecified, kMaracCase, kTargetHardeningJob };
 
+// Where a link stands: both sides name each other (kLinked), or one side
+// has asked for it: this one (kProposed) or the other (kRequested).
+enum class LinkStatus { kUnspecified, kLinked, kProposed, kRequested };
+
 struct ReferralLink {
   LinkType type = LinkType::kUnspecified;
   std::string referral_id;
   std::string linked_by;  // "<agency>/<principal>"; set by the server
   absl::Time link_time = absl::InfinitePast();
+  LinkStatus status = LinkStatus::kLinked;
 };
 
 // The kind a link of `type` points to, and the link its referral gets back

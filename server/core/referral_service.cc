@@ -198,34 +198,6 @@ absl::StatusOr<CreateResult> ReferralService::Submit(
   return result;
 }
 
-absl::StatusOr<Referral> ReferralService::LinkBack(
-    WriteTransaction& tx, const Referral& row, const ReferralLink& link,
-    const std::vector<VisibilityScope>& readable, absl::Time now,
-    const std::string& field) {
-  absl::StatusOr<Referral> other = tx.GetReferral(link.referral_id);
-  if (!other.ok() && !absl::IsNotFound(other.status())) return other.status();
-  if (!other.ok() || other->kind != LinkTargetKind(link.type) ||
-      !IsVisible(*other, readable)) {
-    return InvalidArgumentWithViolations(
-        {{field, absl::StrCat("names no ", ReferralKindName(LinkTargetKind(link.type)),
-                              " referral the caller can read")}});
-  }
-  const int64_t version = other->version;
-  other->links.push_back({ReverseLink(link.type), row.id, link.linked_by, now});
-  TransitionRecord record;
-  record.actor = link.linked_by;
-  record.time = now;
-  record.action = "link";
-  record.from_state = other->state;
-  record.to_state = other->state;
-  record.reason = absl::StrCat("linked from ", row.reference);
-  other->history.push_back(std::move(record));
-  other->update_time = now;
-  other->version = version + 1;
-  SAFEGUARD_RETURN_IF_ERROR(tx.UpdateReferral(*other, version));
-  return other;
-}
-
 absl::StatusOr<Referral> ReferralService::LoadVisible(const CallContext& ctx,
                                                       const std::string& id) {
   absl::StatusOr<Referral> r = store_.Get(id);

@@ -138,6 +138,22 @@ class ReferralService {
                                    const std::string& id,
                                    const std::string& text);
 
+  // Links referral `id` to `other_id` with a link of `type` (one that
+  // points from the referral's kind to another; referral_links.cc). If
+  // the caller can read the other referral under `readable` (the scopes of
+  // its GetReferral), or that referral already asked for the link, both
+  // are linked; otherwise this side's proposal is recorded, and a request
+  // on the other referral if it exists. The result is the same whether or
+  // not it does. Asking again changes nothing.
+  absl::StatusOr<Referral> Link(const CallContext& ctx, const std::string& id,
+                                LinkType type, const std::string& other_id,
+                                const std::vector<VisibilityScope>& readable);
+  // Removes the referral's link (of any status) to `other_id`, and the
+  // other referral's to it; kNotFound if it holds none.
+  absl::StatusOr<Referral> Unlink(const CallContext& ctx,
+                                  const std::string& id,
+                                  const std::string& other_id);
+
   // The roles in which the caller sees `referral` (its field views): those
   // of the scopes it is reached through, or for a new submission the roles
   // the caller submitted in.

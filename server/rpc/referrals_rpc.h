@@ -39,6 +39,14 @@ class ReferralsRpc final : public v1::Referrals::CallbackService {
   grpc::ServerUnaryReactor* AddNote(grpc::CallbackServerContext* context,
                                     const v1::AddNoteRequest* request,
                                     v1::Referral* response) override;
+  grpc::ServerUnaryReactor* LinkReferral(
+      grpc::CallbackServerContext* context,
+      const v1::LinkReferralRequest* request,
+      v1::Referral* response) override;
+  grpc::ServerUnaryReactor* UnlinkReferral(
+      grpc::CallbackServerContext* context,
+      const v1::UnlinkReferralRequest* request,
+      v1::Referral* response) override;
   grpc::ServerWriteReactor<v1::ReferralEvent>* WatchReferrals(
       grpc::CallbackServerContext* context,
       const v1::WatchReferralsRequest* request) override;

@@ -28,6 +28,7 @@ static_assert(static_cast<int>(MaracCriterion::kRepeat) == 3);
 static_assert(static_cast<int>(SecurityMeasure::kSmokeAlarms) == 11);
 static_assert(static_cast<int>(Tenure::kOther) == 4);
 static_assert(static_cast<int>(LinkType::kTargetHardeningJob) == 2);
+static_assert(static_cast<int>(LinkStatus::kRequested) == 3);
 
 // A stored number as the core's enumeration. Every number stored was one
 // the core had, so it is kept as it is, even one this build does not
@@ -366,6 +367,7 @@ void ToStored(const Referral& in, pb::StoredReferral* out) {
     link->set_referral_id(l.referral_id);
     link->set_linked_by(l.linked_by);
     PutTime(l.link_time, link, &pb::StoredLink::mutable_link_time);
+    link->set_status(Number(l.status));
   }
   for (const TransitionRecord& h : in.history) {
     pb::TransitionRecord* record = out->add_history();
@@ -426,8 +428,11 @@ Referral FromStored(const pb::StoredReferral& in) {
                            h.from_state(), h.to_state(), h.reason()});
   }
   for (const pb::StoredLink& l : in.links()) {
+    // Links stored before proposals existed hold no status: linked.
     out.links.push_back({Enum<LinkType>(l.type()), l.referral_id(),
-                         l.linked_by(), FromTimestamp(l.link_time())});
+                         l.linked_by(), FromTimestamp(l.link_time()),
+                         l.status() == 0 ? LinkStatus::kLinked
+                                         : Enum<LinkStatus>(l.status())});
   }
   out.create_time = FromTimestamp(in.create_time());
   out.update_time = FromTimestamp(in.update_time());

@@ -86,6 +86,11 @@ std::set<std::string> AsRepresentative(std::set<std::string> methods) {
                   "UpdateAction", "ListActions"});
   return methods;
 }
+// The two coordinators whose kinds link to each other.
+std::set<std::string> WithLinks(std::set<std::string> methods) {
+  methods.insert({"LinkReferral", "UnlinkReferral"});
+  return methods;
+}
 const std::set<std::string> kReferrerOnly = {
     "GetServerInfo", "SubmitReferral", "GetReferral", "ListReferrals",
     "AddNote", "WatchReferrals"};
@@ -102,7 +107,7 @@ const Expectation kMatrix[] = {
     {"agency_lead", "west-suffolk-council/person/safeguarding-lead",
      WithAccessLog(kAll), {"T1"}},
     {"marac_coordinator", "suffolk-county-council/person/marac-coordinator",
-     WithMeetings(kAll), {"M", "MM", "A"}},
+     WithLinks(WithMeetings(kAll)), {"M", "MM", "A"}},
     {"channel_chair", "suffolk-county-council/person/channel-chair",
      WithMeetings(kAll), {"C", "MC"}},
     // As a police First Responder it reaches the force's NRM referrals too,
@@ -110,7 +115,8 @@ const Expectation kMatrix[] = {
     {"prevent_officer", "suffolk-police/person/prevent-officer", kAll,
      {"C", "N"}, {{"AssignReferral", {"C"}}}},
     {"sanctuary_coordinator",
-     "west-suffolk-council/person/sanctuary-coordinator", kAll, {"T1", "T2"}},
+     "west-suffolk-council/person/sanctuary-coordinator", WithLinks(kAll),
+     {"T1", "T2"}},
     {"contractor", "safe-partnership/person/locksmith",
      {"GetServerInfo", "GetReferral", "ListReferrals", "TransitionReferral",
       "WatchReferrals"},
@@ -407,6 +413,22 @@ TEST_F(AuthorizationTest, EveryMethodEveryRoleInsideAndOutsideScope) {
   *create_action.mutable_action()->mutable_due_date() = testing::Today(7);
   v1::UpdateActionRequest update_action;
   update_action.set_status(v1::ACTION_DONE);
+  // A link from a referral to itself, in a type one of the two kinds
+  // takes: INVALID_ARGUMENT once the referral is in scope, whatever its
+  // kind, and nothing written.
+  auto link_to_itself = [unary](Transport t, const std::string& who,
+                                const std::string& target) {
+    v1::LinkReferralRequest q;
+    q.mutable_link()->set_type(v1::LINK_MARAC_CASE);
+    q.mutable_link()->set_referral(target);
+    return unary("safeguard.v1.Referrals/LinkReferral", q)(t, who, target);
+  };
+  auto unlink_from_itself = [unary](Transport t, const std::string& who,
+                                    const std::string& target) {
+    v1::UnlinkReferralRequest q;
+    q.set_referral(target);
+    return unary("safeguard.v1.Referrals/UnlinkReferral", q)(t, who, target);
+  };
   std::map<std::string, Probe> probes = {
       {"GetServerInfo",
        unary("safeguard.v1.ServerInfo/GetServerInfo", v1::GetServerInfoRequest())},
@@ -420,6 +442,8 @@ TEST_F(AuthorizationTest, EveryMethodEveryRoleInsideAndOutsideScope) {
       {"AssignReferral",
        unary("safeguard.v1.Referrals/AssignReferral", v1::AssignReferralRequest())},
       {"AddNote", unary("safeguard.v1.Referrals/AddNote", note)},
+      {"LinkReferral", link_to_itself},
+      {"UnlinkReferral", unlink_from_itself},
       {"WatchReferrals",
        stream("safeguard.v1.Referrals/WatchReferrals", v1::WatchReferralsRequest())},
       {"ListAuditEntries",
@@ -455,7 +479,8 @@ TEST_F(AuthorizationTest, EveryMethodEveryRoleInsideAndOutsideScope) {
   // The targets each method is about, when it is about one.
   std::map<std::string, const std::vector<std::string>*> targets_of;
   for (const char* m : {"GetReferral", "TransitionReferral", "AssignReferral",
-                        "AddNote", "GetAccessLog", "BreakGlass"}) {
+                        "AddNote", "LinkReferral", "UnlinkReferral",
+                        "GetAccessLog", "BreakGlass"}) {
     targets_of[m] = &kTargets;
   }
   for (const char* m : {"GetMeeting", "TransitionMeeting", "GetAgenda",
@@ -467,6 +492,8 @@ TEST_F(AuthorizationTest, EveryMethodEveryRoleInsideAndOutsideScope) {
   const std::map<std::string, Code> in_scope = {
       {"GetReferral", Code::OK},     {"TransitionReferral", Code::ABORTED},
       {"AssignReferral", Code::ABORTED}, {"AddNote", Code::OK},
+      {"LinkReferral", Code::INVALID_ARGUMENT},
+      {"UnlinkReferral", Code::INVALID_ARGUMENT},
       {"GetAccessLog", Code::OK},    {"BreakGlass", Code::OK},
       {"GetMeeting", Code::OK},      {"TransitionMeeting", Code::ABORTED},
       {"GetAgenda", Code::OK},       {"RecordAttendance", Code::OK},
@@ -493,7 +520,7 @@ TEST_F(AuthorizationTest, EveryMethodEveryRoleInsideAndOutsideScope) {
   }
 
   // Every row, for each method: once, or once per target it is about.
-  const int kChecks = 15 * (10 + 6 * 5 + 7 * 2 + 1 * 1);
+  const int kChecks = 15 * (10 + 8 * 5 + 7 * 2 + 1 * 1);
   // The audit entries each pass writes, as what identifies them.
   std::vector<std::string> audited[2];
   for (Transport transport : {Transport::kGrpc, Transport::kConnect}) {

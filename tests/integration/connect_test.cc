@@ -261,9 +261,11 @@ TEST_F(ConnectTest, ServerInfoSaysWhatTheCallerMayDo) {
           "safeguard.v1.Referrals/AddNote",
           "safeguard.v1.Referrals/AssignReferral",
           "safeguard.v1.Referrals/GetReferral",
+          "safeguard.v1.Referrals/LinkReferral",
           "safeguard.v1.Referrals/ListReferrals",
           "safeguard.v1.Referrals/SubmitReferral",
           "safeguard.v1.Referrals/TransitionReferral",
+          "safeguard.v1.Referrals/UnlinkReferral",
           "safeguard.v1.Referrals/WatchReferrals",
           "safeguard.v1.ServerInfo/GetServerInfo",
       }));

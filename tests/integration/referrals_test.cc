@@ -364,6 +364,110 @@ TEST_F(ReferralsTest, ATargetHardeningJobMadeFromAMaracCase) {
   EXPECT_EQ(job.target_hardening().measures_recovered(0), v1::ALARM);
 }
 
+// A job submitted before the MARAC heard the case, linked afterwards: each
+// coordinator reads only its own kind, so each asks for the link from its
+// side, and the answer never says whether the other referral exists.
+TEST_F(ReferralsTest, AnExistingJobIsLinkedWhenBothCoordinatorsAskForIt) {
+  v1::Referral job = MustSubmit(kCouncil, TargetHardeningSubmission("babergh"));
+  v1::Referral marac = MustSubmit(kIdva, MaracSubmission(15, "Iona Example"));
+  auto link = [&](const char* who, const v1::Referral& from, v1::LinkType type,
+                  const std::string& to, v1::Referral* out) {
+    v1::LinkReferralRequest request;
+    request.set_name(from.name());
+    request.mutable_link()->set_type(type);
+    request.mutable_link()->set_referral(to);
+    return callers_->As(who).LinkReferral(Context().get(), request, out);
+  };
+
+  // The MARAC coordinator asks; the same answer for a job that does not
+  // exist.
+  v1::Referral asked;
+  ASSERT_TRUE(link(kMaracCoordinator, marac, v1::LINK_TARGET_HARDENING_JOB,
+                   job.name(), &asked)
+                  .ok());
+  ASSERT_EQ(asked.links_size(), 1);
+  EXPECT_EQ(asked.links(0).status(), v1::LINK_PROPOSED);
+  EXPECT_EQ(asked.links(0).referral(), job.name());
+  EXPECT_EQ(asked.links(0).linked_by(), kMaracCoordinator);
+  v1::Referral other_case = MustSubmit(kIdva, MaracSubmission(15, "Jo Example"));
+  v1::Referral nowhere;
+  ASSERT_TRUE(link(kMaracCoordinator, other_case, v1::LINK_TARGET_HARDENING_JOB,
+                   "referrals/no-such-job", &nowhere)
+                  .ok());
+  ASSERT_EQ(nowhere.links_size(), 1);
+  EXPECT_EQ(nowhere.links(0).status(), v1::LINK_PROPOSED);
+  EXPECT_EQ(nowhere.history(nowhere.history_size() - 1).reason(),
+            asked.history(asked.history_size() - 1).reason());
+
+  // The sanctuary coordinator sees the request on the job, and confirms it.
+  ASSERT_TRUE(Get(kSanctuary, job.name(), &job).ok());
+  ASSERT_EQ(job.links_size(), 1);
+  EXPECT_EQ(job.links(0).status(), v1::LINK_REQUESTED);
+  EXPECT_EQ(job.links(0).type(), v1::LINK_MARAC_CASE);
+  EXPECT_EQ(job.links(0).referral(), marac.name());
+  v1::Referral linked;
+  ASSERT_TRUE(link(kSanctuary, job, v1::LINK_MARAC_CASE, marac.name(), &linked)
+                  .ok());
+  ASSERT_EQ(linked.links_size(), 1);
+  EXPECT_EQ(linked.links(0).status(), v1::LINK_LINKED);
+  EXPECT_EQ(linked.history(linked.history_size() - 1).reason(),
+            absl::StrCat("linked to ", marac.reference()));
+  ASSERT_TRUE(Get(kMaracCoordinator, marac.name(), &marac).ok());
+  ASSERT_EQ(marac.links_size(), 1);
+  EXPECT_EQ(marac.links(0).status(), v1::LINK_LINKED);
+  EXPECT_EQ(marac.links(0).linked_by(), kSanctuary);
+
+  // Bad requests, by field; a caller without the method is refused.
+  struct Case {
+    const char* name;
+    const char* who;
+    v1::LinkType type;
+    std::string to;
+    grpc::StatusCode code;
+    std::string field;
+    std::string description;
+  } cases[] = {
+      {"no type", kMaracCoordinator, v1::LINK_TYPE_UNSPECIFIED, job.name(),
+       grpc::StatusCode::INVALID_ARGUMENT, "link.type", "is required"},
+      {"a type the kind does not take", kMaracCoordinator, v1::LINK_MARAC_CASE,
+       job.name(), grpc::StatusCode::INVALID_ARGUMENT, "link.type",
+       "is not a link this kind of referral takes"},
+      {"not a referral's name", kMaracCoordinator,
+       v1::LINK_TARGET_HARDENING_JOB, "meetings/x",
+       grpc::StatusCode::INVALID_ARGUMENT, "link.referral",
+       "must be referrals/<referral id>"},
+      {"the IDVA may not link", kIdva, v1::LINK_TARGET_HARDENING_JOB,
+       job.name(), grpc::StatusCode::PERMISSION_DENIED, "", ""},
+  };
+  for (const Case& c : cases) {
+    v1::Referral out;
+    grpc::Status s = link(c.who, marac, c.type, c.to, &out);
+    EXPECT_EQ(s.error_code(), c.code) << c.name << ": " << s.error_message();
+    auto v = Violations(s);
+    if (c.field.empty()) {
+      EXPECT_TRUE(v.empty()) << c.name;
+      continue;
+    }
+    ASSERT_EQ(v.size(), 1u) << c.name;
+    EXPECT_EQ(v[0].field(), c.field) << c.name;
+    EXPECT_EQ(v[0].description(), c.description) << c.name;
+  }
+
+  // The locksmith's view has no link; unlinking from one side unlinks both.
+  v1::UnlinkReferralRequest unlink;
+  unlink.set_name(marac.name());
+  unlink.set_referral(job.name());
+  v1::Referral unlinked;
+  ASSERT_TRUE(callers_->As(kMaracCoordinator)
+                  .UnlinkReferral(Context().get(), unlink, &unlinked)
+                  .ok());
+  EXPECT_EQ(unlinked.links_size(), 0);
+  ASSERT_TRUE(Get(kSanctuary, job.name(), &job).ok());
+  EXPECT_EQ(job.links_size(), 0);
+  EXPECT_EQ(job.history(job.history_size() - 1).reason(),
+            absl::StrCat("unlinked from ", marac.reference()));
+}
+
 TEST_F(ReferralsTest, TargetHardeningInOneVisitAndCancelled) {
   v1::Referral r = MustSubmit(kCouncil, TargetHardeningSubmission());
   ASSERT_TRUE(Get(kSanctuary, r.name(), &r).ok());
