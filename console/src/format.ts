@@ -33,6 +33,17 @@ export function kindWords(kind: number): string {
   return ["Unspecified", "NRM", "Channel", "MARAC", "Target hardening"][kind] ?? String(kind);
 }
 
+// A link between two referrals (LinkType, LinkStatus): what the other
+// referral is, and where the link stands, as this referral's side sees it.
+export function linkTypeWords(type: number): string {
+  return ["Unspecified", "MARAC case", "Target-hardening job"][type] ?? String(type);
+}
+
+export function linkStatusWords(status: number): string {
+  return ["Unspecified", "Linked", "Asked for by you — waiting for the other coordinator",
+          "Asked for by the other coordinator"][status] ?? String(status);
+}
+
 // The partnership's calendar, from GetServerInfo: the zone's offsets from
 // UTC (its changes a year either side of now, by the server's own zone
 // data) and the bank holidays. Times within the offsets are worked out

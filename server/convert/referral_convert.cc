@@ -199,6 +199,7 @@ void ToProto(const MaracForm& in, v1::MaracForm* out) {
     if (!a.due_date.empty()) ToProto(a.due_date, action->mutable_due_date());
     action->set_done(a.done);
   }
+  out->set_ending(static_cast<v1::MaracEnding>(EnumTo(in.ending)));
 }
 MaracForm FromProto(const v1::MaracForm& in) {
   MaracForm out;

@@ -172,6 +172,9 @@ struct MaracAction {
   bool done = false;
 };
 
+// Why a MARAC case ended early (close_victim_moved_away and the like).
+enum class MaracEnding { kUnspecified, kMovedAway, kDeclinedSupport, kDied };
+
 struct MaracForm {
   DashForm dash;  // question set, answers, professional judgement, incidents
   Person perpetrator;
@@ -183,6 +186,7 @@ struct MaracForm {
   std::vector<MaracCriterion> criteria;
   Date meeting_date;
   std::vector<MaracAction> actions;
+  MaracEnding ending = MaracEnding::kUnspecified;
 };
 
 // ---- Target hardening ----

@@ -172,7 +172,10 @@ std::vector<absl::string_view> WorkflowStates(ReferralKind kind);
 // an operator may change.
 struct WorkflowConfig {
   int rg_decision_working_days = 5;
+  // Counted from the positive reasonable-grounds decision's date.
   int recovery_period_days = 30;
+  // A reconsideration is asked for within this many days of the decision.
+  int reconsideration_request_days = 30;
   int gateway_working_days = 5;
   // Target hardening service deadline per scheme; schemes not listed get
   // default_service_hours (the seed report's local scheme: 48 hours).

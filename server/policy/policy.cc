@@ -288,6 +288,7 @@ absl::StatusOr<std::shared_ptr<const CompiledPolicy>> CompiledPolicy::Compile(
     set(t.first_post_exit_review_months(), w.first_post_exit_review_months);
     set(t.second_post_exit_review_months(), w.second_post_exit_review_months);
     set(t.post_exit_review_limit_months(), w.post_exit_review_limit_months);
+    set(t.reconsideration_request_days(), w.reconsideration_request_days);
     set(t.marac_high_risk_threshold(), w.marac.high_risk_threshold);
     set(t.marac_escalation_incidents(), w.marac.escalation_incidents);
     set(t.marac_escalation_months(), w.marac.escalation_months);

@@ -29,6 +29,7 @@ static_assert(static_cast<int>(SecurityMeasure::kSmokeAlarms) == 11);
 static_assert(static_cast<int>(Tenure::kOther) == 4);
 static_assert(static_cast<int>(LinkType::kTargetHardeningJob) == 2);
 static_assert(static_cast<int>(LinkStatus::kRequested) == 3);
+static_assert(static_cast<int>(MaracEnding::kDied) == 3);
 
 // A stored number as the core's enumeration. Every number stored was one
 // the core had, so it is kept as it is, even one this build does not
@@ -250,6 +251,7 @@ MaracForm FromStored(const pb::MaracForm& in) {
     out.actions.push_back({a.owner_agency(), a.description(),
                            FromStored(a.due_date()), a.done()});
   }
+  out.ending = Enum<MaracEnding>(in.ending());
   return out;
 }
 void PutMarac(const MaracForm& in, pb::MaracForm* out) {
@@ -283,6 +285,7 @@ void PutMarac(const MaracForm& in, pb::MaracForm* out) {
     if (!a.due_date.empty()) PutDate(a.due_date, action->mutable_due_date());
     action->set_done(a.done);
   }
+  out->set_ending(Number(in.ending));
 }
 
 TargetHardeningForm FromStored(const pb::TargetHardeningForm& in) {

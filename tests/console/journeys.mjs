@@ -954,6 +954,147 @@ describe('console', { concurrency: false }, () => {
     for (const p of [coord, rep, other]) await p.close();
   });
 
+  test('links: the MARAC coordinator asks to link a case to a target-hardening job by its id; the sanctuary coordinator confirms it by keyboard; both see it linked',
+    { timeout: 180000 }, async () => {
+    const ref = await browsers.page('referrer');
+    const coord = await browsers.page('coordinator');
+    const sanctuary = await browsers.page('sanctuary');
+    await open(ref, '/', 'Your safeguard');
+    const set = (await apiOk(ref, 'ServerInfo/GetServerInfo', {})).dashQuestionSets[0];
+    const job = await apiOk(ref, 'Referrals/SubmitReferral', {
+      requestId: randomUUID(),
+      referral: {
+        kind: 'TARGET_HARDENING', area: 'west-suffolk', priority: 'HIGH',
+        subjects: [{ fullName: 'Linked Victim' }],
+        consent: { status: 'GIVEN', givenBy: 'SUBJECT' },
+        targetHardening: {
+          address: { lines: ['4 Example Road'], town: 'Bury St Edmunds', postcode: 'IP33 1AA' },
+          measuresRequested: ['LOCKS'], tenure: 'OWNER_OCCUPIER', scheme: 'suffolk-target-hardening',
+        },
+      },
+    });
+    const kase = await apiOk(ref, 'Referrals/SubmitReferral', {
+      requestId: randomUUID(),
+      referral: {
+        kind: 'MARAC', area: 'west-suffolk', priority: 'HIGH',
+        subjects: [{ fullName: 'Linked Victim' }],
+        consent: { status: 'GIVEN', givenBy: 'SUBJECT' },
+        marac: {
+          perpetrator: { fullName: 'Linked Perpetrator' }, relationship: 'ex-partner',
+          dash: { questionSetVersion: set.version,
+                  answers: set.questions.map((_, i) => (i < MARAC_YES ? 'YES' : 'NO')) },
+        },
+      },
+    });
+    const jobId = idOf(job.name);
+    const caseId = idOf(kase.name);
+    const WHEN = /^\d{1,2} [A-Z][a-z]+ \d{4}, \d{2}:\d{2}$/;
+    const MARAC_COORDINATOR = 'suffolk-county-council/person/marac-coordinator';
+    const SANCTUARY_COORDINATOR = 'west-suffolk-council/person/sanctuary-coordinator';
+    const textOf = (page, sel) => page.$eval(sel, (e) => e.innerText.replace(/\s+/g, ' ').trim());
+    // A link as the page shows it: its heading, its rows (the time checked
+    // apart), its buttons (visible text, and the name read out) and where
+    // its referral id leads, if anywhere.
+    const linkShown = async (page, referral) => {
+      const shown = await page.$eval(`[data-link="${referral}"]`, (d) => ({
+        title: d.querySelector('h3').innerText.trim(),
+        rows: [...d.querySelectorAll('.govuk-summary-list__row')].map((r) =>
+          [r.querySelector('dt').innerText.trim(), r.querySelector('dd').innerText.trim()]),
+        buttons: [...d.querySelectorAll('button')].map((b) => [b.firstChild.textContent, b.textContent]),
+        href: d.querySelector('a')?.getAttribute('href') ?? null,
+      }));
+      const when = shown.rows.pop();
+      assert.equal(when[0], 'When');
+      assert.match(when[1], WHEN);
+      return shown;
+    };
+
+    // The MARAC coordinator: no link yet, and the form, with the case's own
+    // id to give the other coordinator.
+    await open(coord, `/referrals/${caseId}`, `${kase.reference}: MARAC`);
+    await coord.waitForFunction(() => document.activeElement?.tagName === 'H1');
+    assert.equal(await textOf(coord, '#links-title + p'), 'No linked referrals.');
+    assert.equal(await textOf(coord, 'form[aria-labelledby="link-form-title"]'),
+      `Link to another referral This referral's id, for the other coordinator: ${caseId} ` +
+      "Target-hardening job's id Ask the other coordinator for their referral's id Ask to link");
+    await checkAxe(coord, 'linked referrals: none yet (MARAC coordinator)');
+    // Its own id by mistake, as a full name: the server's message by the field.
+    await tabUntil(coord, '#f-link-referral', 40);
+    await coord.keyboard.type(kase.name);
+    await pressKey(coord, 'Enter');
+    await waitFor(coord, 'section[aria-labelledby="links-title"] .govuk-error-summary');
+    assert.deepEqual(await coord.$$eval('.govuk-error-summary__list li', (lis) => lis.map((li) => li.innerText.trim())),
+      ["Target-hardening job's id: names the referral being linked"]);
+    assert.equal(await textOf(coord, '[data-field-group="link.referral"] .govuk-error-message'),
+      "Error: Target-hardening job's id: names the referral being linked");
+    assert.equal(await coord.evaluate(() => document.activeElement?.classList.contains('govuk-error-summary')), true);
+    await checkAxe(coord, 'link form with an error');
+    clearProblems(coord);  // the refusal (HTTP 400) was the point
+    // The error's link back to the field, then the job's bare id.
+    await pressKey(coord, 'Tab');
+    await pressKey(coord, 'Enter');
+    assert.equal(await coord.evaluate(() => document.activeElement.id), 'f-link-referral');
+    await pressKey(coord, 'Control+a');
+    await coord.keyboard.type(jobId);
+    await pressKey(coord, 'Enter');
+    await expectText(coord, '.govuk-notification-banner',
+      `Asked to link to ${jobId}: it is linked once the other coordinator asks for it too.`);
+    assert.deepEqual(await linkShown(coord, job.name), {
+      title: 'Target-hardening job',
+      rows: [['Referral', jobId], ['Status', 'Asked for by you — waiting for the other coordinator'],
+             ['Asked for by', MARAC_COORDINATOR]],
+      buttons: [['Withdraw', `Withdraw the link to referral ${jobId}`]],
+      href: null,
+    });
+    await expectPageHoldsExactlyTheView(coord, kase.name);
+    await checkAxe(coord, 'linked referrals: asked for (MARAC coordinator)');
+    await screenshot(coord, 'referral-link-proposed');
+
+    // The sanctuary coordinator: the request on the job, confirmed by keyboard.
+    await open(sanctuary, `/referrals/${jobId}`, `${job.reference}: Target hardening`);
+    await sanctuary.waitForFunction(() => document.activeElement?.tagName === 'H1');
+    assert.deepEqual(await linkShown(sanctuary, kase.name), {
+      title: 'MARAC case',
+      rows: [['Referral', caseId], ['Status', 'Asked for by the other coordinator'],
+             ['Asked for by', MARAC_COORDINATOR]],
+      buttons: [['Confirm the link', `Confirm the link to referral ${caseId}`],
+                ['Decline', `Decline the link to referral ${caseId}`]],
+      href: null,
+    });
+    assert.equal(await textOf(sanctuary, '#own-referral-id'), jobId);
+    assert.equal(await textOf(sanctuary, 'label[for="f-link-referral"]'), "MARAC case's id");
+    await expectPageHoldsExactlyTheView(sanctuary, job.name);
+    await checkAxe(sanctuary, 'linked referrals: requested (sanctuary coordinator)');
+    await screenshot(sanctuary, 'referral-link-requested');
+    await tabUntil(sanctuary, `[data-link="${kase.name}"] button:not(.govuk-button--secondary)`, 40);
+    await pressKey(sanctuary, 'Enter');
+    await expectText(sanctuary, '.govuk-notification-banner', `Linked to ${caseId}.`);
+    assert.equal(await sanctuary.evaluate(() => document.activeElement?.classList.contains('govuk-notification-banner')), true);
+    assert.deepEqual(await linkShown(sanctuary, kase.name), {
+      title: 'MARAC case',
+      rows: [['Referral', caseId], ['Status', 'Linked'], ['Linked by', SANCTUARY_COORDINATOR]],
+      buttons: [['Remove the link', `Remove the link to referral ${caseId}`]],
+      href: `#/referrals/${caseId}`,
+    });
+    await checkAxe(sanctuary, 'linked referrals: linked (sanctuary coordinator)');
+
+    // The MARAC coordinator, reloading the case, sees it linked.
+    await coord.reload({ waitUntil: 'load' });
+    await expectText(coord, 'main h1', `${kase.reference}: MARAC`);
+    await waitFor(coord, `[data-link="${job.name}"] a`);
+    assert.deepEqual(await linkShown(coord, job.name), {
+      title: 'Target-hardening job',
+      rows: [['Referral', jobId], ['Status', 'Linked'], ['Linked by', SANCTUARY_COORDINATOR]],
+      buttons: [['Remove the link', `Remove the link to referral ${jobId}`]],
+      href: `#/referrals/${jobId}`,
+    });
+    await expectPageHoldsExactlyTheView(coord, kase.name);
+    await checkAxe(coord, 'linked referrals: linked (MARAC coordinator)');
+    await screenshot(coord, 'referral-linked');
+    for (const p of [ref, coord, sanctuary]) expectNoFaults(p);
+    for (const p of [ref, coord, sanctuary]) await p.close();
+  });
+
   test('a screen whose code cannot be fetched asks for a reload, which brings it', { timeout: 120000 }, async () => {
     const auditor = await browsers.page('auditor');
     await open(auditor, '/', 'Your safeguard');

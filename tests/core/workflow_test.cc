@@ -4,6 +4,7 @@
 #include <deque>
 #include <functional>
 #include <limits>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -217,7 +218,8 @@ TEST_F(WorkflowTest, RefusedTransitionsNameTheAllowedActions) {
        "begin_gateway"},
       {"MARAC closing before hearing", ReferralKind::kMarac, "LISTED", "close",
        "the action is not allowed from state LISTED; allowed: "
-       "begin_research"},
+       "begin_research, withdraw, close_victim_moved_away, close_victim_declined_support, "
+       "close_victim_died"},
       {"target hardening install before order", ReferralKind::kTargetHardening,
        "SURVEYED", "record_installation",
        "the action is not allowed from state SURVEYED; "
@@ -327,6 +329,181 @@ TEST_F(WorkflowTest, PostExitReviewsExtendUntilTheLimitAfterExit) {
   back.state = "POST_EXIT_REVIEW_2";
   SAFEGUARD_ASSERT_OK(workflow_.Apply(back, "reopen", why, chair, now_));
   EXPECT_EQ(back.state, "PANEL");
+}
+
+// Every state with no action out of it, kind by kind. Each has its reason
+// in the README's "Where a referral ends" table: a change here is a change
+// there.
+TEST_F(WorkflowTest, TheStatesThatEndAReferral) {
+  std::map<std::string, std::set<std::string>> ends;
+  for (ReferralKind kind : {ReferralKind::kNrm, ReferralKind::kChannel,
+                            ReferralKind::kMarac, ReferralKind::kTargetHardening}) {
+    for (absl::string_view state : WorkflowStates(kind)) {
+      bool leaves = false;
+      for (const TransitionRule& rule : WorkflowRules()) {
+        leaves = leaves || (rule.kind == kind && rule.from == state);
+      }
+      if (!leaves) ends[std::string(ReferralKindName(kind))].insert(std::string(state));
+    }
+  }
+  EXPECT_EQ(ends, (std::map<std::string, std::set<std::string>>{
+                      {"NRM", {"DTN_SUBMITTED", "WITHDRAWN",
+                               "DISQUALIFIED_PUBLIC_ORDER"}},
+                      {"CHANNEL", {"NFA", "SIGNPOSTED", "NOT_ADOPTED",
+                                   "DECLINED", "CLOSED"}},
+                      {"MARAC", {"TRANSFERRED", "WITHDRAWN", "CLOSED"}},
+                      {"TARGET_HARDENING", {"CANCELLED", "CLOSED"}},
+                  }));
+}
+
+TEST_F(WorkflowTest, WaysOnFromWhereAReferralStopped) {
+  TransitionDetails why;
+  why.reason = "recorded for the test";
+  const Actor referrer{"police/system/athena", RoleSet{Role::kReferrer}};
+  const Actor coordinator{"council/person/marac",
+                          RoleSet{Role::kMaracCoordinator}};
+  struct Case {
+    const char* name;
+    ReferralKind kind;
+    const char* from;
+    const char* action;
+    const Actor* actor;
+    int open_actions;
+    absl::StatusCode code;
+    const char* to;
+  } cases[] = {
+      {"a returned MARAC referral resubmitted by its referrer",
+       ReferralKind::kMarac, "RETURNED", "resubmit", &referrer, 0,
+       absl::StatusCode::kOk, "SUBMITTED"},
+      {"not by the coordinator who returned it", ReferralKind::kMarac,
+       "RETURNED", "resubmit", &coordinator, 0,
+       absl::StatusCode::kPermissionDenied, "RETURNED"},
+      {"a listed case withdrawn", ReferralKind::kMarac, "LISTED", "withdraw",
+       &coordinator, 0, absl::StatusCode::kOk, "WITHDRAWN"},
+      {"a heard case cannot be withdrawn", ReferralKind::kMarac, "HEARD",
+       "withdraw", &coordinator, 0, absl::StatusCode::kFailedPrecondition,
+       "HEARD"},
+      {"the victim died, actions still open", ReferralKind::kMarac,
+       "ACTIONS_OPEN", "close_victim_died", &coordinator, 2, absl::StatusCode::kOk,
+       "CLOSED"},
+      {"the victim moved away before screening", ReferralKind::kMarac,
+       "SUBMITTED", "close_victim_moved_away", &coordinator, 0,
+       absl::StatusCode::kOk, "CLOSED"},
+      {"all support declined after the hearing", ReferralKind::kMarac,
+       "HEARD", "close_victim_declined_support", &coordinator, 0,
+       absl::StatusCode::kOk, "CLOSED"},
+      {"a declined job re-referred", ReferralKind::kTargetHardening,
+       "DECLINED", "re_refer", &referrer, 0, absl::StatusCode::kOk,
+       "REFERRED"},
+  };
+  for (const Case& c : cases) {
+    Referral r = Satisfying(c.kind);
+    r.state = c.from;
+    CaseFacts facts;
+    facts.open_actions = c.open_actions;
+    absl::Status s = workflow_.Apply(r, c.action, why, *c.actor, now_, facts);
+    EXPECT_EQ(s.code(), c.code) << c.name << ": " << s;
+    EXPECT_EQ(r.state, c.to) << c.name;
+  }
+
+  // How the case ended is recorded; a death for the partnership's DHR
+  // decision.
+  for (const auto& [action, ending] :
+       std::vector<std::pair<std::string, MaracEnding>>{
+           {"close_victim_moved_away", MaracEnding::kMovedAway},
+           {"close_victim_declined_support", MaracEnding::kDeclinedSupport},
+           {"close_victim_died", MaracEnding::kDied}}) {
+    Referral r = Satisfying(ReferralKind::kMarac);
+    r.state = "AGENCY_RESEARCH";
+    SAFEGUARD_ASSERT_OK(workflow_.Apply(r, action, why, coordinator, now_));
+    EXPECT_EQ(std::get<MaracForm>(r.form).ending, ending) << action;
+    EXPECT_EQ(r.history.back().reason, "recorded for the test") << action;
+  }
+  // The re-referred job has a new service deadline, 48 hours from now.
+  Referral job = Satisfying(ReferralKind::kTargetHardening);
+  job.state = "DECLINED";
+  SAFEGUARD_ASSERT_OK(workflow_.Apply(job, "re_refer", why, referrer, now_));
+  EXPECT_EQ(job.deadline, now_ + absl::Hours(48));
+}
+
+// The recovery period runs from the positive reasonable-grounds decision's
+// date; no conclusive-grounds decision falls inside it; a reconsideration
+// is asked for within 30 days of the decision.
+TEST_F(WorkflowTest, NrmDecisionsKeepTheStatutoryPeriods) {
+  const absl::TimeZone london = London();
+  const Actor fr{"police/system/athena", RoleSet{Role::kFirstResponder}};
+  Referral r = Satisfying(ReferralKind::kNrm);
+  r.state = "RG_POSITIVE";
+  std::get<NrmForm>(r.form).reasonable_grounds = {ScaOutcome::kPositive,
+                                                  {2026, 11, 16}};
+  SAFEGUARD_ASSERT_OK(
+      workflow_.Apply(r, "start_recovery_support", {}, fr, now_));
+  EXPECT_EQ(absl::FormatTime(absl::RFC3339_sec,
+                             std::get<NrmForm>(r.form).recovery_period_end,
+                             london),
+            "2026-12-16T23:59:59+00:00");
+  EXPECT_EQ(r.deadline, std::get<NrmForm>(r.form).recovery_period_end);
+  SAFEGUARD_ASSERT_OK(workflow_.Apply(r, "await_cg_decision", {}, fr, now_));
+
+  struct CgCase {
+    const char* name;
+    Date decided;
+    const char* now;
+    absl::StatusCode code;
+  } cg_cases[] = {
+      {"on the period's last day", {2026, 12, 16}, "2026-12-17T09:00:00Z",
+       absl::StatusCode::kInvalidArgument},
+      {"the day after it", {2026, 12, 17}, "2026-12-17T09:00:00Z",
+       absl::StatusCode::kOk},
+  };
+  for (const CgCase& c : cg_cases) {
+    Referral at = r;
+    TransitionDetails d;
+    d.sca_decision = ScaDecision{ScaOutcome::kPositive, c.decided};
+    absl::Status s = workflow_.Apply(at, "record_cg_decision", d, fr, At(c.now));
+    EXPECT_EQ(s.code(), c.code) << c.name << ": " << s;
+    if (s.ok()) {
+      EXPECT_EQ(at.state, "CG_POSITIVE") << c.name;
+      continue;
+    }
+    EXPECT_EQ(FieldViolations(s),
+              (std::vector<FieldViolation>{
+                  {"sca_decision.decision_date",
+                   "must be after the recovery period, which ends on "
+                   "2026-12-16"}}))
+        << c.name;
+  }
+
+  struct ReconsiderationCase {
+    const char* name;
+    Date rg;
+    Date cg;  // empty: none yet
+    const char* state;
+    absl::StatusCode code;
+    const char* message;
+  } reconsideration_cases[] = {
+      {"30 days after a negative RG decision", {2026, 10, 21}, {},
+       "RG_NEGATIVE", absl::StatusCode::kOk, ""},
+      {"31 days after it", {2026, 10, 20}, {}, "RG_NEGATIVE",
+       absl::StatusCode::kFailedPrecondition,
+       "a reconsideration is asked for within 30 days of the decision; that "
+       "was due by 2026-11-19"},
+      {"counted from the CG decision once made", {2026, 8, 1},
+       {2026, 11, 1}, "CG_NEGATIVE", absl::StatusCode::kOk, ""},
+  };
+  for (const ReconsiderationCase& c : reconsideration_cases) {
+    Referral n = Satisfying(ReferralKind::kNrm);
+    n.state = c.state;
+    NrmForm& nrm = std::get<NrmForm>(n.form);
+    nrm.reasonable_grounds = {ScaOutcome::kNegative, c.rg};
+    if (!c.cg.empty()) nrm.conclusive_grounds = {ScaOutcome::kNegative, c.cg};
+    TransitionDetails why;
+    why.reason = "new evidence of control";
+    absl::Status s =
+        workflow_.Apply(n, "request_reconsideration", why, fr, now_);
+    EXPECT_EQ(s.code(), c.code) << c.name << ": " << s;
+    EXPECT_EQ(s.message(), c.message) << c.name;
+  }
 }
 
 TEST_F(WorkflowTest, ChannelConsentComesFromAParentForAMinor) {
@@ -571,8 +748,8 @@ TEST(AssignmentTest, ByKindStateAssignerAndAssignee) {
       {"locksmith before eligibility", ReferralKind::kTargetHardening,
        "REFERRED", sanctuary, contractor, false,
        absl::StatusCode::kInvalidArgument},
-      {"locksmith on a declined job", ReferralKind::kTargetHardening,
-       "DECLINED", sanctuary, contractor, false,
+      {"locksmith on a cancelled job", ReferralKind::kTargetHardening,
+       "CANCELLED", sanctuary, contractor, false,
        absl::StatusCode::kFailedPrecondition},
       {"coordinator as case owner on a new job", ReferralKind::kTargetHardening,
        "REFERRED", sanctuary, sanctuary, false, absl::StatusCode::kOk},
@@ -587,8 +764,8 @@ TEST(AssignmentTest, ByKindStateAssignerAndAssignee) {
       {"a locksmith on a MARAC case", ReferralKind::kMarac, "LISTED",
        RoleSet{Role::kMaracCoordinator}, contractor, false,
        absl::StatusCode::kInvalidArgument},
-      {"unassigning a declined job", ReferralKind::kTargetHardening,
-       "DECLINED", sanctuary, RoleSet(), true, absl::StatusCode::kOk},
+      {"unassigning a cancelled job", ReferralKind::kTargetHardening,
+       "CANCELLED", sanctuary, RoleSet(), true, absl::StatusCode::kOk},
       {"a lead unassigning a job", ReferralKind::kTargetHardening, "ACCEPTED",
        lead, RoleSet(), true, absl::StatusCode::kPermissionDenied},
   };
@@ -645,7 +822,11 @@ TEST(ActionOptionsTest, OnePerActionWithWhatItNeeds) {
         {"defer", D::kNone, true},
         {"list", D::kMeeting, false},
         {"list_emergency", D::kMeeting, false},
-        {"transfer", D::kNone, true}}},
+        {"transfer", D::kNone, true},
+        {"withdraw", D::kNone, true},
+        {"close_victim_moved_away", D::kNone, true},
+        {"close_victim_declined_support", D::kNone, true},
+        {"close_victim_died", D::kNone, true}}},
       {"a guard on the referral needs nothing", ReferralKind::kTargetHardening,
        "ELIGIBILITY", RoleSet{Role::kSanctuaryCoordinator},
        {{"accept", D::kNone, false},
@@ -721,10 +902,10 @@ TEST(AssignmentTest, MayAssignNowIsWhatCheckAssignmentAllowsSomeone) {
   const Case cases[] = {
       {"a new job", ReferralKind::kTargetHardening, "REFERRED", "", sanctuary,
        true},
-      {"a declined job, unassigned", ReferralKind::kTargetHardening,
-       "DECLINED", "", sanctuary, false},
-      {"a declined job, assigned: unassign", ReferralKind::kTargetHardening,
-       "DECLINED", "west-suffolk-council/person/x", sanctuary, true},
+      {"a cancelled job, unassigned", ReferralKind::kTargetHardening,
+       "CANCELLED", "", sanctuary, false},
+      {"a cancelled job, assigned: unassign", ReferralKind::kTargetHardening,
+       "CANCELLED", "west-suffolk-council/person/x", sanctuary, true},
       {"a lead", ReferralKind::kTargetHardening, "REFERRED", "",
        RoleSet{Role::kAgencyLead}, false},
       {"a contractor", ReferralKind::kTargetHardening, "ACCEPTED", "",

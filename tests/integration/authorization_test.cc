@@ -91,15 +91,16 @@ std::set<std::string> WithLinks(std::set<std::string> methods) {
   methods.insert({"LinkReferral", "UnlinkReferral"});
   return methods;
 }
+// A referrer may take the actions the workflow gives it on its own MARAC
+// and target-hardening referrals (resubmit, re-refer).
 const std::set<std::string> kReferrerOnly = {
-    "GetServerInfo", "SubmitReferral", "GetReferral", "ListReferrals",
-    "AddNote", "WatchReferrals"};
+    "GetServerInfo", "SubmitReferral", "GetReferral",   "ListReferrals",
+    "TransitionReferral", "AddNote", "WatchReferrals"};
 
 const Expectation kMatrix[] = {
-    {"referrer", "probation-service/system/ndelius",
-     {"GetServerInfo", "SubmitReferral", "GetReferral", "ListReferrals",
-      "AddNote", "WatchReferrals"},
-     {"C"}},
+    // Its own referral is a Channel one: it takes no action on that.
+    {"referrer", "probation-service/system/ndelius", kReferrerOnly, {"C"},
+     {{"TransitionReferral", {}}}},
     {"first_responder", "suffolk-police/system/athena",
      {"GetServerInfo", "SubmitReferral", "GetReferral", "ListReferrals",
       "TransitionReferral", "AddNote", "WatchReferrals"},
@@ -126,10 +127,7 @@ const Expectation kMatrix[] = {
       "TransitionReferral", "AddNote", "WatchReferrals"},
      // It adds notes only as a referrer, to its own referrals.
      {"T1"}, {{"AddNote", {}}}},
-    {"idva", "leeway/person/idva",
-     {"GetServerInfo", "SubmitReferral", "GetReferral", "ListReferrals",
-      "AddNote", "WatchReferrals"},
-     {"M"}},
+    {"idva", "leeway/person/idva", kReferrerOnly, {"M"}},
     // The audit log, and case content only through break-glass.
     {"auditor", "csp-audit/person/auditor",
      {"GetServerInfo", "ListAuditEntries", "GetAccessLog", "VerifyAuditLog",
@@ -629,7 +627,8 @@ TEST_F(AuthorizationTest, FieldViewsPerRoleAndKind) {
        {"name", "reference", "kind", "state", "version", "referring_agency",
         "referrer", "area", "priority", "deadline", "create_time",
         "update_time", "subjects", "consent", "history", "marac"},
-       {"begin_research"},
+       {"begin_research", "withdraw", "close_victim_moved_away",
+        "close_victim_declined_support", "close_victim_died"},
        true},
       {"sanctuary coordinator, TH",
        "west-suffolk-council/person/sanctuary-coordinator", "T1",

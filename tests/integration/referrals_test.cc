@@ -132,13 +132,33 @@ TEST_F(ReferralsTest, NrmLifecycle) {
   EXPECT_EQ(r.nrm().reasonable_grounds().outcome(), v1::POSITIVE);
   Walk(kPolice, r, {{"start_recovery_support", "RECOVERY_SUPPORT"}});
   EXPECT_TRUE(r.nrm().has_recovery_period_end());
+  // Thirty days from the decision's date, to the end of the last day.
+  const absl::CivilDay decided(Today().year(), Today().month(), Today().day());
+  absl::TimeZone london;
+  ASSERT_TRUE(absl::LoadTimeZone("Europe/London", &london));
+  EXPECT_EQ(absl::FormatCivilTime(absl::ToCivilDay(
+                absl::FromUnixSeconds(r.nrm().recovery_period_end().seconds()),
+                london)),
+            absl::FormatCivilTime(decided + 30));
   Walk(kPolice, r, {{"await_cg_decision", "CG_PENDING"}});
-  ASSERT_TRUE(Do(kPolice, r, "record_cg_decision", positive).ok());
-  EXPECT_EQ(r.state(), "CG_POSITIVE");
+  // No conclusive decision inside the recovery period.
+  grpc::Status early = Do(kPolice, r, "record_cg_decision", positive);
+  EXPECT_EQ(early.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  auto v = Violations(early);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].field(), "sca_decision.decision_date");
+  EXPECT_EQ(v[0].description(),
+            absl::StrCat("must be after the recovery period, which ends on ",
+                         absl::FormatCivilTime(decided + 30)));
+  EXPECT_EQ(r.state(), "CG_PENDING");
+  v1::TransitionReferralRequest withdraw;
+  withdraw.set_reason("the person has returned home");
+  ASSERT_TRUE(Do(kPolice, r, "withdraw", withdraw).ok());
+  EXPECT_EQ(r.state(), "WITHDRAWN");
   EXPECT_EQ(r.version(), 7);
   ASSERT_EQ(r.history_size(), 7);
   EXPECT_EQ(r.history(0).action(), "submit");
-  EXPECT_EQ(r.history(6).to_state(), "CG_POSITIVE");
+  EXPECT_EQ(r.history(6).to_state(), "WITHDRAWN");
   EXPECT_EQ(r.history(6).actor(), kPolice);
   EXPECT_EQ(r.external_references(0).value(), "NRM-SCA-000001");
 }
@@ -466,6 +486,64 @@ TEST_F(ReferralsTest, AnExistingJobIsLinkedWhenBothCoordinatorsAskForIt) {
   EXPECT_EQ(job.links_size(), 0);
   EXPECT_EQ(job.history(job.history_size() - 1).reason(),
             absl::StrCat("unlinked from ", marac.reference()));
+}
+
+// Where a referral stopped, the way on: a returned MARAC referral sent back
+// by its referrer (the same referral, not a repeat), a case ended because
+// the victim died (recorded, for the partnership's review decision), and a
+// declined job re-referred by its referrer.
+TEST_F(ReferralsTest, WaysOnFromWhereAReferralStopped) {
+  v1::TransitionReferralRequest why;
+  why.set_reason("the victim has now been told of the referral");
+  v1::Referral marac = MustSubmit(kIdva, MaracSubmission(15, "Kit Example"));
+  ASSERT_TRUE(Get(kMaracCoordinator, marac.name(), &marac).ok());
+  Walk(kMaracCoordinator, marac, {{"begin_screening", "COORDINATOR_SCREEN"}});
+  ASSERT_TRUE(Do(kMaracCoordinator, marac, "return_to_referrer", why).ok());
+  EXPECT_EQ(marac.state(), "RETURNED");
+
+  v1::Referral mine;
+  ASSERT_TRUE(Get(kIdva, marac.name(), &mine).ok());
+  std::vector<std::string> offered;
+  for (const v1::ActionOption& o : mine.available_actions()) {
+    offered.push_back(o.action());
+  }
+  EXPECT_EQ(offered, std::vector<std::string>{"resubmit"});
+  EXPECT_EQ(Do(kMaracCoordinator, marac, "resubmit", why).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(Do(kIdva, mine, "resubmit", why).ok());
+  EXPECT_EQ(mine.state(), "SUBMITTED");
+  EXPECT_EQ(mine.name(), marac.name());
+  ASSERT_TRUE(Get(kMaracCoordinator, marac.name(), &marac).ok());
+  ASSERT_EQ(marac.marac().criteria_size(), 1);
+  EXPECT_EQ(marac.marac().criteria(0), v1::VISIBLE_HIGH_RISK);  // no repeat
+
+  // The victim died: the case ends, with the fact recorded.
+  v1::TransitionReferralRequest died;
+  died.set_reason("reported by the police on 2026-12-01");
+  ASSERT_TRUE(Do(kMaracCoordinator, marac, "close_victim_died", died).ok());
+  EXPECT_EQ(marac.state(), "CLOSED");
+  EXPECT_EQ(marac.marac().ending(), v1::MARAC_ENDING_DIED);
+  EXPECT_EQ(marac.history(marac.history_size() - 1).reason(),
+            "reported by the police on 2026-12-01");
+  EXPECT_EQ(marac.available_actions_size(), 0);
+
+  // A declined job, re-referred by the council that referred it.
+  v1::Referral job = MustSubmit(kCouncil, TargetHardeningSubmission());
+  ASSERT_TRUE(Get(kSanctuary, job.name(), &job).ok());
+  Walk(kSanctuary, job, {{"begin_eligibility", "ELIGIBILITY"}});
+  v1::TransitionReferralRequest declined;
+  declined.set_reason("the perpetrator still lives at the address");
+  ASSERT_TRUE(Do(kSanctuary, job, "decline", declined).ok());
+  EXPECT_FALSE(job.has_deadline());
+  v1::Referral theirs;
+  ASSERT_TRUE(Get(kCouncil, job.name(), &theirs).ok());
+  v1::TransitionReferralRequest again;
+  again.set_reason("the perpetrator has left; an injunction is in place");
+  ASSERT_TRUE(Do(kCouncil, theirs, "re_refer", again).ok());
+  EXPECT_EQ(theirs.state(), "REFERRED");
+  ASSERT_TRUE(Get(kSanctuary, job.name(), &job).ok());
+  EXPECT_TRUE(job.has_deadline());
+  EXPECT_EQ(job.history(job.history_size() - 1).actor(), kCouncil);
 }
 
 TEST_F(ReferralsTest, TargetHardeningInOneVisitAndCancelled) {
@@ -883,7 +961,8 @@ TEST_F(ReferralsTest, NotesAndScopes) {
   t.set_action("begin_eligibility");
   t.set_version(2);
   grpc::Status denied =
-      callers_->As(kProbation).TransitionReferral(Context().get(), t, &out);
+      callers_->As("csp-audit/person/auditor")
+          .TransitionReferral(Context().get(), t, &out);
   EXPECT_EQ(denied.error_code(), grpc::StatusCode::PERMISSION_DENIED);
 }
 

@@ -1,8 +1,9 @@
 // One referral: every field the caller's view holds, grouped as the form
 // is; its history as a timeline and its notes; the workflow actions the
 // caller may take from its state, each with a form for its details, sent
-// with the version read; assignment; notes. Break-glass reads show the
-// same page under a warning.
+// with the version read; assignment; notes; links to other referrals (a
+// MARAC case and a target-hardening job), asked for and confirmed by each
+// side's coordinator. Break-glass reads show the same page under a warning.
 import type { JsonObject } from "@bufbuild/protobuf";
 import { toJson } from "@bufbuild/protobuf";
 import { Code } from "@connectrpc/connect";
@@ -10,15 +11,19 @@ import { Code } from "@connectrpc/connect";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 
 import { type Meeting, MeetingState } from "../../gen/safeguard/v1/meetings_pb";
-import { ActionDetails, type Referral, ReferralSchema } from "../../gen/safeguard/v1/referral_pb";
+import { ActionDetails, LinkStatus, LinkType, type Referral, ReferralKind, type ReferralLink,
+         ReferralSchema } from "../../gen/safeguard/v1/referral_pb";
 import { problemFrom, referrals } from "../api";
 import { actionForm } from "../actions";
 import { meetings } from "../meetings";
 import { type Child, h, replaceChildren } from "../dom";
-import { deadlineElement, kindWords, priorityElement, whenIso, words } from "../format";
+import { deadlineElement, kindWords, linkStatusWords, linkTypeWords, priorityElement, when, whenIso,
+         words } from "../format";
 import { rows, summary } from "../fields";
+import * as read from "../read";
 import { may, session } from "../session";
-import { banner, button, showProblem, textArea, textInput } from "../ui";
+import { banner, button, link, showProblem, summaryList, textArea, textInput } from "../ui";
+import { referralId } from "./worklist";
 
 const FORM_TITLES: Record<string, string> = {
   nrm: "NRM", channel: "Channel", marac: "MARAC", targetHardening: "Target hardening",
@@ -38,7 +43,8 @@ export function drawReferral(main: HTMLElement, r: Referral, signal: AbortSignal
   void availableActions; void assignable; void version;
   const formKey = Object.keys(FORM_TITLES).find((k) => k in rest);
   const form = formKey ? rest[formKey] as JsonObject : undefined;
-  const { subjects, consent, externalReferences, ...envelope } = rest;
+  const { subjects, consent, externalReferences, links, ...envelope } = rest;
+  void links;
   if (formKey) delete envelope[formKey];
 
   const sections: Child[] = [];
@@ -61,6 +67,7 @@ export function drawReferral(main: HTMLElement, r: Referral, signal: AbortSignal
     sections.push(h("h2.govuk-heading-m", "External references"),
                   summary(rows({ externalReferences }, "")));
   }
+  sections.push(linksSection(main, r, signal, breakGlass));
 
   const title = r.reference ? `${r.reference}: ${kindWords(r.kind)}` : `Referral: ${kindWords(r.kind)}`;
   const tags = h("p.govuk-body",
@@ -231,4 +238,98 @@ function notesForm(main: HTMLElement, r: Referral, signal: AbortSignal,
     }
   });
   return form;
+}
+
+// The link a referral of each kind takes to the other.
+const LINK_FROM: Partial<Record<ReferralKind, LinkType>> = {
+  [ReferralKind.MARAC]: LinkType.LINK_TARGET_HARDENING_JOB,
+  [ReferralKind.TARGET_HARDENING]: LinkType.LINK_MARAC_CASE,
+};
+
+// The referral's links, each with where it stands and what its coordinator
+// may do with it (confirm or decline a request, withdraw a proposal, remove
+// a link), and a form to ask for a new one. The other referral is linked
+// to only once linked: before, the caller may not be able to read it.
+function linksSection(main: HTMLElement, r: Referral, signal: AbortSignal,
+                      breakGlass?: string): HTMLElement | null {
+  const mayLink = !breakGlass && may("Referrals/LinkReferral");
+  const mayUnlink = !breakGlass && may("Referrals/UnlinkReferral");
+  const type = mayLink ? LINK_FROM[r.kind] : undefined;
+  if (r.links.length === 0 && type === undefined) return null;
+  const section = h("section", { "aria-labelledby": "links-title" },
+                    h("h2.govuk-heading-m#links-title", "Linked referrals"));
+  const change = async (call: Promise<Referral>, done: (updated: Referral) => string) => {
+    try {
+      const updated = await call;
+      redraw(main, updated, signal, done(updated));
+    } catch (err) {
+      changeFailed(main, section, err, r, signal);
+    }
+  };
+  const ask = (l: Pick<ReferralLink, "type" | "referral">) => change(
+      referrals.linkReferral({ name: r.name, link: { type: l.type, referral: l.referral } }, { signal }),
+      (updated) => {
+        const made = updated.links.find((x) => x.referral === l.referral);
+        const id = referralId(l.referral);
+        return made?.status === LinkStatus.LINK_LINKED ? `Linked to ${id}.`
+            : `Asked to link to ${id}: it is linked once the other coordinator asks for it too.`;
+      });
+  const unlink = (l: ReferralLink, done: string) => change(
+      referrals.unlinkReferral({ name: r.name, referral: l.referral }, { signal }), () => done);
+  // A button whose name, read out, says which link it is for.
+  const act = (label: string, rest: string, onclick: () => void, secondary = true) =>
+      h("button.govuk-button", { type: "button", class: secondary ? "govuk-button--secondary" : null,
+                                 "data-module": "govuk-button", onclick },
+        label, h("span.govuk-visually-hidden", rest));
+
+  if (r.links.length === 0) section.append(h("p.govuk-body", "No linked referrals."));
+  r.links.forEach((l, i) => {
+    const p = `links[${i}]`;
+    const id = referralId(l.referral);
+    const linked = l.status === LinkStatus.LINK_LINKED;
+    const to = ` to referral ${id}`;
+    // Each value marked with its JSON path, as the summary lists above are.
+    const facts: [string, Child, string?][] = [
+      ["Referral", linked ? link(`#/referrals/${id}`, id) : id, `${p}.referral`],
+      ["Status", linkStatusWords(l.status), l.status ? `${p}.status` : undefined],
+    ];
+    if (l.linkedBy) facts.push([linked ? "Linked by" : "Asked for by", l.linkedBy, `${p}.linkedBy`]);
+    if (l.linkTime) facts.push(["When", when(l.linkTime), `${p}.linkTime`]);
+    const buttons = [
+      l.status === LinkStatus.LINK_REQUESTED && mayLink
+        ? act("Confirm the link", to, () => ask(l), false) : null,
+      l.status === LinkStatus.LINK_REQUESTED && mayUnlink
+        ? act("Decline", ` the link${to}`, () => unlink(l, "The link asked for was declined.")) : null,
+      l.status === LinkStatus.LINK_PROPOSED && mayUnlink
+        ? act("Withdraw", ` the link${to}`, () => unlink(l, "The link asked for was withdrawn.")) : null,
+      linked && mayUnlink
+        ? act("Remove the link", to, () => unlink(l, `The link to ${id} was removed.`)) : null,
+    ].filter((b) => b !== null);
+    section.append(h("div", { "data-link": l.referral },
+      h("h3.govuk-heading-s", { "data-field": l.type ? `${p}.type` : null }, linkTypeWords(l.type)),
+      summaryList(facts),
+      buttons.length ? h("div.govuk-button-group", buttons) : null));
+  });
+
+  if (type !== undefined) {
+    const form = <HTMLFormElement>h("form", { novalidate: true, "aria-labelledby": "link-form-title" },
+      h("h3.govuk-heading-s#link-form-title", "Link to another referral"),
+      h("p.govuk-body", "This referral's id, for the other coordinator: ",
+        h("strong#own-referral-id", referralId(r.name))),
+      textInput("link.referral", `${linkTypeWords(type)}'s id`,
+                { hint: "Ask the other coordinator for their referral's id", width: "20" }),
+      button("Ask to link", { id: "link-referral" }));
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      const entered = read.text(form, "link.referral");
+      if (!entered) {
+        showProblem(section, { code: Code.InvalidArgument, message: "Some answers need correcting.",
+                               fields: [{ field: "link.referral", description: "is required" }] });
+        return;
+      }
+      void ask({ type, referral: `referrals/${referralId(entered)}` });
+    });
+    section.append(form);
+  }
+  return section;
 }

@@ -43,6 +43,17 @@ void SetMeeting(Referral& r, const StepContext& step) {
   std::get<MaracForm>(r.form).meeting_date = *step.details.meeting_date;
 }
 
+template <MaracEnding kEnding>
+void End(Referral& r, const StepContext&) {
+  std::get<MaracForm>(r.form).ending = kEnding;
+}
+
+// Who sends a returned referral back: those who refer, not the coordinator
+// who returned it.
+constexpr RoleSet kResubmitters{R::kReferrer, R::kAgencyLead, R::kIdva,
+                                R::kFirstResponder, R::kPreventOfficer,
+                                R::kFireOfficer};
+
 // clang-format off
 constexpr TransitionRule kRules[] = {
   {kMarac, "", "submit", "SUBMITTED", G::kNone, kAnyReferrer, nullptr, nullptr},
@@ -59,7 +70,48 @@ constexpr TransitionRule kRules[] = {
   {kMarac, "HEARD", "open_actions", "ACTIONS_OPEN", G::kMeeting, kCoordinator, MeetingDay, SetMeeting},
   {kMarac, "ACTIONS_OPEN", "review_actions", "ACTIONS_REVIEWED", G::kNone, kCoordinator, nullptr, nullptr, NoOpenActions},
   {kMarac, "ACTIONS_REVIEWED", "close", "CLOSED", G::kNone, kCoordinator, nullptr, nullptr},
+  // A returned referral goes back to screening as the same referral (not a
+  // repeat); a case withdrawn before it is heard ends there.
+  {kMarac, "RETURNED", "resubmit", "SUBMITTED", G::kReason, kResubmitters, nullptr, nullptr},
+  {kMarac, "SUBMITTED", "withdraw", "WITHDRAWN", G::kReason, kCoordinator, nullptr, nullptr},
+  {kMarac, "COORDINATOR_SCREEN", "withdraw", "WITHDRAWN", G::kReason, kCoordinator, nullptr, nullptr},
+  {kMarac, "DEFERRED", "withdraw", "WITHDRAWN", G::kReason, kCoordinator, nullptr, nullptr},
+  {kMarac, "LISTED", "withdraw", "WITHDRAWN", G::kReason, kCoordinator, nullptr, nullptr},
+  {kMarac, "AGENCY_RESEARCH", "withdraw", "WITHDRAWN", G::kReason, kCoordinator, nullptr, nullptr},
+  {kMarac, "EMERGENCY_MARAC", "withdraw", "WITHDRAWN", G::kReason, kCoordinator, nullptr, nullptr},
 };
+
+// The states a case may end early from, and how: the victim moved away,
+// declined all support, or died.
+constexpr absl::string_view kOpenStates[] = {
+    "SUBMITTED", "COORDINATOR_SCREEN", "DEFERRED",      "LISTED",
+    "EMERGENCY_MARAC", "AGENCY_RESEARCH", "HEARD", "ACTIONS_OPEN",
+    "ACTIONS_REVIEWED"};
+struct Ending {
+  absl::string_view action;
+  RuleEffect effect;
+};
+constexpr Ending kEndings[] = {
+    {"close_victim_moved_away", End<MaracEnding::kMovedAway>},
+    {"close_victim_declined_support", End<MaracEnding::kDeclinedSupport>},
+    {"close_victim_died", End<MaracEnding::kDied>},
+};
+
+// kRules, then every early ending from every open state.
+absl::Span<const TransitionRule> Rules() {
+  static const std::vector<TransitionRule>* const rules = [] {
+    auto* all = new std::vector<TransitionRule>(std::begin(kRules),
+                                                std::end(kRules));
+    for (absl::string_view from : kOpenStates) {
+      for (const Ending& e : kEndings) {
+        all->push_back({kMarac, from, e.action, "CLOSED", G::kReason,
+                        kCoordinator, nullptr, e.effect});
+      }
+    }
+    return all;
+  }();
+  return *rules;
+}
 
 constexpr AssignmentRule kAssignmentRules[] = {
   {kMarac, "", kCoordinator, RoleSet{R::kMaracCoordinator, R::kIdva}},
@@ -86,7 +138,7 @@ class MaracModule final : public ReferralKindModule {
  public:
   ReferralKind kind() const override { return kMarac; }
   absl::string_view reference_prefix() const override { return "MAR"; }
-  absl::Span<const TransitionRule> rules() const override { return kRules; }
+  absl::Span<const TransitionRule> rules() const override { return Rules(); }
   absl::Span<const AssignmentRule> assignment_rules() const override {
     return kAssignmentRules;
   }
@@ -129,6 +181,7 @@ class MaracModule final : public ReferralKindModule {
     f.criteria.clear();
     f.meeting_date = Date();
     f.actions.clear();
+    f.ending = MaracEnding::kUnspecified;
   }
 
   // High priority at least; the repeat key is the victim and perpetrator,

@@ -45,10 +45,53 @@ absl::Time RgDecision(const Referral&, const StepContext& step) {
                              step.config.rg_decision_working_days, step.zone);
 }
 
-// The recovery period, at least N calendar days.
-absl::Time RecoveryPeriod(const Referral&, const StepContext& step) {
-  return CalendarDaysDeadline(step.now, step.config.recovery_period_days,
+// The recovery period: at least N calendar days, counted from the positive
+// reasonable-grounds decision's date (recorded with the decision, and
+// validated then; from today for a referral without one).
+absl::Time RecoveryPeriod(const Referral& r, const StepContext& step) {
+  const Date& decided =
+      std::get<NrmForm>(r.form).reasonable_grounds.decision_date;
+  const absl::Time from =
+      decided.empty()
+          ? step.now
+          : absl::FromCivil(
+                absl::CivilDay(decided.year, decided.month, decided.day),
+                step.zone);
+  return CalendarDaysDeadline(from, step.config.recovery_period_days,
                               step.zone);
+}
+
+// No conclusive-grounds decision before the recovery period has ended.
+absl::Status AfterRecoveryPeriod(const Referral& r, const StepContext& step) {
+  const absl::Time end = std::get<NrmForm>(r.form).recovery_period_end;
+  if (end == absl::InfinitePast()) return absl::OkStatus();
+  const absl::CivilDay last_day = absl::ToCivilDay(end, step.zone);
+  const Date& d = step.details.sca_decision->decision_date;
+  if (absl::CivilDay(d.year, d.month, d.day) > last_day) {
+    return absl::OkStatus();
+  }
+  return InvalidArgumentWithViolations(
+      {{"sca_decision.decision_date",
+        absl::StrCat("must be after the recovery period, which ends on ",
+                     absl::FormatCivilTime(last_day))}});
+}
+
+// A reconsideration is asked for within N days of the decision in force:
+// the conclusive-grounds one once made, else the reasonable-grounds one.
+absl::Status ReconsiderationInTime(const Referral& r,
+                                   const StepContext& step) {
+  const NrmForm& nrm = std::get<NrmForm>(r.form);
+  const Date& d = nrm.conclusive_grounds.decision_date.empty()
+                      ? nrm.reasonable_grounds.decision_date
+                      : nrm.conclusive_grounds.decision_date;
+  if (d.empty()) return absl::OkStatus();
+  const absl::CivilDay due = absl::CivilDay(d.year, d.month, d.day) +
+                            step.config.reconsideration_request_days;
+  if (absl::ToCivilDay(step.now, step.zone) <= due) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      "a reconsideration is asked for within ",
+      step.config.reconsideration_request_days,
+      " days of the decision; that was due by ", absl::FormatCivilTime(due)));
 }
 
 void RecordRgDecision(Referral& r, const StepContext& step) {
@@ -60,8 +103,7 @@ void RecordCgDecision(Referral& r, const StepContext& step) {
 }
 
 void StartRecoveryPeriod(Referral& r, const StepContext& step) {
-  std::get<NrmForm>(r.form).recovery_period_end = CalendarDaysDeadline(
-      step.now, step.config.recovery_period_days, step.zone);
+  std::get<NrmForm>(r.form).recovery_period_end = RecoveryPeriod(r, step);
 }
 
 // clang-format off
@@ -74,16 +116,16 @@ constexpr TransitionRule kRules[] = {
   {kNrm, "RG_PENDING", "record_rg_decision", "RG_NEGATIVE", G::kScaNegative, kFrOrLead, nullptr, RecordRgDecision},
   {kNrm, "RG_POSITIVE", "start_recovery_support", "RECOVERY_SUPPORT", G::kNone, kFrOrLead, RecoveryPeriod, StartRecoveryPeriod},
   {kNrm, "RECOVERY_SUPPORT", "await_cg_decision", "CG_PENDING", G::kNone, kFrOrLead, KeepDeadline, nullptr},
-  {kNrm, "CG_PENDING", "record_cg_decision", "CG_POSITIVE", G::kScaPositive, kFrOrLead, nullptr, RecordCgDecision},
-  {kNrm, "CG_PENDING", "record_cg_decision", "CG_NEGATIVE", G::kScaNegative, kFrOrLead, nullptr, RecordCgDecision},
-  {kNrm, "RG_POSITIVE", "request_reconsideration", "RECONSIDERATION_REQUESTED", G::kReason, kFr, nullptr, nullptr},
-  {kNrm, "RG_NEGATIVE", "request_reconsideration", "RECONSIDERATION_REQUESTED", G::kReason, kFr, nullptr, nullptr},
-  {kNrm, "CG_POSITIVE", "request_reconsideration", "RECONSIDERATION_REQUESTED", G::kReason, kFr, nullptr, nullptr},
-  {kNrm, "CG_NEGATIVE", "request_reconsideration", "RECONSIDERATION_REQUESTED", G::kReason, kFr, nullptr, nullptr},
+  {kNrm, "CG_PENDING", "record_cg_decision", "CG_POSITIVE", G::kScaPositive, kFrOrLead, nullptr, RecordCgDecision, AfterRecoveryPeriod},
+  {kNrm, "CG_PENDING", "record_cg_decision", "CG_NEGATIVE", G::kScaNegative, kFrOrLead, nullptr, RecordCgDecision, AfterRecoveryPeriod},
+  {kNrm, "RG_POSITIVE", "request_reconsideration", "RECONSIDERATION_REQUESTED", G::kReason, kFr, nullptr, nullptr, ReconsiderationInTime},
+  {kNrm, "RG_NEGATIVE", "request_reconsideration", "RECONSIDERATION_REQUESTED", G::kReason, kFr, nullptr, nullptr, ReconsiderationInTime},
+  {kNrm, "CG_POSITIVE", "request_reconsideration", "RECONSIDERATION_REQUESTED", G::kReason, kFr, nullptr, nullptr, ReconsiderationInTime},
+  {kNrm, "CG_NEGATIVE", "request_reconsideration", "RECONSIDERATION_REQUESTED", G::kReason, kFr, nullptr, nullptr, ReconsiderationInTime},
   {kNrm, "RECONSIDERATION_REQUESTED", "record_rg_decision", "RG_POSITIVE", G::kScaPositive, kFrOrLead, nullptr, RecordRgDecision},
   {kNrm, "RECONSIDERATION_REQUESTED", "record_rg_decision", "RG_NEGATIVE", G::kScaNegative, kFrOrLead, nullptr, RecordRgDecision},
-  {kNrm, "RECONSIDERATION_REQUESTED", "record_cg_decision", "CG_POSITIVE", G::kScaPositive, kFrOrLead, nullptr, RecordCgDecision},
-  {kNrm, "RECONSIDERATION_REQUESTED", "record_cg_decision", "CG_NEGATIVE", G::kScaNegative, kFrOrLead, nullptr, RecordCgDecision},
+  {kNrm, "RECONSIDERATION_REQUESTED", "record_cg_decision", "CG_POSITIVE", G::kScaPositive, kFrOrLead, nullptr, RecordCgDecision, AfterRecoveryPeriod},
+  {kNrm, "RECONSIDERATION_REQUESTED", "record_cg_decision", "CG_NEGATIVE", G::kScaNegative, kFrOrLead, nullptr, RecordCgDecision, AfterRecoveryPeriod},
   {kNrm, "RG_POSITIVE", "disqualify_public_order", "DISQUALIFIED_PUBLIC_ORDER", G::kReason, kFrOrLead, nullptr, nullptr},
   {kNrm, "RECOVERY_SUPPORT", "disqualify_public_order", "DISQUALIFIED_PUBLIC_ORDER", G::kReason, kFrOrLead, nullptr, nullptr},
   {kNrm, "CG_PENDING", "disqualify_public_order", "DISQUALIFIED_PUBLIC_ORDER", G::kReason, kFrOrLead, nullptr, nullptr},

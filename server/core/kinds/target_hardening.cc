@@ -135,6 +135,10 @@ constexpr TransitionRule kRules[] = {
   {kTh, "ES_FLAG_SET", "complete_review", "REVIEW_3M", G::kNone, kSanctuary, SecondReview, nullptr},
   {kTh, "REVIEW_3M", "complete_review", "REVIEW_6M", G::kNone, kSanctuary, nullptr, nullptr},
   {kTh, "REVIEW_6M", "close", "CLOSED", G::kReason, kSanctuary, nullptr, ClearEmergencyFlag},
+  // A declined job is re-referred when things change (the perpetrator has
+  // left, the landlord agrees): back to eligibility's start, a new service
+  // deadline.
+  {kTh, "DECLINED", "re_refer", "REFERRED", G::kReason, kAnyReferrer, Service, nullptr},
   {kTh, "REFERRED", "cancel", "CANCELLED", G::kReason, kSanctuary, nullptr, Cancel},
   {kTh, "ELIGIBILITY", "cancel", "CANCELLED", G::kReason, kSanctuary, nullptr, Cancel},
   {kTh, "ACCEPTED", "cancel", "CANCELLED", G::kReason, kSanctuary, nullptr, Cancel},
