@@ -40,6 +40,8 @@ v1::ActionDetails ToProto(ActionDetails details) {
       return v1::CONSENT_GIVEN;
     case ActionDetails::kConsentRefused:
       return v1::CONSENT_REFUSED;
+    case ActionDetails::kConsentWithdrawn:
+      return v1::CONSENT_WITHDRAWN;
     case ActionDetails::kExternalReference:
       return v1::EXTERNAL_REFERENCE;
   }

@@ -323,6 +323,7 @@ void ToProto(const ConsentRecord& in, v1::ConsentRecord* out) {
   out->set_recorded_by(in.recorded_by);
   if (IsFinite(in.record_time)) ToTimestamp(in.record_time, out->mutable_record_time());
   out->set_given_by(static_cast<v1::ConsentGiver>(EnumTo(in.given_by)));
+  out->set_capacity(static_cast<v1::CapacityAssessment>(EnumTo(in.capacity)));
 }
 ConsentRecord FromProto(const v1::ConsentRecord& in) {
   ConsentRecord out;
@@ -332,6 +333,8 @@ ConsentRecord FromProto(const v1::ConsentRecord& in) {
   out.recorded_by = in.recorded_by();
   out.record_time = FromTimestamp(in.record_time());
   out.given_by = EnumFrom<ConsentGiver>(in.given_by(), v1::ConsentGiver_MAX);
+  out.capacity =
+      EnumFrom<CapacityAssessment>(in.capacity(), v1::CapacityAssessment_MAX);
   return out;
 }
 

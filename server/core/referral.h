@@ -67,13 +67,18 @@ struct Person {
   SafeContactRules safe_contact;
 };
 
-enum class ConsentStatus { kUnspecified, kGiven, kRefused, kNotRequired, kOverridden };
+enum class ConsentStatus {
+  kUnspecified, kGiven, kRefused, kNotRequired, kOverridden, kWithdrawn
+};
+enum class CapacityAssessment { kUnspecified, kHasCapacity, kLacksCapacity };
 enum class LegalBasis {
   kUnspecified, kConsent, kDpa2018Sch1Para18, kCrimeAndDisorderActS115,
   kModernSlaveryActS52, kCtsa2015S36, kChildrenAct
 };
 
-enum class ConsentGiver { kUnspecified, kSubject, kParentOrGuardian };
+enum class ConsentGiver {
+  kUnspecified, kSubject, kParentOrGuardian, kLocalAuthority
+};
 
 struct ConsentRecord {
   ConsentStatus status = ConsentStatus::kUnspecified;
@@ -82,6 +87,7 @@ struct ConsentRecord {
   std::string recorded_by;  // "<agency>/<principal>"
   absl::Time record_time = absl::InfinitePast();
   ConsentGiver given_by = ConsentGiver::kUnspecified;
+  CapacityAssessment capacity = CapacityAssessment::kUnspecified;
 };
 
 enum class ExternalSystem { kUnspecified, kNrmCase, kCrime, kPreventCase, kMaracCase, kOther };

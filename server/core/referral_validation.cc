@@ -114,6 +114,17 @@ void CheckConsent(FieldChecker& c, const ConsentRecord& consent) {
       c.Add("referral.consent.status", "is required");
       return;
     case ConsentStatus::kGiven:
+      if (consent.given_by == ConsentGiver::kSubject &&
+          consent.capacity == CapacityAssessment::kLacksCapacity) {
+        c.Add("referral.consent.capacity",
+              "a person assessed as lacking capacity cannot consent "
+              "themselves");
+      }
+      return;
+    case ConsentStatus::kWithdrawn:
+      c.Add("referral.consent.status",
+            "cannot be WITHDRAWN at submission (withdraw_consent records a "
+            "withdrawal)");
       return;
     case ConsentStatus::kRefused:
     case ConsentStatus::kNotRequired:

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <iterator>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -149,6 +150,24 @@ absl::Status CheckGuard(Guard guard, const Referral& r,
       }
       return absl::OkStatus();
     }
+    case Guard::kConsentWithdrawn: {
+      if (!d.consent.has_value()) return MissingDetail("consent", action);
+      std::vector<FieldViolation> bad;
+      if (d.consent->status != ConsentStatus::kWithdrawn) {
+        bad.push_back({"consent.status",
+                       absl::StrCat("must be WITHDRAWN for ", action)});
+      }
+      if (d.consent->given_by == ConsentGiver::kUnspecified) {
+        bad.push_back({"consent.given_by",
+                       "is required: who withdrew consent"});
+      }
+      if (absl::StripAsciiWhitespace(d.consent->reason).empty()) {
+        bad.push_back({"consent.reason",
+                       absl::StrCat("is required for ", action)});
+      }
+      return bad.empty() ? absl::OkStatus()
+                         : InvalidArgumentWithViolations(bad);
+    }
     case Guard::kExternalReference:
       return d.external_reference.has_value() &&
                      !d.external_reference->value.empty()
@@ -168,6 +187,12 @@ void RecordConsent(Referral& r, const StepContext& step) {
   r.consent = *step.details.consent;
   r.consent.recorded_by = step.actor.name;
   r.consent.record_time = step.now;
+}
+
+absl::Status ConsentWasGiven(const Referral& r, const StepContext&) {
+  if (r.consent.status == ConsentStatus::kGiven) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      "consent was not given for this referral, so it cannot be withdrawn");
 }
 
 void AddExternalReference(Referral& r, const StepContext& step) {
@@ -259,6 +284,9 @@ std::vector<ActionOption> ActionOptions(const Referral& referral,
         break;
       case Guard::kConsentRefused:
         it->details = ActionDetails::kConsentRefused;
+        break;
+      case Guard::kConsentWithdrawn:
+        it->details = ActionDetails::kConsentWithdrawn;
         break;
       case Guard::kExternalReference:
         it->details = ActionDetails::kExternalReference;

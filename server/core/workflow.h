@@ -45,6 +45,7 @@ enum class Guard {
   kInstallation,       // the measures installed
   kConsentGiven,       // consent given
   kConsentRefused,     // consent refused
+  kConsentWithdrawn,   // consent withdrawn, with why
   kExternalReference,  // an external reference
   kRecovery,           // the measures taken back
 };
@@ -100,6 +101,8 @@ struct TransitionRule {
 // is added.
 absl::Time KeepDeadline(const Referral& referral, const StepContext& step);
 void RecordConsent(Referral& referral, const StepContext& step);
+// A withdrawal: only a referral whose consent was given.
+absl::Status ConsentWasGiven(const Referral& referral, const StepContext& step);
 void AddExternalReference(Referral& referral, const StepContext& step);
 
 // Every rule of every kind, kind by kind (tests and tools; the workflow
@@ -144,6 +147,7 @@ enum class ActionDetails {
   kConsentRefused,
   kExternalReference,
   kRecovery,
+  kConsentWithdrawn,
 };
 
 // An action that exists from a referral's state, for a caller.

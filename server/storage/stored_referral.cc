@@ -18,7 +18,9 @@ static_assert(static_cast<int>(Priority::kCritical) == 4);
 static_assert(static_cast<int>(ContactChannel::kViaProfessional) == 6);
 static_assert(static_cast<int>(ConsentStatus::kOverridden) == 4);
 static_assert(static_cast<int>(LegalBasis::kChildrenAct) == 6);
-static_assert(static_cast<int>(ConsentGiver::kParentOrGuardian) == 2);
+static_assert(static_cast<int>(ConsentGiver::kLocalAuthority) == 3);
+static_assert(static_cast<int>(ConsentStatus::kWithdrawn) == 5);
+static_assert(static_cast<int>(CapacityAssessment::kLacksCapacity) == 2);
 static_assert(static_cast<int>(ExternalSystem::kOther) == 5);
 static_assert(static_cast<int>(NrmNature::kDutyToNotify) == 2);
 static_assert(static_cast<int>(ExploitationType::kOrganHarvesting) == 5);
@@ -353,6 +355,7 @@ void ToStored(const Referral& in, pb::StoredReferral* out) {
   PutTime(in.consent.record_time, consent,
           &pb::ConsentRecord::mutable_record_time);
   consent->set_given_by(Number(in.consent.given_by));
+  consent->set_capacity(Number(in.consent.capacity));
   for (const ExternalReference& e : in.external_references) {
     pb::ExternalReference* ref = out->add_external_references();
     ref->set_system(Number(e.system));
@@ -419,6 +422,7 @@ Referral FromStored(const pb::StoredReferral& in) {
   out.consent.record_time = FromTimestamp(consent.record_time());
   out.consent.given_by =
       Enum<ConsentGiver>(consent.given_by());
+  out.consent.capacity = Enum<CapacityAssessment>(consent.capacity());
   for (const pb::ExternalReference& e : in.external_references()) {
     out.external_references.push_back(
         {Enum<ExternalSystem>(e.system()), e.value()});

@@ -132,6 +132,12 @@ class WorkflowTest : public ::testing::Test {
       case Guard::kExternalReference:
         d.external_reference = ExternalReference{ExternalSystem::kNrmCase, "NRM-1"};
         break;
+      case Guard::kConsentWithdrawn:
+        d.consent = ConsentRecord();
+        d.consent->status = ConsentStatus::kWithdrawn;
+        d.consent->reason = "no longer wants contact";
+        d.consent->given_by = ConsentGiver::kSubject;
+        break;
       default:
         break;
     }
@@ -208,7 +214,7 @@ TEST_F(WorkflowTest, RefusedTransitionsNameTheAllowedActions) {
       {"NRM decision before the reference", ReferralKind::kNrm, "NRM_SUBMITTED",
        "record_rg_decision",
        "the action is not allowed from state NRM_SUBMITTED; "
-       "allowed: record_sca_reference, withdraw"},
+       "allowed: record_sca_reference, withdraw, withdraw_consent"},
       {"Duty to Notify is final", ReferralKind::kNrm, "DTN_SUBMITTED", "withdraw",
        "the action is not allowed from state DTN_SUBMITTED; allowed: "
        "none (final state)"},
@@ -223,10 +229,10 @@ TEST_F(WorkflowTest, RefusedTransitionsNameTheAllowedActions) {
       {"target hardening install before order", ReferralKind::kTargetHardening,
        "SURVEYED", "record_installation",
        "the action is not allowed from state SURVEYED; "
-       "allowed: order_works, cancel"},
+       "allowed: order_works, cancel, withdraw_consent"},
       {"unknown action", ReferralKind::kTargetHardening, "REFERRED", "teleport",
        "the action is not allowed from state REFERRED; allowed: "
-       "begin_eligibility, cancel"},
+       "begin_eligibility, cancel, withdraw_consent"},
   };
   for (const Case& c : cases) {
     Referral r = Satisfying(c.kind);
@@ -348,9 +354,10 @@ TEST_F(WorkflowTest, TheStatesThatEndAReferral) {
   }
   EXPECT_EQ(ends, (std::map<std::string, std::set<std::string>>{
                       {"NRM", {"DTN_SUBMITTED", "WITHDRAWN",
-                               "DISQUALIFIED_PUBLIC_ORDER"}},
+                               "DISQUALIFIED_PUBLIC_ORDER",
+                               "CONSENT_WITHDRAWN"}},
                       {"CHANNEL", {"NFA", "SIGNPOSTED", "NOT_ADOPTED",
-                                   "DECLINED", "CLOSED"}},
+                                   "DECLINED", "CLOSED", "CONSENT_WITHDRAWN"}},
                       {"MARAC", {"TRANSFERRED", "WITHDRAWN", "CLOSED"}},
                       {"TARGET_HARDENING", {"CANCELLED", "CLOSED"}},
                   }));
@@ -506,31 +513,131 @@ TEST_F(WorkflowTest, NrmDecisionsKeepTheStatutoryPeriods) {
   }
 }
 
-TEST_F(WorkflowTest, ChannelConsentComesFromAParentForAMinor) {
+TEST_F(WorkflowTest, ChannelConsentComesFromWhoMayGiveIt) {
   Actor chair{"scc/person/chair", RoleSet{Role::kChannelChair}};
-  for (bool minor : {false, true}) {
+  using C = ConsentGiver;
+  using A = CapacityAssessment;
+  struct Case {
+    const char* name;
+    bool minor;
+    C giver;
+    A capacity;
+    std::vector<FieldViolation> violations;  // empty: given
+  } cases[] = {
+      {"an adult, assessed as able", false, C::kSubject, A::kHasCapacity, {}},
+      {"an adult, no assessment recorded", false, C::kSubject,
+       A::kUnspecified, {}},
+      {"an adult who lacks capacity", false, C::kSubject, A::kLacksCapacity,
+       {{"consent.capacity",
+         "a person assessed as lacking capacity cannot consent "
+         "themselves"}}},
+      {"an adult's parent", false, C::kParentOrGuardian, A::kUnspecified,
+       {{"consent.given_by", "must be SUBJECT for an adult"}}},
+      {"a minor's parent", true, C::kParentOrGuardian, A::kUnspecified, {}},
+      {"the local authority for a minor in its care", true,
+       C::kLocalAuthority, A::kUnspecified, {}},
+      {"a minor alone", true, C::kSubject, A::kHasCapacity,
+       {{"consent.given_by",
+         "must be PARENT_OR_GUARDIAN or LOCAL_AUTHORITY for an under-18"}}},
+  };
+  for (const Case& c : cases) {
     Referral r = Satisfying(ReferralKind::kChannel);
-    std::get<ChannelForm>(r.form).subject_is_minor = minor;
+    std::get<ChannelForm>(r.form).subject_is_minor = c.minor;
     r.state = "CONSENT_SOUGHT";
     TransitionDetails d;
     d.consent = ConsentRecord();
     d.consent->status = ConsentStatus::kGiven;
-    d.consent->given_by = minor ? ConsentGiver::kSubject
-                                : ConsentGiver::kParentOrGuardian;
+    d.consent->given_by = c.giver;
+    d.consent->capacity = c.capacity;
     absl::Status s = workflow_.Apply(r, "record_consent_given", d, chair, now_);
-    EXPECT_EQ(FieldViolations(s),
-              (std::vector<FieldViolation>{
-                  {"consent.given_by",
-                   minor ? "must be PARENT_OR_GUARDIAN for an under-18"
-                         : "must be SUBJECT for an adult"}}))
-        << minor;
-    d.consent->given_by = minor ? ConsentGiver::kParentOrGuardian
-                                : ConsentGiver::kSubject;
-    SAFEGUARD_ASSERT_OK(workflow_.Apply(r, "record_consent_given", d, chair, now_));
-    EXPECT_EQ(r.state, "SUPPORT_PLAN");
-    EXPECT_EQ(r.consent.given_by, d.consent->given_by);
-    EXPECT_EQ(r.consent.recorded_by, "scc/person/chair");
+    EXPECT_EQ(FieldViolations(s), c.violations) << c.name << ": " << s;
+    if (!c.violations.empty()) continue;
+    EXPECT_EQ(r.state, "SUPPORT_PLAN") << c.name;
+    EXPECT_EQ(r.consent.given_by, c.giver) << c.name;
+    EXPECT_EQ(r.consent.capacity, c.capacity) << c.name;
+    EXPECT_EQ(r.consent.recorded_by, "scc/person/chair") << c.name;
   }
+}
+
+// Withdrawn consent ends Channel support, stops a target-hardening job
+// (unassigned, the flag off) and ends NRM support, each referral staying
+// as the record, with who recorded the withdrawal, when and why.
+TEST_F(WorkflowTest, ConsentWithdrawnEndsWhatItAllowed) {
+  TransitionDetails withdrawn;
+  withdrawn.consent = ConsentRecord();
+  withdrawn.consent->status = ConsentStatus::kWithdrawn;
+  withdrawn.consent->given_by = ConsentGiver::kSubject;
+  withdrawn.consent->reason = "wants no further contact";
+  const Actor chair{"scc/person/chair", RoleSet{Role::kChannelChair}};
+  const Actor sanctuary{"wsc/person/sanctuary",
+                        RoleSet{Role::kSanctuaryCoordinator}};
+  const Actor fr{"police/system/athena", RoleSet{Role::kFirstResponder}};
+  struct Case {
+    const char* name;
+    ReferralKind kind;
+    const char* from;
+    const Actor* actor;
+    ConsentStatus consent_before;
+    absl::StatusCode code;
+    const char* to;
+  } cases[] = {
+      {"Channel support", ReferralKind::kChannel, "SUPPORT_PLAN", &chair,
+       ConsentStatus::kGiven, absl::StatusCode::kOk, "CONSENT_WITHDRAWN"},
+      {"a job with its measures in", ReferralKind::kTargetHardening,
+       "ES_FLAG_SET", &sanctuary, ConsentStatus::kGiven,
+       absl::StatusCode::kOk, "CONSENT_WITHDRAWN"},
+      {"an adult's NRM referral in recovery", ReferralKind::kNrm,
+       "RECOVERY_SUPPORT", &fr, ConsentStatus::kGiven, absl::StatusCode::kOk,
+       "CONSENT_WITHDRAWN"},
+      {"a child's NRM referral, which needed none", ReferralKind::kNrm,
+       "RG_PENDING", &fr, ConsentStatus::kNotRequired,
+       absl::StatusCode::kFailedPrecondition, "RG_PENDING"},
+  };
+  for (const Case& c : cases) {
+    Referral r = Satisfying(c.kind);
+    r.state = c.from;
+    r.consent.status = c.consent_before;
+    r.assignee = "locks-ltd/person/fitter";
+    r.deadline = now_ + absl::Hours(24);
+    if (c.kind == ReferralKind::kTargetHardening) {
+      std::get<TargetHardeningForm>(r.form).emergency_services_flag = true;
+    }
+    absl::Status s =
+        workflow_.Apply(r, "withdraw_consent", withdrawn, *c.actor, now_);
+    EXPECT_EQ(s.code(), c.code) << c.name << ": " << s;
+    EXPECT_EQ(r.state, c.to) << c.name;
+    if (!s.ok()) {
+      EXPECT_EQ(s.message(),
+                "consent was not given for this referral, so it cannot be "
+                "withdrawn")
+          << c.name;
+      continue;
+    }
+    EXPECT_EQ(r.consent.status, ConsentStatus::kWithdrawn) << c.name;
+    EXPECT_EQ(r.consent.reason, "wants no further contact") << c.name;
+    EXPECT_EQ(r.consent.recorded_by, c.actor->name) << c.name;
+    EXPECT_EQ(r.consent.record_time, now_) << c.name;
+    EXPECT_FALSE(r.has_deadline()) << c.name;
+    if (c.kind == ReferralKind::kTargetHardening) {
+      EXPECT_EQ(r.assignee, "") << c.name;
+      EXPECT_FALSE(
+          std::get<TargetHardeningForm>(r.form).emergency_services_flag)
+          << c.name;
+    }
+  }
+
+  // Without a reason, or with another status: every field named.
+  Referral r = Satisfying(ReferralKind::kChannel);
+  r.state = "SUPPORT_PLAN";
+  TransitionDetails bare;
+  bare.consent = ConsentRecord();
+  bare.consent->status = ConsentStatus::kGiven;
+  EXPECT_EQ(FieldViolations(
+                workflow_.Apply(r, "withdraw_consent", bare, chair, now_)),
+            (std::vector<FieldViolation>{
+                {"consent.status", "must be WITHDRAWN for withdraw_consent"},
+                {"consent.given_by", "is required: who withdrew consent"},
+                {"consent.reason", "is required for withdraw_consent"}}));
 }
 
 TEST_F(WorkflowTest, VafScoringsAreCheckedAndTotalled) {
@@ -797,18 +904,21 @@ TEST(ActionOptionsTest, OnePerActionWithWhatItNeeds) {
       {"two rules, one decision", ReferralKind::kNrm, "RG_PENDING",
        RoleSet{Role::kFirstResponder},
        {{"record_rg_decision", D::kScaDecision, false},
-        {"withdraw", D::kNone, true}}},
+        {"withdraw", D::kNone, true},
+        {"withdraw_consent", D::kConsentWithdrawn, false}}},
       {"a referrer takes no NRM action", ReferralKind::kNrm, "RG_PENDING",
        RoleSet{Role::kReferrer}, {}},
       {"an external reference", ReferralKind::kNrm, "NRM_SUBMITTED",
        RoleSet{Role::kAgencyLead},
        {{"record_sca_reference", D::kExternalReference, false},
-        {"withdraw", D::kNone, true}}},
+        {"withdraw", D::kNone, true},
+        {"withdraw_consent", D::kConsentWithdrawn, false}}},
       {"a request needs only a reason, and only a first responder",
        ReferralKind::kNrm, "RG_POSITIVE", RoleSet{Role::kAgencyLead},
        {{"start_recovery_support", D::kNone, false},
         {"disqualify_public_order", D::kNone, true},
-        {"withdraw", D::kNone, true}}},
+        {"withdraw", D::kNone, true},
+        {"withdraw_consent", D::kConsentWithdrawn, false}}},
       {"consent either way", ReferralKind::kChannel, "CONSENT_SOUGHT",
        RoleSet{Role::kChannelChair},
        {{"record_consent_declined", D::kConsentRefused, false},
@@ -831,7 +941,8 @@ TEST(ActionOptionsTest, OnePerActionWithWhatItNeeds) {
        "ELIGIBILITY", RoleSet{Role::kSanctuaryCoordinator},
        {{"accept", D::kNone, false},
         {"decline", D::kNone, true},
-        {"cancel", D::kNone, true}}},
+        {"cancel", D::kNone, true},
+        {"withdraw_consent", D::kConsentWithdrawn, false}}},
       {"an appointment", ReferralKind::kTargetHardening, "ACCEPTED",
        RoleSet{Role::kContractor},
        {{"book_survey", D::kAppointment, false}}},
@@ -977,7 +1088,8 @@ TEST_F(WorkflowTest, ACancelledJobLeavesItsAssigneeAndDeadline) {
   EXPECT_THAT(workflow_.Apply(installed, "cancel", {}, coordinator, now_),
               StatusIs(absl::StatusCode::kFailedPrecondition,
                        "the action is not allowed from state INSTALLED; "
-                       "allowed: set_emergency_flag, recover_and_close"));
+                       "allowed: set_emergency_flag, recover_and_close, "
+                       "withdraw_consent"));
 }
 
 TEST(ReferralKindsTest, EachKindIsOneModuleHoldingOnlyItsOwnRules) {

@@ -377,7 +377,8 @@ TEST_F(ConnectTest, AReferralSaysWhatItsCallerMayDoNext) {
               testing::IsOk());
   EXPECT_EQ(Actions(r),
             (std::vector<std::string>{"begin_eligibility:ACTION_DETAILS_UNSPECIFIED",
-                                      "cancel:ACTION_DETAILS_UNSPECIFIED:reason"}));
+                                      "cancel:ACTION_DETAILS_UNSPECIFIED:reason",
+                                      "withdraw_consent:CONSENT_WITHDRAWN"}));
   EXPECT_TRUE(r.assignable());
   v1::Referral via_grpc;
   ASSERT_TRUE(callers_->Get(kSanctuary, created.name(), &via_grpc).ok());
@@ -389,7 +390,8 @@ TEST_F(ConnectTest, AReferralSaysWhatItsCallerMayDoNext) {
   EXPECT_EQ(Actions(via_grpc),
             (std::vector<std::string>{"accept:ACTION_DETAILS_UNSPECIFIED",
                                       "decline:ACTION_DETAILS_UNSPECIFIED:reason",
-                                      "cancel:ACTION_DETAILS_UNSPECIFIED:reason"}));
+                                      "cancel:ACTION_DETAILS_UNSPECIFIED:reason",
+                                      "withdraw_consent:CONSENT_WITHDRAWN"}));
   EXPECT_TRUE(via_grpc.assignable());
 
   // So do an assignment and a note, in JSON as the console reads it.
@@ -402,7 +404,9 @@ TEST_F(ConnectTest, AReferralSaysWhatItsCallerMayDoNext) {
   ASSERT_EQ(raw.status, 200) << raw.body;
   EXPECT_NE(raw.body.find("\"availableActions\":[{\"action\":\"accept\"},"
                           "{\"action\":\"decline\",\"reasonRequired\":true},"
-                          "{\"action\":\"cancel\",\"reasonRequired\":true}]"),
+                          "{\"action\":\"cancel\",\"reasonRequired\":true},"
+                          "{\"action\":\"withdraw_consent\","
+                          "\"details\":\"CONSENT_WITHDRAWN\"}]"),
             std::string::npos)
       << raw.body;
   EXPECT_NE(raw.body.find("\"assignable\":true"), std::string::npos) << raw.body;
@@ -577,7 +581,7 @@ TEST_F(ConnectTest, BadInputGetsTheSameAnswerOverBothTransports) {
   EXPECT_EQ(got[0].code, 9);  // FAILED_PRECONDITION
   EXPECT_EQ(got[0].message,
             "the action is not allowed from state REFERRED; allowed: "
-            "begin_eligibility, cancel");
+            "begin_eligibility, cancel, withdraw_consent");
   EXPECT_EQ(got[1], got[0]);
   EXPECT_EQ(got[2], got[0]);
   ASSERT_TRUE(callers_->Transition(kSanctuary, r, "begin_eligibility").ok());

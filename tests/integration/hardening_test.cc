@@ -374,9 +374,10 @@ TEST_F(HardeningTest, ServerInfoAndActionsFollowAReloadedPolicy) {
   EXPECT_EQ(before.dash_question_sets(0).high_risk_threshold(), 14);
   v1::Referral r = MustSubmit(kCouncil, TargetHardeningSubmission());
   ASSERT_TRUE(Get(kSanctuary, r.name(), &r).ok());
-  ASSERT_EQ(r.available_actions_size(), 2);
+  ASSERT_EQ(r.available_actions_size(), 3);
   EXPECT_EQ(r.available_actions(0).action(), "begin_eligibility");
   EXPECT_EQ(r.available_actions(1).action(), "cancel");
+  EXPECT_EQ(r.available_actions(2).action(), "withdraw_consent");
   EXPECT_TRUE(r.assignable());
 
   // The coordinator's rule loses TransitionReferral, and the rule that
@@ -525,7 +526,7 @@ TEST_F(HardeningTest, BadInputIsBoundedAndNeverEchoed) {
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(s.error_message(),
             "the action is not allowed from state REFERRED; allowed: "
-            "begin_eligibility, cancel");
+            "begin_eligibility, cancel, withdraw_consent");
   v1::Referral seen;
   s = Get(kSanctuary, "referrals/" + std::string(1 << 19, 'z'), &seen);
   EXPECT_EQ(Violations(s),

@@ -546,6 +546,91 @@ TEST_F(ReferralsTest, WaysOnFromWhereAReferralStopped) {
   EXPECT_EQ(job.history(job.history_size() - 1).actor(), kCouncil);
 }
 
+// Consent withdrawn on each kind that rests on it: Channel support ends, a
+// target-hardening job stops (unassigned), an adult's NRM support ends; the
+// referral stays as the record of who withdrew it, when and why.
+TEST_F(ReferralsTest, ConsentWithdrawnOnEachKind) {
+  auto withdrawal = [](const std::string& why) {
+    v1::TransitionReferralRequest t;
+    t.mutable_consent()->set_status(v1::WITHDRAWN);
+    t.mutable_consent()->set_given_by(v1::SUBJECT);
+    t.mutable_consent()->set_reason(why);
+    return t;
+  };
+  auto expect_withdrawn = [](const v1::Referral& r, const std::string& who,
+                             const std::string& why) {
+    EXPECT_EQ(r.state(), "CONSENT_WITHDRAWN") << r.reference();
+    EXPECT_EQ(r.consent().status(), v1::WITHDRAWN) << r.reference();
+    EXPECT_EQ(r.consent().reason(), why) << r.reference();
+    EXPECT_EQ(r.consent().recorded_by(), who) << r.reference();
+    EXPECT_TRUE(r.consent().has_record_time()) << r.reference();
+    EXPECT_FALSE(r.has_deadline()) << r.reference();
+  };
+
+  // Channel, once support has begun with the adult's consent.
+  v1::Referral channel = MustSubmit(kProbation, ChannelSubmission());
+  ASSERT_TRUE(Get(kPrevent, channel.name(), &channel).ok());
+  Walk(kPrevent, channel, {{"begin_gateway", "POLICE_GATEWAY"},
+                           {"gateway_information_gathering", "INFO_GATHERING"}});
+  v1::TransitionReferralRequest vaf;
+  vaf.mutable_vaf_assessment()->set_framework_version("vaf-2015");
+  for (int i = 0; i < 22; ++i) vaf.mutable_vaf_assessment()->add_factor_scores(1);
+  ASSERT_TRUE(Do(kPrevent, channel, "refer_to_panel", vaf).ok());
+  Walk(kChair, channel,
+       {{"panel_adopted", "ADOPTED"}, {"seek_consent", "CONSENT_SOUGHT"}});
+  v1::TransitionReferralRequest given;
+  given.mutable_consent()->set_status(v1::GIVEN);
+  given.mutable_consent()->set_legal_basis(v1::CONSENT);
+  given.mutable_consent()->set_given_by(v1::SUBJECT);
+  given.mutable_consent()->set_capacity(v1::LACKS_CAPACITY);
+  grpc::Status s = Do(kChair, channel, "record_consent_given", given);
+  auto v = Violations(s);
+  ASSERT_EQ(v.size(), 1u) << s.error_message();
+  EXPECT_EQ(v[0].field(), "consent.capacity");
+  EXPECT_EQ(v[0].description(),
+            "a person assessed as lacking capacity cannot consent themselves");
+  given.mutable_consent()->set_capacity(v1::HAS_CAPACITY);
+  ASSERT_TRUE(Do(kChair, channel, "record_consent_given", given).ok());
+  EXPECT_EQ(channel.consent().capacity(), v1::HAS_CAPACITY);
+  v1::TransitionReferralRequest bare;
+  bare.mutable_consent()->set_status(v1::WITHDRAWN);
+  s = Do(kChair, channel, "withdraw_consent", bare);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  std::vector<std::string> fields;
+  for (const auto& violation : Violations(s)) fields.push_back(violation.field());
+  EXPECT_EQ(fields,
+            (std::vector<std::string>{"consent.given_by", "consent.reason"}));
+  ASSERT_TRUE(Do(kChair, channel, "withdraw_consent",
+                 withdrawal("no longer wishes to take part"))
+                  .ok());
+  expect_withdrawn(channel, kChair, "no longer wishes to take part");
+
+  // Target hardening, with the locksmith assigned: the job stops.
+  v1::Referral job = MustSubmit(kCouncil, TargetHardeningSubmission());
+  ASSERT_TRUE(Get(kSanctuary, job.name(), &job).ok());
+  Walk(kSanctuary, job, {{"begin_eligibility", "ELIGIBILITY"}, {"accept", "ACCEPTED"}});
+  ASSERT_TRUE(Assign(kSanctuary, job, kLocksmith).ok());
+  ASSERT_TRUE(Do(kSanctuary, job, "withdraw_consent",
+                 withdrawal("the victim has moved to a refuge"))
+                  .ok());
+  expect_withdrawn(job, kSanctuary, "the victim has moved to a refuge");
+  EXPECT_EQ(job.assignee(), "");
+  v1::Referral gone;
+  EXPECT_EQ(Get(kLocksmith, job.name(), &gone).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+
+  // An adult's NRM referral: support ends; the record stays.
+  v1::Referral nrm = MustSubmit(kPolice, NrmSubmission());
+  ASSERT_TRUE(Do(kPolice, nrm, "withdraw_consent",
+                 withdrawal("does not want Home Office contact"))
+                  .ok());
+  expect_withdrawn(nrm, kPolice, "does not want Home Office contact");
+  v1::Referral kept;
+  ASSERT_TRUE(Get(kPolice, nrm.name(), &kept).ok());
+  EXPECT_EQ(kept.state(), "CONSENT_WITHDRAWN");
+  EXPECT_EQ(kept.history(kept.history_size() - 1).action(), "withdraw_consent");
+}
+
 TEST_F(ReferralsTest, TargetHardeningInOneVisitAndCancelled) {
   v1::Referral r = MustSubmit(kCouncil, TargetHardeningSubmission());
   ASSERT_TRUE(Get(kSanctuary, r.name(), &r).ok());
@@ -693,7 +778,8 @@ TEST_F(ReferralsTest, StaleVersionsAndWrongActionsAreRefused) {
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(s.error_message(),
             "the action is not allowed from state "
-            "ELIGIBILITY; allowed: accept, decline, cancel");
+            "ELIGIBILITY; allowed: accept, decline, cancel, "
+            "withdraw_consent");
   s = Do(kSanctuary, r, "decline");
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   ASSERT_EQ(Violations(s).size(), 1u);

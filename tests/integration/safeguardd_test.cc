@@ -1007,7 +1007,8 @@ TEST_F(SafeguarddTest, TheCommandLineEndToEnd) {
   EXPECT_NE(out.find("ELIGIBILITY  version 2"), std::string::npos) << out;
   EXPECT_EQ(ctl.Run(sanctuary, {"transition", name, "close", "--version=2"}, &out), 1);
   EXPECT_NE(out.find("FAILED_PRECONDITION: the action is not allowed from "
-                     "state ELIGIBILITY; allowed: accept, decline, cancel"),
+                     "state ELIGIBILITY; allowed: accept, decline, cancel, "
+                     "withdraw_consent"),
             std::string::npos)
       << out;
   struct Misuse {

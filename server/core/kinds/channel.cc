@@ -52,12 +52,28 @@ absl::Status ValidVaf(const Referral&, const StepContext& step) {
 absl::Status ConsentFromWhoMayGiveIt(const Referral& r,
                                      const StepContext& step) {
   const bool minor = std::get<ChannelForm>(r.form).subject_is_minor;
-  const ConsentGiver need =
-      minor ? ConsentGiver::kParentOrGuardian : ConsentGiver::kSubject;
-  if (step.details.consent->given_by == need) return absl::OkStatus();
-  return InvalidArgumentWithViolations(
-      {{"consent.given_by", minor ? "must be PARENT_OR_GUARDIAN for an under-18"
-                                  : "must be SUBJECT for an adult"}});
+  const ConsentRecord& consent = *step.details.consent;
+  if (minor) {
+    if (consent.given_by == ConsentGiver::kParentOrGuardian ||
+        consent.given_by == ConsentGiver::kLocalAuthority) {
+      return absl::OkStatus();
+    }
+    return InvalidArgumentWithViolations(
+        {{"consent.given_by",
+          "must be PARENT_OR_GUARDIAN or LOCAL_AUTHORITY for an under-18"}});
+  }
+  if (consent.given_by != ConsentGiver::kSubject) {
+    return InvalidArgumentWithViolations(
+        {{"consent.given_by", "must be SUBJECT for an adult"}});
+  }
+  if (consent.status == ConsentStatus::kGiven &&
+      consent.capacity == CapacityAssessment::kLacksCapacity) {
+    return InvalidArgumentWithViolations(
+        {{"consent.capacity",
+          "a person assessed as lacking capacity cannot consent "
+          "themselves"}});
+  }
+  return absl::OkStatus();
 }
 
 // The police gateway assessment, N working days from the referral.
@@ -139,6 +155,8 @@ constexpr TransitionRule kRules[] = {
   {kChannel, "ADOPTED", "seek_consent", "CONSENT_SOUGHT", G::kNone, kPanel, nullptr, nullptr},
   {kChannel, "CONSENT_SOUGHT", "record_consent_declined", "DECLINED", G::kConsentRefused, kPanel, nullptr, RecordConsent, ConsentFromWhoMayGiveIt},
   {kChannel, "CONSENT_SOUGHT", "record_consent_given", "SUPPORT_PLAN", G::kConsentGiven, kPanel, nullptr, RecordConsent, ConsentFromWhoMayGiveIt},
+  // Support is voluntary: consent withdrawn ends it.
+  {kChannel, "SUPPORT_PLAN", "withdraw_consent", "CONSENT_WITHDRAWN", G::kConsentWithdrawn, kPanel, nullptr, RecordConsent, ConsentWasGiven},
   {kChannel, "SUPPORT_PLAN", "review_vaf", "SUPPORT_PLAN", G::kVafAssessment, kPanel, KeepDeadline, AddVaf, ValidVaf},
   {kChannel, "SUPPORT_PLAN", "exit", "EXITED", G::kVafAssessment, kPanel, FirstPostExitReview, RecordExit, ValidVaf},
   {kChannel, "EXITED", "complete_post_exit_review", "POST_EXIT_REVIEW_1", G::kNone, kPanel, SecondPostExitReview, nullptr},

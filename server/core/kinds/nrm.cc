@@ -135,6 +135,14 @@ constexpr TransitionRule kRules[] = {
   {kNrm, "RG_POSITIVE", "withdraw", "WITHDRAWN", G::kReason, kFrOrLead, nullptr, nullptr},
   {kNrm, "RECOVERY_SUPPORT", "withdraw", "WITHDRAWN", G::kReason, kFrOrLead, nullptr, nullptr},
   {kNrm, "CG_PENDING", "withdraw", "WITHDRAWN", G::kReason, kFrOrLead, nullptr, nullptr},
+  // An adult withdraws consent: support ends, and the referral stays as the
+  // record (a child's referral needs no consent: none to withdraw).
+  {kNrm, "NRM_SUBMITTED", "withdraw_consent", "CONSENT_WITHDRAWN", G::kConsentWithdrawn, kFrOrLead, nullptr, RecordConsent, ConsentWasGiven},
+  {kNrm, "REF_ASSIGNED", "withdraw_consent", "CONSENT_WITHDRAWN", G::kConsentWithdrawn, kFrOrLead, nullptr, RecordConsent, ConsentWasGiven},
+  {kNrm, "RG_PENDING", "withdraw_consent", "CONSENT_WITHDRAWN", G::kConsentWithdrawn, kFrOrLead, nullptr, RecordConsent, ConsentWasGiven},
+  {kNrm, "RG_POSITIVE", "withdraw_consent", "CONSENT_WITHDRAWN", G::kConsentWithdrawn, kFrOrLead, nullptr, RecordConsent, ConsentWasGiven},
+  {kNrm, "RECOVERY_SUPPORT", "withdraw_consent", "CONSENT_WITHDRAWN", G::kConsentWithdrawn, kFrOrLead, nullptr, RecordConsent, ConsentWasGiven},
+  {kNrm, "CG_PENDING", "withdraw_consent", "CONSENT_WITHDRAWN", G::kConsentWithdrawn, kFrOrLead, nullptr, RecordConsent, ConsentWasGiven},
 };
 
 constexpr AssignmentRule kAssignmentRules[] = {

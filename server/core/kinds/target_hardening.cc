@@ -120,6 +120,14 @@ void RecordRecovery(Referral& r, const StepContext& step) {
 // A cancelled job leaves whoever it was assigned to, the locksmith too.
 void Cancel(Referral& r, const StepContext&) { r.assignee.clear(); }
 
+// Consent withdrawn stops the job: recorded, unassigned, the emergency
+// services' flag taken off. What was installed may still be recovered.
+void WithdrawConsent(Referral& r, const StepContext& step) {
+  RecordConsent(r, step);
+  r.assignee.clear();
+  std::get<TargetHardeningForm>(r.form).emergency_services_flag = false;
+}
+
 // clang-format off
 constexpr TransitionRule kRules[] = {
   {kTh, "", "submit", "REFERRED", G::kNone, kAnyReferrer, Service, nullptr},
@@ -149,6 +157,18 @@ constexpr TransitionRule kRules[] = {
   {kTh, "ES_FLAG_SET", "recover_and_close", "CLOSED", G::kRecovery, kSanctuary, nullptr, RecordRecovery, RecoversInstalled},
   {kTh, "REVIEW_3M", "recover_and_close", "CLOSED", G::kRecovery, kSanctuary, nullptr, RecordRecovery, RecoversInstalled},
   {kTh, "REVIEW_6M", "recover_and_close", "CLOSED", G::kRecovery, kSanctuary, nullptr, RecordRecovery, RecoversInstalled},
+  // Consent withdrawn, at any stage before the job ends, stops it.
+  {kTh, "REFERRED", "withdraw_consent", "CONSENT_WITHDRAWN", G::kConsentWithdrawn, kSanctuary, nullptr, WithdrawConsent, ConsentWasGiven},
+  {kTh, "ELIGIBILITY", "withdraw_consent", "CONSENT_WITHDRAWN", G::kConsentWithdrawn, kSanctuary, nullptr, WithdrawConsent, ConsentWasGiven},
+  {kTh, "ACCEPTED", "withdraw_consent", "CONSENT_WITHDRAWN", G::kConsentWithdrawn, kSanctuary, nullptr, WithdrawConsent, ConsentWasGiven},
+  {kTh, "SURVEY_BOOKED", "withdraw_consent", "CONSENT_WITHDRAWN", G::kConsentWithdrawn, kSanctuary, nullptr, WithdrawConsent, ConsentWasGiven},
+  {kTh, "SURVEYED", "withdraw_consent", "CONSENT_WITHDRAWN", G::kConsentWithdrawn, kSanctuary, nullptr, WithdrawConsent, ConsentWasGiven},
+  {kTh, "WORKS_ORDERED", "withdraw_consent", "CONSENT_WITHDRAWN", G::kConsentWithdrawn, kSanctuary, nullptr, WithdrawConsent, ConsentWasGiven},
+  {kTh, "INSTALLED", "withdraw_consent", "CONSENT_WITHDRAWN", G::kConsentWithdrawn, kSanctuary, nullptr, WithdrawConsent, ConsentWasGiven},
+  {kTh, "ES_FLAG_SET", "withdraw_consent", "CONSENT_WITHDRAWN", G::kConsentWithdrawn, kSanctuary, nullptr, WithdrawConsent, ConsentWasGiven},
+  {kTh, "REVIEW_3M", "withdraw_consent", "CONSENT_WITHDRAWN", G::kConsentWithdrawn, kSanctuary, nullptr, WithdrawConsent, ConsentWasGiven},
+  {kTh, "REVIEW_6M", "withdraw_consent", "CONSENT_WITHDRAWN", G::kConsentWithdrawn, kSanctuary, nullptr, WithdrawConsent, ConsentWasGiven},
+  {kTh, "CONSENT_WITHDRAWN", "recover_and_close", "CLOSED", G::kRecovery, kSanctuary, nullptr, RecordRecovery, RecoversInstalled},
 };
 
 // Case owners in any state with an action left; a locksmith only once the
