@@ -51,6 +51,8 @@ enum Message : uint8_t {
   kVerifyAuditLog,
   kExportAuditLog,
   kBreakGlass,
+  kLink,
+  kUnlink,
   kMessages,
 };
 
@@ -347,6 +349,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case kBreakGlass: {
       v1::BreakGlassRequest m;
       if (Parse(data, size, &m)) (void)ReferralIdFromName(m.name());
+      break;
+    }
+    case kLink: {
+      v1::LinkReferralRequest m;
+      if (Parse(data, size, &m)) Once<v1::Referral>(m, &ReferralsApi::Link);
+      break;
+    }
+    case kUnlink: {
+      v1::UnlinkReferralRequest m;
+      if (Parse(data, size, &m)) Once<v1::Referral>(m, &ReferralsApi::Unlink);
       break;
     }
   }
