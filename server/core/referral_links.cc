@@ -3,6 +3,7 @@
 // (Unlink). A link records who made it or asked for it and when; each
 // change is a step in both referrals' histories.
 #include <algorithm>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "server/core/field_violations.h"
@@ -59,6 +60,46 @@ absl::StatusOr<Referral> ReferralService::LinkBack(
   return other;
 }
 
+absl::StatusOr<Referral> ReferralService::ChangeLinks(
+    const CallContext& ctx, const Referral& visible,
+    const std::string& other_id, const LinkChange& change) {
+  SAFEGUARD_ASSIGN_OR_RETURN(AuditRecord* const audit, AuditOf(ctx));
+  audit->view = ViewRoles(ctx, visible).ToString();
+  const absl::Time now = clock_.Now();
+  Referral result;
+  std::optional<Referral> other_written;
+  SAFEGUARD_RETURN_IF_ERROR(units_.Write(
+      *audit, [&](WriteTransaction& tx) -> absl::Status {
+        other_written.reset();
+        audit->disclosed.clear();
+        SAFEGUARD_ASSIGN_OR_RETURN(Referral r, tx.GetReferral(visible.id));
+        absl::StatusOr<Referral> other = tx.GetReferral(other_id);
+        if (!other.ok() && !absl::IsNotFound(other.status())) {
+          return other.status();
+        }
+        const int64_t version = r.version;
+        const int64_t other_version = other.ok() ? other->version : 0;
+        SAFEGUARD_RETURN_IF_ERROR(change(r, other, ctx.Name(), now));
+        if (r.version != version) {
+          SAFEGUARD_RETURN_IF_ERROR(tx.UpdateReferral(r, version));
+        }
+        if (other.ok() && other->version != other_version) {
+          SAFEGUARD_RETURN_IF_ERROR(tx.UpdateReferral(*other, other_version));
+          audit->disclosed.push_back(other->id);
+          other_written = *std::move(other);
+        }
+        result = std::move(r);
+        return absl::OkStatus();
+      }));
+  if (result.version != visible.version) {
+    events_.Publish({ReferralEventType::kUpdated, result, now});
+  }
+  if (other_written.has_value()) {
+    events_.Publish({ReferralEventType::kUpdated, *other_written, now});
+  }
+  return result;
+}
+
 absl::StatusOr<Referral> ReferralService::Link(
     const CallContext& ctx, const std::string& id, LinkType type,
     const std::string& other_id,
@@ -76,20 +117,10 @@ absl::StatusOr<Referral> ReferralService::Link(
     return InvalidArgumentWithViolations(
         {{"link.referral", "names the referral being linked"}});
   }
-  audit->view = ViewRoles(ctx, visible).ToString();
-  const std::string actor = ctx.Name();
-  const absl::Time now = clock_.Now();
-  Referral result;
-  std::optional<Referral> other_written;
-  SAFEGUARD_RETURN_IF_ERROR(units_.Write(
-      *audit, [&](WriteTransaction& tx) -> absl::Status {
-        other_written.reset();
-        audit->disclosed.clear();
-        SAFEGUARD_ASSIGN_OR_RETURN(Referral r, tx.GetReferral(id));
-        absl::StatusOr<Referral> other = tx.GetReferral(other_id);
-        if (!other.ok() && !absl::IsNotFound(other.status())) {
-          return other.status();
-        }
+  return ChangeLinks(
+      ctx, visible, other_id,
+      [&](Referral& r, absl::StatusOr<Referral>& other,
+          const std::string& actor, absl::Time now) -> absl::Status {
         const bool exists = other.ok() && other->kind == target;
         ReferralLink* mine = FindLink(r, other_id);
         const bool confirms =
@@ -97,22 +128,21 @@ absl::StatusOr<Referral> ReferralService::Link(
         const bool reads_both = exists && IsVisible(*other, readable);
         if (mine != nullptr && !confirms &&
             (mine->status == LinkStatus::kLinked || !reads_both)) {
-          result = std::move(r);  // asked before: nothing changes
-          return absl::OkStatus();
+          return absl::OkStatus();  // asked before: nothing changes
         }
         if (mine == nullptr && r.links.size() >= kMaxLinksHeld) {
           return absl::FailedPreconditionError(absl::StrCat(
               "the referral holds the most links it may (", kMaxLinksHeld,
               ")"));
         }
-        const int64_t version = r.version;
         const LinkStatus status = confirms || reads_both
                                       ? LinkStatus::kLinked
                                       : LinkStatus::kProposed;
+        const ReferralLink link{type, other_id, actor, now, status};
         if (mine == nullptr) {
-          r.links.push_back({type, other_id, actor, now, status});
+          r.links.push_back(link);
         } else {
-          *mine = {type, other_id, actor, now, status};
+          *mine = link;
         }
         if (status == LinkStatus::kLinked) {
           Step(r, actor, now, "link",
@@ -121,44 +151,26 @@ absl::StatusOr<Referral> ReferralService::Link(
           Step(r, actor, now, "propose_link",
                "asked to link to another referral");
         }
-        SAFEGUARD_RETURN_IF_ERROR(tx.UpdateReferral(r, version));
-        if (exists) {
-          const int64_t other_version = other->version;
-          ReferralLink* theirs = FindLink(*other, id);
-          if (status == LinkStatus::kLinked) {
-            ReferralLink back{ReverseLink(type), id, actor, now,
-                              LinkStatus::kLinked};
-            if (theirs == nullptr) {
-              other->links.push_back(back);
-            } else {
-              *theirs = back;
-            }
-            Step(*other, actor, now, "link",
-                 absl::StrCat("linked to ", r.reference));
-          } else if (theirs == nullptr &&
-                     other->links.size() < kMaxLinksHeld) {
-            other->links.push_back(
-                {ReverseLink(type), id, actor, now, LinkStatus::kRequested});
-            Step(*other, actor, now, "link_requested",
-                 absl::StrCat("asked for by ", r.reference));
+        if (!exists) return absl::OkStatus();
+        ReferralLink* theirs = FindLink(*other, id);
+        if (status == LinkStatus::kLinked) {
+          const ReferralLink back{ReverseLink(type), id, actor, now,
+                                  LinkStatus::kLinked};
+          if (theirs == nullptr) {
+            other->links.push_back(back);
+          } else {
+            *theirs = back;
           }
-          if (other->version != other_version) {
-            SAFEGUARD_RETURN_IF_ERROR(
-                tx.UpdateReferral(*other, other_version));
-            audit->disclosed.push_back(other->id);
-            other_written = *std::move(other);
-          }
+          Step(*other, actor, now, "link",
+               absl::StrCat("linked to ", r.reference));
+        } else if (theirs == nullptr && other->links.size() < kMaxLinksHeld) {
+          other->links.push_back(
+              {ReverseLink(type), id, actor, now, LinkStatus::kRequested});
+          Step(*other, actor, now, "link_requested",
+               absl::StrCat("asked for by ", r.reference));
         }
-        result = std::move(r);
         return absl::OkStatus();
-      }));
-  if (result.version != visible.version) {
-    events_.Publish({ReferralEventType::kUpdated, result, now});
-  }
-  if (other_written.has_value()) {
-    events_.Publish({ReferralEventType::kUpdated, *other_written, now});
-  }
-  return result;
+      });
 }
 
 absl::StatusOr<Referral> ReferralService::Unlink(const CallContext& ctx,
@@ -171,25 +183,14 @@ absl::StatusOr<Referral> ReferralService::Unlink(const CallContext& ctx,
     return InvalidArgumentWithViolations(
         {{"referral", "names the referral being unlinked"}});
   }
-  audit->view = ViewRoles(ctx, visible).ToString();
-  const std::string actor = ctx.Name();
-  const absl::Time now = clock_.Now();
-  Referral result;
-  std::optional<Referral> other_written;
-  SAFEGUARD_RETURN_IF_ERROR(units_.Write(
-      *audit, [&](WriteTransaction& tx) -> absl::Status {
-        other_written.reset();
-        audit->disclosed.clear();
-        SAFEGUARD_ASSIGN_OR_RETURN(Referral r, tx.GetReferral(id));
+  return ChangeLinks(
+      ctx, visible, other_id,
+      [&](Referral& r, absl::StatusOr<Referral>& other,
+          const std::string& actor, absl::Time now) -> absl::Status {
         const ReferralLink* mine = FindLink(r, other_id);
         if (mine == nullptr) return absl::NotFoundError("link not found");
         const LinkStatus status = mine->status;
         r.links.erase(r.links.begin() + (mine - r.links.data()));
-        absl::StatusOr<Referral> other = tx.GetReferral(other_id);
-        if (!other.ok() && !absl::IsNotFound(other.status())) {
-          return other.status();
-        }
-        const int64_t version = r.version;
         switch (status) {
           case LinkStatus::kLinked:
             Step(r, actor, now, "unlink",
@@ -203,32 +204,18 @@ absl::StatusOr<Referral> ReferralService::Unlink(const CallContext& ctx,
             Step(r, actor, now, "unlink", "withdrew the link asked for");
             break;
         }
-        SAFEGUARD_RETURN_IF_ERROR(tx.UpdateReferral(r, version));
-        if (other.ok()) {
-          if (const ReferralLink* theirs = FindLink(*other, id)) {
-            const int64_t other_version = other->version;
-            other->links.erase(other->links.begin() +
-                               (theirs - other->links.data()));
-            Step(*other, actor, now, "unlink",
-                 status == LinkStatus::kLinked
-                     ? absl::StrCat("unlinked from ", r.reference)
-                 : status == LinkStatus::kRequested
-                     ? std::string("the link asked for was declined")
-                     : std::string("the link asked for was withdrawn"));
-            SAFEGUARD_RETURN_IF_ERROR(
-                tx.UpdateReferral(*other, other_version));
-            audit->disclosed.push_back(other->id);
-            other_written = *std::move(other);
-          }
-        }
-        result = std::move(r);
+        const ReferralLink* theirs = other.ok() ? FindLink(*other, id) : nullptr;
+        if (theirs == nullptr) return absl::OkStatus();
+        other->links.erase(other->links.begin() +
+                           (theirs - other->links.data()));
+        Step(*other, actor, now, "unlink",
+             status == LinkStatus::kLinked
+                 ? absl::StrCat("unlinked from ", r.reference)
+             : status == LinkStatus::kRequested
+                 ? std::string("the link asked for was declined")
+                 : std::string("the link asked for was withdrawn"));
         return absl::OkStatus();
-      }));
-  events_.Publish({ReferralEventType::kUpdated, result, now});
-  if (other_written.has_value()) {
-    events_.Publish({ReferralEventType::kUpdated, *other_written, now});
-  }
-  return result;
+      });
 }
 
 }  // namespace safeguard

@@ -17,6 +17,7 @@
 #ifndef SAFEGUARD_SERVER_CORE_REFERRAL_SERVICE_H_
 #define SAFEGUARD_SERVER_CORE_REFERRAL_SERVICE_H_
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -172,6 +173,19 @@ class ReferralService {
       WriteTransaction& tx, const Referral& row, const ReferralLink& link,
       const std::vector<VisibilityScope>& readable, absl::Time now,
       const std::string& field);
+  // A change to a referral's links and, through them, another referral's:
+  // it edits both in place (taking a Step bumps a version), for `actor`,
+  // `now`; `other` is kNotFound when there is no such referral.
+  using LinkChange = std::function<absl::Status(
+      Referral& referral, absl::StatusOr<Referral>& other,
+      const std::string& actor, absl::Time now)>;
+  // Runs `change` inside one write transaction over `visible` (read again)
+  // and the referral `other_id`, writes each one it changed with the call's
+  // audit entry (naming the other as disclosed), and publishes them.
+  absl::StatusOr<Referral> ChangeLinks(const CallContext& ctx,
+                                       const Referral& visible,
+                                       const std::string& other_id,
+                                       const LinkChange& change);
   // Takes `action` on `current` inside one write transaction, with what the
   // store knows of the case (CaseFacts); an action that names a meeting
   // lists the case to it, the referral and the meeting changing together.
