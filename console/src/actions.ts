@@ -1,13 +1,13 @@
 // The form for one workflow action: what the action needs (from the
 // server's ActionOption: a reason, an SCA decision, a VAF scoring, a
-// meeting date, an appointment, measures installed, consent, a reference)
-// read into a TransitionReferral request.
+// meeting date, an appointment, measures installed, consent given, refused
+// or withdrawn, a reference) read into a TransitionReferral request.
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 
 import {
-  ActionDetails, type ActionOption, ConsentGiver, ConsentStatus, ExternalSystem, LegalBasis,
-  ScaOutcome, SecurityMeasure,
+  ActionDetails, type ActionOption, CapacityAssessment, ConsentGiver, ConsentStatus, ExternalSystem,
+  LegalBasis, ScaOutcome, SecurityMeasure,
 } from "../gen/safeguard/v1/referral_pb";
 import type { Meeting } from "../gen/safeguard/v1/meetings_pb";
 import {
@@ -49,6 +49,15 @@ function meetingFields(upcoming: Meeting[]): Child[] {
     { hint: "The scheduled meetings of the referral's area. The case joins the meeting's agenda and takes its date." })];
 }
 
+// Whether the person's capacity to consent was assessed, and its outcome
+// (`path`: "consent.capacity" or "referral.consent.capacity").
+export function capacityField(path: string): HTMLElement {
+  return choices("radios", path, "Capacity to consent",
+                 [[String(CapacityAssessment.CAPACITY_ASSESSMENT_UNSPECIFIED), "Not assessed"],
+                  ...read.enumOptions(CapacityAssessment)],
+                 { hint: "If the person's capacity to consent was assessed. Someone assessed as lacking capacity cannot give consent themselves." });
+}
+
 function detailFields(details: ActionDetails, upcoming: Meeting[]): Child[] {
   switch (details) {
     case ActionDetails.SCA_DECISION:
@@ -65,12 +74,20 @@ function detailFields(details: ActionDetails, upcoming: Meeting[]): Child[] {
     case ActionDetails.INSTALLATION:
       return [choices("checkboxes", "installation.measures_installed", "Measures installed",
                       read.enumOptions(SecurityMeasure))];
+    case ActionDetails.RECOVERY:
+      return [choices("checkboxes", "recovery.measures_recovered", "Measures taken back",
+                      read.enumOptions(SecurityMeasure), { hint: "Only measures that were installed." })];
     case ActionDetails.CONSENT_GIVEN:
     case ActionDetails.CONSENT_REFUSED:
       return [choices("radios", "consent.given_by", details === ActionDetails.CONSENT_GIVEN ? "Given by" : "Refused by",
                       read.enumOptions(ConsentGiver)),
+              capacityField("consent.capacity"),
               select("consent.legal_basis", "Legal basis", [["0", "Choose"], ...read.enumOptions(LegalBasis)]),
               textArea("consent.reason", "Notes on consent (optional)")];
+    case ActionDetails.CONSENT_WITHDRAWN:
+      return [choices("radios", "consent.given_by", "Withdrawn by", read.enumOptions(ConsentGiver)),
+              textArea("consent.reason", "Why consent was withdrawn",
+                       { hint: "Kept in the referral's consent record and its history." })];
     case ActionDetails.EXTERNAL_REFERENCE:
       return [select("external_reference.system", "System", [["0", "Choose"], ...read.enumOptions(ExternalSystem)]),
               textInput("external_reference.value", "Reference", { width: "20" })];
@@ -107,12 +124,21 @@ function readDetails(form: HTMLFormElement, option: ActionOption, bad: read.Viol
     case ActionDetails.INSTALLATION:
       return { case: "installation", value: {
         measuresInstalled: read.all(form, "installation.measures_installed").map(Number) as SecurityMeasure[] } as never };
+    case ActionDetails.RECOVERY:
+      return { case: "recovery", value: {
+        measuresRecovered: read.all(form, "recovery.measures_recovered").map(Number) as SecurityMeasure[] } as never };
     case ActionDetails.CONSENT_GIVEN:
     case ActionDetails.CONSENT_REFUSED:
       return { case: "consent", value: {
         status: option.details === ActionDetails.CONSENT_GIVEN ? ConsentStatus.GIVEN : ConsentStatus.REFUSED,
         givenBy: Number(read.text(form, "consent.given_by")) as ConsentGiver,
         legalBasis: Number(read.text(form, "consent.legal_basis")) as LegalBasis,
+        capacity: Number(read.text(form, "consent.capacity")) as CapacityAssessment,
+        reason: read.text(form, "consent.reason") } as never };
+    case ActionDetails.CONSENT_WITHDRAWN:
+      return { case: "consent", value: {
+        status: ConsentStatus.WITHDRAWN,
+        givenBy: Number(read.text(form, "consent.given_by")) as ConsentGiver,
         reason: read.text(form, "consent.reason") } as never };
     case ActionDetails.EXTERNAL_REFERENCE:
       return { case: "externalReference", value: {
@@ -126,10 +152,12 @@ function readDetails(form: HTMLFormElement, option: ActionOption, bad: read.Viol
 // `upcoming`: for an action whose details are a meeting, the scheduled
 // meetings it may name.
 export function actionForm(option: ActionOption, send: Send, upcoming: Meeting[] = []): HTMLFormElement {
+  // Consent withdrawn asks why once: its reason is the action's too.
+  const ownReason = option.details === ActionDetails.CONSENT_WITHDRAWN && !option.reasonRequired;
   const form = h("form", { novalidate: true, "data-action-form": option.action },
     h("h3.govuk-heading-s", { tabindex: "-1" }, words(option.action)),
     detailFields(option.details, upcoming),
-    textArea("reason", option.reasonRequired ? "Why" : "Why (optional)",
+    ownReason ? null : textArea("reason", option.reasonRequired ? "Why" : "Why (optional)",
              { hint: option.reasonRequired ? "Required for this action; kept in the referral's history." : undefined }),
     button(words(option.action), { id: "take-action" })) as HTMLFormElement;
   form.addEventListener("submit", async (e) => {
@@ -141,7 +169,8 @@ export function actionForm(option: ActionOption, send: Send, upcoming: Meeting[]
       return;
     }
     const request = create(TransitionReferralRequestSchema, {
-      action: option.action, reason: read.text(form, "reason"), details: details as never });
+      action: option.action, reason: read.text(form, ownReason ? "consent.reason" : "reason"),
+      details: details as never });
     const submit = form.querySelector<HTMLButtonElement>("#take-action")!;
     submit.disabled = true;
     try {

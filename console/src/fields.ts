@@ -5,7 +5,7 @@
 import type { JsonObject, JsonValue } from "@bufbuild/protobuf";
 
 import { type Child, h } from "./dom";
-import { partialDate, whenIso, words } from "./format";
+import { partialDate, valueWords, whenIso } from "./format";
 import { session } from "./session";
 
 const LABELS: Record<string, string> = {
@@ -14,6 +14,7 @@ const LABELS: Record<string, string> = {
   referringAgency: "Referring agency", createTime: "Received", updateTime: "Last changed",
   externalReferences: "External references", legalBasis: "Legal basis",
   recordedBy: "Recorded by", recordTime: "Recorded", givenBy: "Given by",
+  capacity: "Capacity to consent",
   subjectIsChild: "The subject is a child", subjectIsMinor: "The subject is under 18",
   exploitationTypes: "Exploitation types", childrenServicesContact: "Children's services contact",
   reasonableGrounds: "Reasonable grounds decision", conclusiveGrounds: "Conclusive grounds decision",
@@ -55,7 +56,7 @@ function scalar(key: string, v: JsonValue): string {
   if (Array.isArray(v)) return v.map((x) => scalar(key, x)).join(", ");
   if (typeof v === "boolean") return v ? "Yes" : "No";
   if (typeof v === "string" && TIME_KEYS.test(key)) return whenIso(v);
-  if (typeof v === "string" && /^[A-Z][A-Z0-9_]+$/.test(v)) return words(v);
+  if (typeof v === "string" && /^[A-Z][A-Z0-9_]+$/.test(v)) return valueWords(v);
   return String(v);
 }
 

@@ -23,10 +23,22 @@ export function words(name: string): string {
   return parts.join(" ");
 }
 
+// Enum values whose name alone reads badly, or says too little, in words.
+const VALUE_WORDS: Record<string, string> = {
+  SUBJECT: "The person themselves",
+  LOCAL_AUTHORITY: "Local authority (parental responsibility)",
+};
+
+// An enum value's name ("LOCAL_AUTHORITY"), as the API writes it in JSON,
+// in words.
+export function valueWords(name: string): string {
+  return VALUE_WORDS[name] ?? words(name);
+}
+
 // An enum value's name from its generated enum object, in words.
 export function enumWords(e: Record<string | number, string | number>, value: number): string {
   const name = e[value];
-  return typeof name === "string" ? words(name) : String(value);
+  return typeof name === "string" ? valueWords(name) : String(value);
 }
 
 export function kindWords(kind: number): string {

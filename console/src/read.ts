@@ -2,7 +2,7 @@
 // value at all (letters in a date), the field is reported in the same shape
 // as the server's field violations, so both show the same way.
 import type { Problem } from "./api";
-import { words } from "./format";
+import { valueWords } from "./format";
 
 export type Violations = Problem["fields"];
 
@@ -72,5 +72,5 @@ export function localTime(year: number, month: number, day: number, hours: numbe
 export function enumOptions(e: object): [string, string][] {
   return Object.entries(e)
       .filter(([k, v]) => typeof v === "number" && v !== 0 && isNaN(Number(k)))
-      .map(([k, v]) => [String(v), words(k)]);
+      .map(([k, v]) => [String(v), valueWords(k)]);
 }

@@ -7,7 +7,7 @@ import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 
 import { GetServerInfoResponseSchema } from "../gen/safeguard/v1/server_info_pb";
-import { deadlineTag, partialDate, when, words } from "../src/format";
+import { deadlineTag, partialDate, valueWords, when, words } from "../src/format";
 import { setSession } from "../src/session";
 
 // The same calendar twice: with the zone's offsets from the server (the
@@ -99,4 +99,12 @@ test("words: states and actions in sentence case, acronyms kept", () => {
   assert.deepEqual(
     ["RG_PENDING", "record_rg_decision", "COORDINATOR_SCREEN", "ES_FLAG_SET", "review_vaf"].map(words),
     ["RG pending", "Record RG decision", "Coordinator screen", "ES flag set", "Review VAF"]);
+});
+
+test("valueWords: enum values in words, those that read badly alone said in full", () => {
+  assert.deepEqual(
+    ["SUBJECT", "PARENT_OR_GUARDIAN", "LOCAL_AUTHORITY", "LACKS_CAPACITY", "WITHDRAWN", "DPA_2018_SCH1_PARA18"]
+        .map(valueWords),
+    ["The person themselves", "Parent or guardian", "Local authority (parental responsibility)",
+     "Lacks capacity", "Withdrawn", "DPA 2018 SCH1 PARA18"]);
 });

@@ -1095,6 +1095,137 @@ describe('console', { concurrency: false }, () => {
     for (const p of [ref, coord, sanctuary]) await p.close();
   });
 
+  test('consent withdrawn: the sanctuary coordinator withdraws consent on a job by keyboard; without a reason the server\'s message stands by the field; with it the job stops and the consent record says so',
+    { timeout: 180000 }, async () => {
+    const ref = await browsers.page('referrer');
+    const sanctuary = await browsers.page('sanctuary');
+    await open(ref, '/', 'Your safeguard');
+    await open(sanctuary, '/', 'Your safeguard');
+    const SANCTUARY_COORDINATOR = 'west-suffolk-council/person/sanctuary-coordinator';
+    const submitted = await apiOk(ref, 'Referrals/SubmitReferral', {
+      requestId: randomUUID(),
+      referral: {
+        kind: 'TARGET_HARDENING', area: 'west-suffolk', priority: 'HIGH',
+        subjects: [{ fullName: 'Withdrawing Victim' }],
+        consent: { status: 'GIVEN', givenBy: 'SUBJECT' },
+        targetHardening: {
+          address: { lines: ['7 Example Road'], town: 'Bury St Edmunds', postcode: 'IP33 1AA' },
+          measuresRequested: ['LOCKS'], tenure: 'OWNER_OCCUPIER', scheme: 'suffolk-target-hardening',
+        },
+      },
+    });
+    // Accepted, and the coordinator's own.
+    let r = await apiOk(sanctuary, 'Referrals/TransitionReferral', { name: submitted.name, action: 'begin_eligibility', version: submitted.version });
+    r = await apiOk(sanctuary, 'Referrals/TransitionReferral', { name: r.name, action: 'accept', version: r.version });
+    r = await apiOk(sanctuary, 'Referrals/AssignReferral', { name: r.name, assignee: SANCTUARY_COORDINATOR, version: r.version });
+    const id = idOf(r.name);
+    const textOf = (sel) => sanctuary.$eval(sel, (e) => e.innerText.replace(/\s+/g, ' ').trim());
+    const focused = () => sanctuary.evaluate(() => document.activeElement?.id ?? '');
+
+    await open(sanctuary, `/referrals/${id}`, `${submitted.reference}: Target hardening`);
+    await sanctuary.waitForFunction(() => document.activeElement?.tagName === 'H1');
+    await expectText(sanctuary, '[data-field="state"]', 'Accepted');
+    // "Withdraw consent", chosen by keyboard: its form, with its heading focused.
+    await tabUntil(sanctuary, 'button[data-action="withdraw_consent"]', 40);
+    assert.equal(await textOf('button[data-action="withdraw_consent"]'), 'Withdraw consent');
+    await pressKey(sanctuary, 'Enter');
+    const form = 'form[data-action-form="withdraw_consent"]';
+    await waitFor(sanctuary, form);
+    await sanctuary.waitForFunction(() => document.activeElement?.matches('form[data-action-form] h3'));
+    assert.equal(await textOf(`${form} h3`), 'Withdraw consent');
+    // Who withdrew it (the same people as may give it) and why; no second "Why".
+    assert.equal(await textOf(`${form} [data-field-group="consent.given_by"] legend`), 'Withdrawn by');
+    assert.deepEqual(await sanctuary.$$eval(`${form} [data-field-group="consent.given_by"] .govuk-radios__label`,
+      (ls) => ls.map((l) => l.innerText.trim())),
+    ['The person themselves', 'Parent or guardian', 'Local authority (parental responsibility)']);
+    assert.equal(await textOf(`${form} label[for="f-consent-reason"]`), 'Why consent was withdrawn');
+    assert.deepEqual(await sanctuary.$$eval(`${form} [name]`, (els) => [...new Set(els.map((e) => e.name))]),
+      ['consent.given_by', 'consent.reason']);
+    await checkAxe(sanctuary, 'withdraw consent form');
+
+    // The person themselves (Space on the first radio); no reason; sent.
+    await pressKey(sanctuary, 'Tab');
+    assert.equal(await focused(), 'f-consent-given-by');
+    await pressKey(sanctuary, 'Space');
+    assert.equal(await sanctuary.$eval('#f-consent-given-by', (i) => i.checked), true);
+    await tabUntil(sanctuary, '#take-action', 5);
+    await pressKey(sanctuary, 'Enter');
+    await waitFor(sanctuary, `${form} .govuk-error-summary`);
+    assert.deepEqual(await sanctuary.$$eval(`${form} .govuk-error-summary__list li`, (lis) => lis.map((li) => li.innerText.trim())),
+      ['Why consent was withdrawn: is required for withdraw_consent']);
+    assert.deepEqual(await sanctuary.$$eval(`${form} .govuk-form-group--error`, (gs) => gs.map((g) => [
+      g.dataset.fieldGroup, g.querySelector('.govuk-error-message')?.innerText.replace(/\s+/g, ' ').trim()])),
+    [['consent.reason', 'Error: Why consent was withdrawn: is required for withdraw_consent']]);
+    assert.equal(await sanctuary.evaluate(() => document.activeElement?.classList.contains('govuk-error-summary')), true);
+    await checkAxe(sanctuary, 'withdraw consent form with an error');
+    // The actions column, the form and its error in it, whole.
+    const clip = await sanctuary.$eval('section[aria-labelledby="actions-title"]', (e) => {
+      const b = e.getBoundingClientRect();
+      return { x: b.left + window.scrollX - 20, y: b.top + window.scrollY - 20,
+               width: b.width + 40, height: b.height + 40 };
+    });
+    await screenshot(sanctuary, 'withdraw-consent', { fullPage: false, clip });
+    clearProblems(sanctuary);  // the refusal (HTTP 400) was the point
+    const unchanged = await apiOk(sanctuary, 'Referrals/GetReferral', { name: r.name });
+    assert.equal(unchanged.state, 'ACCEPTED');
+
+    // The error's link to the field; the reason typed; sent again.
+    const reason = 'No longer wants the works: moving to a refuge out of the area.';
+    await pressKey(sanctuary, 'Tab');
+    await pressKey(sanctuary, 'Enter');
+    assert.equal(await focused(), 'f-consent-reason');
+    await sanctuary.keyboard.type(reason);
+    await tabUntil(sanctuary, '#take-action', 5);
+    await pressKey(sanctuary, 'Enter');
+    await expectText(sanctuary, '.govuk-notification-banner',
+      'Withdraw consent: done. The referral is now consent withdrawn.');
+    assert.equal(await sanctuary.evaluate(() => document.activeElement?.classList.contains('govuk-notification-banner')), true);
+    assert.equal(await textOf('main h1 + p .govuk-tag'), 'Consent withdrawn');
+    assert.equal(await textOf('[data-field="state"]'), 'Consent withdrawn');
+    // The consent record: withdrawn, why, by whom and when, recorded by the coordinator.
+    const consent = await sanctuary.$$eval('main h2', (hs) => {
+      const list = hs.find((x) => x.innerText.trim() === 'Consent').nextElementSibling;
+      return [...list.querySelectorAll('.govuk-summary-list__row')].map((row) =>
+        [row.querySelector('dt').innerText.trim(), row.querySelector('dd').innerText.trim()]);
+    });
+    const recorded = consent.find(([k]) => k === 'Recorded');
+    assert.match(recorded?.[1] ?? '', /^\d{1,2} [A-Z][a-z]+ \d{4}, \d{2}:\d{2}$/);
+    assert.deepEqual(consent.filter(([k]) => k !== 'Recorded'), [
+      ['Status', 'Withdrawn'], ['Why consent was withdrawn', reason],
+      ['Recorded by', SANCTUARY_COORDINATOR], ['Withdrawn by', 'The person themselves'],
+    ]);
+    // The history says it, with why; the job is nobody's now, and only
+    // recovering what was fitted is left.
+    const { view } = await expectPageHoldsExactlyTheView(sanctuary, r.name);
+    const h = `history[${view.history.findIndex((t) => t.action === 'withdraw_consent')}]`;
+    assert.equal(await textOf(`[data-field="${h}.action"]`), 'Withdraw consent');
+    assert.equal(await textOf(`[data-field="${h}.toState"]`), 'Consent withdrawn');
+    assert.equal(await textOf(`[data-field="${h}.reason"]`), reason);
+    assert.equal(await sanctuary.$('[data-field="assignee"]'), null);
+    assert.deepEqual(await sanctuary.$$eval('button[data-action]', (bs) => bs.map((b) => b.dataset.action)),
+      ['recover_and_close']);
+    assert.equal(view.state, 'CONSENT_WITHDRAWN');
+    assert.equal(view.assignee, undefined);
+    assert.deepEqual({ ...view.consent, recordTime: undefined },
+      { status: 'WITHDRAWN', givenBy: 'SUBJECT', reason, recordedBy: SANCTUARY_COORDINATOR, recordTime: undefined });
+    await checkAxe(sanctuary, 'consent withdrawn');
+    // Recovering what was never fitted is refused; the job stays as it is.
+    expectNoFaults(sanctuary);
+    await sanctuary.click('button[data-action="recover_and_close"]');
+    await sanctuary.waitForSelector('input[name="recovery.measures_recovered"]');
+    assert.equal(await textOf('#action-form-holder legend'), 'Measures taken back');
+    await sanctuary.click('input[name="recovery.measures_recovered"][value="1"]');
+    await sanctuary.click('#action-form-holder button[type="submit"]');
+    await sanctuary.waitForSelector('.govuk-error-summary');
+    assert.match(await textOf('.govuk-error-summary'), /was not installed/);
+    await checkAxe(sanctuary, 'recovery refused');
+    clearProblems(sanctuary);  // the refusal (HTTP 400) was the point
+    const after = await apiOk(sanctuary, 'Referrals/GetReferral', { name: r.name });
+    assert.equal(after.state, 'CONSENT_WITHDRAWN');
+    for (const p of [ref, sanctuary]) expectNoFaults(p);
+    for (const p of [ref, sanctuary]) await p.close();
+  });
+
   test('a screen whose code cannot be fetched asks for a reload, which brings it', { timeout: 120000 }, async () => {
     const auditor = await browsers.page('auditor');
     await open(auditor, '/', 'Your safeguard');

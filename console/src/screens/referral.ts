@@ -61,7 +61,7 @@ export function drawReferral(main: HTMLElement, r: Referral, signal: AbortSignal
                   summary(rows(form, formKey)));
   }
   if (consent) {
-    sections.push(h("h2.govuk-heading-m", "Consent"), summary(rows(consent as JsonObject, "consent")));
+    sections.push(h("h2.govuk-heading-m", "Consent"), summary(consentRows(consent as JsonObject)));
   }
   if (Array.isArray(externalReferences) && externalReferences.length) {
     sections.push(h("h2.govuk-heading-m", "External references"),
@@ -90,6 +90,21 @@ export function drawReferral(main: HTMLElement, r: Referral, signal: AbortSignal
         assignPanel(main, r, signal, breakGlass))),
     historySection(history, notes),
     notesForm(main, r, signal, breakGlass));
+}
+
+// Who gave consent is who refused or withdrew it, where it was refused or
+// withdrawn: the rows say so.
+const CONSENT_LABELS: Record<string, Record<string, string>> = {
+  REFUSED: { givenBy: "Refused by" },
+  WITHDRAWN: { givenBy: "Withdrawn by", reason: "Why consent was withdrawn" },
+};
+
+function consentRows(consent: JsonObject) {
+  const labels = CONSENT_LABELS[String(consent.status ?? "")] ?? {};
+  return rows(consent, "consent").map(([key, value, path]): [string, Child, string?] => {
+    const field = path?.slice("consent.".length) ?? "";
+    return [labels[field] ?? key, value, path];
+  });
 }
 
 function redraw(main: HTMLElement, r: Referral, signal: AbortSignal, text: string): void {

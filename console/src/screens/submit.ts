@@ -5,11 +5,12 @@
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 
 import {
-  ConsentGiver, ConsentStatus, ContactChannel, DashAnswer, ExploitationType, LegalBasis,
+  type CapacityAssessment, ConsentGiver, ConsentStatus, ContactChannel, DashAnswer, ExploitationType, LegalBasis,
   NrmNature, Priority, ReferralKind, ReferralSchema, SecurityMeasure, Tenure,
 } from "../../gen/safeguard/v1/referral_pb";
 import { Code, ConnectError } from "@connectrpc/connect";
 
+import { capacityField } from "../actions";
 import { newRequestId, problemFrom, referrals } from "../api";
 import { type Child, h, replaceChildren } from "../dom";
 import * as read from "../read";
@@ -174,10 +175,12 @@ function readPerson(form: HTMLFormElement, path: string, bad: read.Violations) {
 function consentFields(): Child[] {
   return [
     h("h2.govuk-heading-m", "Consent"),
+    // Consent is withdrawn later, from a referral's page; never at submission.
     choices("radios", "referral.consent.status", "Consent to this referral",
-            read.enumOptions(ConsentStatus)),
+            read.enumOptions(ConsentStatus).filter(([v]) => v !== String(ConsentStatus.WITHDRAWN))),
     choices("radios", "referral.consent.given_by", "Given or refused by", read.enumOptions(ConsentGiver),
             { inline: true }),
+    capacityField("referral.consent.capacity"),
     select("referral.consent.legal_basis", "Legal basis for sharing",
            [["0", "Choose"], ...read.enumOptions(LegalBasis)]),
     textArea("referral.consent.reason", "Why consent was refused, not required or overridden"),
@@ -189,6 +192,7 @@ function readConsent(form: HTMLFormElement) {
     status: Number(read.text(form, "referral.consent.status")) as ConsentStatus,
     givenBy: Number(read.text(form, "referral.consent.given_by")) as ConsentGiver,
     legalBasis: Number(read.text(form, "referral.consent.legal_basis")) as LegalBasis,
+    capacity: Number(read.text(form, "referral.consent.capacity")) as CapacityAssessment,
     reason: read.text(form, "referral.consent.reason"),
   };
 }
