@@ -1,6 +1,7 @@
 #include "server/storage/stored_meeting.h"
 
 #include "server/common/proto_time.h"
+#include "server/storage/stored_enums.h"
 
 namespace safeguard {
 namespace {
@@ -13,15 +14,6 @@ static_assert(static_cast<int>(MeetingState::kClosed) == 3);
 static_assert(static_cast<int>(Presence::kApologiesInformationSent) == 3);
 static_assert(static_cast<int>(AgendaSection::kOther) == 5);
 static_assert(static_cast<int>(ActionStatus::kNotDone) == 4);
-
-template <typename E>
-E Enum(int value) {
-  return static_cast<E>(value);
-}
-template <typename E>
-int Number(E value) {
-  return static_cast<int>(value);
-}
 
 }  // namespace
 

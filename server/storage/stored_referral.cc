@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "server/common/proto_time.h"
+#include "server/storage/stored_enums.h"
 
 namespace safeguard {
 namespace {
@@ -32,24 +33,6 @@ static_assert(static_cast<int>(Tenure::kOther) == 4);
 static_assert(static_cast<int>(LinkType::kTargetHardeningJob) == 2);
 static_assert(static_cast<int>(LinkStatus::kRequested) == 3);
 static_assert(static_cast<int>(MaracEnding::kDied) == 3);
-
-// A stored number as the core's enumeration. Every number stored was one
-// the core had, so it is kept as it is, even one this build does not
-// name (written by a later one): read and written back, it is not lost.
-template <typename E>
-E Enum(int value) {
-  return static_cast<E>(value);
-}
-template <typename E, typename Repeated>
-std::vector<E> Enums(const Repeated& in) {
-  std::vector<E> out;
-  for (int v : in) out.push_back(Enum<E>(v));
-  return out;
-}
-template <typename E>
-int Number(E value) {
-  return static_cast<int>(value);
-}
 
 bool IsFinite(absl::Time t) {
   return t != absl::InfinitePast() && t != absl::InfiniteFuture();

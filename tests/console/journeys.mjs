@@ -106,19 +106,7 @@ async function expectPageHoldsExactlyTheView(page, name) {
 // Sets a form field by its name (an API path): text, select, radio or
 // checkbox (value to check), as typing and clicking would.
 async function setField(page, name, value) {
-  await page.evaluate((n, v) => {
-    const els = [...document.querySelectorAll(`[name="${CSS.escape(n)}"]`)];
-    if (els.length === 0) throw new Error(`no field named ${n}`);
-    for (const el of els) {
-      if (el.type === 'radio' || el.type === 'checkbox') {
-        if (el.value === v) { el.checked = true; el.dispatchEvent(new Event('change', { bubbles: true })); }
-      } else {
-        el.value = v;
-        el.dispatchEvent(new Event('input', { bubbles: true }));
-        el.dispatchEvent(new Event('change', { bubbles: true }));
-      }
-    }
-  }, name, value);
+  await setFieldIn(page, 'body', name, value);
 }
 
 // setField within the element `scope` matches (a case, an agency's form,
