@@ -188,7 +188,7 @@ absl::Status MeetingsApi::GetAgenda(ResolvedCall& call, AuditRecord&,
     v1::Referral* out = response->mutable_items(static_cast<int>(i))
                             ->mutable_referral();
     ToProto(r, out);
-    ApplyFieldView(call.policy->View(roles, r.kind), out);
+    ApplyReferralFieldView(call.policy->View(roles, r.kind), out);
   }
   return absl::OkStatus();
 }

@@ -3,8 +3,11 @@
 #include <memory>
 #include <utility>
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/util/field_mask_util.h"
 #include "server/api/page_token.h"
+#include "server/api/referral_changes.h"
 #include "server/api/referral_options.h"
 #include "server/api/resource_names.h"
 #include "server/api/watch_session.h"
@@ -28,7 +31,7 @@ RoleSet ToViewedProto(const Referral& r, const ResolvedCall& call,
                       v1::Referral* out) {
   RoleSet roles = ReferralService::ViewRoles(call.context, r);
   ToProto(r, out);
-  ApplyFieldView(call.policy->View(roles, r.kind), out);
+  ApplyReferralFieldView(call.policy->View(roles, r.kind), out);
   return roles;
 }
 
@@ -143,6 +146,11 @@ std::vector<ApiMethod> ReferralsApi::Methods() {
           gate_, method("AddNote"),
           [this](ResolvedCall& c, AuditRecord& a, const auto& q, auto* r) {
             return AddNote(c, a, q, r);
+          }),
+      MakeUnary<v1::UpdateReferralRequest, Referral>(
+          gate_, method("UpdateReferral"),
+          [this](ResolvedCall& c, AuditRecord& a, const auto& q, auto* r) {
+            return Update(c, a, q, r);
           }),
       MakeUnary<v1::LinkReferralRequest, Referral>(
           gate_, method("LinkReferral"),
@@ -327,6 +335,39 @@ absl::Status ReferralsApi::AddNote(ResolvedCall& call, AuditRecord& audit,
   if (!id.ok()) return id.status();
   absl::StatusOr<Referral> r =
       service_.AddNote(call.context, *id, request.text());
+  if (!r.ok()) return r.status();
+  ToViewedProto(*r, call, response);
+  SetCallerOptions(*r, call, response);
+  return absl::OkStatus();
+}
+
+absl::Status ReferralsApi::Update(ResolvedCall& call, AuditRecord& audit,
+                                  const v1::UpdateReferralRequest& request,
+                                  v1::Referral* response) {
+  absl::StatusOr<std::string> id =
+      IdFromName(request.referral().name(), "referrals", "referral.name");
+  if (!id.ok()) return id.status();
+  std::vector<FieldViolation> violations;
+  if (request.referral().version() <= 0) {
+    violations.push_back({"referral.version", "is required: the version read"});
+  }
+  std::vector<std::string> paths;
+  const auto& mask = request.update_mask().paths();
+  for (int i = 0; i < mask.size(); ++i) {
+    if (!google::protobuf::util::FieldMaskUtil::IsValidPath<v1::Referral>(
+            mask[i])) {
+      violations.push_back(
+          {absl::StrCat("update_mask.paths[", i, "]"),
+           "is not the path of a field of a referral outside a list (to "
+           "correct a list, such as subjects, name the list)"});
+    } else if (absl::c_find(paths, mask[i]) == paths.end()) {
+      paths.push_back(mask[i]);
+    }
+  }
+  if (!violations.empty()) return InvalidArgumentWithViolations(violations);
+  absl::StatusOr<Referral> r = service_.Correct(
+      call.context, *id, request.referral().version(), paths,
+      FromProto(request.referral()), DescribeChanges);
   if (!r.ok()) return r.status();
   ToViewedProto(*r, call, response);
   SetCallerOptions(*r, call, response);

@@ -50,6 +50,9 @@ class ReferralsApi {
   absl::Status AddNote(ResolvedCall& call, AuditRecord& audit,
                        const v1::AddNoteRequest& request,
                        v1::Referral* response);
+  absl::Status Update(ResolvedCall& call, AuditRecord& audit,
+                      const v1::UpdateReferralRequest& request,
+                      v1::Referral* response);
   absl::Status Link(ResolvedCall& call, AuditRecord& audit,
                     const v1::LinkReferralRequest& request,
                     v1::Referral* response);

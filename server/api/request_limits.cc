@@ -32,6 +32,7 @@ const absl::flat_hash_map<std::string, Limit>& Limits() {
       {"safeguard.v1.AssignReferralRequest.name", {100}},
       {"safeguard.v1.AddNoteRequest.name", {100}},
       {"safeguard.v1.LinkReferralRequest.name", {100}},
+      {"google.protobuf.FieldMask.paths", {100, 32}},
       {"safeguard.v1.UnlinkReferralRequest.name", {100}},
       {"safeguard.v1.UnlinkReferralRequest.referral", {100}},
       {"safeguard.v1.GetAccessLogRequest.name", {100}},

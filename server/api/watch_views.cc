@@ -25,7 +25,7 @@ std::shared_ptr<const v1::ReferralEvent> WatchViews::For(
                       ? v1::ReferralEvent::CREATED
                       : v1::ReferralEvent::UPDATED);
     ToProto(r, out->mutable_referral());
-    ApplyFieldView(*view, out->mutable_referral());
+    ApplyReferralFieldView(*view, out->mutable_referral());
     ApplyReferralView(referral_view, out->mutable_referral());
     ToTimestamp(change.time, out->mutable_event_time());
     event = std::move(out);

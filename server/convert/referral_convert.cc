@@ -379,6 +379,12 @@ void ToProto(const Referral& in, v1::Referral* out) {
     record->set_from_state(h.from_state);
     record->set_to_state(h.to_state);
     record->set_reason(h.reason);
+    for (const FieldChange& c : h.changes) {
+      v1::FieldChange* change = record->add_changes();
+      change->set_path(c.path);
+      change->set_before(c.before);
+      change->set_after(c.after);
+    }
   }
   if (IsFinite(in.create_time)) ToTimestamp(in.create_time, out->mutable_create_time());
   if (IsFinite(in.update_time)) ToTimestamp(in.update_time, out->mutable_update_time());
@@ -466,8 +472,12 @@ Referral FromProto(const v1::Referral& in) {
     out.notes.push_back({n.author(), FromTimestamp(n.create_time()), n.text()});
   }
   for (const v1::TransitionRecord& h : in.history()) {
-    out.history.push_back({h.actor(), FromTimestamp(h.time()), h.action(),
-                           h.from_state(), h.to_state(), h.reason()});
+    TransitionRecord& step = out.history.emplace_back(TransitionRecord{
+        h.actor(), FromTimestamp(h.time()), h.action(), h.from_state(),
+        h.to_state(), h.reason(), {}});
+    for (const v1::FieldChange& c : h.changes()) {
+      step.changes.push_back({c.path(), c.before(), c.after()});
+    }
   }
   for (const v1::ReferralLink& l : in.links()) {
     ReferralLink link;

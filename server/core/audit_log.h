@@ -33,6 +33,8 @@ struct AuditRecord {
   // Other referrals disclosed (a queue page, watch events), by id.
   std::vector<std::string> disclosed;
   std::string view;                // roles whose field views were disclosed
+  // The paths of the fields a correction changed (never their values).
+  std::vector<std::string> changed_fields;
   int code = 0;                    // google.rpc.Code of the outcome
   std::string break_glass_reason;
   std::string request_id;

@@ -103,6 +103,15 @@ struct Note {
   std::string text;
 };
 
+// One field a correction changed: its path (with an item's index where
+// only that item of a list changed, "subjects[0].date_of_birth") and its
+// values before and after, as the API's JSON mapping writes them.
+struct FieldChange {
+  std::string path;
+  std::string before;
+  std::string after;
+};
+
 struct TransitionRecord {
   std::string actor;
   absl::Time time = absl::InfinitePast();
@@ -110,6 +119,7 @@ struct TransitionRecord {
   std::string from_state;
   std::string to_state;
   std::string reason;
+  std::vector<FieldChange> changes;  // a correction's ("correct")
 };
 
 // ---- NRM and Duty to Notify ----

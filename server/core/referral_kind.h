@@ -22,6 +22,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "server/core/correction.h"
 #include "server/core/meeting.h"
 #include "server/core/referral.h"
 #include "server/core/referral_validation.h"
@@ -87,6 +88,9 @@ class ReferralKindModule {
     (void)referral;
     return AgendaSection::kNew;
   }
+  // The fields of its form a correction may change (correction.h); the
+  // rest are fixed at submission or set by the server and the workflow.
+  virtual absl::Span<const CorrectableField> correctable_fields() const = 0;
   // Clears the fields of its form that only the server sets.
   virtual void ClearServerFields(ReferralForm& form) const = 0;
   // Completes a valid submission before it is stored (its priority, its

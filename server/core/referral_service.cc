@@ -23,14 +23,6 @@ constexpr size_t kMaxLinks = 4;
 
 absl::Status NotFound() { return absl::NotFoundError("referral not found"); }
 
-// Optimistic concurrency: a change names the version it was made against.
-absl::Status CheckVersion(const Referral& r, int64_t version) {
-  if (version == r.version) return absl::OkStatus();
-  return absl::AbortedError(absl::StrCat("the referral has changed (version ",
-                                         r.version, ", not ", version,
-                                         "); read it again and retry"));
-}
-
 // Clears every field a client may not set.
 void ClearOutputOnly(Referral& r) {
   r.id.clear();
@@ -63,6 +55,24 @@ const WorkflowConfig& ReferralService::ConfigFor(const CallContext& ctx) {
   return ctx.partnership != nullptr ? ctx.partnership->workflow : *kDefaults;
 }
 
+ValidationConfig ReferralService::ValidationFor(const CallContext& ctx) {
+  ValidationConfig validation;
+  if (ctx.partnership != nullptr) validation.areas = ctx.partnership->areas;
+  const WorkflowConfig& config = ConfigFor(ctx);
+  for (const auto& [scheme, hours] : config.service_hours_by_scheme) {
+    validation.schemes.push_back(scheme);
+  }
+  validation.marac = config.marac;
+  return validation;
+}
+
+absl::Status ReferralService::CheckVersion(const Referral& r, int64_t version) {
+  if (version == r.version) return absl::OkStatus();
+  return absl::AbortedError(absl::StrCat("the referral has changed (version ",
+                                         r.version, ", not ", version,
+                                         "); read it again and retry"));
+}
+
 absl::StatusOr<CreateResult> ReferralService::Submit(
     const CallContext& ctx, const std::string& request_id,
     const std::string& fingerprint, Referral draft,
@@ -75,12 +85,7 @@ absl::StatusOr<CreateResult> ReferralService::Submit(
   }
   ClearOutputOnly(draft);
   const WorkflowConfig& config = ConfigFor(ctx);
-  ValidationConfig validation;
-  if (ctx.partnership != nullptr) validation.areas = ctx.partnership->areas;
-  for (const auto& [scheme, hours] : config.service_hours_by_scheme) {
-    validation.schemes.push_back(scheme);
-  }
-  validation.marac = config.marac;
+  const ValidationConfig validation = ValidationFor(ctx);
   std::vector<FieldViolation> violations;
   if (request_id.empty()) {
     violations.push_back({"request_id", "is required"});

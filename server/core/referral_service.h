@@ -27,11 +27,13 @@
 #include "absl/time/time.h"
 #include "server/core/audit_log.h"
 #include "server/core/clock.h"
+#include "server/core/correction.h"
 #include "server/core/id_generator.h"
 #include "server/core/identity.h"
 #include "server/core/referral.h"
 #include "server/core/referral_events.h"
 #include "server/core/referral_store.h"
+#include "server/core/referral_validation.h"
 #include "server/core/unit_of_work.h"
 #include "server/core/workflow.h"
 #include "server/core/working_days.h"
@@ -139,6 +141,20 @@ class ReferralService {
                                    const std::string& id,
                                    const std::string& text);
 
+  // Corrects the fields at `paths` (as the API names them, e.g.
+  // "subjects", "nrm.indicators"; correction.h) to their values in
+  // `values`, against `version` (kAborted if stale). A path the kind does
+  // not let change is kInvalidArgument naming it, and so is every new
+  // violation of the kind's rules the correction makes. The history gets a
+  // "correct" step with the changes `describe` finds, and the audit entry
+  // their paths; a correction that changes nothing returns the referral as
+  // it is, unwritten.
+  absl::StatusOr<Referral> Correct(const CallContext& ctx,
+                                   const std::string& id, int64_t version,
+                                   const std::vector<std::string>& paths,
+                                   const Referral& values,
+                                   const ChangeDescriber& describe);
+
   // Links referral `id` to `other_id` with a link of `type` (one that
   // points from the referral's kind to another; referral_links.cc). If
   // the caller can read the other referral under `readable` (the scopes of
@@ -163,6 +179,11 @@ class ReferralService {
  private:
   // The partnership's timescales, or the defaults without a partnership.
   static const WorkflowConfig& ConfigFor(const CallContext& ctx);
+  // What validation knows of the partnership (its areas, schemes, MARAC
+  // criteria).
+  static ValidationConfig ValidationFor(const CallContext& ctx);
+  // Optimistic concurrency: kAborted unless `version` is the referral's.
+  static absl::Status CheckVersion(const Referral& r, int64_t version);
   // The referral if it exists and is in scope; kNotFound otherwise.
   absl::StatusOr<Referral> LoadVisible(const CallContext& ctx,
                                        const std::string& id);

@@ -1,5 +1,7 @@
 #include "server/policy/policy.h"
 
+#include <algorithm>
+
 #include "absl/algorithm/container.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -194,6 +196,28 @@ void ApplyFieldView(const FieldPaths& allowed, google::protobuf::Message* messag
     } else {
       ApplyFieldView(*child, reflection->MutableMessage(message, field));
     }
+  }
+}
+
+void ApplyReferralFieldView(const FieldPaths& view, v1::Referral* referral) {
+  ApplyFieldView(view, referral);
+  for (v1::TransitionRecord& step : *referral->mutable_history()) {
+    auto* changes = step.mutable_changes();
+    changes->erase(
+        std::remove_if(changes->begin(), changes->end(),
+                       [&](const v1::FieldChange& c) {
+                         // "subjects[0].date_of_birth" is the field
+                         // "subjects.date_of_birth".
+                         std::string field;
+                         bool in_index = false;
+                         for (char ch : c.path()) {
+                           if (ch == '[') in_index = true;
+                           if (!in_index) field.push_back(ch);
+                           if (ch == ']') in_index = false;
+                         }
+                         return !view.Allows(field);
+                       }),
+        changes->end());
   }
 }
 

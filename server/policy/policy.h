@@ -30,6 +30,7 @@
 #include "google/protobuf/message.h"
 #include "google/protobuf/text_format.h"
 #include "safeguard/config/v1/policy.pb.h"
+#include "safeguard/v1/referral.pb.h"
 #include "server/core/identity.h"
 #include "server/core/referral_service.h"
 #include "server/core/referral_store.h"
@@ -67,6 +68,11 @@ class FieldPaths {
 
 // Removes from `message` every field not in `allowed`.
 void ApplyFieldView(const FieldPaths& allowed, google::protobuf::Message* message);
+
+// ApplyFieldView for a referral, which also removes from its history each
+// correction's change to a field `view` does not show (an old address is
+// shown only to those who see the address).
+void ApplyReferralFieldView(const FieldPaths& view, v1::Referral* referral);
 
 // The methods the policy governs: every method of every safeguard.v1
 // service, as "safeguard.v1.Service/Method".

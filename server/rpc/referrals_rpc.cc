@@ -19,6 +19,7 @@ SAFEGUARD_UNARY(ListReferrals, v1::ListReferralsRequest,
 SAFEGUARD_UNARY(TransitionReferral, v1::TransitionReferralRequest, v1::Referral)
 SAFEGUARD_UNARY(AssignReferral, v1::AssignReferralRequest, v1::Referral)
 SAFEGUARD_UNARY(AddNote, v1::AddNoteRequest, v1::Referral)
+SAFEGUARD_UNARY(UpdateReferral, v1::UpdateReferralRequest, v1::Referral)
 SAFEGUARD_UNARY(LinkReferral, v1::LinkReferralRequest, v1::Referral)
 SAFEGUARD_UNARY(UnlinkReferral, v1::UnlinkReferralRequest, v1::Referral)
 #undef SAFEGUARD_UNARY

@@ -39,6 +39,10 @@ class ReferralsRpc final : public v1::Referrals::CallbackService {
   grpc::ServerUnaryReactor* AddNote(grpc::CallbackServerContext* context,
                                     const v1::AddNoteRequest* request,
                                     v1::Referral* response) override;
+  grpc::ServerUnaryReactor* UpdateReferral(
+      grpc::CallbackServerContext* context,
+      const v1::UpdateReferralRequest* request,
+      v1::Referral* response) override;
   grpc::ServerUnaryReactor* LinkReferral(
       grpc::CallbackServerContext* context,
       const v1::LinkReferralRequest* request,

@@ -145,6 +145,11 @@ constexpr Migration kMigrations[] = {
      "  ON plan_actions (owner_agency, status, due_day, id);"
      "CREATE INDEX plan_actions_by_meeting ON plan_actions (meeting_id, due_day, id);"
      "CREATE INDEX plan_actions_by_referral ON plan_actions (referral_id);"},
+    {9,
+     // The fields a correction changed, by path (never their values), in
+     // the hash-chained entry.
+     "ALTER TABLE audit_entries ADD COLUMN changed_fields TEXT NOT NULL "
+     "DEFAULT '';"},
 };
 
 }  // namespace

@@ -366,6 +366,12 @@ void ToStored(const Referral& in, pb::StoredReferral* out) {
     record->set_from_state(h.from_state);
     record->set_to_state(h.to_state);
     record->set_reason(h.reason);
+    for (const FieldChange& c : h.changes) {
+      pb::FieldChange* change = record->add_changes();
+      change->set_path(c.path);
+      change->set_before(c.before);
+      change->set_after(c.after);
+    }
   }
   PutTime(in.create_time, out, &pb::StoredReferral::mutable_create_time);
   PutTime(in.update_time, out, &pb::StoredReferral::mutable_update_time);
@@ -414,8 +420,12 @@ Referral FromStored(const pb::StoredReferral& in) {
     out.notes.push_back({n.author(), FromTimestamp(n.create_time()), n.text()});
   }
   for (const pb::TransitionRecord& h : in.history()) {
-    out.history.push_back({h.actor(), FromTimestamp(h.time()), h.action(),
-                           h.from_state(), h.to_state(), h.reason()});
+    TransitionRecord& step = out.history.emplace_back(TransitionRecord{
+        h.actor(), FromTimestamp(h.time()), h.action(), h.from_state(),
+        h.to_state(), h.reason(), {}});
+    for (const pb::FieldChange& c : h.changes()) {
+      step.changes.push_back({c.path(), c.before(), c.after()});
+    }
   }
   for (const pb::StoredLink& l : in.links()) {
     // Links stored before proposals existed hold no status: linked.

@@ -53,6 +53,7 @@ enum Message : uint8_t {
   kBreakGlass,
   kLink,
   kUnlink,
+  kUpdate,
   kMessages,
 };
 
@@ -359,6 +360,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case kUnlink: {
       v1::UnlinkReferralRequest m;
       if (Parse(data, size, &m)) Once<v1::Referral>(m, &ReferralsApi::Unlink);
+      break;
+    }
+    case kUpdate: {
+      v1::UpdateReferralRequest m;
+      if (Parse(data, size, &m)) Once<v1::Referral>(m, &ReferralsApi::Update);
       break;
     }
   }

@@ -425,7 +425,8 @@ TEST_F(AuditTest, TamperingIsDetectedAndPointsAtTheEntry) {
        "UPDATE audit_entries SET seq = seq - 99 WHERE seq >= 104;"
        "INSERT INTO audit_entries SELECT 4, time_us, agency, principal, "
        "certificate_sha256, roles, rule, method, referral, view, code, "
-       "break_glass_reason, request_id, leaf, chain, disclosed FROM "
+       "break_glass_reason, request_id, leaf, chain, disclosed, "
+       "changed_fields FROM "
        "audit_entries WHERE "
        "seq = 1;",
        4, "entry 4 was changed: its hash differs"},

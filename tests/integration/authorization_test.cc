@@ -66,7 +66,8 @@ struct Expectation {
 
 const std::set<std::string> kAll = {
     "GetServerInfo",      "SubmitReferral", "GetReferral", "ListReferrals",
-    "TransitionReferral", "AssignReferral", "AddNote",     "WatchReferrals"};
+    "TransitionReferral", "AssignReferral", "AddNote",     "WatchReferrals",
+    "UpdateReferral"};
 
 std::set<std::string> WithAccessLog(std::set<std::string> methods) {
   methods.insert("GetAccessLog");
@@ -95,7 +96,7 @@ std::set<std::string> WithLinks(std::set<std::string> methods) {
 // and target-hardening referrals (resubmit, re-refer).
 const std::set<std::string> kReferrerOnly = {
     "GetServerInfo", "SubmitReferral", "GetReferral",   "ListReferrals",
-    "TransitionReferral", "AddNote", "WatchReferrals"};
+    "TransitionReferral", "AddNote", "WatchReferrals", "UpdateReferral"};
 
 const Expectation kMatrix[] = {
     // Its own referral is a Channel one: it takes no action on that.
@@ -103,7 +104,7 @@ const Expectation kMatrix[] = {
      {{"TransitionReferral", {}}}},
     {"first_responder", "suffolk-police/system/athena",
      {"GetServerInfo", "SubmitReferral", "GetReferral", "ListReferrals",
-      "TransitionReferral", "AddNote", "WatchReferrals"},
+      "TransitionReferral", "AddNote", "WatchReferrals", "UpdateReferral"},
      {"N"}},
     {"agency_lead", "west-suffolk-council/person/safeguarding-lead",
      WithAccessLog(kAll), {"T1"}},
@@ -124,9 +125,9 @@ const Expectation kMatrix[] = {
      {"T1"}},
     {"fire_officer", "suffolk-fire-rescue/person/fire-officer",
      {"GetServerInfo", "SubmitReferral", "GetReferral", "ListReferrals",
-      "TransitionReferral", "AddNote", "WatchReferrals"},
-     // It adds notes only as a referrer, to its own referrals.
-     {"T1"}, {{"AddNote", {}}}},
+      "TransitionReferral", "AddNote", "WatchReferrals", "UpdateReferral"},
+     // It adds notes and corrects only as a referrer, its own referrals.
+     {"T1"}, {{"AddNote", {}}, {"UpdateReferral", {}}}},
     {"idva", "leeway/person/idva", kReferrerOnly, {"M"}},
     // The audit log, and case content only through break-glass.
     {"auditor", "csp-audit/person/auditor",
@@ -272,22 +273,34 @@ class AuthorizationTest : public ::testing::Test {
     return last + 1;
   }
 
-  // The entries after sequence `after` (fewer than 1000), each as method,
-  // caller, outcome, referral and view.
+  // The entries after sequence `after`, each as method, caller, outcome,
+  // referral and view, but for those of this reading (each page's call
+  // is on the next page).
   std::vector<std::string> AuditedSince(int64_t after) {
     v1::ListAuditEntriesRequest request;
     request.set_page_size(1000);
     request.set_page_token(absl::StrCat(after));
-    v1::ListAuditEntriesResponse page;
-    grpc::Status s = AuditStub("csp-audit/person/auditor")
-                         ->ListAuditEntries(Context().get(), request, &page);
-    EXPECT_TRUE(s.ok()) << s.error_message();
-    EXPECT_TRUE(page.next_page_token().empty());
     std::vector<std::string> out;
-    for (const v1::AuditEntry& e : page.entries()) {
-      out.push_back(absl::StrCat(e.method(), " ", e.agency(), "/",
-                                 e.principal(), " ", e.code(), " ",
-                                 e.referral(), " ", e.view()));
+    int pages = 0;
+    do {
+      ++pages;
+      v1::ListAuditEntriesResponse page;
+      grpc::Status s = AuditStub("csp-audit/person/auditor")
+                           ->ListAuditEntries(Context().get(), request, &page);
+      EXPECT_TRUE(s.ok()) << s.error_message();
+      if (!s.ok()) break;
+      for (const v1::AuditEntry& e : page.entries()) {
+        out.push_back(absl::StrCat(e.method(), " ", e.agency(), "/",
+                                   e.principal(), " ", e.code(), " ",
+                                   e.referral(), " ", e.view()));
+      }
+      request.set_page_token(page.next_page_token());
+    } while (!request.page_token().empty());
+    for (int i = 1; i < pages && !out.empty(); ++i) {
+      EXPECT_EQ(out.back(),
+                "safeguard.v1.Audit/ListAuditEntries csp-audit/person/auditor "
+                "0  ");
+      out.pop_back();
     }
     return out;
   }
@@ -421,6 +434,16 @@ TEST_F(AuthorizationTest, EveryMethodEveryRoleInsideAndOutsideScope) {
     q.mutable_link()->set_referral(target);
     return unary("safeguard.v1.Referrals/LinkReferral", q)(t, who, target);
   };
+  // A correction of the priority against a stale version: ABORTED once
+  // the referral is in scope.
+  auto correct_stale = [unary](Transport t, const std::string& who,
+                               const std::string& target) {
+    v1::UpdateReferralRequest q;
+    q.mutable_referral()->set_name(target);
+    q.mutable_referral()->set_version(999);
+    q.mutable_update_mask()->add_paths("priority");
+    return unary("safeguard.v1.Referrals/UpdateReferral", q)(t, who, target);
+  };
   auto unlink_from_itself = [unary](Transport t, const std::string& who,
                                     const std::string& target) {
     v1::UnlinkReferralRequest q;
@@ -442,6 +465,7 @@ TEST_F(AuthorizationTest, EveryMethodEveryRoleInsideAndOutsideScope) {
       {"AddNote", unary("safeguard.v1.Referrals/AddNote", note)},
       {"LinkReferral", link_to_itself},
       {"UnlinkReferral", unlink_from_itself},
+      {"UpdateReferral", correct_stale},
       {"WatchReferrals",
        stream("safeguard.v1.Referrals/WatchReferrals", v1::WatchReferralsRequest())},
       {"ListAuditEntries",
@@ -478,7 +502,7 @@ TEST_F(AuthorizationTest, EveryMethodEveryRoleInsideAndOutsideScope) {
   std::map<std::string, const std::vector<std::string>*> targets_of;
   for (const char* m : {"GetReferral", "TransitionReferral", "AssignReferral",
                         "AddNote", "LinkReferral", "UnlinkReferral",
-                        "GetAccessLog", "BreakGlass"}) {
+                        "UpdateReferral", "GetAccessLog", "BreakGlass"}) {
     targets_of[m] = &kTargets;
   }
   for (const char* m : {"GetMeeting", "TransitionMeeting", "GetAgenda",
@@ -492,6 +516,7 @@ TEST_F(AuthorizationTest, EveryMethodEveryRoleInsideAndOutsideScope) {
       {"AssignReferral", Code::ABORTED}, {"AddNote", Code::OK},
       {"LinkReferral", Code::INVALID_ARGUMENT},
       {"UnlinkReferral", Code::INVALID_ARGUMENT},
+      {"UpdateReferral", Code::ABORTED},
       {"GetAccessLog", Code::OK},    {"BreakGlass", Code::OK},
       {"GetMeeting", Code::OK},      {"TransitionMeeting", Code::ABORTED},
       {"GetAgenda", Code::OK},       {"RecordAttendance", Code::OK},
@@ -518,7 +543,7 @@ TEST_F(AuthorizationTest, EveryMethodEveryRoleInsideAndOutsideScope) {
   }
 
   // Every row, for each method: once, or once per target it is about.
-  const int kChecks = 15 * (10 + 8 * 5 + 7 * 2 + 1 * 1);
+  const int kChecks = 15 * (10 + 9 * 5 + 7 * 2 + 1 * 1);
   // The audit entries each pass writes, as what identifies them.
   std::vector<std::string> audited[2];
   for (Transport transport : {Transport::kGrpc, Transport::kConnect}) {

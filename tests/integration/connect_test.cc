@@ -266,6 +266,7 @@ TEST_F(ConnectTest, ServerInfoSaysWhatTheCallerMayDo) {
           "safeguard.v1.Referrals/SubmitReferral",
           "safeguard.v1.Referrals/TransitionReferral",
           "safeguard.v1.Referrals/UnlinkReferral",
+          "safeguard.v1.Referrals/UpdateReferral",
           "safeguard.v1.Referrals/WatchReferrals",
           "safeguard.v1.ServerInfo/GetServerInfo",
       }));

@@ -56,6 +56,7 @@ TEST(PolicyTest, GovernedMethodsComeFromTheServiceDescriptors) {
                    "safeguard.v1.Referrals/TransitionReferral",
                    "safeguard.v1.Referrals/AssignReferral",
                    "safeguard.v1.Referrals/AddNote",
+                   "safeguard.v1.Referrals/UpdateReferral",
                    "safeguard.v1.Referrals/WatchReferrals"}));
 }
 
@@ -253,6 +254,43 @@ TEST(PolicyTest, FieldViewsKeepExactlyTheNamedFields) {
   v1::Referral none = r;
   ApplyFieldView(FieldPaths(), &none);
   EXPECT_EQ(none.ByteSizeLong(), 0u);
+}
+
+TEST(PolicyTest, ACorrectionsChangesShowOnlyWhereTheirFieldsShow) {
+  FieldPaths view;
+  view.Add("history");
+  view.Add("subjects.safe_contact");
+  view.Add("target_hardening");
+  v1::Referral r;
+  v1::TransitionRecord* step = r.add_history();
+  step->set_action("correct");
+  const struct {
+    const char* path;
+    bool shown;
+  } cases[] = {
+      {"subjects[0].date_of_birth", false},
+      {"subjects[1].safe_contact", true},
+      {"subjects", false},
+      {"external_references", false},
+      {"target_hardening.address", true},
+      {"marac.perpetrator", false},
+  };
+  std::vector<std::string> shown;
+  for (const auto& c : cases) {
+    v1::FieldChange* change = step->add_changes();
+    change->set_path(c.path);
+    change->set_before("old");
+    change->set_after("new");
+    if (c.shown) shown.push_back(c.path);
+  }
+  ApplyReferralFieldView(view, &r);
+  ASSERT_EQ(r.history_size(), 1);
+  EXPECT_EQ(r.history(0).action(), "correct");
+  std::vector<std::string> kept;
+  for (const v1::FieldChange& c : r.history(0).changes()) {
+    kept.push_back(c.path());
+  }
+  EXPECT_EQ(kept, shown);
 }
 
 }  // namespace

@@ -103,7 +103,7 @@ class MeetingRowsTest : public ::testing::Test {
 };
 
 TEST_F(MeetingRowsTest, ADatabaseOfThePreviousVersionTakesTheMeetingTables) {
-  EXPECT_EQ(opened_.db->schema_version(), 8);
+  EXPECT_EQ(opened_.db->schema_version(), 9);
   // Its referrals are still there, and it has no meetings yet.
   absl::StatusOr<QueuePage> page = opened_.referrals->List([] {
     QueueQuery q;

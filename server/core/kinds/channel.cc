@@ -206,6 +206,17 @@ class ChannelModule final : public ReferralKindModule {
     }
   }
 
+  absl::Span<const CorrectableField> correctable_fields() const override {
+    static constexpr CorrectableField kFields[] = {
+        {"channel.concern", &CopyFormField<&ChannelForm::concern>},
+        {"channel.indicators", &CopyFormField<&ChannelForm::indicators>},
+        {"channel.ideology_or_group", &CopyFormField<&ChannelForm::ideology_or_group>},
+        {"channel.online_activity", &CopyFormField<&ChannelForm::online_activity>},
+        {"channel.other_safeguarding_concerns", &CopyFormField<&ChannelForm::other_safeguarding_concerns>},
+    };
+    return kFields;
+  }
+
   void ClearServerFields(ReferralForm& form) const override {
     ChannelForm& f = std::get<ChannelForm>(form);
     f.vaf_assessments.clear();

@@ -175,6 +175,16 @@ class MaracModule final : public ReferralKindModule {
                               : AgendaSection::kNewWithChildren;
   }
 
+  absl::Span<const CorrectableField> correctable_fields() const override {
+    static constexpr CorrectableField kFields[] = {
+        {"marac.perpetrator", &CopyFormField<&MaracForm::perpetrator>},
+        {"marac.children", &CopyFormField<&MaracForm::children>},
+        {"marac.relationship", &CopyFormField<&MaracForm::relationship>},
+        {"marac.idva_referral", &CopyFormField<&MaracForm::idva_referral>},
+    };
+    return kFields;
+  }
+
   void ClearServerFields(ReferralForm& form) const override {
     MaracForm& f = std::get<MaracForm>(form);
     f.dash_score = 0;

@@ -223,6 +223,22 @@ class NrmModule final : public ReferralKindModule {
     }
   }
 
+  absl::Span<const CorrectableField> correctable_fields() const override {
+    static constexpr CorrectableField kFields[] = {
+        {"nrm.exploitation_types", &CopyFormField<&NrmForm::exploitation_types>},
+        {"nrm.indicators", &CopyFormField<&NrmForm::indicators>},
+        {"nrm.location", &CopyFormField<&NrmForm::location>},
+        {"nrm.period", &CopyFormField<&NrmForm::period>},
+        {"nrm.narrative", &CopyFormField<&NrmForm::narrative>},
+        {"nrm.needs_accommodation", &CopyFormField<&NrmForm::needs_accommodation>},
+        {"nrm.needs_medical", &CopyFormField<&NrmForm::needs_medical>},
+        {"nrm.needs_interpreter", &CopyFormField<&NrmForm::needs_interpreter>},
+        {"nrm.interpreter_language", &CopyFormField<&NrmForm::interpreter_language>},
+        {"nrm.children_services_contact", &CopyFormField<&NrmForm::children_services_contact>},
+    };
+    return kFields;
+  }
+
   void ClearServerFields(ReferralForm& form) const override {
     NrmForm& f = std::get<NrmForm>(form);
     f.reasonable_grounds = ScaDecision();

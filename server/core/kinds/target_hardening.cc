@@ -219,6 +219,18 @@ class TargetHardeningModule final : public ReferralKindModule {
     }
   }
 
+  absl::Span<const CorrectableField> correctable_fields() const override {
+    static constexpr CorrectableField kFields[] = {
+        {"target_hardening.address", &CopyFormField<&TargetHardeningForm::address>},
+        {"target_hardening.access_instructions", &CopyFormField<&TargetHardeningForm::access_instructions>},
+        {"target_hardening.measures_requested", &CopyFormField<&TargetHardeningForm::measures_requested>},
+        {"target_hardening.fire_arson_risk", &CopyFormField<&TargetHardeningForm::fire_arson_risk>},
+        {"target_hardening.tenure", &CopyFormField<&TargetHardeningForm::tenure>},
+        {"target_hardening.landlord_permission", &CopyFormField<&TargetHardeningForm::landlord_permission>},
+    };
+    return kFields;
+  }
+
   void ClearServerFields(ReferralForm& form) const override {
     TargetHardeningForm& f = std::get<TargetHardeningForm>(form);
     f.appointment_time = absl::InfinitePast();
