@@ -70,6 +70,7 @@ const absl::flat_hash_map<std::string, Limit>& Limits() {
       {"safeguard.v1.SafeContactRules.email", {254}},
       {"safeguard.v1.NrmForm.interpreter_language", {100}},
       {"safeguard.v1.MaracForm.relationship", {200}},
+      {"safeguard.v1.MaracForm.repeat_claim", {1000}},
       {"safeguard.v1.Referral.subjects", {0, 10}},
       // Lists with a fixed or natural size.
       {"safeguard.v1.DashChecklist.answers", {0, 30}},

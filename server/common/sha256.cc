@@ -4,6 +4,7 @@
 
 #include "absl/strings/escaping.h"
 #include "openssl/evp.h"
+#include "openssl/hmac.h"
 
 namespace safeguard {
 namespace {
@@ -58,6 +59,15 @@ std::string Sha256Stream::FinishHex() {
   EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(ctx_), out, &len);
   return absl::BytesToHexString(
       absl::string_view(reinterpret_cast<char*>(out), len));
+}
+
+std::string HmacSha256(absl::string_view key, absl::string_view message) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(Md(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(message.data()), message.size(),
+       out, &len);
+  return std::string(reinterpret_cast<const char*>(out), len);
 }
 
 }  // namespace safeguard

@@ -24,6 +24,8 @@ std::string Sha256(absl::string_view bytes);
 std::string Sha256(std::initializer_list<absl::string_view> parts);
 // SHA-256 of `bytes`, as 64 lower-case hex digits.
 std::string Sha256Hex(absl::string_view bytes);
+// HMAC-SHA-256 of `message` under `key`: kSha256Size raw bytes.
+std::string HmacSha256(absl::string_view key, absl::string_view message);
 
 // SHA-256 of bytes given in pieces (a file read in blocks). Owns its
 // digest context; not thread-safe; FinishHex() once, last.

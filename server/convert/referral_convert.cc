@@ -200,6 +200,8 @@ void ToProto(const MaracForm& in, v1::MaracForm* out) {
     action->set_done(a.done);
   }
   out->set_ending(static_cast<v1::MaracEnding>(EnumTo(in.ending)));
+  out->set_repeat_claim(in.repeat_claim);
+  out->set_repeat_claimed(in.repeat_claimed);
 }
 MaracForm FromProto(const v1::MaracForm& in) {
   MaracForm out;
@@ -226,6 +228,8 @@ MaracForm FromProto(const v1::MaracForm& in) {
     out.actions.push_back(
         {a.owner_agency(), a.description(), FromProto(a.due_date()), a.done()});
   }
+  out.repeat_claim = in.repeat_claim();
+  out.repeat_claimed = in.repeat_claimed();
   return out;
 }
 

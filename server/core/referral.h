@@ -203,6 +203,10 @@ struct MaracForm {
   Date meeting_date;
   std::vector<MaracAction> actions;
   MaracEnding ending = MaracEnding::kUnspecified;
+  // The referrer's reason for calling it a repeat the server's records do
+  // not show; and, set by the server, whether REPEAT comes from it.
+  std::string repeat_claim;
+  bool repeat_claimed = false;
 };
 
 // ---- Target hardening ----

@@ -24,6 +24,7 @@
 #include "absl/types/span.h"
 #include "server/core/correction.h"
 #include "server/core/meeting.h"
+#include "server/core/person_index.h"
 #include "server/core/referral.h"
 #include "server/core/referral_validation.h"
 #include "server/core/roles.h"
@@ -39,14 +40,17 @@ inline constexpr RoleSet kAnyReferrer{
     Role::kMaracCoordinator,  Role::kSanctuaryCoordinator,
     Role::kChannelChair};
 
+class WriteTransaction;
+
 // What a kind asks for a new referral, inside the transaction that stores
 // it, once its submission is known to be new.
 struct NewReferralHooks {
-  // Referrals with the same key are the same people's (the kind's own key:
-  // today MARAC's victim-perpetrator pair; another kind's keys must not
-  // collide with it): `complete` is told when the last one was made, and
-  // this one becomes the last.
-  std::optional<std::string> repeat_key;
+  // When the last earlier referral about the same people was made, from
+  // the store's records (today MARAC's victim and perpetrator, matched by
+  // person_match.h); unset when the kind has no repeats.
+  std::function<absl::StatusOr<std::optional<absl::Time>>(
+      WriteTransaction& tx, const Referral& referral)>
+      last_repeat;
   // Completes the referral from the store's records. May run more than
   // once; must only change `referral`.
   std::function<void(Referral& referral,
@@ -88,6 +92,9 @@ class ReferralKindModule {
     (void)referral;
     return AgendaSection::kNew;
   }
+  // The people the referral names (person_index.h): by default each
+  // subject.
+  virtual std::vector<NamedPerson> PeopleNamed(const Referral& referral) const;
   // The fields of its form a correction may change (correction.h); the
   // rest are fixed at submission or set by the server and the workflow.
   virtual absl::Span<const CorrectableField> correctable_fields() const = 0;

@@ -159,9 +159,8 @@ absl::StatusOr<CreateResult> ReferralService::Submit(
         Referral row = draft;
         if (hooks.complete) {
           std::optional<absl::Time> last_repeat;
-          if (hooks.repeat_key.has_value()) {
-            SAFEGUARD_ASSIGN_OR_RETURN(last_repeat,
-                                       tx.LastRepeat(*hooks.repeat_key));
+          if (hooks.last_repeat) {
+            SAFEGUARD_ASSIGN_OR_RETURN(last_repeat, hooks.last_repeat(tx, row));
           }
           hooks.complete(row, last_repeat);
         }
@@ -179,10 +178,7 @@ absl::StatusOr<CreateResult> ReferralService::Submit(
         SAFEGUARD_RETURN_IF_ERROR(tx.InsertReferral(row));
         SAFEGUARD_RETURN_IF_ERROR(
             tx.RecordSubmission(key, {fingerprint, row.id}));
-        if (hooks.repeat_key.has_value()) {
-          SAFEGUARD_RETURN_IF_ERROR(
-              tx.RecordRepeat(*hooks.repeat_key, row.create_time, row.id));
-        }
+        SAFEGUARD_RETURN_IF_ERROR(tx.IndexPeople(row, kind->PeopleNamed(row)));
         audit->referral_id = row.id;
         result.referral = std::move(row);
         result.created = true;

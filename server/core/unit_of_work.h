@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
@@ -29,6 +30,7 @@
 #include "absl/time/time.h"
 #include "server/core/audit_log.h"
 #include "server/core/meeting.h"
+#include "server/core/person_index.h"
 #include "server/core/referral.h"
 
 namespace safeguard {
@@ -63,12 +65,14 @@ class WriteTransaction {
   virtual absl::Status RecordSubmission(const std::string& idempotency_key,
                                         const SubmissionRecord& record) = 0;
 
-  // When the last referral with a kind's repeat key was made, if one was;
-  // and making `referral_id`, made at `time`, the last.
-  virtual absl::StatusOr<std::optional<absl::Time>> LastRepeat(
-      const std::string& key) = 0;
-  virtual absl::Status RecordRepeat(const std::string& key, absl::Time time,
-                                    const std::string& referral_id) = 0;
+  // The referrals of `kind` naming, in `role`, a person with any of `keys`
+  // (MatchKeys, person_index.h), at most `limit` of them, newest first; and
+  // replacing a referral's entries in that index with `people`'s keys.
+  virtual absl::StatusOr<std::vector<std::string>> FindMentions(
+      ReferralKind kind, PersonRole role, const std::vector<std::string>& keys,
+      int limit) = 0;
+  virtual absl::Status IndexPeople(const Referral& referral,
+                                   const std::vector<NamedPerson>& people) = 0;
 
   // Meetings and actions, as referrals: kNotFound if missing, kAborted if
   // the stored version is not `expected_version` (the caller has set

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "server/core/status_macros.h"
+#include "server/storage/person_index_rows.h"
 
 namespace safeguard {
 namespace {
@@ -150,6 +151,24 @@ constexpr Migration kMigrations[] = {
      // the hash-chained entry.
      "ALTER TABLE audit_entries ADD COLUMN changed_fields TEXT NOT NULL "
      "DEFAULT '';"},
+    {10,
+     // The person index (person_index_rows.h): keyed hashes of the people's
+     // blocking keys, under a key made here at random, for matching people
+     // across referrals. It replaces marac_pairs' clear-text keys, emptied
+     // once every stored referral is indexed.
+     "CREATE TABLE person_index_key ("
+     "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+     "  key BLOB NOT NULL);"
+     "INSERT INTO person_index_key (id, key) VALUES (1, randomblob(32));"
+     "CREATE TABLE person_mentions ("
+     "  key_hash BLOB NOT NULL,"
+     "  referral_id TEXT NOT NULL,"
+     "  role INTEGER NOT NULL,"
+     "  kind INTEGER NOT NULL,"
+     "  PRIMARY KEY (key_hash, role, kind, referral_id)) WITHOUT ROWID;"
+     "CREATE INDEX person_mentions_by_referral ON person_mentions "
+     "  (referral_id);",
+     BackfillPersonIndex},
 };
 
 }  // namespace
@@ -193,6 +212,7 @@ absl::StatusOr<int> ApplyMigrations(Database& db,
     for (const Migration& m : migrations) {
       if (m.version <= current) continue;
       SAFEGUARD_RETURN_IF_ERROR(db.Exec(m.sql));
+      if (m.then != nullptr) SAFEGUARD_RETURN_IF_ERROR(m.then(db));
       SAFEGUARD_RETURN_IF_ERROR(record.BindInt64(1, m.version));
       SAFEGUARD_RETURN_IF_ERROR(record.Run());
       SAFEGUARD_RETURN_IF_ERROR(record.Reset());

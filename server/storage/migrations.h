@@ -16,6 +16,8 @@ namespace safeguard {
 struct Migration {
   int version;
   const char* sql;
+  // Then, in the same transaction, what SQL alone cannot do (optional).
+  absl::Status (*then)(Database& db) = nullptr;
 };
 
 // The migrations this build knows, in order, starting at version 1.

@@ -4,6 +4,7 @@
 #include "absl/strings/str_format.h"
 #include "server/core/status_macros.h"
 #include "server/storage/meeting_rows.h"
+#include "server/storage/person_index_rows.h"
 #include "server/storage/referral_rows.h"
 #include "server/storage/sqlcipher_audit_log.h"
 
@@ -100,27 +101,15 @@ class SqlCipherWriteTransaction final : public WriteTransaction {
     return Changing(remember.Run());
   }
 
-  absl::StatusOr<std::optional<absl::Time>> LastRepeat(
-      const std::string& key) override {
-    SAFEGUARD_ASSIGN_OR_RETURN(
-        Statement last,
-        db_.Prepare("SELECT last_referral_us FROM marac_pairs WHERE pair = ?;"));
-    SAFEGUARD_RETURN_IF_ERROR(last.BindText(1, key));
-    SAFEGUARD_ASSIGN_OR_RETURN(bool found, last.Step());
-    if (!found) return std::nullopt;
-    return absl::FromUnixMicros(last.ColumnInt64(0));
+  absl::StatusOr<std::vector<std::string>> FindMentions(
+      ReferralKind kind, PersonRole role, const std::vector<std::string>& keys,
+      int limit) override {
+    return FindMentionRows(db_, kind, role, keys, limit);
   }
 
-  absl::Status RecordRepeat(const std::string& key, absl::Time time,
-                            const std::string& referral_id) override {
-    SAFEGUARD_ASSIGN_OR_RETURN(
-        Statement pair,
-        db_.Prepare("INSERT OR REPLACE INTO marac_pairs (pair, "
-                    "last_referral_us, referral_id) VALUES (?, ?, ?);"));
-    SAFEGUARD_RETURN_IF_ERROR(pair.BindText(1, key));
-    SAFEGUARD_RETURN_IF_ERROR(pair.BindInt64(2, absl::ToUnixMicros(time)));
-    SAFEGUARD_RETURN_IF_ERROR(pair.BindText(3, referral_id));
-    return Changing(pair.Run());
+  absl::Status IndexPeople(const Referral& referral,
+                           const std::vector<NamedPerson>& people) override {
+    return Changing(IndexPeopleRows(db_, referral, people));
   }
 
   absl::StatusOr<Meeting> GetMeeting(const std::string& id) override {
@@ -188,13 +177,14 @@ class RefusalAwareTransaction final : public WriteTransaction {
                                 const SubmissionRecord& record) override {
     return Noted(store_.RecordSubmission(key, record));
   }
-  absl::StatusOr<std::optional<absl::Time>> LastRepeat(
-      const std::string& key) override {
-    return Noted(store_.LastRepeat(key));
+  absl::StatusOr<std::vector<std::string>> FindMentions(
+      ReferralKind kind, PersonRole role, const std::vector<std::string>& keys,
+      int limit) override {
+    return Noted(store_.FindMentions(kind, role, keys, limit));
   }
-  absl::Status RecordRepeat(const std::string& key, absl::Time time,
-                            const std::string& referral_id) override {
-    return Noted(store_.RecordRepeat(key, time, referral_id));
+  absl::Status IndexPeople(const Referral& referral,
+                           const std::vector<NamedPerson>& people) override {
+    return Noted(store_.IndexPeople(referral, people));
   }
   absl::StatusOr<Meeting> GetMeeting(const std::string& id) override {
     return Noted(store_.GetMeeting(id));

@@ -237,6 +237,8 @@ MaracForm FromStored(const pb::MaracForm& in) {
                            FromStored(a.due_date()), a.done()});
   }
   out.ending = Enum<MaracEnding>(in.ending());
+  out.repeat_claim = in.repeat_claim();
+  out.repeat_claimed = in.repeat_claimed();
   return out;
 }
 void PutMarac(const MaracForm& in, pb::MaracForm* out) {
@@ -271,6 +273,8 @@ void PutMarac(const MaracForm& in, pb::MaracForm* out) {
     action->set_done(a.done);
   }
   out->set_ending(Number(in.ending));
+  out->set_repeat_claim(in.repeat_claim);
+  out->set_repeat_claimed(in.repeat_claimed);
 }
 
 TargetHardeningForm FromStored(const pb::TargetHardeningForm& in) {

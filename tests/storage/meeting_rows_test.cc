@@ -103,7 +103,31 @@ class MeetingRowsTest : public ::testing::Test {
 };
 
 TEST_F(MeetingRowsTest, ADatabaseOfThePreviousVersionTakesTheMeetingTables) {
-  EXPECT_EQ(opened_.db->schema_version(), 9);
+  EXPECT_EQ(opened_.db->schema_version(), SchemaMigrations().back().version);
+  // The people its referrals name are in the person index, and the
+  // clear-text MARAC pair keys are gone.
+  auto count = [&](const char* sql) {
+    int64_t n = -1;
+    EXPECT_TRUE(opened_.db
+                    ->With([&](Database& db) -> absl::Status {
+                      auto s = db.Prepare(sql);
+                      if (!s.ok()) return s.status();
+                      auto row = s->Step();
+                      if (!row.ok()) return row.status();
+                      n = s->ColumnInt64(0);
+                      return absl::OkStatus();
+                    })
+                    .ok());
+    return n;
+  };
+  EXPECT_EQ(count("SELECT count(DISTINCT referral_id) FROM person_mentions;"),
+            5);
+  // All but the Duty to Notify, whose subject is never indexed.
+  EXPECT_EQ(count("SELECT count(*) FROM referrals WHERE kind = 1 AND state = "
+                  "'DTN_SUBMITTED' AND id NOT IN (SELECT referral_id FROM "
+                  "person_mentions);"),
+            1);
+  EXPECT_EQ(count("SELECT count(*) FROM marac_pairs;"), 0);
   // Its referrals are still there, and it has no meetings yet.
   absl::StatusOr<QueuePage> page = opened_.referrals->List([] {
     QueueQuery q;

@@ -156,28 +156,51 @@ TEST_F(ReferralStoreTest, AFailedBodyKeepsNothingItDid) {
   opened_.db->set_write_gate(nullptr);
 }
 
-TEST_F(ReferralStoreTest, SubmissionsAndRepeatKeysAreRemembered) {
+TEST_F(ReferralStoreTest, SubmissionsAndThePersonIndexAreRemembered) {
+  Referral first = Make("first", 10);
+  Referral second = Make("second", 10);
+  second.create_time = kT0 + absl::Hours(2);
+  Person jon;
+  jon.full_name = "Jon Example";
+  jon.date_of_birth = {1988, 4, 12};
+  first.subjects = {jon};
+  second.subjects = {jon};
+  Create(first);
+  Create(second);
+  PersonFacts facts = FactsOf(jon, kT0);
   AuditRecord audit;
   std::optional<SubmissionRecord> submission;
-  std::optional<absl::Time> repeat, other_repeat;
   SAFEGUARD_ASSERT_OK(units().Write(audit, [&](WriteTransaction& tx) {
     absl::Status s = tx.RecordSubmission("agency/req-1", {"fp-1", "first"});
-    if (s.ok()) s = tx.RecordRepeat("pair-1", kT0, "first");
-    if (s.ok()) s = tx.RecordRepeat("pair-1", kT0 + absl::Hours(2), "second");
+    if (s.ok()) s = tx.IndexPeople(first, {{PersonRole::kSubject, 0, facts}});
+    if (s.ok()) s = tx.IndexPeople(second, {{PersonRole::kSubject, 0, facts}});
     return s;
   }));
   EXPECT_TRUE(audit.committed);
+  std::vector<std::string> found, as_perpetrator, other_kind, limited;
   AuditRecord read;
   SAFEGUARD_ASSERT_OK(units().Write(read, [&](WriteTransaction& tx) {
-    auto found = tx.FindSubmission("agency/req-1");
-    if (!found.ok()) return found.status();
-    submission = *found;
-    auto last = tx.LastRepeat("pair-1");
-    if (!last.ok()) return last.status();
-    repeat = *last;
-    auto none = tx.LastRepeat("pair-2");
-    if (!none.ok()) return none.status();
-    other_repeat = *none;
+    auto seen = tx.FindSubmission("agency/req-1");
+    if (!seen.ok()) return seen.status();
+    submission = *seen;
+    PersonFacts john = facts;
+    john.full_name = "John Example";  // the same formal given name
+    const std::vector<std::string> keys = MatchKeys(john);
+    auto all = tx.FindMentions(ReferralKind::kChannel, PersonRole::kSubject,
+                               keys, 10);
+    if (!all.ok()) return all.status();
+    found = *all;
+    auto perp = tx.FindMentions(ReferralKind::kChannel,
+                                PersonRole::kPerpetrator, keys, 10);
+    if (!perp.ok()) return perp.status();
+    as_perpetrator = *perp;
+    auto nrm = tx.FindMentions(ReferralKind::kNrm, PersonRole::kSubject, keys, 10);
+    if (!nrm.ok()) return nrm.status();
+    other_kind = *nrm;
+    auto one = tx.FindMentions(ReferralKind::kChannel, PersonRole::kSubject,
+                               keys, 1);
+    if (!one.ok()) return one.status();
+    limited = *one;
     return absl::OkStatus();
   }));
   // A body that changed nothing commits no entry.
@@ -185,8 +208,44 @@ TEST_F(ReferralStoreTest, SubmissionsAndRepeatKeysAreRemembered) {
   ASSERT_TRUE(submission.has_value());
   EXPECT_EQ(submission->fingerprint, "fp-1");
   EXPECT_EQ(submission->referral_id, "first");
-  EXPECT_EQ(repeat, kT0 + absl::Hours(2));
-  EXPECT_EQ(other_repeat, std::nullopt);
+  // Newest first; by role and kind.
+  EXPECT_EQ(found, (std::vector<std::string>{"second", "first"}));
+  EXPECT_TRUE(as_perpetrator.empty());
+  EXPECT_TRUE(other_kind.empty());
+  EXPECT_EQ(limited, std::vector<std::string>{"second"});
+
+  // The index holds keyed hashes, never a name in clear.
+  std::vector<std::string> hashes;
+  SAFEGUARD_ASSERT_OK(opened_.db->With([&](Database& db) -> absl::Status {
+    auto rows = db.Prepare("SELECT key_hash FROM person_mentions;");
+    if (!rows.ok()) return rows.status();
+    while (true) {
+      auto row = rows->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) return absl::OkStatus();
+      hashes.push_back(rows->ColumnText(0));
+    }
+  }));
+  ASSERT_EQ(hashes.size(), 2 * MatchKeys(facts).size());
+  for (const std::string& h : hashes) {
+    EXPECT_EQ(h.size(), 32u);
+    EXPECT_EQ(h.find("example"), std::string::npos);
+  }
+
+  // A referral indexed again keeps only its new people.
+  AuditRecord again;
+  SAFEGUARD_ASSERT_OK(units().Write(again, [&](WriteTransaction& tx) {
+    return tx.IndexPeople(first, {});
+  }));
+  AuditRecord read_again;
+  SAFEGUARD_ASSERT_OK(units().Write(read_again, [&](WriteTransaction& tx) {
+    auto all = tx.FindMentions(ReferralKind::kChannel, PersonRole::kSubject,
+                               MatchKeys(facts), 10);
+    if (!all.ok()) return all.status();
+    found = *all;
+    return absl::OkStatus();
+  }));
+  EXPECT_EQ(found, std::vector<std::string>{"second"});
 }
 
 TEST_F(ReferralStoreTest, UpdatesNeedTheCurrentVersion) {

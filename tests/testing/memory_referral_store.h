@@ -12,6 +12,8 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
+#include <set>
 #include <optional>
 #include <string>
 #include <utility>
@@ -104,7 +106,10 @@ class MemoryReferralStore final : public ReferralStore,
     std::map<std::string, Referral> referrals;
     std::map<std::string, SubmissionRecord> submissions;
     std::map<std::string, int> sequences;
-    std::map<std::string, absl::Time> repeats;
+    // The person index: (key, role, kind) and the referrals with it.
+    std::map<std::tuple<std::string, PersonRole, ReferralKind>,
+             std::set<std::string>>
+        mentions;
     std::map<std::string, Meeting> meetings;
     std::map<std::string, PlanAction> actions;
   };
@@ -183,15 +188,30 @@ class MemoryReferralStore final : public ReferralStore,
       changed = true;
       return absl::OkStatus();
     }
-    absl::StatusOr<std::optional<absl::Time>> LastRepeat(
-        const std::string& key) override {
-      auto it = data.repeats.find(key);
-      if (it == data.repeats.end()) return std::nullopt;
-      return it->second;
+    absl::StatusOr<std::vector<std::string>> FindMentions(
+        ReferralKind kind, PersonRole role,
+        const std::vector<std::string>& keys, int limit) override {
+      std::set<std::string> ids;
+      for (const std::string& key : keys) {
+        auto it = data.mentions.find({key, role, kind});
+        if (it != data.mentions.end()) ids.insert(it->second.begin(), it->second.end());
+      }
+      std::vector<std::string> out(ids.begin(), ids.end());
+      std::sort(out.begin(), out.end(), [&](const std::string& a,
+                                            const std::string& b) {
+        return data.referrals.at(a).create_time > data.referrals.at(b).create_time;
+      });
+      if (static_cast<int>(out.size()) > limit) out.resize(limit);
+      return out;
     }
-    absl::Status RecordRepeat(const std::string& key, absl::Time time,
-                              const std::string&) override {
-      data.repeats[key] = time;
+    absl::Status IndexPeople(const Referral& referral,
+                             const std::vector<NamedPerson>& people) override {
+      for (auto& [key, ids] : data.mentions) ids.erase(referral.id);
+      for (const NamedPerson& p : people) {
+        for (const std::string& key : MatchKeys(p.facts)) {
+          data.mentions[{key, p.role, referral.kind}].insert(referral.id);
+        }
+      }
       changed = true;
       return absl::OkStatus();
     }

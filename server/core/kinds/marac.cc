@@ -9,7 +9,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "absl/algorithm/container.h"
 #include "server/core/kinds/kinds.h"
+#include "server/core/person_match.h"
+#include "server/core/status_macros.h"
+#include "server/core/unit_of_work.h"
 
 namespace safeguard {
 namespace {
@@ -118,20 +122,39 @@ constexpr AssignmentRule kAssignmentRules[] = {
 };
 // clang-format on
 
-std::string Normalize(absl::string_view name) {
-  std::string out;
-  for (absl::string_view word :
-       absl::StrSplit(name, absl::ByAnyChar(" \t"), absl::SkipEmpty())) {
-    if (!out.empty()) out += ' ';
-    out += absl::AsciiStrToLower(word);
-  }
-  return out;
-}
+// At most this many earlier cases naming someone who may be the victim
+// are compared for a repeat: the newest, which are the ones that count.
+constexpr int kMaxRepeatCandidates = 200;
 
-std::string PersonKey(const Person& p) {
-  return absl::StrFormat("%s|%04d-%02d-%02d", Normalize(p.full_name),
-                         p.date_of_birth.year, p.date_of_birth.month,
-                         p.date_of_birth.day);
+// The earlier case about the same victim and perpetrator made last, by
+// matching (person_match.h): a name, a nickname, an alias or a spelling
+// variant, with dates of birth that agree.
+absl::StatusOr<std::optional<absl::Time>> LastRepeat(WriteTransaction& tx,
+                                                     const Referral& r) {
+  const PersonFacts victim = FactsOf(r.subjects[0], r.create_time);
+  const PersonFacts perpetrator =
+      FactsOf(std::get<MaracForm>(r.form).perpetrator, r.create_time);
+  SAFEGUARD_ASSIGN_OR_RETURN(
+      std::vector<std::string> cases,
+      tx.FindMentions(kMarac, PersonRole::kSubject, MatchKeys(victim),
+                      kMaxRepeatCandidates));
+  std::optional<absl::Time> last;
+  for (const std::string& id : cases) {
+    if (id == r.id) continue;
+    SAFEGUARD_ASSIGN_OR_RETURN(Referral earlier, tx.GetReferral(id));
+    const auto* form = std::get_if<MaracForm>(&earlier.form);
+    if (form == nullptr || earlier.subjects.empty()) continue;
+    if (!Compare(victim, FactsOf(earlier.subjects[0], earlier.create_time))
+             .is_candidate() ||
+        !Compare(perpetrator, FactsOf(form->perpetrator, earlier.create_time))
+             .is_candidate()) {
+      continue;
+    }
+    if (!last.has_value() || earlier.create_time > *last) {
+      last = earlier.create_time;
+    }
+  }
+  return last;
 }
 
 class MaracModule final : public ReferralKindModule {
@@ -162,6 +185,7 @@ class MaracModule final : public ReferralKindModule {
       c.Text(cp + ".school", f.children[i].school, kMaxNameBytes);
     }
     c.Text(p + ".relationship", f.relationship, kMaxNameBytes, true);
+    c.Text(p + ".repeat_claim", f.repeat_claim, kMaxShortTextBytes);
   }
 
   // SafeLives: repeats are heard as such; of the new cases, those with
@@ -192,17 +216,33 @@ class MaracModule final : public ReferralKindModule {
     f.meeting_date = Date();
     f.actions.clear();
     f.ending = MaracEnding::kUnspecified;
+    f.repeat_claimed = false;
   }
 
-  // High priority at least; the repeat key is the victim and perpetrator,
-  // by normalized name and date of birth.
+  // The victim, the perpetrator and the children.
+  std::vector<NamedPerson> PeopleNamed(const Referral& r) const override {
+    std::vector<NamedPerson> out = ReferralKindModule::PeopleNamed(r);
+    const MaracForm& f = std::get<MaracForm>(r.form);
+    out.push_back({PersonRole::kPerpetrator, 0,
+                   FactsOf(f.perpetrator, r.create_time)});
+    for (size_t i = 0; i < f.children.size(); ++i) {
+      Person child;
+      child.full_name = f.children[i].full_name;
+      child.date_of_birth = f.children[i].date_of_birth;
+      out.push_back({PersonRole::kChild, static_cast<int>(i),
+                     FactsOf(child, r.create_time)});
+    }
+    return out;
+  }
+
+  // High priority at least; a repeat of an earlier case about the same
+  // victim and perpetrator (LastRepeat), or one the referrer claims that
+  // the server cannot see (an earlier case elsewhere, or before safeguard).
   void PrepareSubmission(const WorkflowConfig& config, absl::Time now,
                          Referral& draft,
                          NewReferralHooks& hooks) const override {
     if (draft.priority < Priority::kHigh) draft.priority = Priority::kHigh;
-    hooks.repeat_key = absl::StrCat(
-        PersonKey(draft.subjects[0]), "||",
-        PersonKey(std::get<MaracForm>(draft.form).perpetrator));
+    hooks.last_repeat = LastRepeat;
     hooks.complete = [now, marac_config = config.marac](
                          Referral& r, std::optional<absl::Time> last_repeat) {
       MaracForm& marac = std::get<MaracForm>(r.form);
@@ -210,6 +250,13 @@ class MaracModule final : public ReferralKindModule {
           AssessMarac(marac.dash, last_repeat, now, marac_config);
       marac.dash_score = assessment.score;
       marac.criteria = std::move(assessment.criteria);
+      marac.repeat_claimed = false;
+      if (!marac.repeat_claim.empty() &&
+          absl::c_find(marac.criteria, MaracCriterion::kRepeat) ==
+              marac.criteria.end()) {
+        marac.criteria.push_back(MaracCriterion::kRepeat);
+        marac.repeat_claimed = true;
+      }
     };
   }
 };

@@ -223,6 +223,14 @@ class NrmModule final : public ReferralKindModule {
     }
   }
 
+  // A Duty to Notify's subject is never matched with anyone (s52(3)).
+  std::vector<NamedPerson> PeopleNamed(const Referral& r) const override {
+    if (std::get<NrmForm>(r.form).nature == NrmNature::kDutyToNotify) {
+      return {};
+    }
+    return ReferralKindModule::PeopleNamed(r);
+  }
+
   absl::Span<const CorrectableField> correctable_fields() const override {
     static constexpr CorrectableField kFields[] = {
         {"nrm.exploitation_types", &CopyFormField<&NrmForm::exploitation_types>},

@@ -1,0 +1,27 @@
+#include "server/core/person_index.h"
+
+#include "server/core/referral_kind.h"
+
+namespace safeguard {
+
+PersonFacts FactsOf(const Person& person, absl::Time made) {
+  PersonFacts facts;
+  facts.full_name = person.full_name;
+  facts.aliases = person.aliases;
+  facts.date_of_birth = person.date_of_birth;
+  facts.approximate_age = person.approximate_age;
+  facts.age_on = absl::ToCivilDay(made, absl::UTCTimeZone());
+  return facts;
+}
+
+std::vector<NamedPerson> ReferralKindModule::PeopleNamed(
+    const Referral& referral) const {
+  std::vector<NamedPerson> out;
+  for (size_t i = 0; i < referral.subjects.size(); ++i) {
+    out.push_back({PersonRole::kSubject, static_cast<int>(i),
+                   FactsOf(referral.subjects[i], referral.create_time)});
+  }
+  return out;
+}
+
+}  // namespace safeguard

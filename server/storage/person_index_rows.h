@@ -1,0 +1,39 @@
+// File: server/storage/person_index_rows.h
+//
+// The person index (server/core/person_index.h) as rows: for each person a
+// referral names, a row per blocking key, holding the key's HMAC-SHA-256
+// under the database's own index key (made at random with the table,
+// inside the encrypted file), the referral, the person's role and the
+// referral's kind. No name or date is kept in clear outside the referral's
+// body. Run on the writer connection, inside its transaction.
+//
+// Functions; thread-compatible through the Database they are given.
+#ifndef SAFEGUARD_SERVER_STORAGE_PERSON_INDEX_ROWS_H_
+#define SAFEGUARD_SERVER_STORAGE_PERSON_INDEX_ROWS_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "server/core/person_index.h"
+#include "server/storage/database.h"
+
+namespace safeguard {
+
+// The referrals of `kind` naming, in `role`, a person with any of `keys`,
+// at most `limit`, newest first.
+absl::StatusOr<std::vector<std::string>> FindMentionRows(
+    Database& db, ReferralKind kind, PersonRole role,
+    const std::vector<std::string>& keys, int limit);
+
+// Replaces the referral's rows with those of `people`.
+absl::Status IndexPeopleRows(Database& db, const Referral& referral,
+                             const std::vector<NamedPerson>& people);
+
+// Indexes every stored referral's people (a database from before the
+// index), and removes the clear-text MARAC pair keys it replaces.
+absl::Status BackfillPersonIndex(Database& db);
+
+}  // namespace safeguard
+
+#endif  // SAFEGUARD_SERVER_STORAGE_PERSON_INDEX_ROWS_H_
