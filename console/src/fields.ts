@@ -2,8 +2,9 @@
 // the page walks the referral as the API returned it (JSON names), so what
 // is on screen is exactly what the view disclosed, no more and no less.
 // Each value carries data-field="<JSON path>" (e.g. "subjects[0].fullName").
-import type { JsonObject, JsonValue } from "@bufbuild/protobuf";
+import type { DescMessage, JsonObject, JsonValue } from "@bufbuild/protobuf";
 
+import { ReferralSchema } from "../gen/safeguard/v1/referral_pb";
 import { type Child, h } from "./dom";
 import { partialDate, valueWords, whenIso } from "./format";
 import { session } from "./session";
@@ -51,12 +52,35 @@ function isDate(v: JsonValue): v is { year: number; month?: number; day?: number
 
 const TIME_KEYS = /Time$|^recoveryPeriodEnd$|^time$|^deadline$/;
 
+// The JSON names of a referral's enum fields, from its schema, and its
+// state (a string holding a name such as "RG_PENDING"): only their values
+// are names to put in words. A person's "EV" or a postcode "IP331AA" is
+// shown as written.
+let enumKeys: Set<string> | undefined;
+export function isEnumKey(key: string): boolean {
+  if (!enumKeys) {
+    const keys = new Set(["state"]);
+    const seen = new Set<DescMessage>();
+    const walk = (m: DescMessage) => {
+      if (seen.has(m)) return;
+      seen.add(m);
+      for (const f of m.fields) {
+        if (f.enum) keys.add(f.jsonName);
+        if (f.message) walk(f.message);
+      }
+    };
+    walk(ReferralSchema);
+    enumKeys = keys;
+  }
+  return enumKeys.has(key);
+}
+
 // A scalar or list of scalars in words.
 function scalar(key: string, v: JsonValue): string {
   if (Array.isArray(v)) return v.map((x) => scalar(key, x)).join(", ");
   if (typeof v === "boolean") return v ? "Yes" : "No";
   if (typeof v === "string" && TIME_KEYS.test(key)) return whenIso(v);
-  if (typeof v === "string" && /^[A-Z][A-Z0-9_]+$/.test(v)) return valueWords(v);
+  if (typeof v === "string" && isEnumKey(key)) return valueWords(v);
   return String(v);
 }
 
@@ -65,7 +89,7 @@ function dashAnswers(answers: JsonValue[], version: string, path: string): HTMLE
   const set = session().info.dashQuestionSets.find((s) => s.version === version);
   return h("ol.govuk-list.govuk-list--number", { "data-field": path },
     answers.map((a, i) => h("li", `${set?.questions[i] ?? `Question ${i + 1}`}: `,
-                             h("strong", scalar("", a)))));
+                             h("strong", scalar("answers", a)))));
 }
 
 export type Row = [string, Child, string?];

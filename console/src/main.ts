@@ -47,6 +47,8 @@ const ROUTES: Route[] = [
   { pattern: /^\/worklist$/, screen: showWorklist },
   { pattern: /^\/referrals\/([A-Za-z0-9_-]+)$/,
     screen: later(async () => (await import("./screens/referral")).showReferral) },
+  { pattern: /^\/referrals\/([A-Za-z0-9_-]+)\/correct$/,
+    screen: later(async () => (await import("./screens/correct")).showCorrect) },
   { pattern: /^\/submit(?:\/([a-z-]+))?$/,
     screen: later(async () => (await import("./screens/submit")).showSubmit) },
   { pattern: /^\/meetings(?:\/([A-Za-z0-9_-]+))?$/,
@@ -110,13 +112,15 @@ async function route(): Promise<void> {
 }
 
 // After a screen is drawn, focus its heading so screen readers announce the
-// new page (the title says it too).
+// new page (the title says it too); or the success banner a screen opened
+// with, after a change made on the screen before ("Details corrected").
 function focusHeading(main: HTMLElement): void {
   const heading = main.querySelector<HTMLElement>("h1");
   if (!heading) return;
   document.title = `${heading.textContent} – safeguard`;
   heading.tabIndex = -1;
-  if (!main.querySelector(".govuk-error-summary")) heading.focus({ preventScroll: true });
+  if (main.querySelector(".govuk-error-summary")) return;
+  (main.querySelector<HTMLElement>(".govuk-notification-banner--success") ?? heading).focus({ preventScroll: true });
 }
 
 async function boot(): Promise<void> {

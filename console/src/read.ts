@@ -10,6 +10,16 @@ export function text(form: HTMLFormElement, path: string): string {
   return String(new FormData(form).get(path) ?? "").trim();
 }
 
+// A text area's lines, trimmed, without the empty ones ("one per line").
+export function lines(form: HTMLFormElement, path: string): string[] {
+  return text(form, path).split("\n").map((l) => l.trim()).filter(Boolean);
+}
+
+// A single checkbox whose value is "true".
+export function flag(form: HTMLFormElement, path: string): boolean {
+  return text(form, path) === "true";
+}
+
 export function all(form: HTMLFormElement, path: string): string[] {
   return new FormData(form).getAll(path).map(String);
 }

@@ -83,16 +83,22 @@ export function choices(kind: "radios" | "checkboxes", path: string, legend: str
   ]);
 }
 
+// One checkbox (value "true") under its own legend: a yes-or-no answer.
+export function tick(path: string, legend: string, text: string, checked = false): HTMLElement {
+  return choices("checkboxes", path, legend, [["true", text]], { small: true, checked: checked ? ["true"] : [] });
+}
+
 // A day / month / year date; day and month may be left empty for a
-// partial date.
-export function dateInput(path: string, legend: string, hint?: string): HTMLElement {
+// partial date. `value` fills the boxes (a 0 or "" leaves one empty).
+export function dateInput(path: string, legend: string, hint?: string,
+                          value: Partial<Record<"day" | "month" | "year", number | string>> = {}): HTMLElement {
   const id = fieldId(path);
-  const part = (name: string, label: string, width: number, first: boolean) =>
+  const part = (name: "day" | "month" | "year", label: string, width: number, first: boolean) =>
       h("div.govuk-date-input__item", h("div.govuk-form-group",
         h("label.govuk-label.govuk-date-input__label", { for: first ? id : `${id}-${name}` }, label),
         h(`input.govuk-input.govuk-date-input__input.govuk-input--width-${width}`, {
           id: first ? id : `${id}-${name}`, name: `${path}.${name}`, type: "text",
-          inputmode: "numeric", autocomplete: "off" })));
+          inputmode: "numeric", autocomplete: "off", value: value[name] ? String(value[name]) : null })));
   return group(path, [
     h("fieldset.govuk-fieldset", { role: "group", "aria-describedby": hint ? `${id}-hint` : null },
       h("legend.govuk-fieldset__legend.govuk-fieldset__legend--s", legend),

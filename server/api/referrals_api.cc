@@ -367,7 +367,11 @@ absl::Status ReferralsApi::Update(ResolvedCall& call, AuditRecord& audit,
   if (!violations.empty()) return InvalidArgumentWithViolations(violations);
   absl::StatusOr<Referral> r = service_.Correct(
       call.context, *id, request.referral().version(), paths,
-      FromProto(request.referral()), DescribeChanges);
+      FromProto(request.referral()),
+      [&call](RoleSet roles, ReferralKind kind, const std::string& path) {
+        return call.policy->View(roles, kind).Allows(path);
+      },
+      DescribeChanges);
   if (!r.ok()) return r.status();
   ToViewedProto(*r, call, response);
   SetCallerOptions(*r, call, response);

@@ -20,6 +20,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "server/core/referral.h"
+#include "server/core/roles.h"
 
 namespace safeguard {
 
@@ -40,6 +41,11 @@ std::string CorrectionRefusal(absl::string_view path);
 using ChangeDescriber = std::function<std::vector<FieldChange>(
     const Referral& before, const Referral& after,
     absl::Span<const std::string> paths)>;
+
+// Whether the field view of `roles` on a referral of `kind` shows the
+// field at `path` whole: a correction may change only what its caller sees.
+using FieldShown = std::function<bool(RoleSet roles, ReferralKind kind,
+                                      const std::string& path)>;
 
 namespace correction_internal {
 template <typename>

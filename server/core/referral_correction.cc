@@ -107,7 +107,7 @@ std::string CorrectionRefusal(absl::string_view path) {
 absl::StatusOr<Referral> ReferralService::Correct(
     const CallContext& ctx, const std::string& id, int64_t version,
     const std::vector<std::string>& paths, const Referral& values,
-    const ChangeDescriber& describe) {
+    const FieldShown& shown, const ChangeDescriber& describe) {
   SAFEGUARD_ASSIGN_OR_RETURN(AuditRecord* const audit, AuditOf(ctx));
   if (paths.empty()) {
     return InvalidArgumentWithViolations(
@@ -124,6 +124,7 @@ absl::StatusOr<Referral> ReferralService::Correct(
   if (kind == nullptr) return absl::InternalError("a referral of no kind");
   std::vector<FieldViolation> violations;
   std::vector<const CorrectableField*> fields;
+  const RoleSet roles = RolesSeeing(current, ctx.scopes);
   for (const std::string& path : paths) {
     const CorrectableField* field = FindField(*kind, path);
     const absl::string_view form = FormOf(path);
@@ -134,6 +135,9 @@ absl::StatusOr<Referral> ReferralService::Correct(
           {"referral." + path, "is not a field of this referral's kind"});
     } else if (field == nullptr) {
       violations.push_back({"referral." + path, CorrectionRefusal(path)});
+    } else if (!shown(roles, current.kind, path)) {
+      violations.push_back(
+          {"referral." + path, "is not shown to the caller's roles"});
     } else {
       fields.push_back(field);
     }

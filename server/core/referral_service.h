@@ -144,7 +144,8 @@ class ReferralService {
   // Corrects the fields at `paths` (as the API names them, e.g.
   // "subjects", "nrm.indicators"; correction.h) to their values in
   // `values`, against `version` (kAborted if stale). A path the kind does
-  // not let change is kInvalidArgument naming it, and so is every new
+  // not let change, or that the caller's view does not show (`shown`), is
+  // kInvalidArgument naming it, and so is every new
   // violation of the kind's rules the correction makes. The history gets a
   // "correct" step with the changes `describe` finds, and the audit entry
   // their paths; a correction that changes nothing returns the referral as
@@ -153,6 +154,7 @@ class ReferralService {
                                    const std::string& id, int64_t version,
                                    const std::vector<std::string>& paths,
                                    const Referral& values,
+                                   const FieldShown& shown,
                                    const ChangeDescriber& describe);
 
   // Links referral `id` to `other_id` with a link of `type` (one that

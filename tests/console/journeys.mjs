@@ -1214,6 +1214,258 @@ describe('console', { concurrency: false }, () => {
     for (const p of [ref, sanctuary]) await p.close();
   });
 
+  test('corrections: the referrer corrects a job\'s postcode and a date of birth by keyboard (the postcode empty first); the history says what changed; the sanctuary coordinator sees it, the locksmith only the new address',
+    { timeout: 180000 }, async () => {
+    const ref = await browsers.page('referrer');
+    const sanctuary = await browsers.page('sanctuary');
+    const contractor = await browsers.page('contractor');
+    const auditor = await browsers.page('auditor');
+    await open(ref, '/', 'Your safeguard');
+    await open(sanctuary, '/', 'Your safeguard');
+    const OLD_POSTCODE = 'IP33 9XX';
+    const NEW_POSTCODE = 'IP33 3YY';
+    const job = await apiOk(ref, 'Referrals/SubmitReferral', {
+      requestId: randomUUID(),
+      referral: {
+        kind: 'TARGET_HARDENING', area: 'west-suffolk', priority: 'HIGH',
+        subjects: [{ fullName: 'Corrected Victim', dateOfBirth: { year: 1988, month: 4, day: 12 },
+                     safeContact: { channels: ['PHONE'], phone: '07700 900456' } }],
+        consent: { status: 'GIVEN', givenBy: 'SUBJECT' },
+        targetHardening: {
+          address: { lines: ['1 Example Row'], town: 'Bury St Edmunds', postcode: OLD_POSTCODE },
+          accessInstructions: 'Side gate', measuresRequested: ['LOCKS'], tenure: 'OWNER_OCCUPIER',
+          scheme: 'suffolk-target-hardening',
+        },
+      },
+    });
+    const id = idOf(job.name);
+    const title = `${job.reference}: Target hardening`;
+    const textOf = (page, sel) => page.$eval(sel, (e) => e.innerText.replace(/\s+/g, ' ').trim());
+    const focused = (page) => page.evaluate(() => document.activeElement?.id ?? '');
+    // A correction's changes as the timeline shows them, one line each:
+    // "<field>: <before> → <after>".
+    const changeLines = (page, step) => page.$$eval(`dt[data-field^="${step}.changes["]`, (dts) => dts.map((dt) => {
+      const [before, after] = [...dt.nextElementSibling.querySelectorAll('[data-field]')].map((s) => s.innerText.trim());
+      return `${dt.innerText.trim()}: ${before} → ${after}`;
+    }));
+    const LINES = [
+      'Date of birth (person 1): 12 April 1988 → 21 April 1988',
+      `Address of the property: 1 Example Row, Bury St Edmunds, ${OLD_POSTCODE} → 1 Example Row, Bury St Edmunds, ${NEW_POSTCODE}`,
+    ];
+
+    // The job's page: "Correct details", by keyboard.
+    await open(ref, `/referrals/${id}`, title);
+    await ref.waitForFunction(() => document.activeElement?.tagName === 'H1');
+    await tabUntil(ref, '#correct-details', 10);
+    await pressKey(ref, 'Enter');
+    await expectText(ref, 'main h1', 'Correct details');
+    await ref.waitForFunction(() => document.activeElement?.tagName === 'H1');
+    assert.equal(await ref.evaluate(() => location.hash), `#/referrals/${id}/correct`);
+    const form = 'form[data-correct]';
+    // The fields a job's referrer may correct, and only those, as read.
+    const answers = await ref.$$eval(`${form} [name]`, (els) => els.reduce((out, e) => {
+      if (e.type === 'checkbox' || e.type === 'radio') {
+        out[e.name] ??= [];
+        if (e.checked) out[e.name].push(e.value);
+      } else out[e.name] = e.value;
+      return out;
+    }, {}));
+    assert.deepEqual(answers, {
+      'referral.priority': '3',
+      'referral.subjects[0].full_name': 'Corrected Victim',
+      'referral.subjects[0].aliases': '',
+      'referral.subjects[0].date_of_birth.day': '12',
+      'referral.subjects[0].date_of_birth.month': '4',
+      'referral.subjects[0].date_of_birth.year': '1988',
+      'referral.subjects[0].address.lines': '',
+      'referral.subjects[0].address.town': '',
+      'referral.subjects[0].address.postcode': '',
+      'referral.target_hardening.address.lines': '1 Example Row',
+      'referral.target_hardening.address.town': 'Bury St Edmunds',
+      'referral.target_hardening.address.postcode': OLD_POSTCODE,
+      'referral.target_hardening.access_instructions': 'Side gate',
+      'referral.target_hardening.measures_requested': ['1'],
+      'referral.target_hardening.tenure': ['1'],
+      'referral.target_hardening.landlord_permission': [],
+      'referral.target_hardening.fire_arson_risk': [],
+    });
+    await checkAxe(ref, 'correct details form');
+    await screenshot(ref, 'correct-details');
+
+    // The day of birth retyped and the postcode emptied: the server names
+    // the postcode, and the page puts its message beside it.
+    await tabUntil(ref, '#f-referral-subjects-0-date-of-birth', 10);
+    await pressKey(ref, 'Control+a');
+    await ref.keyboard.type('21');
+    await tabUntil(ref, '#f-referral-target-hardening-address-postcode', 20);
+    await pressKey(ref, 'Control+a');
+    await pressKey(ref, 'Backspace');
+    await tabUntil(ref, '#save-corrections', 40);
+    await pressKey(ref, 'Enter');
+    await waitFor(ref, '.govuk-error-summary');
+    assert.deepEqual(await ref.$$eval('.govuk-error-summary__list li', (lis) => lis.map((li) => li.innerText.trim())),
+      ['Postcode: is required']);
+    assert.deepEqual(await ref.$$eval('.govuk-form-group--error', (gs) => gs.map((g) => [
+      g.dataset.fieldGroup, g.querySelector('.govuk-error-message')?.innerText.replace(/\s+/g, ' ').trim()])),
+    [['referral.target_hardening.address.postcode', 'Error: Postcode: is required']]);
+    assert.equal(await ref.evaluate(() => document.activeElement?.classList.contains('govuk-error-summary')), true);
+    await checkAxe(ref, 'correct details form with an error');
+    await screenshot(ref, 'correct-details-errors', { fullPage: false });
+    clearProblems(ref);  // the refusal (HTTP 400) was the point
+    const unchanged = await apiOk(ref, 'Referrals/GetReferral', { name: job.name });
+    assert.equal(unchanged.version, job.version);
+    assert.deepEqual(unchanged.subjects[0].dateOfBirth, { year: 1988, month: 4, day: 12 });
+
+    // The error's link to the field; the new postcode typed; saved.
+    await pressKey(ref, 'Tab');
+    await pressKey(ref, 'Enter');
+    assert.equal(await focused(ref), 'f-referral-target-hardening-address-postcode');
+    await ref.keyboard.type(NEW_POSTCODE);
+    await tabUntil(ref, '#save-corrections', 40);
+    await pressKey(ref, 'Enter');
+    await expectText(ref, '.govuk-notification-banner', 'Details corrected.');
+    await expectText(ref, 'main h1', title);
+    await ref.waitForFunction(() => document.activeElement?.classList.contains('govuk-notification-banner'));
+    assert.equal(await ref.evaluate(() => location.hash), `#/referrals/${id}`);
+    assert.equal(await textOf(ref, '[data-field="targetHardening.address.postcode"]'), NEW_POSTCODE);
+    assert.equal(await textOf(ref, '[data-field="subjects[0].dateOfBirth"]'), '21 April 1988');
+    // One correction, of the two fields changed, each before and after.
+    const { view } = await expectPageHoldsExactlyTheView(ref, job.name);
+    const corrections = view.history.filter((t) => t.action === 'correct');
+    assert.equal(corrections.length, 1);
+    assert.deepEqual(corrections[0].changes, [
+      { path: 'subjects[0].date_of_birth', before: '{"year":1988,"month":4,"day":12}',
+        after: '{"year":1988,"month":4,"day":21}' },
+      { path: 'target_hardening.address',
+        before: `{"lines":["1 Example Row"],"town":"Bury St Edmunds","postcode":"${OLD_POSTCODE}"}`,
+        after: `{"lines":["1 Example Row"],"town":"Bury St Edmunds","postcode":"${NEW_POSTCODE}"}` },
+    ]);
+    const step = `history[${view.history.indexOf(corrections[0])}]`;
+    assert.equal(await textOf(ref, `[data-field="${step}.action"]`), 'Details corrected');
+    assert.equal(await textOf(ref, `[data-field="${step}.actor"]`), 'probation-service/person/officer');
+    assert.deepEqual(await changeLines(ref, step), LINES);
+    await checkAxe(ref, 'details corrected');
+    await ref.$eval('#history-title', (e) => e.scrollIntoView());
+    await screenshot(ref, 'details-corrected', { fullPage: false });
+    // Nothing typed is kept in the browser, nor put in its address.
+    assert.deepEqual(await ref.evaluate(() => [localStorage.length, sessionStorage.length, document.cookie]), [0, 0, '']);
+    expectNoFaults(ref);
+
+    // The sanctuary coordinator's timeline says the same.
+    await open(sanctuary, `/referrals/${id}`, title);
+    await expectPageHoldsExactlyTheView(sanctuary, job.name);
+    assert.deepEqual(await changeLines(sanctuary, step), LINES);
+    await checkAxe(sanctuary, 'a corrected job (sanctuary coordinator)');
+    expectNoFaults(sanctuary);
+
+    // Accepted and given to the locksmith, whose page holds the new address
+    // and nothing of the old one.
+    let r = await apiOk(sanctuary, 'Referrals/GetReferral', { name: job.name });
+    r = await apiOk(sanctuary, 'Referrals/TransitionReferral', { name: r.name, action: 'begin_eligibility', version: r.version });
+    r = await apiOk(sanctuary, 'Referrals/TransitionReferral', { name: r.name, action: 'accept', version: r.version });
+    r = await apiOk(sanctuary, 'Referrals/AssignReferral', { name: r.name, assignee: 'safe-partnership/person/locksmith', version: r.version });
+    await open(contractor, `/referrals/${id}`, title);
+    assert.equal(await textOf(contractor, '[data-field="targetHardening.address.postcode"]'), NEW_POSTCODE);
+    await expectPageHoldsExactlyTheView(contractor, job.name);
+    assert.equal(await contractor.evaluate((old) => document.documentElement.outerHTML.includes(old), OLD_POSTCODE), false,
+      'the locksmith\'s page holds the old postcode');
+    assert.equal(await contractor.$('#correct-details'), null);
+    await checkAxe(contractor, 'a corrected job (contractor)');
+    expectNoFaults(contractor);
+
+    // The audit log names the fields changed, not their values.
+    await open(auditor, '/audit', 'Audit log');
+    await setField(auditor, 'filter.referral', id);
+    await setField(auditor, 'filter.method', 'safeguard.v1.Referrals/UpdateReferral');
+    await auditor.click('#audit-search');
+    await waitFor(auditor, '#audit-entries');
+    assert.deepEqual(await auditor.$$eval('#audit-entries tbody tr', (trs) => trs.map((tr) =>
+      [tr.children[5].innerText.trim(), tr.children[7].innerText.trim()])),
+    [['Invalid Argument', ''], ['OK', 'Fields changed: Date of birth (person 1), Address of the property']]);
+    await checkAxe(auditor, 'audit log of corrections');
+    expectNoFaults(auditor);
+    for (const p of [ref, sanctuary, contractor, auditor]) await p.close();
+  });
+
+  test('corrections: the MARAC coordinator adds a child and renames the perpetrator; nothing changed is said without a call, a change meanwhile is said and reloaded',
+    { timeout: 180000 }, async () => {
+    const ref = await browsers.page('referrer');
+    const coord = await browsers.page('coordinator');
+    await open(ref, '/', 'Your safeguard');
+    await open(coord, '/', 'Your safeguard');
+    const set = (await apiOk(ref, 'ServerInfo/GetServerInfo', {})).dashQuestionSets[0];
+    const kase = await apiOk(ref, 'Referrals/SubmitReferral', {
+      requestId: randomUUID(),
+      referral: {
+        kind: 'MARAC', area: 'west-suffolk', priority: 'HIGH',
+        subjects: [{ fullName: 'Corrected Victim' }],
+        consent: { status: 'GIVEN', givenBy: 'SUBJECT' },
+        marac: {
+          perpetrator: { fullName: 'Perpetrator Before' }, relationship: 'ex-partner',
+          children: [{ fullName: 'Child One', dateOfBirth: { year: 2015, month: 3 }, school: 'School Example' }],
+          dash: { questionSetVersion: set.version,
+                  answers: set.questions.map((_, i) => (i < MARAC_YES ? 'YES' : 'NO')) },
+        },
+      },
+    });
+    const id = idOf(kase.name);
+    const updates = [];
+    // The console's own calls (in protobuf; the journey's calls are JSON).
+    coord.on('request', (q) => {
+      if (q.url().endsWith('.Referrals/UpdateReferral') && q.headers()['content-type'] === 'application/proto') updates.push(q.url());
+    });
+    await open(coord, `/referrals/${id}/correct`, 'Correct details');
+
+    // Saved as read: said at once, and nothing sent.
+    await coord.click('#save-corrections');
+    await expectText(coord, '.govuk-error-summary', 'Nothing has been changed. Change the answers that are wrong, then save.');
+    assert.deepEqual(updates, []);
+    await checkAxe(coord, 'correct details: nothing changed');
+
+    const edit = async () => {
+      await setField(coord, 'referral.marac.perpetrator.full_name', 'Perpetrator After');
+      // A second child, by keyboard: "Add child" puts focus in its name.
+      await tabUntil(coord, 'button[data-add="referral.marac.children"]', 60);
+      await pressKey(coord, 'Enter');
+      await coord.waitForFunction(() => document.activeElement?.name === 'referral.marac.children[1].full_name');
+      await coord.keyboard.type('Child Two');
+      await setField(coord, 'referral.marac.children[1].date_of_birth.year', '2019');
+    };
+    await edit();
+    await checkAxe(coord, 'correct details: a child added');
+
+    // Meanwhile the risk is corrected elsewhere: this correction is refused,
+    // said, and the form reloaded (its edits lost).
+    const current = await apiOk(coord, 'Referrals/GetReferral', { name: kase.name });
+    await apiOk(coord, 'Referrals/UpdateReferral', {
+      referral: { name: kase.name, version: current.version, priority: 'CRITICAL' }, updateMask: 'priority' });
+    await coord.click('#save-corrections');
+    await expectText(coord, '.govuk-error-summary', 'This referral was changed by someone else: reload it and try again.');
+    await checkAxe(coord, 'correct details: changed by someone else');
+    clearProblems(coord);  // the conflict (HTTP 409) was the point
+    await coord.click('#reload-referral');
+    await coord.waitForFunction(() => !document.querySelector('.govuk-error-summary') &&
+                                      document.querySelector('[name="referral.priority"]')?.value === '4');
+    assert.equal(await coord.$eval('[name="referral.marac.perpetrator.full_name"]', (i) => i.value), 'Perpetrator Before');
+    await edit();
+    await coord.click('#save-corrections');
+    await expectText(coord, '.govuk-notification-banner', 'Details corrected.');
+    const { view } = await expectPageHoldsExactlyTheView(coord, kase.name);
+    const steps = view.history.filter((t) => t.action === 'correct');
+    assert.deepEqual(steps.map((t) => t.changes.map((c) => c.path)), [['priority'], ['marac.perpetrator.full_name', 'marac.children']]);
+    const shown = await coord.$$eval(`dt[data-field^="history[${view.history.indexOf(steps[1])}].changes["]`, (dts) =>
+      dts.map((dt) => [dt.innerText.trim(), ...[...dt.nextElementSibling.querySelectorAll('[data-field]')].map((s) => s.innerText.trim())]));
+    assert.deepEqual(shown, [
+      ['Name (perpetrator)', 'Perpetrator Before', 'Perpetrator After'],
+      ['Children', 'Child One, March 2015, School Example', 'Child One, March 2015, School Example; Child Two, 2019'],
+    ]);
+    assert.equal(updates.length, 2, 'the correction refused and the one saved');
+    await checkAxe(coord, 'MARAC case corrected');
+    expectNoFaults(coord);
+    expectNoFaults(ref);
+    for (const p of [ref, coord]) await p.close();
+  });
+
   test('a screen whose code cannot be fetched asks for a reload, which brings it', { timeout: 120000 }, async () => {
     const auditor = await browsers.page('auditor');
     await open(auditor, '/', 'Your safeguard');

@@ -87,7 +87,14 @@ class ReferralCorrectionTest : public ::testing::Test {
                                    std::vector<std::string> paths,
                                    const Referral& values) {
     audit_ = AuditRecord();
-    return service_.Correct(ctx_, id_, version, paths, values, DescribeConcern);
+    return service_.Correct(
+        ctx_, id_, version, paths, values,
+        [this](RoleSet roles, ReferralKind kind, const std::string& path) {
+          shown_asked_ = roles.Has(Role::kReferrer) &&
+                         kind == ReferralKind::kChannel;
+          return path != hidden_path_;
+        },
+        DescribeConcern);
   }
 
   testing::MemoryReferralStore store_;
@@ -101,6 +108,9 @@ class ReferralCorrectionTest : public ::testing::Test {
   AuditRecord audit_;
   CallContext ctx_;
   std::string id_;
+  // The field the caller's view does not show, in the fake view.
+  std::string hidden_path_ = "channel.indicators";
+  bool shown_asked_ = false;
 };
 
 TEST_F(ReferralCorrectionTest, ACorrectionIsAStepWithItsChanges) {
@@ -124,6 +134,8 @@ TEST_F(ReferralCorrectionTest, ACorrectionIsAStepWithItsChanges) {
   EXPECT_EQ(audit_.referral_id, id_);
   EXPECT_EQ(audit_.changed_fields, std::vector<std::string>{"channel.concern"});
   EXPECT_EQ(Concern(*store_.Get(id_)), "second account");
+  // The view asked about is that of the roles the referral is seen in.
+  EXPECT_TRUE(shown_asked_);
 }
 
 TEST_F(ReferralCorrectionTest, RefusedCorrectionsChangeNothing) {
@@ -155,6 +167,10 @@ TEST_F(ReferralCorrectionTest, RefusedCorrectionsChangeNothing) {
       {"a value the kind's rules refuse", 1, {"channel.concern"},
        Values(std::string(20001, 'c')), absl::StatusCode::kInvalidArgument,
        {{"referral.channel.concern", "must be at most 20000 bytes"}}},
+      {"a field the caller's view does not show", 1,
+       {"channel.concern", "channel.indicators"}, Values("x"),
+       absl::StatusCode::kInvalidArgument,
+       {{"referral.channel.indicators", "is not shown to the caller's roles"}}},
       {"a stale version", 3, {"channel.concern"}, Values("x"),
        absl::StatusCode::kAborted, {}},
   };

@@ -268,6 +268,18 @@ TEST_F(CorrectionsTest, WhatCannotBeCorrectedIsRefusedByName) {
     EXPECT_EQ(Violations(s), c.violations) << c.name;
   }
 
+  // The sanctuary coordinator's view has no external references: it may
+  // not replace them.
+  v1::Referral refs = values;
+  refs.add_external_references()->set_system(v1::CRIME);
+  refs.mutable_external_references(0)->set_value("CR-1");
+  v1::Referral refused;
+  grpc::Status hidden =
+      Update(kSanctuary, refs, {"external_references"}, &refused);
+  EXPECT_EQ(Violations(hidden),
+            (std::vector<Violation>{{"referral.external_references",
+                                     "is not shown to the caller's roles"}}));
+
   // A stale version is ABORTED; a version not given is a violation.
   v1::Referral out;
   values.set_version(7);

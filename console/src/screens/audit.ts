@@ -11,6 +11,7 @@ import {
   type AuditEntry, AuditExportItemSchema, AuditFilterSchema, type ListAuditEntriesResponse,
 } from "../../gen/safeguard/v1/audit_pb";
 import { problemFrom, transport } from "../api";
+import { changeLabel } from "../changes";
 import { type Child, h, replaceChildren } from "../dom";
 import { when } from "../format";
 import * as read from "../read";
@@ -36,6 +37,8 @@ const METHODS = [
   "safeguard.v1.Referrals/SubmitReferral", "safeguard.v1.Referrals/GetReferral",
   "safeguard.v1.Referrals/ListReferrals", "safeguard.v1.Referrals/TransitionReferral",
   "safeguard.v1.Referrals/AssignReferral", "safeguard.v1.Referrals/AddNote",
+  "safeguard.v1.Referrals/UpdateReferral", "safeguard.v1.Referrals/LinkReferral",
+  "safeguard.v1.Referrals/UnlinkReferral",
   "safeguard.v1.Referrals/WatchReferrals", "safeguard.v1.Audit/ListAuditEntries",
   "safeguard.v1.Audit/GetAccessLog", "safeguard.v1.Audit/VerifyAuditLog",
   "safeguard.v1.Audit/ExportAuditLog", "safeguard.v1.Audit/BreakGlass",
@@ -71,7 +74,10 @@ function entriesTable(entries: AuditEntry[]): HTMLElement {
                                              : h("strong.govuk-tag.govuk-tag--red", outcomeWords(e.code))),
       h("td.govuk-table__cell", e.view),
       h("td.govuk-table__cell", e.breakGlassReason
-          ? [h("strong.govuk-tag.govuk-tag--red", "Break glass"), " ", h("q", e.breakGlassReason)] : "")))));
+          ? [h("strong.govuk-tag.govuk-tag--red", "Break glass"), " ", h("q", e.breakGlassReason)] : "",
+        e.changedFields.length
+          ? h("div.govuk-body-s", `Fields changed: ${e.changedFields.map(changeLabel).join(", ")}`)
+          : null)))));
 }
 
 // A table of entries with next / previous paging over page tokens.

@@ -15,6 +15,7 @@ import { ActionDetails, LinkStatus, LinkType, type Referral, ReferralKind, type 
          ReferralSchema } from "../../gen/safeguard/v1/referral_pb";
 import { problemFrom, referrals } from "../api";
 import { actionForm } from "../actions";
+import { changeLabel, changeValue } from "../changes";
 import { meetings } from "../meetings";
 import { type Child, h, replaceChildren } from "../dom";
 import { deadlineElement, kindWords, linkStatusWords, linkTypeWords, priorityElement, when, whenIso,
@@ -29,7 +30,23 @@ const FORM_TITLES: Record<string, string> = {
   nrm: "NRM", channel: "Channel", marac: "MARAC", targetHardening: "Target hardening",
 };
 
+// A referral another screen has just changed (the correction form), with
+// the notice to show above it: drawn as the server returned it when its
+// page opens next. Kept in memory only.
+let arriving: { referral: Referral; notice: string } | undefined;
+
+export function openChanged(referral: Referral, notice: string): void {
+  arriving = { referral, notice };
+  location.hash = `#/referrals/${referralId(referral.name)}`;
+}
+
 export async function showReferral(main: HTMLElement, [id]: string[], signal: AbortSignal): Promise<void> {
+  const held = arriving;
+  arriving = undefined;
+  if (held?.referral.name === `referrals/${id}`) {
+    drawReferral(main, held.referral, signal, banner(held.notice, "success"));
+    return;
+  }
   const referral = await referrals.getReferral({ name: `referrals/${id}` }, { signal });
   drawReferral(main, referral, signal);
 }
@@ -83,6 +100,11 @@ export function drawReferral(main: HTMLElement, r: Referral, signal: AbortSignal
     notice ?? null,
     h("h1.govuk-heading-l", { tabindex: "-1" }, title),
     tags,
+    !breakGlass && may("Referrals/UpdateReferral")
+      ? h("p.govuk-body", h("a.govuk-button.govuk-button--secondary#correct-details", {
+          href: `#/referrals/${referralId(r.name)}/correct`, role: "button", draggable: "false",
+          "data-module": "govuk-button" }, "Correct details"))
+      : null,
     h("div.govuk-grid-row",
       h("div.govuk-grid-column-two-thirds", sections),
       h("div.govuk-grid-column-one-third",
@@ -201,6 +223,25 @@ function assignPanel(main: HTMLElement, r: Referral, signal: AbortSignal,
   return form;
 }
 
+// Steps whose action name reads badly as a title.
+const STEP_TITLES: Record<string, string> = { correct: "Details corrected" };
+
+// A correction's changes: each field, and its value before and after.
+function changesList(changes: unknown, step: string): HTMLElement | null {
+  if (!Array.isArray(changes) || changes.length === 0) return null;
+  return h("dl.govuk-summary-list.govuk-summary-list--no-border",
+    (changes as JsonObject[]).map((c, i) => {
+      const p = `${step}.changes[${i}]`;
+      const path = String(c.path ?? "");
+      const value = (which: "before" | "after") => h("span", { "data-field": c[which] ? `${p}.${which}` : null },
+                                                     changeValue(path, String(c[which] ?? "")));
+      return h("div.govuk-summary-list__row",
+        h("dt.govuk-summary-list__key", { "data-field": path ? `${p}.path` : null }, changeLabel(path)),
+        h("dd.govuk-summary-list__value", value("before"), h("span", { "aria-hidden": "true" }, " → "),
+          h("span.govuk-visually-hidden", " changed to "), value("after")));
+    }));
+}
+
 function historySection(history: unknown, notes: unknown): HTMLElement {
   type Entry = { time: string; node: HTMLElement };
   const entries: Entry[] = [];
@@ -208,7 +249,8 @@ function historySection(history: unknown, notes: unknown): HTMLElement {
     const p = `history[${i}]`;
     entries.push({ time: String(t.time ?? ""), node: h("div.moj-timeline__item",
       h("div.moj-timeline__header",
-        h("h3.moj-timeline__title", { "data-field": `${p}.action` }, words(String(t.action ?? ""))),
+        h("h3.moj-timeline__title", { "data-field": `${p}.action` },
+          STEP_TITLES[String(t.action)] ?? words(String(t.action ?? ""))),
         t.actor ? h("p.moj-timeline__byline", "by ", h("span", { "data-field": `${p}.actor` }, String(t.actor))) : null),
       t.time ? h("p.moj-timeline__date", h("time", { datetime: String(t.time), "data-field": `${p}.time` },
                                            whenIso(String(t.time)))) : null,
@@ -216,7 +258,8 @@ function historySection(history: unknown, notes: unknown): HTMLElement {
         t.fromState || t.toState ? h("p.govuk-body",
           t.fromState ? ["From ", h("span", { "data-field": `${p}.fromState` }, words(String(t.fromState))), " to "] : "To ",
           h("span", { "data-field": `${p}.toState` }, words(String(t.toState ?? "")))) : null,
-        t.reason ? h("p.govuk-body", "Why: ", h("span", { "data-field": `${p}.reason` }, String(t.reason))) : null)) });
+        t.reason ? h("p.govuk-body", "Why: ", h("span", { "data-field": `${p}.reason` }, String(t.reason))) : null,
+        changesList(t.changes, p))) });
   });
   (Array.isArray(notes) ? notes as JsonObject[] : []).forEach((n, i) => {
     const p = `notes[${i}]`;

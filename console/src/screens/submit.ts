@@ -16,7 +16,7 @@ import { type Child, h, replaceChildren } from "../dom";
 import * as read from "../read";
 import { session } from "../session";
 import {
-  button, choices, dateInput, link, select, showProblem, textArea, textInput,
+  button, choices, dateInput, link, select, showProblem, textArea, textInput, tick,
 } from "../ui";
 import { referralId } from "./worklist";
 
@@ -145,20 +145,16 @@ function personFields(path: string, who: string, o: { safeContact?: boolean; add
   ];
 }
 
-function lines(form: HTMLFormElement, path: string): string[] {
-  return read.text(form, path).split("\n").map((l) => l.trim()).filter(Boolean);
-}
-
 function readPerson(form: HTMLFormElement, path: string, bad: read.Violations) {
   const has = (p: string) => form.querySelector(`[name="${p}"]:not(:disabled)`) !== null;
   return {
     fullName: read.text(form, `${path}.full_name`),
-    aliases: lines(form, `${path}.aliases`),
+    aliases: read.lines(form, `${path}.aliases`),
     dateOfBirth: read.date(form, `${path}.date_of_birth`, bad),
     approximateAge: read.number(form, `${path}.approximate_age`, bad),
     gender: read.text(form, `${path}.gender`),
     nationality: read.text(form, `${path}.nationality`),
-    address: has(`${path}.address.lines`) ? { lines: lines(form, `${path}.address.lines`),
+    address: has(`${path}.address.lines`) ? { lines: read.lines(form, `${path}.address.lines`),
       town: read.text(form, `${path}.address.town`), postcode: read.text(form, `${path}.address.postcode`) }
       : undefined,
     safeContact: has(`${path}.safe_contact.phone`) ? {
@@ -197,17 +193,13 @@ function readConsent(form: HTMLFormElement) {
   };
 }
 
-const flag = (form: HTMLFormElement, path: string) => read.text(form, path) === "true";
-const tick = (path: string, legend: string, text: string) =>
-    choices("checkboxes", path, legend, [["true", text]], { small: true });
-
 // ---- NRM and Duty to Notify ---------------------------------------------
 
 // Turns the subject's identifying fields off (disabled, emptied, hidden)
 // while the form is an anonymous Duty to Notify for an adult.
 function applyAnonymity(form: HTMLFormElement): void {
   const dtn = read.text(form, "referral.nrm.nature") === String(NrmNature.DUTY_TO_NOTIFY);
-  const child = flag(form, "referral.nrm.subject_is_child");
+  const child = read.flag(form, "referral.nrm.subject_is_child");
   const anonymous = dtn && !child;
   const identifying = ["full_name", "aliases", "date_of_birth", "address", "safe_contact"];
   form.querySelectorAll<HTMLElement>("[data-field-group^='referral.subjects[0].']").forEach((g) => {
@@ -262,9 +254,9 @@ const NRM: FormSpec = {
       consent: readConsent(form) as never,
       form: { case: "nrm", value: {
         nature: Number(read.text(form, "referral.nrm.nature")) as NrmNature,
-        subjectIsChild: flag(form, "referral.nrm.subject_is_child"),
+        subjectIsChild: read.flag(form, "referral.nrm.subject_is_child"),
         exploitationTypes: read.all(form, "referral.nrm.exploitation_types").map(Number) as ExploitationType[],
-        indicators: lines(form, "referral.nrm.indicators"),
+        indicators: read.lines(form, "referral.nrm.indicators"),
         location: read.text(form, "referral.nrm.location"),
         period: read.text(form, "referral.nrm.period"),
         narrative: read.text(form, "referral.nrm.narrative"),
@@ -300,11 +292,11 @@ const CHANNEL: FormSpec = {
     consent: readConsent(form) as never,
     form: { case: "channel", value: {
       concern: read.text(form, "referral.channel.concern"),
-      indicators: lines(form, "referral.channel.indicators"),
+      indicators: read.lines(form, "referral.channel.indicators"),
       ideologyOrGroup: read.text(form, "referral.channel.ideology_or_group"),
       onlineActivity: read.text(form, "referral.channel.online_activity"),
       otherSafeguardingConcerns: read.text(form, "referral.channel.other_safeguarding_concerns"),
-      subjectIsMinor: flag(form, "referral.channel.subject_is_minor"),
+      subjectIsMinor: read.flag(form, "referral.channel.subject_is_minor"),
     } } as never,
   }),
 };
@@ -333,7 +325,7 @@ function updateScore(form: HTMLFormElement): void {
     if (v === String(DashAnswer.YES)) yes++;
   });
   const incidents = Number(read.text(form, "referral.marac.dash.incidents_last_period")) || 0;
-  const judgement = flag(form, "referral.marac.dash.professional_judgement");
+  const judgement = read.flag(form, "referral.marac.dash.professional_judgement");
   const met: string[] = [];
   if (yes >= set.highRiskThreshold) met.push(`visible high risk (${set.highRiskThreshold} or more yes answers)`);
   if (set.escalationThreshold > 0 && incidents >= set.escalationThreshold) met.push(`escalation (${set.escalationThreshold} or more incidents)`);
@@ -392,12 +384,12 @@ const MARAC: FormSpec = {
         perpetrator: readPerson(form, "referral.marac.perpetrator", bad),
         children,
         relationship: read.text(form, "referral.marac.relationship"),
-        idvaReferral: flag(form, "referral.marac.idva_referral"),
+        idvaReferral: read.flag(form, "referral.marac.idva_referral"),
         dash: {
           questionSetVersion: set?.version ?? "",
           answers: (set?.questions ?? []).map((_, i) =>
               Number(read.text(form, `referral.marac.dash.answers[${i}]`)) as DashAnswer),
-          professionalJudgement: flag(form, "referral.marac.dash.professional_judgement"),
+          professionalJudgement: read.flag(form, "referral.marac.dash.professional_judgement"),
           professionalJudgementRationale: read.text(form, "referral.marac.dash.professional_judgement_rationale"),
           incidentsLastPeriod: read.number(form, "referral.marac.dash.incidents_last_period", bad),
         },
@@ -433,15 +425,15 @@ const TARGET_HARDENING: FormSpec = {
     subjects: [readPerson(form, "referral.subjects[0]", bad) as never],
     consent: readConsent(form) as never,
     form: { case: "targetHardening", value: {
-      address: { lines: lines(form, "referral.target_hardening.address.lines"),
+      address: { lines: read.lines(form, "referral.target_hardening.address.lines"),
                  town: read.text(form, "referral.target_hardening.address.town"),
                  postcode: read.text(form, "referral.target_hardening.address.postcode") },
       accessInstructions: read.text(form, "referral.target_hardening.access_instructions"),
       measuresRequested: read.all(form, "referral.target_hardening.measures_requested").map(Number) as SecurityMeasure[],
       tenure: Number(read.text(form, "referral.target_hardening.tenure")) as Tenure,
-      landlordPermission: flag(form, "referral.target_hardening.landlord_permission"),
-      fireArsonRisk: flag(form, "referral.target_hardening.fire_arson_risk"),
-      perpetratorResident: flag(form, "referral.target_hardening.perpetrator_resident"),
+      landlordPermission: read.flag(form, "referral.target_hardening.landlord_permission"),
+      fireArsonRisk: read.flag(form, "referral.target_hardening.fire_arson_risk"),
+      perpetratorResident: read.flag(form, "referral.target_hardening.perpetrator_resident"),
       scheme: read.text(form, "referral.target_hardening.scheme"),
     } } as never,
   }),
