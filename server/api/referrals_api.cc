@@ -61,6 +61,7 @@ void ApplyReferralView(v1::ReferralView view, v1::Referral* r) {
   r->clear_available_actions();
   r->clear_assignable();
   r->clear_links();
+  r->clear_also_known_to();
 }
 
 void CheckFilter(const v1::ReferralFilter& f, const ResolvedCall& call,
@@ -205,8 +206,19 @@ absl::Status ReferralsApi::Get(ResolvedCall& call, AuditRecord& audit,
   audit.referral_id = *id;
   absl::StatusOr<Referral> r = service_.Get(call.context, *id);
   if (!r.ok()) return r.status();
-  audit.view = ToViewedProto(*r, call, response).ToString();
+  const RoleSet roles = ToViewedProto(*r, call, response);
+  audit.view = roles.ToString();
   SetCallerOptions(*r, call, response);
+  if (call.policy->View(roles, r->kind).Allows("also_known_to")) {
+    absl::StatusOr<std::vector<KnownElsewhere>> known =
+        service_.AlsoKnownTo(*r);
+    if (!known.ok()) return known.status();
+    for (const KnownElsewhere& k : *known) {
+      ToProto(k, response->add_also_known_to());
+      // Their envelopes are disclosed: each is in that referral's log.
+      audit.disclosed.push_back(k.referral_id);
+    }
+  }
   audit.rule = RulesSeeing(*r, call.context.scopes);
   return absl::OkStatus();
 }

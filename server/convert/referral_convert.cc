@@ -408,6 +408,19 @@ void ToProto(const Referral& in, v1::Referral* out) {
   }
 }
 
+void ToProto(const KnownElsewhere& in, v1::KnownElsewhere* out) {
+  out->set_kind(static_cast<v1::ReferralKind>(EnumTo(in.kind)));
+  out->set_referring_agency(in.referring_agency);
+  out->set_state(in.state);
+  if (IsFinite(in.create_time)) ToTimestamp(in.create_time, out->mutable_create_time());
+  out->set_person(in.person);
+  out->set_named_as(std::string(PersonRoleName(in.named_as)));
+  out->set_score(in.match.score);
+  for (MatchReason reason : in.match.reasons) {
+    out->add_reasons(std::string(MatchReasonName(reason)));
+  }
+}
+
 TransitionDetails DetailsFromProto(
     const v1::TransitionReferralRequest& request) {
   TransitionDetails d;

@@ -13,6 +13,7 @@
 #include "safeguard/v1/referral.pb.h"
 #include "safeguard/v1/referrals.pb.h"
 #include "server/common/proto_time.h"
+#include "server/core/person_index.h"
 #include "server/core/referral.h"
 #include "server/core/workflow.h"
 
@@ -35,6 +36,8 @@ void ToProto(const Date& in, v1::Date* out);
 SecurityMeasure FromProto(v1::SecurityMeasure in);
 // kUnspecified for a number this build does not name.
 LinkType FromProto(v1::LinkType in);
+
+void ToProto(const KnownElsewhere& in, v1::KnownElsewhere* out);
 
 // The reason and details a TransitionReferralRequest carries for its action.
 TransitionDetails DetailsFromProto(const v1::TransitionReferralRequest& request);

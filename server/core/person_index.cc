@@ -1,5 +1,6 @@
 #include "server/core/person_index.h"
 
+#include "absl/strings/str_cat.h"
 #include "server/core/referral_kind.h"
 
 namespace safeguard {
@@ -12,6 +13,30 @@ PersonFacts FactsOf(const Person& person, absl::Time made) {
   facts.approximate_age = person.approximate_age;
   facts.age_on = absl::ToCivilDay(made, absl::UTCTimeZone());
   return facts;
+}
+
+std::string PersonPath(const NamedPerson& person) {
+  switch (person.role) {
+    case PersonRole::kPerpetrator:
+      return "marac.perpetrator";
+    case PersonRole::kChild:
+      return absl::StrCat("marac.children[", person.index, "]");
+    case PersonRole::kSubject:
+      break;
+  }
+  return absl::StrCat("subjects[", person.index, "]");
+}
+
+absl::string_view PersonRoleName(PersonRole role) {
+  switch (role) {
+    case PersonRole::kPerpetrator:
+      return "perpetrator";
+    case PersonRole::kChild:
+      return "child";
+    case PersonRole::kSubject:
+      break;
+  }
+  return "subject";
 }
 
 std::vector<NamedPerson> ReferralKindModule::PeopleNamed(

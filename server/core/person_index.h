@@ -12,7 +12,11 @@
 #ifndef SAFEGUARD_SERVER_CORE_PERSON_INDEX_H_
 #define SAFEGUARD_SERVER_CORE_PERSON_INDEX_H_
 
+#include <string>
 #include <vector>
+
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 
 #include "server/core/person_match.h"
 #include "server/core/referral.h"
@@ -30,6 +34,26 @@ struct NamedPerson {
 
 // What matching compares of `person`, named in a referral made on `made`.
 PersonFacts FactsOf(const Person& person, absl::Time made);
+
+// Where `person` is in its referral, as the API names it: "subjects[0]",
+// "marac.perpetrator", "marac.children[1]".
+std::string PersonPath(const NamedPerson& person);
+// "subject", "perpetrator", "child".
+absl::string_view PersonRoleName(PersonRole role);
+
+// Another referral naming someone who may be a person this one names: the
+// other referral's envelope (never its content), who in this referral,
+// as whom in the other, and how alike.
+struct KnownElsewhere {
+  std::string referral_id;
+  ReferralKind kind = ReferralKind::kUnspecified;
+  std::string referring_agency;
+  std::string state;
+  absl::Time create_time = absl::InfinitePast();
+  std::string person;
+  PersonRole named_as = PersonRole::kSubject;
+  MatchResult match;
+};
 
 }  // namespace safeguard
 

@@ -173,6 +173,13 @@ class ReferralService {
                                   const std::string& id,
                                   const std::string& other_id);
 
+  // The other referrals naming someone who may be a person `referral`
+  // names (person_index.h), most alike first, at most kMaxKnownElsewhere.
+  // Only their envelopes are read out; the caller must be shown them.
+  absl::StatusOr<std::vector<KnownElsewhere>> AlsoKnownTo(
+      const Referral& referral);
+  static constexpr int kMaxKnownElsewhere = 20;
+
   // The roles in which the caller sees `referral` (its field views): those
   // of the scopes it is reached through, or for a new submission the roles
   // the caller submitted in.

@@ -18,6 +18,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "server/core/person_index.h"
 #include "server/core/referral.h"
 #include "server/core/roles.h"
 
@@ -92,6 +93,11 @@ class ReferralStore {
   virtual absl::StatusOr<Referral> Get(const std::string& id) = 0;
 
   virtual absl::StatusOr<QueuePage> List(const QueueQuery& query) = 0;
+
+  // The person index, as WriteTransaction::FindMentions reads it.
+  virtual absl::StatusOr<std::vector<std::string>> FindMentions(
+      ReferralKind kind, PersonRole role, const std::vector<std::string>& keys,
+      int limit) = 0;
 };
 
 using ReferralStorePtr = std::unique_ptr<ReferralStore>;

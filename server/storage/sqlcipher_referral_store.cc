@@ -9,6 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "server/core/status_macros.h"
+#include "server/storage/person_index_rows.h"
 #include "server/storage/referral_rows.h"
 
 namespace safeguard {
@@ -68,6 +69,14 @@ std::string ScopeClause(const VisibilityScope& scope, Where& w) {
 
 absl::StatusOr<Referral> SqlCipherReferralStore::Get(const std::string& id) {
   return db_.Read([&](Database& db) { return LoadReferral(db, id); });
+}
+
+absl::StatusOr<std::vector<std::string>> SqlCipherReferralStore::FindMentions(
+    ReferralKind kind, PersonRole role, const std::vector<std::string>& keys,
+    int limit) {
+  return db_.Read([&](Database& db) {
+    return FindMentionRows(db, kind, role, keys, limit);
+  });
 }
 
 // Whether every referral `inner` reaches, `outer` reaches too (judged

@@ -25,6 +25,9 @@ class SqlCipherReferralStore final : public ReferralStore {
   // ReferralStore
   absl::StatusOr<Referral> Get(const std::string& id) override;
   absl::StatusOr<QueuePage> List(const QueueQuery& query) override;
+  absl::StatusOr<std::vector<std::string>> FindMentions(
+      ReferralKind kind, PersonRole role, const std::vector<std::string>& keys,
+      int limit) override;
 
   // How SQLite reads a queue page: one line per step of its query plan
   // (each scope's query has an index of its own; tests check it).

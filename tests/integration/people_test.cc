@@ -22,6 +22,8 @@ using ::safeguard::testing::TestServerConfig;
 
 constexpr char kIdva[] = "leeway/person/idva";
 constexpr char kCoordinator[] = "suffolk-county-council/person/marac-coordinator";
+constexpr char kCouncil[] = "babergh-mid-suffolk-council/system/case";
+constexpr char kSanctuary[] = "west-suffolk-council/person/sanctuary-coordinator";
 
 class PeopleTest : public ::testing::Test {
  protected:
@@ -79,6 +81,54 @@ TEST_F(PeopleTest, ARepeatIsFoundByMatchingOrClaimedByTheReferrer) {
   EXPECT_EQ(Criteria(claimed), std::vector<int>{v1::REPEAT});
   EXPECT_TRUE(claimed.marac().repeat_claimed());
   EXPECT_EQ(claimed.marac().repeat_claim(), "heard at the Norfolk MARAC in May");
+}
+
+TEST_F(PeopleTest, AlsoKnownToShowsWhereElseAPersonIsKnownToThoseItIsFor) {
+  // A MARAC victim, then a target-hardening job for the same person by a
+  // nickname ("Jon"), and someone else's job.
+  v1::Referral marac = MaracSubmission(15, "Jonathan Example");
+  v1::Referral submitted;
+  ASSERT_TRUE(callers_->Submit(kIdva, "m-1", marac, &submitted).ok());
+  v1::Referral job = testing::TargetHardeningSubmission("west-suffolk");
+  job.mutable_subjects(0)->set_full_name("Jon Example");
+  v1::Referral job_out;
+  ASSERT_TRUE(callers_->Submit(kCouncil, "t-1", job, &job_out).ok());
+  v1::Referral other = testing::TargetHardeningSubmission("west-suffolk");
+  other.mutable_subjects(0)->set_full_name("Robin Sample");
+  v1::Referral other_out;
+  ASSERT_TRUE(callers_->Submit(kCouncil, "t-2", other, &other_out).ok());
+
+  // The MARAC coordinator sees that the victim is known to a job: its
+  // envelope, never its content.
+  v1::Referral seen;
+  ASSERT_TRUE(
+      callers_->Get(kCoordinator, submitted.name(), &seen).ok());
+  ASSERT_EQ(seen.also_known_to_size(), 1) << seen.DebugString();
+  const v1::KnownElsewhere& k = seen.also_known_to(0);
+  EXPECT_EQ(k.kind(), v1::TARGET_HARDENING);
+  EXPECT_EQ(k.referring_agency(), "babergh-mid-suffolk-council");
+  EXPECT_EQ(k.state(), job_out.state());
+  EXPECT_EQ(k.create_time().seconds(), job_out.create_time().seconds());
+  EXPECT_EQ(k.person(), "subjects[0]");
+  EXPECT_EQ(k.named_as(), "subject");
+  EXPECT_EQ(k.score(), 90);
+  EXPECT_EQ(std::vector<std::string>(k.reasons().begin(), k.reasons().end()),
+            (std::vector<std::string>{"nickname", "same_date_of_birth"}));
+  EXPECT_EQ(k.DebugString().find("Example"), std::string::npos);
+
+  // The sanctuary coordinator sees the case from the job's side.
+  v1::Referral from_job;
+  ASSERT_TRUE(callers_->Get(kSanctuary, job_out.name(), &from_job).ok());
+  ASSERT_EQ(from_job.also_known_to_size(), 1);
+  EXPECT_EQ(from_job.also_known_to(0).kind(), v1::MARAC);
+  EXPECT_EQ(from_job.also_known_to(0).referring_agency(), "leeway");
+
+  // The referrers see nothing of it.
+  v1::Referral as_referrer;
+  ASSERT_TRUE(callers_->Get(kIdva, submitted.name(), &as_referrer).ok());
+  EXPECT_EQ(as_referrer.also_known_to_size(), 0);
+  ASSERT_TRUE(callers_->Get(kCouncil, job_out.name(), &as_referrer).ok());
+  EXPECT_EQ(as_referrer.also_known_to_size(), 0);
 }
 
 }  // namespace

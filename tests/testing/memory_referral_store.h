@@ -44,6 +44,11 @@ class MemoryReferralStore final : public ReferralStore,
   absl::StatusOr<QueuePage> List(const QueueQuery& query) override {
     return QueuePage();
   }
+  absl::StatusOr<std::vector<std::string>> FindMentions(
+      ReferralKind kind, PersonRole role, const std::vector<std::string>& keys,
+      int limit) override {
+    return Mentions(data_, kind, role, keys, limit);
+  }
 
   // MeetingStore
   absl::StatusOr<Meeting> GetMeeting(const std::string& id) override {
@@ -113,6 +118,28 @@ class MemoryReferralStore final : public ReferralStore,
     std::map<std::string, Meeting> meetings;
     std::map<std::string, PlanAction> actions;
   };
+
+  // The referrals `data` indexes with any of `keys`, newest first.
+  static std::vector<std::string> Mentions(const Data& data, ReferralKind kind,
+                                           PersonRole role,
+                                           const std::vector<std::string>& keys,
+                                           int limit) {
+    std::set<std::string> ids;
+    for (const std::string& key : keys) {
+      auto it = data.mentions.find({key, role, kind});
+      if (it != data.mentions.end()) {
+        ids.insert(it->second.begin(), it->second.end());
+      }
+    }
+    std::vector<std::string> out(ids.begin(), ids.end());
+    std::sort(out.begin(), out.end(),
+              [&](const std::string& a, const std::string& b) {
+                return data.referrals.at(a).create_time >
+                       data.referrals.at(b).create_time;
+              });
+    if (static_cast<int>(out.size()) > limit) out.resize(limit);
+    return out;
+  }
 
   static bool Has(const std::vector<std::string>& v, const std::string& s) {
     return std::find(v.begin(), v.end(), s) != v.end();
@@ -191,18 +218,7 @@ class MemoryReferralStore final : public ReferralStore,
     absl::StatusOr<std::vector<std::string>> FindMentions(
         ReferralKind kind, PersonRole role,
         const std::vector<std::string>& keys, int limit) override {
-      std::set<std::string> ids;
-      for (const std::string& key : keys) {
-        auto it = data.mentions.find({key, role, kind});
-        if (it != data.mentions.end()) ids.insert(it->second.begin(), it->second.end());
-      }
-      std::vector<std::string> out(ids.begin(), ids.end());
-      std::sort(out.begin(), out.end(), [&](const std::string& a,
-                                            const std::string& b) {
-        return data.referrals.at(a).create_time > data.referrals.at(b).create_time;
-      });
-      if (static_cast<int>(out.size()) > limit) out.resize(limit);
-      return out;
+      return Mentions(data, kind, role, keys, limit);
     }
     absl::Status IndexPeople(const Referral& referral,
                              const std::vector<NamedPerson>& people) override {
