@@ -14,15 +14,7 @@
 namespace safeguard {
 namespace {
 
-class CountingIds final : public IdGenerator {
- public:
-  std::string NewId(absl::Time) override {
-    return "id" + std::to_string(++next_);
-  }
-
- private:
-  int next_ = 0;
-};
+using ::safeguard::testing::CountingIds;
 
 Person Named(const std::string& name, Date born,
              std::vector<std::string> aliases = {}) {

@@ -18,15 +18,7 @@ namespace {
 
 using ::safeguard::testing::StatusIs;
 
-class CountingIds final : public IdGenerator {
- public:
-  std::string NewId(absl::Time) override {
-    return "id" + std::to_string(++next_);
-  }
-
- private:
-  int next_ = 0;
-};
+using ::safeguard::testing::CountingIds;
 
 // One scope of `roles` reaching MARAC meetings and referrals in `areas`.
 VisibilityScope Scope(RoleSet roles, std::vector<std::string> areas) {

@@ -16,15 +16,7 @@ namespace {
 
 using ::safeguard::testing::StatusIs;
 
-class CountingIds final : public IdGenerator {
- public:
-  std::string NewId(absl::Time) override {
-    return "id" + std::to_string(++next_);
-  }
-
- private:
-  int next_ = 0;
-};
+using ::safeguard::testing::CountingIds;
 
 const std::string& Concern(const Referral& r) {
   return std::get<ChannelForm>(r.form).concern;

@@ -12,15 +12,7 @@ namespace {
 
 using ::safeguard::testing::StatusIs;
 
-class CountingIds final : public IdGenerator {
- public:
-  std::string NewId(absl::Time) override {
-    return "id" + std::to_string(++next_);
-  }
-
- private:
-  int next_ = 0;
-};
+using ::safeguard::testing::CountingIds;
 
 // The service over the in-memory store, as the server runs it above the
 // store: submissions made idempotent, and each change committed with the

@@ -8,10 +8,12 @@
 #define SAFEGUARD_TESTS_TESTING_FAKE_STORE_H_
 
 #include <map>
+#include <string>
 #include <tuple>
 
 #include "absl/synchronization/mutex.h"
 #include "server/core/clock.h"
+#include "server/core/id_generator.h"
 #include "server/core/store.h"
 
 namespace safeguard::testing {
@@ -59,6 +61,17 @@ class FakeStore final : public Store {
 };
 
 // A Clock that only moves when told to.
+// Ids "id1", "id2", ... in the order asked for. Not thread-safe.
+class CountingIds final : public IdGenerator {
+ public:
+  std::string NewId(absl::Time) override {
+    return "id" + std::to_string(++next_);
+  }
+
+ private:
+  int next_ = 0;
+};
+
 class FakeClock final : public Clock {
  public:
   explicit FakeClock(absl::Time now) : now_(now) {}
