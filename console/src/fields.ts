@@ -37,6 +37,7 @@ const LABELS: Record<string, string> = {
   frameworkVersion: "Framework", decisionDate: "Decision date", ownerAgency: "Owner",
   dueDate: "Due", postcode: "Postcode", lines: "Address", town: "Town", dash: "DASH",
   answers: "Answers", criteria: "Criteria",
+  repeatClaim: "Why the referrer says this is a repeat", repeatClaimed: "Repeat claimed by the referrer",
 };
 
 export function label(key: string): string {
@@ -94,17 +95,39 @@ function dashAnswers(answers: JsonValue[], version: string, path: string): HTMLE
 
 export type Row = [string, Child, string?];
 
+// A MARAC case's criteria in words; a repeat the referrer claims (REPEAT
+// from the claim, not from the server's records) says so, marked with the
+// path of repeatClaimed.
+function criteriaWords(criteria: JsonValue[], claimed: boolean, claimedPath: string): Child[] {
+  const mark = () => h("span", { "data-field": claimedPath }, "(claimed by the referrer)");
+  const out: Child[] = criteria.map((c, i) => [i ? ", " : "", scalar("criteria", c),
+                                               claimed && c === "REPEAT" ? [" ", mark()] : null]);
+  if (claimed && !criteria.includes("REPEAT")) out.push(" ", mark());
+  return out;
+}
+
 // Rows for every leaf under `obj`: nested messages are flattened with their
 // label as a prefix; lists of messages get a numbered prefix each.
 export function rows(obj: JsonObject, path: string, prefix = ""): Row[] {
   const out: Row[] = [];
+  const at = (key: string) => (path ? `${path}.${key}` : key);
+  // An address's lines are the address itself: "Address", not
+  // "Address: address".
+  const nameOf = (key: string) => (prefix && key === "lines" ? prefix
+      : prefix ? `${prefix}: ${label(key).toLowerCase()}` : label(key));
+  // A MARAC case's criteria carry whether the repeat is claimed, and the
+  // claim follows them.
+  const criteria = Array.isArray(obj.criteria) ? obj.criteria : undefined;
   for (const [key, value] of Object.entries(obj)) {
-    const p = path ? `${path}.${key}` : key;
-    // An address's lines are the address itself: "Address", not
-    // "Address: address".
-    const name = prefix && key === "lines" ? prefix
-        : prefix ? `${prefix}: ${label(key).toLowerCase()}` : label(key);
-    if (key === "answers" && Array.isArray(value)) {
+    const p = at(key);
+    const name = nameOf(key);
+    if (criteria && (key === "repeatClaimed" || key === "repeatClaim")) continue;
+    if (key === "criteria" && criteria) {
+      out.push([name, criteriaWords(criteria, obj.repeatClaimed === true, at("repeatClaimed")), p]);
+      if (typeof obj.repeatClaim === "string") {
+        out.push([nameOf("repeatClaim"), obj.repeatClaim, at("repeatClaim")]);
+      }
+    } else if (key === "answers" && Array.isArray(value)) {
       out.push([name, dashAnswers(value, String(obj.questionSetVersion ?? ""), p), undefined]);
     } else if (isDate(value)) {
       out.push([name, partialDate({ year: value.year, month: value.month ?? 0, day: value.day ?? 0 } as never), p]);

@@ -45,6 +45,57 @@ export function kindWords(kind: number): string {
   return ["Unspecified", "NRM", "Channel", "MARAC", "Target hardening"][kind] ?? String(kind);
 }
 
+// A kind inside a sentence, and the article it takes: "a" and
+// "target-hardening" make "a target-hardening referral"; "an NRM referral".
+export function kindInSentence(kind: number): [string, string] {
+  const name = ["unspecified", "NRM", "Channel", "MARAC", "target-hardening"][kind] ?? String(kind);
+  return [/^[aeiouN]/.test(name) ? "an" : "a", name];
+}
+
+// A state in the middle of a sentence: "submitted", "RG pending".
+export function stateInSentence(state: string): string {
+  const w = words(state);
+  return /^[A-Z0-9]{2,}\b/.test(w) ? w : w.charAt(0).toLowerCase() + w.slice(1);
+}
+
+// The kinds whose subject is a victim of domestic abuse: MARAC (3) and
+// target hardening (4), by number, as kindWords has them.
+const ABOUT_A_VICTIM = new Set([3, 4]);
+
+// A person a referral names, by the path the API gives ("subjects[0]",
+// "marac.perpetrator", "marac.children[1]"), in words, by the referral's
+// kind: "The victim", "Person 1", "The perpetrator", "Child 2".
+export function personWords(kind: number, path: string): string {
+  const item = /^(subjects|marac\.children)\[(\d+)\]$/.exec(path);
+  if (item?.[1] === "subjects") {
+    return ABOUT_A_VICTIM.has(kind) && item[2] === "0" ? "The victim" : `Person ${Number(item[2]) + 1}`;
+  }
+  if (item) return `Child ${Number(item[2]) + 1}`;
+  if (path === "marac.perpetrator") return "The perpetrator";
+  return path;
+}
+
+// As whom another referral, of `kind`, names someone ("subject",
+// "perpetrator", "child"), inside a sentence: "the victim", "the person
+// referred", "the perpetrator", "a child".
+export function namedAsWords(kind: number, namedAs: string): string {
+  if (namedAs === "subject") return ABOUT_A_VICTIM.has(kind) ? "the victim" : "the person referred";
+  if (namedAs === "perpetrator") return "the perpetrator";
+  if (namedAs === "child") return "a child";
+  return words(namedAs).toLowerCase();
+}
+
+// Why two people may be the same (the server's person matching), in words.
+const MATCH_REASONS: Record<string, string> = {
+  same_name: "same name", nickname: "nickname", spelling_variant: "spelling variant",
+  alias: "other name", same_date_of_birth: "same date of birth",
+  date_of_birth_at_precision: "date of birth agrees as far as known",
+};
+
+export function matchReasonWords(reason: string): string {
+  return MATCH_REASONS[reason] ?? words(reason).toLowerCase();
+}
+
 // A link between two referrals (LinkType, LinkStatus): what the other
 // referral is, and where the link stands, as this referral's side sees it.
 export function linkTypeWords(type: number): string {
@@ -130,6 +181,11 @@ function dayAndClock(t: Date): string {
 
 export function when(ts: Timestamp | undefined): string {
   return ts ? dayAndClock(timestampDate(ts)) : "";
+}
+
+// "18 December 2026": the day alone, in the partnership's zone.
+export function dayOf(ts: Timestamp | undefined): string {
+  return ts ? day(timestampDate(ts)) : "";
 }
 
 // An RFC 3339 time from the API's JSON form.

@@ -1466,6 +1466,232 @@ describe('console', { concurrency: false }, () => {
     for (const p of [ref, coord]) await p.close();
   });
 
+  test('also known to: a MARAC victim, Jonathan Example, and a target-hardening job for Jon Example born the same day; each coordinator sees the other referral as a possible match, its referrers nothing of it',
+    { timeout: 180000 }, async () => {
+    const ref = await browsers.page('referrer');
+    const lead = await browsers.page('lead');
+    const coord = await browsers.page('coordinator');
+    const sanctuary = await browsers.page('sanctuary');
+    await open(ref, '/', 'Your safeguard');
+    await open(lead, '/', 'Your safeguard');
+    const info = await apiOk(ref, 'ServerInfo/GetServerInfo', {});
+    const set = info.dashQuestionSets[0];
+    // No one else in these journeys has these names, nor this date of birth.
+    const BORN = { year: 1984, month: 7, day: 23 };
+    const kase = await apiOk(ref, 'Referrals/SubmitReferral', {
+      requestId: randomUUID(),
+      referral: {
+        kind: 'MARAC', area: 'west-suffolk', priority: 'HIGH',
+        subjects: [{ fullName: 'Jonathan Example', dateOfBirth: BORN }],
+        consent: { status: 'GIVEN', givenBy: 'SUBJECT' },
+        marac: {
+          perpetrator: { fullName: 'Perpetrator Unmatched' }, relationship: 'ex-partner',
+          dash: { questionSetVersion: set.version,
+                  answers: set.questions.map((_, i) => (i < MARAC_YES ? 'YES' : 'NO')) },
+        },
+      },
+    });
+    // The job, by another agency's referrer (the council's safeguarding lead).
+    const job = await apiOk(lead, 'Referrals/SubmitReferral', {
+      requestId: randomUUID(),
+      referral: {
+        kind: 'TARGET_HARDENING', area: 'west-suffolk', priority: 'HIGH',
+        subjects: [{ fullName: 'Jon Example', dateOfBirth: BORN }],
+        consent: { status: 'GIVEN', givenBy: 'SUBJECT' },
+        targetHardening: {
+          address: { lines: ['9 Elsewhere Lane'], town: 'Bury St Edmunds', postcode: 'IP33 2ZZ' },
+          measuresRequested: ['LOCKS'], tenure: 'OWNER_OCCUPIER', scheme: 'suffolk-target-hardening',
+        },
+      },
+    });
+    // "6 December 2026", the day the console writes for a time.
+    const dayOf = (iso) => new Intl.DateTimeFormat('en-GB', {
+      timeZone: info.timeZone || 'Europe/London', day: 'numeric', month: 'long', year: 'numeric',
+    }).format(new Date(iso));
+    const seconds = (iso) => Math.floor(Date.parse(iso) / 1000);
+    // The panel's rows as read: the person here, where else, the match.
+    const panelRows = (page) => page.$$eval('#also-known-to tbody tr', (trs) => trs.map((tr) =>
+      [...tr.children].map((c) => c.innerText.replace(/\s+/g, ' ').trim())));
+    const panelFrame = (page) => page.$eval('#also-known-to', (s) => ({
+      heading: s.querySelector('h2').innerText.trim(),
+      inset: s.querySelector('.govuk-inset-text').innerText.trim(),
+      caption: s.querySelector('caption').innerText.trim(),
+      columns: [...s.querySelectorAll('thead th')].map((th) => th.innerText.trim()),
+    }));
+    const FRAME = {
+      heading: 'Also known to',
+      inset: 'These are possible matches, not confirmed ones: safeguard compares names and dates of birth, and these ' +
+        'other referrals name someone who may be a person in this one. Judge whether each is the same person ' +
+        'before acting on it. What those referrals hold is not shown.',
+      caption: 'Other referrals that may name the same people, most alike first',
+      columns: ['In this referral', 'Known to', 'Match'],
+    };
+    // Nothing of the other referral but its kind, agency, state and date:
+    // not its id, reference, names or address.
+    const holdsNothingOf = async (page, other, words) => {
+      const html = await page.evaluate(() => document.documentElement.outerHTML);
+      for (const w of [idOf(other.name), other.reference, ...words]) {
+        assert.ok(!html.includes(w), `the page holds ${w}`);
+      }
+    };
+
+    // The MARAC coordinator: the victim is known to the job.
+    await open(coord, `/referrals/${idOf(kase.name)}`, `${kase.reference}: MARAC`);
+    await waitFor(coord, '#also-known-to');
+    const { view: caseView } = await expectPageHoldsExactlyTheView(coord, kase.name);
+    assert.equal(caseView.alsoKnownTo.length, 1);
+    const { createTime: jobTime, ...jobKnown } = caseView.alsoKnownTo[0];
+    assert.deepEqual(jobKnown, {
+      kind: 'TARGET_HARDENING', referringAgency: 'west-suffolk-council', state: 'REFERRED',
+      person: 'subjects[0]', namedAs: 'subject', score: 90, reasons: ['nickname', 'same_date_of_birth'],
+    });
+    assert.equal(seconds(jobTime), seconds(job.createTime));
+    assert.deepEqual(await panelFrame(coord), FRAME);
+    assert.deepEqual(await panelRows(coord), [[
+      'The victim',
+      `A target-hardening referral from west-suffolk-council, which names them as the victim. Received ${dayOf(jobTime)}, now referred.`,
+      '90 of 100: nickname, same date of birth',
+    ]]);
+    await holdsNothingOf(coord, job, ['Jon Example', '9 Elsewhere Lane', 'IP33 2ZZ']);
+    await checkAxe(coord, 'also known to (MARAC coordinator)');
+    await coord.$eval('#also-known-to', (e) => e.scrollIntoView());
+    await screenshot(coord, 'also-known-to', { fullPage: false });
+    // A change made on the page keeps the list: its answer has none.
+    await clickAndWait(coord, 'button[data-action="begin_screening"]');
+    await clickAndWait(coord, '#take-action');
+    await expectText(coord, '.govuk-notification-banner', 'Begin screening: done.');
+    assert.equal((await panelRows(coord)).length, 1);
+    await expectPageHoldsExactlyTheView(coord, kase.name);
+
+    // The sanctuary coordinator: the job's victim is known to the case.
+    await open(sanctuary, `/referrals/${idOf(job.name)}`, `${job.reference}: Target hardening`);
+    await waitFor(sanctuary, '#also-known-to');
+    const { view: jobView } = await expectPageHoldsExactlyTheView(sanctuary, job.name);
+    assert.equal(jobView.alsoKnownTo.length, 1);
+    const { createTime: caseTime, ...caseKnown } = jobView.alsoKnownTo[0];
+    assert.deepEqual(caseKnown, {
+      kind: 'MARAC', referringAgency: 'probation-service', state: 'COORDINATOR_SCREEN',
+      person: 'subjects[0]', namedAs: 'subject', score: 90, reasons: ['nickname', 'same_date_of_birth'],
+    });
+    assert.equal(seconds(caseTime), seconds(kase.createTime));
+    assert.deepEqual(await panelFrame(sanctuary), FRAME);
+    assert.deepEqual(await panelRows(sanctuary), [[
+      'The victim',
+      `A MARAC referral from probation-service, which names them as the victim. Received ${dayOf(caseTime)}, now coordinator screen.`,
+      '90 of 100: nickname, same date of birth',
+    ]]);
+    await holdsNothingOf(sanctuary, kase, ['Jonathan Example', 'Perpetrator Unmatched']);
+    await checkAxe(sanctuary, 'also known to (sanctuary coordinator)');
+
+    // The referrers: their answers have no list, and their pages nothing of it.
+    for (const [page, r, title] of [[ref, kase, `${kase.reference}: MARAC`],
+                                    [lead, job, `${job.reference}: Target hardening`]]) {
+      await open(page, `/referrals/${idOf(r.name)}`, title);
+      const { view } = await expectPageHoldsExactlyTheView(page, r.name);
+      assert.equal(view.alsoKnownTo, undefined);
+      assert.equal(await page.$('#also-known-to'), null);
+      assert.equal(await page.$('[data-field^="alsoKnownTo"]'), null);
+      const text = await page.$eval('main', (m) => m.innerText);
+      for (const w of ['Also known to', 'possible match', 'names them as', 'of 100']) {
+        assert.ok(!text.includes(w), `a referrer's page says ${w}`);
+      }
+      await checkAxe(page, 'a referral without the panel (its referrer)');
+    }
+    for (const p of [ref, lead, coord, sanctuary]) expectNoFaults(p);
+    for (const p of [ref, lead, coord, sanctuary]) await p.close();
+  });
+
+  test('repeat claimed: a referrer, by keyboard, says a MARAC referral is a repeat safeguard cannot know about (too long first, refused beside the field); the coordinator sees "Repeat (claimed by the referrer)" and the claim',
+    { timeout: 180000 }, async () => {
+    const ref = await browsers.page('referrer');
+    const coord = await browsers.page('coordinator');
+    const CLAIM = 'Heard at the Norfolk MARAC in March 2026, before she moved to Suffolk.';
+    const LABEL = 'Is this a repeat that safeguard cannot know about? (optional)';
+    const textOf = (page, sel) => page.$eval(sel, (e) => e.innerText.replace(/\s+/g, ' ').trim());
+    await open(ref, '/submit/marac', 'MARAC referral');
+    await ref.waitForFunction(() => document.activeElement?.tagName === 'H1');
+    await tabUntil(ref, '#f-referral-area', 10);
+    await pressKey(ref, 'ArrowDown');   // the first area
+    await tabUntil(ref, '#f-referral-priority', 3);
+    for (let i = 0; i < 3; i++) await pressKey(ref, 'ArrowDown');   // high
+    await tabUntil(ref, '#f-referral-subjects-0-full-name', 3);
+    await ref.keyboard.type('Morwenna Claimant');
+    await tabUntil(ref, '#f-referral-marac-perpetrator-full-name', 60);
+    await ref.keyboard.type('Perpetrator Claimed');
+    await tabUntil(ref, '#f-referral-marac-relationship', 30);
+    await ref.keyboard.type('ex-partner');
+    // Every DASH answer no: only the claim makes it a MARAC case.
+    await tabUntil(ref, '#f-referral-marac-dash-answers-0-', 120);
+    for (let i = 0; i < 24; i++) {
+      await pressKey(ref, 'ArrowRight');
+      if (i < 23) await tabUntil(ref, `[name="referral.marac.dash.answers[${i + 1}]"]`, 3);
+    }
+    await expectText(ref, '#dash-score', 'DASH score: 0 of 24 (24 answered). Meets no MARAC criterion yet.');
+    await tabUntil(ref, '#f-referral-marac-repeat-claim', 10);
+    assert.equal(await textOf(ref, 'label[for="f-referral-marac-repeat-claim"]'), LABEL);
+    assert.equal(await textOf(ref, '#f-referral-marac-repeat-claim-hint'),
+      "For example, the victim was heard at another area's MARAC in the last 12 months, or before safeguard was used. Say where and when.");
+    // Pasted: more than the 1000 bytes a claim may have.
+    await ref.keyboard.sendCharacter('Heard before. '.repeat(72));
+    await expectText(ref, '#dash-score', 'Meets the MARAC criteria: repeat (as you say).');
+    await tabUntil(ref, '#f-referral-consent-status', 20);
+    await pressKey(ref, 'Space');   // given
+    await tabUntil(ref, '#f-referral-consent-given-by', 5);
+    await pressKey(ref, 'Space');   // by the person themselves
+    await tabUntil(ref, '#submit-referral', 40);
+    await pressKey(ref, 'Enter');
+    await waitFor(ref, '.govuk-error-summary');
+    assert.deepEqual(await ref.$$eval('.govuk-error-summary__list li', (lis) => lis.map((li) => li.innerText.trim())),
+      [`${LABEL}: must be at most 1000 bytes`]);
+    assert.deepEqual(await ref.$$eval('.govuk-form-group--error', (gs) => gs.map((g) => [
+      g.dataset.fieldGroup, g.querySelector('.govuk-error-message')?.innerText.replace(/\s+/g, ' ').trim()])),
+    [['referral.marac.repeat_claim', `Error: ${LABEL}: must be at most 1000 bytes`]]);
+    assert.equal(await ref.evaluate(() => document.activeElement?.classList.contains('govuk-error-summary')), true);
+    await checkAxe(ref, 'MARAC form with a repeat claim too long');
+    clearProblems(ref);  // the refusal (HTTP 400) was the point
+    // The error's link to the field; the claim typed afresh; sent.
+    await pressKey(ref, 'Tab');
+    await pressKey(ref, 'Enter');
+    assert.equal(await ref.evaluate(() => document.activeElement?.id), 'f-referral-marac-repeat-claim');
+    await pressKey(ref, 'Control+a');
+    await ref.keyboard.type(CLAIM);
+    await tabUntil(ref, '#submit-referral', 40);
+    await pressKey(ref, 'Enter');
+    await expectText(ref, '.govuk-panel__title', 'Referral submitted');
+    const reference = await textOf(ref, '#reference');
+    await tabUntil(ref, 'main a[href^="#/referrals/"]', 10);
+    const id = (await ref.evaluate(() => document.activeElement.getAttribute('href'))).slice('#/referrals/'.length);
+    const name = `referrals/${id}`;
+    await pressKey(ref, 'Enter');
+    await expectText(ref, 'main h1', `${reference}: MARAC`);
+
+    // The referrer's page: the claim, and not the criteria (not in its view).
+    const claimRow = (page) => page.$eval('dd[data-field="marac.repeatClaim"]', (dd) =>
+      [dd.previousElementSibling.innerText.trim(), dd.innerText.trim()]);
+    assert.deepEqual(await claimRow(ref), ['Why the referrer says this is a repeat', CLAIM]);
+    const { view: referrers } = await expectPageHoldsExactlyTheView(ref, name);
+    assert.deepEqual(Object.keys(referrers.marac).filter((k) => k.startsWith('repeat') || k === 'criteria'), ['repeatClaim']);
+    assert.ok(!(await textOf(ref, 'main')).includes('claimed by the referrer'));
+    await checkAxe(ref, 'a claimed repeat (referrer)');
+    expectNoFaults(ref);
+
+    // The coordinator's: REPEAT the one criterion, marked as claimed, and
+    // the claim beside it.
+    await open(coord, `/referrals/${id}`, `${reference}: MARAC`);
+    const { view } = await expectPageHoldsExactlyTheView(coord, name);
+    assert.deepEqual([view.marac.criteria, view.marac.repeatClaimed, view.marac.repeatClaim], [['REPEAT'], true, CLAIM]);
+    assert.equal(await textOf(coord, 'dd[data-field="marac.criteria"]'), 'Repeat (claimed by the referrer)');
+    assert.equal(await textOf(coord, '[data-field="marac.repeatClaimed"]'), '(claimed by the referrer)');
+    assert.deepEqual(await coord.$eval('dd[data-field="marac.criteria"]', (dd) => {
+      const next = dd.parentElement.nextElementSibling;
+      return [dd.previousElementSibling.innerText.trim(), next.querySelector('dt').innerText.trim(),
+              next.querySelector('dd').dataset.field, next.querySelector('dd').innerText.trim()];
+    }), ['Criteria', 'Why the referrer says this is a repeat', 'marac.repeatClaim', CLAIM]);
+    await checkAxe(coord, 'a claimed repeat (coordinator)');
+    expectNoFaults(coord);
+    for (const p of [ref, coord]) await p.close();
+  });
+
   test('a screen whose code cannot be fetched asks for a reload, which brings it', { timeout: 120000 }, async () => {
     const auditor = await browsers.page('auditor');
     await open(auditor, '/', 'Your safeguard');

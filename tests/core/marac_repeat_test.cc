@@ -142,6 +142,12 @@ TEST_F(MaracRepeatTest, ARepeatTheServerCannotSeeIsClaimed) {
   EXPECT_TRUE(Form(claimed).repeat_claimed);
   EXPECT_EQ(Form(claimed).repeat_claim, "heard at the Norfolk MARAC in March");
 
+  // A claim of nothing but spaces is no claim.
+  Referral blank = Submit(Marac(Named("Robin Sample", kBorn),
+                                Named("Chris Other", kPerpetratorBorn), "   "));
+  EXPECT_TRUE(Form(blank).criteria.empty());
+  EXPECT_FALSE(Form(blank).repeat_claimed);
+
   // One the server sees is not flagged as claimed, claim or not.
   Referral seen = Submit(
       Marac(Named("Alex Example", kBorn), Named("Pat Example", kPerpetratorBorn),

@@ -40,6 +40,10 @@ interface Entry {
   get: Get;
 }
 
+// The update-mask paths that name a person, whom the server matches with
+// the people other referrals name.
+const PEOPLE = /^(subjects|marac\.perpetrator|marac\.children)(\.|\[|$)/;
+
 const DOB_HINT = "For example, 27 3 1990. A year alone, or a month and year, will do.";
 const LINES_HINT = "One per line.";
 
@@ -337,11 +341,23 @@ function drawCorrect(main: HTMLElement, r: Referral, signal: AbortSignal): void 
     const save = form.querySelector<HTMLButtonElement>("#save-corrections")!;
     save.disabled = true;
     try {
+      const paths = changed.map((c) => c.path);
       const updated = await referrals.updateReferral({
         referral: { ...merge(changed.map((c) => c.init)), name: r.name, version: r.version },
-        updateMask: { paths: changed.map((c) => c.path) } }, { signal });
-      openChanged(updated, updated.version === r.version
-        ? "Nothing was corrected: the answers were as already recorded." : "Details corrected.");
+        updateMask: { paths } }, { signal });
+      const notice = updated.version === r.version
+        ? "Nothing was corrected: the answers were as already recorded." : "Details corrected.";
+      // Only GetReferral's answer says where else the people may be known.
+      // With the people as they were, the list read with the form holds;
+      // with a person corrected, the referral is read again for the list
+      // the corrected people give (if that read fails, it is shown without).
+      if (!paths.some((p) => PEOPLE.test(p))) {
+        updated.alsoKnownTo = r.alsoKnownTo;
+        openChanged(updated, notice);
+      } else {
+        const fresh = await referrals.getReferral({ name: r.name }, { signal }).catch(() => undefined);
+        if (!signal.aborted) openChanged(fresh ?? updated, notice);
+      }
     } catch (err) {
       if (signal.aborted) return;
       const problem = problemFrom(err);

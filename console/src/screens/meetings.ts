@@ -241,7 +241,8 @@ function caseRows(item: AgendaItem): Row[] {
       f.children.forEach((c, i) => out.push(...rows(pick(c, ["fullName", "dateOfBirth"]),
                                                   `marac.children[${i}]`, `Child ${i + 1}`)));
     }
-    out.push(...rows(pick(f, ["relationship", "dashScore", "criteria"]), "marac"));
+    // A repeat the referrer claims is marked so among the criteria.
+    out.push(...rows(pick(f, ["relationship", "dashScore", "criteria", "repeatClaimed"]), "marac"));
   }
   if (json.channel) {
     out.push(...rows(pick(json.channel, ["concern", "indicators", "subjectIsMinor"]), "channel"));

@@ -3,7 +3,9 @@
 // caller may take from its state, each with a form for its details, sent
 // with the version read; assignment; notes; links to other referrals (a
 // MARAC case and a target-hardening job), asked for and confirmed by each
-// side's coordinator. Break-glass reads show the same page under a warning.
+// side's coordinator; where else the people it names may be known (for
+// the coordinators the server tells). Break-glass reads show the same page
+// under a warning.
 import type { JsonObject } from "@bufbuild/protobuf";
 import { toJson } from "@bufbuild/protobuf";
 import { Code } from "@connectrpc/connect";
@@ -18,7 +20,8 @@ import { actionForm } from "../actions";
 import { changeLabel, changeValue } from "../changes";
 import { meetings } from "../meetings";
 import { type Child, h, replaceChildren } from "../dom";
-import { deadlineElement, kindWords, linkStatusWords, linkTypeWords, priorityElement, when, whenIso,
+import { dayOf, deadlineElement, isoTime, kindInSentence, kindWords, linkStatusWords, linkTypeWords,
+         matchReasonWords, namedAsWords, personWords, priorityElement, stateInSentence, when, whenIso,
          words } from "../format";
 import { rows, summary } from "../fields";
 import * as read from "../read";
@@ -60,8 +63,8 @@ export function drawReferral(main: HTMLElement, r: Referral, signal: AbortSignal
   void availableActions; void assignable; void version;
   const formKey = Object.keys(FORM_TITLES).find((k) => k in rest);
   const form = formKey ? rest[formKey] as JsonObject : undefined;
-  const { subjects, consent, externalReferences, links, ...envelope } = rest;
-  void links;
+  const { subjects, consent, externalReferences, links, alsoKnownTo, ...envelope } = rest;
+  void links; void alsoKnownTo;
   if (formKey) delete envelope[formKey];
 
   const sections: Child[] = [];
@@ -84,7 +87,7 @@ export function drawReferral(main: HTMLElement, r: Referral, signal: AbortSignal
     sections.push(h("h2.govuk-heading-m", "External references"),
                   summary(rows({ externalReferences }, "")));
   }
-  sections.push(linksSection(main, r, signal, breakGlass));
+  sections.push(alsoKnownToSection(r), linksSection(main, r, signal, breakGlass));
 
   const title = r.reference ? `${r.reference}: ${kindWords(r.kind)}` : `Referral: ${kindWords(r.kind)}`;
   const tags = h("p.govuk-body",
@@ -129,8 +132,14 @@ function consentRows(consent: JsonObject) {
   });
 }
 
-function redraw(main: HTMLElement, r: Referral, signal: AbortSignal, text: string): void {
-  drawReferral(main, r, signal, banner(text, "success"));
+// Draws `updated`, a change's answer, in place of `before`. Only
+// GetReferral's answer says where else the people may be known; a change
+// made here leaves the people as they were, so the list the page was drawn
+// with still holds.
+function redraw(main: HTMLElement, before: Referral, updated: Referral, signal: AbortSignal,
+                text: string): void {
+  if (updated.alsoKnownTo.length === 0) updated.alsoKnownTo = before.alsoKnownTo;
+  drawReferral(main, updated, signal, banner(text, "success"));
   main.querySelector<HTMLElement>(".govuk-notification-banner")?.focus();
 }
 
@@ -179,7 +188,7 @@ function actionsPanel(main: HTMLElement, r: Referral, signal: AbortSignal,
             try {
               const updated = await referrals.transitionReferral(
                   { ...request, name: r.name, version: r.version }, { signal });
-              redraw(main, updated, signal, `${words(option.action)}: done. The referral is now ${words(updated.state).toLowerCase()}.`);
+              redraw(main, r, updated, signal, `${words(option.action)}: done. The referral is now ${words(updated.state).toLowerCase()}.`);
             } catch (err) {
               changeFailed(main, form, err, r, signal);
             }
@@ -215,7 +224,7 @@ function assignPanel(main: HTMLElement, r: Referral, signal: AbortSignal,
     const assignee = op === "unassign" ? "" : String(new FormData(form).get("assignee") ?? "").trim();
     try {
       const updated = await referrals.assignReferral({ name: r.name, assignee, version: r.version }, { signal });
-      redraw(main, updated, signal, assignee ? `Assigned to ${assignee}.` : "Unassigned.");
+      redraw(main, r, updated, signal, assignee ? `Assigned to ${assignee}.` : "Unassigned.");
     } catch (err) {
       changeFailed(main, form, err, r, signal);
     }
@@ -290,12 +299,65 @@ function notesForm(main: HTMLElement, r: Referral, signal: AbortSignal,
     const text = String(new FormData(form).get("text") ?? "");
     try {
       const updated = await referrals.addNote({ name: r.name, text }, { signal });
-      redraw(main, updated, signal, "Note added.");
+      redraw(main, r, updated, signal, "Note added.");
     } catch (err) {
       changeFailed(main, form, err, r, signal);
     }
   });
   return form;
+}
+
+// Where else the people this referral names may be known (also_known_to,
+// which only the coordinators whose view has it are sent, and only when
+// there is something to say): for each, the person here, the other
+// referral's kind, agency, date and state, as whom it names them, and how
+// alike the two are and why. A possible match for the coordinator to
+// judge: the server never sends the other referral's id or what it holds.
+function alsoKnownToSection(r: Referral): HTMLElement | null {
+  if (r.alsoKnownTo.length === 0) return null;
+  const rowsOut = r.alsoKnownTo.map((k, i) => {
+    const p = `alsoKnownTo[${i}]`;
+    const field = (name: string, has: unknown) => (has ? `${p}.${name}` : null);
+    const [article, kind] = kindInSentence(k.kind);
+    const received = k.createTime
+      ? h("time", { datetime: isoTime(k.createTime), "data-field": field("createTime", true) }, dayOf(k.createTime))
+      : null;
+    const state = k.state ? h("span", { "data-field": field("state", true) }, stateInSentence(k.state)) : null;
+    return h("tr.govuk-table__row",
+      h("th.govuk-table__header", { scope: "row", "data-field": field("person", k.person) },
+        personWords(r.kind, k.person)),
+      // "A target-hardening referral from west-suffolk-council, which names
+      // them as the victim. Received 6 December 2026, now referred."
+      h("td.govuk-table__cell",
+        `${article.charAt(0).toUpperCase()}${article.slice(1)} `,
+        h("span", { "data-field": field("kind", k.kind) }, kind), " referral",
+        k.referringAgency ? [" from ", h("span", { "data-field": field("referringAgency", true) },
+                                         k.referringAgency)] : null,
+        k.namedAs ? [", which names them as ", h("span", { "data-field": field("namedAs", true) },
+                                                 namedAsWords(k.kind, k.namedAs))] : null,
+        ".",
+        received && state ? [" Received ", received, ", now ", state, "."]
+          : received ? [" Received ", received, "."]
+          : state ? [" Now ", state, "."] : null),
+      h("td.govuk-table__cell",
+        h("span", { "data-field": field("score", k.score) }, `${k.score} of 100`),
+        k.reasons.length ? [": ", h("span", { "data-field": field("reasons", true) },
+                                    k.reasons.map(matchReasonWords).join(", "))] : null));
+  });
+  return h("section#also-known-to", { "aria-labelledby": "also-known-to-title" },
+    h("h2.govuk-heading-m#also-known-to-title", "Also known to"),
+    h("div.govuk-inset-text",
+      "These are possible matches, not confirmed ones: safeguard compares names and dates of birth, and these " +
+      "other referrals name someone who may be a person in this one. Judge whether each is the same person " +
+      "before acting on it. What those referrals hold is not shown."),
+    h("table.govuk-table",
+      h("caption.govuk-table__caption.govuk-table__caption--s",
+        "Other referrals that may name the same people, most alike first"),
+      h("thead.govuk-table__head", h("tr.govuk-table__row",
+        h("th.govuk-table__header", { scope: "col" }, "In this referral"),
+        h("th.govuk-table__header", { scope: "col" }, "Known to"),
+        h("th.govuk-table__header", { scope: "col" }, "Match"))),
+      h("tbody.govuk-table__body", rowsOut)));
 }
 
 // The link a referral of each kind takes to the other.
@@ -319,7 +381,7 @@ function linksSection(main: HTMLElement, r: Referral, signal: AbortSignal,
   const change = async (call: Promise<Referral>, done: (updated: Referral) => string) => {
     try {
       const updated = await call;
-      redraw(main, updated, signal, done(updated));
+      redraw(main, r, updated, signal, done(updated));
     } catch (err) {
       changeFailed(main, section, err, r, signal);
     }

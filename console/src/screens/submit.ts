@@ -330,6 +330,7 @@ function updateScore(form: HTMLFormElement): void {
   if (yes >= set.highRiskThreshold) met.push(`visible high risk (${set.highRiskThreshold} or more yes answers)`);
   if (set.escalationThreshold > 0 && incidents >= set.escalationThreshold) met.push(`escalation (${set.escalationThreshold} or more incidents)`);
   if (judgement) met.push("professional judgement");
+  if (read.text(form, "referral.marac.repeat_claim")) met.push("repeat (as you say)");
   form.querySelector("#dash-score")!.textContent =
       `DASH score: ${yes} of ${set.questions.length} (${answered} answered). ` +
       (met.length ? `Meets the MARAC criteria: ${met.join("; ")}.` : "Meets no MARAC criterion yet.");
@@ -350,7 +351,12 @@ const MARAC: FormSpec = {
       tick("referral.marac.dash.professional_judgement", "Professional judgement",
            "I judge the risk to be high whatever the score"),
       textArea("referral.marac.dash.professional_judgement_rationale", "Why (professional judgement)"),
-      textInput("referral.marac.dash.incidents_last_period", "Incidents in the last 12 months", { width: "3" }));
+      textInput("referral.marac.dash.incidents_last_period", "Incidents in the last 12 months", { width: "3" }),
+      // A repeat safeguard finds in its own records it marks itself; this
+      // is for one it cannot see.
+      textArea("referral.marac.repeat_claim", "Is this a repeat that safeguard cannot know about? (optional)", {
+        hint: "For example, the victim was heard at another area's MARAC in the last 12 months, or before " +
+              "safeguard was used. Say where and when." }));
     dash.addEventListener("change", () => updateScore(form()));
     dash.addEventListener("input", () => updateScore(form()));
     return [
@@ -385,6 +391,7 @@ const MARAC: FormSpec = {
         children,
         relationship: read.text(form, "referral.marac.relationship"),
         idvaReferral: read.flag(form, "referral.marac.idva_referral"),
+        repeatClaim: read.text(form, "referral.marac.repeat_claim"),
         dash: {
           questionSetVersion: set?.version ?? "",
           answers: (set?.questions ?? []).map((_, i) =>

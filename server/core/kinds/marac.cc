@@ -251,7 +251,7 @@ class MaracModule final : public ReferralKindModule {
       marac.dash_score = assessment.score;
       marac.criteria = std::move(assessment.criteria);
       marac.repeat_claimed = false;
-      if (!marac.repeat_claim.empty() &&
+      if (!absl::StripAsciiWhitespace(marac.repeat_claim).empty() &&
           absl::c_find(marac.criteria, MaracCriterion::kRepeat) ==
               marac.criteria.end()) {
         marac.criteria.push_back(MaracCriterion::kRepeat);
