@@ -171,18 +171,11 @@ absl::StatusOr<Referral> ReferralService::Correct(
   corrected.history.push_back(std::move(step));
   corrected.update_time = now;
   corrected.version = version + 1;
-  audit->view = ViewRoles(ctx, corrected).ToString();
-  std::string rules = RulesSeeing(corrected, ctx.scopes);
-  if (!rules.empty()) audit->rule = rules;
   // The people it names may have changed: their index with them.
-  SAFEGUARD_RETURN_IF_ERROR(
-      units_.Write(*audit, [&](WriteTransaction& tx) -> absl::Status {
-        SAFEGUARD_RETURN_IF_ERROR(tx.UpdateReferral(corrected, version));
-        return tx.IndexPeople(corrected, kind->PeopleNamed(corrected));
-      }));
-  events_.Publish(
-      {ReferralEventType::kUpdated, corrected, corrected.update_time});
-  return corrected;
+  const std::vector<NamedPerson> people = kind->PeopleNamed(corrected);
+  return Commit(ctx, corrected, version, [&](WriteTransaction& tx) {
+    return tx.IndexPeople(corrected, people);
+  });
 }
 
 }  // namespace safeguard

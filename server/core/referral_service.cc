@@ -225,17 +225,18 @@ RoleSet ReferralService::ViewRoles(const CallContext& ctx,
   return ctx.scopes.empty() ? ctx.roles : RolesSeeing(referral, ctx.scopes);
 }
 
-absl::StatusOr<Referral> ReferralService::Commit(const CallContext& ctx,
-                                                 Referral updated,
-                                                 int64_t expected_version) {
+absl::StatusOr<Referral> ReferralService::Commit(
+    const CallContext& ctx, Referral updated, int64_t expected_version,
+    const std::function<absl::Status(WriteTransaction&)>& also) {
   SAFEGUARD_ASSIGN_OR_RETURN(AuditRecord* const audit, AuditOf(ctx));
   audit->referral_id = updated.id;
   audit->view = ViewRoles(ctx, updated).ToString();
   std::string rules = RulesSeeing(updated, ctx.scopes);
   if (!rules.empty()) audit->rule = rules;
   SAFEGUARD_RETURN_IF_ERROR(
-      units_.Write(*audit, [&](WriteTransaction& tx) {
-        return tx.UpdateReferral(updated, expected_version);
+      units_.Write(*audit, [&](WriteTransaction& tx) -> absl::Status {
+        SAFEGUARD_RETURN_IF_ERROR(tx.UpdateReferral(updated, expected_version));
+        return also ? also(tx) : absl::OkStatus();
       }));
   events_.Publish({ReferralEventType::kUpdated, updated, updated.update_time});
   return updated;

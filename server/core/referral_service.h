@@ -225,9 +225,10 @@ class ReferralService {
                                       const TransitionDetails& details,
                                       const Actor& actor, absl::Time now);
   // Stores `updated` (version already bumped) with the call's audit entry,
-  // and publishes it.
-  absl::StatusOr<Referral> Commit(const CallContext& ctx, Referral updated,
-                                  int64_t expected_version);
+  // and `also` (if set) in the same transaction, and publishes it.
+  absl::StatusOr<Referral> Commit(
+      const CallContext& ctx, Referral updated, int64_t expected_version,
+      const std::function<absl::Status(WriteTransaction&)>& also = nullptr);
 
   ReferralStore& store_;
   UnitOfWork& units_;
