@@ -16,6 +16,10 @@
 // on screen) are measured in headless Chromium by bench/console_bench.mjs,
 // which the `console` scenario runs against the same server.
 //
+// `--only=people` runs the people scenario instead (bench/people_bench.h):
+// a submission's cost and a person search's latency on a data set of N
+// referrals, against a small database in the same run.
+//
 // Results go to stdout as a table and to --out as JSON. Run with --smoke for
 // a tiny run (the test suite does, to keep the harness working; it asserts
 // no timing). BENCHMARKS.md has the figures and the command.
@@ -45,8 +49,10 @@
 #include "absl/synchronization/blocking_counter.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
+#include "bench/closed_loop.h"
 #include "bench/connect_load.h"
 #include "bench/meeting_agenda.h"
+#include "bench/people_bench.h"
 #include "bench/plot.h"
 #include "bench/server_process.h"
 #include "echo.grpc.pb.h"
@@ -85,11 +91,26 @@ ABSL_FLAG(int, console_iterations, 30,
           "Page loads and live updates each the `console` scenario measures");
 ABSL_FLAG(std::string, only, "",
           "Run only the scenarios whose names start with one of these "
-          "comma-separated texts");
+          "comma-separated texts; `people` runs the people scenario, alone");
+ABSL_FLAG(int64_t, people_referrals, 100000,
+          "The people scenario's data set: referrals naming about 1.5 people "
+          "each (kept in <keep_dir>/people-<N>)");
+ABSL_FLAG(int, people_rounds, 3,
+          "The people scenario's rounds, alternating the small and the loaded "
+          "database");
+ABSL_FLAG(double, people_preload_minutes, 0,
+          "Stop the people scenario's preload after this many minutes (0: no "
+          "limit), keeping what it wrote; the next run carries on from there");
 
 namespace safeguard {
 namespace {
 
+using bench::AsyncOp;
+using bench::Call;
+using bench::Done;
+using bench::kDone;
+using bench::kExhausted;
+using bench::kFailed;
 using testing::ConnectedTestChannel;
 using testing::TestChannel;
 
@@ -112,9 +133,6 @@ struct Ratio {
   double target = 0;
 };
 
-// What one operation reports.
-enum Outcome { kFailed = 0, kDone = 1, kExhausted = 2 };
-
 // Whether --only chose the scenario `name` (by a prefix of its name).
 bool Selected(const std::string& name) {
   const std::string only = absl::GetFlag(FLAGS_only);
@@ -135,15 +153,9 @@ void Record(const std::string& name, int slots, double seconds,
   r.seconds = seconds;
   r.ops = static_cast<int64_t>(all.size());
   r.errors = errors;
-  auto pct = [&](double p) {
-    return all.empty() ? 0.0
-                       : static_cast<double>(
-                             all[std::min(all.size() - 1,
-                                          static_cast<size_t>(p * all.size()))]);
-  };
-  r.p50_us = pct(0.50);
-  r.p99_us = pct(0.99);
-  r.p999_us = pct(0.999);
+  r.p50_us = bench::Percentile(all, 0.50);
+  r.p99_us = bench::Percentile(all, 0.99);
+  r.p999_us = bench::Percentile(all, 0.999);
   std::printf("%-22s c=%-3d %9.0f ops/s  p50 %7.0f us  p99 %7.0f us  "
               "p99.9 %7.0f us  errors %lld\n",
               name.c_str(), slots, r.per_second(), r.p50_us, r.p99_us,
@@ -152,55 +164,13 @@ void Record(const std::string& name, int slots, double seconds,
   g_results.push_back(r);
 }
 
-// One asynchronous operation: `op(slot, i, done)` starts call `i` of
-// `slot` and calls `done(outcome)` when it has finished.
-using Done = std::function<void(int)>;
-using AsyncOp = std::function<void(int, int64_t, Done)>;
-
-// A closed loop of `slots` calls in flight for `duration`, or until an
-// operation reports kExhausted (nothing left to work on): each slot starts
-// its next call from the completion of its last, on gRPC's callback
-// threads, so the load generator needs no thread per client.
+// A closed loop of `slots` calls in flight for `duration` (closed_loop.h),
+// recorded as `name`.
 void Measure(const std::string& name, int slots, absl::Duration duration,
-               const AsyncOp& op) {
+             const AsyncOp& op) {
   if (!Selected(name)) return;
-  struct Slot {
-    int64_t i = 0;
-    absl::Time begin;
-    std::vector<int64_t> latencies;  // one call at a time per slot
-  };
-  std::vector<Slot> state(slots);
-  std::atomic<int64_t> errors{0};
-  absl::BlockingCounter finished(slots);
-  const absl::Time start = absl::Now();
-  const absl::Time end = start + duration;
-  std::function<void(int)> next = [&](int s) {
-    Slot& slot = state[s];
-    if (absl::Now() >= end) {
-      finished.DecrementCount();
-      return;
-    }
-    slot.begin = absl::Now();
-    op(s, slot.i++, [&, s](int outcome) {
-      Slot& done = state[s];
-      if (outcome == kExhausted) {
-        finished.DecrementCount();
-        return;
-      }
-      done.latencies.push_back(
-          absl::ToInt64Microseconds(absl::Now() - done.begin));
-      if (outcome == kFailed) ++errors;
-      next(s);
-    });
-  };
-  for (int s = 0; s < slots; ++s) next(s);
-  finished.Wait();
-  const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
-  std::vector<int64_t> all;
-  for (const Slot& slot : state) {
-    all.insert(all.end(), slot.latencies.begin(), slot.latencies.end());
-  }
-  Record(name, slots, seconds, std::move(all), errors);
+  bench::Latencies l = bench::RunClosedLoop(slots, duration, op);
+  Record(name, slots, l.seconds, std::move(l.us), l.errors);
 }
 
 // A closed loop of `slots` client threads for `duration`, each making
@@ -240,28 +210,6 @@ void MeasureBlocking(const std::string& name, int slots,
   std::vector<int64_t> all;
   for (const auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
   Record(name, slots, seconds, std::move(all), errors);
-}
-
-// Starts one unary call through a generated stub's callback interface:
-// `start(context, request, response, callback)`; `done` gets its outcome.
-template <typename Request, typename Response, typename Start>
-void Call(Request request, Start start, Done done) {
-  struct Pending {
-    grpc::ClientContext context;
-    Request request;
-    Response response;
-  };
-  auto pending = std::make_shared<Pending>();
-  pending->request = std::move(request);
-  start(&pending->context, &pending->request, &pending->response,
-        [pending, done = std::move(done)](grpc::Status status) {
-          static std::atomic<bool> reported{false};
-          if (!status.ok() && !reported.exchange(true)) {
-            std::fprintf(stderr, "first error: %d %s\n", status.error_code(),
-                         status.error_message().c_str());
-          }
-          done(status.ok() ? kDone : kFailed);
-        });
 }
 
 double FdatasyncRate(const std::string& dir, absl::Duration duration) {
@@ -576,6 +524,30 @@ int Main() {
   const std::string keep = absl::GetFlag(FLAGS_keep_dir);
   const std::string root = keep.empty() ? temp.path() : keep;
   std::filesystem::create_directories(root);
+
+  // The people scenario has servers and a data set of its own
+  // (bench/people_bench.h), so it runs alone.
+  const std::vector<std::string> only_parts =
+      absl::StrSplit(absl::GetFlag(FLAGS_only), ',', absl::SkipEmpty());
+  if (std::count(only_parts.begin(), only_parts.end(), "people") > 0) {
+    if (only_parts.size() > 1) {
+      std::fprintf(stderr, "--only=people runs the people scenario alone\n");
+      return 2;
+    }
+    bench::PeopleBenchOptions people;
+    people.root = root;
+    people.referrals = smoke ? 300 : absl::GetFlag(FLAGS_people_referrals);
+    people.levels = levels;
+    people.each = each;
+    people.rounds = smoke ? 1 : absl::GetFlag(FLAGS_people_rounds);
+    people.preload_budget =
+        absl::Seconds(60 * absl::GetFlag(FLAGS_people_preload_minutes));
+    people.worker_threads = absl::GetFlag(FLAGS_worker_threads);
+    people.out = absl::GetFlag(FLAGS_out);
+    people.plot = absl::GetFlag(FLAGS_plot);
+    people.smoke = smoke;
+    return bench::RunPeopleBench(people);
+  }
   testing::TestPki pki(root);
   ServerConfig config = testing::TestServerConfig(root, pki);
   config.set_worker_threads(absl::GetFlag(FLAGS_worker_threads));

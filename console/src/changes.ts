@@ -4,18 +4,21 @@
 // protobuf's JSON mapping ({"year":1988,"month":4,"day":12} is "12 April
 // 1988"). The timeline and the audit log show them.
 import { isEnumKey, label } from "./fields";
-import { partialDate, valueWords } from "./format";
+import { identifierWords, partialDate, valueWords } from "./format";
 
 // Fields whose plain name says too little on its own.
 const NAMES: Record<string, string> = {
   subjects: "The people", external_references: "External references",
   "external_references.value": "Reference", "marac.children": "Children",
   "target_hardening.address": "Address of the property",
+  "subjects.identifiers": "NHS number and PNC id", "marac.perpetrator.identifiers": "NHS number and PNC id",
+  "subjects.identifiers.value": "Identifier", "marac.perpetrator.identifiers.value": "Identifier",
 };
 
 // What one item of a list is, in words: "subjects[0]" is "person 1".
 const ITEMS: Record<string, string> = {
   subjects: "person", children: "child", external_references: "external reference",
+  identifiers: "identifier",
 };
 
 // The forms' own names, which a path starts with and a person need not read.
@@ -64,6 +67,10 @@ function inWords(key: string, v: unknown): string {
   }
   if ("system" in o) {
     return [inWords("system", o.system), inWords("value", o.value)].filter(Boolean).join(": ");
+  }
+  // A person's identifier: "NHS number: 9434765919".
+  if ("type" in o && "value" in o && keys.length === 2) {
+    return `${identifierWords(String(o.type))}: ${inWords("value", o.value)}`;
   }
   return keys.map((k) => inWords(k, o[k])).filter(Boolean).join(", ");
 }

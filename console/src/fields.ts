@@ -6,7 +6,7 @@ import type { DescMessage, JsonObject, JsonValue } from "@bufbuild/protobuf";
 
 import { ReferralSchema } from "../gen/safeguard/v1/referral_pb";
 import { type Child, h } from "./dom";
-import { partialDate, valueWords, whenIso } from "./format";
+import { identifierWords, partialDate, valueWords, whenIso } from "./format";
 import { session } from "./session";
 
 const LABELS: Record<string, string> = {
@@ -93,7 +93,9 @@ function dashAnswers(answers: JsonValue[], version: string, path: string): HTMLE
                              h("strong", scalar("answers", a)))));
 }
 
-export type Row = [string, Child, string?];
+// A label (text, or an element marked with the JSON path it shows), the
+// value, and the value's JSON path.
+export type Row = [Child, Child, string?];
 
 // A MARAC case's criteria in words; a repeat the referrer claims (REPEAT
 // from the claim, not from the server's records) says so, marked with the
@@ -127,6 +129,14 @@ export function rows(obj: JsonObject, path: string, prefix = ""): Row[] {
       if (typeof obj.repeatClaim === "string") {
         out.push([nameOf("repeatClaim"), obj.repeatClaim, at("repeatClaim")]);
       }
+    } else if (key === "identifiers" && Array.isArray(value)) {
+      // Each identifier under its type's name: "NHS number", "The
+      // perpetrator: PNC id".
+      value.forEach((item, i) => {
+        const id = item as JsonObject;
+        const type = h("span", { "data-field": id.type ? `${p}[${i}].type` : null }, identifierWords(String(id.type ?? "")));
+        out.push([prefix ? [`${prefix}: `, type] : type, String(id.value ?? ""), id.value ? `${p}[${i}].value` : undefined]);
+      });
     } else if (key === "answers" && Array.isArray(value)) {
       out.push([name, dashAnswers(value, String(obj.questionSetVersion ?? ""), p), undefined]);
     } else if (isDate(value)) {

@@ -10,7 +10,8 @@ import { h } from "./dom";
 import { session } from "./session";
 const ACRONYMS = new Set(["RG", "CG", "NRM", "DTN", "REF", "NFA", "PCM", "ES",
                           "VAF", "SCA", "MARAC", "IDVA", "CCTV", "DPA", "SCH1",
-                          "PARA18", "CTSA", "S115", "S52", "S36", "3M", "6M"]);
+                          "PARA18", "CTSA", "S115", "S52", "S36", "3M", "6M",
+                          "NHS", "PNC"]);
 
 // "RG_PENDING" -> "RG pending"; "record_rg_decision" -> "Record RG decision".
 export function words(name: string): string {
@@ -90,10 +91,19 @@ const MATCH_REASONS: Record<string, string> = {
   same_name: "same name", nickname: "nickname", spelling_variant: "spelling variant",
   alias: "other name", same_date_of_birth: "same date of birth",
   date_of_birth_at_precision: "date of birth agrees as far as known",
+  same_identifier: "same NHS number or PNC id",
 };
 
 export function matchReasonWords(reason: string): string {
   return MATCH_REASONS[reason] ?? words(reason).toLowerCase();
+}
+
+// An identifier other services give a person (PersonIdentifierType), by
+// its number or its name in JSON: "NHS number", "PNC id".
+export function identifierWords(type: number | string): string {
+  if (type === 1 || type === "NHS_NUMBER") return "NHS number";
+  if (type === 2 || type === "PNC_ID") return "PNC id";
+  return "Identifier";
 }
 
 // A link between two referrals (LinkType, LinkStatus): what the other

@@ -55,6 +55,10 @@ const ROUTES: Route[] = [
     screen: later(async () => (await import("./screens/meetings")).showMeetings) },
   { pattern: /^\/actions$/,
     screen: later(async () => (await import("./screens/plan")).showActions) },
+  { pattern: /^\/people$/,
+    screen: later(async () => (await import("./screens/people")).showSearch) },
+  { pattern: /^\/people\/([A-Za-z0-9_-]+)$/,
+    screen: later(async () => (await import("./screens/people")).showPerson) },
   { pattern: /^\/audit(?:\/([a-z-]+))?$/,
     screen: later(async () => (await import("./screens/audit")).showAuditScreen) },
 ];
@@ -67,6 +71,7 @@ function navigation(): void {
   if (may("Referrals/SubmitReferral")) items.push(["#/submit", "Submit a referral"]);
   if (may("Meetings/ListMeetings")) items.push(["#/meetings", "Meetings"]);
   if (may("Meetings/ListActions")) items.push(["#/actions", "Actions"]);
+  if (may("People/SearchPeople")) items.push(["#/people", "People"]);
   if (may("Audit/ListAuditEntries")) items.push(["#/audit", "Audit log"]);
   const list = document.getElementById("nav-list")!;
   const here = location.hash || "#/";

@@ -7,7 +7,7 @@ import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 
 import { GetServerInfoResponseSchema } from "../gen/safeguard/v1/server_info_pb";
-import { deadlineTag, partialDate, valueWords, when, words } from "../src/format";
+import { deadlineTag, identifierWords, matchReasonWords, partialDate, valueWords, when, words } from "../src/format";
 import { setSession } from "../src/session";
 
 // The same calendar twice: with the zone's offsets from the server (the
@@ -107,4 +107,18 @@ test("valueWords: enum values in words, those that read badly alone said in full
         .map(valueWords),
     ["The person themselves", "Parent or guardian", "Local authority (parental responsibility)",
      "Lacks capacity", "Withdrawn", "DPA 2018 SCH1 PARA18"]);
+});
+
+test("identifierWords: a person's identifiers by their number or JSON name", () => {
+  assert.deepEqual([1, 2, "NHS_NUMBER", "PNC_ID", 0].map(identifierWords),
+                   ["NHS number", "PNC id", "NHS number", "PNC id", "Identifier"]);
+  assert.deepEqual(["NHS_NUMBER", "PNC_ID"].map(valueWords), ["NHS number", "PNC id"]);
+});
+
+test("matchReasonWords: why two people may be the same, in words", () => {
+  assert.deepEqual(
+    ["same_name", "nickname", "alias", "date_of_birth_at_precision", "same_identifier", "something_new"]
+        .map(matchReasonWords),
+    ["same name", "nickname", "other name", "date of birth agrees as far as known", "same NHS number or PNC id",
+     "something new"]);
 });

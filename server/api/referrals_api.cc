@@ -217,6 +217,11 @@ absl::Status ReferralsApi::Get(ResolvedCall& call, AuditRecord& audit,
       ToProto(k, response->add_also_known_to());
       // Their envelopes are disclosed: each is in that referral's log.
       audit.disclosed.push_back(k.referral_id);
+      for (const std::string* id : {&k.person_record, &k.other_person_record}) {
+        if (!id->empty() && !absl::c_linear_search(audit.people, *id)) {
+          audit.people.push_back(*id);
+        }
+      }
     }
   }
   audit.rule = RulesSeeing(*r, call.context.scopes);

@@ -21,6 +21,7 @@
 #include "server/config/server_config.h"
 #include "server/rpc/audit_rpc.h"
 #include "server/rpc/meetings_rpc.h"
+#include "server/rpc/people_rpc.h"
 #include "server/rpc/referrals_rpc.h"
 #include "server/rpc/server_info_rpc.h"
 
@@ -44,11 +45,16 @@ class GrpcFront {
 
  private:
   explicit GrpcFront(const ApiMethods& api)
-      : info_(api), referrals_(api), meetings_(api), audit_(api) {}
+      : info_(api),
+        referrals_(api),
+        meetings_(api),
+        people_(api),
+        audit_(api) {}
 
   ServerInfoRpc info_;
   ReferralsRpc referrals_;
   MeetingsRpc meetings_;
+  PeopleRpc people_;
   AuditRpc audit_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;

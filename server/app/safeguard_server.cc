@@ -47,6 +47,7 @@ SafeguardServer::SafeguardServer(DataDirLock lock,
                         ids_),
       meeting_service_(referral_store_, meeting_store_, units_, clock_, zone,
                        ids_),
+      person_service_(referral_store_, units_, clock_),
       checkpoint_records_(*db_),
       checkpointer_(audit_log_, checkpoint_records_, *signer_,
                     config.audit_checkpoint_file(),
@@ -60,6 +61,7 @@ SafeguardServer::SafeguardServer(DataDirLock lock,
               config.max_calls_per_caller()),
       referrals_api_(referral_service_, events_, access_),
       meetings_api_(meeting_service_, access_),
+      people_api_(person_service_, access_),
       audit_api_(audit_log_, *public_key_, config.audit_checkpoint_file(),
                  referral_service_, access_) {}
 
@@ -174,6 +176,7 @@ absl::StatusOr<std::unique_ptr<SafeguardServer>> SafeguardServer::Start(
 
   std::vector<ApiMethod> methods = s->referrals_api_.Methods();
   for (ApiMethod& m : s->meetings_api_.Methods()) methods.push_back(std::move(m));
+  for (ApiMethod& m : s->people_api_.Methods()) methods.push_back(std::move(m));
   for (ApiMethod& m : s->audit_api_.Methods()) methods.push_back(std::move(m));
   methods.push_back(ServerInfoMethod(s->access_, s->info_service_));
   SAFEGUARD_ASSIGN_OR_RETURN(ApiMethods api,

@@ -47,6 +47,7 @@
 #include "server/api/api_methods.h"
 #include "server/api/audit_api.h"
 #include "server/api/meetings_api.h"
+#include "server/api/people_api.h"
 #include "server/api/referrals_api.h"
 #include "server/app/grpc_front.h"
 #include "server/http/https_server.h"
@@ -130,6 +131,7 @@ class SafeguardServer {
   ServerInfoService info_service_;
   ReferralService referral_service_;
   MeetingService meeting_service_;
+  PersonService person_service_;
   CheckpointRecords checkpoint_records_;
   Checkpointer checkpointer_;
   CallGate gate_;
@@ -138,6 +140,7 @@ class SafeguardServer {
   AccessGate access_;
   ReferralsApi referrals_api_;
   MeetingsApi meetings_api_;
+  PeopleApi people_api_;
   AuditApi audit_api_;
   std::unique_ptr<BackupSchedule> backups_;  // when backups are scheduled
   std::unique_ptr<ServerMetrics> metrics_;

@@ -82,6 +82,11 @@ void ToProto(const Person& in, v1::Person* out) {
   for (const std::string& l : in.languages) out->add_languages(l);
   if (!in.address.empty()) ToProto(in.address, out->mutable_address());
   ToProto(in.safe_contact, out->mutable_safe_contact());
+  for (const PersonIdentifier& id : in.identifiers) {
+    v1::PersonIdentifier* o = out->add_identifiers();
+    o->set_type(static_cast<v1::PersonIdentifierType>(id.type));
+    o->set_value(id.value);
+  }
 }
 Person FromProto(const v1::Person& in) {
   Person out;
@@ -94,6 +99,10 @@ Person FromProto(const v1::Person& in) {
   out.languages = Strings(in.languages());
   out.address = FromProto(in.address());
   out.safe_contact = FromProto(in.safe_contact());
+  for (const v1::PersonIdentifier& id : in.identifiers()) {
+    out.identifiers.push_back(
+        {static_cast<PersonIdentifierType>(id.type()), id.value()});
+  }
   return out;
 }
 
@@ -419,6 +428,13 @@ void ToProto(const KnownElsewhere& in, v1::KnownElsewhere* out) {
   for (MatchReason reason : in.match.reasons) {
     out->add_reasons(std::string(MatchReasonName(reason)));
   }
+  if (!in.person_record.empty()) {
+    out->set_person_record("people/" + in.person_record);
+  }
+  if (!in.other_person_record.empty()) {
+    out->set_other_person_record("people/" + in.other_person_record);
+  }
+  out->set_confirmed(in.confirmed);
 }
 
 TransitionDetails DetailsFromProto(

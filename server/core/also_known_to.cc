@@ -1,23 +1,14 @@
 // ReferralService::AlsoKnownTo: where else the people a referral names may
-// be known, through the person index and person matching.
+// be known, through the person index, person matching and person records.
 #include <algorithm>
 #include <map>
 
-#include "server/core/person_index.h"
+#include "server/core/person_service.h"
 #include "server/core/referral_kind.h"
 #include "server/core/referral_service.h"
 #include "server/core/status_macros.h"
 
 namespace safeguard {
-namespace {
-
-// Referrals read for one person in one role of one kind, newest first.
-constexpr int kMaxCandidates = 50;
-
-constexpr PersonRole kRoles[] = {PersonRole::kSubject, PersonRole::kPerpetrator,
-                                 PersonRole::kChild};
-
-}  // namespace
 
 absl::StatusOr<std::vector<KnownElsewhere>> ReferralService::AlsoKnownTo(
     const Referral& referral) {
@@ -26,39 +17,63 @@ absl::StatusOr<std::vector<KnownElsewhere>> ReferralService::AlsoKnownTo(
   std::map<std::string, Referral> read;  // the other referrals, by id
   std::vector<KnownElsewhere> out;
   for (const NamedPerson& person : own->PeopleNamed(referral)) {
-    const std::vector<std::string> keys = MatchKeys(person.facts);
-    for (const ReferralKindModule* kind : ReferralKinds()) {
-      for (PersonRole role : kRoles) {
-        SAFEGUARD_ASSIGN_OR_RETURN(
-            std::vector<std::string> ids,
-            store_.FindMentions(kind->kind(), role, keys, kMaxCandidates));
-        for (const std::string& id : ids) {
-          if (id == referral.id) continue;
-          auto it = read.find(id);
-          if (it == read.end()) {
-            absl::StatusOr<Referral> other = store_.Get(id);
-            if (absl::IsNotFound(other.status())) continue;
-            if (!other.ok()) return other.status();
-            it = read.emplace(id, *std::move(other)).first;
-          }
-          const Referral& other = it->second;
-          // The most alike of the other's people in that role.
-          MatchResult best;
-          for (const NamedPerson& there : kind->PeopleNamed(other)) {
-            if (there.role != role) continue;
-            MatchResult m = Compare(person.facts, there.facts);
-            if (m.score > best.score) best = std::move(m);
-          }
-          if (!best.is_candidate()) continue;
-          out.push_back({other.id, other.kind, other.referring_agency,
-                         other.state, other.create_time, PersonPath(person),
-                         role, std::move(best)});
+    PersonRecord record;  // empty if the mention has none
+    absl::StatusOr<std::string> id =
+        store_.PersonOf({referral.id, person.role, person.index});
+    if (id.ok()) {
+      SAFEGUARD_ASSIGN_OR_RETURN(record, store_.GetPerson(*id));
+    } else if (!absl::IsNotFound(id.status())) {
+      return id.status();
+    }
+    SAFEGUARD_ASSIGN_OR_RETURN(std::vector<SimilarMention> similar,
+                               FindSimilar(store_, person.facts, read));
+    // Mentions a coordinator confirmed that matching does not propose.
+    for (const MentionRef& m : record.mentions) {
+      if (m.referral_id == referral.id) continue;
+      auto listed = std::find_if(
+          similar.begin(), similar.end(),
+          [&](const SimilarMention& s) { return s.mention == m; });
+      if (listed != similar.end()) continue;
+      auto it = read.find(m.referral_id);
+      if (it == read.end()) {
+        absl::StatusOr<Referral> r = store_.Get(m.referral_id);
+        if (absl::IsNotFound(r.status())) continue;
+        if (!r.ok()) return r.status();
+        it = read.emplace(m.referral_id, *std::move(r)).first;
+      }
+      MatchResult match;
+      for (const NamedPerson& there :
+           FindReferralKind(it->second.kind)->PeopleNamed(it->second)) {
+        if (there.role == m.role && there.index == m.index) {
+          match = Compare(person.facts, there.facts);
         }
       }
+      similar.push_back({m, &it->second, std::move(match)});
+    }
+    for (const SimilarMention& s : similar) {
+      if (s.mention.referral_id == referral.id) continue;
+      absl::StatusOr<std::string> other = store_.PersonOf(s.mention);
+      if (!other.ok() && !absl::IsNotFound(other.status())) {
+        return other.status();
+      }
+      const std::string other_id = other.ok() ? *other : "";
+      if (std::find(record.rejected.begin(), record.rejected.end(),
+                    other_id) != record.rejected.end()) {
+        continue;
+      }
+      const Referral& r = *s.referral;
+      KnownElsewhere k{r.id,   r.kind,         r.referring_agency,
+                       r.state, r.create_time, PersonPath(person),
+                       s.mention.role, s.match};
+      k.person_record = record.id;
+      k.other_person_record = other_id;
+      k.confirmed = !record.id.empty() && other_id == record.id;
+      out.push_back(std::move(k));
     }
   }
   std::sort(out.begin(), out.end(),
             [](const KnownElsewhere& a, const KnownElsewhere& b) {
+              if (a.confirmed != b.confirmed) return a.confirmed;
               if (a.match.score != b.match.score) {
                 return a.match.score > b.match.score;
               }

@@ -35,6 +35,10 @@ struct AuditRecord {
   std::string view;                // roles whose field views were disclosed
   // The paths of the fields a correction changed (never their values).
   std::vector<std::string> changed_fields;
+  // The person records the call disclosed or changed, by id.
+  std::vector<std::string> people;
+  // The caller's written reason, where the method requires one.
+  std::string reason;
   int code = 0;                    // google.rpc.Code of the outcome
   std::string break_glass_reason;
   std::string request_id;

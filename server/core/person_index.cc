@@ -1,6 +1,10 @@
 #include "server/core/person_index.h"
 
+#include <optional>
+#include <utility>
+
 #include "absl/strings/str_cat.h"
+#include "server/core/person_identifier.h"
 #include "server/core/referral_kind.h"
 
 namespace safeguard {
@@ -12,6 +16,16 @@ PersonFacts FactsOf(const Person& person, absl::Time made) {
   facts.date_of_birth = person.date_of_birth;
   facts.approximate_age = person.approximate_age;
   facts.age_on = absl::ToCivilDay(made, absl::UTCTimeZone());
+  for (const PersonIdentifier& id : person.identifiers) {
+    std::optional<std::string> canonical =
+        CanonicalIdentifier(id.type, id.value);
+    if (!canonical) continue;  // refused at submission; kept out of matching
+    bool repeated = false;
+    for (const PersonIdentifier& seen : facts.identifiers) {
+      repeated = repeated || seen.type == id.type;
+    }
+    if (!repeated) facts.identifiers.push_back({id.type, *std::move(canonical)});
+  }
   return facts;
 }
 

@@ -53,6 +53,11 @@ struct KnownElsewhere {
   std::string person;
   PersonRole named_as = PersonRole::kSubject;
   MatchResult match;
+  // The person records here and there; equal when a coordinator confirmed
+  // the match (`confirmed`).
+  std::string person_record;
+  std::string other_person_record;
+  bool confirmed = false;
 };
 
 }  // namespace safeguard

@@ -246,6 +246,7 @@ absl::string_view MatchReasonName(MatchReason reason) {
     case MatchReason::kSameDateOfBirth: return "same_date_of_birth";
     case MatchReason::kDateOfBirthAtPrecision:
       return "date_of_birth_at_precision";
+    case MatchReason::kSameIdentifier: return "same_identifier";
   }  // clang-format on
   return "unknown";
 }
@@ -323,6 +324,18 @@ MatchResult Compare(const PersonFacts& a, const PersonFacts& b) {
   if (name_score > 0 && birth != Birth::kConflict && !twins) {
     result.score = name_score - penalty;
   }
+  for (const PersonIdentifier& x : a.identifiers) {
+    for (const PersonIdentifier& y : b.identifiers) {
+      if (x.type != y.type) continue;
+      if (x.value != y.value) {
+        result.score = 0;
+        return result;
+      }
+      result.score = 100;
+      result.reasons.push_back(MatchReason::kSameIdentifier);
+      return result;
+    }
+  }
   return result;
 }
 
@@ -342,6 +355,9 @@ std::vector<std::string> MatchKeys(const PersonFacts& person) {
             absl::StrCat("z:", surname.substr(surname.size() - 3), ":", given));
       }
     }
+  }
+  for (const PersonIdentifier& id : person.identifiers) {
+    keys.push_back(absl::StrCat("i:", static_cast<int>(id.type), ":", id.value));
   }
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());

@@ -62,6 +62,11 @@
 //   spelling variant      80        60         40
 //   alias, variant        75        55         35
 //
+// Identifiers decide first: the same identifier of one type is the same
+// person, score 100 with kSameIdentifier (and the name and date reasons
+// found), whatever the names; two different values of one type are
+// different people (0). Otherwise names and dates decide as above.
+//
 // MatchResult::reasons lists the evidence found even when a rule sets the
 // score to 0 (e.g. kSameName for the same name with a different date of
 // birth).
@@ -95,6 +100,8 @@ struct PersonFacts {
   int approximate_age = 0;  // when date_of_birth is empty: age (years)
   absl::CivilDay age_on;    // ... on this day (e.g. the referral's date);
                             // must be set when approximate_age > 0
+  // Canonical (CanonicalIdentifier), at most one of each type.
+  std::vector<PersonIdentifier> identifiers;
 };
 
 // Why two people may be the same; see the file comment.
@@ -105,10 +112,11 @@ enum class MatchReason {
   kAlias,
   kSameDateOfBirth,
   kDateOfBirthAtPrecision,
+  kSameIdentifier,
 };
 
 // "same_name", "nickname", "spelling_variant", "alias", "same_date_of_birth",
-// "date_of_birth_at_precision".
+// "date_of_birth_at_precision", "same_identifier".
 absl::string_view MatchReasonName(MatchReason reason);
 
 // The lowest score of a candidate (see the table in the file comment).
@@ -147,7 +155,7 @@ MatchResult Compare(const PersonFacts& a, const PersonFacts& b);
 // surname of at least 6 ASCII letters, "a:" its first 3 letters ":" given
 // key and "z:" its last 3 letters ":" given key (one edit leaves one of
 // them intact). The given key is the spelling skeleton of the formal given
-// name. Two people whom Compare() makes candidates share at least one key.
+// name. Each identifier adds "i:" its type number ":" its value. Two people whom Compare() makes candidates share at least one key.
 // Dates of birth are not in the keys: a candidate may lack one. Keys hold
 // names in clear; the storage layer keeps only keyed hashes of them.
 std::vector<std::string> MatchKeys(const PersonFacts& person);

@@ -55,6 +55,17 @@ struct SafeContactRules {
   std::string instructions;
 };
 
+// An identifier another service gives a person. Numbers are stored.
+enum class PersonIdentifierType { kUnspecified = 0, kNhsNumber = 1, kPncId = 2 };
+struct PersonIdentifier {
+  PersonIdentifierType type = PersonIdentifierType::kUnspecified;
+  std::string value;  // as validated: an NHS number's 10 digits, a PNC id
+                      // upper-cased ("98/123456X")
+  bool operator==(const PersonIdentifier& o) const {
+    return type == o.type && value == o.value;
+  }
+};
+
 struct Person {
   std::string full_name;
   std::vector<std::string> aliases;
@@ -65,6 +76,7 @@ struct Person {
   std::vector<std::string> languages;
   Address address;
   SafeContactRules safe_contact;
+  std::vector<PersonIdentifier> identifiers;
 };
 
 enum class ConsentStatus {

@@ -19,6 +19,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "server/core/person_index.h"
+#include "server/core/person_record.h"
 #include "server/core/referral.h"
 #include "server/core/roles.h"
 
@@ -98,6 +99,9 @@ class ReferralStore {
   virtual absl::StatusOr<std::vector<std::string>> FindMentions(
       ReferralKind kind, PersonRole role, const std::vector<std::string>& keys,
       int limit) = 0;
+  // Person records, as WriteTransaction::GetPerson and PersonOf read them.
+  virtual absl::StatusOr<PersonRecord> GetPerson(const std::string& id) = 0;
+  virtual absl::StatusOr<std::string> PersonOf(const MentionRef& mention) = 0;
 };
 
 using ReferralStorePtr = std::unique_ptr<ReferralStore>;

@@ -4,6 +4,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "server/core/person_identifier.h"
 #include "server/core/referral_kind.h"
 
 namespace safeguard {
@@ -61,6 +62,24 @@ void CheckPerson(FieldChecker& c, const std::string& path, const Person& p,
   CheckDate(c, path + ".date_of_birth", p.date_of_birth, today);
   if (p.approximate_age < 0 || p.approximate_age > 120) {
     c.Add(path + ".approximate_age", "must be from 0 to 120");
+  }
+  c.List(path + ".identifiers", p.identifiers.size(), kMaxPersonIdentifiers);
+  for (size_t i = 0; i < p.identifiers.size(); ++i) {
+    const PersonIdentifier& id = p.identifiers[i];
+    const std::string at = absl::StrCat(path, ".identifiers[", i, "]");
+    if (id.type != PersonIdentifierType::kNhsNumber &&
+        id.type != PersonIdentifierType::kPncId) {
+      c.Add(at + ".type", "must be NHS_NUMBER or PNC_ID");
+    } else if (!CanonicalIdentifier(id.type, id.value)) {
+      c.Add(at + ".value", std::string(IdentifierRule(id.type)));
+    } else {
+      for (size_t j = 0; j < i; ++j) {
+        if (p.identifiers[j].type == id.type) {
+          c.Add(at + ".type", "must not repeat an identifier's type");
+          break;
+        }
+      }
+    }
   }
   c.Text(path + ".gender", p.gender, kMaxNameBytes);
   c.Text(path + ".nationality", p.nationality, kMaxNameBytes);
@@ -178,6 +197,7 @@ std::vector<FieldViolation> IdentifyingFields(const Person& person,
   flag(!person.full_name.empty(), "full_name");
   flag(!person.aliases.empty(), "aliases");
   flag(!person.date_of_birth.empty(), "date_of_birth");
+  flag(!person.identifiers.empty(), "identifiers");
   flag(!person.address.empty(), "address");
   flag(!person.safe_contact.phone.empty(), "safe_contact.phone");
   flag(!person.safe_contact.email.empty(), "safe_contact.email");

@@ -31,6 +31,7 @@
 #include "server/core/audit_log.h"
 #include "server/core/meeting.h"
 #include "server/core/person_index.h"
+#include "server/core/person_record.h"
 #include "server/core/referral.h"
 
 namespace safeguard {
@@ -71,8 +72,25 @@ class WriteTransaction {
   virtual absl::StatusOr<std::vector<std::string>> FindMentions(
       ReferralKind kind, PersonRole role, const std::vector<std::string>& keys,
       int limit) = 0;
+  // Indexing also gives each of `people` not yet linked a person record of
+  // its own (person_record.h), and unlinks the referral's mentions no
+  // longer among them.
   virtual absl::Status IndexPeople(const Referral& referral,
                                    const std::vector<NamedPerson>& people) = 0;
+
+  // Person records: kNotFound if there is no such record, or no record
+  // holds the mention. PersonOf gives the record holding it now.
+  virtual absl::StatusOr<PersonRecord> GetPerson(const std::string& id) = 0;
+  virtual absl::StatusOr<std::string> PersonOf(const MentionRef& mention) = 0;
+  // Merges record `from` into `into` (both unmerged); undoes the merge of
+  // `id` into another record; records that `a` and `b` are not the same
+  // person. Each increases the version of the records it changes.
+  virtual absl::Status MergePerson(const std::string& from,
+                                   const std::string& into,
+                                   const PersonMergeEntry& how) = 0;
+  virtual absl::Status UnmergePerson(const std::string& id) = 0;
+  virtual absl::Status RejectMatch(const std::string& a, const std::string& b,
+                                   const PersonMergeEntry& how) = 0;
 
   // Meetings and actions, as referrals: kNotFound if missing, kAborted if
   // the stored version is not `expected_version` (the caller has set

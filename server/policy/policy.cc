@@ -9,6 +9,7 @@
 #include "google/protobuf/descriptor.h"
 #include "safeguard/v1/audit.pb.h"
 #include "safeguard/v1/meetings.pb.h"
+#include "safeguard/v1/people.pb.h"
 #include "safeguard/v1/referral.pb.h"
 #include "safeguard/v1/referrals.grpc.pb.h"
 #include "safeguard/v1/server_info.grpc.pb.h"
@@ -228,6 +229,7 @@ std::vector<std::string> GovernedMethods() {
        {v1::GetServerInfoRequest::descriptor()->file(),
         v1::SubmitReferralRequest::descriptor()->file(),
         v1::CreateMeetingRequest::descriptor()->file(),
+        v1::SearchPeopleRequest::descriptor()->file(),
         v1::AuditEntry::descriptor()->file()}) {
     for (int s = 0; s < file->service_count(); ++s) {
       const google::protobuf::ServiceDescriptor* service = file->service(s);

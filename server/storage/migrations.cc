@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "server/core/status_macros.h"
 #include "server/storage/person_index_rows.h"
+#include "server/storage/person_record_rows.h"
 
 namespace safeguard {
 namespace {
@@ -169,6 +170,39 @@ constexpr Migration kMigrations[] = {
      "CREATE INDEX person_mentions_by_referral ON person_mentions "
      "  (referral_id);",
      BackfillPersonIndex},
+    {11,
+     // Person records (person_record_rows.h): one per person a referral
+     // names, merged and unmerged by coordinators, and the pairs they said
+     // are not the same person. Stored referrals' people get theirs here.
+     "CREATE TABLE people ("
+     "  id TEXT PRIMARY KEY,"
+     "  version INTEGER NOT NULL,"
+     "  create_us INTEGER NOT NULL,"
+     "  merged_into TEXT NOT NULL DEFAULT '',"
+     "  merge_us INTEGER NOT NULL DEFAULT 0,"
+     "  merged_by TEXT NOT NULL DEFAULT '');"
+     "CREATE INDEX people_by_merged_into ON people (merged_into);"
+     "CREATE TABLE person_links ("
+     "  referral_id TEXT NOT NULL,"
+     "  role INTEGER NOT NULL,"
+     "  idx INTEGER NOT NULL,"
+     "  origin_id TEXT NOT NULL,"
+     "  person_id TEXT NOT NULL,"
+     "  PRIMARY KEY (referral_id, role, idx)) WITHOUT ROWID;"
+     "CREATE INDEX person_links_by_person ON person_links (person_id);"
+     "CREATE INDEX person_links_by_origin ON person_links (origin_id);"
+     "CREATE TABLE person_rejections ("
+     "  a TEXT NOT NULL,"
+     "  b TEXT NOT NULL,"
+     "  time_us INTEGER NOT NULL,"
+     "  by TEXT NOT NULL,"
+     "  PRIMARY KEY (a, b)) WITHOUT ROWID;"
+     "CREATE INDEX person_rejections_by_b ON person_rejections (b);"
+     // A person search's written reason, and the person records a call
+     // disclosed or changed, in the hash-chained entry.
+     "ALTER TABLE audit_entries ADD COLUMN reason TEXT NOT NULL DEFAULT '';"
+     "ALTER TABLE audit_entries ADD COLUMN people TEXT NOT NULL DEFAULT '';",
+     BackfillPersonRecords},
 };
 
 }  // namespace

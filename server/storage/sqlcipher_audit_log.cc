@@ -14,7 +14,7 @@ namespace {
 constexpr char kColumns[] =
     "seq, time_us, agency, principal, certificate_sha256, roles, rule, "
     "method, referral, view, code, break_glass_reason, request_id, leaf, "
-    "chain, disclosed, changed_fields";
+    "chain, disclosed, changed_fields, reason, people";
 
 // Fills `e` from the row, reusing its strings' storage.
 void FillFromRow(const Statement& s, v1::AuditEntry& e) {
@@ -46,6 +46,12 @@ void FillFromRow(const Statement& s, v1::AuditEntry& e) {
   for (absl::string_view path :
        absl::StrSplit(s.ColumnView(16), ' ', absl::SkipEmpty())) {
     e.add_changed_fields(std::string(path));
+  }
+  text(17, e.mutable_reason());
+  e.clear_people();
+  for (absl::string_view name :
+       absl::StrSplit(s.ColumnView(18), ' ', absl::SkipEmpty())) {
+    e.add_people(std::string(name));
   }
 }
 
@@ -85,12 +91,15 @@ absl::Status AppendAuditRecord(Database& db, const AuditRecord& r) {
   e.set_request_id(r.request_id);
   for (const std::string& id : r.disclosed) e.add_disclosed("referrals/" + id);
   for (const std::string& path : r.changed_fields) e.add_changed_fields(path);
+  e.set_reason(r.reason);
+  for (const std::string& id : r.people) e.add_people("people/" + id);
   const std::string leaf = LeafHash(e);
   const std::string chain = ChainHash(previous, leaf);
 
   static const std::string* const kInsert = new std::string(
       absl::StrCat("INSERT INTO audit_entries (", kColumns,
-                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);"));
+                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                   "?);"));
   SAFEGUARD_ASSIGN_OR_RETURN(Statement insert, db.Prepare(*kInsert));
   SAFEGUARD_RETURN_IF_ERROR(insert.BindInt64(1, seq));
   SAFEGUARD_RETURN_IF_ERROR(insert.BindInt64(2, time_us));
@@ -111,6 +120,9 @@ absl::Status AppendAuditRecord(Database& db, const AuditRecord& r) {
       insert.BindText(16, absl::StrJoin(e.disclosed(), " ")));
   SAFEGUARD_RETURN_IF_ERROR(
       insert.BindText(17, absl::StrJoin(e.changed_fields(), " ")));
+  SAFEGUARD_RETURN_IF_ERROR(insert.BindText(18, e.reason()));
+  SAFEGUARD_RETURN_IF_ERROR(
+      insert.BindText(19, absl::StrJoin(e.people(), " ")));
   SAFEGUARD_RETURN_IF_ERROR(insert.Run());
   if (e.disclosed().empty()) return absl::OkStatus();
   SAFEGUARD_ASSIGN_OR_RETURN(

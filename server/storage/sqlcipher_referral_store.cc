@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "server/core/status_macros.h"
 #include "server/storage/person_index_rows.h"
+#include "server/storage/person_record_rows.h"
 #include "server/storage/referral_rows.h"
 
 namespace safeguard {
@@ -77,6 +78,16 @@ absl::StatusOr<std::vector<std::string>> SqlCipherReferralStore::FindMentions(
   return db_.Read([&](Database& db) {
     return FindMentionRows(db, kind, role, keys, limit);
   });
+}
+
+absl::StatusOr<PersonRecord> SqlCipherReferralStore::GetPerson(
+    const std::string& id) {
+  return db_.Read([&](Database& db) { return LoadPersonRow(db, id); });
+}
+
+absl::StatusOr<std::string> SqlCipherReferralStore::PersonOf(
+    const MentionRef& mention) {
+  return db_.Read([&](Database& db) { return PersonOfRow(db, mention); });
 }
 
 // Whether every referral `inner` reaches, `outer` reaches too (judged

@@ -28,6 +28,8 @@ class SqlCipherReferralStore final : public ReferralStore {
   absl::StatusOr<std::vector<std::string>> FindMentions(
       ReferralKind kind, PersonRole role, const std::vector<std::string>& keys,
       int limit) override;
+  absl::StatusOr<PersonRecord> GetPerson(const std::string& id) override;
+  absl::StatusOr<std::string> PersonOf(const MentionRef& mention) override;
 
   // How SQLite reads a queue page: one line per step of its query plan
   // (each scope's query has an index of its own; tests check it).

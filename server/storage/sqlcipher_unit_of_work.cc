@@ -5,6 +5,7 @@
 #include "server/core/status_macros.h"
 #include "server/storage/meeting_rows.h"
 #include "server/storage/person_index_rows.h"
+#include "server/storage/person_record_rows.h"
 #include "server/storage/referral_rows.h"
 #include "server/storage/sqlcipher_audit_log.h"
 
@@ -109,7 +110,26 @@ class SqlCipherWriteTransaction final : public WriteTransaction {
 
   absl::Status IndexPeople(const Referral& referral,
                            const std::vector<NamedPerson>& people) override {
-    return Changing(IndexPeopleRows(db_, referral, people));
+    SAFEGUARD_RETURN_IF_ERROR(Changing(IndexPeopleRows(db_, referral, people)));
+    return LinkPeopleRows(db_, referral, people);
+  }
+
+  absl::StatusOr<PersonRecord> GetPerson(const std::string& id) override {
+    return LoadPersonRow(db_, id);
+  }
+  absl::StatusOr<std::string> PersonOf(const MentionRef& mention) override {
+    return PersonOfRow(db_, mention);
+  }
+  absl::Status MergePerson(const std::string& from, const std::string& into,
+                           const PersonMergeEntry& how) override {
+    return Changing(MergePersonRows(db_, from, into, how));
+  }
+  absl::Status UnmergePerson(const std::string& id) override {
+    return Changing(UnmergePersonRows(db_, id));
+  }
+  absl::Status RejectMatch(const std::string& a, const std::string& b,
+                           const PersonMergeEntry& how) override {
+    return Changing(RejectMatchRows(db_, a, b, how));
   }
 
   absl::StatusOr<Meeting> GetMeeting(const std::string& id) override {
@@ -185,6 +205,23 @@ class RefusalAwareTransaction final : public WriteTransaction {
   absl::Status IndexPeople(const Referral& referral,
                            const std::vector<NamedPerson>& people) override {
     return Noted(store_.IndexPeople(referral, people));
+  }
+  absl::StatusOr<PersonRecord> GetPerson(const std::string& id) override {
+    return Noted(store_.GetPerson(id));
+  }
+  absl::StatusOr<std::string> PersonOf(const MentionRef& mention) override {
+    return Noted(store_.PersonOf(mention));
+  }
+  absl::Status MergePerson(const std::string& from, const std::string& into,
+                           const PersonMergeEntry& how) override {
+    return Noted(store_.MergePerson(from, into, how));
+  }
+  absl::Status UnmergePerson(const std::string& id) override {
+    return Noted(store_.UnmergePerson(id));
+  }
+  absl::Status RejectMatch(const std::string& a, const std::string& b,
+                           const PersonMergeEntry& how) override {
+    return Noted(store_.RejectMatch(a, b, how));
   }
   absl::StatusOr<Meeting> GetMeeting(const std::string& id) override {
     return Noted(store_.GetMeeting(id));

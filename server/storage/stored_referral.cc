@@ -90,6 +90,9 @@ Person FromStored(const pb::Person& in) {
   out.safe_contact.times = sc.times();
   out.safe_contact.never_at_address = sc.never_at_address();
   out.safe_contact.instructions = sc.instructions();
+  for (const pb::PersonIdentifier& id : in.identifiers()) {
+    out.identifiers.push_back({Enum<PersonIdentifierType>(id.type()), id.value()});
+  }
   return out;
 }
 void PutPerson(const Person& in, pb::Person* out) {
@@ -110,6 +113,11 @@ void PutPerson(const Person& in, pb::Person* out) {
   sc->set_times(in.safe_contact.times);
   sc->set_never_at_address(in.safe_contact.never_at_address);
   sc->set_instructions(in.safe_contact.instructions);
+  for (const PersonIdentifier& id : in.identifiers) {
+    pb::PersonIdentifier* o = out->add_identifiers();
+    o->set_type(Number(id.type));
+    o->set_value(id.value);
+  }
 }
 
 ScaDecision FromStored(const pb::ScaDecision& in) {

@@ -8,11 +8,14 @@
 //                                    SAFEGUARD_ID_REFERRER_CERT; the role is the lower-cased
 //                                    <ROLE> ("referrer", "coordinator", "auditor", ...)
 //   SAFEGUARD_SCREENSHOTS=1          also write docs/console/<name>.png
+//   SAFEGUARD_JOURNEYS=<regex>       run only the journeys whose names match (the others are
+//                                    skipped), e.g. "^people" through ctest, which cannot pass
+//                                    node's --test-name-pattern
 //
 // Run by hand: node journeys.mjs   (one journey: node --test-name-pattern=smoke journeys.mjs)
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, test as nodeTest } from 'node:test';
 import {
   checkAxe, clearProblems, expectNoProblems, expectText, pressKey, screenshot, startBrowsers, tabUntil, visit,
   waitFor,
@@ -35,6 +38,11 @@ for (const [name, certPath] of Object.entries(process.env)) {
 }
 const roles = Object.keys(identities).sort();
 if (roles.length === 0) throw new Error('no SAFEGUARD_ID_<ROLE>_CERT is set');
+
+// The journeys SAFEGUARD_JOURNEYS names, or all of them.
+const chosen = process.env.SAFEGUARD_JOURNEYS ? new RegExp(process.env.SAFEGUARD_JOURNEYS) : null;
+const test = (name, options, fn) => (chosen && !chosen.test(name)
+  ? nodeTest.skip(name, options, fn) : nodeTest(name, options, fn));
 
 // A browser that trusts the CA but holds no client certificate.
 const NO_CERTIFICATE = 'no-certificate';
@@ -178,7 +186,7 @@ describe('console', { concurrency: false }, () => {
     }
   });
 
-  test('MARAC: a referrer submits, two answers wrong then right; the coordinator sees it arrive live, assigns it and works it',
+  test('MARAC: a referrer submits, three answers wrong then right; the coordinator sees it arrive live, assigns it and works it',
     { timeout: 240000 }, async () => {
     const coord = await browsers.page('coordinator');
     const ref = await browsers.page('referrer');
@@ -195,6 +203,8 @@ describe('console', { concurrency: false }, () => {
     await setField(ref, 'referral.area', 'west-suffolk');
     await setField(ref, 'referral.priority', '3');
     await setField(ref, 'referral.marac.perpetrator.full_name', 'Perpetrator Example');
+    // The victim's NHS number, its check digit wrong.
+    await setField(ref, 'referral.subjects[0].identifiers.nhs_number', '943 476 5918');
     for (let i = 0; i < 24; i++) {
       await setField(ref, `referral.marac.dash.answers[${i}]`, i < MARAC_YES ? '1' : '2');
     }
@@ -206,12 +216,16 @@ describe('console', { concurrency: false }, () => {
     await screenshot(ref, 'submit-marac', { fullPage: false });
     const requestId = await ref.$eval('form[data-request-id]', (f) => f.dataset.requestId);
 
-    // The victim's name and the relationship are missing: the server names
-    // both fields, and the page puts each message beside its field.
+    // The victim's name and the relationship are missing and the NHS number
+    // is wrong: the server names the three fields (the NHS number by its
+    // place in the list sent), and the page puts each message beside its
+    // field.
     await ref.click('#submit-referral');
     await waitFor(ref, '.govuk-error-summary');
     const summary = await ref.$$eval('.govuk-error-summary__list li', (lis) => lis.map((li) => li.innerText.trim()));
+    const BAD_NHS = 'The victim: NHS number (optional): is not an NHS number: 10 digits, the last its check digit';
     assert.deepEqual(summary, [
+      BAD_NHS,
       'The victim: full name: is required (the victim)',
       'Relationship of the perpetrator to the victim: is required',
     ]);
@@ -219,6 +233,7 @@ describe('console', { concurrency: false }, () => {
       g.dataset.fieldGroup, g.querySelector('.govuk-error-message')?.innerText.replace(/\s+/g, ' ').trim()]));
     assert.deepEqual(inline, [
       ['referral.subjects[0].full_name', 'Error: The victim: full name: is required (the victim)'],
+      ['referral.subjects[0].identifiers[0]', `Error: ${BAD_NHS}`],
       ['referral.marac.relationship', 'Error: Relationship of the perpetrator to the victim: is required'],
     ]);
     assert.equal(await ref.evaluate(() => document.activeElement?.classList.contains('govuk-error-summary')), true);
@@ -228,6 +243,7 @@ describe('console', { concurrency: false }, () => {
     clearProblems(ref);  // the refusal (HTTP 400) was the point
 
     await setField(ref, 'referral.subjects[0].full_name', 'Victim Example');
+    await setField(ref, 'referral.subjects[0].identifiers.nhs_number', '943 476 5919');
     await setField(ref, 'referral.marac.relationship', 'ex-partner');
     assert.equal(await ref.$eval('form[data-request-id]', (f) => f.dataset.requestId), requestId,
       'a resubmission of the same form keeps its request id');
@@ -261,8 +277,12 @@ describe('console', { concurrency: false }, () => {
     // The referral page: exactly the coordinator's view, and its actions.
     await coord.click(`${row} a`);
     await expectText(coord, 'main h1', `${reference}: MARAC`);
-    const { shown } = await expectPageHoldsExactlyTheView(coord, shared.marac.name);
+    const { shown, view: caseView } = await expectPageHoldsExactlyTheView(coord, shared.marac.name);
     assert.ok(shown.includes('marac.dash.answers') && shown.includes('subjects[0].fullName'));
+    // The NHS number, under its name.
+    assert.deepEqual(caseView.subjects[0].identifiers, [{ type: 'NHS_NUMBER', value: '9434765919' }]);
+    assert.deepEqual(await coord.$eval('dd[data-field="subjects[0].identifiers[0].value"]', (dd) =>
+      [dd.previousElementSibling.innerText.trim(), dd.innerText.trim()]), ['NHS number', '9434765919']);
     await checkAxe(coord, 'referral (coordinator)');
     await screenshot(coord, 'referral');
     await clickAndWait(coord, 'button[data-action="begin_screening"]');
@@ -404,7 +424,8 @@ describe('console', { concurrency: false }, () => {
       g.dataset.fieldGroup.slice('referral.subjects[0].'.length),
       g.hidden ? 'off' : 'on',
     ]).filter(([, s]) => s === 'off').map(([f]) => f));
-    const identifying = ['full_name', 'aliases', 'date_of_birth', 'address.lines', 'address.town',
+    const identifying = ['full_name', 'aliases', 'date_of_birth', 'identifiers.nhs_number', 'identifiers.pnc_id',
+      'address.lines', 'address.town',
       'address.postcode', 'safe_contact.channels', 'safe_contact.phone', 'safe_contact.email',
       'safe_contact.times', 'safe_contact.never_at_address', 'safe_contact.instructions'];
     assert.deepEqual(await groups(), identifying);
@@ -1509,9 +1530,15 @@ describe('console', { concurrency: false }, () => {
       timeZone: info.timeZone || 'Europe/London', day: 'numeric', month: 'long', year: 'numeric',
     }).format(new Date(iso));
     const seconds = (iso) => Math.floor(Date.parse(iso) / 1000);
-    // The panel's rows as read: the person here, where else, the match.
+    // The panel's rows as read: the person here, where else, the match
+    // (without the buttons, read apart).
     const panelRows = (page) => page.$$eval('#also-known-to tbody tr', (trs) => trs.map((tr) =>
-      [...tr.children].map((c) => c.innerText.replace(/\s+/g, ' ').trim())));
+      [...tr.children].map((c) => (c.querySelector('.app-match') ?? c).innerText.replace(/\s+/g, ' ').trim())));
+    const panelButtons = (page) => page.$$eval('#also-known-to tbody tr', (trs) => trs.map((tr) =>
+      [...tr.querySelectorAll('button')].map((b) => b.innerText.replace(/\s+/g, ' ').trim())));
+    const panelLinks = (page) => page.$$eval('#also-known-to tbody tr', (trs) => trs.map((tr) =>
+      [...tr.querySelectorAll('a')].map((a) => [a.innerText.trim(), a.getAttribute('href')])));
+    const PERSON_RECORD = /^people\/[A-Za-z0-9_-]+$/;
     const panelFrame = (page) => page.$eval('#also-known-to', (s) => ({
       heading: s.querySelector('h2').innerText.trim(),
       inset: s.querySelector('.govuk-inset-text').innerText.trim(),
@@ -1520,9 +1547,9 @@ describe('console', { concurrency: false }, () => {
     }));
     const FRAME = {
       heading: 'Also known to',
-      inset: 'These are possible matches, not confirmed ones: safeguard compares names and dates of birth, and these ' +
-        'other referrals name someone who may be a person in this one. Judge whether each is the same person ' +
-        'before acting on it. What those referrals hold is not shown.',
+      inset: 'Unless marked confirmed, these are possible matches: safeguard compares names, dates of birth, NHS numbers ' +
+        'and PNC ids, and these other referrals name someone who may be a person in this one. Judge whether each is ' +
+        'the same person before acting on it. What those referrals hold is not shown.',
       caption: 'Other referrals that may name the same people, most alike first',
       columns: ['In this referral', 'Known to', 'Match'],
     };
@@ -1540,7 +1567,11 @@ describe('console', { concurrency: false }, () => {
     await waitFor(coord, '#also-known-to');
     const { view: caseView } = await expectPageHoldsExactlyTheView(coord, kase.name);
     assert.equal(caseView.alsoKnownTo.length, 1);
-    const { createTime: jobTime, ...jobKnown } = caseView.alsoKnownTo[0];
+    const { createTime: jobTime, personRecord: victimRecord, otherPersonRecord: jobRecord, ...jobKnown } =
+        caseView.alsoKnownTo[0];
+    assert.match(victimRecord, PERSON_RECORD);
+    assert.match(jobRecord, PERSON_RECORD);
+    assert.notEqual(victimRecord, jobRecord);
     assert.deepEqual(jobKnown, {
       kind: 'TARGET_HARDENING', referringAgency: 'west-suffolk-council', state: 'REFERRED',
       person: 'subjects[0]', namedAs: 'subject', score: 90, reasons: ['nickname', 'same_date_of_birth'],
@@ -1549,9 +1580,17 @@ describe('console', { concurrency: false }, () => {
     assert.deepEqual(await panelFrame(coord), FRAME);
     assert.deepEqual(await panelRows(coord), [[
       'The victim',
-      `A target-hardening referral from west-suffolk-council, which names them as the victim. Received ${dayOf(jobTime)}, now referred.`,
+      `A target-hardening referral from west-suffolk-council, which names them as the victim. Received ${dayOf(jobTime)}, now referred. Open person record`,
       '90 of 100: nickname, same date of birth',
     ]]);
+    // The victim's person record and the other's; the coordinator decides.
+    assert.deepEqual(await panelLinks(coord), [[
+      ['The victim', `#/people/${victimRecord.slice('people/'.length)}`],
+      ['Open person record', `#/people/${jobRecord.slice('people/'.length)}`],
+    ]]);
+    const DECIDE = ['Same person: the victim and the target-hardening referral from west-suffolk-council',
+      'Not the same person: the victim and the target-hardening referral from west-suffolk-council'];
+    assert.deepEqual(await panelButtons(coord), [DECIDE]);
     await holdsNothingOf(coord, job, ['Jon Example', '9 Elsewhere Lane', 'IP33 2ZZ']);
     await checkAxe(coord, 'also known to (MARAC coordinator)');
     await coord.$eval('#also-known-to', (e) => e.scrollIntoView());
@@ -1568,7 +1607,9 @@ describe('console', { concurrency: false }, () => {
     await waitFor(sanctuary, '#also-known-to');
     const { view: jobView } = await expectPageHoldsExactlyTheView(sanctuary, job.name);
     assert.equal(jobView.alsoKnownTo.length, 1);
-    const { createTime: caseTime, ...caseKnown } = jobView.alsoKnownTo[0];
+    const { createTime: caseTime, personRecord: jobSide, otherPersonRecord: caseSide, ...caseKnown } =
+        jobView.alsoKnownTo[0];
+    assert.deepEqual([jobSide, caseSide], [jobRecord, victimRecord]);
     assert.deepEqual(caseKnown, {
       kind: 'MARAC', referringAgency: 'probation-service', state: 'COORDINATOR_SCREEN',
       person: 'subjects[0]', namedAs: 'subject', score: 90, reasons: ['nickname', 'same_date_of_birth'],
@@ -1577,9 +1618,12 @@ describe('console', { concurrency: false }, () => {
     assert.deepEqual(await panelFrame(sanctuary), FRAME);
     assert.deepEqual(await panelRows(sanctuary), [[
       'The victim',
-      `A MARAC referral from probation-service, which names them as the victim. Received ${dayOf(caseTime)}, now coordinator screen.`,
+      `A MARAC referral from probation-service, which names them as the victim. Received ${dayOf(caseTime)}, now coordinator screen. Open person record`,
       '90 of 100: nickname, same date of birth',
     ]]);
+    assert.deepEqual(await panelButtons(sanctuary), [[
+      'Same person: the victim and the MARAC referral from probation-service',
+      'Not the same person: the victim and the MARAC referral from probation-service']]);
     await holdsNothingOf(sanctuary, kase, ['Jonathan Example', 'Perpetrator Unmatched']);
     await checkAxe(sanctuary, 'also known to (sanctuary coordinator)');
 
@@ -1597,6 +1641,28 @@ describe('console', { concurrency: false }, () => {
       }
       await checkAxe(page, 'a referral without the panel (its referrer)');
     }
+
+    // The MARAC coordinator confirms the match from the panel: the victim's
+    // record is read for its version, the job's merged into it, and the
+    // case read again: confirmed, the same record on both sides, no buttons.
+    const merges = [];
+    coord.on('request', (q) => {
+      if (/\.People\/(GetPerson|MergePeople|RejectMatch)$/.test(q.url())) merges.push(q.url().replace(/^.*\.People\//, ''));
+    });
+    await open(coord, `/referrals/${idOf(kase.name)}`, `${kase.reference}: MARAC`);
+    await clickAndWait(coord, '#also-known-to button[data-decide="same"]');
+    await expectText(coord, '.govuk-notification-banner', 'Confirmed as the same person: their person records are merged.');
+    assert.deepEqual(merges, ['GetPerson', 'MergePeople']);
+    const { view: confirmedView } = await expectPageHoldsExactlyTheView(coord, kase.name);
+    const { createTime: _t, ...confirmed } = confirmedView.alsoKnownTo[0];
+    assert.deepEqual(confirmed, { ...jobKnown, personRecord: victimRecord, otherPersonRecord: victimRecord, confirmed: true });
+    assert.deepEqual(await panelRows(coord), [[
+      'The victim',
+      `A target-hardening referral from west-suffolk-council, which names them as the victim. Received ${dayOf(jobTime)}, now referred. Open person record`,
+      'Confirmed: same person 90 of 100: nickname, same date of birth',
+    ]]);
+    assert.deepEqual(await panelButtons(coord), [[]]);
+    await checkAxe(coord, 'also known to, confirmed (MARAC coordinator)');
     for (const p of [ref, lead, coord, sanctuary]) expectNoFaults(p);
     for (const p of [ref, lead, coord, sanctuary]) await p.close();
   });
@@ -1690,6 +1756,336 @@ describe('console', { concurrency: false }, () => {
     await checkAxe(coord, 'a claimed repeat (coordinator)');
     expectNoFaults(coord);
     for (const p of [ref, coord]) await p.close();
+  });
+
+  test('people search: the MARAC coordinator, by keyboard alone, searches without a reason (refused beside the field), then with one; the records found show names only from the referrals it may read',
+    { timeout: 180000 }, async () => {
+    const ref = await browsers.page('referrer');
+    const lead = await browsers.page('lead');
+    const coord = await browsers.page('coordinator');
+    await open(ref, '/', 'Your safeguard');
+    await open(lead, '/', 'Your safeguard');
+    const info = await apiOk(ref, 'ServerInfo/GetServerInfo', {});
+    const set = info.dashQuestionSets[0];
+    // No one else in these journeys has these names, this date of birth or
+    // these identifiers.
+    const BORN = { year: 1979, month: 5, day: 14 };
+    const NHS = '4010232137';
+    const PNC = '79/654321K';
+    const REASON = 'Screening a new MARAC case: is the victim known to other agencies?';
+    // A MARAC case the coordinator may read, and a target-hardening job it
+    // may not, naming the same man (a nickname, the same NHS number).
+    const kase = await apiOk(ref, 'Referrals/SubmitReferral', {
+      requestId: randomUUID(),
+      referral: {
+        kind: 'MARAC', area: 'west-suffolk', priority: 'HIGH',
+        subjects: [{ fullName: 'William Searchable', dateOfBirth: BORN,
+                     identifiers: [{ type: 'NHS_NUMBER', value: NHS }] }],
+        consent: { status: 'GIVEN', givenBy: 'SUBJECT' },
+        marac: {
+          perpetrator: { fullName: 'Perpetrator Searched' }, relationship: 'ex-partner',
+          dash: { questionSetVersion: set.version,
+                  answers: set.questions.map((_, i) => (i < MARAC_YES ? 'YES' : 'NO')) },
+        },
+      },
+    });
+    const job = await apiOk(lead, 'Referrals/SubmitReferral', {
+      requestId: randomUUID(),
+      referral: {
+        kind: 'TARGET_HARDENING', area: 'west-suffolk', priority: 'HIGH',
+        subjects: [{ fullName: 'Bill Searchable', aliases: ['Billy Elsewhere'], dateOfBirth: BORN,
+                     identifiers: [{ type: 'NHS_NUMBER', value: NHS }, { type: 'PNC_ID', value: PNC }] }],
+        consent: { status: 'GIVEN', givenBy: 'SUBJECT' },
+        targetHardening: {
+          address: { lines: ['3 Searched Close'], town: 'Bury St Edmunds', postcode: 'IP33 4SS' },
+          measuresRequested: ['LOCKS'], tenure: 'OWNER_OCCUPIER', scheme: 'suffolk-target-hardening',
+        },
+      },
+    });
+    const dayOf = (iso) => new Intl.DateTimeFormat('en-GB', {
+      timeZone: info.timeZone || 'Europe/London', day: 'numeric', month: 'long', year: 'numeric',
+    }).format(new Date(iso));
+    const caseSays = `A MARAC referral from probation-service, which names them as the victim. Received ${dayOf(kase.createTime)}, now submitted.`;
+    const jobSays = `A target-hardening referral from west-suffolk-council, which names them as the victim. Received ${dayOf(job.createTime)}, now referred.`;
+    const cellsOf = (page, rows) => page.$$eval(rows, (trs) => trs.map((tr) =>
+      [...tr.children].map((c) => c.innerText.replace(/\s+/g, ' ').trim())));
+    const factsOf = (page) => page.$$eval('#person-facts .govuk-summary-list__row', (rs) => rs.map((r) =>
+      [r.querySelector('dt').innerText.trim(), r.querySelector('dd').innerText.replace(/\s+/g, ' ').trim()]));
+    const candidatesOf = (page) => page.$$eval('#person-candidates [data-candidate]', (cs) => cs.map((c) => [
+      c.dataset.candidate, c.querySelector('h3').innerText.trim(),
+      ...[...c.querySelectorAll('.govuk-summary-list__row')].map((r) =>
+        `${r.querySelector('dt').innerText.trim()}: ${r.querySelector('dd').innerText.replace(/\s+/g, ' ').trim()}`),
+      ...[...c.querySelectorAll('button')].map((b) => b.innerText.replace(/\s+/g, ' ').trim())]));
+    const holdsNone = async (page, words) => {
+      const html = await page.evaluate(() => document.documentElement.outerHTML);
+      for (const w of words) assert.ok(!html.includes(w), `the page holds ${w}`);
+    };
+
+    // A referrer is offered no People.
+    assert.equal(await ref.$('a.moj-sub-navigation__link[href="#/people"]'), null);
+
+    // The coordinator: People from the navigation, and the form, by keyboard.
+    await open(coord, '/', 'Your safeguard');
+    await coord.waitForFunction(() => document.activeElement?.tagName === 'H1');
+    await tabUntil(coord, 'a.moj-sub-navigation__link[href="#/people"]', 20, { shift: true });
+    await pressKey(coord, 'Enter');
+    await expectText(coord, 'main h1', 'Find a person');
+    await coord.waitForFunction(() => document.activeElement?.tagName === 'H1');
+    assert.deepEqual(await coord.$$eval('main form [data-field-group]', (gs) => gs.map((g) => [g.dataset.fieldGroup,
+      g.querySelector('.govuk-fieldset__legend, .govuk-label').innerText.trim()])), [
+      ['full_name', 'Full name'], ['date_of_birth', 'Date of birth (optional)'],
+      ['identifiers.nhs_number', 'NHS number (optional)'], ['identifiers.pnc_id', 'PNC id (optional)'],
+      ['reason', 'Why are you searching?'],
+    ]);
+    await checkAxe(coord, 'people search');
+    await tabUntil(coord, '#f-full-name', 5);
+    await coord.keyboard.type('William Searchable');
+    await tabUntil(coord, '#f-date-of-birth', 3);
+    await coord.keyboard.type('14');
+    await tabUntil(coord, '#f-date-of-birth-month', 1);
+    await coord.keyboard.type('5');
+    await tabUntil(coord, '#f-date-of-birth-year', 1);
+    await coord.keyboard.type('1979');
+    // No reason: the server's message stands beside the field.
+    await tabUntil(coord, '#search-people', 5);
+    await pressKey(coord, 'Enter');
+    await waitFor(coord, '.govuk-error-summary');
+    const NO_REASON = 'Why are you searching?: is required: say why you are searching, in at least 10 characters';
+    assert.deepEqual(await coord.$$eval('.govuk-error-summary__list li', (lis) => lis.map((li) => li.innerText.trim())),
+      [NO_REASON]);
+    assert.deepEqual(await coord.$$eval('.govuk-form-group--error', (gs) => gs.map((g) => [
+      g.dataset.fieldGroup, g.querySelector('.govuk-error-message')?.innerText.replace(/\s+/g, ' ').trim()])),
+    [['reason', `Error: ${NO_REASON}`]]);
+    assert.equal(await coord.evaluate(() => document.activeElement?.classList.contains('govuk-error-summary')), true);
+    assert.equal(await coord.$('#people-results h2'), null);
+    await checkAxe(coord, 'people search without a reason');
+    clearProblems(coord);  // the refusal (HTTP 400) was the point
+    // The error's link to the field; the reason typed; searched.
+    await pressKey(coord, 'Tab');
+    await pressKey(coord, 'Enter');
+    assert.equal(await coord.evaluate(() => document.activeElement?.id), 'f-reason');
+    await coord.keyboard.type(REASON);
+    await tabUntil(coord, '#search-people', 3);
+    await pressKey(coord, 'Enter');
+    await expectText(coord, '#people-results h2', '2 records found');
+    assert.equal(await coord.evaluate(() => document.activeElement?.textContent), '2 records found');
+    assert.equal(await coord.$('.govuk-error-summary'), null);
+    const found = await coord.$$eval('#people-found tbody tr', (trs) => trs.map((tr) => tr.dataset.person));
+    assert.equal(found.length, 2);
+    const [caseRecord, jobRecord] = found;
+    assert.deepEqual(await cellsOf(coord, '#people-found tbody tr'), [
+      ['100 of 100: same name, same date of birth', caseSays, 'Open person record 1 of 2'],
+      ['90 of 100: nickname, same date of birth', jobSays, 'Open person record 2 of 2'],
+    ]);
+    // The search's terms are in no address.
+    assert.match(coord.url(), /#\/people$/);
+    await checkAxe(coord, 'people found');
+
+    // The job's record, by keyboard: the coordinator may read none of its
+    // referrals, so no name, date or identifier; where it is, by envelope.
+    await tabUntil(coord, `#people-found a[href="#/people/${jobRecord.slice('people/'.length)}"]`, 10);
+    await pressKey(coord, 'Enter');
+    await expectText(coord, 'main h1', 'Person record');
+    await expectText(coord, '#person-facts', 'None of the referrals you may read names this person, so no names, dates of birth or identifiers are shown.');
+    assert.deepEqual(await cellsOf(coord, '#person-mentions tbody tr'), [
+      ['Target hardening', 'The victim', 'west-suffolk-council', dayOf(job.createTime), 'Referred', 'You cannot open this referral'],
+    ]);
+    assert.deepEqual(await candidatesOf(coord), [[
+      caseRecord, 'Possible match 1',
+      'Match: 100 of 100: nickname, same date of birth, same NHS number or PNC id',
+      `Known to: ${caseSays}`,
+      'Person record: Open person record (possible match 1)',
+      'Same person: possible match 1', 'Not the same person: possible match 1',
+    ]]);
+    await holdsNone(coord, ['Searchable', 'Billy', NHS, PNC, idOf(job.name), job.reference, '3 Searched Close']);
+    await checkAxe(coord, 'a person record the caller may read nothing of');
+
+    // The case's record, from the candidate: what the case says, and not
+    // what the job does (its nickname, alias and PNC id).
+    await clickAndWait(coord, `[data-candidate="${caseRecord}"] a[href="#/people/${caseRecord.slice('people/'.length)}"]`);
+    await expectText(coord, '#person-facts', 'William Searchable');
+    assert.deepEqual(await factsOf(coord), [
+      ['Full names', 'William Searchable'], ['Dates of birth', '14 May 1979'], ['NHS number', NHS],
+    ]);
+    assert.deepEqual(await cellsOf(coord, '#person-mentions tbody tr'), [
+      ['MARAC', 'The victim', 'probation-service', dayOf(kase.createTime), 'Submitted', 'Open the referral (MARAC, from probation-service)'],
+    ]);
+    assert.equal(await coord.$eval('#person-mentions tbody a', (a) => a.getAttribute('href')), `#/referrals/${idOf(kase.name)}`);
+    assert.deepEqual((await candidatesOf(coord)).map((c) => c.slice(0, 4)), [[
+      jobRecord, 'Possible match 1',
+      'Match: 100 of 100: nickname, same date of birth, same NHS number or PNC id', `Known to: ${jobSays}`,
+    ]]);
+    await holdsNone(coord, ['Bill Searchable', 'Billy', PNC, idOf(job.name), job.reference]);
+    await checkAxe(coord, 'a person record');
+
+    // Back to the search: the results are still there (held in the page
+    // only), and nothing about anyone is kept in the browser.
+    await coord.goBack();
+    await coord.goBack();
+    await expectText(coord, 'main h1', 'Find a person');
+    await expectText(coord, '#people-results h2', '2 records found');
+    const kept = await coord.evaluate(async () => ({
+      local: localStorage.length, session: sessionStorage.length, cookies: document.cookie,
+      databases: (await indexedDB.databases()).length,
+    }));
+    assert.deepEqual(kept, { local: 0, session: 0, cookies: '', databases: 0 });
+    for (const p of [ref, lead, coord]) expectNoFaults(p);
+    for (const p of [ref, lead, coord]) await p.close();
+  });
+
+  test('people merge: the MARAC coordinator says a possible match is the same person, undoes the merge by keyboard, then says it is not; the auditor sees the search\'s reason and the records',
+    { timeout: 180000 }, async () => {
+    const ref = await browsers.page('referrer');
+    const lead = await browsers.page('lead');
+    const coord = await browsers.page('coordinator');
+    const auditor = await browsers.page('auditor');
+    await open(ref, '/', 'Your safeguard');
+    await open(lead, '/', 'Your safeguard');
+    const info = await apiOk(ref, 'ServerInfo/GetServerInfo', {});
+    const set = info.dashQuestionSets[0];
+    // No one else in these journeys has these names, nor this date of birth.
+    const BORN = { year: 1981, month: 2, day: 9 };
+    const REASON = 'Checking the MARAC victim against target-hardening jobs before the meeting.';
+    const kase = await apiOk(ref, 'Referrals/SubmitReferral', {
+      requestId: randomUUID(),
+      referral: {
+        kind: 'MARAC', area: 'west-suffolk', priority: 'HIGH',
+        subjects: [{ fullName: 'Margaret Mergeable', dateOfBirth: BORN }],
+        consent: { status: 'GIVEN', givenBy: 'SUBJECT' },
+        marac: {
+          perpetrator: { fullName: 'Perpetrator Merged' }, relationship: 'ex-partner',
+          dash: { questionSetVersion: set.version,
+                  answers: set.questions.map((_, i) => (i < MARAC_YES ? 'YES' : 'NO')) },
+        },
+      },
+    });
+    const job = await apiOk(lead, 'Referrals/SubmitReferral', {
+      requestId: randomUUID(),
+      referral: {
+        kind: 'TARGET_HARDENING', area: 'west-suffolk', priority: 'HIGH',
+        subjects: [{ fullName: 'Peggy Mergeable', dateOfBirth: BORN }],
+        consent: { status: 'GIVEN', givenBy: 'SUBJECT' },
+        targetHardening: {
+          address: { lines: ['5 Merged Mews'], town: 'Bury St Edmunds', postcode: 'IP33 5MM' },
+          measuresRequested: ['LOCKS'], tenure: 'OWNER_OCCUPIER', scheme: 'suffolk-target-hardening',
+        },
+      },
+    });
+    const zone = info.timeZone || 'Europe/London';
+    const dayOf = (iso) => new Intl.DateTimeFormat('en-GB', {
+      timeZone: zone, day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(iso));
+    const whenOf = (iso) => `${dayOf(iso)}, ${new Intl.DateTimeFormat('en-GB', {
+      timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso))}`;
+    const caseRow = ['MARAC', 'The victim', 'probation-service', dayOf(kase.createTime), 'Submitted',
+      'Open the referral (MARAC, from probation-service)'];
+    const jobRow = ['Target hardening', 'The victim', 'west-suffolk-council', dayOf(job.createTime), 'Referred',
+      'You cannot open this referral'];
+    const cellsOf = (page, rows) => page.$$eval(rows, (trs) => trs.map((tr) =>
+      [...tr.children].map((c) => c.innerText.replace(/\s+/g, ' ').trim())));
+    const candidates = (page) => page.$$eval('#person-candidates [data-candidate]', (cs) => cs.map((c) => c.dataset.candidate));
+    const facts = (page) => page.$$eval('#person-facts .govuk-summary-list__row', (rs) => rs.map((r) =>
+      [r.querySelector('dt').innerText.trim(), r.querySelector('dd').innerText.replace(/\s+/g, ' ').trim()]));
+    const FACTS = [['Full names', 'Margaret Mergeable'], ['Dates of birth', '9 February 1981']];
+    const NOT_PROPOSED = 'No other record is proposed as this person.';
+
+    // The search finds both records; the case's is opened.
+    await open(coord, '/people', 'Find a person');
+    await setField(coord, 'full_name', 'Margaret Mergeable');
+    await setField(coord, 'date_of_birth.day', '9');
+    await setField(coord, 'date_of_birth.month', '2');
+    await setField(coord, 'date_of_birth.year', '1981');
+    await setField(coord, 'reason', REASON);
+    await coord.click('#search-people');
+    await expectText(coord, '#people-results h2', '2 records found');
+    const [a, b] = await coord.$$eval('#people-found tbody tr', (trs) => trs.map((tr) => tr.dataset.person));
+    const [aId, bId] = [a, b].map((n) => n.slice('people/'.length));
+    await clickAndWait(coord, `#people-found a[href="#/people/${aId}"]`);
+    await expectText(coord, 'main h1', 'Person record');
+    await waitFor(coord, `[data-candidate="${b}"]`);
+    assert.deepEqual(await candidates(coord), [b]);
+    assert.deepEqual(await cellsOf(coord, '#person-mentions tbody tr'), [caseRow]);
+    assert.equal(await coord.$('#person-merged'), null);
+
+    // Same person: the job's record is merged into the case's.
+    await clickAndWait(coord, `[data-candidate="${b}"] button[data-decide="same"]`);
+    await expectText(coord, '.govuk-notification-banner', 'Confirmed as the same person: that record\'s referrals are now in this one.');
+    assert.equal(await coord.evaluate(() => document.activeElement?.classList.contains('govuk-notification-banner')), true);
+    const merged = await apiOk(coord, 'People/GetPerson', { name: a });
+    assert.deepEqual(merged.merged.map((m) => [m.person, m.mergedBy]), [[b, 'suffolk-county-council/person/marac-coordinator']]);
+    assert.deepEqual(await cellsOf(coord, '#person-mentions tbody tr'), [jobRow, caseRow]);
+    assert.deepEqual(await facts(coord), FACTS);   // nothing of the job's: not "Peggy"
+    assert.deepEqual(await cellsOf(coord, '#person-merged tbody tr'), [
+      [bId, whenOf(merged.merged[0].mergeTime), 'suffolk-county-council/person/marac-coordinator', `Undo merge of record ${bId}`],
+    ]);
+    assert.deepEqual(await candidates(coord), []);
+    await expectText(coord, '#person-candidates', NOT_PROPOSED);
+    assert.ok(!(await coord.$eval('main', (m) => m.innerText)).includes('Peggy'));
+    await checkAxe(coord, 'a person record with a record merged into it');
+
+    // The job's record says where it went.
+    await open(coord, `/people/${bId}`, 'Person record');
+    await expectText(coord, '#merged-into', 'This record was merged into another person record, which holds the referrals it named.');
+    assert.equal(await coord.$eval('#merged-into a', (l) => `${l.innerText.trim()} ${l.getAttribute('href')}`),
+      `Open the record it was merged into #/people/${aId}`);
+    await waitFor(coord, '#undo-merged-into');
+    await expectText(coord, '#person-mentions', 'No referral: they are in the record this one was merged into.');
+    await checkAxe(coord, 'a person record merged into another');
+
+    // The merge undone from the case's record, by keyboard.
+    await open(coord, `/people/${aId}`, 'Person record');
+    await coord.waitForFunction(() => document.activeElement?.tagName === 'H1');
+    await tabUntil(coord, `button[data-unmerge="${b}"]`, 40);
+    await pressKey(coord, 'Enter');
+    await expectText(coord, '.govuk-notification-banner', 'Merge undone: that record holds its own referrals again.');
+    assert.equal(await coord.evaluate(() => document.activeElement?.classList.contains('govuk-notification-banner')), true);
+    assert.equal(await coord.$('#person-merged'), null);
+    assert.deepEqual(await cellsOf(coord, '#person-mentions tbody tr'), [caseRow]);
+    assert.deepEqual(await candidates(coord), [b]);
+    await checkAxe(coord, 'a person record after a merge was undone');
+
+    // Not the same person: the candidate is gone, and stays gone.
+    await clickAndWait(coord, `[data-candidate="${b}"] button[data-decide="not-same"]`);
+    await expectText(coord, '.govuk-notification-banner', 'Recorded as not the same person: that record is no longer proposed.');
+    assert.deepEqual(await candidates(coord), []);
+    await expectText(coord, '#person-candidates', NOT_PROPOSED);
+    assert.deepEqual(await coord.$$eval('#person-rejected li a', (ls) => ls.map((l) => l.getAttribute('href'))), [`#/people/${bId}`]);
+    assert.deepEqual((await apiOk(coord, 'People/GetPerson', { name: a })).rejected, [b]);
+    assert.deepEqual(await facts(coord), FACTS);
+    await checkAxe(coord, 'a person record after a match was rejected');
+    await open(coord, `/people/${aId}`, 'Person record');
+    await expectText(coord, '#person-candidates', NOT_PROPOSED);
+    // Nor does the case list the job as where its victim may be known.
+    await open(coord, `/referrals/${idOf(kase.name)}`, `${kase.reference}: MARAC`);
+    assert.equal((await apiOk(coord, 'Referrals/GetReferral', { name: kase.name })).alsoKnownTo, undefined);
+    assert.equal(await coord.$('#also-known-to'), null);
+
+    // The auditor: the search with its reason and the records it returned.
+    await open(auditor, '/audit', 'Audit log');
+    await waitFor(auditor, '#audit-entries, #audit-empty');  // the first page, unfiltered
+    await setField(auditor, 'filter.caller', 'suffolk-county-council/person/marac-coordinator');
+    await setField(auditor, 'filter.method', 'safeguard.v1.People/SearchPeople');
+    await auditor.click('#audit-search');
+    await auditor.waitForFunction((r) => [...document.querySelectorAll('#audit-entries [data-audit="reason"]')]
+      .some((e) => e.innerText.includes(r)), {}, REASON);
+    const searches = await auditor.$$eval('#audit-entries tbody tr', (trs) => trs.map((tr) => ({
+      method: tr.children[3].innerText.trim(), outcome: tr.children[5].innerText.trim(),
+      reason: tr.querySelector('[data-audit="reason"]')?.innerText.trim() ?? null,
+      people: tr.querySelector('[data-audit="people"]')?.innerText.trim() ?? null,
+    })));
+    assert.deepEqual(searches.filter((e) => e.reason === `Reason: ${REASON}`), [{
+      method: 'People/SearchPeople', outcome: 'OK', reason: `Reason: ${REASON}`, people: `Person records: ${aId}, ${bId}`,
+    }]);
+    await checkAxe(auditor, 'the audit log: person searches');
+    // The merge, with the two records.
+    await setField(auditor, 'filter.method', 'safeguard.v1.People/MergePeople');
+    await auditor.click('#audit-search');
+    await auditor.waitForFunction((p) => [...document.querySelectorAll('#audit-entries [data-audit="people"]')]
+      .some((e) => e.innerText.includes(p)), {}, bId);
+    const mergeEntries = await auditor.$$eval('#audit-entries tbody tr', (trs) => trs.map((tr) =>
+      tr.querySelector('[data-audit="people"]')?.innerText.trim() ?? ''));
+    assert.ok(mergeEntries.some((t) => t.includes(aId) && t.includes(bId)), mergeEntries.join('\n'));
+    for (const p of [ref, lead, coord, auditor]) expectNoFaults(p);
+    for (const p of [ref, lead, coord, auditor]) await p.close();
   });
 
   test('a screen whose code cannot be fetched asks for a reload, which brings it', { timeout: 120000 }, async () => {

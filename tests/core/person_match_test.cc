@@ -3,6 +3,8 @@
 // that candidates share a MatchKeys() key.
 #include "server/core/person_match.h"
 
+#include <optional>
+
 #include <algorithm>
 #include <iterator>
 #include <string>
@@ -11,6 +13,7 @@
 
 #include "absl/time/civil_time.h"
 #include "gtest/gtest.h"
+#include "server/core/person_identifier.h"
 
 namespace safeguard {
 namespace {
@@ -25,6 +28,13 @@ PersonFacts P(std::string name, Date dob = {},
   p.date_of_birth = dob;
   return p;
 }
+
+PersonFacts WithId(PersonFacts p, PersonIdentifierType type, std::string v) {
+  p.identifiers.push_back({type, std::move(v)});
+  return p;
+}
+constexpr auto kNhs = PersonIdentifierType::kNhsNumber;
+constexpr auto kPnc = PersonIdentifierType::kPncId;
 
 PersonFacts Aged(std::string name, int age, absl::CivilDay on) {
   PersonFacts p = P(std::move(name));
@@ -198,6 +208,26 @@ std::vector<CompareCase> CompareCases() {
       {"amy_emma_year_only_not_twins_rule",
        P("Amy Brown", Date{1990, 0, 0}, {"Emma Brown"}),
        P("Emma Brown", kDob), 65, {R::kAlias, R::kDateOfBirthAtPrecision}},
+      // Identifiers decide first.
+      {"same_nhs_number_other_name",
+       WithId(P("Sam Jones"), kNhs, "9434765919"),
+       WithId(P("Samantha Price", kDob), kNhs, "9434765919"), 100,
+       {R::kSameIdentifier}},
+      {"same_nhs_number_same_name",
+       WithId(P("John Smith", kDob), kNhs, "9434765919"),
+       WithId(P("John Smith", kDob), kNhs, "9434765919"), 100,
+       {R::kSameName, R::kSameDateOfBirth, R::kSameIdentifier}},
+      {"other_nhs_number_same_name",
+       WithId(P("John Smith", kDob), kNhs, "9434765919"),
+       WithId(P("John Smith", kDob), kNhs, "4010232137"), 0,
+       {R::kSameName, R::kSameDateOfBirth}},
+      {"nhs_number_and_pnc_id_do_not_compare",
+       WithId(P("John Smith", kDob), kNhs, "9434765919"),
+       WithId(P("John Smith", kDob), kPnc, "98/123456X"), 100,
+       {R::kSameName, R::kSameDateOfBirth}},
+      {"same_pnc_id_only", WithId(P(""), kPnc, "98/123456X"),
+       WithId(P("John Smith"), kPnc, "98/123456X"), 100,
+       {R::kSameIdentifier}},
   };
   // clang-format on
 }
@@ -338,6 +368,42 @@ TEST(PersonMatchTest, FormalGivenName) {
   }
 }
 
+TEST(PersonMatchTest, CanonicalIdentifier) {
+  const struct {
+    PersonIdentifierType type;
+    const char* value;
+    std::optional<std::string> canonical;
+  } cases[] = {
+      {kNhs, "9434765919", "9434765919"},
+      {kNhs, "943 476 5919", "9434765919"},
+      {kNhs, "943-476-5919", "9434765919"},
+      {kNhs, "9434765918", std::nullopt},   // check digit 9
+      {kNhs, "943476591", std::nullopt},    // 9 digits
+      {kNhs, "94347659190", std::nullopt},  // 11 digits
+      {kNhs, "943476591x", std::nullopt},
+      {kNhs, "4010232137", "4010232137"},
+      {kNhs, "0000000000", "0000000000"},   // remainder 0: check digit 0
+      {kNhs, "0000000060", std::nullopt},   // check value 10: never valid
+      {kPnc, "98/123456X", "98/123456X"},
+      {kPnc, " 98/123456x ", "98/123456X"},
+      {kPnc, "2001/7Z", "2001/7Z"},
+      {kPnc, "98/12345678X", std::nullopt},  // 8 digits
+      {kPnc, "98/X", std::nullopt},          // no digits
+      {kPnc, "98/1234567", std::nullopt},    // no letter
+      {kPnc, "998/123456X", std::nullopt},   // 3-digit year
+      {kPnc, "98-123456X", std::nullopt},
+      {PersonIdentifierType::kUnspecified, "9434765919", std::nullopt},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(CanonicalIdentifier(c.type, c.value), c.canonical) << c.value;
+  }
+}
+
+TEST(PersonMatchTest, IdentifiersAreMatchKeys) {
+  EXPECT_EQ(MatchKeys(WithId(P(""), kNhs, "9434765919")),
+            std::vector<std::string>{"i:1:9434765919"});
+}
+
 TEST(PersonMatchTest, MatchReasonName) {
   struct Case {
     MatchReason reason;
@@ -350,6 +416,7 @@ TEST(PersonMatchTest, MatchReasonName) {
       {R::kAlias, "alias"},
       {R::kSameDateOfBirth, "same_date_of_birth"},
       {R::kDateOfBirthAtPrecision, "date_of_birth_at_precision"},
+      {R::kSameIdentifier, "same_identifier"},
   };
   for (const Case& c : cases) {
     EXPECT_EQ(MatchReasonName(c.reason), c.want) << c.want;

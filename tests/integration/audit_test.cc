@@ -426,7 +426,7 @@ TEST_F(AuditTest, TamperingIsDetectedAndPointsAtTheEntry) {
        "INSERT INTO audit_entries SELECT 4, time_us, agency, principal, "
        "certificate_sha256, roles, rule, method, referral, view, code, "
        "break_glass_reason, request_id, leaf, chain, disclosed, "
-       "changed_fields FROM "
+       "changed_fields, reason, people FROM "
        "audit_entries WHERE "
        "seq = 1;",
        4, "entry 4 was changed: its hash differs"},

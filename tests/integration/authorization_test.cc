@@ -16,6 +16,7 @@
 #include "gtest/gtest.h"
 #include "safeguard/v1/audit.grpc.pb.h"
 #include "safeguard/v1/meetings.grpc.pb.h"
+#include "safeguard/v1/people.grpc.pb.h"
 #include "safeguard/v1/server_info.grpc.pb.h"
 #include "server/app/safeguard_server.h"
 #include "server/common/proto_time.h"
@@ -87,6 +88,12 @@ std::set<std::string> AsRepresentative(std::set<std::string> methods) {
                   "UpdateAction", "ListActions"});
   return methods;
 }
+// Each kind's coordinators search and keep person records.
+std::set<std::string> WithPeople(std::set<std::string> methods) {
+  methods.insert({"SearchPeople", "GetPerson", "MergePeople", "UnmergePerson",
+                  "RejectMatch"});
+  return methods;
+}
 // The two coordinators whose kinds link to each other.
 std::set<std::string> WithLinks(std::set<std::string> methods) {
   methods.insert({"LinkReferral", "UnlinkReferral"});
@@ -109,16 +116,16 @@ const Expectation kMatrix[] = {
     {"agency_lead", "west-suffolk-council/person/safeguarding-lead",
      WithAccessLog(kAll), {"T1"}},
     {"marac_coordinator", "suffolk-county-council/person/marac-coordinator",
-     WithLinks(WithMeetings(kAll)), {"M", "MM", "A"}},
+     WithPeople(WithLinks(WithMeetings(kAll))), {"M", "MM", "A"}},
     {"channel_chair", "suffolk-county-council/person/channel-chair",
-     WithMeetings(kAll), {"C", "MC"}},
+     WithPeople(WithMeetings(kAll)), {"C", "MC"}},
     // As a police First Responder it reaches the force's NRM referrals too,
     // but assigns only Channel cases.
-    {"prevent_officer", "suffolk-police/person/prevent-officer", kAll,
-     {"C", "N"}, {{"AssignReferral", {"C"}}}},
+    {"prevent_officer", "suffolk-police/person/prevent-officer",
+     WithPeople(kAll), {"C", "N"}, {{"AssignReferral", {"C"}}}},
     {"sanctuary_coordinator",
-     "west-suffolk-council/person/sanctuary-coordinator", WithLinks(kAll),
-     {"T1", "T2"}},
+     "west-suffolk-council/person/sanctuary-coordinator",
+     WithPeople(WithLinks(kAll)), {"T1", "T2"}},
     {"contractor", "safe-partnership/person/locksmith",
      {"GetServerInfo", "GetReferral", "ListReferrals", "TransitionReferral",
       "WatchReferrals"},
@@ -450,7 +457,21 @@ TEST_F(AuthorizationTest, EveryMethodEveryRoleInsideAndOutsideScope) {
     q.set_referral(target);
     return unary("safeguard.v1.Referrals/UnlinkReferral", q)(t, who, target);
   };
+  // People: each probe's name is empty (it is about no referral), so an
+  // allowed call is INVALID_ARGUMENT (a search also lacks its reason).
+  v1::MergePeopleRequest merge_people;
+  merge_people.set_other("people/no-such-record");
+  v1::RejectMatchRequest reject_match;
+  reject_match.set_other("people/no-such-record");
   std::map<std::string, Probe> probes = {
+      {"SearchPeople", unary("safeguard.v1.People/SearchPeople",
+                             v1::SearchPeopleRequest())},
+      {"GetPerson",
+       unary("safeguard.v1.People/GetPerson", v1::GetPersonRequest())},
+      {"MergePeople", unary("safeguard.v1.People/MergePeople", merge_people)},
+      {"UnmergePerson", unary("safeguard.v1.People/UnmergePerson",
+                              v1::UnmergePersonRequest())},
+      {"RejectMatch", unary("safeguard.v1.People/RejectMatch", reject_match)},
       {"GetServerInfo",
        unary("safeguard.v1.ServerInfo/GetServerInfo", v1::GetServerInfoRequest())},
       {"SubmitReferral", unary("safeguard.v1.Referrals/SubmitReferral", submit)},
@@ -534,7 +555,12 @@ TEST_F(AuthorizationTest, EveryMethodEveryRoleInsideAndOutsideScope) {
       {"ExportAuditLog", Code::OK},
       {"CreateMeeting", Code::INVALID_ARGUMENT},
       {"ListMeetings", Code::OK},
-      {"ListActions", Code::OK}};
+      {"ListActions", Code::OK},
+      {"SearchPeople", Code::INVALID_ARGUMENT},
+      {"GetPerson", Code::INVALID_ARGUMENT},
+      {"MergePeople", Code::INVALID_ARGUMENT},
+      {"UnmergePerson", Code::INVALID_ARGUMENT},
+      {"RejectMatch", Code::INVALID_ARGUMENT}};
 
   for (const std::string& full : GovernedMethods()) {
     const std::string method = full.substr(full.find('/') + 1);
@@ -543,7 +569,7 @@ TEST_F(AuthorizationTest, EveryMethodEveryRoleInsideAndOutsideScope) {
   }
 
   // Every row, for each method: once, or once per target it is about.
-  const int kChecks = 15 * (10 + 9 * 5 + 7 * 2 + 1 * 1);
+  const int kChecks = 15 * (15 + 9 * 5 + 7 * 2 + 1 * 1);
   // The audit entries each pass writes, as what identifies them.
   std::vector<std::string> audited[2];
   for (Transport transport : {Transport::kGrpc, Transport::kConnect}) {

@@ -258,6 +258,11 @@ TEST_F(ConnectTest, ServerInfoSaysWhatTheCallerMayDo) {
   EXPECT_EQ(
       std::vector<std::string>(info.methods().begin(), info.methods().end()),
       (std::vector<std::string>{
+          "safeguard.v1.People/GetPerson",
+          "safeguard.v1.People/MergePeople",
+          "safeguard.v1.People/RejectMatch",
+          "safeguard.v1.People/SearchPeople",
+          "safeguard.v1.People/UnmergePerson",
           "safeguard.v1.Referrals/AddNote",
           "safeguard.v1.Referrals/AssignReferral",
           "safeguard.v1.Referrals/GetReferral",

@@ -128,6 +128,13 @@ TEST_F(MeetingRowsTest, ADatabaseOfThePreviousVersionTakesTheMeetingTables) {
                   "person_mentions);"),
             1);
   EXPECT_EQ(count("SELECT count(*) FROM marac_pairs;"), 0);
+  // Each person they name has a person record of its own.
+  EXPECT_EQ(count("SELECT count(DISTINCT referral_id) FROM person_links;"), 5);
+  EXPECT_EQ(count("SELECT count(*) FROM people;"),
+            count("SELECT count(*) FROM person_links;"));
+  EXPECT_EQ(count("SELECT count(*) FROM person_links WHERE origin_id != "
+                  "person_id;"),
+            0);
   // Its referrals are still there, and it has no meetings yet.
   absl::StatusOr<QueuePage> page = opened_.referrals->List([] {
     QueueQuery q;

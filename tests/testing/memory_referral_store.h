@@ -49,6 +49,12 @@ class MemoryReferralStore final : public ReferralStore,
       int limit) override {
     return Mentions(data_, kind, role, keys, limit);
   }
+  absl::StatusOr<PersonRecord> GetPerson(const std::string& id) override {
+    return LoadPerson(data_, id);
+  }
+  absl::StatusOr<std::string> PersonOf(const MentionRef& mention) override {
+    return FindPerson(data_, mention);
+  }
 
   // MeetingStore
   absl::StatusOr<Meeting> GetMeeting(const std::string& id) override {
@@ -117,7 +123,80 @@ class MemoryReferralStore final : public ReferralStore,
         mentions;
     std::map<std::string, Meeting> meetings;
     std::map<std::string, PlanAction> actions;
+    // Person records: each record's version, creation and merge; each
+    // mention's (referral, role, index) origin and current record; the
+    // rejected pairs (smaller id first).
+    struct PersonRow {
+      int64_t version = 1;
+      absl::Time create_time;
+      PersonMergeEntry merged_into;
+    };
+    std::map<std::string, PersonRow> people;
+    std::map<std::tuple<std::string, PersonRole, int>,
+             std::pair<std::string, std::string>>
+        links;
+    std::set<std::pair<std::string, std::string>> rejections;
+    int people_made = 0;
   };
+
+  static std::string Root(const Data& data, std::string id) {
+    while (!data.people.at(id).merged_into.id.empty()) {
+      id = data.people.at(id).merged_into.id;
+    }
+    return id;
+  }
+  static std::vector<std::string> Members(const Data& data,
+                                          const std::string& id) {
+    std::vector<std::string> out = {id};
+    for (size_t i = 0; i < out.size(); ++i) {
+      for (const auto& [other, row] : data.people) {
+        if (row.merged_into.id == out[i]) out.push_back(other);
+      }
+    }
+    return out;
+  }
+  static absl::StatusOr<PersonRecord> LoadPerson(const Data& data,
+                                                 const std::string& id) {
+    auto it = data.people.find(id);
+    if (it == data.people.end()) {
+      return absl::NotFoundError("no such person record");
+    }
+    PersonRecord p;
+    p.id = id;
+    p.version = it->second.version;
+    p.create_time = it->second.create_time;
+    p.merged_into = it->second.merged_into;
+    for (const auto& [at, link] : data.links) {
+      if (link.second == id) {
+        p.mentions.push_back(
+            {std::get<0>(at), std::get<1>(at), std::get<2>(at)});
+      }
+    }
+    for (const auto& [other, row] : data.people) {
+      if (row.merged_into.id == id) {
+        PersonMergeEntry entry = row.merged_into;
+        entry.id = other;
+        p.merged.push_back(entry);
+      }
+    }
+    for (const std::string& member : Members(data, id)) {
+      for (const auto& [a, b] : data.rejections) {
+        if (a != member && b != member) continue;
+        std::string root = Root(data, a == member ? b : a);
+        if (root != id && !Has(p.rejected, root)) p.rejected.push_back(root);
+      }
+    }
+    std::sort(p.rejected.begin(), p.rejected.end());
+    return p;
+  }
+  static absl::StatusOr<std::string> FindPerson(const Data& data,
+                                                const MentionRef& m) {
+    auto it = data.links.find({m.referral_id, m.role, m.index});
+    if (it == data.links.end()) {
+      return absl::NotFoundError("the mention has no person record");
+    }
+    return it->second.second;
+  }
 
   // The referrals `data` indexes with any of `keys`, newest first.
   static std::vector<std::string> Mentions(const Data& data, ReferralKind kind,
@@ -223,11 +302,61 @@ class MemoryReferralStore final : public ReferralStore,
     absl::Status IndexPeople(const Referral& referral,
                              const std::vector<NamedPerson>& people) override {
       for (auto& [key, ids] : data.mentions) ids.erase(referral.id);
+      std::set<std::tuple<std::string, PersonRole, int>> named;
       for (const NamedPerson& p : people) {
         for (const std::string& key : MatchKeys(p.facts)) {
           data.mentions[{key, p.role, referral.kind}].insert(referral.id);
         }
+        named.insert({referral.id, p.role, p.index});
+        if (data.links.count({referral.id, p.role, p.index}) != 0) continue;
+        std::string id = absl::StrCat("person-", ++data.people_made);
+        data.people[id].create_time = referral.update_time;
+        data.links[{referral.id, p.role, p.index}] = {id, id};
       }
+      for (auto it = data.links.begin(); it != data.links.end();) {
+        if (std::get<0>(it->first) == referral.id && named.count(it->first) == 0) {
+          it = data.links.erase(it);
+        } else {
+          ++it;
+        }
+      }
+      changed = true;
+      return absl::OkStatus();
+    }
+    absl::StatusOr<PersonRecord> GetPerson(const std::string& id) override {
+      return LoadPerson(data, id);
+    }
+    absl::StatusOr<std::string> PersonOf(const MentionRef& mention) override {
+      return FindPerson(data, mention);
+    }
+    absl::Status MergePerson(const std::string& from, const std::string& into,
+                             const PersonMergeEntry& how) override {
+      data.people.at(from).merged_into = {into, how.time, how.by};
+      ++data.people.at(from).version;
+      ++data.people.at(into).version;
+      for (auto& [at, link] : data.links) {
+        if (link.second == from) link.second = into;
+      }
+      changed = true;
+      return absl::OkStatus();
+    }
+    absl::Status UnmergePerson(const std::string& id) override {
+      const std::string root = Root(data, id);
+      const std::vector<std::string> members = Members(data, id);
+      for (auto& [at, link] : data.links) {
+        if (Has(members, link.first)) link.second = id;
+      }
+      data.people.at(id).merged_into = PersonMergeEntry();
+      ++data.people.at(id).version;
+      ++data.people.at(root).version;
+      changed = true;
+      return absl::OkStatus();
+    }
+    absl::Status RejectMatch(const std::string& a, const std::string& b,
+                             const PersonMergeEntry&) override {
+      data.rejections.insert({std::min(a, b), std::max(a, b)});
+      ++data.people.at(a).version;
+      ++data.people.at(b).version;
       changed = true;
       return absl::OkStatus();
     }

@@ -5,6 +5,8 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
 
 #include "tests/testing/test_server.h"
 
@@ -110,15 +112,36 @@ v1::Referral SixtyBadFieldsSubmission() {
   return many;
 }
 
-v1::Referrals::Stub& Callers::As(const std::string& who) {
-  auto it = stubs_.find(who);
-  if (it != stubs_.end()) return *it->second;
+std::shared_ptr<grpc::Channel> Callers::Channel(const std::string& who) {
   size_t slash = who.find('/');
   CertFiles cert =
       pki_.IssueIdentity(who.substr(0, slash), who.substr(slash + 1));
-  auto stub = v1::Referrals::NewStub(
-      ConnectedTestChannel(port_, pki_.ca_file(), cert));
-  return *(stubs_[who] = std::move(stub));
+  return ConnectedTestChannel(port_, pki_.ca_file(), cert);
+}
+
+v1::Referrals::Stub& Callers::As(const std::string& who) {
+  auto it = stubs_.find(who);
+  if (it != stubs_.end()) return *it->second;
+  return *(stubs_[who] = v1::Referrals::NewStub(Channel(who)));
+}
+
+v1::People::Stub& Callers::People(const std::string& who) {
+  auto it = people_.find(who);
+  if (it != people_.end()) return *it->second;
+  return *(people_[who] = v1::People::NewStub(Channel(who)));
+}
+
+std::vector<FieldViolation> Violations(const grpc::Status& status) {
+  google::rpc::Status details;
+  google::rpc::BadRequest bad;
+  std::vector<FieldViolation> out;
+  if (details.ParseFromString(status.error_details()) &&
+      details.details_size() == 1 && details.details(0).UnpackTo(&bad)) {
+    for (const auto& v : bad.field_violations()) {
+      out.push_back({v.field(), v.description()});
+    }
+  }
+  return out;
 }
 
 grpc::Status Callers::Submit(const std::string& who,

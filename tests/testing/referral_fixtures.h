@@ -9,9 +9,12 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "grpcpp/grpcpp.h"
+#include "safeguard/v1/people.grpc.pb.h"
 #include "safeguard/v1/referrals.grpc.pb.h"
+#include "server/core/field_violations.h"
 #include "tests/testing/test_pki.h"
 
 namespace safeguard::testing {
@@ -34,6 +37,7 @@ class Callers {
 
   // "agency/system|person/name"
   v1::Referrals::Stub& As(const std::string& who);
+  v1::People::Stub& People(const std::string& who);
 
   // The calls tests make most, as `who`. Transition and Assign send the
   // version of `r` and, when they succeed, replace `r` with the answer.
@@ -50,8 +54,14 @@ class Callers {
  private:
   TestPki& pki_;
   const int port_;
+  std::shared_ptr<grpc::Channel> Channel(const std::string& who);
+
   std::map<std::string, std::unique_ptr<v1::Referrals::Stub>> stubs_;
+  std::map<std::string, std::unique_ptr<v1::People::Stub>> people_;
 };
+
+// The field violations a status carries (google.rpc.BadRequest).
+std::vector<FieldViolation> Violations(const grpc::Status& status);
 
 // Today in Europe/London, the server's default time zone, plus `days`.
 v1::Date Today(int days = 0);

@@ -39,7 +39,10 @@ const METHODS = [
   "safeguard.v1.Referrals/AssignReferral", "safeguard.v1.Referrals/AddNote",
   "safeguard.v1.Referrals/UpdateReferral", "safeguard.v1.Referrals/LinkReferral",
   "safeguard.v1.Referrals/UnlinkReferral",
-  "safeguard.v1.Referrals/WatchReferrals", "safeguard.v1.Audit/ListAuditEntries",
+  "safeguard.v1.Referrals/WatchReferrals", "safeguard.v1.People/SearchPeople",
+  "safeguard.v1.People/GetPerson", "safeguard.v1.People/MergePeople",
+  "safeguard.v1.People/UnmergePerson", "safeguard.v1.People/RejectMatch",
+  "safeguard.v1.Audit/ListAuditEntries",
   "safeguard.v1.Audit/GetAccessLog", "safeguard.v1.Audit/VerifyAuditLog",
   "safeguard.v1.Audit/ExportAuditLog", "safeguard.v1.Audit/BreakGlass",
   "safeguard.v1.ServerInfo/GetServerInfo",
@@ -77,6 +80,11 @@ function entriesTable(entries: AuditEntry[]): HTMLElement {
           ? [h("strong.govuk-tag.govuk-tag--red", "Break glass"), " ", h("q", e.breakGlassReason)] : "",
         e.changedFields.length
           ? h("div.govuk-body-s", `Fields changed: ${e.changedFields.map(changeLabel).join(", ")}`)
+          : null,
+        e.reason ? h("div.govuk-body-s", { "data-audit": "reason" }, "Reason: ", h("q", e.reason)) : null,
+        e.people.length
+          ? h("div.govuk-body-s", { "data-audit": "people" },
+              `Person records: ${e.people.map((p) => p.replace(/^people\//, "")).join(", ")}`)
           : null)))));
 }
 

@@ -14,6 +14,7 @@ import {
 import { problemFrom, referrals } from "../api";
 import { type Child, h, replaceChildren } from "../dom";
 import { kindWords } from "../format";
+import { identifierInputs, readIdentifiers } from "../identifiers";
 import * as read from "../read";
 import { button, choices, dateInput, select, showProblem, textArea, textInput, tick } from "../ui";
 import { openChanged } from "./referral";
@@ -87,13 +88,15 @@ function addressFields(path: string, [lines, town, postcode]: string[], a: Addre
   ];
 }
 
-// A person's name, other names, date of birth and address; what else the
-// referral holds about them is sent back as read.
+// A person's name, other names, date of birth, identifiers (NHS number,
+// PNC id) and address; what else the referral holds about them is sent
+// back as read.
 function personFields(path: string, who: string, p: Person | undefined): Child[] {
   return [
     textInput(`${path}.full_name`, `${who}: full name`, { value: p?.fullName }),
     textArea(`${path}.aliases`, `${who}: other names (optional)`, { hint: LINES_HINT, value: p?.aliases.join("\n") }),
     dateInput(`${path}.date_of_birth`, `${who}: date of birth`, DOB_HINT, p?.dateOfBirth),
+    identifierInputs(path, who, p?.identifiers),
     addressFields(`${path}.address`, [`${who}: address`, `${who}: town`, `${who}: postcode`], p?.address),
   ];
 }
@@ -101,6 +104,7 @@ function personFields(path: string, who: string, p: Person | undefined): Child[]
 function readPerson(form: HTMLFormElement, path: string, base: Person | undefined, bad: read.Violations): Person {
   return { ...(base ?? create(PersonSchema)), fullName: read.text(form, `${path}.full_name`),
            aliases: read.lines(form, `${path}.aliases`), dateOfBirth: readDate(form, `${path}.date_of_birth`, bad),
+           identifiers: readIdentifiers(form, path, base?.identifiers),
            address: readAddress(form, `${path}.address`) };
 }
 

@@ -13,20 +13,20 @@ import { Code } from "@connectrpc/connect";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 
 import { type Meeting, MeetingState } from "../../gen/safeguard/v1/meetings_pb";
-import { ActionDetails, LinkStatus, LinkType, type Referral, ReferralKind, type ReferralLink,
-         ReferralSchema } from "../../gen/safeguard/v1/referral_pb";
+import { ActionDetails, type KnownElsewhere, LinkStatus, LinkType, type Referral, ReferralKind,
+         type ReferralLink, ReferralSchema } from "../../gen/safeguard/v1/referral_pb";
 import { problemFrom, referrals } from "../api";
 import { actionForm } from "../actions";
 import { changeLabel, changeValue } from "../changes";
 import { meetings } from "../meetings";
 import { type Child, h, replaceChildren } from "../dom";
-import { dayOf, deadlineElement, isoTime, kindInSentence, kindWords, linkStatusWords, linkTypeWords,
-         matchReasonWords, namedAsWords, personWords, priorityElement, stateInSentence, when, whenIso,
-         words } from "../format";
-import { rows, summary } from "../fields";
+import { deadlineElement, kindInSentence, kindWords, linkStatusWords, linkTypeWords, matchReasonWords,
+         personWords, priorityElement, when, whenIso, words } from "../format";
+import { type Row, rows, summary } from "../fields";
+import { mentionSentence, people, personId, personProblem } from "../people";
 import * as read from "../read";
 import { may, session } from "../session";
-import { banner, button, link, showProblem, summaryList, textArea, textInput } from "../ui";
+import { banner, button, clearProblems, link, showProblem, summaryList, textArea, textInput } from "../ui";
 import { referralId } from "./worklist";
 
 const FORM_TITLES: Record<string, string> = {
@@ -87,7 +87,7 @@ export function drawReferral(main: HTMLElement, r: Referral, signal: AbortSignal
     sections.push(h("h2.govuk-heading-m", "External references"),
                   summary(rows({ externalReferences }, "")));
   }
-  sections.push(alsoKnownToSection(r), linksSection(main, r, signal, breakGlass));
+  sections.push(alsoKnownToSection(main, r, signal, breakGlass), linksSection(main, r, signal, breakGlass));
 
   const title = r.reference ? `${r.reference}: ${kindWords(r.kind)}` : `Referral: ${kindWords(r.kind)}`;
   const tags = h("p.govuk-body",
@@ -126,7 +126,7 @@ const CONSENT_LABELS: Record<string, Record<string, string>> = {
 
 function consentRows(consent: JsonObject) {
   const labels = CONSENT_LABELS[String(consent.status ?? "")] ?? {};
-  return rows(consent, "consent").map(([key, value, path]): [string, Child, string?] => {
+  return rows(consent, "consent").map(([key, value, path]): Row => {
     const field = path?.slice("consent.".length) ?? "";
     return [labels[field] ?? key, value, path];
   });
@@ -311,45 +311,98 @@ function notesForm(main: HTMLElement, r: Referral, signal: AbortSignal,
 // which only the coordinators whose view has it are sent, and only when
 // there is something to say): for each, the person here, the other
 // referral's kind, agency, date and state, as whom it names them, and how
-// alike the two are and why. A possible match for the coordinator to
-// judge: the server never sends the other referral's id or what it holds.
-function alsoKnownToSection(r: Referral): HTMLElement | null {
+// alike the two are and why, or that a coordinator confirmed they are the
+// same person. The server never sends the other referral's id or what it
+// holds. Each side's person record (safeguard.v1.People) is linked for the
+// callers who may read person records; a coordinator who may decides a
+// possible match here: "Same person" merges the other record into this
+// person's (with this record's version, read first), "Not the same person"
+// stops it being proposed; the referral is read again after either.
+function alsoKnownToSection(main: HTMLElement, r: Referral, signal: AbortSignal,
+                            breakGlass?: string): HTMLElement | null {
   if (r.alsoKnownTo.length === 0) return null;
+  const mayOpen = !breakGlass && may("People/GetPerson");
+  const mayMerge = mayOpen && may("People/MergePeople");
+  const mayReject = !breakGlass && may("People/RejectMatch");
+  const section = h("section#also-known-to", { "aria-labelledby": "also-known-to-title" });
+  const decide = async (k: KnownElsewhere, same: boolean) => {
+    clearProblems(section);
+    try {
+      if (same) {
+        const record = await people.getPerson({ name: k.personRecord }, { signal });
+        await people.mergePeople({ name: k.personRecord, version: record.version, other: k.otherPersonRecord },
+                                 { signal });
+      } else {
+        await people.rejectMatch({ name: k.personRecord, other: k.otherPersonRecord }, { signal });
+      }
+      const fresh = await referrals.getReferral({ name: r.name }, { signal });
+      drawReferral(main, fresh, signal, banner(same
+        ? "Confirmed as the same person: their person records are merged."
+        : "Recorded as not the same person: the match is no longer proposed.", "success"));
+      main.querySelector<HTMLElement>(".govuk-notification-banner")?.focus();
+    } catch (err) {
+      if (signal.aborted) return;
+      const problem = personProblem(err);
+      showProblem(section, problem);
+      if (problem.code === Code.Aborted) {
+        section.querySelector(".govuk-error-summary__body")?.append(
+          h("button.govuk-button.govuk-button--secondary#reload-referral", { type: "button",
+            onclick: async () => {
+              try {
+                drawReferral(main, await referrals.getReferral({ name: r.name }, { signal }), signal);
+                main.querySelector<HTMLElement>("h1")?.focus();
+              } catch (e) {
+                showProblem(section, problemFrom(e));
+              }
+            } }, "Reload the referral"));
+      }
+    }
+  };
   const rowsOut = r.alsoKnownTo.map((k, i) => {
     const p = `alsoKnownTo[${i}]`;
     const field = (name: string, has: unknown) => (has ? `${p}.${name}` : null);
-    const [article, kind] = kindInSentence(k.kind);
-    const received = k.createTime
-      ? h("time", { datetime: isoTime(k.createTime), "data-field": field("createTime", true) }, dayOf(k.createTime))
-      : null;
-    const state = k.state ? h("span", { "data-field": field("state", true) }, stateInSentence(k.state)) : null;
-    return h("tr.govuk-table__row",
+    const who = personWords(r.kind, k.person);
+    const [, kind] = kindInSentence(k.kind);
+    // What a button decides, read out after its words.
+    const about = h("span.govuk-visually-hidden",
+                    `: ${who.toLowerCase()} and the ${kind} referral${k.referringAgency ? ` from ${k.referringAgency}` : ""}`);
+    const undecided = !k.confirmed && k.personRecord && k.otherPersonRecord;
+    const buttons = [
+      undecided && mayMerge ? h("button.govuk-button.govuk-button--secondary", {
+        type: "button", "data-module": "govuk-button", "data-decide": "same",
+        onclick: () => { void decide(k, true); } }, "Same person", about.cloneNode(true)) : null,
+      undecided && mayReject ? h("button.govuk-button.govuk-button--secondary", {
+        type: "button", "data-module": "govuk-button", "data-decide": "not-same",
+        onclick: () => { void decide(k, false); } }, "Not the same person", about.cloneNode(true)) : null,
+    ].filter((b) => b !== null);
+    return h("tr.govuk-table__row", { "data-known": String(i) },
       h("th.govuk-table__header", { scope: "row", "data-field": field("person", k.person) },
-        personWords(r.kind, k.person)),
-      // "A target-hardening referral from west-suffolk-council, which names
-      // them as the victim. Received 6 December 2026, now referred."
+        mayOpen && k.personRecord
+          ? h("a.govuk-link", { href: `#/people/${personId(k.personRecord)}`, "data-field": field("personRecord", true) }, who)
+          : who),
       h("td.govuk-table__cell",
-        `${article.charAt(0).toUpperCase()}${article.slice(1)} `,
-        h("span", { "data-field": field("kind", k.kind) }, kind), " referral",
-        k.referringAgency ? [" from ", h("span", { "data-field": field("referringAgency", true) },
-                                         k.referringAgency)] : null,
-        k.namedAs ? [", which names them as ", h("span", { "data-field": field("namedAs", true) },
-                                                 namedAsWords(k.kind, k.namedAs))] : null,
-        ".",
-        received && state ? [" Received ", received, ", now ", state, "."]
-          : received ? [" Received ", received, "."]
-          : state ? [" Now ", state, "."] : null),
+        mentionSentence(k, field),
+        mayOpen && k.otherPersonRecord
+          ? h("p.govuk-body", { class: "govuk-!-margin-top-2 govuk-!-margin-bottom-0" },
+              h("a.govuk-link", { href: `#/people/${personId(k.otherPersonRecord)}`,
+                                  "data-field": field("otherPersonRecord", true) }, "Open person record"))
+          : null),
       h("td.govuk-table__cell",
-        h("span", { "data-field": field("score", k.score) }, `${k.score} of 100`),
-        k.reasons.length ? [": ", h("span", { "data-field": field("reasons", true) },
-                                    k.reasons.map(matchReasonWords).join(", "))] : null));
+        h("div.app-match",
+          k.confirmed ? h("p.govuk-body", { class: "govuk-!-margin-bottom-1" },
+                          h("strong.govuk-tag.govuk-tag--green", { "data-field": field("confirmed", true) },
+                            "Confirmed: same person")) : null,
+          k.score || !k.confirmed ? h("span", { "data-field": field("score", k.score) }, `${k.score} of 100`) : null,
+          k.reasons.length ? [k.score || !k.confirmed ? ": " : null, h("span", { "data-field": field("reasons", true) },
+                                      k.reasons.map(matchReasonWords).join(", "))] : null),
+        buttons.length ? h("div.govuk-button-group", { class: "govuk-!-margin-top-2 govuk-!-margin-bottom-0" }, buttons) : null));
   });
-  return h("section#also-known-to", { "aria-labelledby": "also-known-to-title" },
+  replaceChildren(section,
     h("h2.govuk-heading-m#also-known-to-title", "Also known to"),
     h("div.govuk-inset-text",
-      "These are possible matches, not confirmed ones: safeguard compares names and dates of birth, and these " +
-      "other referrals name someone who may be a person in this one. Judge whether each is the same person " +
-      "before acting on it. What those referrals hold is not shown."),
+      "Unless marked confirmed, these are possible matches: safeguard compares names, dates of birth, NHS numbers " +
+      "and PNC ids, and these other referrals name someone who may be a person in this one. Judge whether each is " +
+      "the same person before acting on it. What those referrals hold is not shown."),
     h("table.govuk-table",
       h("caption.govuk-table__caption.govuk-table__caption--s",
         "Other referrals that may name the same people, most alike first"),
@@ -358,6 +411,7 @@ function alsoKnownToSection(r: Referral): HTMLElement | null {
         h("th.govuk-table__header", { scope: "col" }, "Known to"),
         h("th.govuk-table__header", { scope: "col" }, "Match"))),
       h("tbody.govuk-table__body", rowsOut)));
+  return section;
 }
 
 // The link a referral of each kind takes to the other.

@@ -13,6 +13,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { capacityField } from "../actions";
 import { newRequestId, problemFrom, referrals } from "../api";
 import { type Child, h, replaceChildren } from "../dom";
+import { identifierInputs, readIdentifiers } from "../identifiers";
 import * as read from "../read";
 import { session } from "../session";
 import {
@@ -128,6 +129,7 @@ function personFields(path: string, who: string, o: { safeContact?: boolean; add
               "For example, 27 3 1990. A year alone, or a month and year, will do."),
     textInput(`${path}.approximate_age`, `${who}: approximate age, if the date of birth is not known`,
               { width: "3" }),
+    identifierInputs(path, who),
     textInput(`${path}.gender`, `${who}: gender (optional)`, { width: "10" }),
     textInput(`${path}.nationality`, `${who}: nationality (optional)`, { width: "20" }),
     o.address === false ? null : [
@@ -152,6 +154,7 @@ function readPerson(form: HTMLFormElement, path: string, bad: read.Violations) {
     aliases: read.lines(form, `${path}.aliases`),
     dateOfBirth: read.date(form, `${path}.date_of_birth`, bad),
     approximateAge: read.number(form, `${path}.approximate_age`, bad),
+    identifiers: readIdentifiers(form, path),
     gender: read.text(form, `${path}.gender`),
     nationality: read.text(form, `${path}.nationality`),
     address: has(`${path}.address.lines`) ? { lines: read.lines(form, `${path}.address.lines`),
@@ -201,10 +204,10 @@ function applyAnonymity(form: HTMLFormElement): void {
   const dtn = read.text(form, "referral.nrm.nature") === String(NrmNature.DUTY_TO_NOTIFY);
   const child = read.flag(form, "referral.nrm.subject_is_child");
   const anonymous = dtn && !child;
-  const identifying = ["full_name", "aliases", "date_of_birth", "address", "safe_contact"];
+  const identifying = ["full_name", "aliases", "date_of_birth", "identifiers", "address", "safe_contact"];
   form.querySelectorAll<HTMLElement>("[data-field-group^='referral.subjects[0].']").forEach((g) => {
     const field = g.dataset.fieldGroup!.slice("referral.subjects[0].".length);
-    if (!identifying.some((f) => field === f || field.startsWith(`${f}.`))) return;
+    if (!identifying.some((f) => field === f || field.startsWith(`${f}.`) || field.startsWith(`${f}[`))) return;
     g.hidden = anonymous;
     g.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>("input, textarea").forEach((i) => {
       i.disabled = anonymous;
@@ -230,7 +233,7 @@ const NRM: FormSpec = {
     return [
       nature, child,
       h("div.govuk-inset-text#dtn-note", { hidden: true },
-        "A Duty to Notify is anonymous: the form does not take the person's name, other names, date of birth, address or contact details (Modern Slavery Act 2015, section 52(3))."),
+        "A Duty to Notify is anonymous: the form does not take the person's name, other names, date of birth, NHS number, PNC id, address or contact details (Modern Slavery Act 2015, section 52(3))."),
       h("h2.govuk-heading-m", "The person"),
       personFields("referral.subjects[0]", "The person", { safeContact: true }),
       h("h2.govuk-heading-m", "The exploitation"),

@@ -1,0 +1,637 @@
+#include "bench/people_bench.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <random>
+#include <thread>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "bench/closed_loop.h"
+#include "bench/people_data.h"
+#include "bench/plot.h"
+#include "bench/server_process.h"
+#include "echo.grpc.pb.h"
+#include "grpcpp/grpcpp.h"
+#include "safeguard/v1/people.grpc.pb.h"
+#include "safeguard/v1/referrals.grpc.pb.h"
+#include "server/app/referral_id_generator.h"
+#include "server/config/server_config.h"
+#include "server/core/referral_kind.h"
+#include "server/core/status_macros.h"
+#include "server/storage/database_key.h"
+#include "server/storage/shared_database.h"
+#include "server/storage/sqlcipher_unit_of_work.h"
+#include "tests/testing/temp_dir.h"
+#include "tests/testing/test_pki.h"
+#include "tests/testing/test_server.h"
+
+namespace safeguard::bench {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The data set spans this much time before it was first made.
+constexpr absl::Duration kSpan = absl::Hours(24 * 365 * 3);
+// Referrals written between two saves of the preload's progress.
+constexpr int64_t kChunk = 8192;
+constexpr int kWriters = 16;
+// Submissions and searches made ready before timing, used round-robin.
+constexpr size_t kPrepared = 4096;
+
+constexpr char kReason[] = "Checking for earlier referrals before a MARAC";
+
+// ---- The data set -------------------------------------------------------
+
+// What <dir>/progress says: referrals written (0..loaded-1) and the seconds
+// the preload has taken so far; and when the data set's time ends.
+struct Progress {
+  int64_t loaded = 0;
+  double seconds = 0;
+  int64_t epoch_s = 0;
+};
+
+Progress ReadProgress(const std::string& dir) {
+  Progress p;
+  std::ifstream(dir + "/progress") >> p.loaded >> p.seconds >> p.epoch_s;
+  return p;
+}
+
+bool WriteProgress(const std::string& dir, const Progress& p) {
+  const std::string path = dir + "/progress";
+  {
+    std::ofstream out(path + ".tmp");
+    out << p.loaded << " " << p.seconds << " " << p.epoch_s << "\n";
+    if (!out) return false;
+  }
+  return std::rename((path + ".tmp").c_str(), path.c_str()) == 0;
+}
+
+absl::Time CreatedAt(const Progress& p, int64_t i, int64_t n) {
+  return absl::FromUnixSeconds(p.epoch_s) - kSpan +
+         kSpan * (static_cast<double>(i) / static_cast<double>(n));
+}
+
+// Writes referral `i` as a submission would: the referral, its submission
+// record (by which a resumed preload knows it is there), its people in the
+// person index and their person records, and an audit entry.
+absl::Status WriteOne(UnitOfWork& units, int64_t i, absl::Time created) {
+  Referral r = PeopleReferralAt(i, created);
+  r.id = ReferralIdGenerator::IdAt(created);
+  r.version = 1;
+  const ReferralKindModule* kind = FindReferralKind(r.kind);
+  const std::string prefix = absl::StrCat(kind->reference_prefix(), "-BENCH");
+  const std::string key = absl::StrCat("bench-people/", i);
+  AuditRecord audit;
+  audit.time = absl::Now();
+  audit.method = "safeguard.v1.Referrals/SubmitReferral";
+  audit.agency = r.referring_agency;
+  audit.principal = r.referrer;
+  audit.referral_id = r.id;
+  return units.Write(audit, [&](WriteTransaction& tx) -> absl::Status {
+    SAFEGUARD_ASSIGN_OR_RETURN(std::optional<SubmissionRecord> seen,
+                               tx.FindSubmission(key));
+    if (seen.has_value()) return absl::OkStatus();  // an earlier run's
+    SAFEGUARD_ASSIGN_OR_RETURN(r.reference, tx.NextReference(prefix));
+    SAFEGUARD_RETURN_IF_ERROR(tx.InsertReferral(r));
+    SAFEGUARD_RETURN_IF_ERROR(tx.RecordSubmission(key, {"bench", r.id}));
+    return tx.IndexPeople(r, kind->PeopleNamed(r));
+  });
+}
+
+// The first row of `sql`, `columns` integers; -1 each if it fails.
+std::vector<int64_t> Row(SharedDatabase& db, const std::string& sql,
+                         int columns) {
+  return db.With([&](Database& d) {
+    std::vector<int64_t> out(columns, -1);
+    absl::StatusOr<Statement> s = d.Prepare(sql);
+    if (!s.ok()) return out;
+    absl::StatusOr<bool> row = s->Step();
+    if (!row.ok() || !*row) return out;
+    for (int c = 0; c < columns; ++c) out[c] = s->ColumnInt64(c);
+    return out;
+  });
+}
+
+// In the child process: writes referrals from where the data set stands
+// up to n, saving the progress after each chunk, until done or past the
+// budget; then counts what the data set holds into <dir>/stats. Returns
+// the child's exit code (0 done, 3 stopped at the budget, 1 failed).
+int PreloadChild(const ServerConfig& config, const std::string& dir, int64_t n,
+                 absl::Duration budget) {
+  absl::StatusOr<DatabaseKey> key = ReadKeyFile(config.key_file());
+  if (!key.ok()) return 1;
+  fs::create_directories(config.data_dir());
+  auto db = SharedDatabase::Open(DatabasePath(config), *key);
+  if (!db.ok()) {
+    std::fprintf(stderr, "people preload: %s\n",
+                 std::string(db.status().message()).c_str());
+    return 1;
+  }
+  // Not durable until the end (sync() after the child), and a cache that
+  // holds the index's pages that the random keys touch.
+  (*db)->With([](Database& d) {
+         return d.Exec("PRAGMA synchronous = OFF; PRAGMA cache_size = -1048576;");
+       })
+      .IgnoreError();
+  SqlCipherUnitOfWork units(**db);
+  Progress p = ReadProgress(dir);
+  const absl::Time start = absl::Now();
+  int64_t reported = p.loaded;
+  while (p.loaded < n) {
+    if (budget > absl::ZeroDuration() && absl::Now() - start >= budget) break;
+    const absl::Time chunk_start = absl::Now();
+    const int64_t end = std::min(n, p.loaded + kChunk);
+    std::atomic<int64_t> next{p.loaded};
+    std::atomic<int64_t> failed{0};
+    std::vector<std::thread> writers;
+    for (int w = 0; w < kWriters; ++w) {
+      writers.emplace_back([&] {
+        for (int64_t i = next++; i < end; i = next++) {
+          absl::Status s = WriteOne(units, i, CreatedAt(p, i, n));
+          if (!s.ok() && failed++ == 0) {
+            std::fprintf(stderr, "people preload: referral %lld: %s\n",
+                         static_cast<long long>(i),
+                         std::string(s.message()).c_str());
+          }
+        }
+      });
+    }
+    for (std::thread& t : writers) t.join();
+    if (failed > 0) return 1;
+    p.loaded = end;
+    p.seconds += absl::ToDoubleSeconds(absl::Now() - chunk_start);
+    if (!WriteProgress(dir, p)) return 1;
+    if (p.loaded - reported >= std::max<int64_t>(n / 20, kChunk) ||
+        p.loaded == n) {
+      reported = p.loaded;
+      std::printf("  preloaded %lld of %lld referrals (%.0f/s so far)\n",
+                  static_cast<long long>(p.loaded), static_cast<long long>(n),
+                  p.loaded / std::max(p.seconds, 1e-3));
+      std::fflush(stdout);
+    }
+  }
+  if (p.loaded < n) return 3;
+  if (fs::exists(dir + "/stats")) return 0;
+  // What the data set holds, once: rows, and the largest blocking-key
+  // groups a lookup reads (one key, one role, one kind).
+  auto count = [&](const char* table) {
+    return Row(**db, absl::StrCat("SELECT count(*) FROM ", table, ";"), 1)[0];
+  };
+  const std::vector<int64_t> groups = Row(
+      **db,
+      "SELECT count(*), max(c), sum(c > 50), sum(c > 500) FROM (SELECT "
+      "count(*) AS c FROM person_mentions GROUP BY key_hash, role, kind);",
+      4);
+  std::ofstream stats(dir + "/stats");
+  stats << "referrals " << count("referrals") << "\npeople " << count("people")
+        << "\nperson_links " << count("person_links") << "\nperson_mentions "
+        << count("person_mentions") << "\nkey_groups " << groups[0]
+        << "\nlargest_key_group " << groups[1] << "\nkey_groups_over_50 "
+        << groups[2] << "\nkey_groups_over_500 " << groups[3] << "\n";
+  return stats ? 0 : 1;
+}
+
+std::map<std::string, double> ReadStats(const std::string& dir) {
+  std::map<std::string, double> out;
+  std::ifstream in(dir + "/stats");
+  std::string name;
+  double value;
+  while (in >> name >> value) out[name] = value;
+  return out;
+}
+
+int64_t DatabaseBytes(const ServerConfig& config) {
+  int64_t bytes = 0;
+  for (const char* suffix : {"", "-wal"}) {
+    std::error_code error;
+    const auto size = fs::file_size(DatabasePath(config) + suffix, error);
+    if (!error) bytes += static_cast<int64_t>(size);
+  }
+  return bytes;
+}
+
+// ---- Measuring ----------------------------------------------------------
+
+// One server under test and its clients.
+struct Target {
+  std::string name;  // "small db", "loaded db"
+  std::unique_ptr<ServerProcess> server;
+  std::vector<std::unique_ptr<v1::Referrals::Stub>> idva, council;
+  std::vector<std::unique_ptr<v1::People::Stub>> coordinator;
+  std::vector<std::unique_ptr<Echo::Stub>> echo;
+  // Where each sequence of prepared calls is; each target sends the same
+  // calls in the same order.
+  std::atomic<size_t> next_marac{0}, next_job{0}, next_search{0};
+  std::atomic<int64_t> searches{0}, found{0};
+};
+
+// One figure, over every round.
+struct Figure {
+  std::string scenario;
+  int concurrency = 0;
+  std::vector<int64_t> us;
+  int64_t errors = 0;
+  double seconds = 0;
+  std::vector<double> round_p50, round_p99;
+
+  void Add(Latencies l) {
+    std::sort(l.us.begin(), l.us.end());
+    round_p50.push_back(Percentile(l.us, 0.5));
+    round_p99.push_back(Percentile(l.us, 0.99));
+    us.insert(us.end(), l.us.begin(), l.us.end());
+    errors += l.errors;
+    seconds += l.seconds;
+  }
+  void Sort() { std::sort(us.begin(), us.end()); }
+  double p(double q) const { return Percentile(us, q); }
+  double per_second() const { return seconds > 0 ? us.size() / seconds : 0; }
+};
+
+std::string Join(const std::vector<double>& v) {
+  return absl::StrJoin(v, ", ", [](std::string* out, double x) {
+    absl::StrAppend(out, absl::StrFormat("%.0f", x));
+  });
+}
+
+void Print(const Figure& f) {
+  std::printf("%-40s c=%-3d %8.0f ops/s  p50 %7.0f us  p99 %7.0f us  "
+              "p99.9 %7.0f us  errors %lld  (rounds: p50 %s; p99 %s)\n",
+              f.scenario.c_str(), f.concurrency, f.per_second(), f.p(0.5),
+              f.p(0.99), f.p(0.999), static_cast<long long>(f.errors),
+              Join(f.round_p50).c_str(), Join(f.round_p99).c_str());
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int RunPeopleBench(const PeopleBenchOptions& o) {
+  const int64_t n = o.referrals;
+  if (n <= 0 || o.levels.empty()) {
+    std::fprintf(stderr, "people: needs --people_referrals > 0 and a level\n");
+    return 1;
+  }
+  const std::string dir = absl::StrCat(o.root, "/people-", n);
+  fs::create_directories(dir);
+  testing::TestPki pki(o.root);
+  auto configure = [&](const std::string& at) {
+    ServerConfig config = testing::TestServerConfig(at, pki);
+    config.set_worker_threads(o.worker_threads);
+    config.set_http_listen_address("");  // gRPC only
+    return config;
+  };
+  const ServerConfig loaded_config = configure(dir);
+
+  // The data set: made, or carried on, in a child process (its memory is
+  // not the server's, and nothing here has started gRPC yet).
+  Progress progress = ReadProgress(dir);
+  if (progress.epoch_s == 0) {
+    progress.epoch_s = absl::ToUnixSeconds(absl::Now());
+    if (!WriteProgress(dir, progress)) return 1;
+  }
+  if (progress.loaded < n || !fs::exists(dir + "/stats")) {
+    std::printf("people: preloading %lld referrals into %s (from %lld)\n",
+                static_cast<long long>(n), dir.c_str(),
+                static_cast<long long>(progress.loaded));
+    std::fflush(stdout);
+    const pid_t child = fork();
+    if (child == 0) {
+      _exit(PreloadChild(loaded_config, dir, n, o.preload_budget));
+    }
+    int status = 0;
+    waitpid(child, &status, 0);
+    sync();  // the preload's writes reach the disk before anything is timed
+    const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+    progress = ReadProgress(dir);
+    if (code == 3) {
+      std::printf("people: the preload stopped at its budget with %lld of "
+                  "%lld referrals (%.0f s so far); run again to carry on\n",
+                  static_cast<long long>(progress.loaded),
+                  static_cast<long long>(n), progress.seconds);
+      return 3;
+    }
+    if (code != 0) {
+      std::fprintf(stderr, "people: the preload failed\n");
+      return 1;
+    }
+  }
+  const std::map<std::string, double> stats = ReadStats(dir);
+  std::printf("people: %lld referrals preloaded in %.0f s (%.0f/s); stats:",
+              static_cast<long long>(progress.loaded), progress.seconds,
+              progress.loaded / std::max(progress.seconds, 1e-3));
+  for (const auto& [name, value] : stats) {
+    std::printf(" %s %.0f", name.c_str(), value);
+  }
+  std::printf("\n");
+
+  // Both servers start before this process uses gRPC (ServerProcess).
+  testing::TempDir small_dir;
+  const ServerConfig small_config = configure(small_dir.path());
+  Target small, loaded;
+  small.name = "small db";
+  loaded.name = "loaded db";
+  for (auto [target, config] : {std::pair{&small, &small_config},
+                                std::pair{&loaded, &loaded_config}}) {
+    auto server = ServerProcess::Start(*config);
+    if (!server.ok()) {
+      std::fprintf(stderr, "people: %s\n",
+                   std::string(server.status().message()).c_str());
+      return 1;
+    }
+    target->server = *std::move(server);
+  }
+  signal(SIGPIPE, SIG_IGN);
+  const double small_startup_ms = small.server->startup_ms();
+  const double loaded_startup_ms = loaded.server->startup_ms();
+  std::printf("people: start-up %.1f ms (small), %.1f ms (loaded)\n",
+              small_startup_ms, loaded_startup_ms);
+
+  // Every channel connects (TLS handshake) before anything is measured.
+  const int most = *std::max_element(o.levels.begin(), o.levels.end());
+  const auto idva = pki.IssueIdentity("leeway", "person/idva");
+  const auto council =
+      pki.IssueIdentity("babergh-mid-suffolk-council", "system/case");
+  const auto coordinator =
+      pki.IssueIdentity("suffolk-county-council", "person/marac-coordinator");
+  for (Target* t : {&small, &loaded}) {
+    const int port = t->server->port();
+    for (int s = 0; s < most; ++s) {
+      t->idva.push_back(v1::Referrals::NewStub(
+          testing::ConnectedTestChannel(port, pki.ca_file(), idva)));
+      t->council.push_back(v1::Referrals::NewStub(
+          testing::ConnectedTestChannel(port, pki.ca_file(), council)));
+      t->coordinator.push_back(v1::People::NewStub(
+          testing::ConnectedTestChannel(port, pki.ca_file(), coordinator)));
+      t->echo.push_back(Echo::NewStub(testing::ConnectedTestChannel(
+          t->server->echo_port(), pki.ca_file(), council)));
+    }
+  }
+
+  // The calls, made before timing: submissions of referrals past the data
+  // set's end (so their people recur from it as its own do), and searches
+  // for people it names, spread over all of it.
+  const size_t prepared = o.smoke ? 64 : kPrepared;
+  std::vector<v1::Referral> maracs, jobs;
+  for (int64_t i = n; maracs.size() < prepared || jobs.size() < prepared; ++i) {
+    const ReferralKind kind = PeopleKindAt(i);
+    if (kind == ReferralKind::kMarac && maracs.size() < prepared) {
+      maracs.push_back(PeopleSubmission(i));
+    } else if (kind == ReferralKind::kTargetHardening && jobs.size() < prepared) {
+      jobs.push_back(PeopleSubmission(i));
+    }
+  }
+  std::vector<v1::SearchPeopleRequest> searches;
+  std::mt19937_64 pick(20261206);
+  for (size_t k = 0; k < prepared; ++k) {
+    searches.push_back(PeopleSearchFor(
+        static_cast<int64_t>(pick() % static_cast<uint64_t>(n)), kReason));
+  }
+  const size_t payload = [&] {
+    v1::SubmitReferralRequest request;
+    *request.mutable_referral() = maracs[0];
+    return request.ByteSizeLong();
+  }();
+
+  std::atomic<int64_t> request_ids{absl::ToUnixMicros(absl::Now()) * 1000};
+  auto submit = [&](Target& t, bool marac) -> AsyncOp {
+    return [&t, marac, &request_ids, &maracs, &jobs](int s, int64_t,
+                                                     Done done) {
+      const std::vector<v1::Referral>& from = marac ? maracs : jobs;
+      std::atomic<size_t>& next = marac ? t.next_marac : t.next_job;
+      v1::SubmitReferralRequest request;
+      request.set_request_id(absl::StrCat("people-", request_ids++));
+      *request.mutable_referral() = from[next++ % from.size()];
+      auto& stubs = marac ? t.idva : t.council;
+      Call<v1::SubmitReferralRequest, v1::Referral>(
+          std::move(request),
+          [&stubs, s](auto* c, auto* q, auto* r, auto cb) {
+            stubs[s]->async()->SubmitReferral(c, q, r, std::move(cb));
+          },
+          std::move(done));
+    };
+  };
+  auto search = [&](Target& t) -> AsyncOp {
+    return [&t, &searches](int s, int64_t, Done done) {
+      struct Pending {
+        grpc::ClientContext context;
+        v1::SearchPeopleRequest request;
+        v1::SearchPeopleResponse response;
+      };
+      auto pending = std::make_shared<Pending>();
+      pending->request = searches[t.next_search++ % searches.size()];
+      t.coordinator[s]->async()->SearchPeople(
+          &pending->context, &pending->request, &pending->response,
+          [&t, pending, done = std::move(done)](grpc::Status status) {
+            static std::atomic<bool> reported{false};
+            if (!status.ok() && !reported.exchange(true)) {
+              std::fprintf(stderr, "first search error: %d %s\n",
+                           status.error_code(), status.error_message().c_str());
+            }
+            if (status.ok()) {
+              ++t.searches;
+              if (pending->response.people_size() > 0) ++t.found;
+            }
+            done(status.ok() ? kDone : kFailed);
+          });
+    };
+  };
+  auto echo = [&](Target& t) -> AsyncOp {
+    EchoMessage message;
+    message.set_payload(std::string(payload, 'x'));
+    return [&t, message](int s, int64_t, Done done) {
+      Call<EchoMessage, EchoMessage>(
+          message,
+          [&t, s](auto* c, auto* q, auto* r, auto cb) {
+            t.echo[s]->async()->Echo(c, q, r, std::move(cb));
+          },
+          std::move(done));
+    };
+  };
+
+  struct Scenario {
+    std::string label;
+    std::function<AsyncOp(Target&)> op;
+  };
+  const std::vector<Scenario> scenarios = {
+      {"submit marac", [&](Target& t) { return submit(t, true); }},
+      {"submit target_hardening", [&](Target& t) { return submit(t, false); }},
+      {"search people (name + date of birth)", search},
+  };
+
+  // Warm-up, not recorded: each server's caches and the first calls'
+  // one-time costs.
+  const absl::Duration warm = o.smoke ? absl::Milliseconds(100) : absl::Seconds(2);
+  for (Target* t : {&small, &loaded}) {
+    for (const Scenario& s : scenarios) RunClosedLoop(1, warm, s.op(*t));
+  }
+  small.searches = small.found = loaded.searches = loaded.found = 0;
+
+  std::printf("\npeople (%lld referrals; %d rounds of %.1f s; payload %zu "
+              "bytes)\n",
+              static_cast<long long>(n), o.rounds,
+              absl::ToDoubleSeconds(o.each), payload);
+  std::deque<Figure> figures;  // references to them stay valid
+  auto figure = [&](const std::string& scenario, int c) -> Figure& {
+    for (Figure& f : figures) {
+      if (f.scenario == scenario && f.concurrency == c) return f;
+    }
+    figures.push_back({scenario, c});
+    return figures.back();
+  };
+  auto label = [](const Scenario& s, const Target& t) {
+    return absl::StrCat(s.label, " (", t.name, ")");
+  };
+  for (int c : o.levels) {
+    figure("echo (baseline)", c).Add(RunClosedLoop(c, o.each, echo(loaded)));
+    for (int round = 0; round < o.rounds; ++round) {
+      Target* first = round % 2 == 0 ? &small : &loaded;
+      Target* second = round % 2 == 0 ? &loaded : &small;
+      for (const Scenario& s : scenarios) {
+        for (Target* t : {first, second}) {
+          figure(label(s, *t), c).Add(RunClosedLoop(c, o.each, s.op(*t)));
+        }
+      }
+    }
+    for (Figure& f : figures) {
+      if (f.concurrency != c) continue;
+      f.Sort();
+      Print(f);
+    }
+  }
+
+  const long small_rss_kb = small.server->Stop();
+  const long loaded_rss_kb = loaded.server->Stop();
+  const int64_t loaded_bytes = DatabaseBytes(loaded_config);
+
+  // Loaded over small, at each level.
+  struct Ratio {
+    std::string scenario;
+    int concurrency;
+    double p50, p99;
+    std::vector<double> rounds_p50;
+  };
+  std::vector<Ratio> ratios;
+  std::printf("\nloaded db (%lld referrals) over small db\n",
+              static_cast<long long>(n));
+  for (int c : o.levels) {
+    for (const Scenario& s : scenarios) {
+      const Figure& a = figure(label(s, loaded), c);
+      const Figure& b = figure(label(s, small), c);
+      if (b.p(0.5) <= 0 || b.p(0.99) <= 0) continue;
+      Ratio r{s.label, c, a.p(0.5) / b.p(0.5), a.p(0.99) / b.p(0.99), {}};
+      for (size_t k = 0; k < a.round_p50.size() && k < b.round_p50.size(); ++k) {
+        r.rounds_p50.push_back(b.round_p50[k] > 0 ? a.round_p50[k] / b.round_p50[k]
+                                                  : 0);
+      }
+      std::printf("  %-38s c=%-3d p50 %.2f  p99 %.2f  (each round's p50: %s)\n",
+                  s.label.c_str(), c, r.p50, r.p99,
+                  absl::StrJoin(r.rounds_p50, ", ",
+                                [](std::string* out, double x) {
+                                  absl::StrAppend(out, absl::StrFormat("%.2f", x));
+                                })
+                      .c_str());
+      ratios.push_back(std::move(r));
+    }
+  }
+  const double found = loaded.searches > 0
+                           ? static_cast<double>(loaded.found) / loaded.searches
+                           : 0;
+  std::printf("searches on the loaded db that found someone: %.1f%% of %lld; "
+              "server peak resident memory: %ld MB (loaded), %ld MB (small); "
+              "loaded database %.2f GB\n",
+              100 * found, static_cast<long long>(loaded.searches.load()),
+              loaded_rss_kb / 1024, small_rss_kb / 1024, loaded_bytes / 1e9);
+
+  // JSON, as the other scenarios' (bench/results/), with the data set and
+  // the ratios.
+  {
+    std::ofstream out(o.out);
+    out << "{\n  \"machine\": {\"cores\": " << std::thread::hardware_concurrency()
+        << "},\n  \"scenario\": \"people\",\n  \"preloaded_referrals\": " << n
+        << ",\n  \"data_set\": {\"preload_seconds\": "
+        << absl::StrFormat("%.1f", progress.seconds)
+        << ", \"database_bytes\": " << loaded_bytes;
+    for (const auto& [name, value] : stats) {
+      out << ", \"" << name << "\": " << absl::StrFormat("%.0f", value);
+    }
+    out << "},\n  \"rounds\": " << o.rounds << ",\n  \"seconds_each\": "
+        << absl::ToDoubleSeconds(o.each) << ",\n  \"payload_bytes\": " << payload
+        << ",\n  \"startup_ms\": {\"small\": " << small_startup_ms
+        << ", \"loaded\": " << loaded_startup_ms
+        << "},\n  \"server_peak_rss_kb\": {\"small\": " << small_rss_kb
+        << ", \"loaded\": " << loaded_rss_kb
+        << "},\n  \"search_found_fraction\": " << absl::StrFormat("%.3f", found)
+        << ",\n  \"targets\": {\"submit_p50_and_p99_loaded_per_small\": 1.2, "
+           "\"search_ms\": 20},\n  \"ratios\": [\n";
+    for (size_t k = 0; k < ratios.size(); ++k) {
+      const Ratio& r = ratios[k];
+      out << absl::StrFormat(
+          "    {\"scenario\": \"%s\", \"concurrency\": %d, "
+          "\"p50_loaded_per_small\": %.3f, \"p99_loaded_per_small\": %.3f, "
+          "\"rounds_p50_loaded_per_small\": [%s]}%s\n",
+          r.scenario, r.concurrency, r.p50, r.p99,
+          absl::StrJoin(r.rounds_p50, ", ",
+                        [](std::string* s, double x) {
+                          absl::StrAppend(s, absl::StrFormat("%.3f", x));
+                        }),
+          k + 1 < ratios.size() ? "," : "");
+    }
+    out << "  ],\n  \"results\": [\n";
+    for (size_t k = 0; k < figures.size(); ++k) {
+      const Figure& f = figures[k];
+      out << absl::StrFormat(
+          "    {\"scenario\": \"%s\", \"concurrency\": %d, \"ops_per_s\": %.1f, "
+          "\"p50_us\": %.0f, \"p99_us\": %.0f, \"p999_us\": %.0f, \"ops\": %d, "
+          "\"errors\": %d, \"rounds_p50_us\": [%s], \"rounds_p99_us\": [%s]}%s\n",
+          f.scenario, f.concurrency, f.per_second(), f.p(0.5), f.p(0.99),
+          f.p(0.999), f.us.size(), f.errors, Join(f.round_p50),
+          Join(f.round_p99), k + 1 < figures.size() ? "," : "");
+    }
+    out << "  ]\n}\n";
+  }
+  {
+    std::vector<PlotSeries> series;
+    for (const Figure& f : figures) {
+      auto it = std::find_if(series.begin(), series.end(),
+                             [&](const PlotSeries& s) { return s.name == f.scenario; });
+      if (it == series.end()) it = series.insert(series.end(), {f.scenario, {}});
+      it->points.push_back({f.concurrency, f.per_second(), f.p(0.5), f.p(0.99)});
+    }
+    series.erase(std::remove_if(series.begin(), series.end(),
+                                [](const PlotSeries& s) { return s.points.size() < 2; }),
+                 series.end());
+    std::ofstream(o.plot) << LatencyThroughputSvg(
+        absl::StrCat("safeguard people: ", n, " referrals (",
+                     std::thread::hardware_concurrency(), " cores)"),
+        series);
+  }
+
+  bool ok = found >= 0.5;  // the data set names everyone searched for
+  if (!ok) std::fprintf(stderr, "people: searches found too few people\n");
+  for (const Figure& f : figures) {
+    if (f.us.empty() || f.errors > 0) {
+      std::fprintf(stderr, "people: %s at c=%d: %zu calls, %lld errors\n",
+                   f.scenario.c_str(), f.concurrency, f.us.size(),
+                   static_cast<long long>(f.errors));
+      ok = false;
+    }
+  }
+  return ok ? 0 : 1;
+}
+
+}  // namespace safeguard::bench

@@ -1,0 +1,266 @@
+#include "server/core/person_service.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "server/core/field_violations.h"
+#include "server/core/referral_kind.h"
+#include "server/core/status_macros.h"
+
+namespace safeguard {
+namespace {
+
+// Referrals read for one kind and role of a person, newest first.
+constexpr int kMaxReferralsPerRole = 50;
+
+constexpr PersonRole kRoles[] = {PersonRole::kSubject, PersonRole::kPerpetrator,
+                                 PersonRole::kChild};
+
+// `id` from the cache, read into it if need be; null if there is none.
+absl::StatusOr<const Referral*> Cached(ReferralStore& store,
+                                     std::map<std::string, Referral>& read,
+                                     const std::string& id) {
+  auto it = read.find(id);
+  if (it != read.end()) return &it->second;
+  absl::StatusOr<Referral> r = store.Get(id);
+  if (absl::IsNotFound(r.status())) return nullptr;
+  if (!r.ok()) return r.status();
+  return &read.emplace(id, *std::move(r)).first->second;
+}
+
+// The person the mention names, as matching sees them, if still there.
+std::optional<NamedPerson> Named(const Referral& r, const MentionRef& m) {
+  const ReferralKindModule* kind = FindReferralKind(r.kind);
+  if (kind == nullptr) return std::nullopt;
+  for (NamedPerson& p : kind->PeopleNamed(r)) {
+    if (p.role == m.role && p.index == m.index) return std::move(p);
+  }
+  return std::nullopt;
+}
+
+// Groups `similar` by the record holding each, best first, skipping the
+// records in `skip`.
+absl::StatusOr<std::vector<PersonCandidate>> ByRecord(
+    ReferralStore& store, const std::vector<SimilarMention>& similar,
+    const std::vector<std::string>& skip, int limit) {
+  std::vector<PersonCandidate> out;
+  for (const SimilarMention& s : similar) {
+    absl::StatusOr<std::string> person = store.PersonOf(s.mention);
+    if (absl::IsNotFound(person.status())) continue;
+    if (!person.ok()) return person.status();
+    if (std::find(skip.begin(), skip.end(), *person) != skip.end()) continue;
+    auto it = std::find_if(out.begin(), out.end(), [&](const PersonCandidate& c) {
+      return c.person_id == *person;
+    });
+    if (it == out.end()) {
+      out.push_back({*person, s.match, {}});
+      it = out.end() - 1;
+    }
+    it->mentions.push_back(s.mention);
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const PersonCandidate& a, const PersonCandidate& b) {
+                     return a.match.score > b.match.score;
+                   });
+  if (out.size() > static_cast<size_t>(limit)) out.resize(limit);
+  return out;
+}
+
+PersonMergeEntry Now(const CallContext& ctx, const Clock& clock) {
+  return {"", clock.Now(), ctx.Name()};
+}
+
+// Names in `audit` the referrals whose mentions record `id` holds, as the
+// answer will show them.
+absl::Status Disclose(WriteTransaction& tx, const std::string& id,
+                      AuditRecord& audit) {
+  SAFEGUARD_ASSIGN_OR_RETURN(PersonRecord after, tx.GetPerson(id));
+  audit.disclosed.clear();
+  for (const MentionRef& m : after.mentions) {
+    if (std::find(audit.disclosed.begin(), audit.disclosed.end(),
+                  m.referral_id) == audit.disclosed.end()) {
+      audit.disclosed.push_back(m.referral_id);
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RecordNotFound() {
+  return absl::NotFoundError("no such person record");
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<SimilarMention>> FindSimilar(
+    ReferralStore& store, const PersonFacts& facts,
+    std::map<std::string, Referral>& read) {
+  const std::vector<std::string> keys = MatchKeys(facts);
+  std::vector<SimilarMention> out;
+  for (const ReferralKindModule* kind : ReferralKinds()) {
+    for (PersonRole role : kRoles) {
+      SAFEGUARD_ASSIGN_OR_RETURN(
+          std::vector<std::string> ids,
+          store.FindMentions(kind->kind(), role, keys, kMaxReferralsPerRole));
+      for (const std::string& id : ids) {
+        SAFEGUARD_ASSIGN_OR_RETURN(const Referral* r, Cached(store, read, id));
+        if (r == nullptr) continue;
+        for (const NamedPerson& there : kind->PeopleNamed(*r)) {
+          if (there.role != role) continue;
+          MatchResult m = Compare(facts, there.facts);
+          if (!m.is_candidate()) continue;
+          out.push_back({{id, role, there.index}, r, std::move(m)});
+        }
+      }
+    }
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const SimilarMention& a, const SimilarMention& b) {
+                     if (a.match.score != b.match.score) {
+                       return a.match.score > b.match.score;
+                     }
+                     return a.referral->create_time > b.referral->create_time;
+                   });
+  return out;
+}
+
+absl::StatusOr<PeopleFound> PersonService::Search(const PersonFacts& query,
+                                                  int limit) {
+  PeopleFound found;
+  SAFEGUARD_ASSIGN_OR_RETURN(std::vector<SimilarMention> similar,
+                             FindSimilar(store_, query, found.referrals));
+  SAFEGUARD_ASSIGN_OR_RETURN(found.people,
+                             ByRecord(store_, similar, {}, limit));
+  return found;
+}
+
+absl::StatusOr<PersonView> PersonService::Get(const std::string& id) {
+  return Read(id, /*with_candidates=*/true);
+}
+
+absl::StatusOr<PersonView> PersonService::Read(const std::string& id,
+                                               bool with_candidates) {
+  PersonView view;
+  SAFEGUARD_ASSIGN_OR_RETURN(view.record, store_.GetPerson(id));
+  std::vector<MentionRef> present;
+  std::vector<SimilarMention> similar;
+  for (const MentionRef& m : view.record.mentions) {
+    SAFEGUARD_ASSIGN_OR_RETURN(const Referral* r,
+                               Cached(store_, view.referrals, m.referral_id));
+    if (r == nullptr) continue;
+    present.push_back(m);
+    std::optional<NamedPerson> person = Named(*r, m);
+    if (!person || !with_candidates) continue;
+    SAFEGUARD_ASSIGN_OR_RETURN(
+        std::vector<SimilarMention> more,
+        FindSimilar(store_, person->facts, view.referrals));
+    similar.insert(similar.end(), more.begin(), more.end());
+  }
+  std::stable_sort(present.begin(), present.end(),
+                   [&](const MentionRef& a, const MentionRef& b) {
+                     return view.referrals.at(a.referral_id).create_time >
+                            view.referrals.at(b.referral_id).create_time;
+                   });
+  view.record.mentions = std::move(present);
+  std::stable_sort(similar.begin(), similar.end(),
+                   [](const SimilarMention& a, const SimilarMention& b) {
+                     return a.match.score > b.match.score;
+                   });
+  std::vector<std::string> skip = view.record.rejected;
+  skip.push_back(id);
+  SAFEGUARD_ASSIGN_OR_RETURN(view.candidates,
+                             ByRecord(store_, similar, skip, kMaxCandidates));
+  return view;
+}
+
+absl::StatusOr<PersonView> PersonService::Merge(const CallContext& ctx,
+                                                const std::string& into,
+                                                int64_t version,
+                                                const std::string& from) {
+  SAFEGUARD_ASSIGN_OR_RETURN(AuditRecord* const audit, AuditOf(ctx));
+  audit->people = {into, from};
+  if (into == from) {
+    return InvalidArgumentWithViolations(
+        {{"other", "must be another person record"}});
+  }
+  SAFEGUARD_RETURN_IF_ERROR(units_.Write(
+      *audit, [&](WriteTransaction& tx) -> absl::Status {
+        absl::StatusOr<PersonRecord> kept = tx.GetPerson(into);
+        absl::StatusOr<PersonRecord> gone = tx.GetPerson(from);
+        if (absl::IsNotFound(kept.status()) || absl::IsNotFound(gone.status())) {
+          return RecordNotFound();
+        }
+        if (!kept.ok()) return kept.status();
+        if (!gone.ok()) return gone.status();
+        if (kept->version != version) {
+          return absl::AbortedError(
+              "the person record has changed; read it again and retry");
+        }
+        if (!kept->merged_into.id.empty()) {
+          return absl::FailedPreconditionError(
+              "the record to keep was merged into another; merge into that "
+              "one");
+        }
+        if (!gone->merged_into.id.empty()) {
+          return absl::FailedPreconditionError(
+              "the other record was merged into another already");
+        }
+        SAFEGUARD_RETURN_IF_ERROR(tx.MergePerson(from, into, Now(ctx, clock_)));
+        return Disclose(tx, into, *audit);
+      }));
+  return Read(into, /*with_candidates=*/false);
+}
+
+absl::StatusOr<PersonView> PersonService::Unmerge(const CallContext& ctx,
+                                                  const std::string& id) {
+  SAFEGUARD_ASSIGN_OR_RETURN(AuditRecord* const audit, AuditOf(ctx));
+  audit->people = {id};
+  SAFEGUARD_RETURN_IF_ERROR(units_.Write(
+      *audit, [&](WriteTransaction& tx) -> absl::Status {
+        absl::StatusOr<PersonRecord> p = tx.GetPerson(id);
+        if (absl::IsNotFound(p.status())) return RecordNotFound();
+        if (!p.ok()) return p.status();
+        if (p->merged_into.id.empty()) {
+          return absl::FailedPreconditionError(
+              "the record was not merged into another");
+        }
+        audit->people = {id, p->merged_into.id};
+        SAFEGUARD_RETURN_IF_ERROR(tx.UnmergePerson(id));
+        return Disclose(tx, id, *audit);
+      }));
+  return Read(id, /*with_candidates=*/false);
+}
+
+absl::StatusOr<PersonView> PersonService::Reject(const CallContext& ctx,
+                                                 const std::string& id,
+                                                 const std::string& other) {
+  SAFEGUARD_ASSIGN_OR_RETURN(AuditRecord* const audit, AuditOf(ctx));
+  audit->people = {id, other};
+  if (id == other) {
+    return InvalidArgumentWithViolations(
+        {{"other", "must be another person record"}});
+  }
+  SAFEGUARD_RETURN_IF_ERROR(units_.Write(
+      *audit, [&](WriteTransaction& tx) -> absl::Status {
+        absl::StatusOr<PersonRecord> a = tx.GetPerson(id);
+        absl::StatusOr<PersonRecord> b = tx.GetPerson(other);
+        if (absl::IsNotFound(a.status()) || absl::IsNotFound(b.status())) {
+          return RecordNotFound();
+        }
+        if (!a.ok()) return a.status();
+        if (!b.ok()) return b.status();
+        if (!a->merged_into.id.empty() || !b->merged_into.id.empty()) {
+          return absl::FailedPreconditionError(
+              "a record merged into another cannot be compared: use the "
+              "record it was merged into");
+        }
+        if (std::find(a->rejected.begin(), a->rejected.end(), other) !=
+            a->rejected.end()) {
+          return absl::OkStatus();  // already recorded: nothing changes
+        }
+        SAFEGUARD_RETURN_IF_ERROR(tx.RejectMatch(id, other, Now(ctx, clock_)));
+        return Disclose(tx, id, *audit);
+      }));
+  return Read(id, /*with_candidates=*/false);
+}
+
+}  // namespace safeguard

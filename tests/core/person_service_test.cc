@@ -1,0 +1,247 @@
+// Person records (person_service.h) over the in-memory store and over a
+// real SQLCipher file (the same cases, so the fake keeps the store's
+// semantics): a search groups mentions by record; merges nest and an
+// unmerge gives back what the record brought, its own mentions and those
+// merged into it; a rejected pair is not proposed again; and each
+// refusal's exact status.
+#include "server/core/person_service.h"
+
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "server/core/referral_kind.h"
+#include "tests/testing/fake_store.h"
+#include "tests/testing/memory_referral_store.h"
+#include "tests/testing/open_store.h"
+#include "tests/testing/status_matchers.h"
+#include "tests/testing/temp_dir.h"
+#include "tests/testing/test_key.h"
+
+namespace safeguard {
+namespace {
+
+using ::safeguard::testing::IsOk;
+using ::safeguard::testing::StatusIs;
+
+const Date kBorn{1988, 4, 12};
+
+enum class Store { kMemory, kSqlCipher };
+
+class PersonServiceTest : public ::testing::TestWithParam<Store> {
+ protected:
+  void SetUp() override {
+    ctx_.identity.agency = "suffolk-county-council";
+    ctx_.identity.principal = "person/marac-coordinator";
+    ctx_.audit = &audit_;
+    if (GetParam() == Store::kMemory) {
+      store_ = &memory_;
+      units_ = &memory_;
+    } else {
+      auto opened = testing::OpenStore(dir_.File("people.db"),
+                                       testing::TestKey(0x2b));
+      ASSERT_TRUE(opened.ok()) << opened.status();
+      opened_ = *std::move(opened);
+      store_ = opened_.referrals.get();
+      units_ = opened_.units.get();
+    }
+    service_ = std::make_unique<PersonService>(*store_, *units_, clock_);
+  }
+
+  // Stores a Channel referral about `name` and returns its person record.
+  std::string Put(const std::string& id, const std::string& name) {
+    Referral r;
+    r.id = id;
+    r.reference = "CHA-" + id;
+    r.version = 1;
+    r.kind = ReferralKind::kChannel;
+    r.form = ChannelForm();
+    Person p;
+    p.full_name = name;
+    p.date_of_birth = kBorn;
+    r.subjects = {p};
+    r.create_time = r.update_time = clock_.Now();
+    clock_.Advance(absl::Hours(1));
+    AuditRecord audit;
+    EXPECT_THAT(units_->Write(audit,
+                             [&](WriteTransaction& tx) -> absl::Status {
+                               absl::Status s = tx.InsertReferral(r);
+                               if (!s.ok()) return s;
+                               return tx.IndexPeople(
+                                   r, FindReferralKind(r.kind)->PeopleNamed(r));
+                             }),
+                IsOk());
+    absl::StatusOr<std::string> person =
+        store_->PersonOf({id, PersonRole::kSubject, 0});
+    EXPECT_THAT(person, IsOk());
+    return person.ok() ? *person : "";
+  }
+
+  std::vector<std::string> MentionsOf(const std::string& person) {
+    absl::StatusOr<PersonView> view = service_->Get(person);
+    EXPECT_THAT(view, IsOk());
+    std::vector<std::string> out;
+    if (!view.ok()) return out;
+    for (const MentionRef& m : view->record.mentions) {
+      out.push_back(m.referral_id);
+    }
+    return out;
+  }
+
+  int64_t VersionOf(const std::string& person) {
+    absl::StatusOr<PersonView> view = service_->Get(person);
+    return view.ok() ? view->record.version : -1;
+  }
+
+  testing::MemoryReferralStore memory_;
+  testing::TempDir dir_;
+  testing::OpenedStore opened_;
+  ReferralStore* store_ = nullptr;
+  UnitOfWork* units_ = nullptr;
+  testing::FakeClock clock_{absl::FromUnixSeconds(1'790'000'000)};
+  std::unique_ptr<PersonService> service_;
+  AuditRecord audit_;
+  CallContext ctx_;
+};
+
+TEST_P(PersonServiceTest, EachPersonNamedHasARecordOfItsOwn) {
+  const std::string a = Put("r-a", "Alex Example");
+  const std::string b = Put("r-b", "Alex Example");
+  EXPECT_NE(a, b);
+  EXPECT_EQ(MentionsOf(a), std::vector<std::string>{"r-a"});
+  absl::StatusOr<PersonView> view = service_->Get(a);
+  ASSERT_THAT(view, IsOk());
+  EXPECT_EQ(view->record.version, 1);
+  ASSERT_EQ(view->candidates.size(), 1u);
+  EXPECT_EQ(view->candidates[0].person_id, b);
+  EXPECT_EQ(view->candidates[0].match.score, 100);
+  EXPECT_THAT(service_->Get("no-such-record"),
+              StatusIs(absl::StatusCode::kNotFound));
+}
+
+TEST_P(PersonServiceTest, MergesNestAndAnUnmergeGivesBackWhatTheRecordBrought) {
+  const std::string a = Put("r-a", "Alex Example");
+  const std::string b = Put("r-b", "Alex Example");
+  const std::string c = Put("r-c", "Alex Example");
+  ASSERT_THAT(service_->Merge(ctx_, b, VersionOf(b), c), IsOk());
+  EXPECT_EQ(audit_.people, (std::vector<std::string>{b, c}));
+  EXPECT_EQ(audit_.disclosed, (std::vector<std::string>{"r-b", "r-c"}));
+  EXPECT_TRUE(audit_.committed);
+  audit_ = AuditRecord();
+  absl::StatusOr<PersonView> merged = service_->Merge(ctx_, a, VersionOf(a), b);
+  ASSERT_THAT(merged, IsOk());
+  EXPECT_EQ(merged->record.mentions.size(), 3u);
+  EXPECT_TRUE(merged->candidates.empty());  // a change answers without them
+  ASSERT_EQ(merged->record.merged.size(), 1u);
+  EXPECT_EQ(merged->record.merged[0].id, b);
+  EXPECT_EQ(merged->record.merged[0].by,
+            "suffolk-county-council/person/marac-coordinator");
+  EXPECT_EQ(MentionsOf(b), std::vector<std::string>{});
+  // Search finds one record now, holding every mention.
+  PersonFacts alex;
+  alex.full_name = "Alex Example";
+  alex.date_of_birth = kBorn;
+  absl::StatusOr<PeopleFound> found = service_->Search(alex, 10);
+  ASSERT_THAT(found, IsOk());
+  ASSERT_EQ(found->people.size(), 1u);
+  EXPECT_EQ(found->people[0].person_id, a);
+  EXPECT_EQ(found->people[0].mentions.size(), 3u);
+
+  // Undoing b's merge gives b its own mention and c's (c stays in b).
+  audit_ = AuditRecord();
+  ASSERT_THAT(service_->Unmerge(ctx_, b), IsOk());
+  EXPECT_EQ(audit_.people, (std::vector<std::string>{b, a}));
+  EXPECT_EQ(MentionsOf(a), std::vector<std::string>{"r-a"});
+  EXPECT_EQ(MentionsOf(b), (std::vector<std::string>{"r-c", "r-b"}));
+  EXPECT_EQ(MentionsOf(c), std::vector<std::string>{});
+  absl::StatusOr<PersonView> b_now = service_->Get(b);
+  ASSERT_THAT(b_now, IsOk());
+  EXPECT_EQ(b_now->record.merged_into.id, "");
+  ASSERT_EQ(b_now->record.merged.size(), 1u);
+  EXPECT_EQ(b_now->record.merged[0].id, c);
+}
+
+TEST_P(PersonServiceTest, ARejectedPairIsNotProposedAgain) {
+  const std::string a = Put("r-a", "Alex Example");
+  const std::string b = Put("r-b", "Alex Example");
+  const std::string c = Put("r-c", "Alex Example");
+  ASSERT_THAT(service_->Reject(ctx_, a, b), IsOk());
+  absl::StatusOr<PersonView> view = service_->Get(a);
+  ASSERT_THAT(view, IsOk());
+  EXPECT_EQ(view->record.rejected, std::vector<std::string>{b});
+  ASSERT_EQ(view->candidates.size(), 1u);
+  EXPECT_EQ(view->candidates[0].person_id, c);
+  // Once c is merged into b, the rejection holds against c's mentions too:
+  // b's record stands for both.
+  ASSERT_THAT(service_->Merge(ctx_, b, VersionOf(b), c), IsOk());
+  view = service_->Get(a);
+  ASSERT_THAT(view, IsOk());
+  EXPECT_TRUE(view->candidates.empty());
+  // Rejecting again changes nothing.
+  audit_ = AuditRecord();
+  const int64_t version = VersionOf(a);
+  ASSERT_THAT(service_->Reject(ctx_, a, b), IsOk());
+  EXPECT_FALSE(audit_.committed);
+  EXPECT_EQ(VersionOf(a), version);
+}
+
+TEST_P(PersonServiceTest, Refusals) {
+  const std::string a = Put("r-a", "Alex Example");
+  const std::string b = Put("r-b", "Alex Example");
+  const std::string c = Put("r-c", "Alex Example");
+  ASSERT_THAT(service_->Merge(ctx_, b, VersionOf(b), c), IsOk());
+  const struct {
+    const char* name;
+    absl::Status status;
+    absl::StatusCode code;
+    const char* message;
+  } cases[] = {
+      {"merge into itself", service_->Merge(ctx_, a, VersionOf(a), a).status(),
+       absl::StatusCode::kInvalidArgument, "other"},
+      {"merge at a stale version",
+       service_->Merge(ctx_, a, VersionOf(a) - 1, b).status(),
+       absl::StatusCode::kAborted,
+       "the person record has changed; read it again and retry"},
+      {"merge a merged record", service_->Merge(ctx_, a, VersionOf(a), c).status(),
+       absl::StatusCode::kFailedPrecondition,
+       "the other record was merged into another already"},
+      {"merge into a merged record",
+       service_->Merge(ctx_, c, VersionOf(c), a).status(),
+       absl::StatusCode::kFailedPrecondition,
+       "the record to keep was merged into another; merge into that one"},
+      {"merge an unknown record",
+       service_->Merge(ctx_, a, VersionOf(a), "nobody").status(),
+       absl::StatusCode::kNotFound, "no such person record"},
+      {"unmerge a record never merged", service_->Unmerge(ctx_, a).status(),
+       absl::StatusCode::kFailedPrecondition,
+       "the record was not merged into another"},
+      {"unmerge an unknown record", service_->Unmerge(ctx_, "nobody").status(),
+       absl::StatusCode::kNotFound, "no such person record"},
+      {"reject itself", service_->Reject(ctx_, a, a).status(),
+       absl::StatusCode::kInvalidArgument, "other"},
+      {"reject a merged record", service_->Reject(ctx_, a, c).status(),
+       absl::StatusCode::kFailedPrecondition,
+       "a record merged into another cannot be compared: use the record it "
+       "was merged into"},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(c.status.code(), c.code) << c.name << ": " << c.status;
+    if (c.code == absl::StatusCode::kInvalidArgument) {
+      ASSERT_EQ(FieldViolations(c.status).size(), 1u) << c.name;
+      EXPECT_EQ(FieldViolations(c.status)[0].field, c.message) << c.name;
+    } else {
+      EXPECT_EQ(c.status.message(), c.message) << c.name;
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, PersonServiceTest,
+                         ::testing::Values(Store::kMemory, Store::kSqlCipher),
+                         [](const ::testing::TestParamInfo<Store>& info) {
+                           return info.param == Store::kMemory ? "Memory"
+                                                               : "SqlCipher";
+                         });
+
+}  // namespace
+}  // namespace safeguard
