@@ -32,19 +32,6 @@ void AddOnce(std::vector<T>& to, const T& value) {
   if (!absl::c_linear_search(to, value)) to.push_back(value);
 }
 
-// The field of a referral that holds a person in `role`.
-absl::string_view RoleField(PersonRole role) {
-  switch (role) {
-    case PersonRole::kPerpetrator:
-      return "marac.perpetrator";
-    case PersonRole::kChild:
-      return "marac.children";
-    case PersonRole::kSubject:
-      break;
-  }
-  return "subjects";
-}
-
 // What the caller may see of the referrals an answer names.
 class Reader {
  public:
@@ -58,7 +45,7 @@ class Reader {
     if (!read_.allowed) return false;
     const RoleSet roles = RolesSeeing(r, read_.scopes);
     return !roles.empty() &&
-           call_.policy->View(roles, r.kind).Allows(RoleField(role));
+           call_.policy->View(roles, r.kind).Allows(PersonField(role));
   }
 
  private:
@@ -79,16 +66,6 @@ void ToProto(const MentionRef& m, const Referral& r, bool shown,
     out->set_referral(ReferralName(r.id));
     out->set_path(PersonPath({m.role, m.index, {}}));
   }
-}
-
-// What matching knows of the person `m` names in `r`, if still there.
-std::optional<PersonFacts> FactsAt(const Referral& r, const MentionRef& m) {
-  const ReferralKindModule* kind = FindReferralKind(r.kind);
-  if (kind == nullptr) return std::nullopt;
-  for (NamedPerson& p : kind->PeopleNamed(r)) {
-    if (p.role == m.role && p.index == m.index) return std::move(p.facts);
-  }
-  return std::nullopt;
 }
 
 void ToProto(const PersonCandidate& c,
@@ -135,13 +112,14 @@ void ToProto(const PersonView& view, const Reader& reader, AuditRecord& audit,
     // (A change's entry is already written, naming these.)
     if (!audit.committed) AddOnce(audit.disclosed, r.id);
     if (!shown) continue;
-    std::optional<PersonFacts> person = FactsAt(r, m);
+    std::optional<NamedPerson> person = NamedAt(r, m);
     if (!person) continue;
-    if (!person->full_name.empty()) AddOnce(names, person->full_name);
-    for (const std::string& a : person->aliases) AddOnce(aliases, a);
-    const Date& d = person->date_of_birth;
+    const PersonFacts& facts = person->facts;
+    if (!facts.full_name.empty()) AddOnce(names, facts.full_name);
+    for (const std::string& a : facts.aliases) AddOnce(aliases, a);
+    const Date& d = facts.date_of_birth;
     if (!d.empty()) AddOnce(dates, d.year * 10000 + d.month * 100 + d.day);
-    for (const PersonIdentifier& id : person->identifiers) {
+    for (const PersonIdentifier& id : facts.identifiers) {
       if (absl::c_linear_search(identifiers, id)) continue;
       identifiers.push_back(id);
       v1::PersonIdentifier* o = out->add_identifiers();

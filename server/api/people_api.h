@@ -30,7 +30,7 @@ class PeopleApi {
   // One per method of safeguard.v1.People.
   std::vector<ApiMethod> Methods();
 
- private:
+  // The methods' bodies, as Methods() runs them once a call is admitted.
   absl::Status Search(ResolvedCall& call, AuditRecord& audit,
                       const v1::SearchPeopleRequest& request,
                       v1::SearchPeopleResponse* response);
@@ -47,6 +47,7 @@ class PeopleApi {
                       const v1::RejectMatchRequest& request,
                       v1::PersonRecord* response);
 
+ private:
   PersonService& service_;
   AccessGate& gate_;
 };

@@ -41,14 +41,9 @@ absl::StatusOr<std::vector<KnownElsewhere>> ReferralService::AlsoKnownTo(
         if (!r.ok()) return r.status();
         it = read.emplace(m.referral_id, *std::move(r)).first;
       }
-      MatchResult match;
-      for (const NamedPerson& there :
-           FindReferralKind(it->second.kind)->PeopleNamed(it->second)) {
-        if (there.role == m.role && there.index == m.index) {
-          match = Compare(person.facts, there.facts);
-        }
-      }
-      similar.push_back({m, &it->second, std::move(match)});
+      std::optional<NamedPerson> there = NamedAt(it->second, m);
+      if (!there) continue;
+      similar.push_back({m, &it->second, Compare(person.facts, there->facts)});
     }
     for (const SimilarMention& s : similar) {
       if (s.mention.referral_id == referral.id) continue;

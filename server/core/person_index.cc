@@ -29,16 +29,23 @@ PersonFacts FactsOf(const Person& person, absl::Time made) {
   return facts;
 }
 
-std::string PersonPath(const NamedPerson& person) {
-  switch (person.role) {
+absl::string_view PersonField(PersonRole role) {
+  switch (role) {
     case PersonRole::kPerpetrator:
       return "marac.perpetrator";
     case PersonRole::kChild:
-      return absl::StrCat("marac.children[", person.index, "]");
+      return "marac.children";
     case PersonRole::kSubject:
       break;
   }
-  return absl::StrCat("subjects[", person.index, "]");
+  return "subjects";
+}
+
+std::string PersonPath(const NamedPerson& person) {
+  if (person.role == PersonRole::kPerpetrator) {
+    return std::string(PersonField(person.role));
+  }
+  return absl::StrCat(PersonField(person.role), "[", person.index, "]");
 }
 
 absl::string_view PersonRoleName(PersonRole role) {

@@ -36,8 +36,10 @@ struct NamedPerson {
 PersonFacts FactsOf(const Person& person, absl::Time made);
 
 // Where `person` is in its referral, as the API names it: "subjects[0]",
-// "marac.perpetrator", "marac.children[1]".
+// "marac.perpetrator", "marac.children[1]"; and the field holding the
+// people of `role`: "subjects", "marac.perpetrator", "marac.children".
 std::string PersonPath(const NamedPerson& person);
+absl::string_view PersonField(PersonRole role);
 // "subject", "perpetrator", "child".
 absl::string_view PersonRoleName(PersonRole role);
 

@@ -28,16 +28,6 @@ absl::StatusOr<const Referral*> Cached(ReferralStore& store,
   return &read.emplace(id, *std::move(r)).first->second;
 }
 
-// The person the mention names, as matching sees them, if still there.
-std::optional<NamedPerson> Named(const Referral& r, const MentionRef& m) {
-  const ReferralKindModule* kind = FindReferralKind(r.kind);
-  if (kind == nullptr) return std::nullopt;
-  for (NamedPerson& p : kind->PeopleNamed(r)) {
-    if (p.role == m.role && p.index == m.index) return std::move(p);
-  }
-  return std::nullopt;
-}
-
 // Groups `similar` by the record holding each, best first, skipping the
 // records in `skip`.
 absl::StatusOr<std::vector<PersonCandidate>> ByRecord(
@@ -85,11 +75,30 @@ absl::Status Disclose(WriteTransaction& tx, const std::string& id,
   return absl::OkStatus();
 }
 
-absl::Status RecordNotFound() {
-  return absl::NotFoundError("no such person record");
+// Two records read in `tx`; kNotFound, the same for either, if one is not.
+absl::StatusOr<std::pair<PersonRecord, PersonRecord>> ReadPair(
+    WriteTransaction& tx, const std::string& a, const std::string& b) {
+  absl::StatusOr<PersonRecord> first = tx.GetPerson(a);
+  absl::StatusOr<PersonRecord> second = tx.GetPerson(b);
+  if (absl::IsNotFound(first.status()) || absl::IsNotFound(second.status())) {
+    return absl::NotFoundError("no such person record");
+  }
+  if (!first.ok()) return first.status();
+  if (!second.ok()) return second.status();
+  return std::make_pair(*std::move(first), *std::move(second));
 }
 
 }  // namespace
+
+std::optional<NamedPerson> NamedAt(const Referral& referral,
+                                   const MentionRef& mention) {
+  const ReferralKindModule* kind = FindReferralKind(referral.kind);
+  if (kind == nullptr) return std::nullopt;
+  for (NamedPerson& p : kind->PeopleNamed(referral)) {
+    if (p.role == mention.role && p.index == mention.index) return std::move(p);
+  }
+  return std::nullopt;
+}
 
 absl::StatusOr<std::vector<SimilarMention>> FindSimilar(
     ReferralStore& store, const PersonFacts& facts,
@@ -148,7 +157,7 @@ absl::StatusOr<PersonView> PersonService::Read(const std::string& id,
                                Cached(store_, view.referrals, m.referral_id));
     if (r == nullptr) continue;
     present.push_back(m);
-    std::optional<NamedPerson> person = Named(*r, m);
+    std::optional<NamedPerson> person = NamedAt(*r, m);
     if (!person || !with_candidates) continue;
     SAFEGUARD_ASSIGN_OR_RETURN(
         std::vector<SimilarMention> more,
@@ -184,23 +193,19 @@ absl::StatusOr<PersonView> PersonService::Merge(const CallContext& ctx,
   }
   SAFEGUARD_RETURN_IF_ERROR(units_.Write(
       *audit, [&](WriteTransaction& tx) -> absl::Status {
-        absl::StatusOr<PersonRecord> kept = tx.GetPerson(into);
-        absl::StatusOr<PersonRecord> gone = tx.GetPerson(from);
-        if (absl::IsNotFound(kept.status()) || absl::IsNotFound(gone.status())) {
-          return RecordNotFound();
-        }
-        if (!kept.ok()) return kept.status();
-        if (!gone.ok()) return gone.status();
-        if (kept->version != version) {
+        SAFEGUARD_ASSIGN_OR_RETURN(auto pair, ReadPair(tx, into, from));
+        const PersonRecord& kept = pair.first;
+        const PersonRecord& gone = pair.second;
+        if (kept.version != version) {
           return absl::AbortedError(
               "the person record has changed; read it again and retry");
         }
-        if (!kept->merged_into.id.empty()) {
+        if (!kept.merged_into.id.empty()) {
           return absl::FailedPreconditionError(
               "the record to keep was merged into another; merge into that "
               "one");
         }
-        if (!gone->merged_into.id.empty()) {
+        if (!gone.merged_into.id.empty()) {
           return absl::FailedPreconditionError(
               "the other record was merged into another already");
         }
@@ -216,14 +221,12 @@ absl::StatusOr<PersonView> PersonService::Unmerge(const CallContext& ctx,
   audit->people = {id};
   SAFEGUARD_RETURN_IF_ERROR(units_.Write(
       *audit, [&](WriteTransaction& tx) -> absl::Status {
-        absl::StatusOr<PersonRecord> p = tx.GetPerson(id);
-        if (absl::IsNotFound(p.status())) return RecordNotFound();
-        if (!p.ok()) return p.status();
-        if (p->merged_into.id.empty()) {
+        SAFEGUARD_ASSIGN_OR_RETURN(PersonRecord p, tx.GetPerson(id));
+        if (p.merged_into.id.empty()) {
           return absl::FailedPreconditionError(
               "the record was not merged into another");
         }
-        audit->people = {id, p->merged_into.id};
+        audit->people = {id, p.merged_into.id};
         SAFEGUARD_RETURN_IF_ERROR(tx.UnmergePerson(id));
         return Disclose(tx, id, *audit);
       }));
@@ -241,20 +244,16 @@ absl::StatusOr<PersonView> PersonService::Reject(const CallContext& ctx,
   }
   SAFEGUARD_RETURN_IF_ERROR(units_.Write(
       *audit, [&](WriteTransaction& tx) -> absl::Status {
-        absl::StatusOr<PersonRecord> a = tx.GetPerson(id);
-        absl::StatusOr<PersonRecord> b = tx.GetPerson(other);
-        if (absl::IsNotFound(a.status()) || absl::IsNotFound(b.status())) {
-          return RecordNotFound();
-        }
-        if (!a.ok()) return a.status();
-        if (!b.ok()) return b.status();
-        if (!a->merged_into.id.empty() || !b->merged_into.id.empty()) {
+        SAFEGUARD_ASSIGN_OR_RETURN(auto pair, ReadPair(tx, id, other));
+        const PersonRecord& a = pair.first;
+        const PersonRecord& b = pair.second;
+        if (!a.merged_into.id.empty() || !b.merged_into.id.empty()) {
           return absl::FailedPreconditionError(
               "a record merged into another cannot be compared: use the "
               "record it was merged into");
         }
-        if (std::find(a->rejected.begin(), a->rejected.end(), other) !=
-            a->rejected.end()) {
+        if (std::find(a.rejected.begin(), a.rejected.end(), other) !=
+            a.rejected.end()) {
           return absl::OkStatus();  // already recorded: nothing changes
         }
         SAFEGUARD_RETURN_IF_ERROR(tx.RejectMatch(id, other, Now(ctx, clock_)));

@@ -14,6 +14,7 @@
 #define SAFEGUARD_SERVER_CORE_PERSON_SERVICE_H_
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,11 @@
 #include "server/core/unit_of_work.h"
 
 namespace safeguard {
+
+// The person `mention` names in `referral`, as matching sees them, if the
+// referral still names one there.
+std::optional<NamedPerson> NamedAt(const Referral& referral,
+                                   const MentionRef& mention);
 
 // A person named in a stored referral who may be the person looked for.
 struct SimilarMention {

@@ -85,7 +85,11 @@ absl::Status IndexPeopleRows(Database& db, const Referral& referral,
   return absl::OkStatus();
 }
 
-absl::Status BackfillPersonIndex(Database& db) {
+absl::Status ForEachStoredReferral(
+    Database& db,
+    absl::FunctionRef<absl::Status(const Referral&,
+                                   const std::vector<NamedPerson>&)>
+        fn) {
   SAFEGUARD_ASSIGN_OR_RETURN(Statement all,
                              db.Prepare("SELECT body FROM referrals;"));
   while (true) {
@@ -94,8 +98,16 @@ absl::Status BackfillPersonIndex(Database& db) {
     SAFEGUARD_ASSIGN_OR_RETURN(Referral r, ParseReferralBody(all.ColumnView(0)));
     const ReferralKindModule* kind = FindReferralKind(r.kind);
     if (kind == nullptr) continue;
-    SAFEGUARD_RETURN_IF_ERROR(IndexPeopleRows(db, r, kind->PeopleNamed(r)));
+    SAFEGUARD_RETURN_IF_ERROR(fn(r, kind->PeopleNamed(r)));
   }
+  return absl::OkStatus();
+}
+
+absl::Status BackfillPersonIndex(Database& db) {
+  SAFEGUARD_RETURN_IF_ERROR(ForEachStoredReferral(
+      db, [&](const Referral& r, const std::vector<NamedPerson>& people) {
+        return IndexPeopleRows(db, r, people);
+      }));
   return db.Exec("DELETE FROM marac_pairs;");
 }
 

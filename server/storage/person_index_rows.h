@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "server/core/person_index.h"
 #include "server/storage/database.h"
@@ -29,6 +30,14 @@ absl::StatusOr<std::vector<std::string>> FindMentionRows(
 // Replaces the referral's rows with those of `people`.
 absl::Status IndexPeopleRows(Database& db, const Referral& referral,
                              const std::vector<NamedPerson>& people);
+
+// Calls `fn` with each stored referral and the people it names (the kind
+// module's PeopleNamed), for the migrations that index them.
+absl::Status ForEachStoredReferral(
+    Database& db,
+    absl::FunctionRef<absl::Status(const Referral&,
+                                   const std::vector<NamedPerson>&)>
+        fn);
 
 // Indexes every stored referral's people (a database from before the
 // index), and removes the clear-text MARAC pair keys it replaces.

@@ -4,9 +4,8 @@
 #include <map>
 #include <utility>
 
-#include "server/core/referral_kind.h"
 #include "server/core/status_macros.h"
-#include "server/storage/referral_rows.h"
+#include "server/storage/person_index_rows.h"
 
 namespace safeguard {
 namespace {
@@ -270,17 +269,10 @@ absl::Status RejectMatchRows(Database& db, const std::string& a,
 }
 
 absl::Status BackfillPersonRecords(Database& db) {
-  SAFEGUARD_ASSIGN_OR_RETURN(Statement all,
-                             db.Prepare("SELECT body FROM referrals;"));
-  while (true) {
-    SAFEGUARD_ASSIGN_OR_RETURN(bool row, all.Step());
-    if (!row) break;
-    SAFEGUARD_ASSIGN_OR_RETURN(Referral r, ParseReferralBody(all.ColumnView(0)));
-    const ReferralKindModule* kind = FindReferralKind(r.kind);
-    if (kind == nullptr) continue;
-    SAFEGUARD_RETURN_IF_ERROR(LinkPeopleRows(db, r, kind->PeopleNamed(r)));
-  }
-  return absl::OkStatus();
+  return ForEachStoredReferral(
+      db, [&](const Referral& r, const std::vector<NamedPerson>& people) {
+        return LinkPeopleRows(db, r, people);
+      });
 }
 
 }  // namespace safeguard

@@ -89,11 +89,13 @@ TEST(ReferralValidationTest, NrmConsentRules) {
          p.address.lines = {"1 High Street"};
          p.safe_contact.phone = "07700900000";
          p.safe_contact.email = "x@example.org";
+         p.identifiers = {{PersonIdentifierType::kNhsNumber, "9434765919"}};
          r.external_references = {{ExternalSystem::kCrime, "CR-1"}};
        },
        {{"referral.subjects[0].full_name", s52},
         {"referral.subjects[0].aliases", s52},
         {"referral.subjects[0].date_of_birth", s52},
+        {"referral.subjects[0].identifiers", s52},
         {"referral.subjects[0].address", s52},
         {"referral.subjects[0].safe_contact.phone", s52},
         {"referral.subjects[0].safe_contact.email", s52},
@@ -140,6 +142,24 @@ TEST(ReferralValidationTest, NrmConsentRules) {
          "contradicts the subject's date of birth (a child)"}}},
       {"year-only birth date on the 18th birthday boundary is not flagged",
        [](Referral& r) { r.subjects[0].date_of_birth = {2008, 0, 0}; }, {}},
+      {"identifiers checked, one of each type",
+       [](Referral& r) {
+         r.subjects[0].identifiers = {
+             {PersonIdentifierType::kNhsNumber, "943 476 5919"},
+             {PersonIdentifierType::kPncId, "98/123456x"},
+             {PersonIdentifierType::kNhsNumber, "4010232137"},
+             {PersonIdentifierType::kPncId, "98/ABC"},
+             {PersonIdentifierType::kUnspecified, "1"}};
+       },
+       {{"referral.subjects[0].identifiers",
+         "must have at most 4 items"},
+        {"referral.subjects[0].identifiers[2].type",
+         "must not repeat an identifier's type"},
+        {"referral.subjects[0].identifiers[3].value",
+         "is not a PNC id: a year, \"/\", up to 7 digits and a letter "
+         "(98/123456X)"},
+        {"referral.subjects[0].identifiers[4].type",
+         "must be NHS_NUMBER or PNC_ID"}}},
   };
   for (const Case& c : cases) {
     Referral r = NrmReferral();

@@ -200,6 +200,38 @@ void WriteRequests() {
   glass.set_name("referrals/fuzz1");
   glass.set_reason("the victim is missing and the police need the address");
   WriteRequest("break-glass", 11, glass);
+  // People (15): a MARAC case (victim, perpetrator, children), then each
+  // People request on its records.
+  PeopleInput people;
+  people.mutable_submit()->set_request_id("seed-people");
+  *people.mutable_submit()->mutable_referral() =
+      SubmissionOf(ReferralKind::kMarac);
+  v1::PersonIdentifier* nhs =
+      people.mutable_submit()->mutable_referral()->mutable_subjects(0)
+          ->add_identifiers();
+  nhs->set_type(v1::NHS_NUMBER);
+  nhs->set_value("943 476 5919");
+  PeopleInput search = people;
+  search.mutable_search()->set_full_name(
+      people.submit().referral().subjects(0).full_name());
+  search.mutable_search()->set_reason("checking before the MARAC meets");
+  *search.mutable_search()->add_identifiers() = *nhs;
+  WriteRequest("people-search", 15, search);
+  PeopleInput get_person = people;
+  get_person.mutable_get()->set_name("people/first");
+  WriteRequest("people-get", 15, get_person);
+  PeopleInput merge = people;
+  merge.mutable_merge()->set_name("people/first");
+  merge.mutable_merge()->set_version(1);
+  merge.mutable_merge()->set_other("people/second");
+  WriteRequest("people-merge", 15, merge);
+  PeopleInput unmerge = people;
+  unmerge.mutable_unmerge()->set_name("people/second");
+  WriteRequest("people-unmerge", 15, unmerge);
+  PeopleInput reject = people;
+  reject.mutable_reject()->set_name("people/first");
+  reject.mutable_reject()->set_other("people/second");
+  WriteRequest("people-reject", 15, reject);
 }
 
 void WritePageTokens() {

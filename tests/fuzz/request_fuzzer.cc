@@ -1,6 +1,7 @@
-// request_fuzzer: every request message of safeguard.v1.Referrals and
-// safeguard.v1.Audit, from bytes, through the API's own method bodies
-// (ReferralsApi over an in-memory store, as every transport calls them
+// request_fuzzer: every request message of safeguard.v1.Referrals,
+// safeguard.v1.People and safeguard.v1.Audit, from bytes, through the
+// API's own method bodies (ReferralsApi and PeopleApi over an in-memory
+// store, as every transport calls them
 // once a call is admitted): limits, conversion to the domain, validation,
 // the workflow, field views, names, page tokens, watch filters.
 //
@@ -22,10 +23,12 @@
 #include "server/core/field_violations.h"
 #include "server/core/identity.h"
 #include "server/core/referral_events.h"
+#include "server/core/referral_kind.h"
 #include "server/core/referral_service.h"
 #include "server/core/working_days.h"
 #include "server/policy/policy.h"
 #include "server/access/access_gate.h"
+#include "server/api/people_api.h"
 #include "server/api/referrals_api.h"
 #include "server/api/resource_names.h"
 #include "server/api/page_token.h"
@@ -54,6 +57,7 @@ enum Message : uint8_t {
   kLink,
   kUnlink,
   kUpdate,
+  kPeople,  // a referral naming people, then one People request
   kMessages,
 };
 
@@ -183,12 +187,16 @@ ResolvedCall Call(RoleSet roles) {
 struct Service {
   Service()
       : service(store, store, Env().events, clock, *Env().calendar, Env().zone, ids),
-        api(service, Env().events, Admit().gate) {}
+        api(service, Env().events, Admit().gate),
+        people(store, store, clock),
+        people_api(people, Admit().gate) {}
   testing::MemoryReferralStore store;
   FixedClock clock;
   CountingIds ids;
   ReferralService service;
   ReferralsApi api;
+  PersonService people;
+  PeopleApi people_api;
 };
 
 // Runs a body as its ApiMethod does: the request's limits first.
@@ -212,6 +220,90 @@ void Once(const Request& request, Method method) {
   (void)Run(request, &out, [&](const auto& q, auto* r) {
     return (s.api.*method)(call, audit, q, r);
   });
+}
+
+// A referral submitted (its people get records), then one People request;
+// names "people/first" and "people/second" stand for the records of its
+// first two people.
+void RunPeople(const PeopleInput& input) {
+  Service s;
+  ResolvedCall call = Call(AllRoles());
+  AuditRecord audit;
+  call.context.audit = &audit;
+  v1::Referral created;
+  const bool submitted =
+      Run(input.submit(), &created, [&](const auto& q, auto* r) {
+        return s.api.Submit(call, audit, q, r);
+      }).ok();
+  std::vector<std::string> records;
+  if (submitted) {
+    absl::StatusOr<Referral> r =
+        s.store.Get(created.name().substr(sizeof("referrals/") - 1));
+    if (!r.ok()) std::abort();  // acknowledged, so stored
+    const ReferralKindModule* kind = FindReferralKind(r->kind);
+    for (const NamedPerson& p :
+         kind == nullptr ? std::vector<NamedPerson>() : kind->PeopleNamed(*r)) {
+      absl::StatusOr<std::string> id =
+          s.store.PersonOf({r->id, p.role, p.index});
+      if (!id.ok()) std::abort();  // every person named has a record
+      records.push_back("people/" + *id);
+    }
+  }
+  auto name = [&](std::string n) {
+    if (n == "people/first" && !records.empty()) return records[0];
+    if (n == "people/second" && records.size() > 1) return records[1];
+    return n;
+  };
+  audit = AuditRecord();
+  switch (input.request_case()) {
+    case PeopleInput::kSearch: {
+      v1::SearchPeopleResponse out;
+      (void)Run(input.search(), &out, [&](const auto& q, auto* o) {
+        return s.people_api.Search(call, audit, q, o);
+      });
+      break;
+    }
+    case PeopleInput::kGet: {
+      v1::GetPersonRequest q = input.get();
+      q.set_name(name(q.name()));
+      v1::PersonRecord out;
+      (void)Run(q, &out, [&](const auto& q, auto* o) {
+        return s.people_api.Get(call, audit, q, o);
+      });
+      break;
+    }
+    case PeopleInput::kMerge: {
+      v1::MergePeopleRequest q = input.merge();
+      q.set_name(name(q.name()));
+      q.set_other(name(q.other()));
+      v1::PersonRecord out;
+      (void)Run(q, &out, [&](const auto& q, auto* o) {
+        return s.people_api.Merge(call, audit, q, o);
+      });
+      break;
+    }
+    case PeopleInput::kUnmerge: {
+      v1::UnmergePersonRequest q = input.unmerge();
+      q.set_name(name(q.name()));
+      v1::PersonRecord out;
+      (void)Run(q, &out, [&](const auto& q, auto* o) {
+        return s.people_api.Unmerge(call, audit, q, o);
+      });
+      break;
+    }
+    case PeopleInput::kReject: {
+      v1::RejectMatchRequest q = input.reject();
+      q.set_name(name(q.name()));
+      q.set_other(name(q.other()));
+      v1::PersonRecord out;
+      (void)Run(q, &out, [&](const auto& q, auto* o) {
+        return s.people_api.Reject(call, audit, q, o);
+      });
+      break;
+    }
+    case PeopleInput::REQUEST_NOT_SET:
+      break;
+  }
 }
 
 void RunSession(const Session& session) {
@@ -365,6 +457,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case kUpdate: {
       v1::UpdateReferralRequest m;
       if (Parse(data, size, &m)) Once<v1::Referral>(m, &ReferralsApi::Update);
+      break;
+    }
+    case kPeople: {
+      PeopleInput m;
+      if (Parse(data, size, &m)) RunPeople(m);
       break;
     }
   }

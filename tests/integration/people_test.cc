@@ -91,23 +91,6 @@ class PeopleTest : public ::testing::Test {
     return out;
   }
 
-  // The audit entries of the call with this x-request-id.
-  std::vector<v1::AuditEntry> EntriesFor(const std::string& request_id) {
-    auto auditor = v1::Audit::NewStub(testing::TestChannel(
-        server_->port(), pki_.ca_file(),
-        pki_.IssueIdentity("csp-audit", "person/auditor")));
-    v1::ListAuditEntriesRequest request;
-    request.set_page_size(1000);
-    v1::ListAuditEntriesResponse page;
-    grpc::Status s = auditor->ListAuditEntries(Context().get(), request, &page);
-    EXPECT_TRUE(s.ok()) << s.error_message();
-    std::vector<v1::AuditEntry> found;
-    for (const v1::AuditEntry& e : page.entries()) {
-      if (e.request_id() == request_id) found.push_back(e);
-    }
-    return found;
-  }
-
   TempDir dir_;
   TestPki pki_{dir_.path()};
   ServerConfig config_ = TestServerConfig(dir_, pki_);
@@ -232,7 +215,7 @@ TEST_F(PeopleTest, ASearchNeedsAReasonAndIsAuditedWithWhatItFound) {
             "babergh-mid-suffolk-council");
 
   // The audit entry keeps the reason, the records and referrals returned.
-  std::vector<v1::AuditEntry> entries = EntriesFor("search-1");
+  std::vector<v1::AuditEntry> entries = callers_->AuditEntriesFor("search-1");
   ASSERT_EQ(entries.size(), 1u);
   EXPECT_EQ(entries[0].method(), "safeguard.v1.People/SearchPeople");
   EXPECT_EQ(entries[0].reason(), kReason);

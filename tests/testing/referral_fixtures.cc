@@ -131,6 +131,21 @@ v1::People::Stub& Callers::People(const std::string& who) {
   return *(people_[who] = v1::People::NewStub(Channel(who)));
 }
 
+std::vector<v1::AuditEntry> Callers::AuditEntriesFor(
+    const std::string& request_id) {
+  auto auditor = v1::Audit::NewStub(Channel("csp-audit/person/auditor"));
+  v1::ListAuditEntriesRequest request;
+  request.set_page_size(1000);
+  v1::ListAuditEntriesResponse page;
+  grpc::Status s = auditor->ListAuditEntries(Context().get(), request, &page);
+  std::vector<v1::AuditEntry> found;
+  if (!s.ok()) return found;
+  for (const v1::AuditEntry& e : page.entries()) {
+    if (e.request_id() == request_id) found.push_back(e);
+  }
+  return found;
+}
+
 std::vector<FieldViolation> Violations(const grpc::Status& status) {
   google::rpc::Status details;
   google::rpc::BadRequest bad;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "grpcpp/grpcpp.h"
+#include "safeguard/v1/audit.grpc.pb.h"
 #include "safeguard/v1/people.grpc.pb.h"
 #include "safeguard/v1/referrals.grpc.pb.h"
 #include "server/core/field_violations.h"
@@ -50,6 +51,9 @@ class Callers {
                           v1::TransitionReferralRequest request = {});
   grpc::Status Assign(const std::string& who, v1::Referral& r,
                       const std::string& assignee);
+  // The audit entries of the call with this x-request-id, as the auditor
+  // lists them (the first 1000 entries).
+  std::vector<v1::AuditEntry> AuditEntriesFor(const std::string& request_id);
 
  private:
   TestPki& pki_;
