@@ -280,9 +280,9 @@ describe('console', { concurrency: false }, () => {
     const { shown, view: caseView } = await expectPageHoldsExactlyTheView(coord, shared.marac.name);
     assert.ok(shown.includes('marac.dash.answers') && shown.includes('subjects[0].fullName'));
     // The NHS number, under its name.
-    assert.deepEqual(caseView.subjects[0].identifiers, [{ type: 'NHS_NUMBER', value: '9434765919' }]);
+    assert.deepEqual(caseView.subjects[0].identifiers, [{ type: 'NHS_NUMBER', value: '943 476 5919' }]);
     assert.deepEqual(await coord.$eval('dd[data-field="subjects[0].identifiers[0].value"]', (dd) =>
-      [dd.previousElementSibling.innerText.trim(), dd.innerText.trim()]), ['NHS number', '9434765919']);
+      [dd.previousElementSibling.innerText.trim(), dd.innerText.trim()]), ['NHS number', '943 476 5919']);
     await checkAxe(coord, 'referral (coordinator)');
     await screenshot(coord, 'referral');
     await clickAndWait(coord, 'button[data-action="begin_screening"]');
@@ -1298,6 +1298,8 @@ describe('console', { concurrency: false }, () => {
       'referral.subjects[0].date_of_birth.day': '12',
       'referral.subjects[0].date_of_birth.month': '4',
       'referral.subjects[0].date_of_birth.year': '1988',
+      'referral.subjects[0].identifiers.nhs_number': '',
+      'referral.subjects[0].identifiers.pnc_id': '',
       'referral.subjects[0].address.lines': '',
       'referral.subjects[0].address.town': '',
       'referral.subjects[0].address.postcode': '',
@@ -1445,6 +1447,7 @@ describe('console', { concurrency: false }, () => {
 
     const edit = async () => {
       await setField(coord, 'referral.marac.perpetrator.full_name', 'Perpetrator After');
+      await setField(coord, 'referral.marac.perpetrator.identifiers.pnc_id', '80/1234567K');
       // A second child, by keyboard: "Add child" puts focus in its name.
       await tabUntil(coord, 'button[data-add="referral.marac.children"]', 60);
       await pressKey(coord, 'Enter');
@@ -1473,11 +1476,13 @@ describe('console', { concurrency: false }, () => {
     await expectText(coord, '.govuk-notification-banner', 'Details corrected.');
     const { view } = await expectPageHoldsExactlyTheView(coord, kase.name);
     const steps = view.history.filter((t) => t.action === 'correct');
-    assert.deepEqual(steps.map((t) => t.changes.map((c) => c.path)), [['priority'], ['marac.perpetrator.full_name', 'marac.children']]);
+    assert.deepEqual(steps.map((t) => t.changes.map((c) => c.path)),
+      [['priority'], ['marac.perpetrator.full_name', 'marac.perpetrator.identifiers', 'marac.children']]);
     const shown = await coord.$$eval(`dt[data-field^="history[${view.history.indexOf(steps[1])}].changes["]`, (dts) =>
       dts.map((dt) => [dt.innerText.trim(), ...[...dt.nextElementSibling.querySelectorAll('[data-field]')].map((s) => s.innerText.trim())]));
     assert.deepEqual(shown, [
       ['Name (perpetrator)', 'Perpetrator Before', 'Perpetrator After'],
+      ['NHS number and PNC id (perpetrator)', '(none)', 'PNC id: 80/1234567K'],
       ['Children', 'Child One, March 2015, School Example', 'Child One, March 2015, School Example; Child Two, 2019'],
     ]);
     assert.equal(updates.length, 2, 'the correction refused and the one saved');
@@ -1588,8 +1593,8 @@ describe('console', { concurrency: false }, () => {
       ['The victim', `#/people/${victimRecord.slice('people/'.length)}`],
       ['Open person record', `#/people/${jobRecord.slice('people/'.length)}`],
     ]]);
-    const DECIDE = ['Same person: the victim and the target-hardening referral from west-suffolk-council',
-      'Not the same person: the victim and the target-hardening referral from west-suffolk-council'];
+    const DECIDE = ['Same person (the victim and the target-hardening referral from west-suffolk-council)',
+      'Not the same person (the victim and the target-hardening referral from west-suffolk-council)'];
     assert.deepEqual(await panelButtons(coord), [DECIDE]);
     await holdsNothingOf(coord, job, ['Jon Example', '9 Elsewhere Lane', 'IP33 2ZZ']);
     await checkAxe(coord, 'also known to (MARAC coordinator)');
@@ -1622,8 +1627,8 @@ describe('console', { concurrency: false }, () => {
       '90 of 100: nickname, same date of birth',
     ]]);
     assert.deepEqual(await panelButtons(sanctuary), [[
-      'Same person: the victim and the MARAC referral from probation-service',
-      'Not the same person: the victim and the MARAC referral from probation-service']]);
+      'Same person (the victim and the MARAC referral from probation-service)',
+      'Not the same person (the victim and the MARAC referral from probation-service)']]);
     await holdsNothingOf(sanctuary, kase, ['Jonathan Example', 'Perpetrator Unmatched']);
     await checkAxe(sanctuary, 'also known to (sanctuary coordinator)');
 
@@ -1880,6 +1885,7 @@ describe('console', { concurrency: false }, () => {
     // The search's terms are in no address.
     assert.match(coord.url(), /#\/people$/);
     await checkAxe(coord, 'people found');
+    await screenshot(coord, 'people-search');
 
     // The job's record, by keyboard: the coordinator may read none of its
     // referrals, so no name, date or identifier; where it is, by envelope.
@@ -1895,7 +1901,7 @@ describe('console', { concurrency: false }, () => {
       'Match: 100 of 100: nickname, same date of birth, same NHS number or PNC id',
       `Known to: ${caseSays}`,
       'Person record: Open person record (possible match 1)',
-      'Same person: possible match 1', 'Not the same person: possible match 1',
+      'Same person (possible match 1)', 'Not the same person (possible match 1)',
     ]]);
     await holdsNone(coord, ['Searchable', 'Billy', NHS, PNC, idOf(job.name), job.reference, '3 Searched Close']);
     await checkAxe(coord, 'a person record the caller may read nothing of');
@@ -1917,10 +1923,12 @@ describe('console', { concurrency: false }, () => {
     ]]);
     await holdsNone(coord, ['Bill Searchable', 'Billy', PNC, idOf(job.name), job.reference]);
     await checkAxe(coord, 'a person record');
+    await screenshot(coord, 'person-record');
 
     // Back to the search: the results are still there (held in the page
     // only), and nothing about anyone is kept in the browser.
     await coord.goBack();
+    await expectText(coord, '#person-facts', 'None of the referrals you may read names this person');
     await coord.goBack();
     await expectText(coord, 'main h1', 'Find a person');
     await expectText(coord, '#people-results h2', '2 records found');
@@ -2005,6 +2013,20 @@ describe('console', { concurrency: false }, () => {
     assert.deepEqual(await candidates(coord), [b]);
     assert.deepEqual(await cellsOf(coord, '#person-mentions tbody tr'), [caseRow]);
     assert.equal(await coord.$('#person-merged'), null);
+
+    // Meanwhile the record changes (merged and unmerged through the API):
+    // the version this page read is stale, said, and the page reloaded.
+    const read = await apiOk(coord, 'People/GetPerson', { name: a });
+    await apiOk(coord, 'People/MergePeople', { name: a, version: read.version, other: b });
+    await apiOk(coord, 'People/UnmergePerson', { name: b });
+    await clickAndWait(coord, `[data-candidate="${b}"] button[data-decide="same"]`);
+    await expectText(coord, '.govuk-error-summary', 'This person record was changed by someone else: reload it and try again.');
+    assert.equal(await coord.evaluate(() => document.activeElement?.classList.contains('govuk-error-summary')), true);
+    await checkAxe(coord, 'a person record changed by someone else');
+    clearProblems(coord);  // the conflict (HTTP 409) was the point
+    await coord.click('#reload-person');
+    await coord.waitForFunction(() => !document.querySelector('.govuk-error-summary'));
+    assert.deepEqual(await candidates(coord), [b]);
 
     // Same person: the job's record is merged into the case's.
     await clickAndWait(coord, `[data-candidate="${b}"] button[data-decide="same"]`);

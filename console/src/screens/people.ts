@@ -248,7 +248,7 @@ function candidatesSection(p: PersonRecord, signal: AbortSignal, change: Change)
     "Say so only when you are sure. \u201cSame person\u201d merges that record into this one (a merge can be " +
     "undone); \u201cNot the same person\u201d stops it being proposed again."));
   p.candidates.forEach((c, i) => {
-    const which = h("span.govuk-visually-hidden", `: possible match ${i + 1}`);
+    const which = h("span.govuk-visually-hidden", ` (possible match ${i + 1})`);
     const buttons = [
       mayMerge ? h("button.govuk-button", { type: "button", "data-module": "govuk-button", "data-decide": "same",
         onclick: () => change(() => people.mergePeople({ name: p.name, version: p.version, other: c.person }, { signal }),

@@ -365,7 +365,7 @@ function alsoKnownToSection(main: HTMLElement, r: Referral, signal: AbortSignal,
     const [, kind] = kindInSentence(k.kind);
     // What a button decides, read out after its words.
     const about = h("span.govuk-visually-hidden",
-                    `: ${who.toLowerCase()} and the ${kind} referral${k.referringAgency ? ` from ${k.referringAgency}` : ""}`);
+                    ` (${who.toLowerCase()} and the ${kind} referral${k.referringAgency ? ` from ${k.referringAgency}` : ""})`);
     const undecided = !k.confirmed && k.personRecord && k.otherPersonRecord;
     const buttons = [
       undecided && mayMerge ? h("button.govuk-button.govuk-button--secondary", {
