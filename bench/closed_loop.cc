@@ -50,8 +50,8 @@ Latencies RunClosedLoop(int slots, absl::Duration duration, const AsyncOp& op) {
 
 double Percentile(const std::vector<int64_t>& sorted, double p) {
   if (sorted.empty()) return 0;
-  return static_cast<double>(
-      sorted[std::min(sorted.size() - 1, static_cast<size_t>(p * sorted.size()))]);
+  return static_cast<double>(sorted[std::min(
+      sorted.size() - 1, static_cast<size_t>(p * sorted.size()))]);
 }
 
 }  // namespace safeguard::bench

@@ -50,9 +50,12 @@ namespace fs = std::filesystem;
 constexpr absl::Duration kSpan = absl::Hours(24 * 365 * 3);
 // Referrals written between two saves of the preload's progress.
 constexpr int64_t kChunk = 8192;
-constexpr int kWriters = 16;
+constexpr int kWriters = 32;
 // Submissions and searches made ready before timing, used round-robin.
 constexpr size_t kPrepared = 4096;
+// The referral indexes past the data set's end that one run's submissions
+// are drawn from (a quarter MARAC, three tenths target hardening).
+constexpr int64_t kSubmittedPerRun = 32768;
 
 constexpr char kReason[] = "Checking for earlier referrals before a MARAC";
 
@@ -146,7 +149,8 @@ int PreloadChild(const ServerConfig& config, const std::string& dir, int64_t n,
   // Not durable until the end (sync() after the child), and a cache that
   // holds the index's pages that the random keys touch.
   (*db)->With([](Database& d) {
-         return d.Exec("PRAGMA synchronous = OFF; PRAGMA cache_size = -1048576;");
+         return d.Exec(
+             "PRAGMA synchronous = OFF; PRAGMA cache_size = -3145728;");
        })
       .IgnoreError();
   SqlCipherUnitOfWork units(**db);
@@ -383,15 +387,21 @@ int RunPeopleBench(const PeopleBenchOptions& o) {
   }
 
   // The calls, made before timing: submissions of referrals past the data
-  // set's end (so their people recur from it as its own do), and searches
-  // for people it names, spread over all of it.
+  // set's end (so their people recur from it as its own do; each run on a
+  // kept data set takes new ones, so that runs do not submit the same
+  // people again), and searches for people it names, spread over all of it.
   const size_t prepared = o.smoke ? 64 : kPrepared;
+  int64_t runs = 0;
+  std::ifstream(dir + "/runs") >> runs;
+  std::ofstream(dir + "/runs") << runs + 1 << "\n";
   std::vector<v1::Referral> maracs, jobs;
-  for (int64_t i = n; maracs.size() < prepared || jobs.size() < prepared; ++i) {
+  for (int64_t i = n + runs * kSubmittedPerRun;
+       maracs.size() < prepared || jobs.size() < prepared; ++i) {
     const ReferralKind kind = PeopleKindAt(i);
     if (kind == ReferralKind::kMarac && maracs.size() < prepared) {
       maracs.push_back(PeopleSubmission(i));
-    } else if (kind == ReferralKind::kTargetHardening && jobs.size() < prepared) {
+    } else if (kind == ReferralKind::kTargetHardening &&
+               jobs.size() < prepared) {
       jobs.push_back(PeopleSubmission(i));
     }
   }
@@ -475,7 +485,8 @@ int RunPeopleBench(const PeopleBenchOptions& o) {
 
   // Warm-up, not recorded: each server's caches and the first calls'
   // one-time costs.
-  const absl::Duration warm = o.smoke ? absl::Milliseconds(100) : absl::Seconds(2);
+  const absl::Duration warm =
+      o.smoke ? absl::Milliseconds(100) : absl::Seconds(2);
   for (Target* t : {&small, &loaded}) {
     for (const Scenario& s : scenarios) RunClosedLoop(1, warm, s.op(*t));
   }
@@ -514,8 +525,10 @@ int RunPeopleBench(const PeopleBenchOptions& o) {
     }
   }
 
-  const long small_rss_kb = small.server->Stop();
+  // The loaded server's process, started second, holds a copy of the
+  // small one's command pipe (ServerProcess): it stops first.
   const long loaded_rss_kb = loaded.server->Stop();
+  const long small_rss_kb = small.server->Stop();
   const int64_t loaded_bytes = DatabaseBytes(loaded_config);
 
   // Loaded over small, at each level.
@@ -534,17 +547,17 @@ int RunPeopleBench(const PeopleBenchOptions& o) {
       const Figure& b = figure(label(s, small), c);
       if (b.p(0.5) <= 0 || b.p(0.99) <= 0) continue;
       Ratio r{s.label, c, a.p(0.5) / b.p(0.5), a.p(0.99) / b.p(0.99), {}};
-      for (size_t k = 0; k < a.round_p50.size() && k < b.round_p50.size(); ++k) {
-        r.rounds_p50.push_back(b.round_p50[k] > 0 ? a.round_p50[k] / b.round_p50[k]
-                                                  : 0);
+      for (size_t k = 0; k < a.round_p50.size() && k < b.round_p50.size();
+           ++k) {
+        r.rounds_p50.push_back(
+            b.round_p50[k] > 0 ? a.round_p50[k] / b.round_p50[k] : 0);
       }
-      std::printf("  %-38s c=%-3d p50 %.2f  p99 %.2f  (each round's p50: %s)\n",
-                  s.label.c_str(), c, r.p50, r.p99,
-                  absl::StrJoin(r.rounds_p50, ", ",
-                                [](std::string* out, double x) {
-                                  absl::StrAppend(out, absl::StrFormat("%.2f", x));
-                                })
-                      .c_str());
+      std::printf(
+          "  %-38s c=%-3d p50 %.2f  p99 %.2f  (each round's p50: %s)\n",
+          s.label.c_str(), c, r.p50, r.p99,
+          absl::StrJoin(r.rounds_p50, ", ", [](std::string* out, double x) {
+            absl::StrAppend(out, absl::StrFormat("%.2f", x));
+          }).c_str());
       ratios.push_back(std::move(r));
     }
   }
@@ -561,7 +574,8 @@ int RunPeopleBench(const PeopleBenchOptions& o) {
   // the ratios.
   {
     std::ofstream out(o.out);
-    out << "{\n  \"machine\": {\"cores\": " << std::thread::hardware_concurrency()
+    out << "{\n  \"machine\": {\"cores\": "
+        << std::thread::hardware_concurrency()
         << "},\n  \"scenario\": \"people\",\n  \"preloaded_referrals\": " << n
         << ",\n  \"data_set\": {\"preload_seconds\": "
         << absl::StrFormat("%.1f", progress.seconds)
@@ -569,8 +583,9 @@ int RunPeopleBench(const PeopleBenchOptions& o) {
     for (const auto& [name, value] : stats) {
       out << ", \"" << name << "\": " << absl::StrFormat("%.0f", value);
     }
-    out << "},\n  \"rounds\": " << o.rounds << ",\n  \"seconds_each\": "
-        << absl::ToDoubleSeconds(o.each) << ",\n  \"payload_bytes\": " << payload
+    out << "},\n  \"rounds\": " << o.rounds
+        << ",\n  \"seconds_each\": " << absl::ToDoubleSeconds(o.each)
+        << ",\n  \"payload_bytes\": " << payload
         << ",\n  \"startup_ms\": {\"small\": " << small_startup_ms
         << ", \"loaded\": " << loaded_startup_ms
         << "},\n  \"server_peak_rss_kb\": {\"small\": " << small_rss_kb
@@ -595,9 +610,11 @@ int RunPeopleBench(const PeopleBenchOptions& o) {
     for (size_t k = 0; k < figures.size(); ++k) {
       const Figure& f = figures[k];
       out << absl::StrFormat(
-          "    {\"scenario\": \"%s\", \"concurrency\": %d, \"ops_per_s\": %.1f, "
+          "    {\"scenario\": \"%s\", \"concurrency\": %d, \"ops_per_s\": "
+          "%.1f, "
           "\"p50_us\": %.0f, \"p99_us\": %.0f, \"p999_us\": %.0f, \"ops\": %d, "
-          "\"errors\": %d, \"rounds_p50_us\": [%s], \"rounds_p99_us\": [%s]}%s\n",
+          "\"errors\": %d, \"rounds_p50_us\": [%s], \"rounds_p99_us\": "
+          "[%s]}%s\n",
           f.scenario, f.concurrency, f.per_second(), f.p(0.5), f.p(0.99),
           f.p(0.999), f.us.size(), f.errors, Join(f.round_p50),
           Join(f.round_p99), k + 1 < figures.size() ? "," : "");
@@ -607,14 +624,18 @@ int RunPeopleBench(const PeopleBenchOptions& o) {
   {
     std::vector<PlotSeries> series;
     for (const Figure& f : figures) {
-      auto it = std::find_if(series.begin(), series.end(),
-                             [&](const PlotSeries& s) { return s.name == f.scenario; });
-      if (it == series.end()) it = series.insert(series.end(), {f.scenario, {}});
-      it->points.push_back({f.concurrency, f.per_second(), f.p(0.5), f.p(0.99)});
+      auto it = std::find_if(
+          series.begin(), series.end(),
+          [&](const PlotSeries& s) { return s.name == f.scenario; });
+      if (it == series.end())
+        it = series.insert(series.end(), {f.scenario, {}});
+      it->points.push_back(
+          {f.concurrency, f.per_second(), f.p(0.5), f.p(0.99)});
     }
-    series.erase(std::remove_if(series.begin(), series.end(),
-                                [](const PlotSeries& s) { return s.points.size() < 2; }),
-                 series.end());
+    series.erase(
+        std::remove_if(series.begin(), series.end(),
+                       [](const PlotSeries& s) { return s.points.size() < 2; }),
+        series.end());
     std::ofstream(o.plot) << LatencyThroughputSvg(
         absl::StrCat("safeguard people: ", n, " referrals (",
                      std::thread::hardware_concurrency(), " cores)"),

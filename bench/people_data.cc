@@ -34,7 +34,8 @@ enum Purpose : uint64_t {
 class Draws {
  public:
   Draws(Purpose purpose, uint64_t index)
-      : state_(Mix(Mix(kSeed ^ (static_cast<uint64_t>(purpose) << 56)) ^ index)) {}
+      : state_(
+            Mix(Mix(kSeed ^ (static_cast<uint64_t>(purpose) << 56)) ^ index)) {}
   uint64_t Next() { return Mix(state_ += 0x9e3779b97f4a7c15ULL); }
   uint64_t Below(uint64_t n) { return Next() % n; }
   double Unit() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
@@ -113,26 +114,46 @@ struct Nicknames {
   const char* nicknames[3];
 };
 constexpr Nicknames kNicknames[] = {
-    {"William", {"Bill", "Will", "Billy"}}, {"Robert", {"Rob", "Bob", "Robbie"}},
-    {"Richard", {"Rich", "Ricky"}},         {"James", {"Jim", "Jimmy"}},
-    {"John", {"Jon", "Johnny"}},            {"Michael", {"Mike", "Mick"}},
-    {"Thomas", {"Tom", "Tommy"}},           {"Christopher", {"Chris"}},
-    {"Anthony", {"Tony"}},                  {"Daniel", {"Dan", "Danny"}},
-    {"Matthew", {"Matt"}},                  {"Andrew", {"Andy"}},
-    {"Stephen", {"Steve"}},                 {"Steven", {"Steve"}},
-    {"Peter", {"Pete"}},                    {"David", {"Dave"}},
-    {"Kenneth", {"Ken"}},                   {"Raymond", {"Ray"}},
-    {"Terence", {"Terry"}},                 {"Philip", {"Phil"}},
-    {"Elizabeth", {"Liz", "Beth", "Lizzie"}}, {"Margaret", {"Maggie"}},
-    {"Catherine", {"Cathy", "Kate"}},       {"Kathryn", {"Kate", "Kathy"}},
-    {"Rebecca", {"Becky"}},                 {"Jennifer", {"Jenny", "Jen"}},
-    {"Jessica", {"Jess"}},                  {"Susan", {"Sue"}},
-    {"Deborah", {"Debbie"}},                {"Patricia", {"Trish"}},
-    {"Victoria", {"Vicky"}},                {"Jacqueline", {"Jackie"}},
-    {"Abigail", {"Abby"}},                  {"Amanda", {"Mandy"}},
-    {"Eleanor", {"Ellie"}},                 {"Sarah", {"Sally"}},
-    {"Pamela", {"Pam"}},                    {"Gillian", {"Gill"}},
-    {"Mohammed", {"Mo"}},                   {"Muhammad", {"Mo"}},
+    {"William", {"Bill", "Will", "Billy"}},
+    {"Robert", {"Rob", "Bob", "Robbie"}},
+    {"Richard", {"Rich", "Ricky"}},
+    {"James", {"Jim", "Jimmy"}},
+    {"John", {"Jon", "Johnny"}},
+    {"Michael", {"Mike", "Mick"}},
+    {"Thomas", {"Tom", "Tommy"}},
+    {"Christopher", {"Chris"}},
+    {"Anthony", {"Tony"}},
+    {"Daniel", {"Dan", "Danny"}},
+    {"Matthew", {"Matt"}},
+    {"Andrew", {"Andy"}},
+    {"Stephen", {"Steve"}},
+    {"Steven", {"Steve"}},
+    {"Peter", {"Pete"}},
+    {"David", {"Dave"}},
+    {"Kenneth", {"Ken"}},
+    {"Raymond", {"Ray"}},
+    {"Terence", {"Terry"}},
+    {"Philip", {"Phil"}},
+    {"Elizabeth", {"Liz", "Beth", "Lizzie"}},
+    {"Margaret", {"Maggie"}},
+    {"Catherine", {"Cathy", "Kate"}},
+    {"Kathryn", {"Kate", "Kathy"}},
+    {"Rebecca", {"Becky"}},
+    {"Jennifer", {"Jenny", "Jen"}},
+    {"Jessica", {"Jess"}},
+    {"Susan", {"Sue"}},
+    {"Deborah", {"Debbie"}},
+    {"Patricia", {"Trish"}},
+    {"Victoria", {"Vicky"}},
+    {"Jacqueline", {"Jackie"}},
+    {"Abigail", {"Abby"}},
+    {"Amanda", {"Mandy"}},
+    {"Eleanor", {"Ellie"}},
+    {"Sarah", {"Sally"}},
+    {"Pamela", {"Pam"}},
+    {"Gillian", {"Gill"}},
+    {"Mohammed", {"Mo"}},
+    {"Muhammad", {"Mo"}},
 };
 
 // Common surnames in England and Wales, most common first.
@@ -259,7 +280,8 @@ std::string Surname(Draws& d) {
 // a final e added or dropped (matching takes each for the same surname).
 std::string SpellingVariant(std::string s, Draws& d) {
   for (size_t i = 1; i < s.size(); ++i) {
-    if (s[i] == s[i - 1] && absl::ascii_isalpha(static_cast<unsigned char>(s[i]))) {
+    if (s[i] == s[i - 1] &&
+        absl::ascii_isalpha(static_cast<unsigned char>(s[i]))) {
       return s.erase(i, 1);
     }
   }
@@ -345,7 +367,9 @@ int64_t RepeatOf(int64_t i) {
 }
 
 // Whether repeat `i` names its earlier case's perpetrator, and children.
-bool SamePerpetrator(int64_t i) { return Draws(kRepeat, i * 2 + 1).Chance(0.8); }
+bool SamePerpetrator(int64_t i) {
+  return Draws(kRepeat, i * 2 + 1).Chance(0.8);
+}
 bool SameChildren(int64_t i) { return Draws(kRepeat, i * 2 + 2).Chance(0.7); }
 
 int ChildrenOf(int64_t i) {
@@ -392,10 +416,12 @@ Someone NewSomeone(int64_t i, int slot) {
   }
   const int age =
       youngest + static_cast<int>(span * std::pow(d.Unit(), skew));
-  p.date_of_birth = ToDate(kBornBy - age * 365 - static_cast<int>(d.Below(365)));
+  p.date_of_birth =
+      ToDate(kBornBy - age * 365 - static_cast<int>(d.Below(365)));
   if (d.Chance(0.04)) {
-    p.alias = d.Chance(0.5) ? absl::StrCat(GivenName(is_female, d), " ", p.surname)
-                            : absl::StrCat(p.given, " ", Surname(d));
+    p.alias = d.Chance(0.5)
+                  ? absl::StrCat(GivenName(is_female, d), " ", p.surname)
+                  : absl::StrCat(p.given, " ", Surname(d));
   }
   if (d.Chance(slot >= kFirstChild ? 0.4 : 0.2)) p.nhs_number = NhsNumber(d);
   return p;
@@ -542,7 +568,8 @@ Referral PeopleReferralAt(int64_t i, absl::Time created) {
     case ReferralKind::kMarac: {
       r.state = "SUBMITTED";
       r.priority = Priority::kHigh;
-      if (d.Chance(0.6)) r.referring_agency = "leeway", r.referrer = "person/idva";
+      if (d.Chance(0.6))
+        r.referring_agency = "leeway", r.referrer = "person/idva";
       r.consent.status = ConsentStatus::kOverridden;
       r.consent.legal_basis = LegalBasis::kDpa2018Sch1Para18;
       r.consent.reason = "high risk; asking would increase it";

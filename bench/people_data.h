@@ -9,15 +9,15 @@
 // Referral i is a MARAC case (a quarter: the victim, the perpetrator and
 // none to four children, one on average), a target-hardening job, a Channel
 // or an NRM referral (one subject each): about 1.5 people per referral.
-// Names: a given name by sex (about 200, Zipf-weighted, some with
+// Names: a given name by sex (245 in all, Zipf-weighted, some with
 // accents), a middle name for a quarter, and a surname from three pools:
-// 230 common ones in England and Wales (a third of people), about 15,000
+// 241 common ones in England and Wales (a third of people), about 16,000
 // made of English place-name parts ("Ash" + "worth"; half), and
 // syllable-made ones of other origins (millions possible; the rest), a few
-// double-barrelled. Dates of birth by role (victims and perpetrators 18-65,
-// children 0-16, Channel subjects 11-40), recorded in full, to the month,
-// to the year, as an approximate age, or not at all. One person in five
-// has an NHS number, one in 25 an alias.
+// double-barrelled. Dates of birth by role (MARAC victims 18-65,
+// perpetrators 18-70, children 0-16, Channel subjects 11-40), recorded in
+// full, to the month, to the year, as an approximate age, or not at all.
+// One person in five has an NHS number, one in 25 an alias.
 //
 // People recur as they do in referrals: a fifth of MARAC cases are repeats
 // (the victim of an earlier case, usually with the same perpetrator and

@@ -8,7 +8,10 @@
 // (reporting its peak resident memory).
 //
 // Start() forks, so it must run before the parent process uses gRPC or
-// starts threads. Owns the child; the destructor stops it. Not thread-safe.
+// starts threads. A child started later inherits the command pipes of
+// those started before it, which then see the end of their commands only
+// once it has exited: stop (or destroy) them in the reverse order of their
+// start. Owns the child; the destructor stops it. Not thread-safe.
 #ifndef SAFEGUARD_BENCH_SERVER_PROCESS_H_
 #define SAFEGUARD_BENCH_SERVER_PROCESS_H_
 
