@@ -293,13 +293,14 @@ MatchResult Compare(const PersonFacts& a, const PersonFacts& b) {
             MatchReason::kSameName, MatchReason::kSpellingVariant,
             MatchReason::kNickname, MatchReason::kSameName};
         score = kScores[level];
-        reasons = {kReasons[level]};
+        reasons.push_back(kReasons[level]);
       } else if (level == kVariant) {
         score = 75;
-        reasons = {MatchReason::kSpellingVariant, MatchReason::kAlias};
+        reasons.push_back(MatchReason::kSpellingVariant);
+        reasons.push_back(MatchReason::kAlias);
       } else {
         score = 85;
-        reasons = {MatchReason::kAlias};
+        reasons.push_back(MatchReason::kAlias);
       }
       if (score > name_score) {
         name_score = score;
@@ -337,6 +338,16 @@ MatchResult Compare(const PersonFacts& a, const PersonFacts& b) {
     }
   }
   return result;
+}
+
+std::vector<std::string> StrongestFirst(std::vector<std::string> keys) {
+  static constexpr absl::string_view kOrder = "itpaz";
+  std::stable_sort(keys.begin(), keys.end(),
+                   [](const std::string& a, const std::string& b) {
+                     return kOrder.find(a.substr(0, 1)) <
+                            kOrder.find(b.substr(0, 1));
+                   });
+  return keys;
 }
 
 std::vector<std::string> MatchKeys(const PersonFacts& person) {

@@ -160,6 +160,13 @@ MatchResult Compare(const PersonFacts& a, const PersonFacts& b);
 // names in clear; the storage layer keeps only keyed hashes of them.
 std::vector<std::string> MatchKeys(const PersonFacts& person);
 
+// `keys` (MatchKeys) in the order a bounded lookup tries them, each kind
+// in its given order: identifiers, whole names ("t:"), phonetic keys
+// ("p:"), then surname fragments ("a:", "z:"). A lookup that stops at a
+// limit then keeps the exact names before the loose keys that many other
+// people share.
+std::vector<std::string> StrongestFirst(std::vector<std::string> keys);
+
 namespace person_match_internal {
 
 // How the given name table reaches a formal name.

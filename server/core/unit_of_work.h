@@ -67,7 +67,9 @@ class WriteTransaction {
                                         const SubmissionRecord& record) = 0;
 
   // The referrals of `kind` naming, in `role`, a person with any of `keys`
-  // (MatchKeys, person_index.h), at most `limit` of them, newest first; and
+  // (MatchKeys, person_index.h), at most `limit` of them: the keys taken
+  // strongest first (StrongestFirst), each key's referrals newest first;
+  // and
   // replacing a referral's entries in that index with `people`'s keys.
   virtual absl::StatusOr<std::vector<std::string>> FindMentions(
       ReferralKind kind, PersonRole role, const std::vector<std::string>& keys,

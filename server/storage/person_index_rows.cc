@@ -25,34 +25,31 @@ absl::StatusOr<std::vector<std::string>> FindMentionRows(
     Database& db, ReferralKind kind, PersonRole role,
     const std::vector<std::string>& keys, int limit) {
   std::vector<std::string> out;
-  if (keys.empty()) return out;
+  if (keys.empty() || limit <= 0) return out;
   SAFEGUARD_ASSIGN_OR_RETURN(std::string index_key, IndexKey(db));
+  // Referral ids sort by creation time, so the primary key gives each
+  // key's referrals newest first and the limit stops the scan.
   SAFEGUARD_ASSIGN_OR_RETURN(
       Statement find,
-      db.Prepare("SELECT m.referral_id, r.create_us FROM person_mentions m "
-                 "JOIN referrals r ON r.id = m.referral_id "
-                 "WHERE m.key_hash = ? AND m.role = ? AND m.kind = ? "
-                 "ORDER BY r.create_us DESC LIMIT ?;"));
-  std::vector<std::pair<int64_t, std::string>> found;
-  for (const std::string& key : keys) {
+      db.Prepare("SELECT referral_id FROM person_mentions "
+                 "WHERE key_hash = ? AND role = ? AND kind = ? "
+                 "ORDER BY referral_id DESC LIMIT ?;"));
+  for (const std::string& key : StrongestFirst(keys)) {
     SAFEGUARD_RETURN_IF_ERROR(find.BindBlob(1, HmacSha256(index_key, key)));
     SAFEGUARD_RETURN_IF_ERROR(find.BindInt64(2, static_cast<int>(role)));
     SAFEGUARD_RETURN_IF_ERROR(find.BindInt64(3, static_cast<int>(kind)));
-    SAFEGUARD_RETURN_IF_ERROR(find.BindInt64(4, limit));
+    SAFEGUARD_RETURN_IF_ERROR(
+        find.BindInt64(4, limit - static_cast<int>(out.size())));
     while (true) {
       SAFEGUARD_ASSIGN_OR_RETURN(bool row, find.Step());
       if (!row) break;
-      found.emplace_back(find.ColumnInt64(1), find.ColumnText(0));
+      std::string id = find.ColumnText(0);
+      if (std::find(out.begin(), out.end(), id) == out.end()) {
+        out.push_back(std::move(id));
+      }
     }
     SAFEGUARD_RETURN_IF_ERROR(find.Reset());
-  }
-  std::sort(found.begin(), found.end(),
-            [](const auto& a, const auto& b) { return a > b; });
-  for (auto& [created, id] : found) {
     if (static_cast<int>(out.size()) >= limit) break;
-    if (std::find(out.begin(), out.end(), id) == out.end()) {
-      out.push_back(std::move(id));
-    }
   }
   return out;
 }

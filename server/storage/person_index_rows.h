@@ -22,7 +22,8 @@
 namespace safeguard {
 
 // The referrals of `kind` naming, in `role`, a person with any of `keys`,
-// at most `limit`, newest first.
+// at most `limit`: the keys taken strongest first (StrongestFirst), each
+// key's referrals newest first (referral ids sort by creation time).
 absl::StatusOr<std::vector<std::string>> FindMentionRows(
     Database& db, ReferralKind kind, PersonRole role,
     const std::vector<std::string>& keys, int limit);

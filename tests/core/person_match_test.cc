@@ -399,6 +399,14 @@ TEST(PersonMatchTest, CanonicalIdentifier) {
   }
 }
 
+TEST(PersonMatchTest, StrongestKeysFirst) {
+  EXPECT_EQ(StrongestFirst({"a:rob:jon", "i:1:9434765919", "p:r1525:jon",
+                            "t:john robinson", "z:son:jon", "p:j5:robinson"}),
+            (std::vector<std::string>{"i:1:9434765919", "t:john robinson",
+                                      "p:r1525:jon", "p:j5:robinson",
+                                      "a:rob:jon", "z:son:jon"}));
+}
+
 TEST(PersonMatchTest, IdentifiersAreMatchKeys) {
   EXPECT_EQ(MatchKeys(WithId(P(""), kNhs, "9434765919")),
             std::vector<std::string>{"i:1:9434765919"});

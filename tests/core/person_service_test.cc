@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "gmock/gmock.h"
+#include "absl/strings/str_format.h"
 #include "gtest/gtest.h"
 #include "server/core/referral_kind.h"
 #include "tests/testing/fake_store.h"
@@ -160,6 +161,24 @@ TEST_P(PersonServiceTest, MergesNestAndAnUnmergeGivesBackWhatTheRecordBrought) {
   EXPECT_EQ(b_now->record.merged_into.id, "");
   ASSERT_EQ(b_now->record.merged.size(), 1u);
   EXPECT_EQ(b_now->record.merged[0].id, c);
+}
+
+TEST_P(PersonServiceTest, AnOlderExactNameIsFoundPastManyLooseMatches) {
+  // Robinson and Atkinson share the key of a surname's last three letters
+  // with the given name ("z:son:john"); 60 newer Atkinsons fill any one
+  // lookup's 50, and the exact name must still be found.
+  const std::string robinson = Put("r-0000", "John Robinson");
+  for (int i = 1; i <= 60; ++i) {
+    Put(absl::StrFormat("r-%04d", i), "John Atkinson");
+  }
+  PersonFacts query;
+  query.full_name = "John Robinson";
+  query.date_of_birth = kBorn;
+  absl::StatusOr<PeopleFound> found = service_->Search(query, 10);
+  ASSERT_THAT(found, IsOk());
+  ASSERT_EQ(found->people.size(), 1u);
+  EXPECT_EQ(found->people[0].person_id, robinson);
+  EXPECT_EQ(found->people[0].match.score, 100);
 }
 
 TEST_P(PersonServiceTest, ARejectedPairIsNotProposedAgain) {

@@ -198,25 +198,28 @@ class MemoryReferralStore final : public ReferralStore,
     return it->second.second;
   }
 
-  // The referrals `data` indexes with any of `keys`, newest first.
+  // The referrals `data` indexes with any of `keys`, as the store finds
+  // them: keys strongest first, each key's referrals newest first, at most
+  // `limit` in all.
   static std::vector<std::string> Mentions(const Data& data, ReferralKind kind,
                                            PersonRole role,
                                            const std::vector<std::string>& keys,
                                            int limit) {
-    std::set<std::string> ids;
-    for (const std::string& key : keys) {
+    std::vector<std::string> out;
+    for (const std::string& key : StrongestFirst(keys)) {
       auto it = data.mentions.find({key, role, kind});
-      if (it != data.mentions.end()) {
-        ids.insert(it->second.begin(), it->second.end());
+      if (it == data.mentions.end()) continue;
+      std::vector<std::string> ids(it->second.begin(), it->second.end());
+      std::sort(ids.begin(), ids.end(),
+                [&](const std::string& a, const std::string& b) {
+                  return data.referrals.at(a).create_time >
+                         data.referrals.at(b).create_time;
+                });
+      for (const std::string& id : ids) {
+        if (static_cast<int>(out.size()) >= limit) return out;
+        if (!Has(out, id)) out.push_back(id);
       }
     }
-    std::vector<std::string> out(ids.begin(), ids.end());
-    std::sort(out.begin(), out.end(),
-              [&](const std::string& a, const std::string& b) {
-                return data.referrals.at(a).create_time >
-                       data.referrals.at(b).create_time;
-              });
-    if (static_cast<int>(out.size()) > limit) out.resize(limit);
     return out;
   }
 
