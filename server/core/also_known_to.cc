@@ -34,16 +34,12 @@ absl::StatusOr<std::vector<KnownElsewhere>> ReferralService::AlsoKnownTo(
           similar.begin(), similar.end(),
           [&](const SimilarMention& s) { return s.mention == m; });
       if (listed != similar.end()) continue;
-      auto it = read.find(m.referral_id);
-      if (it == read.end()) {
-        absl::StatusOr<Referral> r = store_.Get(m.referral_id);
-        if (absl::IsNotFound(r.status())) continue;
-        if (!r.ok()) return r.status();
-        it = read.emplace(m.referral_id, *std::move(r)).first;
-      }
-      std::optional<NamedPerson> there = NamedAt(it->second, m);
+      SAFEGUARD_ASSIGN_OR_RETURN(const Referral* r,
+                                 ReadCached(store_, read, m.referral_id));
+      if (r == nullptr) continue;
+      std::optional<NamedPerson> there = NamedAt(*r, m);
       if (!there) continue;
-      similar.push_back({m, &it->second, Compare(person.facts, there->facts)});
+      similar.push_back({m, r, Compare(person.facts, there->facts)});
     }
     for (const SimilarMention& s : similar) {
       if (s.mention.referral_id == referral.id) continue;

@@ -16,18 +16,6 @@ constexpr int kMaxReferralsPerRole = 50;
 constexpr PersonRole kRoles[] = {PersonRole::kSubject, PersonRole::kPerpetrator,
                                  PersonRole::kChild};
 
-// `id` from the cache, read into it if need be; null if there is none.
-absl::StatusOr<const Referral*> Cached(ReferralStore& store,
-                                     std::map<std::string, Referral>& read,
-                                     const std::string& id) {
-  auto it = read.find(id);
-  if (it != read.end()) return &it->second;
-  absl::StatusOr<Referral> r = store.Get(id);
-  if (absl::IsNotFound(r.status())) return nullptr;
-  if (!r.ok()) return r.status();
-  return &read.emplace(id, *std::move(r)).first->second;
-}
-
 // Groups `similar` by the record holding each, best first, skipping the
 // records in `skip`.
 absl::StatusOr<std::vector<PersonCandidate>> ByRecord(
@@ -90,6 +78,17 @@ absl::StatusOr<std::pair<PersonRecord, PersonRecord>> ReadPair(
 
 }  // namespace
 
+absl::StatusOr<const Referral*> ReadCached(ReferralStore& store,
+                                           std::map<std::string, Referral>& read,
+                                           const std::string& id) {
+  auto it = read.find(id);
+  if (it != read.end()) return &it->second;
+  absl::StatusOr<Referral> r = store.Get(id);
+  if (absl::IsNotFound(r.status())) return nullptr;
+  if (!r.ok()) return r.status();
+  return &read.emplace(id, *std::move(r)).first->second;
+}
+
 std::optional<NamedPerson> NamedAt(const Referral& referral,
                                    const MentionRef& mention) {
   const ReferralKindModule* kind = FindReferralKind(referral.kind);
@@ -111,7 +110,7 @@ absl::StatusOr<std::vector<SimilarMention>> FindSimilar(
           std::vector<std::string> ids,
           store.FindMentions(kind->kind(), role, keys, kMaxReferralsPerRole));
       for (const std::string& id : ids) {
-        SAFEGUARD_ASSIGN_OR_RETURN(const Referral* r, Cached(store, read, id));
+        SAFEGUARD_ASSIGN_OR_RETURN(const Referral* r, ReadCached(store, read, id));
         if (r == nullptr) continue;
         for (const NamedPerson& there : kind->PeopleNamed(*r)) {
           if (there.role != role) continue;
@@ -154,7 +153,7 @@ absl::StatusOr<PersonView> PersonService::Read(const std::string& id,
   std::vector<SimilarMention> similar;
   for (const MentionRef& m : view.record.mentions) {
     SAFEGUARD_ASSIGN_OR_RETURN(const Referral* r,
-                               Cached(store_, view.referrals, m.referral_id));
+                               ReadCached(store_, view.referrals, m.referral_id));
     if (r == nullptr) continue;
     present.push_back(m);
     std::optional<NamedPerson> person = NamedAt(*r, m);

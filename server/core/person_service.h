@@ -32,6 +32,12 @@ namespace safeguard {
 std::optional<NamedPerson> NamedAt(const Referral& referral,
                                    const MentionRef& mention);
 
+// Referral `id` from `read`, read from `store` into it if need be; null if
+// there is no such referral.
+absl::StatusOr<const Referral*> ReadCached(ReferralStore& store,
+                                           std::map<std::string, Referral>& read,
+                                           const std::string& id);
+
 // A person named in a stored referral who may be the person looked for.
 struct SimilarMention {
   MentionRef mention;

@@ -150,6 +150,35 @@ function expectNoFaults(page) {
 
 function idOf(name) { return name.replace(/^referrals\//, ''); }
 
+// A MARAC referral in west-suffolk with MARAC_YES yes answers of the
+// server's question set `set`: the victim, the perpetrator, and any more
+// of the form (children).
+function maracReferral(set, victim, perpetrator, more = {}) {
+  return {
+    kind: 'MARAC', area: 'west-suffolk', priority: 'HIGH',
+    subjects: [victim],
+    consent: { status: 'GIVEN', givenBy: 'SUBJECT' },
+    marac: {
+      perpetrator, relationship: 'ex-partner', ...more,
+      dash: { questionSetVersion: set.version,
+              answers: set.questions.map((_, i) => (i < MARAC_YES ? 'YES' : 'NO')) },
+    },
+  };
+}
+
+// A target-hardening job in west-suffolk for `subject` at one address line.
+function jobReferral(subject, line, postcode) {
+  return {
+    kind: 'TARGET_HARDENING', area: 'west-suffolk', priority: 'HIGH',
+    subjects: [subject],
+    consent: { status: 'GIVEN', givenBy: 'SUBJECT' },
+    targetHardening: {
+      address: { lines: [line], town: 'Bury St Edmunds', postcode },
+      measuresRequested: ['LOCKS'], tenure: 'OWNER_OCCUPIER', scheme: 'suffolk-target-hardening',
+    },
+  };
+}
+
 const MARAC_YES = 15;  // visible high risk at 14 or more
 const TODAY = new Date();
 const NEXT_MONTH = new Date(TODAY.getTime() + 30 * 86400000);
@@ -649,15 +678,7 @@ describe('console', { concurrency: false }, () => {
     await open(ref, '/', 'Your safeguard');
     const submitTh = () => apiOk(ref, 'Referrals/SubmitReferral', {
       requestId: randomUUID(),
-      referral: {
-        kind: 'TARGET_HARDENING', area: 'west-suffolk', priority: 'HIGH',
-        subjects: [{ fullName: 'Victim Example' }],
-        consent: { status: 'GIVEN', givenBy: 'SUBJECT' },
-        targetHardening: {
-          address: { lines: ['2 Example Road'], town: 'Bury St Edmunds', postcode: 'IP33 1AA' },
-          measuresRequested: ['LOCKS'], tenure: 'OWNER_OCCUPIER', scheme: 'suffolk-target-hardening',
-        },
-      },
+      referral: jobReferral({ fullName: 'Victim Example' }, '2 Example Road', 'IP33 1AA'),
     });
     // More than a page: each new one's deadline (48 hours on) is the latest.
     for (let i = 0; i < 51; i++) await submitTh();
@@ -972,28 +993,12 @@ describe('console', { concurrency: false }, () => {
     const set = (await apiOk(ref, 'ServerInfo/GetServerInfo', {})).dashQuestionSets[0];
     const job = await apiOk(ref, 'Referrals/SubmitReferral', {
       requestId: randomUUID(),
-      referral: {
-        kind: 'TARGET_HARDENING', area: 'west-suffolk', priority: 'HIGH',
-        subjects: [{ fullName: 'Linked Victim' }],
-        consent: { status: 'GIVEN', givenBy: 'SUBJECT' },
-        targetHardening: {
-          address: { lines: ['4 Example Road'], town: 'Bury St Edmunds', postcode: 'IP33 1AA' },
-          measuresRequested: ['LOCKS'], tenure: 'OWNER_OCCUPIER', scheme: 'suffolk-target-hardening',
-        },
-      },
+      referral: jobReferral({ fullName: 'Linked Victim' }, '4 Example Road', 'IP33 1AA'),
     });
     const kase = await apiOk(ref, 'Referrals/SubmitReferral', {
       requestId: randomUUID(),
-      referral: {
-        kind: 'MARAC', area: 'west-suffolk', priority: 'HIGH',
-        subjects: [{ fullName: 'Linked Victim' }],
-        consent: { status: 'GIVEN', givenBy: 'SUBJECT' },
-        marac: {
-          perpetrator: { fullName: 'Linked Perpetrator' }, relationship: 'ex-partner',
-          dash: { questionSetVersion: set.version,
-                  answers: set.questions.map((_, i) => (i < MARAC_YES ? 'YES' : 'NO')) },
-        },
-      },
+      referral: maracReferral(set, { fullName: 'Linked Victim' },
+        { fullName: 'Linked Perpetrator' }),
     });
     const jobId = idOf(job.name);
     const caseId = idOf(kase.name);
@@ -1113,15 +1118,7 @@ describe('console', { concurrency: false }, () => {
     const SANCTUARY_COORDINATOR = 'west-suffolk-council/person/sanctuary-coordinator';
     const submitted = await apiOk(ref, 'Referrals/SubmitReferral', {
       requestId: randomUUID(),
-      referral: {
-        kind: 'TARGET_HARDENING', area: 'west-suffolk', priority: 'HIGH',
-        subjects: [{ fullName: 'Withdrawing Victim' }],
-        consent: { status: 'GIVEN', givenBy: 'SUBJECT' },
-        targetHardening: {
-          address: { lines: ['7 Example Road'], town: 'Bury St Edmunds', postcode: 'IP33 1AA' },
-          measuresRequested: ['LOCKS'], tenure: 'OWNER_OCCUPIER', scheme: 'suffolk-target-hardening',
-        },
-      },
+      referral: jobReferral({ fullName: 'Withdrawing Victim' }, '7 Example Road', 'IP33 1AA'),
     });
     // Accepted, and the coordinator's own.
     let r = await apiOk(sanctuary, 'Referrals/TransitionReferral', { name: submitted.name, action: 'begin_eligibility', version: submitted.version });
@@ -1419,17 +1416,9 @@ describe('console', { concurrency: false }, () => {
     const set = (await apiOk(ref, 'ServerInfo/GetServerInfo', {})).dashQuestionSets[0];
     const kase = await apiOk(ref, 'Referrals/SubmitReferral', {
       requestId: randomUUID(),
-      referral: {
-        kind: 'MARAC', area: 'west-suffolk', priority: 'HIGH',
-        subjects: [{ fullName: 'Corrected Victim' }],
-        consent: { status: 'GIVEN', givenBy: 'SUBJECT' },
-        marac: {
-          perpetrator: { fullName: 'Perpetrator Before' }, relationship: 'ex-partner',
-          children: [{ fullName: 'Child One', dateOfBirth: { year: 2015, month: 3 }, school: 'School Example' }],
-          dash: { questionSetVersion: set.version,
-                  answers: set.questions.map((_, i) => (i < MARAC_YES ? 'YES' : 'NO')) },
-        },
-      },
+      referral: maracReferral(set, { fullName: 'Corrected Victim' },
+        { fullName: 'Perpetrator Before' },
+        { children: [{ fullName: 'Child One', dateOfBirth: { year: 2015, month: 3 }, school: 'School Example' }] }),
     });
     const id = idOf(kase.name);
     const updates = [];
@@ -1506,29 +1495,13 @@ describe('console', { concurrency: false }, () => {
     const BORN = { year: 1984, month: 7, day: 23 };
     const kase = await apiOk(ref, 'Referrals/SubmitReferral', {
       requestId: randomUUID(),
-      referral: {
-        kind: 'MARAC', area: 'west-suffolk', priority: 'HIGH',
-        subjects: [{ fullName: 'Jonathan Example', dateOfBirth: BORN }],
-        consent: { status: 'GIVEN', givenBy: 'SUBJECT' },
-        marac: {
-          perpetrator: { fullName: 'Perpetrator Unmatched' }, relationship: 'ex-partner',
-          dash: { questionSetVersion: set.version,
-                  answers: set.questions.map((_, i) => (i < MARAC_YES ? 'YES' : 'NO')) },
-        },
-      },
+      referral: maracReferral(set, { fullName: 'Jonathan Example', dateOfBirth: BORN },
+        { fullName: 'Perpetrator Unmatched' }),
     });
     // The job, by another agency's referrer (the council's safeguarding lead).
     const job = await apiOk(lead, 'Referrals/SubmitReferral', {
       requestId: randomUUID(),
-      referral: {
-        kind: 'TARGET_HARDENING', area: 'west-suffolk', priority: 'HIGH',
-        subjects: [{ fullName: 'Jon Example', dateOfBirth: BORN }],
-        consent: { status: 'GIVEN', givenBy: 'SUBJECT' },
-        targetHardening: {
-          address: { lines: ['9 Elsewhere Lane'], town: 'Bury St Edmunds', postcode: 'IP33 2ZZ' },
-          measuresRequested: ['LOCKS'], tenure: 'OWNER_OCCUPIER', scheme: 'suffolk-target-hardening',
-        },
-      },
+      referral: jobReferral({ fullName: 'Jon Example', dateOfBirth: BORN }, '9 Elsewhere Lane', 'IP33 2ZZ'),
     });
     // "6 December 2026", the day the console writes for a time.
     const dayOf = (iso) => new Intl.DateTimeFormat('en-GB', {
@@ -1782,30 +1755,14 @@ describe('console', { concurrency: false }, () => {
     // may not, naming the same man (a nickname, the same NHS number).
     const kase = await apiOk(ref, 'Referrals/SubmitReferral', {
       requestId: randomUUID(),
-      referral: {
-        kind: 'MARAC', area: 'west-suffolk', priority: 'HIGH',
-        subjects: [{ fullName: 'William Searchable', dateOfBirth: BORN,
-                     identifiers: [{ type: 'NHS_NUMBER', value: NHS }] }],
-        consent: { status: 'GIVEN', givenBy: 'SUBJECT' },
-        marac: {
-          perpetrator: { fullName: 'Perpetrator Searched' }, relationship: 'ex-partner',
-          dash: { questionSetVersion: set.version,
-                  answers: set.questions.map((_, i) => (i < MARAC_YES ? 'YES' : 'NO')) },
-        },
-      },
+      referral: maracReferral(set, { fullName: 'William Searchable', dateOfBirth: BORN,
+        identifiers: [{ type: 'NHS_NUMBER', value: NHS }] },
+        { fullName: 'Perpetrator Searched' }),
     });
     const job = await apiOk(lead, 'Referrals/SubmitReferral', {
       requestId: randomUUID(),
-      referral: {
-        kind: 'TARGET_HARDENING', area: 'west-suffolk', priority: 'HIGH',
-        subjects: [{ fullName: 'Bill Searchable', aliases: ['Billy Elsewhere'], dateOfBirth: BORN,
-                     identifiers: [{ type: 'NHS_NUMBER', value: NHS }, { type: 'PNC_ID', value: PNC }] }],
-        consent: { status: 'GIVEN', givenBy: 'SUBJECT' },
-        targetHardening: {
-          address: { lines: ['3 Searched Close'], town: 'Bury St Edmunds', postcode: 'IP33 4SS' },
-          measuresRequested: ['LOCKS'], tenure: 'OWNER_OCCUPIER', scheme: 'suffolk-target-hardening',
-        },
-      },
+      referral: jobReferral({ fullName: 'Bill Searchable', aliases: ['Billy Elsewhere'], dateOfBirth: BORN,
+        identifiers: [{ type: 'NHS_NUMBER', value: NHS }, { type: 'PNC_ID', value: PNC }] }, '3 Searched Close', 'IP33 4SS'),
     });
     const dayOf = (iso) => new Intl.DateTimeFormat('en-GB', {
       timeZone: info.timeZone || 'Europe/London', day: 'numeric', month: 'long', year: 'numeric',
@@ -1956,28 +1913,12 @@ describe('console', { concurrency: false }, () => {
     const REASON = 'Checking the MARAC victim against target-hardening jobs before the meeting.';
     const kase = await apiOk(ref, 'Referrals/SubmitReferral', {
       requestId: randomUUID(),
-      referral: {
-        kind: 'MARAC', area: 'west-suffolk', priority: 'HIGH',
-        subjects: [{ fullName: 'Margaret Mergeable', dateOfBirth: BORN }],
-        consent: { status: 'GIVEN', givenBy: 'SUBJECT' },
-        marac: {
-          perpetrator: { fullName: 'Perpetrator Merged' }, relationship: 'ex-partner',
-          dash: { questionSetVersion: set.version,
-                  answers: set.questions.map((_, i) => (i < MARAC_YES ? 'YES' : 'NO')) },
-        },
-      },
+      referral: maracReferral(set, { fullName: 'Margaret Mergeable', dateOfBirth: BORN },
+        { fullName: 'Perpetrator Merged' }),
     });
     const job = await apiOk(lead, 'Referrals/SubmitReferral', {
       requestId: randomUUID(),
-      referral: {
-        kind: 'TARGET_HARDENING', area: 'west-suffolk', priority: 'HIGH',
-        subjects: [{ fullName: 'Peggy Mergeable', dateOfBirth: BORN }],
-        consent: { status: 'GIVEN', givenBy: 'SUBJECT' },
-        targetHardening: {
-          address: { lines: ['5 Merged Mews'], town: 'Bury St Edmunds', postcode: 'IP33 5MM' },
-          measuresRequested: ['LOCKS'], tenure: 'OWNER_OCCUPIER', scheme: 'suffolk-target-hardening',
-        },
-      },
+      referral: jobReferral({ fullName: 'Peggy Mergeable', dateOfBirth: BORN }, '5 Merged Mews', 'IP33 5MM'),
     });
     const zone = info.timeZone || 'Europe/London';
     const dayOf = (iso) => new Intl.DateTimeFormat('en-GB', {
