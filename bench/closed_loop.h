@@ -48,10 +48,12 @@ Latencies RunClosedLoop(int slots, absl::Duration duration, const AsyncOp& op);
 double Percentile(const std::vector<int64_t>& sorted, double p);
 
 // Starts one unary call through a generated stub's callback interface:
-// `start(context, request, response, callback)`; `done` gets its outcome.
+// `start(context, request, response, callback)`; `done` gets its outcome,
+// and `answered` (if set) the response of a call that succeeded, first.
 // The first failure of the process is printed.
 template <typename Request, typename Response, typename Start>
-void Call(Request request, Start start, Done done) {
+void Call(Request request, Start start, Done done,
+          std::function<void(const Response&)> answered = nullptr) {
   struct Pending {
     grpc::ClientContext context;
     Request request;
@@ -60,12 +62,14 @@ void Call(Request request, Start start, Done done) {
   auto pending = std::make_shared<Pending>();
   pending->request = std::move(request);
   start(&pending->context, &pending->request, &pending->response,
-        [pending, done = std::move(done)](grpc::Status status) {
+        [pending, done = std::move(done),
+         answered = std::move(answered)](grpc::Status status) {
           static std::atomic<bool> reported{false};
           if (!status.ok() && !reported.exchange(true)) {
             std::fprintf(stderr, "first error: %d %s\n", status.error_code(),
                          status.error_message().c_str());
           }
+          if (status.ok() && answered) answered(pending->response);
           done(status.ok() ? kDone : kFailed);
         });
 }

@@ -1,8 +1,6 @@
 #include "bench/people_bench.h"
 
 #include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -21,8 +19,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "bench/closed_loop.h"
+#include "bench/kept_data_set.h"
 #include "bench/people_data.h"
 #include "bench/plot.h"
 #include "bench/server_process.h"
@@ -34,7 +34,6 @@
 #include "server/config/server_config.h"
 #include "server/core/referral_kind.h"
 #include "server/core/status_macros.h"
-#include "server/storage/database_key.h"
 #include "server/storage/shared_database.h"
 #include "server/storage/sqlcipher_unit_of_work.h"
 #include "tests/testing/temp_dir.h"
@@ -60,30 +59,6 @@ constexpr int64_t kSubmittedPerRun = 32768;
 constexpr char kReason[] = "Checking for earlier referrals before a MARAC";
 
 // ---- The data set -------------------------------------------------------
-
-// What <dir>/progress says: referrals written (0..loaded-1) and the seconds
-// the preload has taken so far; and when the data set's time ends.
-struct Progress {
-  int64_t loaded = 0;
-  double seconds = 0;
-  int64_t epoch_s = 0;
-};
-
-Progress ReadProgress(const std::string& dir) {
-  Progress p;
-  std::ifstream(dir + "/progress") >> p.loaded >> p.seconds >> p.epoch_s;
-  return p;
-}
-
-bool WriteProgress(const std::string& dir, const Progress& p) {
-  const std::string path = dir + "/progress";
-  {
-    std::ofstream out(path + ".tmp");
-    out << p.loaded << " " << p.seconds << " " << p.epoch_s << "\n";
-    if (!out) return false;
-  }
-  return std::rename((path + ".tmp").c_str(), path.c_str()) == 0;
-}
 
 absl::Time CreatedAt(const Progress& p, int64_t i, int64_t n) {
   return absl::FromUnixSeconds(p.epoch_s) - kSpan +
@@ -117,117 +92,62 @@ absl::Status WriteOne(UnitOfWork& units, int64_t i, absl::Time created) {
   });
 }
 
-// The first row of `sql`, `columns` integers; -1 each if it fails.
-std::vector<int64_t> Row(SharedDatabase& db, const std::string& sql,
-                         int columns) {
-  return db.With([&](Database& d) {
-    std::vector<int64_t> out(columns, -1);
-    absl::StatusOr<Statement> s = d.Prepare(sql);
-    if (!s.ok()) return out;
-    absl::StatusOr<bool> row = s->Step();
-    if (!row.ok() || !*row) return out;
-    for (int c = 0; c < columns; ++c) out[c] = s->ColumnInt64(c);
-    return out;
-  });
-}
-
 // In the child process: writes referrals from where the data set stands
-// up to n, saving the progress after each chunk, until done or past the
-// budget; then counts what the data set holds into <dir>/stats. Returns
-// the child's exit code (0 done, 3 stopped at the budget, 1 failed).
+// up to n, 32 writers at a time, until done or past the budget; then
+// counts what the data set holds into <dir>/stats. Returns the child's
+// exit code (0 done, 3 stopped at the budget, 1 failed).
 int PreloadChild(const ServerConfig& config, const std::string& dir, int64_t n,
                  absl::Duration budget) {
-  absl::StatusOr<DatabaseKey> key = ReadKeyFile(config.key_file());
-  if (!key.ok()) return 1;
-  fs::create_directories(config.data_dir());
-  auto db = SharedDatabase::Open(DatabasePath(config), *key);
+  // A cache that holds the index's pages that the random keys touch.
+  auto db = OpenForPreload(config, 3072);
   if (!db.ok()) {
     std::fprintf(stderr, "people preload: %s\n",
                  std::string(db.status().message()).c_str());
     return 1;
   }
-  // Not durable until the end (sync() after the child), and a cache that
-  // holds the index's pages that the random keys touch.
-  (*db)->With([](Database& d) {
-         return d.Exec(
-             "PRAGMA synchronous = OFF; PRAGMA cache_size = -3145728;");
-       })
-      .IgnoreError();
   SqlCipherUnitOfWork units(**db);
-  Progress p = ReadProgress(dir);
-  const absl::Time start = absl::Now();
-  int64_t reported = p.loaded;
-  while (p.loaded < n) {
-    if (budget > absl::ZeroDuration() && absl::Now() - start >= budget) break;
-    const absl::Time chunk_start = absl::Now();
-    const int64_t end = std::min(n, p.loaded + kChunk);
-    std::atomic<int64_t> next{p.loaded};
-    std::atomic<int64_t> failed{0};
-    std::vector<std::thread> writers;
-    for (int w = 0; w < kWriters; ++w) {
-      writers.emplace_back([&] {
-        for (int64_t i = next++; i < end; i = next++) {
-          absl::Status s = WriteOne(units, i, CreatedAt(p, i, n));
-          if (!s.ok() && failed++ == 0) {
-            std::fprintf(stderr, "people preload: referral %lld: %s\n",
-                         static_cast<long long>(i),
-                         std::string(s.message()).c_str());
-          }
+  const Progress p = ReadProgress(dir);
+  const int code = WriteChunks(
+      "people", dir, n, kChunk, budget,
+      [&](int64_t begin, int64_t end) -> absl::Status {
+        std::atomic<int64_t> next{begin};
+        absl::Mutex mu;
+        absl::Status first;
+        std::vector<std::thread> writers;
+        for (int w = 0; w < kWriters; ++w) {
+          writers.emplace_back([&] {
+            for (int64_t i = next++; i < end; i = next++) {
+              absl::Status s = WriteOne(units, i, CreatedAt(p, i, n));
+              absl::MutexLock lock(&mu);
+              if (!s.ok() && first.ok()) first = s;
+            }
+          });
         }
+        for (std::thread& t : writers) t.join();
+        return first;
       });
-    }
-    for (std::thread& t : writers) t.join();
-    if (failed > 0) return 1;
-    p.loaded = end;
-    p.seconds += absl::ToDoubleSeconds(absl::Now() - chunk_start);
-    if (!WriteProgress(dir, p)) return 1;
-    if (p.loaded - reported >= std::max<int64_t>(n / 20, kChunk) ||
-        p.loaded == n) {
-      reported = p.loaded;
-      std::printf("  preloaded %lld of %lld referrals (%.0f/s so far)\n",
-                  static_cast<long long>(p.loaded), static_cast<long long>(n),
-                  p.loaded / std::max(p.seconds, 1e-3));
-      std::fflush(stdout);
-    }
-  }
-  if (p.loaded < n) return 3;
-  if (fs::exists(dir + "/stats")) return 0;
+  if (code != 0 || fs::exists(dir + "/stats")) return code;
   // What the data set holds, once: rows, and the largest blocking-key
   // groups a lookup reads (one key, one role, one kind).
   auto count = [&](const char* table) {
-    return Row(**db, absl::StrCat("SELECT count(*) FROM ", table, ";"), 1)[0];
+    return static_cast<double>(QueryRow(
+        **db, absl::StrCat("SELECT count(*) FROM ", table, ";"), 1)[0]);
   };
-  const std::vector<int64_t> groups = Row(
+  const std::vector<int64_t> groups = QueryRow(
       **db,
       "SELECT count(*), max(c), sum(c > 50), sum(c > 500) FROM (SELECT "
       "count(*) AS c FROM person_mentions GROUP BY key_hash, role, kind);",
       4);
-  std::ofstream stats(dir + "/stats");
-  stats << "referrals " << count("referrals") << "\npeople " << count("people")
-        << "\nperson_links " << count("person_links") << "\nperson_mentions "
-        << count("person_mentions") << "\nkey_groups " << groups[0]
-        << "\nlargest_key_group " << groups[1] << "\nkey_groups_over_50 "
-        << groups[2] << "\nkey_groups_over_500 " << groups[3] << "\n";
-  return stats ? 0 : 1;
-}
-
-std::map<std::string, double> ReadStats(const std::string& dir) {
-  std::map<std::string, double> out;
-  std::ifstream in(dir + "/stats");
-  std::string name;
-  double value;
-  while (in >> name >> value) out[name] = value;
-  return out;
-}
-
-int64_t DatabaseBytes(const ServerConfig& config) {
-  int64_t bytes = 0;
-  for (const char* suffix : {"", "-wal"}) {
-    std::error_code error;
-    const auto size = fs::file_size(DatabasePath(config) + suffix, error);
-    if (!error) bytes += static_cast<int64_t>(size);
-  }
-  return bytes;
+  return WriteStats(dir, {{"referrals", count("referrals")},
+                          {"people", count("people")},
+                          {"person_links", count("person_links")},
+                          {"person_mentions", count("person_mentions")},
+                          {"key_groups", groups[0]},
+                          {"largest_key_group", groups[1]},
+                          {"key_groups_over_50", groups[2]},
+                          {"key_groups_over_500", groups[3]}})
+             ? 0
+             : 1;
 }
 
 // ---- Measuring ----------------------------------------------------------
@@ -244,43 +164,6 @@ struct Target {
   std::atomic<size_t> next_marac{0}, next_job{0}, next_search{0};
   std::atomic<int64_t> searches{0}, found{0};
 };
-
-// One figure, over every round.
-struct Figure {
-  std::string scenario;
-  int concurrency = 0;
-  std::vector<int64_t> us;
-  int64_t errors = 0;
-  double seconds = 0;
-  std::vector<double> round_p50, round_p99;
-
-  void Add(Latencies l) {
-    std::sort(l.us.begin(), l.us.end());
-    round_p50.push_back(Percentile(l.us, 0.5));
-    round_p99.push_back(Percentile(l.us, 0.99));
-    us.insert(us.end(), l.us.begin(), l.us.end());
-    errors += l.errors;
-    seconds += l.seconds;
-  }
-  void Sort() { std::sort(us.begin(), us.end()); }
-  double p(double q) const { return Percentile(us, q); }
-  double per_second() const { return seconds > 0 ? us.size() / seconds : 0; }
-};
-
-std::string Join(const std::vector<double>& v) {
-  return absl::StrJoin(v, ", ", [](std::string* out, double x) {
-    absl::StrAppend(out, absl::StrFormat("%.0f", x));
-  });
-}
-
-void Print(const Figure& f) {
-  std::printf("%-40s c=%-3d %8.0f ops/s  p50 %7.0f us  p99 %7.0f us  "
-              "p99.9 %7.0f us  errors %lld  (rounds: p50 %s; p99 %s)\n",
-              f.scenario.c_str(), f.concurrency, f.per_second(), f.p(0.5),
-              f.p(0.99), f.p(0.999), static_cast<long long>(f.errors),
-              Join(f.round_p50).c_str(), Join(f.round_p99).c_str());
-  std::fflush(stdout);
-}
 
 }  // namespace
 
@@ -303,37 +186,12 @@ int RunPeopleBench(const PeopleBenchOptions& o) {
 
   // The data set: made, or carried on, in a child process (its memory is
   // not the server's, and nothing here has started gRPC yet).
-  Progress progress = ReadProgress(dir);
-  if (progress.epoch_s == 0) {
-    progress.epoch_s = absl::ToUnixSeconds(absl::Now());
-    if (!WriteProgress(dir, progress)) return 1;
-  }
-  if (progress.loaded < n || !fs::exists(dir + "/stats")) {
-    std::printf("people: preloading %lld referrals into %s (from %lld)\n",
-                static_cast<long long>(n), dir.c_str(),
-                static_cast<long long>(progress.loaded));
-    std::fflush(stdout);
-    const pid_t child = fork();
-    if (child == 0) {
-      _exit(PreloadChild(loaded_config, dir, n, o.preload_budget));
-    }
-    int status = 0;
-    waitpid(child, &status, 0);
-    sync();  // the preload's writes reach the disk before anything is timed
-    const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 1;
-    progress = ReadProgress(dir);
-    if (code == 3) {
-      std::printf("people: the preload stopped at its budget with %lld of "
-                  "%lld referrals (%.0f s so far); run again to carry on\n",
-                  static_cast<long long>(progress.loaded),
-                  static_cast<long long>(n), progress.seconds);
-      return 3;
-    }
-    if (code != 0) {
-      std::fprintf(stderr, "people: the preload failed\n");
-      return 1;
-    }
-  }
+  Progress progress;
+  const int prepared_code = PrepareDataSet(
+      "people", dir, n,
+      [&] { return PreloadChild(loaded_config, dir, n, o.preload_budget); },
+      progress);
+  if (prepared_code != 0) return prepared_code == 3 ? 3 : 1;
   const std::map<std::string, double> stats = ReadStats(dir);
   std::printf("people: %lld referrals preloaded in %.0f s (%.0f/s); stats:",
               static_cast<long long>(progress.loaded), progress.seconds,
@@ -496,9 +354,9 @@ int RunPeopleBench(const PeopleBenchOptions& o) {
               "bytes)\n",
               static_cast<long long>(n), o.rounds,
               absl::ToDoubleSeconds(o.each), payload);
-  std::deque<Figure> figures;  // references to them stay valid
-  auto figure = [&](const std::string& scenario, int c) -> Figure& {
-    for (Figure& f : figures) {
+  std::deque<RoundFigure> figures;  // references to them stay valid
+  auto figure = [&](const std::string& scenario, int c) -> RoundFigure& {
+    for (RoundFigure& f : figures) {
       if (f.scenario == scenario && f.concurrency == c) return f;
     }
     figures.push_back({scenario, c});
@@ -518,10 +376,10 @@ int RunPeopleBench(const PeopleBenchOptions& o) {
         }
       }
     }
-    for (Figure& f : figures) {
+    for (RoundFigure& f : figures) {
       if (f.concurrency != c) continue;
       f.Sort();
-      Print(f);
+      PrintFigure(f);
     }
   }
 
@@ -543,8 +401,8 @@ int RunPeopleBench(const PeopleBenchOptions& o) {
               static_cast<long long>(n));
   for (int c : o.levels) {
     for (const Scenario& s : scenarios) {
-      const Figure& a = figure(label(s, loaded), c);
-      const Figure& b = figure(label(s, small), c);
+      const RoundFigure& a = figure(label(s, loaded), c);
+      const RoundFigure& b = figure(label(s, small), c);
       if (b.p(0.5) <= 0 || b.p(0.99) <= 0) continue;
       Ratio r{s.label, c, a.p(0.5) / b.p(0.5), a.p(0.99) / b.p(0.99), {}};
       for (size_t k = 0; k < a.round_p50.size() && k < b.round_p50.size();
@@ -606,52 +464,17 @@ int RunPeopleBench(const PeopleBenchOptions& o) {
                         }),
           k + 1 < ratios.size() ? "," : "");
     }
-    out << "  ],\n  \"results\": [\n";
-    for (size_t k = 0; k < figures.size(); ++k) {
-      const Figure& f = figures[k];
-      out << absl::StrFormat(
-          "    {\"scenario\": \"%s\", \"concurrency\": %d, \"ops_per_s\": "
-          "%.1f, "
-          "\"p50_us\": %.0f, \"p99_us\": %.0f, \"p999_us\": %.0f, \"ops\": %d, "
-          "\"errors\": %d, \"rounds_p50_us\": [%s], \"rounds_p99_us\": "
-          "[%s]}%s\n",
-          f.scenario, f.concurrency, f.per_second(), f.p(0.5), f.p(0.99),
-          f.p(0.999), f.us.size(), f.errors, Join(f.round_p50),
-          Join(f.round_p99), k + 1 < figures.size() ? "," : "");
-    }
+    out << "  ],\n  \"results\": [\n" << FiguresJson(figures);
     out << "  ]\n}\n";
   }
-  {
-    std::vector<PlotSeries> series;
-    for (const Figure& f : figures) {
-      auto it = std::find_if(
-          series.begin(), series.end(),
-          [&](const PlotSeries& s) { return s.name == f.scenario; });
-      if (it == series.end())
-        it = series.insert(series.end(), {f.scenario, {}});
-      it->points.push_back(
-          {f.concurrency, f.per_second(), f.p(0.5), f.p(0.99)});
-    }
-    series.erase(
-        std::remove_if(series.begin(), series.end(),
-                       [](const PlotSeries& s) { return s.points.size() < 2; }),
-        series.end());
-    std::ofstream(o.plot) << LatencyThroughputSvg(
-        absl::StrCat("safeguard people: ", n, " referrals (",
-                     std::thread::hardware_concurrency(), " cores)"),
-        series);
-  }
+  std::ofstream(o.plot) << FiguresSvg(
+      absl::StrCat("safeguard people: ", n, " referrals (",
+                   std::thread::hardware_concurrency(), " cores)"),
+      figures, 2);
 
   bool ok = found >= 0.5;  // the data set names everyone searched for
   if (!ok) std::fprintf(stderr, "people: searches found too few people\n");
-  for (const Figure& f : figures) {
-    if (f.us.empty() || f.errors > 0) {
-      std::fprintf(stderr, "people: %s at c=%d: %zu calls, %lld errors\n",
-                   f.scenario.c_str(), f.concurrency, f.us.size(),
-                   static_cast<long long>(f.errors));
-      ok = false;
-    }
-  }
+  if (!AllMeasured("people", figures)) ok = false;
   return ok ? 0 : 1;
 }
 

@@ -29,26 +29,12 @@
 #ifndef SAFEGUARD_BENCH_PEOPLE_BENCH_H_
 #define SAFEGUARD_BENCH_PEOPLE_BENCH_H_
 
-#include <cstdint>
-#include <string>
-#include <vector>
-
-#include "absl/time/time.h"
+#include "bench/kept_data_set.h"
 
 namespace safeguard::bench {
 
-struct PeopleBenchOptions {
-  std::string root;           // the data set's folder goes in here
-  int64_t referrals = 0;      // N
-  std::vector<int> levels;    // clients (calls in flight) to measure at
-  absl::Duration each;        // one measurement
-  int rounds = 3;
-  absl::Duration preload_budget = absl::ZeroDuration();  // zero: none
-  int worker_threads = 32;
-  std::string out;            // JSON
-  std::string plot;           // SVG
-  bool smoke = false;         // also check that searches find people
-};
+// --smoke also checks that searches find people.
+using PeopleBenchOptions = DataSetScenarioOptions;
 
 // Exit code: 0 measured; 3 the preload stopped at its budget (run again);
 // 1 anything failed.

@@ -9,6 +9,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "bench/draws.h"
 #include "tests/testing/referral_fixtures.h"
 
 namespace safeguard::bench {
@@ -18,31 +19,15 @@ namespace {
 
 constexpr uint64_t kSeed = 20261206;
 
-uint64_t Mix(uint64_t x) {  // splitmix64's finaliser
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
 // What a stream of draws decides; each (purpose, index) has its own stream.
 enum Purpose : uint64_t {
   kKind = 1, kRepeat, kLink, kFresh, kMention, kChildren, kForm, kSearch,
 };
 
 // A stream of draws fixed by its purpose and index.
-class Draws {
+class Draws : public DrawStream {
  public:
-  Draws(Purpose purpose, uint64_t index)
-      : state_(
-            Mix(Mix(kSeed ^ (static_cast<uint64_t>(purpose) << 56)) ^ index)) {}
-  uint64_t Next() { return Mix(state_ += 0x9e3779b97f4a7c15ULL); }
-  uint64_t Below(uint64_t n) { return Next() % n; }
-  double Unit() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
-  bool Chance(double p) { return Unit() < p; }
-
- private:
-  uint64_t state_;
+  Draws(Purpose purpose, uint64_t index) : DrawStream(kSeed, purpose, index) {}
 };
 
 // Picks an index of `weights`' cumulative table (its last entry is the total).

@@ -18,7 +18,10 @@
 //
 // `--only=people` runs the people scenario instead (bench/people_bench.h):
 // a submission's cost and a person search's latency on a data set of N
-// referrals, against a small database in the same run.
+// referrals, against a small database in the same run. `--only=reports`
+// runs the reports scenario instead (bench/reports_bench.h): the year's
+// full partnership report over a financial year of N referrals, and what
+// it does to submissions running meanwhile.
 //
 // Results go to stdout as a table and to --out as JSON. Run with --smoke for
 // a tiny run (the test suite does, to keep the harness working; it asserts
@@ -53,6 +56,7 @@
 #include "bench/connect_load.h"
 #include "bench/meeting_agenda.h"
 #include "bench/people_bench.h"
+#include "bench/reports_bench.h"
 #include "bench/plot.h"
 #include "bench/server_process.h"
 #include "echo.grpc.pb.h"
@@ -91,7 +95,8 @@ ABSL_FLAG(int, console_iterations, 30,
           "Page loads and live updates each the `console` scenario measures");
 ABSL_FLAG(std::string, only, "",
           "Run only the scenarios whose names start with one of these "
-          "comma-separated texts; `people` runs the people scenario, alone");
+          "comma-separated texts; `people` and `reports` run their "
+          "scenarios, each alone");
 ABSL_FLAG(int64_t, people_referrals, 100000,
           "The people scenario's data set: referrals naming about 1.5 people "
           "each (kept in <keep_dir>/people-<N>)");
@@ -101,6 +106,16 @@ ABSL_FLAG(int, people_rounds, 3,
 ABSL_FLAG(double, people_preload_minutes, 0,
           "Stop the people scenario's preload after this many minutes (0: no "
           "limit), keeping what it wrote; the next run carries on from there");
+ABSL_FLAG(int64_t, reports_referrals, 1000000,
+          "The reports scenario's data set: referrals received over one "
+          "financial year (kept in <keep_dir>/reports-<N>)");
+ABSL_FLAG(int, reports_rounds, 3,
+          "The reports scenario's rounds, alternating submissions alone, with "
+          "the report running, and the report alone");
+ABSL_FLAG(double, reports_preload_minutes, 0,
+          "Stop the reports scenario's preload after this many minutes (0: "
+          "no limit), keeping what it wrote; the next run carries on from "
+          "there");
 
 namespace safeguard {
 namespace {
@@ -525,28 +540,40 @@ int Main() {
   const std::string root = keep.empty() ? temp.path() : keep;
   std::filesystem::create_directories(root);
 
-  // The people scenario has servers and a data set of its own
-  // (bench/people_bench.h), so it runs alone.
+  // The people and reports scenarios have servers and data sets of their
+  // own (bench/people_bench.h, bench/reports_bench.h), so each runs alone.
   const std::vector<std::string> only_parts =
       absl::StrSplit(absl::GetFlag(FLAGS_only), ',', absl::SkipEmpty());
-  if (std::count(only_parts.begin(), only_parts.end(), "people") > 0) {
-    if (only_parts.size() > 1) {
-      std::fprintf(stderr, "--only=people runs the people scenario alone\n");
+  for (const char* alone : {"people", "reports"}) {
+    if (std::count(only_parts.begin(), only_parts.end(), alone) > 0 &&
+        only_parts.size() > 1) {
+      std::fprintf(stderr, "--only=%s runs the %s scenario alone\n", alone,
+                   alone);
       return 2;
     }
-    bench::PeopleBenchOptions people;
-    people.root = root;
-    people.referrals = smoke ? 300 : absl::GetFlag(FLAGS_people_referrals);
-    people.levels = levels;
-    people.each = each;
-    people.rounds = smoke ? 1 : absl::GetFlag(FLAGS_people_rounds);
-    people.preload_budget =
-        absl::Seconds(60 * absl::GetFlag(FLAGS_people_preload_minutes));
-    people.worker_threads = absl::GetFlag(FLAGS_worker_threads);
-    people.out = absl::GetFlag(FLAGS_out);
-    people.plot = absl::GetFlag(FLAGS_plot);
-    people.smoke = smoke;
-    return bench::RunPeopleBench(people);
+  }
+  const bool people = only_parts == std::vector<std::string>{"people"};
+  if (people || only_parts == std::vector<std::string>{"reports"}) {
+    bench::DataSetScenarioOptions options;
+    options.root = root;
+    options.referrals =
+        smoke ? 300
+              : people ? absl::GetFlag(FLAGS_people_referrals)
+                       : absl::GetFlag(FLAGS_reports_referrals);
+    options.levels = levels;
+    options.each = each;
+    options.rounds = smoke ? 1
+                     : people ? absl::GetFlag(FLAGS_people_rounds)
+                              : absl::GetFlag(FLAGS_reports_rounds);
+    options.preload_budget = absl::Seconds(
+        60 * (people ? absl::GetFlag(FLAGS_people_preload_minutes)
+                     : absl::GetFlag(FLAGS_reports_preload_minutes)));
+    options.worker_threads = absl::GetFlag(FLAGS_worker_threads);
+    options.out = absl::GetFlag(FLAGS_out);
+    options.plot = absl::GetFlag(FLAGS_plot);
+    options.smoke = smoke;
+    return people ? bench::RunPeopleBench(options)
+                  : bench::RunReportsBench(options);
   }
   testing::TestPki pki(root);
   ServerConfig config = testing::TestServerConfig(root, pki);

@@ -37,6 +37,7 @@ clients=(
   "leeway person idva"
   "safe-partnership person locksmith"
   "csp-audit person auditor"
+  "csp-analyst person analyst"
   "csp-admin person administrator"
 )
 

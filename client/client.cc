@@ -109,7 +109,8 @@ Client::Client(const ClientOptions& options,
       channel_(std::move(channel)),
       server_info_(v1::ServerInfo::NewStub(channel_)),
       referrals_(v1::Referrals::NewStub(channel_)),
-      audit_(v1::Audit::NewStub(channel_)) {}
+      audit_(v1::Audit::NewStub(channel_)),
+      reports_(v1::Reports::NewStub(channel_)) {}
 
 template <typename Call>
 absl::Status Client::WithRetries(bool retry, Call call) {
@@ -289,6 +290,32 @@ absl::StatusOr<v1::Referral> Client::BreakGlass(const std::string& name,
   request.set_reason(reason);
   return Unary<v1::Referral>(false, [&](auto* c, auto* out) {
     return audit_->BreakGlass(c, request, out);
+  });
+}
+
+absl::StatusOr<v1::ListReportDefinitionsResponse>
+Client::ListReportDefinitions() {
+  return Unary<v1::ListReportDefinitionsResponse>(
+      true, [&](auto* c, auto* out) {
+        return reports_->ListReportDefinitions(
+            c, v1::ListReportDefinitionsRequest(), out);
+      });
+}
+
+absl::StatusOr<v1::Report> Client::RunReport(
+    const v1::RunReportRequest& request) {
+  return Unary<v1::Report>(true, [&](auto* c, auto* out) {
+    return reports_->RunReport(c, request, out);
+  });
+}
+
+absl::StatusOr<v1::Report> Client::RunUnsuppressedReport(
+    const v1::RunReportRequest& request, const std::string& reason) {
+  v1::RunUnsuppressedReportRequest all;
+  *all.mutable_request() = request;
+  all.set_reason(reason);
+  return Unary<v1::Report>(true, [&](auto* c, auto* out) {
+    return reports_->RunUnsuppressedReport(c, all, out);
   });
 }
 

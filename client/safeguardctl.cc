@@ -28,6 +28,8 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
 #include "google/protobuf/util/json_util.h"
+#include "client/printable.h"
+#include "client/report_format.h"
 #include "safeguard/client/client.h"
 #include "server/audit/audit_format.h"
 
@@ -47,7 +49,8 @@ ABSL_FLAG(std::string, cert, Env("SAFEGUARD_CERT", ""),
 ABSL_FLAG(std::string, key, Env("SAFEGUARD_KEY", ""),
           "PEM client private key (env SAFEGUARD_KEY)");
 ABSL_FLAG(int, deadline_seconds, 10, "Deadline of each call, in seconds");
-ABSL_FLAG(std::string, output, "table", "Output format: table or json");
+ABSL_FLAG(std::string, output, "table",
+          "Output format: table or json (report: csv too)");
 ABSL_FLAG(std::string, kind, "", "Filter: NRM, CHANNEL, MARAC, TARGET_HARDENING");
 ABSL_FLAG(std::string, state, "", "Filter: workflow state");
 ABSL_FLAG(std::string, area, "", "Filter: area");
@@ -57,7 +60,12 @@ ABSL_FLAG(std::string, order, "deadline", "Queue order: deadline or priority");
 ABSL_FLAG(int, page_size, 50, "Rows per page");
 ABSL_FLAG(bool, watch, false, "queue: follow changes after listing");
 ABSL_FLAG(int64_t, version, 0, "The referral version the change is made on");
-ABSL_FLAG(std::string, reason, "", "Why (transition, break-glass)");
+ABSL_FLAG(std::string, reason, "",
+          "Why (transition, break-glass, report --unsuppressed)");
+ABSL_FLAG(std::string, start, "", "report: the first day, YYYY-MM-DD");
+ABSL_FLAG(std::string, end, "", "report: the last day, YYYY-MM-DD");
+ABSL_FLAG(bool, unsuppressed, false,
+          "report: every figure, small numbers too (--reason)");
 ABSL_FLAG(std::string, details, "",
           "transition: JSON of the request's details, e.g. "
           "'{\"scaDecision\":{\"outcome\":\"POSITIVE\"}}'");
@@ -113,6 +121,11 @@ const Command kCommands[] = {
     {"audit verify-export", "", 0, 0,
      "check --export_file offline against --public_key (and --checkpoints)"},
     {"break-glass", "referrals/ID", 1, 1, "read a referral in full (--reason)"},
+    {"reports", "", 0, 0, "the reports the server makes"},
+    {"report", "NAME", 1, 1,
+     "run a report, e.g. reports/full, for --start to --end (YYYY-MM-DD, "
+     "both included) and optionally --area; --output=table|csv|json; "
+     "--unsuppressed with --reason for every figure"},
 };
 
 int Usage(const std::string& command = "") {
@@ -295,21 +308,6 @@ int Transition(Client& client, const std::string& name, const std::string& actio
   return kOk;
 }
 
-// `text` with control characters written as \xNN, so that what a caller
-// wrote cannot move an auditor's cursor or recolour the terminal.
-std::string Printable(absl::string_view text) {
-  std::string out;
-  for (char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte == 0x7f) {
-      absl::StrAppendFormat(&out, "\\x%02x", byte);
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 void PrintEntry(const v1::AuditEntry& e) {
   if (Json()) {
     std::printf("%s\n", ToJson(e, true).c_str());
@@ -400,6 +398,55 @@ int VerifyExport() {
   return PrintVerification(verifier.Finish());
 }
 
+// A YYYY-MM-DD flag as a date; false if it is not one.
+bool ParseDate(const std::string& text, v1::Date* out) {
+  absl::CivilDay day;
+  if (!absl::ParseCivilTime(text, &day)) return false;
+  out->set_year(static_cast<int32_t>(day.year()));
+  out->set_month(day.month());
+  out->set_day(day.day());
+  return true;
+}
+
+int Report(Client& client, const std::string& name) {
+  v1::RunReportRequest request;
+  request.set_report(name);
+  request.set_area(absl::GetFlag(FLAGS_area));
+  if (!ParseDate(absl::GetFlag(FLAGS_start), request.mutable_start_date()) ||
+      !ParseDate(absl::GetFlag(FLAGS_end), request.mutable_end_date())) {
+    return BadUsage("report needs --start and --end as YYYY-MM-DD");
+  }
+  absl::StatusOr<v1::Report> report =
+      absl::GetFlag(FLAGS_unsuppressed)
+          ? client.RunUnsuppressedReport(request, absl::GetFlag(FLAGS_reason))
+          : client.RunReport(request);
+  if (!report.ok()) return Fail(report.status());
+  const std::string output = absl::GetFlag(FLAGS_output);
+  if (output == "json") {
+    std::printf("%s\n", ToJson(*report).c_str());
+  } else if (output == "csv") {
+    std::fputs(ReportCsv(*report).c_str(), stdout);
+  } else {
+    std::fputs(ReportText(*report).c_str(), stdout);
+  }
+  return kOk;
+}
+
+int Reports(Client& client) {
+  absl::StatusOr<v1::ListReportDefinitionsResponse> list =
+      client.ListReportDefinitions();
+  if (!list.ok()) return Fail(list.status());
+  if (Json()) {
+    std::printf("%s\n", ToJson(*list).c_str());
+    return kOk;
+  }
+  for (const v1::ReportDefinition& d : list->definitions()) {
+    std::printf("%-26s %s\n    %s\n", d.name().c_str(), d.title().c_str(),
+                d.description().c_str());
+  }
+  return kOk;
+}
+
 int Main(int argc, char** argv) {
   absl::FlagsUsageConfig usage_config;
   usage_config.contains_help_flags = [](absl::string_view file) {
@@ -481,6 +528,8 @@ int Main(int argc, char** argv) {
     return kOk;
   }
   if (command == "submit") return Submit(client, operands[0]);
+  if (command == "reports") return Reports(client);
+  if (command == "report") return Report(client, operands[0]);
   if (command == "queue") return Queue(client);
   if (command == "transition") return Transition(client, operands[0], operands[1]);
   if (command == "get" || command == "assign" || command == "note" ||

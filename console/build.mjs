@@ -61,7 +61,8 @@ step("generate", () => {
     `-I${path.join(root, "proto")}`, `-I${googleapis}`,
     `--plugin=protoc-gen-es=${path.join(here, "node_modules/.bin/protoc-gen-es")}`,
     `--es_out=${gen}`, "--es_opt=target=ts",
-    ...["audit", "meetings", "people", "referral", "referrals", "server_info"].map(
+    ...["audit", "meetings", "people", "referral", "referrals", "reports",
+      "server_info"].map(
         (f) => path.join(root, "proto/safeguard/v1", `${f}.proto`)),
     path.join(googleapis, "google/rpc/error_details.proto"),
   ], { stdio: "inherit" });

@@ -38,6 +38,7 @@ const LABELS: Record<string, string> = {
   dueDate: "Due", postcode: "Postcode", lines: "Address", town: "Town", dash: "DASH",
   answers: "Answers", criteria: "Criteria",
   repeatClaim: "Why the referrer says this is a repeat", repeatClaimed: "Repeat claimed by the referrer",
+  victim: "Equality monitoring", ethnicityGroup: "Ethnic group", lgbt: "LGBT+",
 };
 
 export function label(key: string): string {
@@ -114,9 +115,11 @@ export function rows(obj: JsonObject, path: string, prefix = ""): Row[] {
   const out: Row[] = [];
   const at = (key: string) => (path ? `${path}.${key}` : key);
   // An address's lines are the address itself: "Address", not
-  // "Address: address".
+  // "Address: address". After a prefix a label is lower case, unless it
+  // begins with an acronym ("LGBT+").
+  const inSentence = (text: string) => (/^[A-Z]{2}/.test(text) ? text : text.toLowerCase());
   const nameOf = (key: string) => (prefix && key === "lines" ? prefix
-      : prefix ? `${prefix}: ${label(key).toLowerCase()}` : label(key));
+      : prefix ? `${prefix}: ${inSentence(label(key))}` : label(key));
   // A MARAC case's criteria carry whether the repeat is claimed, and the
   // claim follows them.
   const criteria = Array.isArray(obj.criteria) ? obj.criteria : undefined;

@@ -28,6 +28,12 @@ export function words(name: string): string {
 const VALUE_WORDS: Record<string, string> = {
   SUBJECT: "The person themselves",
   LOCAL_AUTHORITY: "Local authority (parental responsibility)",
+  // A MARAC victim's equality monitoring (VictimCharacteristics).
+  AGE_16_17: "16 to 17", AGE_18_24: "18 to 24", AGE_25_34: "25 to 34", AGE_35_44: "35 to 44",
+  AGE_45_54: "45 to 54", AGE_55_64: "55 to 64", AGE_65_OR_OVER: "65 or over",
+  ASIAN: "Asian, Asian British or Asian Welsh", BLACK: "Black, Black British, Black Welsh, Caribbean or African",
+  MIXED: "Mixed or multiple ethnic groups",
+  ANSWER_YES: "Yes", ANSWER_NO: "No", ANSWER_PREFER_NOT_TO_SAY: "Prefer not to say",
 };
 
 // An enum value's name ("LOCAL_AUTHORITY"), as the API writes it in JSON,
@@ -182,6 +188,12 @@ function clock(t: Date): string {
 function day(t: Date): string {
   const w = wallClock(t);
   return `${w.getUTCDate()} ${MONTHS[w.getUTCMonth()]} ${w.getUTCFullYear()}`;
+}
+
+// Today in the partnership's zone.
+export function today(now = new Date()): { year: number; month: number; day: number } {
+  const w = wallClock(now);
+  return { year: w.getUTCFullYear(), month: w.getUTCMonth() + 1, day: w.getUTCDate() };
 }
 
 // "18 December 2026, 16:00", in the partnership's zone.

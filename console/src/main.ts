@@ -59,6 +59,8 @@ const ROUTES: Route[] = [
     screen: later(async () => (await import("./screens/people")).showSearch) },
   { pattern: /^\/people\/([A-Za-z0-9_-]+)$/,
     screen: later(async () => (await import("./screens/people")).showPerson) },
+  { pattern: /^\/reports$/,
+    screen: later(async () => (await import("./screens/reports")).showReports) },
   { pattern: /^\/audit(?:\/([a-z-]+))?$/,
     screen: later(async () => (await import("./screens/audit")).showAuditScreen) },
 ];
@@ -72,6 +74,7 @@ function navigation(): void {
   if (may("Meetings/ListMeetings")) items.push(["#/meetings", "Meetings"]);
   if (may("Meetings/ListActions")) items.push(["#/actions", "Actions"]);
   if (may("People/SearchPeople")) items.push(["#/people", "People"]);
+  if (may("Reports/RunReport")) items.push(["#/reports", "Reports"]);
   if (may("Audit/ListAuditEntries")) items.push(["#/audit", "Audit log"]);
   const list = document.getElementById("nav-list")!;
   const here = location.hash || "#/";

@@ -109,6 +109,12 @@ test("valueWords: enum values in words, those that read badly alone said in full
      "Lacks capacity", "Withdrawn", "DPA 2018 SCH1 PARA18"]);
 });
 
+test("valueWords: a MARAC victim's equality monitoring in words", () => {
+  assert.deepEqual(["AGE_16_17", "AGE_65_OR_OVER", "FEMALE", "MIXED", "OTHER_ETHNIC_GROUP", "ANSWER_PREFER_NOT_TO_SAY"]
+      .map(valueWords),
+    ["16 to 17", "65 or over", "Female", "Mixed or multiple ethnic groups", "Other ethnic group", "Prefer not to say"]);
+});
+
 test("identifierWords: a person's identifiers by their number or JSON name", () => {
   assert.deepEqual([1, 2, "NHS_NUMBER", "PNC_ID", 0].map(identifierWords),
                    ["NHS number", "PNC id", "NHS number", "PNC id", "Identifier"]);

@@ -121,6 +121,20 @@ ApiMethod MakeUnary(AccessGate& gate,
   return m;
 }
 
+// The unary method `name` of `service` whose body is `api`'s member
+// `body`; as MakeUnary. `api` must outlive the method.
+template <typename Api, typename Request, typename Response>
+ApiMethod MakeMemberUnary(AccessGate& gate,
+                          const google::protobuf::ServiceDescriptor& service,
+                          const char* name, Api* api,
+                          absl::Status (Api::*body)(ResolvedCall&, AuditRecord&,
+                                                    const Request&, Response*)) {
+  return MakeUnary<Request, Response>(
+      gate, service.FindMethodByName(name),
+      [api, body](ResolvedCall& c, AuditRecord& a, const Request& q,
+                  Response* r) { return (api->*body)(c, a, q, r); });
+}
+
 // A server-streaming method whose sessions are made by
 // `make(const Request&, StreamSink*) -> std::unique_ptr<ApiStream>`.
 template <typename Request, typename Make>

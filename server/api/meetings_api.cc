@@ -78,39 +78,31 @@ absl::StatusOr<CaseIds> ParseCase(const std::string& meeting,
 }  // namespace
 
 std::vector<ApiMethod> MeetingsApi::Methods() {
-  const google::protobuf::ServiceDescriptor* service =
-      v1::CreateMeetingRequest::descriptor()->file()->FindServiceByName(
+  const google::protobuf::ServiceDescriptor& service =
+      *v1::CreateMeetingRequest::descriptor()->file()->FindServiceByName(
           "Meetings");
-  auto method = [service](const char* name) {
-    return service->FindMethodByName(name);
+  return {
+      MakeMemberUnary(gate_, service, "CreateMeeting", this,
+                      &MeetingsApi::Create),
+      MakeMemberUnary(gate_, service, "GetMeeting", this, &MeetingsApi::Get),
+      MakeMemberUnary(gate_, service, "ListMeetings", this, &MeetingsApi::List),
+      MakeMemberUnary(gate_, service, "TransitionMeeting", this,
+                      &MeetingsApi::Transition),
+      MakeMemberUnary(gate_, service, "GetAgenda", this,
+                      &MeetingsApi::GetAgenda),
+      MakeMemberUnary(gate_, service, "RecordAttendance", this,
+                      &MeetingsApi::RecordAttendance),
+      MakeMemberUnary(gate_, service, "RecordResearch", this,
+                      &MeetingsApi::RecordResearch),
+      MakeMemberUnary(gate_, service, "RecordOutcome", this,
+                      &MeetingsApi::RecordOutcome),
+      MakeMemberUnary(gate_, service, "CreateAction", this,
+                      &MeetingsApi::CreateAction),
+      MakeMemberUnary(gate_, service, "UpdateAction", this,
+                      &MeetingsApi::UpdateAction),
+      MakeMemberUnary(gate_, service, "ListActions", this,
+                      &MeetingsApi::ListActions),
   };
-#define SAFEGUARD_METHOD(Name, Request, Response, Body)                      \
-  MakeUnary<v1::Request, v1::Response>(                                      \
-      gate_, method(#Name),                                                  \
-      [this](ResolvedCall& c, AuditRecord& a, const auto& q, auto* r) {      \
-        return Body(c, a, q, r);                                             \
-      })
-  std::vector<ApiMethod> methods = {
-      SAFEGUARD_METHOD(CreateMeeting, CreateMeetingRequest, Meeting, Create),
-      SAFEGUARD_METHOD(GetMeeting, GetMeetingRequest, Meeting, Get),
-      SAFEGUARD_METHOD(ListMeetings, ListMeetingsRequest, ListMeetingsResponse,
-                       List),
-      SAFEGUARD_METHOD(TransitionMeeting, TransitionMeetingRequest, Meeting,
-                       Transition),
-      SAFEGUARD_METHOD(GetAgenda, GetAgendaRequest, Agenda, GetAgenda),
-      SAFEGUARD_METHOD(RecordAttendance, RecordAttendanceRequest, Meeting,
-                       RecordAttendance),
-      SAFEGUARD_METHOD(RecordResearch, RecordResearchRequest, Meeting,
-                       RecordResearch),
-      SAFEGUARD_METHOD(RecordOutcome, RecordOutcomeRequest, Meeting,
-                       RecordOutcome),
-      SAFEGUARD_METHOD(CreateAction, CreateActionRequest, Action, CreateAction),
-      SAFEGUARD_METHOD(UpdateAction, UpdateActionRequest, Action, UpdateAction),
-      SAFEGUARD_METHOD(ListActions, ListActionsRequest, ListActionsResponse,
-                       ListActions),
-  };
-#undef SAFEGUARD_METHOD
-  return methods;
 }
 
 absl::Status MeetingsApi::Create(ResolvedCall& call, AuditRecord&,

@@ -7,6 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "server/api/resource_names.h"
+#include "server/api/written_reason.h"
 #include "server/common/proto_time.h"
 #include "server/convert/referral_convert.h"
 #include "server/core/field_violations.h"
@@ -19,8 +20,6 @@ namespace {
 
 constexpr int kDefaultPageSize = 10;
 constexpr int kMaxPageSize = 20;
-constexpr size_t kMinReasonChars = 10;
-constexpr size_t kMaxReasonBytes = 1000;
 
 absl::StatusOr<std::string> PersonId(const std::string& name,
                                      absl::string_view field) {
@@ -148,45 +147,24 @@ void ToProto(const PersonView& view, const Reader& reader, AuditRecord& audit,
 }  // namespace
 
 std::vector<ApiMethod> PeopleApi::Methods() {
-  const google::protobuf::ServiceDescriptor* service =
-      v1::SearchPeopleRequest::descriptor()->file()->FindServiceByName(
+  const google::protobuf::ServiceDescriptor& service =
+      *v1::SearchPeopleRequest::descriptor()->file()->FindServiceByName(
           "People");
-  auto method = [service](const char* name) {
-    return service->FindMethodByName(name);
+  return {
+      MakeMemberUnary(gate_, service, "SearchPeople", this, &PeopleApi::Search),
+      MakeMemberUnary(gate_, service, "GetPerson", this, &PeopleApi::Get),
+      MakeMemberUnary(gate_, service, "MergePeople", this, &PeopleApi::Merge),
+      MakeMemberUnary(gate_, service, "UnmergePerson", this,
+                      &PeopleApi::Unmerge),
+      MakeMemberUnary(gate_, service, "RejectMatch", this, &PeopleApi::Reject),
   };
-#define SAFEGUARD_METHOD(Name, Request, Response, Body)                      \
-  MakeUnary<v1::Request, v1::Response>(                                      \
-      gate_, method(#Name),                                                  \
-      [this](ResolvedCall& c, AuditRecord& a, const auto& q, auto* r) {      \
-        return Body(c, a, q, r);                                             \
-      })
-  std::vector<ApiMethod> methods = {
-      SAFEGUARD_METHOD(SearchPeople, SearchPeopleRequest, SearchPeopleResponse,
-                       Search),
-      SAFEGUARD_METHOD(GetPerson, GetPersonRequest, PersonRecord, Get),
-      SAFEGUARD_METHOD(MergePeople, MergePeopleRequest, PersonRecord, Merge),
-      SAFEGUARD_METHOD(UnmergePerson, UnmergePersonRequest, PersonRecord,
-                       Unmerge),
-      SAFEGUARD_METHOD(RejectMatch, RejectMatchRequest, PersonRecord, Reject),
-  };
-#undef SAFEGUARD_METHOD
-  return methods;
 }
 
 absl::Status PeopleApi::Search(ResolvedCall& call, AuditRecord& audit,
                                const v1::SearchPeopleRequest& request,
                                v1::SearchPeopleResponse* response) {
   std::vector<FieldViolation> bad;
-  const absl::string_view reason =
-      absl::StripAsciiWhitespace(request.reason());
-  if (reason.size() < kMinReasonChars) {
-    bad.push_back({"reason", absl::StrCat("is required: say why you are "
-                                          "searching, in at least ",
-                                          kMinReasonChars, " characters")});
-  } else if (request.reason().size() > kMaxReasonBytes) {
-    bad.push_back(
-        {"reason", absl::StrCat("must be at most ", kMaxReasonBytes, " bytes")});
-  }
+  CheckWrittenReason(request.reason(), "searching", bad);
   PersonFacts query;
   query.full_name = request.full_name();
   if (query.full_name.size() > kMaxNameBytes) {

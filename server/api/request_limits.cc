@@ -77,6 +77,9 @@ const absl::flat_hash_map<std::string, Limit>& Limits() {
       {"safeguard.v1.SearchPeopleRequest.full_name", {200}},
       {"safeguard.v1.SearchPeopleRequest.identifiers", {0, 4}},
       {"safeguard.v1.SearchPeopleRequest.reason", {1000}},
+      {"safeguard.v1.RunReportRequest.report", {100}},
+      {"safeguard.v1.RunReportRequest.area", {100}},
+      {"safeguard.v1.RunUnsuppressedReportRequest.reason", {1000}},
       // Lists with a fixed or natural size.
       {"safeguard.v1.DashChecklist.answers", {0, 30}},
       {"safeguard.v1.VafAssessment.factor_scores", {0, 30}},

@@ -69,6 +69,7 @@ absl::StatusOr<std::unique_ptr<GrpcFront>> GrpcFront::Start(
   builder.RegisterService(&front->referrals_);
   builder.RegisterService(&front->meetings_);
   builder.RegisterService(&front->people_);
+  builder.RegisterService(&front->reports_);
   builder.RegisterService(&front->audit_);
   front->server_ = builder.BuildAndStart();
   if (front->server_ == nullptr || front->port_ == 0) {

@@ -22,6 +22,7 @@
 #include "server/rpc/audit_rpc.h"
 #include "server/rpc/meetings_rpc.h"
 #include "server/rpc/people_rpc.h"
+#include "server/rpc/reports_rpc.h"
 #include "server/rpc/referrals_rpc.h"
 #include "server/rpc/server_info_rpc.h"
 
@@ -49,12 +50,14 @@ class GrpcFront {
         referrals_(api),
         meetings_(api),
         people_(api),
+        reports_(api),
         audit_(api) {}
 
   ServerInfoRpc info_;
   ReferralsRpc referrals_;
   MeetingsRpc meetings_;
   PeopleRpc people_;
+  ReportsRpc reports_;
   AuditRpc audit_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;

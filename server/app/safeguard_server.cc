@@ -36,6 +36,7 @@ SafeguardServer::SafeguardServer(DataDirLock lock,
       store_(*db_),
       referral_store_(*db_),
       meeting_store_(*db_),
+      report_source_(*db_),
       units_(*db_),
       audit_log_(*db_),
       signer_(std::move(signer)),
@@ -48,6 +49,7 @@ SafeguardServer::SafeguardServer(DataDirLock lock,
       meeting_service_(referral_store_, meeting_store_, units_, clock_, zone,
                        ids_),
       person_service_(referral_store_, units_, clock_),
+      report_service_(report_source_, calendar_, zone, clock_),
       checkpoint_records_(*db_),
       checkpointer_(audit_log_, checkpoint_records_, *signer_,
                     config.audit_checkpoint_file(),
@@ -62,6 +64,7 @@ SafeguardServer::SafeguardServer(DataDirLock lock,
       referrals_api_(referral_service_, events_, access_),
       meetings_api_(meeting_service_, access_),
       people_api_(person_service_, access_),
+      reports_api_(report_service_, access_),
       audit_api_(audit_log_, *public_key_, config.audit_checkpoint_file(),
                  referral_service_, access_) {}
 
@@ -177,6 +180,7 @@ absl::StatusOr<std::unique_ptr<SafeguardServer>> SafeguardServer::Start(
   std::vector<ApiMethod> methods = s->referrals_api_.Methods();
   for (ApiMethod& m : s->meetings_api_.Methods()) methods.push_back(std::move(m));
   for (ApiMethod& m : s->people_api_.Methods()) methods.push_back(std::move(m));
+  for (ApiMethod& m : s->reports_api_.Methods()) methods.push_back(std::move(m));
   for (ApiMethod& m : s->audit_api_.Methods()) methods.push_back(std::move(m));
   methods.push_back(ServerInfoMethod(s->access_, s->info_service_));
   SAFEGUARD_ASSIGN_OR_RETURN(ApiMethods api,

@@ -48,6 +48,7 @@
 #include "server/api/audit_api.h"
 #include "server/api/meetings_api.h"
 #include "server/api/people_api.h"
+#include "server/api/reports_api.h"
 #include "server/api/referrals_api.h"
 #include "server/app/grpc_front.h"
 #include "server/http/https_server.h"
@@ -57,6 +58,7 @@
 #include "server/storage/sqlcipher_audit_log.h"
 #include "server/storage/sqlcipher_meeting_store.h"
 #include "server/storage/sqlcipher_referral_store.h"
+#include "server/storage/sqlcipher_report_source.h"
 #include "server/storage/sqlcipher_unit_of_work.h"
 #include "server/storage/sqlcipher_store.h"
 
@@ -119,6 +121,7 @@ class SafeguardServer {
   SqlCipherStore store_;
   SqlCipherReferralStore referral_store_;
   SqlCipherMeetingStore meeting_store_;
+  SqlCipherReportSource report_source_;
   SqlCipherUnitOfWork units_;
   SqlCipherAuditLog audit_log_;
   const std::unique_ptr<AuditSigner> signer_;
@@ -132,6 +135,7 @@ class SafeguardServer {
   ReferralService referral_service_;
   MeetingService meeting_service_;
   PersonService person_service_;
+  ReportService report_service_;
   CheckpointRecords checkpoint_records_;
   Checkpointer checkpointer_;
   CallGate gate_;
@@ -141,6 +145,7 @@ class SafeguardServer {
   ReferralsApi referrals_api_;
   MeetingsApi meetings_api_;
   PeopleApi people_api_;
+  ReportsApi reports_api_;
   AuditApi audit_api_;
   std::unique_ptr<BackupSchedule> backups_;  // when backups are scheduled
   std::unique_ptr<ServerMetrics> metrics_;

@@ -211,6 +211,21 @@ void ToProto(const MaracForm& in, v1::MaracForm* out) {
   out->set_ending(static_cast<v1::MaracEnding>(EnumTo(in.ending)));
   out->set_repeat_claim(in.repeat_claim);
   out->set_repeat_claimed(in.repeat_claimed);
+  const VictimCharacteristics& v = in.victim;
+  if (v.age_band != VictimCharacteristics::AgeBand::kUnspecified ||
+      v.sex != VictimCharacteristics::Sex::kUnspecified ||
+      v.ethnicity_group != VictimCharacteristics::EthnicityGroup::kUnspecified ||
+      v.disability != VictimCharacteristics::Answer::kUnspecified ||
+      v.lgbt != VictimCharacteristics::Answer::kUnspecified) {
+    using P = v1::VictimCharacteristics;
+    P* victim = out->mutable_victim();
+    victim->set_age_band(static_cast<P::AgeBand>(EnumTo(v.age_band)));
+    victim->set_sex(static_cast<P::Sex>(EnumTo(v.sex)));
+    victim->set_ethnicity_group(
+        static_cast<P::EthnicityGroup>(EnumTo(v.ethnicity_group)));
+    victim->set_disability(static_cast<P::Answer>(EnumTo(v.disability)));
+    victim->set_lgbt(static_cast<P::Answer>(EnumTo(v.lgbt)));
+  }
 }
 MaracForm FromProto(const v1::MaracForm& in) {
   MaracForm out;
@@ -239,6 +254,15 @@ MaracForm FromProto(const v1::MaracForm& in) {
   }
   out.repeat_claim = in.repeat_claim();
   out.repeat_claimed = in.repeat_claimed();
+  using V = VictimCharacteristics;
+  using P = v1::VictimCharacteristics;
+  const P& v = in.victim();
+  out.victim.age_band = EnumFrom<V::AgeBand>(v.age_band(), P::AgeBand_MAX);
+  out.victim.sex = EnumFrom<V::Sex>(v.sex(), P::Sex_MAX);
+  out.victim.ethnicity_group =
+      EnumFrom<V::EthnicityGroup>(v.ethnicity_group(), P::EthnicityGroup_MAX);
+  out.victim.disability = EnumFrom<V::Answer>(v.disability(), P::Answer_MAX);
+  out.victim.lgbt = EnumFrom<V::Answer>(v.lgbt(), P::Answer_MAX);
   return out;
 }
 

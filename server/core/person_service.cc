@@ -13,8 +13,6 @@ namespace {
 // Referrals read for one kind and role of a person, newest first.
 constexpr int kMaxReferralsPerRole = 50;
 
-constexpr PersonRole kRoles[] = {PersonRole::kSubject, PersonRole::kPerpetrator,
-                                 PersonRole::kChild};
 
 // Groups `similar` by the record holding each, best first, skipping the
 // records in `skip`.
@@ -105,7 +103,7 @@ absl::StatusOr<std::vector<SimilarMention>> FindSimilar(
   const std::vector<std::string> keys = MatchKeys(facts);
   std::vector<SimilarMention> out;
   for (const ReferralKindModule* kind : ReferralKinds()) {
-    for (PersonRole role : kRoles) {
+    for (PersonRole role : kind->RolesNamed()) {
       SAFEGUARD_ASSIGN_OR_RETURN(
           std::vector<std::string> ids,
           store.FindMentions(kind->kind(), role, keys, kMaxReferralsPerRole));

@@ -200,6 +200,22 @@ struct MaracAction {
   bool done = false;
 };
 
+// What equality monitoring records of a MARAC victim; each optional
+// (kUnspecified: not recorded). Numbered as safeguard.v1.VictimCharacteristics.
+struct VictimCharacteristics {
+  enum class AgeBand { kUnspecified, k16To17, k18To24, k25To34, k35To44,
+                       k45To54, k55To64, k65OrOver };
+  enum class Sex { kUnspecified, kFemale, kMale };
+  enum class EthnicityGroup { kUnspecified, kAsian, kBlack, kMixed, kWhite,
+                              kOther };
+  enum class Answer { kUnspecified, kYes, kNo, kPreferNotToSay };
+  AgeBand age_band = AgeBand::kUnspecified;
+  Sex sex = Sex::kUnspecified;
+  EthnicityGroup ethnicity_group = EthnicityGroup::kUnspecified;
+  Answer disability = Answer::kUnspecified;
+  Answer lgbt = Answer::kUnspecified;
+};
+
 // Why a MARAC case ended early (close_victim_moved_away and the like).
 enum class MaracEnding { kUnspecified, kMovedAway, kDeclinedSupport, kDied };
 
@@ -219,6 +235,7 @@ struct MaracForm {
   // not show; and, set by the server, whether REPEAT comes from it.
   std::string repeat_claim;
   bool repeat_claimed = false;
+  VictimCharacteristics victim;
 };
 
 // ---- Target hardening ----

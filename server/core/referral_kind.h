@@ -95,6 +95,11 @@ class ReferralKindModule {
   // The people the referral names (person_index.h): by default each
   // subject.
   virtual std::vector<NamedPerson> PeopleNamed(const Referral& referral) const;
+  // The roles PeopleNamed() may give: by default the subject only.
+  virtual absl::Span<const PersonRole> RolesNamed() const {
+    static constexpr PersonRole kSubjectOnly[] = {PersonRole::kSubject};
+    return kSubjectOnly;
+  }
   // The fields of its form a correction may change (correction.h); the
   // rest are fixed at submission or set by the server and the workflow.
   virtual absl::Span<const CorrectableField> correctable_fields() const = 0;

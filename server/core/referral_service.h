@@ -34,6 +34,7 @@
 #include "server/core/referral_events.h"
 #include "server/core/referral_store.h"
 #include "server/core/referral_validation.h"
+#include "server/core/reports/report_config.h"
 #include "server/core/unit_of_work.h"
 #include "server/core/workflow.h"
 #include "server/core/working_days.h"
@@ -58,6 +59,8 @@ struct Partnership {
     std::vector<std::string> areas;
   };
   std::vector<Representative> representatives;
+  // The reports' small-number rules, populations and agency types.
+  ReportsConfig reports;
 };
 
 // What the service needs to know about the caller of one call.

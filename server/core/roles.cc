@@ -10,7 +10,7 @@ constexpr absl::string_view kNames[kRoleCount] = {
     "marac_coordinator", "channel_chair",         "prevent_officer",
     "sanctuary_coordinator", "contractor",        "fire_officer",
     "idva",              "auditor",               "administrator",
-    "marac_representative", "channel_partner",
+    "marac_representative", "channel_partner",   "analyst",
 };
 
 }  // namespace

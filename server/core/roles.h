@@ -30,8 +30,9 @@ enum class Role : uint8_t {
   kAdministrator,
   kMaracRepresentative,   // an agency's representative at MARAC meetings
   kChannelPartner,        // a Schedule 7 partner's Channel panel member
+  kAnalyst,               // the partnership's community-safety analyst
 };
-inline constexpr int kRoleCount = 14;
+inline constexpr int kRoleCount = 15;
 
 // The policy-file name of a role, e.g. "marac_coordinator".
 absl::string_view RoleName(Role role);

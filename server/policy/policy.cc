@@ -11,6 +11,7 @@
 #include "safeguard/v1/meetings.pb.h"
 #include "safeguard/v1/people.pb.h"
 #include "safeguard/v1/referral.pb.h"
+#include "safeguard/v1/reports.pb.h"
 #include "safeguard/v1/referrals.grpc.pb.h"
 #include "safeguard/v1/server_info.grpc.pb.h"
 #include "server/common/text_proto.h"
@@ -108,6 +109,7 @@ bool IsReferralField(const std::string& path) {
 // The most a timescale may be: beyond these a figure is a mistake, and
 // deadlines are computed by stepping through days.
 constexpr int32_t kMaxServiceHours = 24 * 90;
+constexpr int32_t kMaxSmallNumberThreshold = 100;
 
 int32_t TimescaleMax(const std::string& field) {
   if (absl::EndsWith(field, "_working_days")) return 60;
@@ -230,6 +232,7 @@ std::vector<std::string> GovernedMethods() {
         v1::SubmitReferralRequest::descriptor()->file(),
         v1::CreateMeetingRequest::descriptor()->file(),
         v1::SearchPeopleRequest::descriptor()->file(),
+        v1::RunReportRequest::descriptor()->file(),
         v1::AuditEntry::descriptor()->file()}) {
     for (int s = 0; s < file->service_count(); ++s) {
       const google::protobuf::ServiceDescriptor* service = file->service(s);
@@ -320,6 +323,43 @@ absl::StatusOr<std::shared_ptr<const CompiledPolicy>> CompiledPolicy::Compile(
     set(t.marac_escalation_months(), w.marac.escalation_months);
     set(t.marac_repeat_months(), w.marac.repeat_months);
     set(t.marac_min_rationale_chars(), w.marac.min_rationale_chars);
+  }
+  {
+    const config::v1::Reports& r = policy.reports();
+    ReportsConfig& out_reports = partnership->reports;
+    if (r.small_number_threshold() < 0 ||
+        r.small_number_threshold() > kMaxSmallNumberThreshold) {
+      return at.Error("reports", 0, "small_number_threshold", 0,
+                      absl::StrCat("reports.small_number_threshold must be "
+                                   "from 0 (the default, 5) to ",
+                                   kMaxSmallNumberThreshold));
+    }
+    if (r.small_number_threshold() > 0) {
+      out_reports.suppression.threshold = r.small_number_threshold();
+    }
+    out_reports.suppression.zero_is_disclosive = r.zero_is_disclosive();
+    for (int i = 0; i < r.populations_size(); ++i) {
+      const config::v1::AreaPopulation& p = r.populations(i);
+      if (!absl::c_linear_search(partnership->areas, p.area()) ||
+          p.adult_women() <= 0 ||
+          !out_reports.adult_women_by_area.emplace(p.area(), p.adult_women())
+               .second) {
+        return at.Error("reports", 0, "populations", i,
+                        "a population needs one of the areas, once, and "
+                        "adult_women above 0");
+      }
+    }
+    for (int i = 0; i < r.agency_types_size(); ++i) {
+      const config::v1::AgencyType& t = r.agency_types(i);
+      if (t.agency().empty() || t.type().empty() ||
+          !out_reports.agency_types.emplace(t.agency(), t.type()).second) {
+        return at.Error("reports", 0, "agency_types", i,
+                        "an agency type needs an agency, once, and a type");
+      }
+      if (!absl::c_linear_search(out_reports.type_order, t.type())) {
+        out_reports.type_order.push_back(t.type());
+      }
+    }
   }
   for (int i = 0; i < policy.first_responders_size(); ++i) {
     const config::v1::FirstResponder& fr = policy.first_responders(i);

@@ -4,6 +4,7 @@
 #include "server/core/status_macros.h"
 #include "server/storage/person_index_rows.h"
 #include "server/storage/person_record_rows.h"
+#include "server/storage/report_facts_rows.h"
 
 namespace safeguard {
 namespace {
@@ -203,6 +204,18 @@ constexpr Migration kMigrations[] = {
      "ALTER TABLE audit_entries ADD COLUMN reason TEXT NOT NULL DEFAULT '';"
      "ALTER TABLE audit_entries ADD COLUMN people TEXT NOT NULL DEFAULT '';",
      BackfillPersonRecords},
+    {12,
+     // What the reports count of each referral (report_facts_rows.h), by
+     // when it was received; stored referrals get theirs here.
+     "CREATE TABLE report_facts ("
+     "  received_us INTEGER NOT NULL,"
+     "  referral_id TEXT NOT NULL,"
+     "  kind INTEGER NOT NULL,"
+     "  area TEXT NOT NULL,"
+     "  ended_us INTEGER NOT NULL,"
+     "  facts BLOB NOT NULL,"
+     "  PRIMARY KEY (received_us, referral_id)) WITHOUT ROWID;",
+     BackfillReportFacts},
 };
 
 }  // namespace

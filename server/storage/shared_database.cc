@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "sqlcipher/sqlite3.h"
 #include "server/common/log.h"
 #include "server/core/status_macros.h"
@@ -220,6 +221,16 @@ absl::Status SharedDatabase::RunWrite(
   }
   writes_waiting_.fetch_sub(1, std::memory_order_relaxed);
   return mine.status;
+}
+
+void SharedDatabase::AwaitFold(absl::Duration limit) {
+  const absl::Time until = absl::Now() + limit;
+  while (writes_waiting_.load(std::memory_order_relaxed) > 0 &&
+         wal_pages_.load(std::memory_order_relaxed) >=
+             kMaxWalFactor * checkpoint_pages_ &&
+         absl::Now() < until) {
+    absl::SleepFor(absl::Milliseconds(1));
+  }
 }
 
 void SharedDatabase::RunBatch(const std::vector<PendingWrite*>& batch) {

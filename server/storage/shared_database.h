@@ -52,6 +52,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "server/storage/database.h"
 #include "server/storage/database_key.h"
 
@@ -123,6 +124,12 @@ class SharedDatabase {
     } release{this, reader};
     return f(*reader->db);
   }
+
+  // For a long read made of many short ones (a report's pages), between
+  // two of them: while a commit waits for the WAL to be folded in, which
+  // needs a moment with no read open, waits for that (at most `limit`), so
+  // that the reads do not hold commits up for longer than one of them.
+  void AwaitFold(absl::Duration limit = absl::Milliseconds(500));
 
   // Runs `f(Database&)` with the writer connection to itself, outside any
   // group commit (schema changes and repairs in tests and tools).

@@ -7,6 +7,7 @@
 #include "server/storage/person_index_rows.h"
 #include "server/storage/person_record_rows.h"
 #include "server/storage/referral_rows.h"
+#include "server/storage/report_facts_rows.h"
 #include "server/storage/sqlcipher_audit_log.h"
 
 namespace safeguard {
@@ -29,7 +30,8 @@ class SqlCipherWriteTransaction final : public WriteTransaction {
                      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);"));
     SAFEGUARD_ASSIGN_OR_RETURN(Statement insert, db_.Prepare(*kInsert));
     SAFEGUARD_RETURN_IF_ERROR(BindReferralRow(insert, referral));
-    return Changing(insert.Run());
+    SAFEGUARD_RETURN_IF_ERROR(Changing(insert.Run()));
+    return PutReportFactsRow(db_, referral);
   }
 
   absl::Status UpdateReferral(const Referral& referral,
@@ -51,7 +53,8 @@ class SqlCipherWriteTransaction final : public WriteTransaction {
     SAFEGUARD_ASSIGN_OR_RETURN(Statement update, db_.Prepare(*kUpdate));
     SAFEGUARD_RETURN_IF_ERROR(BindReferralRow(update, referral));
     SAFEGUARD_RETURN_IF_ERROR(update.BindText(15, referral.id));
-    return Changing(update.Run());
+    SAFEGUARD_RETURN_IF_ERROR(Changing(update.Run()));
+    return PutReportFactsRow(db_, referral);
   }
 
   absl::StatusOr<std::string> NextReference(

@@ -247,6 +247,7 @@ MaracForm FromStored(const pb::MaracForm& in) {
   out.ending = Enum<MaracEnding>(in.ending());
   out.repeat_claim = in.repeat_claim();
   out.repeat_claimed = in.repeat_claimed();
+  out.victim = ::safeguard::FromStored(in.victim());
   return out;
 }
 void PutMarac(const MaracForm& in, pb::MaracForm* out) {
@@ -283,6 +284,7 @@ void PutMarac(const MaracForm& in, pb::MaracForm* out) {
   out->set_ending(Number(in.ending));
   out->set_repeat_claim(in.repeat_claim);
   out->set_repeat_claimed(in.repeat_claimed);
+  ::safeguard::ToStored(in.victim, out->mutable_victim());
 }
 
 TargetHardeningForm FromStored(const pb::TargetHardeningForm& in) {
@@ -464,6 +466,25 @@ Referral FromStored(const pb::StoredReferral& in) {
     case pb::StoredReferral::FORM_NOT_SET:
       break;
   }
+  return out;
+}
+
+void ToStored(const VictimCharacteristics& in, pb::VictimCharacteristics* out) {
+  out->set_age_band(Number(in.age_band));
+  out->set_sex(Number(in.sex));
+  out->set_ethnicity_group(Number(in.ethnicity_group));
+  out->set_disability(Number(in.disability));
+  out->set_lgbt(Number(in.lgbt));
+}
+
+VictimCharacteristics FromStored(const pb::VictimCharacteristics& in) {
+  using V = VictimCharacteristics;
+  V out;
+  out.age_band = Enum<V::AgeBand>(in.age_band());
+  out.sex = Enum<V::Sex>(in.sex());
+  out.ethnicity_group = Enum<V::EthnicityGroup>(in.ethnicity_group());
+  out.disability = Enum<V::Answer>(in.disability());
+  out.lgbt = Enum<V::Answer>(in.lgbt());
   return out;
 }
 

@@ -17,6 +17,12 @@ namespace safeguard {
 void ToStored(const Referral& in, storage::v1::StoredReferral* out);
 Referral FromStored(const storage::v1::StoredReferral& in);
 
+// A MARAC victim's characteristics, as the referral's body and the report
+// facts (report_facts_rows.h) keep them.
+void ToStored(const VictimCharacteristics& in,
+              storage::v1::VictimCharacteristics* out);
+VictimCharacteristics FromStored(const storage::v1::VictimCharacteristics& in);
+
 }  // namespace safeguard
 
 #endif  // SAFEGUARD_SERVER_STORAGE_STORED_REFERRAL_H_

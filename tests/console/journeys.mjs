@@ -15,6 +15,9 @@
 // Run by hand: node journeys.mjs   (one journey: node --test-name-pattern=smoke journeys.mjs)
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test as nodeTest } from 'node:test';
 import {
   checkAxe, clearProblems, expectNoProblems, expectText, pressKey, screenshot, startBrowsers, tabUntil, visit,
@@ -239,6 +242,17 @@ describe('console', { concurrency: false }, () => {
     }
     await setField(ref, 'referral.consent.status', '1');
     await setField(ref, 'referral.consent.given_by', '1');
+    // Equality monitoring (optional): each answer "Not recorded" until given.
+    assert.deepEqual(await ref.$$eval('[data-field-group^="referral.marac.victim."]', (gs) => gs.map((g) => [
+      g.querySelector('.govuk-fieldset__legend, .govuk-label').innerText.trim(),
+      g.querySelector('select')?.selectedOptions[0].text ?? g.querySelector('input:checked + label').innerText.trim()])),
+    [['Age', 'Not recorded'], ['Sex', 'Not recorded'], ['Ethnic group', 'Not recorded'], ['Disability', 'Not recorded'],
+     ['LGBT+', 'Not recorded']]);
+    await setField(ref, 'referral.marac.victim.age_band', '3');
+    await setField(ref, 'referral.marac.victim.sex', '1');
+    await setField(ref, 'referral.marac.victim.ethnicity_group', '4');
+    await setField(ref, 'referral.marac.victim.disability', '2');
+    await setField(ref, 'referral.marac.victim.lgbt', '3');
     await expectText(ref, '#dash-score',
       'DASH score: 15 of 24 (24 answered). Meets the MARAC criteria: visible high risk (14 or more yes answers).');
     await ref.$eval('.app-dash-score', (e) => e.closest('div').previousElementSibling.previousElementSibling.scrollIntoView());
@@ -312,6 +326,14 @@ describe('console', { concurrency: false }, () => {
     assert.deepEqual(caseView.subjects[0].identifiers, [{ type: 'NHS_NUMBER', value: '943 476 5919' }]);
     assert.deepEqual(await coord.$eval('dd[data-field="subjects[0].identifiers[0].value"]', (dd) =>
       [dd.previousElementSibling.innerText.trim(), dd.innerText.trim()]), ['NHS number', '943 476 5919']);
+    // The equality monitoring answers, in words.
+    assert.deepEqual(caseView.marac.victim, { ageBand: 'AGE_25_34', sex: 'FEMALE', ethnicityGroup: 'WHITE',
+      disability: 'ANSWER_NO', lgbt: 'ANSWER_PREFER_NOT_TO_SAY' });
+    assert.deepEqual(await coord.$$eval('dd[data-field^="marac.victim."]', (dds) => dds.map((dd) =>
+      [dd.previousElementSibling.innerText.trim(), dd.innerText.trim()])), [
+      ['Equality monitoring: age band', '25 to 34'], ['Equality monitoring: sex', 'Female'],
+      ['Equality monitoring: ethnic group', 'White'], ['Equality monitoring: disability', 'No'],
+      ['Equality monitoring: LGBT+', 'Prefer not to say']]);
     await checkAxe(coord, 'referral (coordinator)');
     await screenshot(coord, 'referral');
     await clickAndWait(coord, 'button[data-action="begin_screening"]');
@@ -346,6 +368,20 @@ describe('console', { concurrency: false }, () => {
     await setField(coord, 'meeting.meeting_date.year', String(NEXT_MONTH.getFullYear()));
     await coord.click('#take-action');
     await expectText(coord, '.govuk-notification-banner', 'List: done. The referral is now listed.');
+
+    // What the victim says later is recorded as a correction: the equality
+    // answers show as read, one is changed, and the history names it alone.
+    await open(coord, `/referrals/${idOf(shared.marac.name)}/correct`, 'Correct details');
+    assert.equal(await coord.$eval('[name="referral.marac.victim.disability"]:checked', (i) =>
+      i.nextElementSibling.innerText.trim()), 'No');
+    await setField(coord, 'referral.marac.victim.disability', '1');
+    await checkAxe(coord, 'correct details form (MARAC)');
+    await coord.click('#save-corrections');
+    await expectText(coord, '.govuk-notification-banner', 'Details corrected.');
+    const corrected = await apiOk(coord, 'Referrals/GetReferral', { name: shared.marac.name });
+    assert.equal(corrected.marac.victim.disability, 'ANSWER_YES');
+    assert.deepEqual(corrected.history.filter((t) => t.action === 'correct').map((t) => t.changes.map((c) => c.path)),
+      [['marac.victim.disability']]);
     expectNoFaults(coord);
     expectNoFaults(ref);
     await coord.close();
@@ -2049,6 +2085,244 @@ describe('console', { concurrency: false }, () => {
     assert.ok(mergeEntries.some((t) => t.includes(aId) && t.includes(bId)), mergeEntries.join('\n'));
     for (const p of [ref, lead, coord, auditor]) expectNoFaults(p);
     for (const p of [ref, lead, coord, auditor]) await p.close();
+  });
+
+  test('reports: the analyst, by keyboard alone, runs the annual report (small numbers suppressed, charts with their tables), downloads it as CSV, and asks for every figure (without a reason first, refused beside the field); an agency lead may run reports but not ask for every figure',
+    { timeout: 240000 }, async () => {
+    const ref = await browsers.page('referrer');
+    const analyst = await browsers.page('analyst');
+    const lead = await browsers.page('lead');
+    await open(ref, '/', 'Your safeguard');
+    const info = await apiOk(ref, 'ServerInfo/GetServerInfo', {});
+    const set = info.dashQuestionSets[0];
+    // Two MARAC cases in mid-suffolk, where no other journey refers anyone:
+    // this month's MARAC count there is 2, fewer than the threshold of 5.
+    for (const name of ['One', 'Two']) {
+      await apiOk(ref, 'Referrals/SubmitReferral', {
+        requestId: randomUUID(),
+        referral: { ...maracReferral(set, { fullName: `Counted Victim ${name}` }, { fullName: `Counted Perpetrator ${name}` }),
+                    area: 'mid-suffolk' },
+      });
+    }
+    // This quarter in the partnership's zone, as the form offers it.
+    const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October',
+      'November', 'December'];
+    const now = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { timeZone: info.timeZone || 'Europe/London',
+      year: 'numeric', month: 'numeric' }).formatToParts(new Date()).filter((p) => p.type !== 'literal')
+      .map((p) => [p.type, Number(p.value)]));
+    const first = now.month - ((now.month - 1) % 3);
+    const lastDay = new Date(Date.UTC(now.year, first + 2, 0)).getUTCDate();
+    const PERIOD = `1 ${MONTHS[first - 1]} ${now.year} to ${lastDay} ${MONTHS[first + 1]} ${now.year}`;
+    const month = (m) => `${now.year}-${String(m).padStart(2, '0')}`;
+    const QUARTER = [first, first + 1, first + 2].map(month);
+    const START = { year: now.year, month: first, day: 1 };
+    const END = { year: now.year, month: first + 2, day: lastDay };
+    const FILE = `safeguard-full-${QUARTER[0]}-01-to-${QUARTER[2]}-${lastDay}-mid-suffolk.csv`;
+    // A count row of the month table: NRM, Channel, MARAC, target hardening, total.
+    const monthRows = (marac) => [...QUARTER.map((m) => (m === month(now.month)
+      ? [m, '0', '0', marac, '0', marac] : [m, '0', '0', '0', '0', '0'])), ['Total', '0', '0', marac, '0', marac]];
+    const cellsOf = (page, rows) => page.$$eval(rows, (trs) => trs.map((tr) =>
+      [...tr.children].map((c) => c.innerText.replace(/\s+/g, ' ').trim())));
+    const SUPPRESSION = 'A count from 1 to 4 is shown as "fewer than 5", and a count from which one of those could ' +
+      'be worked out (with a total and the rest of its row or column) as "suppressed". A rate, median or percentile ' +
+      'from fewer than 5 cases is shown as "too few cases".';
+
+    // A referrer is offered no Reports.
+    assert.equal(await ref.$('a.moj-sub-navigation__link[href="#/reports"]'), null);
+
+    // The analyst: Reports from the navigation, and the form, by keyboard.
+    await open(analyst, '/', 'Your safeguard');
+    await analyst.waitForFunction(() => document.activeElement?.tagName === 'H1');
+    await tabUntil(analyst, 'a.moj-sub-navigation__link[href="#/reports"]', 20, { shift: true });
+    await pressKey(analyst, 'Enter');
+    await expectText(analyst, 'main h1', 'Reports');
+    await analyst.waitForFunction(() => document.activeElement?.tagName === 'H1');
+    const { definitions } = await apiOk(analyst, 'Reports/ListReportDefinitions', {});
+    assert.equal(definitions[0].name, 'reports/full');
+    assert.deepEqual(await analyst.$$eval('main form [data-field-group]', (gs) => gs.map((g) => [g.dataset.fieldGroup,
+      g.querySelector('.govuk-fieldset__legend, .govuk-label').innerText.trim(), g.checkVisibility()])), [
+      ['report', 'Report', true], ['period', 'Period', true], ['start_date', 'From', false],
+      ['end_date', 'To (included)', false], ['area', 'Area', true], ['every_figure', 'Small numbers', true],
+      ['reason', 'Why do you need every figure?', false],
+    ]);
+    assert.deepEqual(await analyst.$$eval('[data-field-group="report"] .govuk-radios__label', (ls) => ls.map((l) => l.innerText.trim())),
+      definitions.map((d) => d.title));
+    const periods = await analyst.$$eval('[data-field-group="period"] .govuk-radios__label', (ls) => ls.map((l) => l.innerText.trim()));
+    assert.equal(periods[0], `This quarter: ${PERIOD}`);
+    assert.deepEqual(periods.map((p) => p.replace(/:.*/, '')),
+      ['This quarter', 'Last quarter', 'This financial year', 'Last financial year', 'Other dates']);
+    await checkAxe(analyst, 'reports: the form');
+    // "Other dates" shows the two dates; this quarter hides them again.
+    await tabUntil(analyst, '#f-report', 5);
+    await pressKey(analyst, 'Space');
+    await tabUntil(analyst, '#f-period', 3);
+    await pressKey(analyst, 'ArrowUp');  // round to the last: "Other dates"
+    assert.equal(await analyst.$eval('#f-start-date', (e) => e.checkVisibility()), true);
+    await checkAxe(analyst, 'reports: the form, other dates');
+    await pressKey(analyst, 'ArrowDown');  // round to the first: this quarter
+    assert.equal(await analyst.$eval('#f-start-date', (e) => e.checkVisibility()), false);
+    await tabUntil(analyst, '#f-area', 3);
+    for (let i = 0; i <= info.areas.indexOf('mid-suffolk'); i++) await pressKey(analyst, 'ArrowDown');
+    assert.equal(await analyst.$eval('#f-area', (s) => s.value), 'mid-suffolk');
+    await tabUntil(analyst, '#run-report', 3);
+    await pressKey(analyst, 'Enter');
+    await expectText(analyst, '#report-results h2', 'Annual report');
+    assert.equal(await analyst.evaluate(() => document.activeElement?.id), 'report-title');
+
+    // The report: what it is, how small numbers are treated, and every
+    // table as the API gives it, a chart beside those that have one.
+    const about = await cellsOf(analyst, '#report-results .govuk-summary-list__row');
+    assert.match(about[2][1], /^\d{1,2} [A-Z][a-z]+ \d{4}, \d{2}:\d{2}$/);
+    assert.deepEqual(about, [
+      ['Period', PERIOD], ['Area', 'mid-suffolk'], ['Made', about[2][1]], ['Small numbers', 'Suppressed below 5'],
+    ]);
+    await expectText(analyst, '#suppression', SUPPRESSION);
+    assert.deepEqual(await cellsOf(analyst, '#table-received_by_month tbody tr'), monthRows('fewer than 5'));
+    assert.deepEqual(await analyst.$$eval('#table-received_by_month tbody td[data-status="FEWER_THAN_THRESHOLD"]',
+      (tds) => tds.length), 4);
+    const report = await apiOk(analyst, 'Reports/RunReport', { report: 'reports/full', startDate: START, endDate: END,
+      area: 'mid-suffolk' });
+    const onPage = await analyst.$$eval('#report-results section.app-report-table', (ss) => ss.map((s) => ({
+      id: s.id.replace(/^table-/, ''), title: s.querySelector('h3').innerText.trim(),
+      chart: s.querySelector('.app-chart')?.dataset.chart ?? '',
+      rows: [...s.querySelectorAll('table tr')].map((tr) => [...tr.children].map((c) => c.innerText.trim())),
+    })));
+    assert.deepEqual(onPage, report.tables.map((t) => ({
+      id: t.id, title: t.title, chart: t.chart ?? '',
+      rows: [[t.rowHeader, ...t.columns.map((c) => c.label)], ...t.rows.map((r) => [r.label, ...r.cells.map((c) => c.display)])],
+    })));
+    const charts = await analyst.$$eval('#report-results canvas', (cs) => cs.map((c) => {
+      const pixels = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let painted = 0;
+      for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) painted++;
+      return { id: c.id, role: c.getAttribute('role'), label: c.getAttribute('aria-label'), painted: painted > 0,
+               next: c.parentElement.nextElementSibling?.tagName };
+    }));
+    assert.deepEqual(charts.map((c) => c.id), report.tables.filter((t) => t.chart).map((t) => `chart-${t.id}`));
+    for (const c of charts) assert.deepEqual([c.role, c.painted, c.next], ['img', true, 'TABLE'], c.id);
+    assert.equal(charts[0].label, 'Line chart of referrals received by month: NRM, Channel, MARAC and Target hardening ' +
+      `by month, from ${QUARTER[0]} to ${QUARTER[2]}. 1 figure is not drawn: suppressed or not available. ` +
+      'The table gives every figure.');
+    await checkAxe(analyst, 'reports: the annual report');
+
+    // The CSV and the JSON, downloaded by keyboard: the CSV says what the
+    // report is, then has its first table as on the page; the JSON is the
+    // report as the API gives it.
+    const downloads = fs.mkdtempSync(path.join(os.tmpdir(), 'safeguard-downloads-'));
+    const cdp = await analyst.browser().target().createCDPSession();
+    try {
+      await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads, eventsEnabled: true });
+      const names = new Map();
+      cdp.on('Browser.downloadWillBegin', (e) => names.set(e.guid, e.suggestedFilename));
+      // The contents of the next file downloaded, by its name.
+      const nextDownload = () => new Promise((resolve, reject) => {
+        const progress = (e) => {
+          if (e.state === 'inProgress') return;
+          cdp.off('Browser.downloadProgress', progress);
+          if (e.state !== 'completed') reject(new Error(`the download ended ${e.state}`));
+          const name = names.get(e.guid);
+          resolve({ name, text: fs.readFileSync(path.join(downloads, name), 'utf8') });
+        };
+        cdp.on('Browser.downloadProgress', progress);
+      });
+      let download = nextDownload();
+      await tabUntil(analyst, '#download-csv', 5);
+      await pressKey(analyst, 'Enter');
+      const { name: csvName, text: csvText } = await download;
+      assert.equal(csvName, FILE);
+      const csv = csvText.split('\r\n');
+      assert.match(csv[3], /^Made,"\d{1,2} [A-Z][a-z]+ \d{4}, \d{2}:\d{2}"$/);
+      assert.deepEqual([...csv.slice(0, 3), ...csv.slice(4, 13)], [
+        'Report,Annual report',
+        `Period,${PERIOD}`,
+        'Area,mid-suffolk',
+        `Small numbers,"${SUPPRESSION.replace(/"/g, '""')}"`,
+        '',
+        'Referrals received by month',
+        'Month,NRM,Channel,MARAC,Target hardening,Total',
+        ...monthRows('fewer than 5').map((r) => r.join(',')),
+        '',
+      ]);
+      download = nextDownload();
+      await tabUntil(analyst, '#download-json', 1);
+      await pressKey(analyst, 'Enter');
+      const { name: jsonName, text: jsonText } = await download;
+      assert.equal(jsonName, FILE.replace(/\.csv$/, '.json'));
+      const { createTime, ...downloaded } = JSON.parse(jsonText);
+      assert.match(createTime, /^\d{4}-\d\d-\d\dT/);
+      const { createTime: made, ...asApi } = report;
+      assert.match(made, /^\d{4}-\d\d-\d\dT/);
+      assert.deepEqual(downloaded, asApi);
+    } finally {
+      await cdp.detach();
+      fs.rmSync(downloads, { recursive: true, force: true });
+    }
+
+    // Every figure, without a reason: the server's message stands beside
+    // the field.
+    await tabUntil(analyst, '#f-every-figure', 5, { shift: true });
+    await pressKey(analyst, 'Space');
+    assert.equal(await analyst.$eval('#f-reason', (e) => e.checkVisibility()), true);
+    await tabUntil(analyst, '#run-report', 3);
+    await pressKey(analyst, 'Enter');
+    await waitFor(analyst, '.govuk-error-summary');
+    const NO_REASON = 'Why do you need every figure?: is required: say why you are asking for every figure, in at least 10 characters';
+    assert.deepEqual(await analyst.$$eval('.govuk-error-summary__list li', (lis) => lis.map((li) => li.innerText.trim())),
+      [NO_REASON]);
+    assert.deepEqual(await analyst.$$eval('.govuk-form-group--error', (gs) => gs.map((g) => [
+      g.dataset.fieldGroup, g.querySelector('.govuk-error-message')?.innerText.replace(/\s+/g, ' ').trim()])),
+    [['reason', `Error: ${NO_REASON}`]]);
+    assert.equal(await analyst.evaluate(() => document.activeElement?.classList.contains('govuk-error-summary')), true);
+    assert.equal(await analyst.$('#report-results h2'), null);
+    await checkAxe(analyst, 'reports: every figure without a reason');
+    clearProblems(analyst);  // the refusal (HTTP 400) was the point
+    // The error's link to the field; the reason typed; run.
+    await pressKey(analyst, 'Tab');
+    await pressKey(analyst, 'Enter');
+    assert.equal(await analyst.evaluate(() => document.activeElement?.id), 'f-reason');
+    await analyst.keyboard.type('Checking the MARAC return for mid-suffolk before the partnership board.');
+    await tabUntil(analyst, '#run-report', 3);
+    await pressKey(analyst, 'Enter');
+    await expectText(analyst, '#report-results h2', 'Annual report: every figure');
+    await expectText(analyst, '#unsuppressed', 'Unsuppressed: every figure is shown, small numbers included. ' +
+      'Not for publication');
+    assert.equal(await analyst.$('.govuk-error-summary'), null);
+    assert.equal(await analyst.$('#suppression'), null);
+    assert.deepEqual((await cellsOf(analyst, '#report-results .govuk-summary-list__row'))[3], ['Small numbers', 'Not suppressed']);
+    assert.deepEqual(await cellsOf(analyst, '#table-received_by_month tbody tr'), monthRows('2'));
+    await checkAxe(analyst, 'reports: every figure');
+    const kept = await analyst.evaluate(async () => ({
+      local: localStorage.length, session: sessionStorage.length, cookies: document.cookie,
+      databases: (await indexedDB.databases()).length,
+    }));
+    assert.deepEqual(kept, { local: 0, session: 0, cookies: '', databases: 0 });
+
+    // An agency lead runs reports, but is not offered every figure.
+    await open(lead, '/', 'Your safeguard');
+    await clickAndWait(lead, 'a.moj-sub-navigation__link[href="#/reports"]');
+    await expectText(lead, 'main h1', 'Reports');
+    assert.equal(await lead.$('[name="every_figure"]'), null);
+    assert.equal(await lead.$('[name="reason"]'), null);
+    await checkAxe(lead, 'reports (agency lead)');
+    // Run with nothing chosen: said beside the two fields, without asking
+    // the server.
+    await lead.click('#run-report');
+    await waitFor(lead, '.govuk-error-summary');
+    assert.deepEqual(await lead.$$eval('.govuk-form-group--error', (gs) => gs.map((g) => [
+      g.dataset.fieldGroup, g.querySelector('.govuk-error-message')?.innerText.replace(/\s+/g, ' ').trim()])), [
+      ['report', 'Error: Report: choose a report'], ['period', 'Error: Period: choose a period'],
+    ]);
+    await checkAxe(lead, 'reports (agency lead): nothing chosen');
+    await setField(lead, 'report', 'reports/overview');
+    await setField(lead, 'period', 'this-quarter');
+    await lead.click('#run-report');
+    await expectText(lead, '#report-results h2', 'Referrals, outcomes and timeliness');
+    assert.equal(await lead.$('#unsuppressed'), null);
+    await checkAxe(lead, 'a report (agency lead)');
+    await lead.$eval('#report-title', (e) => e.scrollIntoView());
+    await screenshot(lead, 'reports', { fullPage: false });
+    for (const p of [ref, analyst, lead]) expectNoFaults(p);
+    for (const p of [ref, analyst, lead]) await p.close();
   });
 
   test('a screen whose code cannot be fetched asks for a reload, which brings it', { timeout: 120000 }, async () => {

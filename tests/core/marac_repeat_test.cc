@@ -133,6 +133,26 @@ TEST_F(MaracRepeatTest, AnEarlierCaseAboutTheSamePeopleMakesARepeat) {
   }
 }
 
+// The perpetrator's cases are read first when there are fewer than the
+// limit; past it, every case naming the victim is read, so an earlier case
+// behind 200 newer ones with the same perpetrator still makes a repeat.
+TEST_F(MaracRepeatTest, APerpetratorOfManyCasesStillMakesARepeat) {
+  clock_.Set(absl::FromCivil(absl::CivilDay(2041, 6, 1), absl::UTCTimeZone()));
+  const Person pat = Named("Pat Example", kPerpetratorBorn);
+  Referral first = Submit(Marac(Named("Alex Example", kBorn), pat));
+  EXPECT_TRUE(Form(first).criteria.empty());
+  // Someone else each time: one name, 200 dates of birth.
+  for (int i = 0; i < 200; ++i) {
+    const absl::CivilDay born = absl::CivilDay(1990, 1, 1) + i;
+    const Date dob{static_cast<int>(born.year()), born.month(), born.day()};
+    Referral other = Submit(Marac(Named("Robin Sample", dob), pat));
+    ASSERT_TRUE(Form(other).criteria.empty()) << i;
+  }
+  Referral again = Submit(Marac(Named("Alex Example", kBorn), pat), 30);
+  EXPECT_EQ(Form(again).criteria,
+            std::vector<MaracCriterion>{MaracCriterion::kRepeat});
+}
+
 TEST_F(MaracRepeatTest, ARepeatTheServerCannotSeeIsClaimed) {
   Referral claimed = Submit(
       Marac(Named("Alex Example", kBorn), Named("Pat Example", kPerpetratorBorn),

@@ -6,6 +6,7 @@
 // refusal's exact status.
 #include "server/core/person_service.h"
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -252,6 +253,34 @@ TEST_P(PersonServiceTest, Refusals) {
     } else {
       EXPECT_EQ(c.status.message(), c.message) << c.name;
     }
+  }
+}
+
+// A search asks each kind's index only for the roles it names: every
+// person PeopleNamed() gives is in a role RolesNamed() lists.
+TEST(RolesNamedTest, EachKindNamesPeopleOnlyInItsRoles) {
+  for (const ReferralKindModule* kind : ReferralKinds()) {
+    Referral r;
+    r.kind = kind->kind();
+    r.subjects.resize(2);
+    r.subjects[0].full_name = "Alex Example";
+    r.subjects[1].full_name = "Sam Example";
+    switch (kind->kind()) {
+      case ReferralKind::kNrm: r.form = NrmForm(); break;
+      case ReferralKind::kChannel: r.form = ChannelForm(); break;
+      case ReferralKind::kTargetHardening: r.form = TargetHardeningForm(); break;
+      default: {
+        MaracForm f;
+        f.perpetrator.full_name = "Pat Example";
+        f.children.push_back({"Kim Example", {}, ""});
+        r.form = f;
+      }
+    }
+    std::set<PersonRole> named;
+    for (const NamedPerson& p : kind->PeopleNamed(r)) named.insert(p.role);
+    const absl::Span<const PersonRole> roles = kind->RolesNamed();
+    EXPECT_EQ(named, std::set<PersonRole>(roles.begin(), roles.end()))
+        << ReferralKindName(kind->kind());
   }
 }
 

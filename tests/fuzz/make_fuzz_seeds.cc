@@ -232,6 +232,28 @@ void WriteRequests() {
   reject.mutable_reject()->set_name("people/first");
   reject.mutable_reject()->set_other("people/second");
   WriteRequest("people-reject", 15, reject);
+  // Reports (16): a referral counted, then the year's report, suppressed
+  // and with every figure.
+  ReportsInput reports;
+  reports.mutable_submit()->set_request_id("seed-reports");
+  *reports.mutable_submit()->mutable_referral() =
+      SubmissionOf(ReferralKind::kChannel);
+  v1::RunReportRequest year;
+  year.set_report("reports/full");
+  year.mutable_start_date()->set_year(2025);
+  year.mutable_start_date()->set_month(4);
+  year.mutable_start_date()->set_day(1);
+  year.mutable_end_date()->set_year(2026);
+  year.mutable_end_date()->set_month(3);
+  year.mutable_end_date()->set_day(31);
+  ReportsInput run = reports;
+  *run.mutable_run() = year;
+  WriteRequest("reports-run", 16, run);
+  ReportsInput all = reports;
+  *all.mutable_unsuppressed()->mutable_request() = year;
+  all.mutable_unsuppressed()->mutable_request()->set_area("babergh");
+  all.mutable_unsuppressed()->set_reason("figures for the annual report");
+  WriteRequest("reports-unsuppressed", 16, all);
 }
 
 void WritePageTokens() {

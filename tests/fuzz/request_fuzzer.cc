@@ -1,7 +1,7 @@
 // request_fuzzer: every request message of safeguard.v1.Referrals,
-// safeguard.v1.People and safeguard.v1.Audit, from bytes, through the
-// API's own method bodies (ReferralsApi and PeopleApi over an in-memory
-// store, as every transport calls them
+// safeguard.v1.People, safeguard.v1.Reports and safeguard.v1.Audit, from
+// bytes, through the API's own method bodies (ReferralsApi, PeopleApi and
+// ReportsApi over an in-memory store, as every transport calls them
 // once a call is admitted): limits, conversion to the domain, validation,
 // the workflow, field views, names, page tokens, watch filters.
 //
@@ -30,6 +30,7 @@
 #include "server/access/access_gate.h"
 #include "server/api/people_api.h"
 #include "server/api/referrals_api.h"
+#include "server/api/reports_api.h"
 #include "server/api/resource_names.h"
 #include "server/api/page_token.h"
 #include "server/api/request_limits.h"
@@ -58,6 +59,7 @@ enum Message : uint8_t {
   kUnlink,
   kUpdate,
   kPeople,  // a referral naming people, then one People request
+  kReports,  // a referral submitted, then one Reports request
   kMessages,
 };
 
@@ -189,7 +191,9 @@ struct Service {
       : service(store, store, Env().events, clock, *Env().calendar, Env().zone, ids),
         api(service, Env().events, Admit().gate),
         people(store, store, clock),
-        people_api(people, Admit().gate) {}
+        people_api(people, Admit().gate),
+        reports(store, *Env().calendar, Env().zone, clock),
+        reports_api(reports, Admit().gate) {}
   testing::MemoryReferralStore store;
   FixedClock clock;
   CountingIds ids;
@@ -197,6 +201,8 @@ struct Service {
   ReferralsApi api;
   PersonService people;
   PeopleApi people_api;
+  ReportService reports;
+  ReportsApi reports_api;
 };
 
 // Runs a body as its ApiMethod does: the request's limits first.
@@ -302,6 +308,34 @@ void RunPeople(const PeopleInput& input) {
       break;
     }
     case PeopleInput::REQUEST_NOT_SET:
+      break;
+  }
+}
+
+// A referral submitted, then one Reports request over the store's facts.
+void RunReports(const ReportsInput& input) {
+  Service s;
+  ResolvedCall call = Call(AllRoles());
+  AuditRecord audit;
+  call.context.audit = &audit;
+  v1::Referral created;
+  (void)Run(input.submit(), &created, [&](const auto& q, auto* r) {
+    return s.api.Submit(call, audit, q, r);
+  });
+  audit = AuditRecord();
+  v1::Report out;
+  switch (input.request_case()) {
+    case ReportsInput::kRun:
+      (void)Run(input.run(), &out, [&](const auto& q, auto* o) {
+        return s.reports_api.Run(call, audit, q, o);
+      });
+      break;
+    case ReportsInput::kUnsuppressed:
+      (void)Run(input.unsuppressed(), &out, [&](const auto& q, auto* o) {
+        return s.reports_api.RunUnsuppressed(call, audit, q, o);
+      });
+      break;
+    case ReportsInput::REQUEST_NOT_SET:
       break;
   }
 }
@@ -462,6 +496,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case kPeople: {
       PeopleInput m;
       if (Parse(data, size, &m)) RunPeople(m);
+      break;
+    }
+    case kReports: {
+      ReportsInput m;
+      if (Parse(data, size, &m)) RunReports(m);
       break;
     }
   }

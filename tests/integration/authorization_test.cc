@@ -17,6 +17,7 @@
 #include "safeguard/v1/audit.grpc.pb.h"
 #include "safeguard/v1/meetings.grpc.pb.h"
 #include "safeguard/v1/people.grpc.pb.h"
+#include "safeguard/v1/reports.pb.h"
 #include "safeguard/v1/server_info.grpc.pb.h"
 #include "server/app/safeguard_server.h"
 #include "server/common/proto_time.h"
@@ -94,6 +95,11 @@ std::set<std::string> WithPeople(std::set<std::string> methods) {
                   "RejectMatch"});
   return methods;
 }
+// Leads and coordinators run the partnership's reports, suppressed.
+std::set<std::string> WithReports(std::set<std::string> methods) {
+  methods.insert({"ListReportDefinitions", "RunReport"});
+  return methods;
+}
 // The two coordinators whose kinds link to each other.
 std::set<std::string> WithLinks(std::set<std::string> methods) {
   methods.insert({"LinkReferral", "UnlinkReferral"});
@@ -114,18 +120,18 @@ const Expectation kMatrix[] = {
       "TransitionReferral", "AddNote", "WatchReferrals", "UpdateReferral"},
      {"N"}},
     {"agency_lead", "west-suffolk-council/person/safeguarding-lead",
-     WithAccessLog(kAll), {"T1"}},
+     WithReports(WithAccessLog(kAll)), {"T1"}},
     {"marac_coordinator", "suffolk-county-council/person/marac-coordinator",
-     WithPeople(WithLinks(WithMeetings(kAll))), {"M", "MM", "A"}},
+     WithReports(WithPeople(WithLinks(WithMeetings(kAll)))), {"M", "MM", "A"}},
     {"channel_chair", "suffolk-county-council/person/channel-chair",
-     WithPeople(WithMeetings(kAll)), {"C", "MC"}},
+     WithReports(WithPeople(WithMeetings(kAll))), {"C", "MC"}},
     // As a police First Responder it reaches the force's NRM referrals too,
     // but assigns only Channel cases.
     {"prevent_officer", "suffolk-police/person/prevent-officer",
-     WithPeople(kAll), {"C", "N"}, {{"AssignReferral", {"C"}}}},
+     WithReports(WithPeople(kAll)), {"C", "N"}, {{"AssignReferral", {"C"}}}},
     {"sanctuary_coordinator",
      "west-suffolk-council/person/sanctuary-coordinator",
-     WithPeople(WithLinks(kAll)), {"T1", "T2"}},
+     WithReports(WithPeople(WithLinks(kAll))), {"T1", "T2"}},
     {"contractor", "safe-partnership/person/locksmith",
      {"GetServerInfo", "GetReferral", "ListReferrals", "TransitionReferral",
       "WatchReferrals"},
@@ -144,6 +150,11 @@ const Expectation kMatrix[] = {
      {{"GetAccessLog", {"N", "C", "M", "T1", "T2"}},
       {"BreakGlass", {"N", "C", "M", "T1", "T2"}}}},
     {"administrator", "csp-admin/person/administrator", {"GetServerInfo"}, {}},
+    // Reports, every figure too; never a referral.
+    {"analyst", "csp-analyst/person/analyst",
+     {"GetServerInfo", "ListReportDefinitions", "RunReport",
+      "RunUnsuppressedReport"},
+     {}},
     // A referrer of its agency too, reaching no referral of these.
     {"marac_representative", "suffolk-icb/person/marac-representative",
      AsRepresentative(kReferrerOnly), {"MM", "A"}},
@@ -472,6 +483,15 @@ TEST_F(AuthorizationTest, EveryMethodEveryRoleInsideAndOutsideScope) {
       {"UnmergePerson", unary("safeguard.v1.People/UnmergePerson",
                               v1::UnmergePersonRequest())},
       {"RejectMatch", unary("safeguard.v1.People/RejectMatch", reject_match)},
+      // Reports: a run without its period is INVALID_ARGUMENT once allowed.
+      {"ListReportDefinitions",
+       unary("safeguard.v1.Reports/ListReportDefinitions",
+             v1::ListReportDefinitionsRequest())},
+      {"RunReport",
+       unary("safeguard.v1.Reports/RunReport", v1::RunReportRequest())},
+      {"RunUnsuppressedReport",
+       unary("safeguard.v1.Reports/RunUnsuppressedReport",
+             v1::RunUnsuppressedReportRequest())},
       {"GetServerInfo",
        unary("safeguard.v1.ServerInfo/GetServerInfo", v1::GetServerInfoRequest())},
       {"SubmitReferral", unary("safeguard.v1.Referrals/SubmitReferral", submit)},
@@ -560,7 +580,10 @@ TEST_F(AuthorizationTest, EveryMethodEveryRoleInsideAndOutsideScope) {
       {"GetPerson", Code::INVALID_ARGUMENT},
       {"MergePeople", Code::INVALID_ARGUMENT},
       {"UnmergePerson", Code::INVALID_ARGUMENT},
-      {"RejectMatch", Code::INVALID_ARGUMENT}};
+      {"RejectMatch", Code::INVALID_ARGUMENT},
+      {"ListReportDefinitions", Code::OK},
+      {"RunReport", Code::INVALID_ARGUMENT},
+      {"RunUnsuppressedReport", Code::INVALID_ARGUMENT}};
 
   for (const std::string& full : GovernedMethods()) {
     const std::string method = full.substr(full.find('/') + 1);
@@ -569,7 +592,7 @@ TEST_F(AuthorizationTest, EveryMethodEveryRoleInsideAndOutsideScope) {
   }
 
   // Every row, for each method: once, or once per target it is about.
-  const int kChecks = 15 * (15 + 9 * 5 + 7 * 2 + 1 * 1);
+  const int kChecks = 16 * (18 + 9 * 5 + 7 * 2 + 1 * 1);
   // The audit entries each pass writes, as what identifies them.
   std::vector<std::string> audited[2];
   for (Transport transport : {Transport::kGrpc, Transport::kConnect}) {

@@ -273,6 +273,8 @@ TEST_F(ConnectTest, ServerInfoSaysWhatTheCallerMayDo) {
           "safeguard.v1.Referrals/UnlinkReferral",
           "safeguard.v1.Referrals/UpdateReferral",
           "safeguard.v1.Referrals/WatchReferrals",
+          "safeguard.v1.Reports/ListReportDefinitions",
+          "safeguard.v1.Reports/RunReport",
           "safeguard.v1.ServerInfo/GetServerInfo",
       }));
   EXPECT_EQ(std::vector<std::string>(info.areas().begin(), info.areas().end()),

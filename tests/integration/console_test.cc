@@ -71,6 +71,7 @@ constexpr Identity kIdentities[] = {
     {"prevent", "suffolk-police", "person/prevent-officer"},
     {"representative", "suffolk-police", "person/marac-representative"},
     {"childrens", "suffolk-childrens-services", "person/marac-representative"},
+    {"analyst", "csp-analyst", "person/analyst"},
 };
 
 // All journeys together; ctest's TIMEOUT (tests/CMakeLists.txt) is longer.

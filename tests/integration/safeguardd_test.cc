@@ -17,6 +17,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
@@ -1020,12 +1021,41 @@ TEST_F(SafeguarddTest, TheCommandLineEndToEnd) {
       {{"assign", name, "a", "b"}, "assign takes 1 or 2 argument(s)"},
       {{"audit"}, "audit needs a subcommand"},
       {{"audit", "verify", "x"}, "audit verify takes 0 argument(s)"},
+      {{"report", "reports/full"},
+       "report needs --start and --end as YYYY-MM-DD"},
   };
   for (const Misuse& m : misuses) {
     EXPECT_EQ(ctl.Run(sanctuary, m.args, &out), 2) << m.message;
     EXPECT_EQ(out, absl::StrCat("safeguardctl: ", m.message,
                                 " (see safeguardctl help)\n"));
   }
+
+  // The analyst's report as CSV, laid out as the console's download: the
+  // two jobs referred today are fewer than 5.
+  const v1::Date today = testing::Today();
+  const std::string day = absl::StrFormat("%04d-%02d-%02d", today.year(),
+                                          today.month(), today.day());
+  ASSERT_EQ(ctl.Run("csp-analyst/person/analyst",
+                    {"report", "reports/target-hardening", "--start=" + day,
+                     "--end=" + day, "--output=csv"},
+                    &out),
+            0)
+      << out;
+  EXPECT_TRUE(absl::StartsWith(
+      out, absl::StrCat("Report,Target hardening\r\n"
+                        "Period,", day, " to ", day, "\r\n"
+                        "Area,The whole partnership\r\n"
+                        "Small numbers,\"A count from 1 to 4 is shown as "
+                        "\"\"fewer than 5\"\", and a count from which one of "
+                        "those could be worked out as \"\"suppressed\"\". A "
+                        "rate, median or percentile from fewer than 5 cases "
+                        "is shown as \"\"too few cases\"\".\"\r\n"
+                        "\r\n"
+                        "Target-hardening jobs\r\n"
+                        "Stage,Jobs\r\n"
+                        "Jobs referred,fewer than 5\r\n"
+                        "Jobs completed (measures installed),0\r\n")))
+      << out;
 
   // What a caller wrote reaches an auditor's terminal with its control
   // characters escaped.

@@ -46,6 +46,26 @@ TEST(PolicyTest, TheShippedSchemeSurveysAndInstallsInOneVisit) {
             std::set<std::string>{"suffolk-target-hardening"});
 }
 
+TEST(PolicyTest, TheShippedReportsSettings) {
+  std::shared_ptr<const CompiledPolicy> policy = Shipped();
+  ASSERT_NE(policy, nullptr);
+  const ReportsConfig& reports = policy->partnership()->reports;
+  EXPECT_EQ(reports.suppression.threshold, 5);
+  EXPECT_FALSE(reports.suppression.zero_is_disclosive);
+  EXPECT_EQ(reports.adult_women_by_area.size(), 3u);
+  EXPECT_EQ(reports.type_order,
+            (std::vector<std::string>{"police", "local authority", "education",
+                                      "health", "probation", "youth justice",
+                                      "fire and rescue", "housing",
+                                      "voluntary sector"}));
+  // Without a reports section: threshold 5, no populations or types.
+  absl::StatusOr<std::shared_ptr<const CompiledPolicy>> bare =
+      CompiledPolicy::Parse("areas: \"a\"\n", "test");
+  ASSERT_TRUE(bare.ok()) << bare.status();
+  EXPECT_EQ((*bare)->partnership()->reports.suppression.threshold, 5);
+  EXPECT_TRUE((*bare)->partnership()->reports.agency_types.empty());
+}
+
 TEST(PolicyTest, GovernedMethodsComeFromTheServiceDescriptors) {
   EXPECT_THAT(GovernedMethods(),
               ::testing::IsSupersetOf(
@@ -144,6 +164,22 @@ TEST(PolicyTest, MalformedPoliciesAreRefusedWithTheirLine) {
        "  methods: \"safeguard.v1.Audit/ExportAuditLog\" }\n",
        "test:2:3: safeguard.v1.Audit/ExportAuditLog reads the whole audit "
        "log: its rule must have the one scope ALL and no kinds"},
+      {"a small-number threshold of a thousand",
+       "reports {\n  small_number_threshold: 1000\n}\n",
+       "test:2:3: reports.small_number_threshold must be from 0 (the "
+       "default, 5) to 100"},
+      {"a population of an area not listed",
+       "areas: \"a\"\nreports {\n  populations { area: \"b\" adult_women: 9 }\n}\n",
+       "test:3:3: a population needs one of the areas, once, and "
+       "adult_women above 0"},
+      {"an area's population twice",
+       "areas: \"a\"\nreports {\n  populations { area: \"a\" adult_women: 9 }\n"
+       "  populations { area: \"a\" adult_women: 8 }\n}\n",
+       "test:4:3: a population needs one of the areas, once, and "
+       "adult_women above 0"},
+      {"an agency type without a type",
+       "reports { agency_types { agency: \"a\" } }\n",
+       "test:1:11: an agency type needs an agency, once, and a type"},
       {"rule without roles",
        "rules { methods: \"safeguard.v1.Referrals/GetReferral\" }\n",
        "test:1:1: names no role"},

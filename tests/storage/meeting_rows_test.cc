@@ -135,6 +135,13 @@ TEST_F(MeetingRowsTest, ADatabaseOfThePreviousVersionTakesTheMeetingTables) {
   EXPECT_EQ(count("SELECT count(*) FROM person_links WHERE origin_id != "
                   "person_id;"),
             0);
+  // Every referral has the facts the reports count, received when it was
+  // created, without any name.
+  EXPECT_EQ(count("SELECT count(*) FROM report_facts;"), 6);
+  EXPECT_EQ(count("SELECT count(*) FROM report_facts f JOIN referrals r ON "
+                  "r.id = f.referral_id AND r.create_us = f.received_us AND "
+                  "r.kind = f.kind AND r.area = f.area;"),
+            6);
   // Its referrals are still there, and it has no meetings yet.
   absl::StatusOr<QueuePage> page = opened_.referrals->List([] {
     QueueQuery q;

@@ -159,6 +159,14 @@ TEST(StoredReferralTest, ABodyWrittenNowReadsBackTheSame) {
     changed.version = expected + 1;
     changed.notes.push_back({"agency/person/x", absl::FromUnixSeconds(1),
                              "rewritten"});
+    if (auto* marac = std::get_if<MaracForm>(&changed.form)) {
+      using V = VictimCharacteristics;
+      marac->victim.age_band = V::AgeBand::k65OrOver;
+      marac->victim.sex = V::Sex::kMale;
+      marac->victim.ethnicity_group = V::EthnicityGroup::kMixed;
+      marac->victim.disability = V::Answer::kYes;
+      marac->victim.lgbt = V::Answer::kPreferNotToSay;
+    }
     AuditRecord audit;
     SAFEGUARD_ASSERT_OK(opened->units->Write(audit, [&](WriteTransaction& tx) {
       return tx.UpdateReferral(changed, expected);

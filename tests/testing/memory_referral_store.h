@@ -5,7 +5,8 @@
 // MeetingService over the same transaction interface as the server. Every body runs twice, as the
 // server's group commit may run it, so a body that is not safe to run
 // again shows. Keeps no audit entries (a change's is marked committed) and
-// lists no referrals (meetings and actions it lists, unpaged). Not
+// lists no referrals (meetings and actions it lists, unpaged; report facts
+// it computes from each referral). Not
 // thread-safe: one call at a time.
 #ifndef SAFEGUARD_TESTS_TESTING_MEMORY_REFERRAL_STORE_H_
 #define SAFEGUARD_TESTS_TESTING_MEMORY_REFERRAL_STORE_H_
@@ -22,13 +23,15 @@
 #include "absl/strings/str_format.h"
 #include "server/core/meeting_store.h"
 #include "server/core/referral_store.h"
+#include "server/core/reports/report_source.h"
 #include "server/core/unit_of_work.h"
 
 namespace safeguard::testing {
 
 class MemoryReferralStore final : public ReferralStore,
                                   public MeetingStore,
-                                  public UnitOfWork {
+                                  public UnitOfWork,
+                                  public ReportSource {
  public:
   // Replaces the stored referral as it is, with no checks.
   void Put(const Referral& referral) { data_.referrals[referral.id] = referral; }
@@ -54,6 +57,21 @@ class MemoryReferralStore final : public ReferralStore,
   }
   absl::StatusOr<std::string> PersonOf(const MentionRef& mention) override {
     return FindPerson(data_, mention);
+  }
+
+  // ReportSource: the facts of each stored referral, selected as the
+  // SQLCipher store's query selects them.
+  absl::Status ForEachFacts(
+      const FactsQuery& q,
+      absl::FunctionRef<void(const ReportFacts&)> visit) override {
+    for (const auto& [id, r] : data_.referrals) {
+      const ReportFacts f = FactsOf(r);
+      if (f.received >= q.end || f.ended < q.start) continue;
+      if (q.kind != ReferralKind::kUnspecified && f.kind != q.kind) continue;
+      if (!q.area.empty() && f.area != q.area) continue;
+      visit(f);
+    }
+    return absl::OkStatus();
   }
 
   // MeetingStore

@@ -10,6 +10,7 @@
 
 #include "server/storage/shared_database.h"
 #include "server/storage/sqlcipher_referral_store.h"
+#include "server/storage/sqlcipher_report_source.h"
 #include "server/storage/sqlcipher_store.h"
 #include "server/storage/sqlcipher_unit_of_work.h"
 
@@ -20,6 +21,7 @@ struct OpenedStore {
   std::unique_ptr<SqlCipherStore> store;
   std::unique_ptr<SqlCipherReferralStore> referrals;
   std::unique_ptr<SqlCipherUnitOfWork> units;
+  std::unique_ptr<SqlCipherReportSource> reports;
   SqlCipherStore* operator->() const { return store.get(); }
 };
 
@@ -33,6 +35,7 @@ inline absl::StatusOr<OpenedStore> OpenStore(const std::string& path,
   opened.store = std::make_unique<SqlCipherStore>(*opened.db);
   opened.referrals = std::make_unique<SqlCipherReferralStore>(*opened.db);
   opened.units = std::make_unique<SqlCipherUnitOfWork>(*opened.db);
+  opened.reports = std::make_unique<SqlCipherReportSource>(*opened.db);
   return opened;
 }
 

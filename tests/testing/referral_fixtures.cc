@@ -131,6 +131,12 @@ v1::People::Stub& Callers::People(const std::string& who) {
   return *(people_[who] = v1::People::NewStub(Channel(who)));
 }
 
+v1::Reports::Stub& Callers::Reports(const std::string& who) {
+  auto it = reports_.find(who);
+  if (it != reports_.end()) return *it->second;
+  return *(reports_[who] = v1::Reports::NewStub(Channel(who)));
+}
+
 std::vector<v1::AuditEntry> Callers::AuditEntriesFor(
     const std::string& request_id) {
   auto auditor = v1::Audit::NewStub(Channel("csp-audit/person/auditor"));

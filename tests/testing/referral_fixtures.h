@@ -15,6 +15,7 @@
 #include "safeguard/v1/audit.grpc.pb.h"
 #include "safeguard/v1/people.grpc.pb.h"
 #include "safeguard/v1/referrals.grpc.pb.h"
+#include "safeguard/v1/reports.grpc.pb.h"
 #include "server/core/field_violations.h"
 #include "tests/testing/test_pki.h"
 
@@ -39,6 +40,7 @@ class Callers {
   // "agency/system|person/name"
   v1::Referrals::Stub& As(const std::string& who);
   v1::People::Stub& People(const std::string& who);
+  v1::Reports::Stub& Reports(const std::string& who);
 
   // The calls tests make most, as `who`. Transition and Assign send the
   // version of `r` and, when they succeed, replace `r` with the answer.
@@ -62,6 +64,7 @@ class Callers {
 
   std::map<std::string, std::unique_ptr<v1::Referrals::Stub>> stubs_;
   std::map<std::string, std::unique_ptr<v1::People::Stub>> people_;
+  std::map<std::string, std::unique_ptr<v1::Reports::Stub>> reports_;
 };
 
 // The field violations a status carries (google.rpc.BadRequest).

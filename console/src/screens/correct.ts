@@ -14,6 +14,7 @@ import {
 import { problemFrom, referrals } from "../api";
 import { type Child, h, replaceChildren } from "../dom";
 import { kindWords } from "../format";
+import { equalityFields, readVictim } from "../equality";
 import { identifierInputs, readIdentifiers } from "../identifiers";
 import * as read from "../read";
 import { button, choices, dateInput, select, showProblem, textArea, textInput, tick } from "../ui";
@@ -236,6 +237,7 @@ function formEntries(r: Referral): Entry[] {
           draw: () => listEditor(CHILDREN, f.children.map((c) => ({
             full_name: c.fullName, school: c.school, ...dateRaw("date_of_birth", c.dateOfBirth) }))) },
         { field: "idva_referral", get: flag, draw: (p) => tick(p, "IDVA", "Also refer the victim to an IDVA", f.idvaReferral) },
+        { field: "victim", get: (fm, p) => readVictim(fm, p) ?? {}, draw: (p) => equalityFields(p, f.victim) },
       ];
     }
     case "targetHardening": {

@@ -14,6 +14,7 @@ export async function showHome(main: HTMLElement): Promise<void> {
   if (may("Meetings/ListMeetings")) tasks.push(h("li", link("#/meetings", "Meetings and their agendas")));
   if (may("Meetings/ListActions")) tasks.push(h("li", link("#/actions", "Actions from meetings")));
   if (may("People/SearchPeople")) tasks.push(h("li", link("#/people", "Find a person across referrals")));
+  if (may("Reports/RunReport")) tasks.push(h("li", link("#/reports", "Run a report of the partnership's figures")));
   if (may("Audit/ListAuditEntries")) tasks.push(h("li", link("#/audit", "Search the audit log")));
   if (may("Audit/GetAccessLog")) tasks.push(h("li", link("#/audit/access", "See who accessed a referral")));
   if (may("Audit/VerifyAuditLog")) tasks.push(h("li", link("#/audit/verify", "Verify the audit log")));

@@ -13,6 +13,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { capacityField } from "../actions";
 import { newRequestId, problemFrom, referrals } from "../api";
 import { type Child, h, replaceChildren } from "../dom";
+import { equalityFields, readVictim } from "../equality";
 import { identifierInputs, readIdentifiers } from "../identifiers";
 import * as read from "../read";
 import { session } from "../session";
@@ -339,6 +340,8 @@ function updateScore(form: HTMLFormElement): void {
       (met.length ? `Meets the MARAC criteria: ${met.join("; ")}.` : "Meets no MARAC criterion yet.");
 }
 
+const VICTIM = "referral.marac.victim";
+
 const MARAC: FormSpec = {
   title: "MARAC referral",
   kind: ReferralKind.MARAC,
@@ -365,6 +368,7 @@ const MARAC: FormSpec = {
     return [
       h("h2.govuk-heading-m", "The victim"),
       personFields("referral.subjects[0]", "The victim", { safeContact: true }),
+      equalityFields(VICTIM),
       h("h2.govuk-heading-m", "The perpetrator"),
       personFields("referral.marac.perpetrator", "The perpetrator", { address: true }),
       textInput("referral.marac.relationship", "Relationship of the perpetrator to the victim"),
@@ -395,6 +399,7 @@ const MARAC: FormSpec = {
         relationship: read.text(form, "referral.marac.relationship"),
         idvaReferral: read.flag(form, "referral.marac.idva_referral"),
         repeatClaim: read.text(form, "referral.marac.repeat_claim"),
+        victim: readVictim(form, VICTIM),
         dash: {
           questionSetVersion: set?.version ?? "",
           answers: (set?.questions ?? []).map((_, i) =>

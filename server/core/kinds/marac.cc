@@ -5,6 +5,8 @@
 // it meets a criterion, so that acceptance never depends on other people's
 // records; the criteria (REPEAT among them) are computed inside the store's
 // transaction, once the submission is known to be new.
+#include <set>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -138,9 +140,22 @@ absl::StatusOr<std::optional<absl::Time>> LastRepeat(WriteTransaction& tx,
       std::vector<std::string> cases,
       tx.FindMentions(kMarac, PersonRole::kSubject, MatchKeys(victim),
                       kMaxRepeatCandidates));
+  // People who match share a blocking key, so an earlier case whose
+  // perpetrator matches is among the cases naming, as perpetrator, someone
+  // with one of this perpetrator's keys. When that list is whole (under
+  // the limit), only the cases on both lists are read.
+  SAFEGUARD_ASSIGN_OR_RETURN(
+      std::vector<std::string> with_perpetrator,
+      tx.FindMentions(kMarac, PersonRole::kPerpetrator, MatchKeys(perpetrator),
+                      kMaxRepeatCandidates));
+  const bool whole =
+      with_perpetrator.size() < static_cast<size_t>(kMaxRepeatCandidates);
+  const std::set<std::string> perpetrator_cases(with_perpetrator.begin(),
+                                                with_perpetrator.end());
   std::optional<absl::Time> last;
   for (const std::string& id : cases) {
     if (id == r.id) continue;
+    if (whole && perpetrator_cases.count(id) == 0) continue;
     SAFEGUARD_ASSIGN_OR_RETURN(Referral earlier, tx.GetReferral(id));
     const auto* form = std::get_if<MaracForm>(&earlier.form);
     if (form == nullptr || earlier.subjects.empty()) continue;
@@ -205,6 +220,7 @@ class MaracModule final : public ReferralKindModule {
         {"marac.children", &CopyFormField<&MaracForm::children>},
         {"marac.relationship", &CopyFormField<&MaracForm::relationship>},
         {"marac.idva_referral", &CopyFormField<&MaracForm::idva_referral>},
+        {"marac.victim", &CopyFormField<&MaracForm::victim>},
     };
     return kFields;
   }
@@ -220,6 +236,11 @@ class MaracModule final : public ReferralKindModule {
   }
 
   // The victim, the perpetrator and the children.
+  absl::Span<const PersonRole> RolesNamed() const override {
+    static constexpr PersonRole kRoles[] = {
+        PersonRole::kSubject, PersonRole::kPerpetrator, PersonRole::kChild};
+    return kRoles;
+  }
   std::vector<NamedPerson> PeopleNamed(const Referral& r) const override {
     std::vector<NamedPerson> out = ReferralKindModule::PeopleNamed(r);
     const MaracForm& f = std::get<MaracForm>(r.form);

@@ -35,6 +35,7 @@
 #include "absl/time/time.h"
 #include "safeguard/v1/audit.grpc.pb.h"
 #include "safeguard/v1/referrals.grpc.pb.h"
+#include "safeguard/v1/reports.grpc.pb.h"
 #include "safeguard/v1/server_info.grpc.pb.h"
 
 namespace grpc {
@@ -130,6 +131,13 @@ class Client {
   absl::StatusOr<v1::Referral> BreakGlass(const std::string& name,
                                           const std::string& reason);
 
+  // The partnership's reports: small numbers suppressed, or (for the roles
+  // the policy names) every figure, with the caller's written reason.
+  absl::StatusOr<v1::ListReportDefinitionsResponse> ListReportDefinitions();
+  absl::StatusOr<v1::Report> RunReport(const v1::RunReportRequest& request);
+  absl::StatusOr<v1::Report> RunUnsuppressedReport(
+      const v1::RunReportRequest& request, const std::string& reason);
+
  private:
   Client(const ClientOptions& options, std::shared_ptr<grpc::Channel> channel);
 
@@ -146,6 +154,7 @@ class Client {
   std::unique_ptr<v1::ServerInfo::Stub> server_info_;
   std::unique_ptr<v1::Referrals::Stub> referrals_;
   std::unique_ptr<v1::Audit::Stub> audit_;
+  std::unique_ptr<v1::Reports::Stub> reports_;
 };
 
 // A new random request id (128 bits, hex).

@@ -1,0 +1,33 @@
+// File: server/storage/sqlcipher_report_source.h
+//
+// SqlCipherReportSource: the ReportSource on the encrypted database, read
+// from report_facts (report_facts_rows.h) on a reader connection, a page
+// of rows per read, so that a report over a million referrals never holds
+// a read open for long: commits go on meanwhile. A report's pages are read
+// one after another, not as one snapshot: a referral changed meanwhile is
+// counted as it was when its page was read.
+//
+// Borrows the SharedDatabase, which must outlive it. Safe for concurrent use.
+#ifndef SAFEGUARD_SERVER_STORAGE_SQLCIPHER_REPORT_SOURCE_H_
+#define SAFEGUARD_SERVER_STORAGE_SQLCIPHER_REPORT_SOURCE_H_
+
+#include "server/core/reports/report_source.h"
+#include "server/storage/shared_database.h"
+
+namespace safeguard {
+
+class SqlCipherReportSource final : public ReportSource {
+ public:
+  explicit SqlCipherReportSource(SharedDatabase& db) : db_(db) {}
+
+  absl::Status ForEachFacts(
+      const FactsQuery& query,
+      absl::FunctionRef<void(const ReportFacts&)> visit) override;
+
+ private:
+  SharedDatabase& db_;
+};
+
+}  // namespace safeguard
+
+#endif  // SAFEGUARD_SERVER_STORAGE_SQLCIPHER_REPORT_SOURCE_H_
