@@ -5,15 +5,15 @@
 namespace safeguard {
 
 const std::vector<std::string>& ReportScope::AgencyTypes() const {
-  if (types.empty()) {
-    types = config->type_order;
-    if (!absl::c_linear_search(types, "other")) types.push_back("other");
+  if (types_.empty()) {
+    types_ = config->type_order;
+    if (!absl::c_linear_search(types_, "other")) types_.push_back("other");
   }
-  return types;
+  return types_;
 }
 
 int ReportScope::AgencyTypeIndex(const std::string& agency) const {
-  auto [at, added] = type_of_agency.try_emplace(agency, 0);
+  auto [at, added] = type_of_agency_.try_emplace(agency, 0);
   if (added) {
     auto it = config->agency_types.find(agency);
     const std::string& type =

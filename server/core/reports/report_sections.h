@@ -31,7 +31,8 @@
 namespace safeguard {
 
 // The period and what the sections count it with.
-struct ReportScope {
+class ReportScope {
+ public:
   absl::Time start;  // inclusive
   absl::Time end;    // exclusive
   absl::CivilMonth first_month;
@@ -50,9 +51,10 @@ struct ReportScope {
   const std::vector<std::string>& AgencyTypes() const;
   int AgencyTypeIndex(const std::string& agency) const;
 
+ private:
   // Filled on first use.
-  mutable std::vector<std::string> types;
-  mutable absl::flat_hash_map<std::string, int> type_of_agency;
+  mutable std::vector<std::string> types_;
+  mutable absl::flat_hash_map<std::string, int> type_of_agency_;
 };
 
 class ReportSection {
