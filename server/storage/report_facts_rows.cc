@@ -43,9 +43,9 @@ absl::Status PutReportFactsRow(Database& db, const Referral& referral) {
   return put.Run();
 }
 
-absl::StatusOr<std::optional<FactsKey>> ScanReportFactsRows(
+absl::StatusOr<std::optional<FactsKey>> ReadReportFactsRows(
     Database& db, const FactsQuery& query, const FactsKey& after, int limit,
-    absl::FunctionRef<void(const ReportFacts&)> visit) {
+    std::vector<ReportFacts>& rows) {
   // Each filter is a parameter, so there is one statement to prepare and
   // keep; ?3 = 0 and ?4 = '' select every kind and area.
   SAFEGUARD_ASSIGN_OR_RETURN(
@@ -62,12 +62,12 @@ absl::StatusOr<std::optional<FactsKey>> ScanReportFactsRows(
   SAFEGUARD_RETURN_IF_ERROR(scan.BindInt64(5, after.received_us));
   SAFEGUARD_RETURN_IF_ERROR(scan.BindText(6, after.referral_id));
   SAFEGUARD_RETURN_IF_ERROR(scan.BindInt64(7, limit));
-  ReportFacts facts;  // one, its storage reused row after row
-  int rows = 0;
+  size_t read = 0;
   while (true) {
     SAFEGUARD_ASSIGN_OR_RETURN(bool row, scan.Step());
     if (!row) break;
-    ++rows;
+    if (read == rows.size()) rows.emplace_back();
+    ReportFacts& facts = rows[read++];
     facts.received = FromMicros(scan.ColumnInt64(0));
     const absl::string_view id = scan.ColumnView(1);
     facts.referral_id.assign(id.data(), id.size());
@@ -76,10 +76,10 @@ absl::StatusOr<std::optional<FactsKey>> ScanReportFactsRows(
     const absl::string_view area = scan.ColumnView(4);
     facts.area.assign(area.data(), area.size());
     SAFEGUARD_RETURN_IF_ERROR(DecodeReportFacts(scan.ColumnView(5), facts));
-    visit(facts);
   }
-  if (rows < limit) return std::nullopt;
-  return FactsKey{Micros(facts.received), facts.referral_id};
+  rows.resize(read);
+  if (read < static_cast<size_t>(limit)) return std::nullopt;
+  return FactsKey{Micros(rows.back().received), rows.back().referral_id};
 }
 
 absl::Status BackfillReportFacts(Database& db) {

@@ -17,8 +17,8 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <vector>
 
-#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/status/status.h"
 #include "server/core/referral.h"
@@ -36,13 +36,14 @@ struct FactsKey {
   std::string referral_id;
 };
 
-// Calls `visit` with the facts of each row `query` selects after `after`
-// (FactsKey() for the first), in key order, at most `limit` of them.
-// Returns the key of the last when there may be more, nullopt when the
-// query has no more rows.
-absl::StatusOr<std::optional<FactsKey>> ScanReportFactsRows(
+// Reads into `rows` the facts of the rows `query` selects after `after`
+// (FactsKey() for the first), in key order, at most `limit` of them;
+// `rows` is resized to the number read, and the storage of the facts it
+// held is reused. Returns the key of the last when there may be more,
+// nullopt when the query has no more rows.
+absl::StatusOr<std::optional<FactsKey>> ReadReportFactsRows(
     Database& db, const FactsQuery& query, const FactsKey& after, int limit,
-    absl::FunctionRef<void(const ReportFacts&)> visit);
+    std::vector<ReportFacts>& rows);
 
 // Writes every stored referral's row (a database from before reports).
 absl::Status BackfillReportFacts(Database& db);

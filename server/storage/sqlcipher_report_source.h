@@ -3,9 +3,10 @@
 // SqlCipherReportSource: the ReportSource on the encrypted database, read
 // from report_facts (report_facts_rows.h) on a reader connection, a page
 // of rows per read, so that a report over a million referrals never holds
-// a read open for long: commits go on meanwhile. A report's pages are read
-// one after another, not as one snapshot: a referral changed meanwhile is
-// counted as it was when its page was read.
+// a read open for long: commits go on meanwhile. Each page is read on
+// another thread while the one before is visited. A report's pages are
+// read one after another, not as one snapshot: a referral changed
+// meanwhile is counted as it was when its page was read.
 //
 // Borrows the SharedDatabase, which must outlive it. Safe for concurrent use.
 #ifndef SAFEGUARD_SERVER_STORAGE_SQLCIPHER_REPORT_SOURCE_H_
@@ -18,7 +19,15 @@ namespace safeguard {
 
 class SqlCipherReportSource final : public ReportSource {
  public:
-  explicit SqlCipherReportSource(SharedDatabase& db) : db_(db) {}
+  // Rows read in one read: few enough that a read is short (a commit
+  // waiting for readers to move on, to fold the WAL, waits for one at
+  // most) and that a page handed to the visiting thread is still in the
+  // processor's caches.
+  static constexpr int kRowsPerRead = 1000;
+
+  explicit SqlCipherReportSource(SharedDatabase& db,
+                                 int rows_per_read = kRowsPerRead)
+      : db_(db), rows_per_read_(rows_per_read) {}
 
   absl::Status ForEachFacts(
       const FactsQuery& query,
@@ -26,6 +35,7 @@ class SqlCipherReportSource final : public ReportSource {
 
  private:
   SharedDatabase& db_;
+  const int rows_per_read_;
 };
 
 }  // namespace safeguard

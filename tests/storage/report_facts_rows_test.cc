@@ -1,6 +1,9 @@
-// The report facts as stored (report_facts_format.h, report_facts_rows.h):
-// an encoding reads back as written, and garbage is refused; every workflow state has a code; a scan pages through
-// the rows a query selects in key order, each once.
+// The report facts as stored (report_facts_format.h, report_facts_rows.h,
+// sqlcipher_report_source.h): an encoding reads back as written, and
+// garbage is refused; every workflow state has a code; a scan pages
+// through the rows a query selects in key order, each once; the source
+// visits each once across more pages than it reads ahead, and stops at a
+// row that does not decode.
 #include "server/storage/report_facts_rows.h"
 
 #include <string>
@@ -8,7 +11,9 @@
 
 #include "gtest/gtest.h"
 #include "server/core/workflow.h"
+#include "server/storage/database.h"
 #include "server/storage/report_facts_format.h"
+#include "server/storage/sqlcipher_report_source.h"
 #include "tests/testing/open_store.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
@@ -97,49 +102,105 @@ TEST(ReportFactsFormatTest, EveryWorkflowStateHasACode) {
   EXPECT_EQ(ReportStateCode("NOT_A_STATE"), 0);
 }
 
-TEST(ReportFactsRowsTest, AScanPagesThroughTheRowsOnce) {
-  testing::TempDir dir;
-  auto opened = testing::OpenStore(dir.File("facts.db"), testing::TestKey(7));
-  ASSERT_TRUE(opened.ok()) << opened.status();
-  // Five referrals a day apart; the third in another area.
-  for (int i = 0; i < 5; ++i) {
+// Writes `n` Channel referrals r0, r1, ... a day apart; every third (r2,
+// r5, ...) in babergh, the rest in west-suffolk.
+void WriteReferrals(testing::OpenedStore& opened, int n) {
+  for (int i = 0; i < n; ++i) {
     Referral r;
     r.id = "r" + std::to_string(i);
     r.reference = "CHA-" + r.id;
     r.kind = ReferralKind::kChannel;
     r.form = ChannelForm();
-    r.area = i == 2 ? "babergh" : "west-suffolk";
+    r.area = i % 3 == 2 ? "babergh" : "west-suffolk";
     r.referring_agency = "suffolk-police";
     r.create_time = kReceived + absl::Hours(24 * i);
     r.history = {{"x", r.create_time, "submit", "", "RECEIVED", "", {}}};
     r.state = "RECEIVED";
     AuditRecord audit;
-    ASSERT_THAT(opened->units->Write(audit,
-                                     [&](WriteTransaction& tx) {
-                                       return tx.InsertReferral(r);
-                                     }),
+    ASSERT_THAT(opened.units->Write(audit,
+                                    [&](WriteTransaction& tx) {
+                                      return tx.InsertReferral(r);
+                                    }),
                 IsOk());
   }
+}
+
+TEST(ReportFactsRowsTest, AScanPagesThroughTheRowsOnce) {
+  testing::TempDir dir;
+  auto opened = testing::OpenStore(dir.File("facts.db"), testing::TestKey(7));
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  WriteReferrals(*opened, 5);
   FactsQuery query;
   query.area = "west-suffolk";
   std::vector<std::string> seen;
   int pages = 0;
+  std::vector<ReportFacts> rows;
   std::optional<FactsKey> after = FactsKey();
   while (after.has_value()) {
     ++pages;
     absl::StatusOr<std::optional<FactsKey>> next =
         opened->db->Read([&](Database& db) {
-          return ScanReportFactsRows(db, query, *after, 2,
-                                     [&](const ReportFacts& f) {
-                                       seen.push_back(f.referral_id);
-                                       EXPECT_EQ(f.reached.size(), 1u);
-                                     });
+          return ReadReportFactsRows(db, query, *after, 2, rows);
         });
     ASSERT_TRUE(next.ok()) << next.status();
+    for (const ReportFacts& f : rows) {
+      seen.push_back(f.referral_id);
+      EXPECT_EQ(f.reached.size(), 1u);
+    }
     after = *next;
   }
   EXPECT_EQ(seen, (std::vector<std::string>{"r0", "r1", "r3", "r4"}));
   EXPECT_EQ(pages, 3);  // 2, 2, then none
+}
+
+// 3 rows a read and 40 referrals: 14 pages, more than the source reads
+// ahead of the one visited, so each page's storage is used again.
+TEST(SqlCipherReportSourceTest, VisitsEachRowOnceInKeyOrder) {
+  testing::TempDir dir;
+  auto opened = testing::OpenStore(dir.File("facts.db"), testing::TestKey(7));
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  WriteReferrals(*opened, 40);
+  SqlCipherReportSource source(*opened->db, /*rows_per_read=*/3);
+  std::vector<std::string> seen;
+  ASSERT_THAT(source.ForEachFacts(FactsQuery(),
+                                  [&](const ReportFacts& f) {
+                                    seen.push_back(f.referral_id);
+                                    EXPECT_EQ(f.kind, ReferralKind::kChannel);
+                                    EXPECT_EQ(f.reached.size(), 1u);
+                                  }),
+              IsOk());
+  std::vector<std::string> all;
+  for (int i = 0; i < 40; ++i) all.push_back("r" + std::to_string(i));
+  EXPECT_EQ(seen, all);
+
+  FactsQuery babergh;
+  babergh.area = "babergh";
+  babergh.end = kReceived + absl::Hours(24 * 9);  // r0 to r8
+  seen.clear();
+  ASSERT_THAT(source.ForEachFacts(
+                  babergh,
+                  [&](const ReportFacts& f) { seen.push_back(f.referral_id); }),
+              IsOk());
+  EXPECT_EQ(seen, (std::vector<std::string>{"r2", "r5", "r8"}));
+}
+
+TEST(SqlCipherReportSourceTest, StopsAtARowThatDoesNotDecode) {
+  testing::TempDir dir;
+  auto opened = testing::OpenStore(dir.File("facts.db"), testing::TestKey(7));
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  WriteReferrals(*opened, 40);
+  ASSERT_THAT(opened->db->With([](Database& db) {
+    return db.Exec(
+        "UPDATE report_facts SET facts = x'02' WHERE referral_id = 'r25';");
+  }),
+              IsOk());
+  SqlCipherReportSource source(*opened->db, /*rows_per_read=*/3);
+  int visited = 0;
+  EXPECT_THAT(source.ForEachFacts(FactsQuery(),
+                                  [&](const ReportFacts&) { ++visited; }),
+              StatusIs(absl::StatusCode::kDataLoss));
+  // The pages before r25's (r0 to r23), and none after it.
+  EXPECT_EQ(visited, 24);
 }
 
 }  // namespace
