@@ -33,8 +33,8 @@ function vafFields(): Child[] {
     h("legend.govuk-fieldset__legend.govuk-fieldset__legend--s", `${sections[s]} factors`),
     Array.from({ length: size }, () => {
       const i = n++;
-      return select(`vaf_assessment.factor_scores[${i}]`, `${sections[s]} factor ${i + 1}`, VAF_SCORES,
-                    { value: "0" });
+      const name = framework?.factorNames[i] || `${sections[s]} factor ${i + 1}`;
+      return select(`vaf_assessment.factor_scores[${i}]`, `${i + 1}. ${name}`, VAF_SCORES, { value: "0" });
     })));
 }
 

@@ -54,6 +54,7 @@ void ToProto(const ServerInfo& info, v1::GetServerInfoResponse* response) {
     v->set_intent_factors(vaf.intent_factors);
     v->set_capability_factors(vaf.capability_factors);
     v->set_max_factor_score(vaf.max_factor_score);
+    for (const std::string& name : vaf.factor_names) v->add_factor_names(name);
   }
   response->set_time_zone(info.time_zone);
   for (const absl::CivilDay& day : info.bank_holidays) {

@@ -573,6 +573,12 @@ describe('console', { concurrency: false }, () => {
     const sections = await prevent.$$eval('form[data-action-form] fieldset', (fs) => fs.map((f) => [
       f.querySelector('legend').innerText.trim(), f.querySelectorAll('select').length]));
     assert.deepEqual(sections, [['Engagement factors', 13], ['Intent factors', 6], ['Capability factors', 3]]);
+    // Each factor by the name GetServerInfo gives it.
+    const factors = await prevent.$$eval('form[data-action-form] fieldset label', (ls) => ls.map((l) => l.innerText.trim()));
+    assert.equal(factors.length, 22);
+    assert.equal(factors[0], '1. Feelings of grievance and injustice');
+    assert.equal(factors[13], '14. Over-identification with a group or ideology');
+    assert.equal(factors[21], '22. Criminal capability');
     // Engagement 1+2+3 on the first three, intent 2 on the first, capability 1 on the last.
     for (const [i, v] of [[0, '1'], [1, '2'], [2, '3'], [13, '2'], [21, '1']]) {
       await setField(prevent, `vaf_assessment.factor_scores[${i}]`, v);

@@ -297,6 +297,12 @@ TEST_F(ConnectTest, ServerInfoSaysWhatTheCallerMayDo) {
   EXPECT_EQ(info.vaf_frameworks(0).intent_factors(), 6);
   EXPECT_EQ(info.vaf_frameworks(0).capability_factors(), 3);
   EXPECT_EQ(info.vaf_frameworks(0).max_factor_score(), 3);
+  ASSERT_EQ(info.vaf_frameworks(0).factor_names_size(), 22);
+  EXPECT_EQ(info.vaf_frameworks(0).factor_names(0),
+            "Feelings of grievance and injustice");
+  EXPECT_EQ(info.vaf_frameworks(0).factor_names(13),
+            "Over-identification with a group or ideology");
+  EXPECT_EQ(info.vaf_frameworks(0).factor_names(21), "Criminal capability");
   // The calendar deadlines are counted in: the configured zone, and the
   // bank holiday file's weekdays from today (there) for 400 days, in order.
   EXPECT_EQ(info.time_zone(), "Europe/London");

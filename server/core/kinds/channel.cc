@@ -1,6 +1,8 @@
 // Channel, the Prevent programme's multi-agency panel (domain.md 1.2).
 #include "server/core/kinds/channel.h"
 
+#include <iterator>
+
 #include "absl/strings/str_cat.h"
 #include "server/core/field_violations.h"
 #include "server/core/kinds/kinds.h"
@@ -25,6 +27,35 @@ constexpr size_t kVafCapabilityFactors = 3;
 constexpr int kVafMaxFactorScore = 3;
 constexpr size_t kVafFactors =
     kVafEngagementFactors + kVafIntentFactors + kVafCapabilityFactors;
+// The factors of the framework (Channel: Vulnerability Assessment
+// Framework, HM Government), in factor_scores' order.
+constexpr const char* kVafFactorNames[kVafFactors] = {
+    // Engagement with a group, cause or ideology.
+    "Feelings of grievance and injustice",
+    "Feeling under threat",
+    "A need for identity, meaning and belonging",
+    "A desire for status",
+    "A desire for excitement and adventure",
+    "A need to dominate and control others",
+    "Susceptibility to indoctrination",
+    "A desire for political or moral change",
+    "Opportunistic involvement",
+    "Family or friends involvement in extremism",
+    "Being at a transitional time of life",
+    "Being influenced or controlled by a group",
+    "Relevant mental health issues",
+    // Intent to cause harm.
+    "Over-identification with a group or ideology",
+    "'Them and us' thinking",
+    "Dehumanisation of the enemy",
+    "Attitudes that justify offending",
+    "Harmful means to an end",
+    "Harmful objectives",
+    // Capability to cause harm.
+    "Individual knowledge, skills and competencies",
+    "Access to networks, funding or equipment",
+    "Criminal capability",
+};
 
 // The scoring given is of a framework the workflow knows, in its range.
 absl::Status ValidVaf(const Referral&, const StepContext& step) {
@@ -229,7 +260,9 @@ class ChannelModule final : public ReferralKindModule {
 std::vector<VafFramework> VafFrameworks() {
   return {{kVafFramework, static_cast<int>(kVafEngagementFactors),
            static_cast<int>(kVafIntentFactors),
-           static_cast<int>(kVafCapabilityFactors), kVafMaxFactorScore}};
+           static_cast<int>(kVafCapabilityFactors), kVafMaxFactorScore,
+           std::vector<std::string>(std::begin(kVafFactorNames),
+                                    std::end(kVafFactorNames))}};
 }
 
 const ReferralKindModule& ChannelKind() {

@@ -19,6 +19,8 @@ struct VafFramework {
   int intent_factors = 0;
   int capability_factors = 0;
   int max_factor_score = 0;
+  // Each factor's name, in factor_scores' order.
+  std::vector<std::string> factor_names;
 };
 
 // Every framework the workflow accepts (today "vaf-2015").
