@@ -78,7 +78,7 @@ absl::StatusOr<std::optional<FactsKey>> ReadReportFactsRows(
     SAFEGUARD_RETURN_IF_ERROR(DecodeReportFacts(scan.ColumnView(5), facts));
   }
   rows.resize(read);
-  if (read < static_cast<size_t>(limit)) return std::nullopt;
+  if (read == 0 || read < static_cast<size_t>(limit)) return std::nullopt;
   return FactsKey{Micros(rows.back().received), rows.back().referral_id};
 }
 

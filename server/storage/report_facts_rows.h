@@ -37,8 +37,9 @@ struct FactsKey {
 };
 
 // Reads into `rows` the facts of the rows `query` selects after `after`
-// (FactsKey() for the first), in key order, at most `limit` of them;
-// `rows` is resized to the number read, and the storage of the facts it
+// (FactsKey() for the first), in key order, at most `limit` (at least 1)
+// of them; on success `rows` is resized to the number read (after an
+// error it holds what was part read), and the storage of the facts it
 // held is reused. Returns the key of the last when there may be more,
 // nullopt when the query has no more rows.
 absl::StatusOr<std::optional<FactsKey>> ReadReportFactsRows(

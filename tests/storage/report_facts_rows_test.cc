@@ -103,7 +103,17 @@ TEST(ReportFactsFormatTest, EveryWorkflowStateHasACode) {
 }
 
 // Writes `n` Channel referrals r0, r1, ... a day apart; every third (r2,
-// r5, ...) in babergh, the rest in west-suffolk.
+// r5, ...) in babergh, the rest in west-suffolk; the odd ones have reached
+// the police gateway too.
+// Checks what WriteReferrals wrote of the referral `f` is.
+void ExpectWritten(const ReportFacts& f) {
+  const int i = std::stoi(f.referral_id.substr(1));
+  EXPECT_EQ(f.kind, ReferralKind::kChannel) << f.referral_id;
+  EXPECT_EQ(f.area, i % 3 == 2 ? "babergh" : "west-suffolk") << f.referral_id;
+  EXPECT_EQ(f.received, kReceived + absl::Hours(24 * i)) << f.referral_id;
+  EXPECT_EQ(f.reached.size(), i % 2 == 1 ? 2u : 1u) << f.referral_id;
+}
+
 void WriteReferrals(testing::OpenedStore& opened, int n) {
   for (int i = 0; i < n; ++i) {
     Referral r;
@@ -116,6 +126,12 @@ void WriteReferrals(testing::OpenedStore& opened, int n) {
     r.create_time = kReceived + absl::Hours(24 * i);
     r.history = {{"x", r.create_time, "submit", "", "RECEIVED", "", {}}};
     r.state = "RECEIVED";
+    if (i % 2 == 1) {
+      r.history.push_back({"x", r.create_time + absl::Hours(1),
+                           "begin_gateway", "RECEIVED", "POLICE_GATEWAY", "",
+                           {}});
+      r.state = "POLICE_GATEWAY";
+    }
     AuditRecord audit;
     ASSERT_THAT(opened.units->Write(audit,
                                     [&](WriteTransaction& tx) {
@@ -145,7 +161,7 @@ TEST(ReportFactsRowsTest, AScanPagesThroughTheRowsOnce) {
     ASSERT_TRUE(next.ok()) << next.status();
     for (const ReportFacts& f : rows) {
       seen.push_back(f.referral_id);
-      EXPECT_EQ(f.reached.size(), 1u);
+      ExpectWritten(f);
     }
     after = *next;
   }
@@ -154,7 +170,8 @@ TEST(ReportFactsRowsTest, AScanPagesThroughTheRowsOnce) {
 }
 
 // 3 rows a read and 40 referrals: 14 pages, more than the source reads
-// ahead of the one visited, so each page's storage is used again.
+// ahead of the one visited, so each page's storage is used again (for
+// rows with other areas and other numbers of states reached).
 TEST(SqlCipherReportSourceTest, VisitsEachRowOnceInKeyOrder) {
   testing::TempDir dir;
   auto opened = testing::OpenStore(dir.File("facts.db"), testing::TestKey(7));
@@ -165,8 +182,7 @@ TEST(SqlCipherReportSourceTest, VisitsEachRowOnceInKeyOrder) {
   ASSERT_THAT(source.ForEachFacts(FactsQuery(),
                                   [&](const ReportFacts& f) {
                                     seen.push_back(f.referral_id);
-                                    EXPECT_EQ(f.kind, ReferralKind::kChannel);
-                                    EXPECT_EQ(f.reached.size(), 1u);
+                                    ExpectWritten(f);
                                   }),
               IsOk());
   std::vector<std::string> all;
