@@ -7,7 +7,9 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 
@@ -348,6 +350,28 @@ std::vector<std::string> StrongestFirst(std::vector<std::string> keys) {
                             kOrder.find(b.substr(0, 1));
                    });
   return keys;
+}
+
+bool IsIdentifierKey(absl::string_view key) {
+  return absl::StartsWith(key, "i:");
+}
+
+std::vector<std::string> BirthKeys(const PersonFacts& person) {
+  const Date& d = person.date_of_birth;
+  std::vector<std::string> keys;
+  if (d.year == 0) return keys;
+  keys.push_back(absl::StrCat("y:", d.year));
+  if (d.month == 0) return keys;
+  keys.push_back(absl::StrFormat("m:%d-%02d", d.year, d.month));
+  if (d.day == 0) return keys;
+  keys.push_back(absl::StrFormat("d:%d-%02d-%02d", d.year, d.month, d.day));
+  return keys;
+}
+
+bool BirthKeysAgree(const std::vector<std::string>& a,
+                    const std::vector<std::string>& b) {
+  const size_t shared = std::min(a.size(), b.size());
+  return std::equal(a.begin(), a.begin() + shared, b.begin());
 }
 
 std::vector<std::string> MatchKeys(const PersonFacts& person) {

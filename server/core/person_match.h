@@ -160,6 +160,21 @@ MatchResult Compare(const PersonFacts& a, const PersonFacts& b);
 // names in clear; the storage layer keeps only keyed hashes of them.
 std::vector<std::string> MatchKeys(const PersonFacts& person);
 
+// Whether `key` (MatchKeys) is an identifier's ("i:"): people who share one
+// are candidates whatever their dates of birth.
+bool IsIdentifierKey(absl::string_view key);
+
+// The date of birth as Compare() reads it, a key for each precision it
+// has, coarsest first: "y:1980", "m:1980-05", "d:1980-05-17"; none without
+// a year (an approximate age gives none). Two people whose keys differ at
+// a precision both have are never candidates unless they share an
+// identifier, so an index can rule them out without reading the rest.
+std::vector<std::string> BirthKeys(const PersonFacts& person);
+
+// Whether two people's BirthKeys are equal at every precision both have.
+bool BirthKeysAgree(const std::vector<std::string>& a,
+                    const std::vector<std::string>& b);
+
 // `keys` (MatchKeys) in the order a bounded lookup tries them, each kind
 // in its given order: identifiers, whole names ("t:"), phonetic keys
 // ("p:"), then surname fragments ("a:", "z:"). A lookup that stops at a

@@ -100,13 +100,12 @@ std::optional<NamedPerson> NamedAt(const Referral& referral,
 absl::StatusOr<std::vector<SimilarMention>> FindSimilar(
     ReferralStore& store, const PersonFacts& facts,
     std::map<std::string, Referral>& read) {
-  const std::vector<std::string> keys = MatchKeys(facts);
   std::vector<SimilarMention> out;
   for (const ReferralKindModule* kind : ReferralKinds()) {
     for (PersonRole role : kind->RolesNamed()) {
       SAFEGUARD_ASSIGN_OR_RETURN(
           std::vector<std::string> ids,
-          store.FindMentions(kind->kind(), role, keys, kMaxReferralsPerRole));
+          store.FindMentions(kind->kind(), role, facts, kMaxReferralsPerRole));
       for (const std::string& id : ids) {
         SAFEGUARD_ASSIGN_OR_RETURN(const Referral* r, ReadCached(store, read, id));
         if (r == nullptr) continue;

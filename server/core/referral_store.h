@@ -97,7 +97,7 @@ class ReferralStore {
 
   // The person index, as WriteTransaction::FindMentions reads it.
   virtual absl::StatusOr<std::vector<std::string>> FindMentions(
-      ReferralKind kind, PersonRole role, const std::vector<std::string>& keys,
+      ReferralKind kind, PersonRole role, const PersonFacts& person,
       int limit) = 0;
   // Person records, as WriteTransaction::GetPerson and PersonOf read them.
   virtual absl::StatusOr<PersonRecord> GetPerson(const std::string& id) = 0;

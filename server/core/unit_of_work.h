@@ -66,13 +66,14 @@ class WriteTransaction {
   virtual absl::Status RecordSubmission(const std::string& idempotency_key,
                                         const SubmissionRecord& record) = 0;
 
-  // The referrals of `kind` naming, in `role`, a person with any of `keys`
-  // (MatchKeys, person_index.h), at most `limit` of them: the keys taken
-  // strongest first (StrongestFirst), each key's referrals newest first;
-  // and
-  // replacing a referral's entries in that index with `people`'s keys.
+  // The referrals of `kind` naming, in `role`, someone who may be `person`
+  // (person_match.h): sharing one of its MatchKeys, and, unless that key is
+  // an identifier's, with no BirthKeys that disagree with its own. At most
+  // `limit` of them: the keys taken strongest first (StrongestFirst), each
+  // key's referrals newest first. And replacing a referral's entries in
+  // that index with `people`'s.
   virtual absl::StatusOr<std::vector<std::string>> FindMentions(
-      ReferralKind kind, PersonRole role, const std::vector<std::string>& keys,
+      ReferralKind kind, PersonRole role, const PersonFacts& person,
       int limit) = 0;
   // Indexing also gives each of `people` not yet linked a person record of
   // its own (person_record.h), and unlinks the referral's mentions no

@@ -156,8 +156,8 @@ constexpr Migration kMigrations[] = {
     {10,
      // The person index (person_index_rows.h): keyed hashes of the people's
      // blocking keys, under a key made here at random, for matching people
-     // across referrals. It replaces marac_pairs' clear-text keys, emptied
-     // once every stored referral is indexed.
+     // across referrals. It replaces marac_pairs' clear-text keys; stored
+     // referrals' people are indexed in version 13.
      "CREATE TABLE person_index_key ("
      "  id INTEGER PRIMARY KEY CHECK (id = 1),"
      "  key BLOB NOT NULL);"
@@ -169,8 +169,8 @@ constexpr Migration kMigrations[] = {
      "  kind INTEGER NOT NULL,"
      "  PRIMARY KEY (key_hash, role, kind, referral_id)) WITHOUT ROWID;"
      "CREATE INDEX person_mentions_by_referral ON person_mentions "
-     "  (referral_id);",
-     BackfillPersonIndex},
+     "  (referral_id);"
+     "DELETE FROM marac_pairs;"},
     {11,
      // Person records (person_record_rows.h): one per person a referral
      // names, merged and unmerged by coordinators, and the pairs they said
@@ -216,6 +216,19 @@ constexpr Migration kMigrations[] = {
      "  facts BLOB NOT NULL,"
      "  PRIMARY KEY (received_us, referral_id)) WITHOUT ROWID;",
      BackfillReportFacts},
+    {13,
+     // The person index's rows hold the people's dates of birth as keyed
+     // hashes, and their keys' hashes as numbers; written again, in key
+     // order, from every stored referral.
+     "DROP TABLE person_mentions;"
+     "CREATE TABLE person_mentions ("
+     "  key_hash INTEGER NOT NULL,"
+     "  role INTEGER NOT NULL,"
+     "  kind INTEGER NOT NULL,"
+     "  referral_id TEXT NOT NULL,"
+     "  birth INTEGER NOT NULL,"
+     "  PRIMARY KEY (key_hash, role, kind, referral_id)) WITHOUT ROWID;",
+     RebuildPersonIndex},
 };
 
 }  // namespace

@@ -1,11 +1,14 @@
 // File: server/storage/person_index_rows.h
 //
 // The person index (server/core/person_index.h) as rows: for each person a
-// referral names, a row per blocking key, holding the key's HMAC-SHA-256
-// under the database's own index key (made at random with the table,
-// inside the encrypted file), the referral, the person's role and the
-// referral's kind. No name or date is kept in clear outside the referral's
-// body. Run on the writer connection, inside its transaction.
+// referral names, a row per blocking key (MatchKeys), holding the first 8
+// bytes of the key's HMAC-SHA-256 under the database's own index key (made
+// at random with the table, inside the encrypted file), the person's role,
+// the referral's kind and id, and the person's date of birth as 20 bits of
+// the HMAC of each of its BirthKeys (`birth`), so that a lookup rules out
+// people whose date of birth disagrees without reading their referral.
+// No name or date is kept in clear outside the referral's body. Run on the
+// writer connection, inside its transaction.
 //
 // Functions; thread-compatible through the Database they are given.
 #ifndef SAFEGUARD_SERVER_STORAGE_PERSON_INDEX_ROWS_H_
@@ -21,12 +24,13 @@
 
 namespace safeguard {
 
-// The referrals of `kind` naming, in `role`, a person with any of `keys`,
-// at most `limit`: the keys taken strongest first (StrongestFirst), each
-// key's referrals newest first (referral ids sort by creation time).
+// The referrals of `kind` naming, in `role`, someone who may be `person`,
+// as WriteTransaction::FindMentions describes them, at most `limit`: the
+// keys taken strongest first (StrongestFirst), each key's referrals newest
+// first (referral ids sort by creation time).
 absl::StatusOr<std::vector<std::string>> FindMentionRows(
-    Database& db, ReferralKind kind, PersonRole role,
-    const std::vector<std::string>& keys, int limit);
+    Database& db, ReferralKind kind, PersonRole role, const PersonFacts& person,
+    int limit);
 
 // Replaces the referral's rows with those of `people`.
 absl::Status IndexPeopleRows(Database& db, const Referral& referral,
@@ -40,9 +44,9 @@ absl::Status ForEachStoredReferral(
                                    const std::vector<NamedPerson>&)>
         fn);
 
-// Indexes every stored referral's people (a database from before the
-// index), and removes the clear-text MARAC pair keys it replaces.
-absl::Status BackfillPersonIndex(Database& db);
+// Fills the empty person_mentions table with every stored referral's
+// people, in key order, and then indexes it by referral.
+absl::Status RebuildPersonIndex(Database& db);
 
 }  // namespace safeguard
 

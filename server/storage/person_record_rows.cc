@@ -4,6 +4,8 @@
 #include <map>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "server/core/status_macros.h"
 #include "server/storage/person_index_rows.h"
 
@@ -85,7 +87,7 @@ absl::Status LinkPeopleRows(Database& db, const Referral& referral,
                        static_cast<int>(linked.ColumnInt64(1)));
   }
   SAFEGUARD_ASSIGN_OR_RETURN(
-      Statement new_id, db.Prepare("SELECT lower(hex(randomblob(12)));"));
+      Statement random, db.Prepare("SELECT lower(hex(randomblob(10)));"));
   SAFEGUARD_ASSIGN_OR_RETURN(
       Statement make,
       db.Prepare("INSERT INTO people (id, version, create_us) "
@@ -101,9 +103,11 @@ absl::Status LinkPeopleRows(Database& db, const Referral& referral,
       stale.erase(it);
       continue;
     }
-    SAFEGUARD_RETURN_IF_ERROR(new_id.Step().status());
-    const std::string id = new_id.ColumnText(0);
-    SAFEGUARD_RETURN_IF_ERROR(new_id.Reset());
+    SAFEGUARD_RETURN_IF_ERROR(random.Step().status());
+    const std::string id = absl::StrCat(
+        absl::Hex(absl::ToUnixMillis(referral.update_time), absl::kZeroPad12),
+        random.ColumnView(0));
+    SAFEGUARD_RETURN_IF_ERROR(random.Reset());
     SAFEGUARD_RETURN_IF_ERROR(make.BindText(1, id));
     SAFEGUARD_RETURN_IF_ERROR(make.BindInt64(2, Micros(referral.update_time)));
     SAFEGUARD_RETURN_IF_ERROR(make.Run());

@@ -7,8 +7,10 @@
 //                    and the record holding it now (the origin's merge
 //                    root), so that an unmerge gives each mention back;
 //   person_rejections  pairs of records said not to be the same person.
-// Record ids are made at random by the database. Run on the connection
-// given, inside its transaction for the writes.
+// A record's id is its creation time in milliseconds (12 hex digits), so
+// that new records and their links are written side by side, then 80
+// random bits (20 hex digits). Run on the connection given, inside its
+// transaction for the writes.
 //
 // Functions; thread-compatible through the Database they are given.
 #ifndef SAFEGUARD_SERVER_STORAGE_PERSON_RECORD_ROWS_H_

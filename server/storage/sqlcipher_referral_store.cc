@@ -73,10 +73,10 @@ absl::StatusOr<Referral> SqlCipherReferralStore::Get(const std::string& id) {
 }
 
 absl::StatusOr<std::vector<std::string>> SqlCipherReferralStore::FindMentions(
-    ReferralKind kind, PersonRole role, const std::vector<std::string>& keys,
+    ReferralKind kind, PersonRole role, const PersonFacts& person,
     int limit) {
   return db_.Read([&](Database& db) {
-    return FindMentionRows(db, kind, role, keys, limit);
+    return FindMentionRows(db, kind, role, person, limit);
   });
 }
 

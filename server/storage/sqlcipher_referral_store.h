@@ -26,7 +26,7 @@ class SqlCipherReferralStore final : public ReferralStore {
   absl::StatusOr<Referral> Get(const std::string& id) override;
   absl::StatusOr<QueuePage> List(const QueueQuery& query) override;
   absl::StatusOr<std::vector<std::string>> FindMentions(
-      ReferralKind kind, PersonRole role, const std::vector<std::string>& keys,
+      ReferralKind kind, PersonRole role, const PersonFacts& person,
       int limit) override;
   absl::StatusOr<PersonRecord> GetPerson(const std::string& id) override;
   absl::StatusOr<std::string> PersonOf(const MentionRef& mention) override;

@@ -106,9 +106,9 @@ class SqlCipherWriteTransaction final : public WriteTransaction {
   }
 
   absl::StatusOr<std::vector<std::string>> FindMentions(
-      ReferralKind kind, PersonRole role, const std::vector<std::string>& keys,
+      ReferralKind kind, PersonRole role, const PersonFacts& person,
       int limit) override {
-    return FindMentionRows(db_, kind, role, keys, limit);
+    return FindMentionRows(db_, kind, role, person, limit);
   }
 
   absl::Status IndexPeople(const Referral& referral,
@@ -201,9 +201,9 @@ class RefusalAwareTransaction final : public WriteTransaction {
     return Noted(store_.RecordSubmission(key, record));
   }
   absl::StatusOr<std::vector<std::string>> FindMentions(
-      ReferralKind kind, PersonRole role, const std::vector<std::string>& keys,
+      ReferralKind kind, PersonRole role, const PersonFacts& person,
       int limit) override {
-    return Noted(store_.FindMentions(kind, role, keys, limit));
+    return Noted(store_.FindMentions(kind, role, person, limit));
   }
   absl::Status IndexPeople(const Referral& referral,
                            const std::vector<NamedPerson>& people) override {

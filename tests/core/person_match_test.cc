@@ -399,6 +399,49 @@ TEST(PersonMatchTest, CanonicalIdentifier) {
   }
 }
 
+TEST(PersonMatchTest, BirthKeys) {
+  struct Case {
+    std::string name;
+    PersonFacts person;
+    std::vector<std::string> keys;
+  };
+  const std::vector<Case> cases = {
+      {"full", P("A B", {1988, 4, 2}), {"y:1988", "m:1988-04", "d:1988-04-02"}},
+      {"year and month", P("A B", {1988, 11, 0}), {"y:1988", "m:1988-11"}},
+      {"year", P("A B", {1988, 0, 0}), {"y:1988"}},
+      {"none", P("A B"), {}},
+      {"approximate age", Aged("A B", 30, absl::CivilDay(2026, 1, 1)), {}},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(BirthKeys(c.person), c.keys) << c.name;
+  }
+  EXPECT_TRUE(BirthKeysAgree({"y:1988", "m:1988-04"}, {"y:1988"}));
+  EXPECT_TRUE(BirthKeysAgree({}, {"y:1988"}));
+  EXPECT_FALSE(BirthKeysAgree({"y:1988", "m:1988-04"}, {"y:1988", "m:1988-05"}));
+  EXPECT_FALSE(BirthKeysAgree({"y:1988"}, {"y:1987", "m:1987-04"}));
+  EXPECT_TRUE(IsIdentifierKey("i:1:9434765919"));
+  EXPECT_FALSE(IsIdentifierKey("t:john smith"));
+}
+
+// What lets an index skip people by their BirthKeys: a candidate's agree
+// with the other's, or the two share an identifier's key.
+TEST(PersonMatchTest, CandidatesBirthKeysAgreeOrShareAnIdentifier) {
+  int ruled_out = 0;
+  for (const CompareCase& c : CompareCases()) {
+    if (BirthKeysAgree(BirthKeys(c.a), BirthKeys(c.b))) continue;
+    ++ruled_out;
+    std::vector<std::string> ka = MatchKeys(c.a), kb = MatchKeys(c.b);
+    std::vector<std::string> shared;
+    std::set_intersection(ka.begin(), ka.end(), kb.begin(), kb.end(),
+                          std::back_inserter(shared));
+    const bool same_identifier =
+        std::any_of(shared.begin(), shared.end(),
+                    [](const std::string& k) { return IsIdentifierKey(k); });
+    EXPECT_EQ(Compare(c.a, c.b).is_candidate(), same_identifier) << c.name;
+  }
+  EXPECT_GE(ruled_out, 3);
+}
+
 TEST(PersonMatchTest, StrongestKeysFirst) {
   EXPECT_EQ(StrongestFirst({"a:rob:jon", "i:1:9434765919", "p:r1525:jon",
                             "t:john robinson", "z:son:jon", "p:j5:robinson"}),

@@ -6,6 +6,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
+#include "server/core/person_match.h"
+#include "server/core/status_macros.h"
 #include "server/storage/sqlcipher_audit_log.h"
 #include "tests/testing/open_store.h"
 #include "tests/testing/status_matchers.h"
@@ -185,20 +187,19 @@ TEST_F(ReferralStoreTest, SubmissionsAndThePersonIndexAreRemembered) {
     submission = *seen;
     PersonFacts john = facts;
     john.full_name = "John Example";  // the same formal given name
-    const std::vector<std::string> keys = MatchKeys(john);
     auto all = tx.FindMentions(ReferralKind::kChannel, PersonRole::kSubject,
-                               keys, 10);
+                               john, 10);
     if (!all.ok()) return all.status();
     found = *all;
     auto perp = tx.FindMentions(ReferralKind::kChannel,
-                                PersonRole::kPerpetrator, keys, 10);
+                                PersonRole::kPerpetrator, john, 10);
     if (!perp.ok()) return perp.status();
     as_perpetrator = *perp;
-    auto nrm = tx.FindMentions(ReferralKind::kNrm, PersonRole::kSubject, keys, 10);
+    auto nrm = tx.FindMentions(ReferralKind::kNrm, PersonRole::kSubject, john, 10);
     if (!nrm.ok()) return nrm.status();
     other_kind = *nrm;
     auto one = tx.FindMentions(ReferralKind::kChannel, PersonRole::kSubject,
-                               keys, 1);
+                               john, 1);
     if (!one.ok()) return one.status();
     limited = *one;
     return absl::OkStatus();
@@ -214,23 +215,21 @@ TEST_F(ReferralStoreTest, SubmissionsAndThePersonIndexAreRemembered) {
   EXPECT_TRUE(other_kind.empty());
   EXPECT_EQ(limited, std::vector<std::string>{"second"});
 
-  // The index holds keyed hashes, never a name in clear.
-  std::vector<std::string> hashes;
+  // The index holds numbers (keyed hashes), never a name or date in clear.
+  int64_t rows = -1, numbers = -1;
   SAFEGUARD_ASSERT_OK(opened_.db->With([&](Database& db) -> absl::Status {
-    auto rows = db.Prepare("SELECT key_hash FROM person_mentions;");
-    if (!rows.ok()) return rows.status();
-    while (true) {
-      auto row = rows->Step();
-      if (!row.ok()) return row.status();
-      if (!*row) return absl::OkStatus();
-      hashes.push_back(rows->ColumnText(0));
-    }
+    auto count = db.Prepare(
+        "SELECT count(*), sum(typeof(key_hash) = 'integer' AND "
+        "typeof(birth) = 'integer') FROM person_mentions;");
+    if (!count.ok()) return count.status();
+    auto row = count->Step();
+    if (!row.ok()) return row.status();
+    rows = count->ColumnInt64(0);
+    numbers = count->ColumnInt64(1);
+    return absl::OkStatus();
   }));
-  ASSERT_EQ(hashes.size(), 2 * MatchKeys(facts).size());
-  for (const std::string& h : hashes) {
-    EXPECT_EQ(h.size(), 32u);
-    EXPECT_EQ(h.find("example"), std::string::npos);
-  }
+  EXPECT_EQ(rows, static_cast<int64_t>(2 * MatchKeys(facts).size()));
+  EXPECT_EQ(numbers, rows);
 
   // A referral indexed again keeps only its new people.
   AuditRecord again;
@@ -240,12 +239,117 @@ TEST_F(ReferralStoreTest, SubmissionsAndThePersonIndexAreRemembered) {
   AuditRecord read_again;
   SAFEGUARD_ASSERT_OK(units().Write(read_again, [&](WriteTransaction& tx) {
     auto all = tx.FindMentions(ReferralKind::kChannel, PersonRole::kSubject,
-                               MatchKeys(facts), 10);
+                               facts, 10);
     if (!all.ok()) return all.status();
     found = *all;
     return absl::OkStatus();
   }));
   EXPECT_EQ(found, std::vector<std::string>{"second"});
+}
+
+// The people a lookup is given and the index holds, by their dates of
+// birth: r1..r9 each name one subject "John Example" (r9 two).
+TEST_F(ReferralStoreTest, ThePersonIndexRulesOutDatesOfBirthThatDisagree) {
+  const auto person = [](Date dob, int age = 0) {
+    PersonFacts p;
+    p.full_name = "John Example";
+    p.date_of_birth = dob;
+    p.approximate_age = age;
+    p.age_on = absl::CivilDay(2026, 9, 1);
+    return p;
+  };
+  PersonFacts with_nhs = person({1975, 1, 1});
+  with_nhs.identifiers = {{PersonIdentifierType::kNhsNumber, "9434765919"}};
+  const std::vector<std::pair<std::string, std::vector<PersonFacts>>> stored = {
+      {"r1", {person({1988, 4, 12})}},
+      {"r2", {person({1988, 4, 13})}},
+      {"r3", {person({1988, 4, 0})}},
+      {"r4", {person({1988, 0, 0})}},
+      {"r5", {person({1987, 4, 12})}},
+      {"r6", {person({})}},
+      {"r7", {person({}, 38)}},
+      {"r8", {with_nhs}},
+      // Two people sharing keys in one role, born apart: nothing is ruled
+      // out by the row they share.
+      {"r9", {person({1990, 1, 1}), person({1991, 1, 1})}},
+  };
+  for (const auto& [id, people] : stored) Create(Make(id, 10));
+  AuditRecord audit;
+  SAFEGUARD_ASSERT_OK(units().Write(audit, [&](WriteTransaction& tx) {
+    for (const auto& [id, people] : stored) {
+      const Referral r = Make(id, 10);
+      std::vector<NamedPerson> named;
+      for (const PersonFacts& p : people) {
+        named.push_back({PersonRole::kSubject, static_cast<int>(named.size()), p});
+      }
+      SAFEGUARD_RETURN_IF_ERROR(tx.IndexPeople(r, named));
+    }
+    return absl::OkStatus();
+  }));
+  PersonFacts full_with_nhs = person({1988, 4, 12});
+  full_with_nhs.identifiers = with_nhs.identifiers;
+  struct Case {
+    std::string name;
+    PersonFacts query;
+    std::vector<std::string> found;
+  };
+  const std::vector<Case> cases = {
+      {"full date", person({1988, 4, 12}),
+       {"r9", "r7", "r6", "r4", "r3", "r1"}},
+      {"year and month", person({1988, 4, 0}),
+       {"r9", "r7", "r6", "r4", "r3", "r2", "r1"}},
+      {"year", person({1987, 0, 0}), {"r9", "r7", "r6", "r5"}},
+      {"no date", person({}),
+       {"r9", "r8", "r7", "r6", "r5", "r4", "r3", "r2", "r1"}},
+      {"approximate age only", person({}, 30),
+       {"r9", "r8", "r7", "r6", "r5", "r4", "r3", "r2", "r1"}},
+      // The identifier's key finds r8 whatever its date, and first.
+      {"full date and an identifier", full_with_nhs,
+       {"r8", "r9", "r7", "r6", "r4", "r3", "r1"}},
+  };
+  for (const Case& c : cases) {
+    AuditRecord read;
+    std::vector<std::string> found;
+    SAFEGUARD_ASSERT_OK(units().Write(read, [&](WriteTransaction& tx) {
+      SAFEGUARD_ASSIGN_OR_RETURN(
+          found, tx.FindMentions(ReferralKind::kChannel, PersonRole::kSubject,
+                                 c.query, 20));
+      return absl::OkStatus();
+    }));
+    EXPECT_EQ(found, c.found) << c.name;
+    auto read_side = store().FindMentions(ReferralKind::kChannel,
+                                          PersonRole::kSubject, c.query, 20);
+    EXPECT_THAT(read_side, IsOkAndHolds(c.found)) << c.name;
+  }
+}
+
+// A person record's id starts with its creation time, so that new records
+// sort after older ones and are written side by side.
+TEST_F(ReferralStoreTest, PersonRecordIdsSortByCreationTime) {
+  Referral earlier = Make("r-earlier", 10);
+  Referral later = Make("r-later", 10);
+  later.update_time = kT0 + absl::Milliseconds(1);
+  Create(earlier);
+  Create(later);
+  PersonFacts someone;
+  someone.full_name = "Jo Example";
+  AuditRecord audit;
+  SAFEGUARD_ASSERT_OK(units().Write(audit, [&](WriteTransaction& tx) {
+    SAFEGUARD_RETURN_IF_ERROR(
+        tx.IndexPeople(later, {{PersonRole::kSubject, 0, someone}}));
+    return tx.IndexPeople(earlier, {{PersonRole::kSubject, 0, someone}});
+  }));
+  absl::StatusOr<std::string> first =
+      store().PersonOf({"r-earlier", PersonRole::kSubject, 0});
+  absl::StatusOr<std::string> second =
+      store().PersonOf({"r-later", PersonRole::kSubject, 0});
+  ASSERT_TRUE(first.ok() && second.ok());
+  EXPECT_EQ(first->size(), 32u);
+  EXPECT_EQ(first->substr(0, 12), absl::StrCat(absl::Hex(
+                                      absl::ToUnixMillis(kT0), absl::kZeroPad12)));
+  EXPECT_EQ(second->substr(0, 12),
+            absl::StrCat(absl::Hex(absl::ToUnixMillis(kT0) + 1, absl::kZeroPad12)));
+  EXPECT_LT(*first, *second);
 }
 
 TEST_F(ReferralStoreTest, UpdatesNeedTheCurrentVersion) {

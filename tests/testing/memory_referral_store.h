@@ -48,9 +48,9 @@ class MemoryReferralStore final : public ReferralStore,
     return QueuePage();
   }
   absl::StatusOr<std::vector<std::string>> FindMentions(
-      ReferralKind kind, PersonRole role, const std::vector<std::string>& keys,
+      ReferralKind kind, PersonRole role, const PersonFacts& person,
       int limit) override {
-    return Mentions(data_, kind, role, keys, limit);
+    return Mentions(data_, kind, role, person, limit);
   }
   absl::StatusOr<PersonRecord> GetPerson(const std::string& id) override {
     return LoadPerson(data_, id);
@@ -135,9 +135,10 @@ class MemoryReferralStore final : public ReferralStore,
     std::map<std::string, Referral> referrals;
     std::map<std::string, SubmissionRecord> submissions;
     std::map<std::string, int> sequences;
-    // The person index: (key, role, kind) and the referrals with it.
+    // The person index: (key, role, kind), the referrals with it and the
+    // BirthKeys of the person there (none when two people there differ).
     std::map<std::tuple<std::string, PersonRole, ReferralKind>,
-             std::set<std::string>>
+             std::map<std::string, std::vector<std::string>>>
         mentions;
     std::map<std::string, Meeting> meetings;
     std::map<std::string, PlanAction> actions;
@@ -221,13 +222,19 @@ class MemoryReferralStore final : public ReferralStore,
   // `limit` in all.
   static std::vector<std::string> Mentions(const Data& data, ReferralKind kind,
                                            PersonRole role,
-                                           const std::vector<std::string>& keys,
+                                           const PersonFacts& person,
                                            int limit) {
     std::vector<std::string> out;
-    for (const std::string& key : StrongestFirst(keys)) {
+    const std::vector<std::string> birth = BirthKeys(person);
+    for (const std::string& key : StrongestFirst(MatchKeys(person))) {
       auto it = data.mentions.find({key, role, kind});
       if (it == data.mentions.end()) continue;
-      std::vector<std::string> ids(it->second.begin(), it->second.end());
+      std::vector<std::string> ids;
+      for (const auto& [id, there] : it->second) {
+        if (IsIdentifierKey(key) || BirthKeysAgree(birth, there)) {
+          ids.push_back(id);
+        }
+      }
       std::sort(ids.begin(), ids.end(),
                 [&](const std::string& a, const std::string& b) {
                   return data.referrals.at(a).create_time >
@@ -316,17 +323,20 @@ class MemoryReferralStore final : public ReferralStore,
       return absl::OkStatus();
     }
     absl::StatusOr<std::vector<std::string>> FindMentions(
-        ReferralKind kind, PersonRole role,
-        const std::vector<std::string>& keys, int limit) override {
-      return Mentions(data, kind, role, keys, limit);
+        ReferralKind kind, PersonRole role, const PersonFacts& person,
+        int limit) override {
+      return Mentions(data, kind, role, person, limit);
     }
     absl::Status IndexPeople(const Referral& referral,
                              const std::vector<NamedPerson>& people) override {
       for (auto& [key, ids] : data.mentions) ids.erase(referral.id);
       std::set<std::tuple<std::string, PersonRole, int>> named;
       for (const NamedPerson& p : people) {
+        const std::vector<std::string> birth = BirthKeys(p.facts);
         for (const std::string& key : MatchKeys(p.facts)) {
-          data.mentions[{key, p.role, referral.kind}].insert(referral.id);
+          auto [it, added] = data.mentions[{key, p.role, referral.kind}]
+                                 .emplace(referral.id, birth);
+          if (!added && it->second != birth) it->second.clear();
         }
         named.insert({referral.id, p.role, p.index});
         if (data.links.count({referral.id, p.role, p.index}) != 0) continue;

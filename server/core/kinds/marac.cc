@@ -138,7 +138,7 @@ absl::StatusOr<std::optional<absl::Time>> LastRepeat(WriteTransaction& tx,
       FactsOf(std::get<MaracForm>(r.form).perpetrator, r.create_time);
   SAFEGUARD_ASSIGN_OR_RETURN(
       std::vector<std::string> cases,
-      tx.FindMentions(kMarac, PersonRole::kSubject, MatchKeys(victim),
+      tx.FindMentions(kMarac, PersonRole::kSubject, victim,
                       kMaxRepeatCandidates));
   // People who match share a blocking key, so an earlier case whose
   // perpetrator matches is among the cases naming, as perpetrator, someone
@@ -146,7 +146,7 @@ absl::StatusOr<std::optional<absl::Time>> LastRepeat(WriteTransaction& tx,
   // the limit), only the cases on both lists are read.
   SAFEGUARD_ASSIGN_OR_RETURN(
       std::vector<std::string> with_perpetrator,
-      tx.FindMentions(kMarac, PersonRole::kPerpetrator, MatchKeys(perpetrator),
+      tx.FindMentions(kMarac, PersonRole::kPerpetrator, perpetrator,
                       kMaxRepeatCandidates));
   const bool whole =
       with_perpetrator.size() < static_cast<size_t>(kMaxRepeatCandidates);
