@@ -327,17 +327,18 @@ MatchResult Compare(const PersonFacts& a, const PersonFacts& b) {
   if (name_score > 0 && birth != Birth::kConflict && !twins) {
     result.score = name_score - penalty;
   }
+  bool same_identifier = false, different_identifier = false;
   for (const PersonIdentifier& x : a.identifiers) {
     for (const PersonIdentifier& y : b.identifiers) {
       if (x.type != y.type) continue;
-      if (x.value != y.value) {
-        result.score = 0;
-        return result;
-      }
-      result.score = 100;
-      result.reasons.push_back(MatchReason::kSameIdentifier);
-      return result;
+      (x.value == y.value ? same_identifier : different_identifier) = true;
     }
+  }
+  if (same_identifier) {
+    result.score = 100;
+    result.reasons.push_back(MatchReason::kSameIdentifier);
+  } else if (different_identifier) {
+    result.score = 0;
   }
   return result;
 }

@@ -64,8 +64,9 @@
 //
 // Identifiers decide first: the same identifier of one type is the same
 // person, score 100 with kSameIdentifier (and the name and date reasons
-// found), whatever the names; two different values of one type are
-// different people (0). Otherwise names and dates decide as above.
+// found), whatever the names and dates, and even when another type's
+// values differ; otherwise two different values of one type are different
+// people (0). Otherwise names and dates decide as above.
 //
 // MatchResult::reasons lists the evidence found even when a rule sets the
 // score to 0 (e.g. kSameName for the same name with a different date of

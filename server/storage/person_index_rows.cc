@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <deque>
 #include <tuple>
 
 #include "server/common/sha256.h"
@@ -14,6 +15,10 @@ namespace safeguard {
 namespace {
 
 constexpr int kBirthHashBits = 20;
+// A lookup reads at most this many rows of one key for each referral it
+// may give (people ruled out by their date of birth included), so a key
+// that very many people share costs a bounded read.
+constexpr int kRowsReadPerResult = 10;
 constexpr uint64_t kBirthHashMask = (uint64_t{1} << kBirthHashBits) - 1;
 
 absl::StatusOr<std::string> IndexKey(Database& db) {
@@ -113,7 +118,8 @@ absl::StatusOr<std::vector<std::string>> FindMentionRows(
   SAFEGUARD_ASSIGN_OR_RETURN(std::string index_key, IndexKey(db));
   const int64_t birth = BirthCode(index_key, person);
   // Referral ids sort by creation time, so the primary key gives each
-  // key's referrals newest first, and the scan stops at the limit.
+  // key's referrals newest first; the scan stops at the limit, or after
+  // kRowsReadPerResult rows a result.
   SAFEGUARD_ASSIGN_OR_RETURN(
       Statement find,
       db.Prepare("SELECT referral_id, birth FROM person_mentions "
@@ -124,7 +130,9 @@ absl::StatusOr<std::vector<std::string>> FindMentionRows(
     SAFEGUARD_RETURN_IF_ERROR(find.BindInt64(1, KeyHash(index_key, key)));
     SAFEGUARD_RETURN_IF_ERROR(find.BindInt64(2, static_cast<int>(role)));
     SAFEGUARD_RETURN_IF_ERROR(find.BindInt64(3, static_cast<int>(kind)));
-    while (static_cast<int>(out.size()) < limit) {
+    for (int read = 0; static_cast<int>(out.size()) < limit &&
+                       read < kRowsReadPerResult * limit;
+         ++read) {
       SAFEGUARD_ASSIGN_OR_RETURN(bool row, find.Step());
       if (!row) break;
       if (by_birth && !BirthCodesAgree(birth, find.ColumnInt64(1))) continue;
@@ -176,29 +184,37 @@ absl::Status ForEachStoredReferral(
 absl::Status RebuildPersonIndex(Database& db) {
   SAFEGUARD_ASSIGN_OR_RETURN(std::string index_key, IndexKey(db));
   // Every row first, then written in key order: each page of the table is
-  // then written once, full.
+  // then written once, full. 24 bytes a row, held in blocks (a deque), not
+  // copied as a vector grows.
   struct Pending {
-    MentionRow row;
-    ReferralKind kind;
+    int64_t key;
+    int64_t birth;
     uint32_t referral;  // in `ids`
+    uint8_t role;
+    uint8_t kind;
   };
   std::vector<std::string> ids;
-  std::vector<Pending> rows;
+  std::deque<Pending> rows;
   SAFEGUARD_RETURN_IF_ERROR(ForEachStoredReferral(
       db, [&](const Referral& r, const std::vector<NamedPerson>& people) {
         for (const MentionRow& row : MentionRowsOf(index_key, people)) {
-          rows.push_back({row, r.kind, static_cast<uint32_t>(ids.size())});
+          rows.push_back({row.key, row.birth, static_cast<uint32_t>(ids.size()),
+                          static_cast<uint8_t>(row.role),
+                          static_cast<uint8_t>(r.kind)});
         }
         ids.push_back(r.id);
         return absl::OkStatus();
       }));
   std::sort(rows.begin(), rows.end(), [&](const Pending& a, const Pending& b) {
-    return std::forward_as_tuple(a.row.key, a.row.role, a.kind, ids[a.referral]) <
-           std::forward_as_tuple(b.row.key, b.row.role, b.kind, ids[b.referral]);
+    return std::forward_as_tuple(a.key, a.role, a.kind, ids[a.referral]) <
+           std::forward_as_tuple(b.key, b.role, b.kind, ids[b.referral]);
   });
   SAFEGUARD_ASSIGN_OR_RETURN(Statement insert, db.Prepare(kInsertRow));
   for (const Pending& p : rows) {
-    SAFEGUARD_RETURN_IF_ERROR(InsertRow(insert, p.row, p.kind, ids[p.referral]));
+    const MentionRow row = {p.key, static_cast<PersonRole>(p.role), p.birth};
+    SAFEGUARD_RETURN_IF_ERROR(InsertRow(insert, row,
+                                        static_cast<ReferralKind>(p.kind),
+                                        ids[p.referral]));
   }
   return db.Exec(
       "CREATE INDEX person_mentions_by_referral ON person_mentions "

@@ -9,8 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "server/storage/migrations.h"
+#include "server/storage/person_index_rows.h"
 #include "server/storage/sqlcipher_meeting_store.h"
 #include "server/storage/stored_meeting.h"
 #include "tests/testing/open_store.h"
@@ -128,6 +130,39 @@ TEST_F(MeetingRowsTest, ADatabaseOfThePreviousVersionTakesTheMeetingTables) {
                   "person_mentions);"),
             1);
   EXPECT_EQ(count("SELECT count(*) FROM marac_pairs;"), 0);
+  // The index written in key order on opening holds the rows a submission
+  // writes: each referral indexed again leaves every row as it was.
+  const auto rows = [&] {
+    std::vector<std::string> out;
+    EXPECT_TRUE(opened_.db
+                    ->With([&](Database& db) -> absl::Status {
+                      auto s = db.Prepare(
+                          "SELECT key_hash, role, kind, referral_id, birth "
+                          "FROM person_mentions ORDER BY 1, 2, 3, 4;");
+                      if (!s.ok()) return s.status();
+                      while (true) {
+                        auto row = s->Step();
+                        if (!row.ok()) return row.status();
+                        if (!*row) return absl::OkStatus();
+                        out.push_back(absl::StrCat(
+                            s->ColumnInt64(0), " ", s->ColumnInt64(1), " ",
+                            s->ColumnInt64(2), " ", s->ColumnText(3), " ",
+                            s->ColumnInt64(4)));
+                      }
+                    })
+                    .ok());
+    return out;
+  };
+  const std::vector<std::string> migrated = rows();
+  EXPECT_GT(migrated.size(), 5u);
+  EXPECT_TRUE(opened_.db->Write([&](Database& db) {
+                return ForEachStoredReferral(
+                    db, [&](const Referral& r,
+                            const std::vector<NamedPerson>& people) {
+                      return IndexPeopleRows(db, r, people);
+                    });
+              }).ok());
+  EXPECT_EQ(rows(), migrated);
   // Each person they name has a person record of its own.
   EXPECT_EQ(count("SELECT count(DISTINCT referral_id) FROM person_links;"), 5);
   EXPECT_EQ(count("SELECT count(*) FROM people;"),
