@@ -353,6 +353,19 @@ std::vector<std::string> StrongestFirst(std::vector<std::string> keys) {
   return keys;
 }
 
+std::vector<std::string> LookupKeys(const PersonFacts& person) {
+  std::vector<std::string> keys = StrongestFirst(MatchKeys(person));
+  if (person.date_of_birth.year == 0 && person.approximate_age <= 0) {
+    keys.erase(std::remove_if(keys.begin(), keys.end(),
+                              [](const std::string& k) {
+                                return absl::StartsWith(k, "a:") ||
+                                       absl::StartsWith(k, "z:");
+                              }),
+               keys.end());
+  }
+  return keys;
+}
+
 bool IsIdentifierKey(absl::string_view key) {
   return absl::StartsWith(key, "i:");
 }

@@ -183,6 +183,13 @@ bool BirthKeysAgree(const std::vector<std::string>& a,
 // people share.
 std::vector<std::string> StrongestFirst(std::vector<std::string> keys);
 
+// The keys a lookup for `person` tries, strongest first (StrongestFirst):
+// its MatchKeys, without the surname fragments ("a:", "z:") when it has
+// neither a date of birth nor an age. Such a person is a candidate only
+// by the same full name (score 100 less 40) or an identifier, and two
+// people with the same name share a "t:" or "p:" key.
+std::vector<std::string> LookupKeys(const PersonFacts& person);
+
 namespace person_match_internal {
 
 // How the given name table reaches a formal name.

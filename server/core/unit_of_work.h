@@ -67,10 +67,10 @@ class WriteTransaction {
                                         const SubmissionRecord& record) = 0;
 
   // The referrals of `kind` naming, in `role`, someone who may be `person`
-  // (person_match.h): sharing one of its MatchKeys, and, unless that key is
+  // (person_match.h): sharing one of its LookupKeys, and, unless that key is
   // an identifier's, with no BirthKeys that disagree with its own. At most
-  // `limit` of them: the keys taken strongest first (StrongestFirst), each
-  // key's referrals newest first. And replacing a referral's entries in
+  // `limit` of them: the keys in LookupKeys' order, each key's referrals
+  // newest first. And replacing a referral's entries in
   // that index with `people`'s.
   virtual absl::StatusOr<std::vector<std::string>> FindMentions(
       ReferralKind kind, PersonRole role, const PersonFacts& person,

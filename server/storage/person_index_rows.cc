@@ -113,7 +113,7 @@ absl::StatusOr<std::vector<std::string>> FindMentionRows(
     Database& db, ReferralKind kind, PersonRole role, const PersonFacts& person,
     int limit) {
   std::vector<std::string> out;
-  const std::vector<std::string> keys = MatchKeys(person);
+  const std::vector<std::string> keys = LookupKeys(person);
   if (keys.empty() || limit <= 0) return out;
   SAFEGUARD_ASSIGN_OR_RETURN(std::string index_key, IndexKey(db));
   const int64_t birth = BirthCode(index_key, person);
@@ -125,7 +125,7 @@ absl::StatusOr<std::vector<std::string>> FindMentionRows(
       db.Prepare("SELECT referral_id, birth FROM person_mentions "
                  "WHERE key_hash = ? AND role = ? AND kind = ? "
                  "ORDER BY referral_id DESC;"));
-  for (const std::string& key : StrongestFirst(keys)) {
+  for (const std::string& key : keys) {
     const bool by_birth = !IsIdentifierKey(key);
     SAFEGUARD_RETURN_IF_ERROR(find.BindInt64(1, KeyHash(index_key, key)));
     SAFEGUARD_RETURN_IF_ERROR(find.BindInt64(2, static_cast<int>(role)));

@@ -26,8 +26,8 @@ namespace safeguard {
 
 // The referrals of `kind` naming, in `role`, someone who may be `person`,
 // as WriteTransaction::FindMentions describes them, at most `limit`: the
-// keys taken strongest first (StrongestFirst), each key's referrals newest
-// first (referral ids sort by creation time).
+// keys in LookupKeys' order, each key's referrals newest first (referral
+// ids sort by creation time).
 absl::StatusOr<std::vector<std::string>> FindMentionRows(
     Database& db, ReferralKind kind, PersonRole role, const PersonFacts& person,
     int limit);

@@ -456,6 +456,42 @@ TEST(PersonMatchTest, CandidatesBirthKeysAgreeOrShareAnIdentifier) {
   EXPECT_GE(candidates, 1);
 }
 
+TEST(PersonMatchTest, LookupKeys) {
+  EXPECT_EQ(LookupKeys(P("John Robinson", {1980, 0, 0})),
+            (std::vector<std::string>{"t:john robinson", "p:j5:robinson",
+                                      "p:r1525:john", "a:rob:john",
+                                      "z:son:john"}));
+  // Without a date of birth or an age, only the same name can match.
+  EXPECT_EQ(LookupKeys(P("John Robinson")),
+            (std::vector<std::string>{"t:john robinson", "p:j5:robinson",
+                                      "p:r1525:john"}));
+  EXPECT_EQ(LookupKeys(Aged("John Robinson", 40, absl::CivilDay(2026, 1, 1)))
+                .size(),
+            5u);
+}
+
+// A lookup with LookupKeys finds every candidate indexed by MatchKeys.
+TEST(PersonMatchTest, CandidatesShareALookupKey) {
+  int without_dates = 0;
+  for (const CompareCase& c : CompareCases()) {
+    if (!Compare(c.a, c.b).is_candidate()) continue;
+    for (const auto& [query, stored] :
+         {std::make_pair(c.a, c.b), std::make_pair(c.b, c.a)}) {
+      if (query.date_of_birth.year == 0 && query.approximate_age <= 0) {
+        ++without_dates;
+      }
+      std::vector<std::string> lookup = LookupKeys(query);
+      std::sort(lookup.begin(), lookup.end());
+      const std::vector<std::string> indexed = MatchKeys(stored);
+      std::vector<std::string> shared;
+      std::set_intersection(lookup.begin(), lookup.end(), indexed.begin(),
+                            indexed.end(), std::back_inserter(shared));
+      EXPECT_FALSE(shared.empty()) << c.name;
+    }
+  }
+  EXPECT_GE(without_dates, 3);
+}
+
 TEST(PersonMatchTest, StrongestKeysFirst) {
   EXPECT_EQ(StrongestFirst({"a:rob:jon", "i:1:9434765919", "p:r1525:jon",
                             "t:john robinson", "z:son:jon", "p:j5:robinson"}),

@@ -226,7 +226,7 @@ class MemoryReferralStore final : public ReferralStore,
                                            int limit) {
     std::vector<std::string> out;
     const std::vector<std::string> birth = BirthKeys(person);
-    for (const std::string& key : StrongestFirst(MatchKeys(person))) {
+    for (const std::string& key : LookupKeys(person)) {
       auto it = data.mentions.find({key, role, kind});
       if (it == data.mentions.end()) continue;
       std::vector<std::string> ids;
