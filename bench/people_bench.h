@@ -17,8 +17,9 @@
 // perpetrator and children are indexed and given person records, and the
 // victim is matched against earlier cases for a repeat), a target-hardening
 // submission (one subject indexed), both with people drawn like the data
-// set's (so some recur from it), and SearchPeople by full name and date of
-// birth as the MARAC coordinator, for people the data set names.
+// set's (so some recur from it), and SearchPeople as the MARAC coordinator
+// for people the data set names, by full name and date of birth, and by
+// full name alone.
 //
 // The data set is written straight to the store through the unit of work
 // (as a submission writes it: referral, submission record, person index

@@ -366,6 +366,11 @@ std::vector<std::string> LookupKeys(const PersonFacts& person) {
   return keys;
 }
 
+bool CandidatesScoreAlike(const PersonFacts& person) {
+  return person.date_of_birth.year == 0 && person.approximate_age <= 0 &&
+         person.identifiers.empty();
+}
+
 bool IsIdentifierKey(absl::string_view key) {
   return absl::StartsWith(key, "i:");
 }

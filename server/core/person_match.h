@@ -190,6 +190,12 @@ std::vector<std::string> StrongestFirst(std::vector<std::string> keys);
 // people with the same name share a "t:" or "p:" key.
 std::vector<std::string> LookupKeys(const PersonFacts& person);
 
+// Whether every candidate of `person` scores kCandidateScore: with neither
+// a date of birth, an age nor an identifier, only the same name makes a
+// candidate (100 less 40), so candidates differ only in how recently they
+// were mentioned.
+bool CandidatesScoreAlike(const PersonFacts& person);
+
 namespace person_match_internal {
 
 // How the given name table reaches a formal name.

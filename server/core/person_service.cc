@@ -13,6 +13,27 @@ namespace {
 // Referrals read for one kind and role of a person, newest first.
 constexpr int kMaxReferralsPerRole = 50;
 
+// Adds `s` to the record holding it in `out` (a new one at the end when
+// none there holds it yet), unless that record is in `skip`.
+absl::Status AddToRecords(ReferralStore& store, const SimilarMention& s,
+                          const std::vector<std::string>& skip,
+                          std::vector<PersonCandidate>& out) {
+  absl::StatusOr<std::string> person = store.PersonOf(s.mention);
+  if (absl::IsNotFound(person.status())) return absl::OkStatus();
+  if (!person.ok()) return person.status();
+  if (std::find(skip.begin(), skip.end(), *person) != skip.end()) {
+    return absl::OkStatus();
+  }
+  auto it = std::find_if(out.begin(), out.end(), [&](const PersonCandidate& c) {
+    return c.person_id == *person;
+  });
+  if (it == out.end()) {
+    out.push_back({*person, s.match, {}});
+    it = out.end() - 1;
+  }
+  it->mentions.push_back(s.mention);
+  return absl::OkStatus();
+}
 
 // Groups `similar` by the record holding each, best first, skipping the
 // records in `skip`.
@@ -21,18 +42,7 @@ absl::StatusOr<std::vector<PersonCandidate>> ByRecord(
     const std::vector<std::string>& skip, int limit) {
   std::vector<PersonCandidate> out;
   for (const SimilarMention& s : similar) {
-    absl::StatusOr<std::string> person = store.PersonOf(s.mention);
-    if (absl::IsNotFound(person.status())) continue;
-    if (!person.ok()) return person.status();
-    if (std::find(skip.begin(), skip.end(), *person) != skip.end()) continue;
-    auto it = std::find_if(out.begin(), out.end(), [&](const PersonCandidate& c) {
-      return c.person_id == *person;
-    });
-    if (it == out.end()) {
-      out.push_back({*person, s.match, {}});
-      it = out.end() - 1;
-    }
-    it->mentions.push_back(s.mention);
+    SAFEGUARD_RETURN_IF_ERROR(AddToRecords(store, s, skip, out));
   }
   std::stable_sort(out.begin(), out.end(),
                    [](const PersonCandidate& a, const PersonCandidate& b) {
@@ -97,26 +107,59 @@ std::optional<NamedPerson> NamedAt(const Referral& referral,
   return std::nullopt;
 }
 
-absl::StatusOr<std::vector<SimilarMention>> FindSimilar(
-    ReferralStore& store, const PersonFacts& facts,
-    std::map<std::string, Referral>& read) {
-  std::vector<SimilarMention> out;
+namespace {
+
+// A referral the person index gives for someone in one kind and role.
+struct IndexedMention {
+  const ReferralKindModule* kind;
+  PersonRole role;
+  std::string referral_id;
+};
+
+// The referrals the person index gives for `facts`: for each kind and role,
+// at most kMaxReferralsPerRole (FindMentions' order).
+absl::StatusOr<std::vector<IndexedMention>> FindIndexed(
+    ReferralStore& store, const PersonFacts& facts) {
+  std::vector<IndexedMention> out;
   for (const ReferralKindModule* kind : ReferralKinds()) {
     for (PersonRole role : kind->RolesNamed()) {
       SAFEGUARD_ASSIGN_OR_RETURN(
           std::vector<std::string> ids,
           store.FindMentions(kind->kind(), role, facts, kMaxReferralsPerRole));
-      for (const std::string& id : ids) {
-        SAFEGUARD_ASSIGN_OR_RETURN(const Referral* r, ReadCached(store, read, id));
-        if (r == nullptr) continue;
-        for (const NamedPerson& there : kind->PeopleNamed(*r)) {
-          if (there.role != role) continue;
-          MatchResult m = Compare(facts, there.facts);
-          if (!m.is_candidate()) continue;
-          out.push_back({{id, role, there.index}, r, std::move(m)});
-        }
-      }
+      for (std::string& id : ids) out.push_back({kind, role, std::move(id)});
     }
+  }
+  return out;
+}
+
+// Appends to `out` the people in `at`'s referral and role who may be
+// `facts`' person.
+absl::Status AppendSimilar(ReferralStore& store, const PersonFacts& facts,
+                           const IndexedMention& at,
+                           std::map<std::string, Referral>& read,
+                           std::vector<SimilarMention>& out) {
+  SAFEGUARD_ASSIGN_OR_RETURN(const Referral* r,
+                             ReadCached(store, read, at.referral_id));
+  if (r == nullptr) return absl::OkStatus();
+  for (const NamedPerson& there : at.kind->PeopleNamed(*r)) {
+    if (there.role != at.role) continue;
+    MatchResult m = Compare(facts, there.facts);
+    if (!m.is_candidate()) continue;
+    out.push_back({{at.referral_id, at.role, there.index}, r, std::move(m)});
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<SimilarMention>> FindSimilar(
+    ReferralStore& store, const PersonFacts& facts,
+    std::map<std::string, Referral>& read) {
+  std::vector<SimilarMention> out;
+  SAFEGUARD_ASSIGN_OR_RETURN(std::vector<IndexedMention> indexed,
+                             FindIndexed(store, facts));
+  for (const IndexedMention& at : indexed) {
+    SAFEGUARD_RETURN_IF_ERROR(AppendSimilar(store, facts, at, read, out));
   }
   std::stable_sort(out.begin(), out.end(),
                    [](const SimilarMention& a, const SimilarMention& b) {
@@ -131,10 +174,34 @@ absl::StatusOr<std::vector<SimilarMention>> FindSimilar(
 absl::StatusOr<PeopleFound> PersonService::Search(const PersonFacts& query,
                                                   int limit) {
   PeopleFound found;
-  SAFEGUARD_ASSIGN_OR_RETURN(std::vector<SimilarMention> similar,
-                             FindSimilar(store_, query, found.referrals));
-  SAFEGUARD_ASSIGN_OR_RETURN(found.people,
-                             ByRecord(store_, similar, {}, limit));
+  if (!CandidatesScoreAlike(query)) {
+    SAFEGUARD_ASSIGN_OR_RETURN(std::vector<SimilarMention> similar,
+                               FindSimilar(store_, query, found.referrals));
+    SAFEGUARD_ASSIGN_OR_RETURN(found.people,
+                               ByRecord(store_, similar, {}, limit));
+    return found;
+  }
+  // Every candidate scores alike, so the answer is the `limit` records
+  // mentioned last: the referrals are read newest first (ids sort by
+  // creation time) until that many records are found, not all of them. A
+  // record's mentions are those among the referrals read.
+  SAFEGUARD_ASSIGN_OR_RETURN(std::vector<IndexedMention> indexed,
+                             FindIndexed(store_, query));
+  std::stable_sort(indexed.begin(), indexed.end(),
+                   [](const IndexedMention& a, const IndexedMention& b) {
+                     return a.referral_id > b.referral_id;
+                   });
+  const size_t most = static_cast<size_t>(std::max(limit, 0));
+  for (const IndexedMention& at : indexed) {
+    if (found.people.size() >= most) break;
+    std::vector<SimilarMention> similar;
+    SAFEGUARD_RETURN_IF_ERROR(
+        AppendSimilar(store_, query, at, found.referrals, similar));
+    for (const SimilarMention& s : similar) {
+      SAFEGUARD_RETURN_IF_ERROR(AddToRecords(store_, s, {}, found.people));
+    }
+  }
+  if (found.people.size() > most) found.people.resize(most);
   return found;
 }
 

@@ -1886,6 +1886,24 @@ describe('console', { concurrency: false }, () => {
     await checkAxe(coord, 'people found');
     await screenshot(coord, 'people-search');
 
+    // A name alone: the same name only (not the nickname), newest first.
+    const setBorn = async (born) => {
+      for (const part of ['day', 'month', 'year']) await setField(coord, `date_of_birth.${part}`, born[part]);
+    };
+    await setBorn({ day: '', month: '', year: '' });
+    await coord.click('#search-people');
+    await expectText(coord, '#people-results h2', '1 record found');
+    assert.deepEqual(await cellsOf(coord, '#people-found tbody tr'), [
+      ['60 of 100: same name', caseSays, 'Open person record 1 of 1'],
+    ]);
+    await expectText(coord, '#people-found caption', 'Person records with this name, mentioned most recently first');
+    assert.equal(await coord.$('#more-people'), null);
+    await checkAxe(coord, 'people found by a name alone');
+    await setBorn({ day: '14', month: '5', year: '1979' });
+    await coord.click('#search-people');
+    await expectText(coord, '#people-results h2', '2 records found');
+    await expectText(coord, '#people-found caption', 'Person records, most alike first');
+
     // The job's record, by keyboard: the coordinator may read none of its
     // referrals, so no name, date or identifier; where it is, by envelope.
     await tabUntil(coord, `#people-found a[href="#/people/${jobRecord.slice('people/'.length)}"]`, 10);

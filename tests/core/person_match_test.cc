@@ -492,6 +492,28 @@ TEST(PersonMatchTest, CandidatesShareALookupKey) {
   EXPECT_GE(without_dates, 3);
 }
 
+// What lets a search by a name alone stop at a page: its candidates all
+// score kCandidateScore.
+TEST(PersonMatchTest, CandidatesOfANameAloneScoreAlike) {
+  int alike = 0;
+  for (const CompareCase& c : CompareCases()) {
+    for (const auto& [query, other] :
+         {std::make_pair(c.a, c.b), std::make_pair(c.b, c.a)}) {
+      if (!CandidatesScoreAlike(query)) continue;
+      const MatchResult m = Compare(query, other);
+      if (!m.is_candidate()) continue;
+      ++alike;
+      EXPECT_EQ(m.score, kCandidateScore) << c.name;
+    }
+  }
+  EXPECT_GE(alike, 3);
+  EXPECT_TRUE(CandidatesScoreAlike(P("John Smith")));
+  EXPECT_FALSE(CandidatesScoreAlike(P("John Smith", {1980, 0, 0})));
+  EXPECT_FALSE(
+      CandidatesScoreAlike(Aged("John Smith", 40, absl::CivilDay(2026, 1, 1))));
+  EXPECT_FALSE(CandidatesScoreAlike(WithId(P("John Smith"), kNhs, "9434765919")));
+}
+
 TEST(PersonMatchTest, StrongestKeysFirst) {
   EXPECT_EQ(StrongestFirst({"a:rob:jon", "i:1:9434765919", "p:r1525:jon",
                             "t:john robinson", "z:son:jon", "p:j5:robinson"}),

@@ -182,6 +182,74 @@ TEST_P(PersonServiceTest, AnOlderExactNameIsFoundPastManyLooseMatches) {
   EXPECT_EQ(found->people[0].match.score, 100);
 }
 
+// The store under test, counting the referrals read through it.
+class CountingStore final : public ReferralStore {
+ public:
+  explicit CountingStore(ReferralStore& base) : base_(base) {}
+  int gets = 0;
+
+  absl::StatusOr<Referral> Get(const std::string& id) override {
+    ++gets;
+    return base_.Get(id);
+  }
+  absl::StatusOr<QueuePage> List(const QueueQuery& query) override {
+    return base_.List(query);
+  }
+  absl::StatusOr<std::vector<std::string>> FindMentions(
+      ReferralKind kind, PersonRole role, const PersonFacts& person,
+      int limit) override {
+    return base_.FindMentions(kind, role, person, limit);
+  }
+  absl::StatusOr<PersonRecord> GetPerson(const std::string& id) override {
+    return base_.GetPerson(id);
+  }
+  absl::StatusOr<std::string> PersonOf(const MentionRef& mention) override {
+    return base_.PersonOf(mention);
+  }
+
+ private:
+  ReferralStore& base_;
+};
+
+TEST_P(PersonServiceTest, ANameAloneFindsThoseMentionedLastReadingOnlyThem) {
+  std::vector<std::string> people;  // oldest first
+  for (int i = 0; i < 30; ++i) {
+    people.push_back(Put(absl::StrFormat("s-%04d", i), "John Smith"));
+  }
+  Put("s-0030", "John Smyth");  // a spelling variant: no candidate alone
+  CountingStore counting(*store_);
+  PersonService service(counting, *units_, clock_);
+  PersonFacts query;
+  query.full_name = "John Smith";
+  absl::StatusOr<PeopleFound> found = service.Search(query, 10);
+  ASSERT_THAT(found, IsOk());
+  std::vector<std::string> ids, mentioned;
+  for (const PersonCandidate& c : found->people) {
+    ids.push_back(c.person_id);
+    EXPECT_EQ(c.match.score, kCandidateScore);
+    for (const MentionRef& m : c.mentions) mentioned.push_back(m.referral_id);
+  }
+  EXPECT_EQ(ids, std::vector<std::string>(people.rbegin(), people.rbegin() + 10));
+  EXPECT_EQ(mentioned,
+            (std::vector<std::string>{"s-0029", "s-0028", "s-0027", "s-0026",
+                                      "s-0025", "s-0024", "s-0023", "s-0022",
+                                      "s-0021", "s-0020"}));
+  // The Smyth (newest, sharing a key) and the ten Smiths.
+  EXPECT_EQ(counting.gets, 11);
+  EXPECT_EQ(found->referrals.size(), 11u);
+
+  // With a date of birth, candidates score apart: every referral is read
+  // and ranked, the Smyth's too (80 to the Smiths' 100).
+  counting.gets = 0;
+  query.date_of_birth = kBorn;
+  found = service.Search(query, 10);
+  ASSERT_THAT(found, IsOk());
+  ASSERT_EQ(found->people.size(), 10u);
+  EXPECT_EQ(found->people[0].person_id, people.back());
+  EXPECT_EQ(found->people[0].match.score, 100);
+  EXPECT_EQ(counting.gets, 31);
+}
+
 TEST_P(PersonServiceTest, ARejectedPairIsNotProposedAgain) {
   const std::string a = Put("r-a", "Alex Example");
   const std::string b = Put("r-b", "Alex Example");

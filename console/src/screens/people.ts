@@ -50,7 +50,10 @@ export async function showSearch(main: HTMLElement, _args: string[], signal: Abo
   const results = h("div#people-results");
   const before = last?.request;
   const form = <HTMLFormElement>h("form", { novalidate: true, "aria-label": "Search for a person" },
-    textInput("full_name", "Full name", { value: before?.fullName, hint: "Other names, nicknames and spellings are found too." }),
+    textInput("full_name", "Full name", {
+      value: before?.fullName,
+      hint: "With a date of birth, other names, nicknames and spellings are found too. A name alone finds only " +
+            "people with the same name." }),
     dateInput("date_of_birth", "Date of birth (optional)", DOB_HINT, before?.dateOfBirth),
     identifierInputs("", "", before?.identifiers),
     textArea("reason", "Why are you searching?", {
@@ -81,7 +84,7 @@ export async function showSearch(main: HTMLElement, _args: string[], signal: Abo
     try {
       const response = await people.searchPeople(request, { signal });
       last = { request, found: response.people };
-      drawResults(results, response.people);
+      drawResults(results, response.people, request);
       results.querySelector<HTMLElement>("h2")?.focus();
     } catch (err) {
       if (!signal.aborted) {
@@ -92,7 +95,7 @@ export async function showSearch(main: HTMLElement, _args: string[], signal: Abo
       go.disabled = false;
     }
   });
-  if (last) drawResults(results, last.found);
+  if (last) drawResults(results, last.found, last.request);
   replaceChildren(main,
     h("h1.govuk-heading-l", "Find a person"),
     h("p.govuk-body", "Find the person records of someone named in referrals, by a full name, an NHS number or a " +
@@ -100,7 +103,13 @@ export async function showSearch(main: HTMLElement, _args: string[], signal: Abo
     form, results);
 }
 
-function drawResults(holder: HTMLElement, found: PersonCandidate[]): void {
+// A name alone: every match is the same name, and the server answers the
+// people mentioned last.
+function byNameAlone(request: SearchPeopleRequest): boolean {
+  return !request.dateOfBirth && request.identifiers.length === 0;
+}
+
+function drawResults(holder: HTMLElement, found: PersonCandidate[], request: SearchPeopleRequest): void {
   if (found.length === 0) {
     replaceChildren(holder,
       h("h2.govuk-heading-m", { tabindex: "-1" }, "No records found"),
@@ -109,13 +118,19 @@ function drawResults(holder: HTMLElement, found: PersonCandidate[]): void {
     return;
   }
   const n = found.length;
+  const alone = byNameAlone(request);
   replaceChildren(holder,
     h("h2.govuk-heading-m", { tabindex: "-1" }, `${n} ${n === 1 ? "record" : "records"} found`),
     h("div.govuk-inset-text",
       "These are possible matches: judge whether each is the person you are looking for before acting on it. " +
       "Open a record to see what the referrals you may read say of the person."),
+    alone && n === PAGE_SIZE
+      ? h("p.govuk-body#more-people", `These are the ${n} people with this name mentioned most recently; there may ` +
+                                      "be more. Add a date of birth to narrow the search.")
+      : null,
     h("table.govuk-table#people-found",
-      h("caption.govuk-table__caption.govuk-table__caption--s", "Person records, most alike first"),
+      h("caption.govuk-table__caption.govuk-table__caption--s",
+        alone ? "Person records with this name, mentioned most recently first" : "Person records, most alike first"),
       h("thead.govuk-table__head", h("tr.govuk-table__row",
         h("th.govuk-table__header", { scope: "col" }, "Match"),
         h("th.govuk-table__header", { scope: "col" }, "Known to"),
