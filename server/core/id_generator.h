@@ -16,7 +16,9 @@ class IdGenerator {
  public:
   virtual ~IdGenerator() = default;
   // A new, unguessable id of [a-z0-9] characters for a referral created at
-  // `created`.
+  // `created`. Ids sort, as text, in the order of their creation times (to
+  // the millisecond): the person index gives each key's referrals newest
+  // first by them, and a search by a name alone ranks by them.
   virtual std::string NewId(absl::Time created) = 0;
 };
 

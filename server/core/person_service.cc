@@ -183,8 +183,8 @@ absl::StatusOr<PeopleFound> PersonService::Search(const PersonFacts& query,
   }
   // Every candidate scores alike, so the answer is the `limit` records
   // mentioned last: the referrals are read newest first (ids sort by
-  // creation time) until that many records are found, not all of them. A
-  // record's mentions are those among the referrals read.
+  // creation time, to the millisecond) until that many records are found,
+  // not all of them. A record's mentions are those in the referrals read.
   SAFEGUARD_ASSIGN_OR_RETURN(std::vector<IndexedMention> indexed,
                              FindIndexed(store_, query));
   std::stable_sort(indexed.begin(), indexed.end(),
@@ -192,8 +192,13 @@ absl::StatusOr<PeopleFound> PersonService::Search(const PersonFacts& query,
                      return a.referral_id > b.referral_id;
                    });
   const size_t most = static_cast<size_t>(std::max(limit, 0));
-  for (const IndexedMention& at : indexed) {
-    if (found.people.size() >= most) break;
+  for (size_t i = 0; i < indexed.size(); ++i) {
+    const IndexedMention& at = indexed[i];
+    // A referral read is read for each of its roles.
+    if (found.people.size() >= most &&
+        (i == 0 || at.referral_id != indexed[i - 1].referral_id)) {
+      break;
+    }
     std::vector<SimilarMention> similar;
     SAFEGUARD_RETURN_IF_ERROR(
         AppendSimilar(store_, query, at, found.referrals, similar));

@@ -81,10 +81,11 @@ class PersonService {
   PersonService& operator=(const PersonService&) = delete;
 
   // The records holding people who may be `query`'s person, most alike
-  // first, at most `limit`. When all candidates score alike
+  // first, at most `limit` (1 or more). When all candidates score alike
   // (CandidatesScoreAlike: a name alone), the records mentioned last, newest
-  // first, reading only as many referrals as finding them takes; a
-  // record's mentions are then those among the referrals read.
+  // first (by referral id: to the millisecond), reading only as many
+  // referrals as finding them takes; a record's mentions are then those in
+  // the referrals read.
   absl::StatusOr<PeopleFound> Search(const PersonFacts& query, int limit);
 
   // kNotFound for no such record. A record merged into another has no

@@ -1899,6 +1899,28 @@ describe('console', { concurrency: false }, () => {
     await expectText(coord, '#people-found caption', 'Person records with this name, mentioned most recently first');
     assert.equal(await coord.$('#more-people'), null);
     await checkAxe(coord, 'people found by a name alone');
+    // Twenty-one people of one name: a full page says there may be more.
+    const MANY = 'Morgan Manyjourney';
+    for (let i = 0; i < 21; i++) {
+      await apiOk(lead, 'Referrals/SubmitReferral', {
+        requestId: randomUUID(),
+        referral: jobReferral({ fullName: MANY, dateOfBirth: { year: 1950 + i, month: 1, day: 1 } },
+          `${i + 1} Many Close`, 'IP33 4SS'),
+      });
+    }
+    await setField(coord, 'full_name', MANY);
+    await coord.click('#search-people');
+    await expectText(coord, '#people-results h2', '20 records found');
+    await expectText(coord, '#more-people', 'These are the 20 records of people with this name mentioned most ' +
+                                            'recently; there may be more. Add a date of birth to narrow the search.');
+    await checkAxe(coord, 'a full page of people found by a name alone');
+    await setField(coord, 'full_name', 'Quentin Nobodyhere');
+    await coord.click('#search-people');
+    await expectText(coord, '#people-results h2', 'No records found');
+    await expectText(coord, '#people-results p', 'No person record has this name. A name alone finds only the same ' +
+                                                 'name: add a date of birth (a year will do) to find nicknames and ' +
+                                                 'other spellings too.');
+    await setField(coord, 'full_name', 'William Searchable');
     await setBorn({ day: '14', month: '5', year: '1979' });
     await coord.click('#search-people');
     await expectText(coord, '#people-results h2', '2 records found');

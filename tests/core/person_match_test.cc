@@ -504,6 +504,8 @@ TEST(PersonMatchTest, CandidatesOfANameAloneScoreAlike) {
       if (!m.is_candidate()) continue;
       ++alike;
       EXPECT_EQ(m.score, kCandidateScore) << c.name;
+      EXPECT_EQ(m.reasons, std::vector<MatchReason>{MatchReason::kSameName})
+          << c.name;
     }
   }
   EXPECT_GE(alike, 3);

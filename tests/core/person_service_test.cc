@@ -217,6 +217,10 @@ TEST_P(PersonServiceTest, ANameAloneFindsThoseMentionedLastReadingOnlyThem) {
     people.push_back(Put(absl::StrFormat("s-%04d", i), "John Smith"));
   }
   Put("s-0030", "John Smyth");  // a spelling variant: no candidate alone
+  // The newest Smith's record holds an old mention too, past the page.
+  ASSERT_THAT(service_->Merge(ctx_, people[29], VersionOf(people[29]),
+                              people[10]),
+              IsOk());
   CountingStore counting(*store_);
   PersonService service(counting, *units_, clock_);
   PersonFacts query;
@@ -230,6 +234,7 @@ TEST_P(PersonServiceTest, ANameAloneFindsThoseMentionedLastReadingOnlyThem) {
     for (const MentionRef& m : c.mentions) mentioned.push_back(m.referral_id);
   }
   EXPECT_EQ(ids, std::vector<std::string>(people.rbegin(), people.rbegin() + 10));
+  // Only the mentions in the referrals read: s-0010's is not among them.
   EXPECT_EQ(mentioned,
             (std::vector<std::string>{"s-0029", "s-0028", "s-0027", "s-0026",
                                       "s-0025", "s-0024", "s-0023", "s-0022",
@@ -237,6 +242,9 @@ TEST_P(PersonServiceTest, ANameAloneFindsThoseMentionedLastReadingOnlyThem) {
   // The Smyth (newest, sharing a key) and the ten Smiths.
   EXPECT_EQ(counting.gets, 11);
   EXPECT_EQ(found->referrals.size(), 11u);
+  // Read through: the merged record holds both.
+  EXPECT_EQ(MentionsOf(people[29]),
+            (std::vector<std::string>{"s-0029", "s-0010"}));
 
   // With a date of birth, candidates score apart: every referral is read
   // and ranked, the Smyth's too (80 to the Smiths' 100).

@@ -60,11 +60,11 @@ TEST_F(ReferralServiceTest, ARequestIdNamesOneSubmission) {
       service_.Submit(ctx_, "req-1", "fp-1", Channel("first"));
   ASSERT_TRUE(first.ok()) << first.status();
   EXPECT_TRUE(first->created);
-  EXPECT_EQ(first->referral.id, "id1");
+  EXPECT_EQ(first->referral.id, "id0001");
   EXPECT_EQ(first->referral.reference, "CHA-2026-000001");
   EXPECT_EQ(first->referral.state, "RECEIVED");
   EXPECT_TRUE(audit_.committed);
-  EXPECT_EQ(audit_.referral_id, "id1");
+  EXPECT_EQ(audit_.referral_id, "id0001");
 
   struct Case {
     const char* name;
@@ -99,10 +99,10 @@ TEST_F(ReferralServiceTest, ARequestIdNamesOneSubmission) {
     EXPECT_EQ(audit_.referral_id, r->referral.id) << c.name;
   }
   // The retry and the refused one stored nothing under the ids they drew.
-  EXPECT_TRUE(store_.Get("id1").ok());
-  EXPECT_THAT(store_.Get("id2"), StatusIs(absl::StatusCode::kNotFound));
-  EXPECT_THAT(store_.Get("id3"), StatusIs(absl::StatusCode::kNotFound));
-  EXPECT_TRUE(store_.Get("id4").ok());
+  EXPECT_TRUE(store_.Get("id0001").ok());
+  EXPECT_THAT(store_.Get("id0002"), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(store_.Get("id0003"), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_TRUE(store_.Get("id0004").ok());
 }
 
 TEST_F(ReferralServiceTest, NoChangeIsMadeOutsideACallsAuditEntry) {
@@ -110,7 +110,7 @@ TEST_F(ReferralServiceTest, NoChangeIsMadeOutsideACallsAuditEntry) {
   EXPECT_THAT(service_.Submit(ctx_, "req-1", "fp-1", Channel("first")),
               StatusIs(absl::StatusCode::kInternal,
                        "a change outside a call's audit entry"));
-  EXPECT_THAT(store_.Get("id1"), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(store_.Get("id0001"), StatusIs(absl::StatusCode::kNotFound));
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <string>
 #include <tuple>
 
+#include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "server/core/clock.h"
 #include "server/core/id_generator.h"
@@ -61,11 +62,12 @@ class FakeStore final : public Store {
 };
 
 // A Clock that only moves when told to.
-// Ids "id1", "id2", ... in the order asked for. Not thread-safe.
+// Ids "id0001", "id0002", ... in the order asked for (so they sort in
+// it). Not thread-safe.
 class CountingIds final : public IdGenerator {
  public:
   std::string NewId(absl::Time) override {
-    return "id" + std::to_string(++next_);
+    return absl::StrFormat("id%04d", ++next_);
   }
 
  private:

@@ -110,23 +110,26 @@ function byNameAlone(request: SearchPeopleRequest): boolean {
 }
 
 function drawResults(holder: HTMLElement, found: PersonCandidate[], request: SearchPeopleRequest): void {
+  const alone = byNameAlone(request);
   if (found.length === 0) {
     replaceChildren(holder,
       h("h2.govuk-heading-m", { tabindex: "-1" }, "No records found"),
-      h("p.govuk-body", "No person record matches these details. Try another spelling, fewer details, or the " +
-                        "year of birth alone."));
+      h("p.govuk-body", alone
+        ? "No person record has this name. A name alone finds only the same name: add a date of birth (a year " +
+          "will do) to find nicknames and other spellings too."
+        : "No person record matches these details. Try another spelling, fewer details, or the year of birth " +
+          "alone."));
     return;
   }
   const n = found.length;
-  const alone = byNameAlone(request);
   replaceChildren(holder,
     h("h2.govuk-heading-m", { tabindex: "-1" }, `${n} ${n === 1 ? "record" : "records"} found`),
     h("div.govuk-inset-text",
       "These are possible matches: judge whether each is the person you are looking for before acting on it. " +
       "Open a record to see what the referrals you may read say of the person."),
     alone && n === PAGE_SIZE
-      ? h("p.govuk-body#more-people", `These are the ${n} people with this name mentioned most recently; there may ` +
-                                      "be more. Add a date of birth to narrow the search.")
+      ? h("p.govuk-body#more-people", `These are the ${n} records of people with this name mentioned most ` +
+                                      "recently; there may be more. Add a date of birth to narrow the search.")
       : null,
     h("table.govuk-table#people-found",
       h("caption.govuk-table__caption.govuk-table__caption--s",
