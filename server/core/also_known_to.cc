@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "server/core/person_match.h"
 #include "server/core/person_service.h"
 #include "server/core/referral_kind.h"
 #include "server/core/referral_service.h"
@@ -25,8 +26,37 @@ absl::StatusOr<std::vector<KnownElsewhere>> ReferralService::AlsoKnownTo(
     } else if (!absl::IsNotFound(id.status())) {
       return id.status();
     }
-    SAFEGUARD_ASSIGN_OR_RETURN(std::vector<SimilarMention> similar,
-                               FindSimilar(store_, person.facts, read));
+    // The record holding a mention, or "" if none does.
+    const auto record_of =
+        [&](const MentionRef& m) -> absl::StatusOr<std::string> {
+      absl::StatusOr<std::string> other = store_.PersonOf(m);
+      if (absl::IsNotFound(other.status())) return std::string();
+      return other;
+    };
+    std::vector<SimilarMention> similar;
+    if (CandidatesScoreAlike(person.facts)) {
+      // All alike, so the newest are shown: read no further than enough of
+      // them to fill the list (the own referral and rejected records' not
+      // counted). Confirmed mentions are added below either way.
+      int shown = 0;
+      SAFEGUARD_RETURN_IF_ERROR(VisitSimilarNewestFirst(
+          store_, person.facts, read,
+          [&](const SimilarMention& s) -> absl::StatusOr<bool> {
+            similar.push_back(s);
+            if (s.mention.referral_id != referral.id) {
+              SAFEGUARD_ASSIGN_OR_RETURN(std::string other,
+                                         record_of(s.mention));
+              if (std::find(record.rejected.begin(), record.rejected.end(),
+                            other) == record.rejected.end()) {
+                ++shown;
+              }
+            }
+            return shown < kMaxKnownElsewhere;
+          }));
+    } else {
+      SAFEGUARD_ASSIGN_OR_RETURN(similar,
+                                 FindSimilar(store_, person.facts, read));
+    }
     // Mentions a coordinator confirmed that matching does not propose.
     for (const MentionRef& m : record.mentions) {
       if (m.referral_id == referral.id) continue;
@@ -43,11 +73,8 @@ absl::StatusOr<std::vector<KnownElsewhere>> ReferralService::AlsoKnownTo(
     }
     for (const SimilarMention& s : similar) {
       if (s.mention.referral_id == referral.id) continue;
-      absl::StatusOr<std::string> other = store_.PersonOf(s.mention);
-      if (!other.ok() && !absl::IsNotFound(other.status())) {
-        return other.status();
-      }
-      const std::string other_id = other.ok() ? *other : "";
+      SAFEGUARD_ASSIGN_OR_RETURN(const std::string other_id,
+                                 record_of(s.mention));
       if (std::find(record.rejected.begin(), record.rejected.end(),
                     other_id) != record.rejected.end()) {
         continue;

@@ -171,6 +171,30 @@ absl::StatusOr<std::vector<SimilarMention>> FindSimilar(
   return out;
 }
 
+absl::Status VisitSimilarNewestFirst(
+    ReferralStore& store, const PersonFacts& facts,
+    std::map<std::string, Referral>& read,
+    absl::FunctionRef<absl::StatusOr<bool>(const SimilarMention&)> visit) {
+  SAFEGUARD_ASSIGN_OR_RETURN(std::vector<IndexedMention> indexed,
+                             FindIndexed(store, facts));
+  std::stable_sort(indexed.begin(), indexed.end(),
+                   [](const IndexedMention& a, const IndexedMention& b) {
+                     return a.referral_id > b.referral_id;
+                   });
+  bool go_on = true;
+  for (size_t i = 0; i < indexed.size(); ++i) {
+    // A referral is finished, in all its roles, before stopping.
+    if (!go_on && indexed[i].referral_id != indexed[i - 1].referral_id) break;
+    std::vector<SimilarMention> similar;
+    SAFEGUARD_RETURN_IF_ERROR(
+        AppendSimilar(store, facts, indexed[i], read, similar));
+    for (const SimilarMention& s : similar) {
+      SAFEGUARD_ASSIGN_OR_RETURN(go_on, visit(s));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<PeopleFound> PersonService::Search(const PersonFacts& query,
                                                   int limit) {
   PeopleFound found;
@@ -182,30 +206,16 @@ absl::StatusOr<PeopleFound> PersonService::Search(const PersonFacts& query,
     return found;
   }
   // Every candidate scores alike, so the answer is the `limit` records
-  // mentioned last: the referrals are read newest first (ids sort by
-  // creation time, to the millisecond) until that many records are found,
-  // not all of them. A record's mentions are those in the referrals read.
-  SAFEGUARD_ASSIGN_OR_RETURN(std::vector<IndexedMention> indexed,
-                             FindIndexed(store_, query));
-  std::stable_sort(indexed.begin(), indexed.end(),
-                   [](const IndexedMention& a, const IndexedMention& b) {
-                     return a.referral_id > b.referral_id;
-                   });
-  const size_t most = static_cast<size_t>(std::max(limit, 0));
-  for (size_t i = 0; i < indexed.size(); ++i) {
-    const IndexedMention& at = indexed[i];
-    // A referral read is read for each of its roles.
-    if (found.people.size() >= most &&
-        (i == 0 || at.referral_id != indexed[i - 1].referral_id)) {
-      break;
-    }
-    std::vector<SimilarMention> similar;
-    SAFEGUARD_RETURN_IF_ERROR(
-        AppendSimilar(store_, query, at, found.referrals, similar));
-    for (const SimilarMention& s : similar) {
-      SAFEGUARD_RETURN_IF_ERROR(AddToRecords(store_, s, {}, found.people));
-    }
-  }
+  // mentioned last: the referrals are read newest first until that many
+  // records are found, not all of them. A record's mentions are those in
+  // the referrals read.
+  const size_t most = static_cast<size_t>(std::max(limit, 1));
+  SAFEGUARD_RETURN_IF_ERROR(VisitSimilarNewestFirst(
+      store_, query, found.referrals,
+      [&](const SimilarMention& s) -> absl::StatusOr<bool> {
+        SAFEGUARD_RETURN_IF_ERROR(AddToRecords(store_, s, {}, found.people));
+        return found.people.size() < most;
+      }));
   if (found.people.size() > most) found.people.resize(most);
   return found;
 }

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "server/core/clock.h"
 #include "server/core/person_record.h"
@@ -52,6 +53,16 @@ struct SimilarMention {
 absl::StatusOr<std::vector<SimilarMention>> FindSimilar(
     ReferralStore& store, const PersonFacts& facts,
     std::map<std::string, Referral>& read);
+
+// FindSimilar's mentions for a person whose candidates all score alike
+// (CandidatesScoreAlike), in the order they rank: newest referral first (by
+// id, so to the millisecond), each referral's in its kind and role order.
+// Each is given to `visit`, which answers whether to go on; the referral
+// in hand is finished first, and no other is read.
+absl::Status VisitSimilarNewestFirst(
+    ReferralStore& store, const PersonFacts& facts,
+    std::map<std::string, Referral>& read,
+    absl::FunctionRef<absl::StatusOr<bool>(const SimilarMention&)> visit);
 
 // A record that may be the person looked for.
 struct PersonCandidate {

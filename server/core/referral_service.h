@@ -178,6 +178,8 @@ class ReferralService {
 
   // The other referrals naming someone who may be a person `referral`
   // names (person_index.h), most alike first, at most kMaxKnownElsewhere.
+  // For a person whose candidates all score alike (a name alone), the
+  // newest, reading no more referrals than the list needs.
   // Only their envelopes are read out; the caller must be shown them.
   absl::StatusOr<std::vector<KnownElsewhere>> AlsoKnownTo(
       const Referral& referral);

@@ -170,6 +170,30 @@ TEST_F(PeopleTest, AlsoKnownToShowsWhereElseAPersonIsKnownToThoseItIsFor) {
   EXPECT_EQ(as_referrer.also_known_to_size(), 0);
 }
 
+TEST_F(PeopleTest, AlsoKnownToByANameAloneListsTheNewest) {
+  // 25 jobs for people of one name, no date of birth: only the same name
+  // matches, all alike (60), so the 20 newest others are listed.
+  std::vector<v1::Referral> jobs;
+  for (int i = 0; i < 25; ++i) {
+    v1::Referral job = testing::TargetHardeningSubmission("west-suffolk");
+    job.mutable_subjects(0)->set_full_name("Sam Commonname");
+    job.mutable_subjects(0)->clear_date_of_birth();
+    jobs.push_back(MustSubmit(kCouncil, job));
+  }
+  v1::Referral seen;
+  ASSERT_TRUE(callers_->Get(kSanctuary, jobs[0].name(), &seen).ok());
+  ASSERT_EQ(seen.also_known_to_size(), 20);
+  for (int k = 0; k < 20; ++k) {
+    const v1::KnownElsewhere& known = seen.also_known_to(k);
+    const v1::Referral& job = jobs[24 - k];
+    EXPECT_EQ(known.create_time().seconds(), job.create_time().seconds()) << k;
+    EXPECT_EQ(known.create_time().nanos(), job.create_time().nanos()) << k;
+    EXPECT_EQ(known.score(), 60) << k;
+    EXPECT_EQ(Strings(known.reasons()), std::vector<std::string>{"same_name"});
+    EXPECT_FALSE(known.confirmed());
+  }
+}
+
 TEST_F(PeopleTest, ASearchNeedsAReasonAndIsAuditedWithWhatItFound) {
   v1::Referral marac = MustSubmit(kIdva, MaracSubmission(15, "Jonathan Example"));
   v1::Referral job_in = testing::TargetHardeningSubmission("west-suffolk");
