@@ -4,8 +4,8 @@
 // object: gRPC, and HTTPS when the config enables it) and the echo
 // baseline, run in a child process of the benchmark so that their memory,
 // start-up time and CPU are measured apart from the load generator's. The
-// child answers a few commands over a pipe: verify the audit log, and stop
-// (reporting its peak resident memory).
+// child answers a few commands over a pipe: verify the audit log, fold the
+// person index's new rows, and stop (reporting its peak resident memory).
 //
 // Start() forks, so it must run before the parent process uses gRPC or
 // starts threads. A child started later inherits the command pipes of
@@ -46,6 +46,15 @@ class ServerProcess {
   };
   // Verifies the whole audit log inside the server process.
   Verified Verify();
+
+  struct Folded {
+    long long rows = -1;  // -1: the fold failed
+    double seconds = 0;
+  };
+  // Folds the person index's new rows inside the server process
+  // (PersonIndexFolder::FoldAll), as it does itself once writes pause,
+  // and then the WAL into the database file.
+  Folded Fold();
 
   // Shuts the server down; returns its peak resident memory in KiB, or -1.
   long Stop();

@@ -18,6 +18,7 @@ namespace safeguard {
 
 SafeguardServer::SafeguardServer(DataDirLock lock,
                                  std::unique_ptr<SharedDatabase> db,
+                                 std::unique_ptr<RecentMentions> recent,
                                  std::shared_ptr<const CompiledPolicy> policy,
                                  HolidayCalendar calendar, absl::TimeZone zone,
                                  std::unique_ptr<AuditSigner> signer,
@@ -26,6 +27,8 @@ SafeguardServer::SafeguardServer(DataDirLock lock,
     : lock_(std::move(lock)),
       policy_file_(config.policy_file()),
       db_(std::move(db)),
+      recent_(std::move(recent)),
+      folder_(*db_, PersonIndexFolder::Options()),
       storage_watch_(*db_, config.data_dir(),
                      int64_t{config.disk_reserve_mb()} << 20,
                      [this](bool writable) {
@@ -37,7 +40,7 @@ SafeguardServer::SafeguardServer(DataDirLock lock,
       referral_store_(*db_),
       meeting_store_(*db_),
       report_source_(*db_),
-      units_(*db_),
+      units_(*db_, recent_.get()),
       audit_log_(*db_),
       signer_(std::move(signer)),
       public_key_(std::move(public_key)),
@@ -139,8 +142,18 @@ absl::StatusOr<std::unique_ptr<SafeguardServer>> SafeguardServer::Start(
                                      config.key_file()));
   }
 
+  // A MARAC submission's repeat check looks back over the policy's
+  // repeat period (EarliestWithinCalendarMonths); a day more is held.
+  const int repeat_months = policy->partnership()->workflow.marac.repeat_months;
+  SAFEGUARD_ASSIGN_OR_RETURN(
+      std::unique_ptr<RecentMentions> recent,
+      (*db)->With([&](Database& d) {
+        return RecentMentions::Load(
+            d, absl::Hours(24) * (31 * int64_t{repeat_months} + 2), absl::Now());
+      }));
   std::unique_ptr<SafeguardServer> s(
-      new SafeguardServer(std::move(lock), *std::move(db), std::move(policy),
+      new SafeguardServer(std::move(lock), *std::move(db), std::move(recent),
+                          std::move(policy),
                           std::move(calendar), zone, std::move(signer),
                           std::move(public_key), config));
   SAFEGUARD_RETURN_IF_ERROR(s->checkpointer_.Start());
@@ -242,6 +255,7 @@ absl::StatusOr<std::unique_ptr<SafeguardServer>> SafeguardServer::Start(
                                      [self] { return self->metrics_->Render(); }));
   }
   s->storage_watch_.Start();
+  s->folder_.Start();
   if (s->backups_ != nullptr) s->backups_->Start();
   {
     SafeguardServer* self = s.get();
@@ -285,12 +299,14 @@ void SafeguardServer::Shutdown(absl::Duration grace) {
   grpc_->Stop();
   if (http_ != nullptr) http_->Shutdown();
   pool_.reset();  // runs what is queued, then joins
+  folder_.Stop();  // a fold under way finishes; the rest wait for a restart
   checkpointer_.Stop();  // signs the final checkpoint
   db_->set_commit_listener(nullptr);
 }
 
 SafeguardServer::~SafeguardServer() {
   if (grpc_ != nullptr) Shutdown(absl::ZeroDuration());
+  folder_.Stop();  // also when start-up failed after starting it
   // Also when start-up failed part way: nothing may call into the metrics
   // (destroyed before the checkpointer and the database) from here on.
   checkpointer_.Stop();

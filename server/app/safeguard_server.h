@@ -54,6 +54,8 @@
 #include "server/http/https_server.h"
 #include "server/http/metrics_listener.h"
 #include "server/storage/checkpoint_record.h"
+#include "server/storage/person_index_folder.h"
+#include "server/storage/recent_mentions.h"
 #include "server/storage/shared_database.h"
 #include "server/storage/sqlcipher_audit_log.h"
 #include "server/storage/sqlcipher_meeting_store.h"
@@ -100,11 +102,15 @@ class SafeguardServer {
 
   WorkerPool& worker_pool_for_test() { return *pool_; }
   AuditApi& audit_for_test() { return audit_api_; }
+  // Folds the person index's new rows now (benchmarks, between runs).
+  PersonIndexFolder& person_index_folder() { return folder_; }
+  SharedDatabase& database_for_test() { return *db_; }
   // Null unless backups are scheduled.
   BackupSchedule* backups_for_test() { return backups_.get(); }
 
  private:
   SafeguardServer(DataDirLock lock, std::unique_ptr<SharedDatabase> db,
+                  std::unique_ptr<RecentMentions> recent,
                   std::shared_ptr<const CompiledPolicy> policy,
                   HolidayCalendar calendar, absl::TimeZone zone,
                   std::unique_ptr<AuditSigner> signer,
@@ -117,6 +123,8 @@ class SafeguardServer {
   DataDirLock lock_;
   const std::string policy_file_;
   std::unique_ptr<SharedDatabase> db_;
+  const std::unique_ptr<RecentMentions> recent_;
+  PersonIndexFolder folder_;
   StorageWatch storage_watch_;
   SqlCipherStore store_;
   SqlCipherReferralStore referral_store_;

@@ -179,6 +179,10 @@ bool IsWithinCalendarMonths(absl::Time then, int months, absl::Time now) {
   return end_time >= now;
 }
 
+absl::Time EarliestWithinCalendarMonths(int months, absl::Time now) {
+  return now - absl::Hours(24) * (31 * int64_t{months} + 1);
+}
+
 MaracAssessment AssessMarac(
     const DashForm& form,
     std::optional<absl::Time> previous_marac_referral_for_pair, absl::Time now,

@@ -133,6 +133,10 @@ struct MaracAssessment {
 // counting an event as within the period. A `then` after `now` is within.
 bool IsWithinCalendarMonths(absl::Time then, int months, absl::Time now);
 
+// A time no later than any `then` that IsWithinCalendarMonths(then, months,
+// now) counts: `months` months of 31 days and one day more before `now`.
+absl::Time EarliestWithinCalendarMonths(int months, absl::Time now);
+
 // Assesses `form` against the MARAC criteria, as of `now`.
 //
 // `previous_marac_referral_for_pair` is the time of the last MARAC referral

@@ -9,6 +9,20 @@
 
 namespace safeguard {
 
+bool CheckedOnSubmission(ReferralKind kind, PersonRole role) {
+  return kind == ReferralKind::kMarac &&
+         (role == PersonRole::kSubject || role == PersonRole::kPerpetrator);
+}
+
+std::vector<NamedPerson> CheckedPeople(ReferralKind kind,
+                                       const std::vector<NamedPerson>& people) {
+  std::vector<NamedPerson> checked;
+  for (const NamedPerson& p : people) {
+    if (CheckedOnSubmission(kind, p.role)) checked.push_back(p);
+  }
+  return checked;
+}
+
 PersonFacts FactsOf(const Person& person, absl::Time made) {
   PersonFacts facts;
   facts.full_name = person.full_name;

@@ -32,6 +32,15 @@ struct NamedPerson {
   PersonFacts facts;
 };
 
+// Whether a submission's own checks look up the people of `kind` named in
+// `role` (a MARAC case's victim and perpetrator, for a repeat, over
+// MaracCriteriaConfig::repeat_months): a store may keep the recent ones at
+// hand (WriteTransaction::FindRecentMentions).
+bool CheckedOnSubmission(ReferralKind kind, PersonRole role);
+// Those of `people`, named in a referral of `kind`, who are.
+std::vector<NamedPerson> CheckedPeople(ReferralKind kind,
+                                       const std::vector<NamedPerson>& people);
+
 // What matching compares of `person`, named in a referral made on `made`.
 PersonFacts FactsOf(const Person& person, absl::Time made);
 

@@ -75,6 +75,14 @@ class WriteTransaction {
   virtual absl::StatusOr<std::vector<std::string>> FindMentions(
       ReferralKind kind, PersonRole role, const PersonFacts& person,
       int limit) = 0;
+  // FindMentions among the referrals made at or after `since`, for a
+  // submission's own checks (CheckedOnSubmission): a store may keep those
+  // at hand. It may also give referrals made before `since`, and, rarely,
+  // ids of referrals not stored or no longer naming such a person: callers
+  // read and compare each one, and skip one not found.
+  virtual absl::StatusOr<std::vector<std::string>> FindRecentMentions(
+      ReferralKind kind, PersonRole role, const PersonFacts& person,
+      absl::Time since, int limit) = 0;
   // Indexing also gives each of `people` not yet linked a person record of
   // its own (person_record.h), and unlinks the referral's mentions no
   // longer among them.

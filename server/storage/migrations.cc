@@ -229,6 +229,28 @@ constexpr Migration kMigrations[] = {
      "  birth INTEGER NOT NULL,"
      "  PRIMARY KEY (key_hash, role, kind, referral_id)) WITHOUT ROWID;",
      RebuildPersonIndex},
+    {14,
+     // A referral's person index rows are written to person_mentions_new,
+     // on pages that stay in memory, and folded into person_mentions in key
+     // order later (person_index_rows.h). The rows a submission's own
+     // checks read are also kept by when their referral was made
+     // (checked_mentions, loaded by RecentMentions); stored referrals get
+     // theirs here.
+     "CREATE TABLE person_mentions_new ("
+     "  referral_id TEXT NOT NULL,"
+     "  role INTEGER NOT NULL,"
+     "  key_hash INTEGER NOT NULL,"
+     "  kind INTEGER NOT NULL,"
+     "  birth INTEGER NOT NULL,"
+     "  PRIMARY KEY (referral_id, role, key_hash)) WITHOUT ROWID;"
+     "CREATE INDEX person_mentions_new_by_key ON person_mentions_new "
+     "  (key_hash, role, kind, referral_id, birth);"
+     "CREATE TABLE checked_mentions ("
+     "  create_us INTEGER NOT NULL,"
+     "  referral_id TEXT NOT NULL,"
+     "  rows BLOB NOT NULL,"
+     "  PRIMARY KEY (create_us, referral_id)) WITHOUT ROWID;",
+     FillCheckedMentions},
 };
 
 }  // namespace

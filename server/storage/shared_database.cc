@@ -233,6 +233,16 @@ void SharedDatabase::AwaitFold(absl::Duration limit) {
   }
 }
 
+absl::Status SharedDatabase::CheckpointNow() {
+  absl::MutexLock lock(&mu_);
+  absl::MutexLock fold(&wal_fold_mu_);
+  const int rc = sqlite3_wal_checkpoint_v2(
+      db_->handle(), "main", SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+  if (rc != SQLITE_OK) return FromSqliteRc(rc, db_->handle(), "checkpoint");
+  wal_pages_.store(0, std::memory_order_relaxed);
+  return absl::OkStatus();
+}
+
 void SharedDatabase::RunBatch(const std::vector<PendingWrite*>& batch) {
   absl::MutexLock lock(&mu_);
   if (wal_pages_.load(std::memory_order_relaxed) >=

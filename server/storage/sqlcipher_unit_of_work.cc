@@ -16,7 +16,8 @@ namespace {
 // One run of a body on the writer connection; counts what it changed.
 class SqlCipherWriteTransaction final : public WriteTransaction {
  public:
-  explicit SqlCipherWriteTransaction(Database& db) : db_(db) {}
+  SqlCipherWriteTransaction(Database& db, RecentMentions* recent)
+      : db_(db), recent_(recent) {}
 
   bool changed() const { return changed_; }
 
@@ -111,9 +112,21 @@ class SqlCipherWriteTransaction final : public WriteTransaction {
     return FindMentionRows(db_, kind, role, person, limit);
   }
 
+  absl::StatusOr<std::vector<std::string>> FindRecentMentions(
+      ReferralKind kind, PersonRole role, const PersonFacts& person,
+      absl::Time since, int limit) override {
+    if (recent_ != nullptr) {
+      std::optional<std::vector<std::string>> found =
+          recent_->Find(kind, role, person, since, limit);
+      if (found.has_value()) return *std::move(found);
+    }
+    return FindMentionRows(db_, kind, role, person, limit);
+  }
+
   absl::Status IndexPeople(const Referral& referral,
                            const std::vector<NamedPerson>& people) override {
     SAFEGUARD_RETURN_IF_ERROR(Changing(IndexPeopleRows(db_, referral, people)));
+    if (recent_ != nullptr) recent_->Add(referral, people);
     return LinkPeopleRows(db_, referral, people);
   }
 
@@ -167,6 +180,7 @@ class SqlCipherWriteTransaction final : public WriteTransaction {
   }
 
   Database& db_;
+  RecentMentions* const recent_;  // may be null
   bool changed_ = false;
 };
 
@@ -204,6 +218,11 @@ class RefusalAwareTransaction final : public WriteTransaction {
       ReferralKind kind, PersonRole role, const PersonFacts& person,
       int limit) override {
     return Noted(store_.FindMentions(kind, role, person, limit));
+  }
+  absl::StatusOr<std::vector<std::string>> FindRecentMentions(
+      ReferralKind kind, PersonRole role, const PersonFacts& person,
+      absl::Time since, int limit) override {
+    return Noted(store_.FindRecentMentions(kind, role, person, since, limit));
   }
   absl::Status IndexPeople(const Referral& referral,
                            const std::vector<NamedPerson>& people) override {
@@ -283,7 +302,7 @@ absl::Status SqlCipherUnitOfWork::Write(
   bool changed = false;
   absl::Status refusal;
   absl::Status done = db_.Write([&](Database& db) -> absl::Status {
-    SqlCipherWriteTransaction tx(db);
+    SqlCipherWriteTransaction tx(db, recent_);
     RefusalAwareTransaction noted(tx);
     changed = false;
     refusal = absl::OkStatus();

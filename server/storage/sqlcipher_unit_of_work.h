@@ -7,19 +7,25 @@
 // calls having answered as expected) is answered as it is and never taken
 // for a failure of the store, which would pause writes.
 //
-// Borrows the SharedDatabase, which must outlive it. Safe for concurrent
-// use.
+// Where given RecentMentions, a write's FindRecentMentions asks them first,
+// and IndexPeople adds to them.
+//
+// Borrows the SharedDatabase and the RecentMentions, which must outlive
+// it. Safe for concurrent use.
 #ifndef SAFEGUARD_SERVER_STORAGE_SQLCIPHER_UNIT_OF_WORK_H_
 #define SAFEGUARD_SERVER_STORAGE_SQLCIPHER_UNIT_OF_WORK_H_
 
 #include "server/core/unit_of_work.h"
+#include "server/storage/recent_mentions.h"
 #include "server/storage/shared_database.h"
 
 namespace safeguard {
 
 class SqlCipherUnitOfWork final : public UnitOfWork {
  public:
-  explicit SqlCipherUnitOfWork(SharedDatabase& db) : db_(db) {}
+  explicit SqlCipherUnitOfWork(SharedDatabase& db,
+                               RecentMentions* recent = nullptr)
+      : db_(db), recent_(recent) {}
 
   // UnitOfWork
   absl::Status Write(
@@ -28,6 +34,7 @@ class SqlCipherUnitOfWork final : public UnitOfWork {
 
  private:
   SharedDatabase& db_;
+  RecentMentions* const recent_;  // may be null
 };
 
 }  // namespace safeguard

@@ -666,5 +666,42 @@ TEST(ValidateDashTest, NeverQuotesSubmittedValues) {
                        "must not be negative")));
 }
 
+// The repeat check looks no further back than EarliestWithinCalendarMonths:
+// nothing before it is within the months, at the edges of short months and
+// across a leap day.
+TEST(EarliestWithinCalendarMonthsTest, NothingEarlierIsWithin) {
+  const absl::TimeZone utc = absl::UTCTimeZone();
+  struct Case {
+    std::string name;
+    absl::CivilSecond now;
+    int months;
+  };
+  const std::vector<Case> cases = {
+      {"a year, mid-month", absl::CivilSecond(2026, 6, 15, 12, 0, 0), 12},
+      {"a year, from 1 March after a leap day",
+       absl::CivilSecond(2025, 3, 1, 0, 0, 0), 12},
+      {"six months, 3 March", absl::CivilSecond(2026, 3, 3, 9, 30, 0), 6},
+      {"one month, 1 March", absl::CivilSecond(2026, 3, 1, 0, 0, 1), 1},
+      {"two years, 31 December",
+       absl::CivilSecond(2026, 12, 31, 23, 59, 59), 24},
+  };
+  for (const Case& c : cases) {
+    const absl::Time now = absl::FromCivil(c.now, utc);
+    const absl::Time earliest = EarliestWithinCalendarMonths(c.months, now);
+    // Every hour up to a week before it is outside the months.
+    for (int h = 1; h <= 24 * 7; ++h) {
+      EXPECT_FALSE(IsWithinCalendarMonths(earliest - absl::Hours(h), c.months,
+                                          now))
+          << c.name << ", " << h << " h before";
+    }
+    // And the day that precedes it holds nothing within them either, while
+    // `months` of 28 days back is within.
+    EXPECT_FALSE(IsWithinCalendarMonths(earliest, c.months, now)) << c.name;
+    EXPECT_TRUE(IsWithinCalendarMonths(now - absl::Hours(24 * 28) * c.months,
+                                       c.months, now))
+        << c.name;
+  }
+}
+
 }  // namespace
 }  // namespace safeguard

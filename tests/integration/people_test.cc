@@ -12,7 +12,10 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/app/safeguard_server.h"
+#include "server/core/status_macros.h"
+#include "server/storage/person_index_rows.h"
 #include "tests/testing/referral_fixtures.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/test_server.h"
 
 namespace safeguard {
@@ -20,6 +23,7 @@ namespace {
 
 using ::safeguard::testing::Callers;
 using ::safeguard::testing::Context;
+using ::safeguard::testing::IsOkAndHolds;
 using ::safeguard::testing::Violations;
 using ::testing::ElementsAre;
 using ::safeguard::testing::MaracSubmission;
@@ -120,6 +124,42 @@ TEST_F(PeopleTest, ARepeatIsFoundByMatchingOrClaimedByTheReferrer) {
   EXPECT_EQ(Criteria(claimed), std::vector<int>{v1::REPEAT});
   EXPECT_TRUE(claimed.marac().repeat_claimed());
   EXPECT_EQ(claimed.marac().repeat_claim(), "heard at the Norfolk MARAC in May");
+}
+
+// The repeat check reads the recent MARAC cases' people from memory, loaded
+// again when the server starts, and the person index's new rows are folded
+// into its main table once writes pause: neither loses a repeat.
+TEST_F(PeopleTest, ARepeatIsFoundAfterARestartAndAFold) {
+  v1::Referral first = SubmitAndRead(MaracSubmission(5, "Jonathan Example"));
+  EXPECT_EQ(Criteria(first), std::vector<int>{});
+
+  callers_.reset();
+  server_->Shutdown(absl::ZeroDuration());
+  server_.reset();
+  SetUp();
+  v1::Referral again = SubmitAndRead(MaracSubmission(5, "Jon Example"));
+  EXPECT_EQ(Criteria(again), std::vector<int>{v1::REPEAT});
+
+  // The rows of both cases move to the main index (the server's own
+  // folder may have begun); a third case by the full name is a repeat, and
+  // someone else is not.
+  SAFEGUARD_ASSERT_OK(server_->person_index_folder().FoldAll().status());
+  EXPECT_THAT(server_->database_for_test().Read(
+                  [](Database& db) { return CountNewPersonIndexRows(db); }),
+              IsOkAndHolds(0));
+  EXPECT_THAT(server_->database_for_test().Read(
+                  [](Database& db) -> absl::StatusOr<int64_t> {
+                    SAFEGUARD_ASSIGN_OR_RETURN(
+                        Statement count,
+                        db.Prepare("SELECT count(*) FROM person_mentions;"));
+                    SAFEGUARD_RETURN_IF_ERROR(count.Step().status());
+                    return count.ColumnInt64(0);
+                  }),
+              IsOkAndHolds(::testing::Gt(0)));
+  v1::Referral third = SubmitAndRead(MaracSubmission(5, "Jonathan Example"));
+  EXPECT_EQ(Criteria(third), std::vector<int>{v1::REPEAT});
+  v1::Referral other = SubmitAndRead(MaracSubmission(5, "Robin Sample"));
+  EXPECT_EQ(Criteria(other), std::vector<int>{});
 }
 
 TEST_F(PeopleTest, AlsoKnownToShowsWhereElseAPersonIsKnownToThoseItIsFor) {

@@ -130,6 +130,19 @@ TEST_F(MeetingRowsTest, ADatabaseOfThePreviousVersionTakesTheMeetingTables) {
                   "person_mentions);"),
             1);
   EXPECT_EQ(count("SELECT count(*) FROM marac_pairs;"), 0);
+  // Its MARAC cases' victims and perpetrators are also kept by when each
+  // case was made, a row per case holding 13 bytes per index row.
+  EXPECT_GT(count("SELECT count(*) FROM checked_mentions;"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM checked_mentions c JOIN referrals r "
+                  "ON r.id = c.referral_id AND r.create_us = c.create_us AND "
+                  "r.kind = 3;"),
+            count("SELECT count(*) FROM checked_mentions;"));
+  EXPECT_EQ(count("SELECT count(DISTINCT referral_id) FROM person_mentions "
+                  "WHERE kind = 3 AND role IN (1, 2);"),
+            count("SELECT count(*) FROM checked_mentions;"));
+  EXPECT_EQ(count("SELECT 13 * count(*) FROM person_mentions WHERE kind = 3 "
+                  "AND role IN (1, 2);"),
+            count("SELECT sum(length(rows)) FROM checked_mentions;"));
   // The index written in key order on opening holds the rows a submission
   // writes: each referral indexed again leaves every row as it was.
   const auto rows = [&] {
@@ -138,7 +151,9 @@ TEST_F(MeetingRowsTest, ADatabaseOfThePreviousVersionTakesTheMeetingTables) {
                     ->With([&](Database& db) -> absl::Status {
                       auto s = db.Prepare(
                           "SELECT key_hash, role, kind, referral_id, birth "
-                          "FROM person_mentions ORDER BY 1, 2, 3, 4;");
+                          "FROM person_mentions UNION ALL "
+                          "SELECT key_hash, role, kind, referral_id, birth "
+                          "FROM person_mentions_new ORDER BY 1, 2, 3, 4;");
                       if (!s.ok()) return s.status();
                       while (true) {
                         auto row = s->Step();

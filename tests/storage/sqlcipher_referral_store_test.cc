@@ -220,7 +220,9 @@ TEST_F(ReferralStoreTest, SubmissionsAndThePersonIndexAreRemembered) {
   SAFEGUARD_ASSERT_OK(opened_.db->With([&](Database& db) -> absl::Status {
     auto count = db.Prepare(
         "SELECT count(*), sum(typeof(key_hash) = 'integer' AND "
-        "typeof(birth) = 'integer') FROM person_mentions;");
+        "typeof(birth) = 'integer') FROM (SELECT key_hash, birth FROM "
+        "person_mentions UNION ALL SELECT key_hash, birth FROM "
+        "person_mentions_new);");
     if (!count.ok()) return count.status();
     auto row = count->Step();
     if (!row.ok()) return row.status();

@@ -327,6 +327,11 @@ class MemoryReferralStore final : public ReferralStore,
         int limit) override {
       return Mentions(data, kind, role, person, limit);
     }
+    absl::StatusOr<std::vector<std::string>> FindRecentMentions(
+        ReferralKind kind, PersonRole role, const PersonFacts& person,
+        absl::Time, int limit) override {
+      return Mentions(data, kind, role, person, limit);
+    }
     absl::Status IndexPeople(const Referral& referral,
                              const std::vector<NamedPerson>& people) override {
       for (auto& [key, ids] : data.mentions) ids.erase(referral.id);

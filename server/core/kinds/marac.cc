@@ -130,24 +130,26 @@ constexpr int kMaxRepeatCandidates = 200;
 
 // The earlier case about the same victim and perpetrator made last, by
 // matching (person_match.h): a name, a nickname, an alias or a spelling
-// variant, with dates of birth that agree.
+// variant, with dates of birth that agree. Only cases made at or after
+// `since` need be found (older ones cannot make a repeat).
 absl::StatusOr<std::optional<absl::Time>> LastRepeat(WriteTransaction& tx,
-                                                     const Referral& r) {
+                                                     const Referral& r,
+                                                     absl::Time since) {
   const PersonFacts victim = FactsOf(r.subjects[0], r.create_time);
   const PersonFacts perpetrator =
       FactsOf(std::get<MaracForm>(r.form).perpetrator, r.create_time);
   SAFEGUARD_ASSIGN_OR_RETURN(
       std::vector<std::string> cases,
-      tx.FindMentions(kMarac, PersonRole::kSubject, victim,
-                      kMaxRepeatCandidates));
+      tx.FindRecentMentions(kMarac, PersonRole::kSubject, victim, since,
+                            kMaxRepeatCandidates));
   // People who match share a blocking key, so an earlier case whose
   // perpetrator matches is among the cases naming, as perpetrator, someone
   // with one of this perpetrator's keys. When that list is whole (under
   // the limit), only the cases on both lists are read.
   SAFEGUARD_ASSIGN_OR_RETURN(
       std::vector<std::string> with_perpetrator,
-      tx.FindMentions(kMarac, PersonRole::kPerpetrator, perpetrator,
-                      kMaxRepeatCandidates));
+      tx.FindRecentMentions(kMarac, PersonRole::kPerpetrator, perpetrator,
+                            since, kMaxRepeatCandidates));
   const bool whole =
       with_perpetrator.size() < static_cast<size_t>(kMaxRepeatCandidates);
   const std::set<std::string> perpetrator_cases(with_perpetrator.begin(),
@@ -156,17 +158,19 @@ absl::StatusOr<std::optional<absl::Time>> LastRepeat(WriteTransaction& tx,
   for (const std::string& id : cases) {
     if (id == r.id) continue;
     if (whole && perpetrator_cases.count(id) == 0) continue;
-    SAFEGUARD_ASSIGN_OR_RETURN(Referral earlier, tx.GetReferral(id));
-    const auto* form = std::get_if<MaracForm>(&earlier.form);
-    if (form == nullptr || earlier.subjects.empty()) continue;
-    if (!Compare(victim, FactsOf(earlier.subjects[0], earlier.create_time))
+    absl::StatusOr<Referral> earlier = tx.GetReferral(id);
+    if (absl::IsNotFound(earlier.status())) continue;
+    SAFEGUARD_RETURN_IF_ERROR(earlier.status());
+    const auto* form = std::get_if<MaracForm>(&earlier->form);
+    if (form == nullptr || earlier->subjects.empty()) continue;
+    if (!Compare(victim, FactsOf(earlier->subjects[0], earlier->create_time))
              .is_candidate() ||
-        !Compare(perpetrator, FactsOf(form->perpetrator, earlier.create_time))
+        !Compare(perpetrator, FactsOf(form->perpetrator, earlier->create_time))
              .is_candidate()) {
       continue;
     }
-    if (!last.has_value() || earlier.create_time > *last) {
-      last = earlier.create_time;
+    if (!last.has_value() || earlier->create_time > *last) {
+      last = earlier->create_time;
     }
   }
   return last;
@@ -263,7 +267,11 @@ class MaracModule final : public ReferralKindModule {
                          Referral& draft,
                          NewReferralHooks& hooks) const override {
     if (draft.priority < Priority::kHigh) draft.priority = Priority::kHigh;
-    hooks.last_repeat = LastRepeat;
+    const absl::Time since =
+        EarliestWithinCalendarMonths(config.marac.repeat_months, now);
+    hooks.last_repeat = [since](WriteTransaction& tx, const Referral& r) {
+      return LastRepeat(tx, r, since);
+    };
     hooks.complete = [now, marac_config = config.marac](
                          Referral& r, std::optional<absl::Time> last_repeat) {
       MaracForm& marac = std::get<MaracForm>(r.form);
